@@ -1,0 +1,103 @@
+// The contract between the streaming core (which tokenises, resolves namespaces by URI and builds one small
+// element tree per direct child of <channel>/<feed> or <item>/<entry>) and the one-file-per-namespace handlers
+// (itunes.ts, podcast.ts, content.ts, media.ts, psc.ts, …). A new namespace is one new file plus one line in
+// the registry. Handlers are pure: they read a RawElement and fill in the builder; they never throw for bad
+// values, they report a problem and leave the field absent.
+
+import type { FeedProblem, ParsedEpisode, ParsedFeed, ProblemCode } from '../types.ts';
+
+/** An XML element with its namespace resolved to a URI (never a prefix). */
+export interface RawElement {
+  /** Canonical namespace URI (see `canonicalNamespace`), '' for no namespace. */
+  ns: string;
+  /** Local name as written (case preserved). */
+  name: string;
+  /** Attributes by local name (prefixes dropped; `xml:base`/`xml:lang` kept under those keys). */
+  attrs: Readonly<Record<string, string>>;
+  /** Concatenated text content of this element itself (entities decoded, CDATA included), untrimmed. */
+  text: string;
+  children: RawElement[];
+  /** The base URL in force for this element (xml:base resolved against the feed URL). */
+  base: string;
+}
+
+export interface HandlerContext {
+  /** Resolve a possibly relative URL (also fixes feed://, itpc://, whitespace); undefined if unusable. */
+  resolveUrl(raw: string | undefined, base: string): string | undefined;
+  problem(code: ProblemCode, message: string, episode?: string): void;
+  /** The feed-level language, once known (for transcript defaults). */
+  readonly feedLanguage: string | undefined;
+}
+
+/** Mutable builders: handlers set properties on these; the core finalises identity and defaults. */
+export type FeedBuilder = Omit<ParsedFeed, 'format'>;
+export type EpisodeBuilder = Omit<ParsedEpisode, 'guid' | 'guidSource'> & {
+  /** The raw <guid>/<id> text, before the identity rules are applied by the core. */
+  rawGuid?: string;
+};
+
+export interface NamespaceHandler {
+  /** Canonical namespace URIs this handler owns. */
+  readonly namespaces: readonly string[];
+  /** A direct child of <channel> (RSS/RDF) or <feed> (Atom). */
+  channel?(el: RawElement, feed: FeedBuilder, ctx: HandlerContext): void;
+  /** A direct child of <item> (RSS/RDF), <entry> (Atom) or podcast:liveItem. */
+  item?(el: RawElement, episode: EpisodeBuilder, ctx: HandlerContext): void;
+}
+
+export type { FeedProblem };
+
+/** Well-known namespace URIs in canonical form. */
+export const NS = {
+  none: '',
+  itunes: 'http://www.itunes.com/dtds/podcast-1.0.dtd',
+  podcast: 'https://podcastindex.org/namespace/1.0',
+  content: 'http://purl.org/rss/1.0/modules/content/',
+  atom: 'http://www.w3.org/2005/Atom',
+  media: 'http://search.yahoo.com/mrss/',
+  psc: 'http://podlove.org/simple-chapters',
+  dc: 'http://purl.org/dc/elements/1.1/',
+  rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
+  rss1: 'http://purl.org/rss/1.0/',
+  googleplay: 'http://www.google.com/schemas/play-podcasts/1.0',
+  xml: 'http://www.w3.org/XML/1998/namespace',
+} as const;
+
+/**
+ * Namespace URIs are matched by URI, not prefix, but real feeds spell them loosely: https for http, a trailing
+ * slash or not, different case, and the old GitHub URL of the podcast namespace. Map each to one canonical form.
+ */
+export function canonicalNamespace(uri: string): string {
+  const u = uri.trim();
+  const key = u
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/+$/, '');
+  switch (key) {
+    case 'www.itunes.com/dtds/podcast-1.0.dtd':
+    case 'itunes.com/dtds/podcast-1.0.dtd':
+    case 'www.itunes.com/dtd/podcast-1.0.dtd':
+      return NS.itunes;
+    case 'podcastindex.org/namespace/1.0':
+    case 'github.com/podcastindex-org/podcast-namespace/blob/main/docs/1.0.md':
+      return NS.podcast;
+    case 'purl.org/rss/1.0/modules/content':
+      return NS.content;
+    case 'www.w3.org/2005/atom':
+      return NS.atom;
+    case 'search.yahoo.com/mrss':
+    case 'video.search.yahoo.com/mrss':
+      return NS.media;
+    case 'podlove.org/simple-chapters':
+      return NS.psc;
+    case 'purl.org/dc/elements/1.1':
+      return NS.dc;
+    case 'purl.org/rss/1.0':
+      return NS.rss1;
+    case 'www.google.com/schemas/play-podcasts/1.0':
+      return NS.googleplay;
+    default:
+      if (key.startsWith('github.com/podcastindex-org/podcast-namespace')) return NS.podcast;
+      return u;
+  }
+}
