@@ -1,0 +1,50 @@
+// A tiny tagged-template HTML builder: everything interpolated is escaped unless it is SafeHtml.
+// `html` returns SafeHtml, so templates nest without double escaping; `raw` marks trusted markup
+// (only for strings that were sanitised at ingest or built by this module).
+
+export class SafeHtml {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+};
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"'`]/g, (ch) => ESCAPES[ch] ?? ch);
+}
+
+/** Marks markup as already safe. Use only for sanitised show notes or markup built here. */
+export function raw(markup: string): SafeHtml {
+  return new SafeHtml(markup);
+}
+
+function render(value: unknown): string {
+  if (value instanceof SafeHtml) return value.value;
+  if (value === undefined || value === null || value === false || value === true) return '';
+  if (Array.isArray(value)) return value.map(render).join('');
+  if (typeof value === 'string') return escapeHtml(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  return escapeHtml(String(value));
+}
+
+export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeHtml {
+  let out = strings[0] ?? '';
+  for (let i = 0; i < values.length; i++) {
+    out += render(values[i]) + (strings[i + 1] ?? '');
+  }
+  return new SafeHtml(out);
+}
+
+/** Joins fragments (escaping plain strings). */
+export function join(parts: readonly unknown[], separator = ''): SafeHtml {
+  return new SafeHtml(parts.map(render).join(render(separator)));
+}
