@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from './config.ts';
+import { parseCommandArgs, UsageError } from './flags.ts';
+
+const cwd = '/srv/earshot';
+
+describe('loadConfig', () => {
+  it('gives the documented defaults on an empty environment', () => {
+    const c = loadConfig({ env: {}, cwd });
+    assert.equal(c.port, 8080);
+    assert.equal(c.host, '0.0.0.0');
+    assert.equal(c.dataDir, '/srv/earshot/data');
+    assert.deepEqual(c.database, { kind: 'sqlite', path: '/srv/earshot/data/earshot.sqlite' });
+    assert.equal(c.allowPrivateFeeds, false);
+    assert.equal(c.demo, true);
+    assert.equal(c.crawler.enabled, true);
+    assert.equal(c.crawler.maxBodyBytes, 50 * 1024 * 1024);
+  });
+
+  it('reads every variable from the environment it is given', () => {
+    const c = loadConfig({
+      env: {
+        EARSHOT_PORT: '9001',
+        EARSHOT_HOST: '127.0.0.1',
+        EARSHOT_DATA: '/var/lib/earshot',
+        EARSHOT_DATABASE_URL: 'postgres://me@127.0.0.1:5432/test',
+        EARSHOT_ALLOW_PRIVATE_FEEDS: 'yes',
+        EARSHOT_DEMO: '0',
+        EARSHOT_CRAWL_CONCURRENCY: '4',
+        EARSHOT_CRAWL_PER_HOST: '1',
+        EARSHOT_MAX_FEED_BYTES: '20mb',
+      },
+      cwd,
+    });
+    assert.equal(c.port, 9001);
+    assert.equal(c.host, '127.0.0.1');
+    assert.equal(c.dataDir, '/var/lib/earshot');
+    assert.deepEqual(c.database, { kind: 'postgres', url: 'postgres://me@127.0.0.1:5432/test' });
+    assert.equal(c.allowPrivateFeeds, true);
+    assert.equal(c.demo, false);
+    assert.equal(c.crawler.concurrency, 4);
+    assert.equal(c.crawler.perHost, 1);
+    assert.equal(c.crawler.maxBodyBytes, 20 * 1024 * 1024);
+  });
+
+  it('lets flags win over the environment', () => {
+    const { flags } = parseCommandArgs(['--port', '7000', '--no-demo', '--allow-private', '--data', 'here']);
+    const c = loadConfig({ env: { EARSHOT_PORT: '9001', EARSHOT_DEMO: '1' }, cwd, flags });
+    assert.equal(c.port, 7000);
+    assert.equal(c.demo, false);
+    assert.equal(c.allowPrivateFeeds, true);
+    assert.equal(c.dataDir, '/srv/earshot/here');
+  });
+
+  it('is frozen', () => {
+    const c = loadConfig({ env: {}, cwd });
+    assert.ok(Object.isFrozen(c) && Object.isFrozen(c.crawler) && Object.isFrozen(c.database));
+  });
+
+  it('treats an empty variable as unset', () => {
+    assert.equal(loadConfig({ env: { EARSHOT_PORT: '' }, cwd }).port, 8080);
+  });
+
+  const bad: [Record<string, string>, RegExp][] = [
+    [{ EARSHOT_PORT: 'eighty' }, /^EARSHOT_PORT must be a whole number from 1 to 65535 \(got "eighty"\)$/],
+    [{ EARSHOT_PORT: '70000' }, /^EARSHOT_PORT must be a whole number/],
+    [{ EARSHOT_DEMO: 'maybe' }, /^EARSHOT_DEMO must be 1 or 0/],
+    [{ EARSHOT_DATABASE_URL: 'mysql://x' }, /^EARSHOT_DATABASE_URL must be a postgres:\/\//],
+    [{ EARSHOT_MAX_FEED_BYTES: 'lots' }, /^EARSHOT_MAX_FEED_BYTES must be a size/],
+    [{ EARSHOT_HOST: 'a host' }, /^EARSHOT_HOST must be a host name/],
+  ];
+  for (const [env, message] of bad) {
+    it(`refuses ${JSON.stringify(env)} with a one-line message`, () => {
+      assert.throws(
+        () => loadConfig({ env, cwd }),
+        (e: unknown) =>
+          e instanceof ConfigError &&
+          e.code === 'invalid-config' &&
+          message.test(e.message) &&
+          !e.message.includes('\n'),
+      );
+    });
+  }
+
+  it('names the flag, not the variable, when the flag was wrong', () => {
+    const { flags } = parseCommandArgs(['--port', '0']);
+    assert.throws(() => loadConfig({ env: {}, cwd, flags }), /^ConfigError: --port must be/);
+  });
+});
+
+describe('parseCommandArgs', () => {
+  it('keeps positionals and command options apart from settings', () => {
+    const r = parseCommandArgs(['https://a.example/feed', '--json', '--allow-private'], {
+      json: { type: 'boolean' },
+    });
+    assert.deepEqual(r.positionals, ['https://a.example/feed']);
+    assert.equal(r.values.json, true);
+    assert.deepEqual(r.flags, { allowPrivate: true });
+  });
+  it('refuses an unknown flag with a usage error', () => {
+    assert.throws(() => parseCommandArgs(['--frobnicate']), UsageError);
+  });
+});

@@ -1,0 +1,203 @@
+// Flags and environment → one typed, frozen Config, validated once at start.
+// This is the only module that interprets environment variables; it never reads process.env itself:
+// the CLI boundary passes `io.env` in, so tests hand it a plain object.
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+export interface CrawlerConfig {
+  /** Run the crawler inside `serve` (EARSHOT_CRAWL=0 for a web-only process). */
+  readonly enabled: boolean;
+  /** Feeds fetched at the same time, across all hosts. */
+  readonly concurrency: number;
+  /** Feeds fetched at the same time from one host (many feeds share one CDN). */
+  readonly perHost: number;
+  /** Cap on a decoded feed body, in bytes. */
+  readonly maxBodyBytes: number;
+}
+
+export type DatabaseConfig =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'postgres'; readonly url: string };
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Absolute path of the data directory (SQLite file, generated demo assets). */
+  readonly dataDir: string;
+  readonly database: DatabaseConfig;
+  /** Lifts the SSRF guard (loopback, private ranges) — tests and home networks only. */
+  readonly allowPrivateFeeds: boolean;
+  /** Load the demo catalogue into a fresh, empty database. */
+  readonly demo: boolean;
+  readonly crawler: CrawlerConfig;
+}
+
+/** Values given on the command line; each wins over its environment variable. */
+export interface ConfigFlags {
+  port?: string;
+  host?: string;
+  data?: string;
+  databaseUrl?: string;
+  allowPrivate?: boolean;
+  demo?: boolean;
+  crawl?: boolean;
+  concurrency?: string;
+  perHost?: string;
+  maxBody?: string;
+}
+
+export interface ConfigInput {
+  env: Readonly<Record<string, string | undefined>>;
+  /** Relative paths (EARSHOT_DATA) are resolved against this directory. */
+  cwd: string;
+  flags?: ConfigFlags;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'invalid-config';
+}
+
+/**
+ * Default host: 0.0.0.0. Earshot is a server that phones reach for gPodder sync and that usually runs in a
+ * container, where a loopback-only default fails silently behind `-p 8080:8080`. Set EARSHOT_HOST=127.0.0.1
+ * to keep an instance private to the machine.
+ */
+export const DEFAULT_HOST = '0.0.0.0';
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_MAX_BODY_BYTES = 50 * 1024 * 1024;
+
+const TRUE = ['1', 'true', 'yes', 'on'];
+const FALSE = ['0', 'false', 'no', 'off'];
+
+const bool = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => TRUE.includes(v) || FALSE.includes(v), {
+    error: 'must be 1 or 0 (or true/false, yes/no, on/off)',
+  })
+  .transform((v) => TRUE.includes(v));
+
+function intIn(min: number, max: number, unit = '') {
+  const range = `a whole number from ${min} to ${max}${unit}`;
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, { error: `must be ${range}` })
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, { error: `must be ${range}` });
+}
+
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+};
+
+const byteSize = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^\d+(\.\d+)?\s*(b|k|kb|m|mb|g|gb)?$/, { error: 'must be a size such as 52428800, 512kb or 50mb' })
+  .transform((v) => {
+    const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/.exec(v);
+    return Math.floor(Number(m?.[1]) * (SIZE_UNITS[m?.[2] ?? ''] ?? 1));
+  })
+  .refine((n) => n >= 1024 && n <= 2 * 1024 ** 3, { error: 'must be between 1kb and 2gb' });
+
+const host = z
+  .string()
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .regex(/^[A-Za-z0-9.:[\]-]+$/, { error: 'must be a host name or an IP address such as 127.0.0.1' });
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/i.test(v), {
+    error: 'must be a postgres:// or postgresql:// URL (leave it unset for the embedded SQLite database)',
+  });
+
+const nonEmptyPath = z.string().trim().min(1, { error: 'must not be empty' });
+
+/** Each setting: its environment variable, its flag, its schema and its default. */
+const settings = {
+  port: { env: 'EARSHOT_PORT', flag: '--port', schema: intIn(1, 65535) },
+  host: { env: 'EARSHOT_HOST', flag: '--host', schema: host },
+  data: { env: 'EARSHOT_DATA', flag: '--data', schema: nonEmptyPath },
+  databaseUrl: { env: 'EARSHOT_DATABASE_URL', flag: '--database-url', schema: databaseUrl },
+  allowPrivate: { env: 'EARSHOT_ALLOW_PRIVATE_FEEDS', flag: '--allow-private', schema: bool },
+  demo: { env: 'EARSHOT_DEMO', flag: '--no-demo', schema: bool },
+  crawl: { env: 'EARSHOT_CRAWL', flag: '--no-crawl', schema: bool },
+  concurrency: { env: 'EARSHOT_CRAWL_CONCURRENCY', flag: '--concurrency', schema: intIn(1, 1024) },
+  perHost: { env: 'EARSHOT_CRAWL_PER_HOST', flag: '--per-host', schema: intIn(1, 64) },
+  maxBody: { env: 'EARSHOT_MAX_FEED_BYTES', flag: '--max-body', schema: byteSize },
+} as const;
+
+type Key = keyof typeof settings;
+
+function pick<K extends Key>(
+  key: K,
+  input: ConfigInput,
+): z.output<(typeof settings)[K]['schema']> | undefined {
+  const setting = settings[key];
+  const flag = input.flags?.[key];
+  const fromFlag = flag !== undefined;
+  const raw =
+    flag === undefined ? input.env[setting.env] : typeof flag === 'boolean' ? (flag ? '1' : '0') : flag;
+  if (raw === undefined || (!fromFlag && raw.trim() === '' && key !== 'data')) return undefined;
+  const parsed = setting.schema.safeParse(raw);
+  if (!parsed.success) {
+    const where = fromFlag ? setting.flag : setting.env;
+    const message = parsed.error.issues[0]?.message ?? 'is invalid';
+    throw new ConfigError(`${where} ${message} (got ${JSON.stringify(raw)})`);
+  }
+  // The schema table is indexed by K, so its output type is exactly this setting's type.
+  return parsed.data as z.output<(typeof settings)[K]['schema']>;
+}
+
+/** Reads and validates every setting once; throws ConfigError with a one-line message naming the setting. */
+export function loadConfig(input: ConfigInput): Config {
+  const dataDir = resolveDir(input.cwd, pick('data', input) ?? './data');
+  const url = pick('databaseUrl', input);
+  const config: Config = {
+    port: pick('port', input) ?? DEFAULT_PORT,
+    host: pick('host', input) ?? DEFAULT_HOST,
+    dataDir,
+    database:
+      url === undefined
+        ? { kind: 'sqlite', path: join(dataDir, 'earshot.sqlite') }
+        : { kind: 'postgres', url },
+    allowPrivateFeeds: pick('allowPrivate', input) ?? false,
+    demo: pick('demo', input) ?? true,
+    crawler: Object.freeze({
+      enabled: pick('crawl', input) ?? true,
+      concurrency: pick('concurrency', input) ?? 16,
+      perHost: pick('perHost', input) ?? 2,
+      maxBodyBytes: pick('maxBody', input) ?? DEFAULT_MAX_BODY_BYTES,
+    }),
+  };
+  Object.freeze(config.database);
+  return Object.freeze(config);
+}
+
+function resolveDir(cwd: string, dir: string): string {
+  return isAbsolute(dir) ? dir : resolve(cwd, dir);
+}
+
+/** A one-line description of where the data lives, for start-up logs (never prints credentials). */
+export function describeDatabase(db: DatabaseConfig): string {
+  if (db.kind === 'sqlite') return `SQLite at ${db.path}`;
+  try {
+    const u = new URL(db.url);
+    return `PostgreSQL at ${u.hostname}${u.port ? `:${u.port}` : ''}${u.pathname}`;
+  } catch {
+    return 'PostgreSQL';
+  }
+}

@@ -1,0 +1,78 @@
+// The command-line flags every long-running command shares, turned into ConfigFlags.
+// Commands add their own options; unknown flags are a usage error with a one-line message.
+import { parseArgs } from 'node:util';
+import type { ConfigFlags } from './config.ts';
+
+export const CONFIG_FLAGS_USAGE = `Settings (each flag wins over its environment variable):
+  --port <n>            EARSHOT_PORT (8080)
+  --host <addr>         EARSHOT_HOST (0.0.0.0)
+  --data <dir>          EARSHOT_DATA (./data)
+  --database-url <url>  EARSHOT_DATABASE_URL (postgres://…; unset = embedded SQLite)
+  --allow-private       EARSHOT_ALLOW_PRIVATE_FEEDS=1 (fetch loopback/private addresses)
+  --no-demo             EARSHOT_DEMO=0 (no demo catalogue on a fresh database)
+  --no-crawl            EARSHOT_CRAWL=0 (serve without the crawler)
+  --concurrency <n>     EARSHOT_CRAWL_CONCURRENCY (16)
+  --per-host <n>        EARSHOT_CRAWL_PER_HOST (2)
+  --max-body <size>     EARSHOT_MAX_FEED_BYTES (50mb)`;
+
+const configOptions = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  data: { type: 'string' },
+  'database-url': { type: 'string' },
+  'allow-private': { type: 'boolean' },
+  'no-demo': { type: 'boolean' },
+  'no-crawl': { type: 'boolean' },
+  concurrency: { type: 'string' },
+  'per-host': { type: 'string' },
+  'max-body': { type: 'string' },
+} as const;
+
+export type ExtraOptions = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
+
+export interface ParsedCommandArgs {
+  flags: ConfigFlags;
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  positionals: string[];
+}
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  readonly code = 'usage';
+}
+
+/** Parses `args` with the shared settings flags plus the command's own options. */
+export function parseCommandArgs(args: string[], extra: ExtraOptions = {}): ParsedCommandArgs {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { ...configOptions, ...extra },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new UsageError(message ?? 'bad arguments');
+  }
+  const v = parsed.values;
+  const str = (k: string): string | undefined => {
+    const value = v[k];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const flags: ConfigFlags = {};
+  const set = <K extends keyof ConfigFlags>(k: K, value: ConfigFlags[K] | undefined): void => {
+    if (value !== undefined) flags[k] = value;
+  };
+  set('port', str('port'));
+  set('host', str('host'));
+  set('data', str('data'));
+  set('databaseUrl', str('database-url'));
+  set('concurrency', str('concurrency'));
+  set('perHost', str('per-host'));
+  set('maxBody', str('max-body'));
+  if (v['allow-private'] === true) flags.allowPrivate = true;
+  if (v['no-demo'] === true) flags.demo = false;
+  if (v['no-crawl'] === true) flags.crawl = false;
+  return { flags, values: v, positionals: parsed.positionals };
+}
