@@ -147,10 +147,11 @@ function pick<K extends Key>(
   input: ConfigInput,
 ): z.output<(typeof settings)[K]['schema']> | undefined {
   const setting = settings[key];
-  const flag = input.flags?.[key];
+  const flag: string | boolean | undefined = input.flags?.[key];
   const fromFlag = flag !== undefined;
-  const raw =
-    flag === undefined ? input.env[setting.env] : typeof flag === 'boolean' ? (flag ? '1' : '0') : flag;
+  let raw: string | undefined;
+  if (typeof flag === 'boolean') raw = flag ? '1' : '0';
+  else raw = flag ?? input.env[setting.env];
   if (raw === undefined || (!fromFlag && raw.trim() === '' && key !== 'data')) return undefined;
   const parsed = setting.schema.safeParse(raw);
   if (!parsed.success) {
