@@ -1,0 +1,31 @@
+// Devices as the gPodder API names and types them.
+
+/** mygpo's URL pattern for device ids. */
+export const DEVICE_ID_PATTERN = /^[\w.-]{1,64}$/;
+/** mygpo's URL pattern for user names (a sub-set of what our accounts allow is irrelevant: the URL must match). */
+export const USERNAME_PATTERN = /^[\w.+-]{1,64}$/;
+
+export const DEVICE_TYPES = ['desktop', 'laptop', 'mobile', 'server', 'tablet', 'other'] as const;
+export type DeviceType = (typeof DEVICE_TYPES)[number];
+
+export function isDeviceType(value: string): value is DeviceType {
+  return (DEVICE_TYPES as readonly string[]).includes(value);
+}
+
+/**
+ * The type we emit in device lists. mygpoclient 1.9 raises ValueError on the whole list for a type outside
+ * desktop/laptop/mobile/server/other, so a stored `tablet` is listed as `mobile` (AntennaPod maps unknown types to
+ * OTHER anyway). The stored value is kept as the client sent it.
+ */
+export function emittedDeviceType(type: DeviceType): Exclude<DeviceType, 'tablet'> {
+  return type === 'tablet' ? 'mobile' : type;
+}
+
+/** AntennaPod's rule for turning a device name into an id: lower-case, each non-alphanumeric character → `_`. */
+export function deviceIdFromName(name: string): string {
+  const id = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '_')
+    .slice(0, 64);
+  return id === '' ? 'device' : id;
+}
