@@ -18,6 +18,7 @@ const PODCAST_SCHEMES = /^(feed|itpc|pcast|podcast|podcasts|rss):(\/\/)?/i;
  * Throws FeedUrlError for anything that is not an http(s) URL afterwards.
  */
 export function normalizeFeedUrl(input: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stray control characters from copy-paste are dropped
   let raw = input.trim().replace(/[\s\u0000-\u001f]+/g, '');
   if (raw === '') throw new FeedUrlError('bad-url', 'empty feed URL');
   const scheme = PODCAST_SCHEMES.exec(raw);
