@@ -1,0 +1,505 @@
+// Feed dates → ISO 8601 UTC (`2024-01-22T08:00:00.000Z`). Pure; runs for every item, so the common shapes
+// (RFC 822 and ISO 8601) take a single-regex fast path and everything else goes through a lenient tokeniser.
+//
+// Lenient path, in words: strip HTML and quotes; read tokens left to right; a month word (English, German,
+// French, Spanish, Italian, Portuguese, Dutch, Scandinavian, Romanian, Turkish, common misspellings) sets the
+// month; a `h:m[:s[.f]]` group sets the time; numbers fill day then year (4 digits or > 31 is always the year,
+// two-digit years pivot at 50); `a/b/yyyy` is US month/day unless the first part is > 12, `d.m.yyyy` and
+// `d-m-yyyy` are day/month; weekday names are ignored (they are often wrong); a named zone, military letter,
+// `GMT+2` or numeric offset sets the offset; no zone means UTC. Anything without a day, month and year is
+// undefined.
+
+const MONTHS: Readonly<Record<string, number>> = buildMonths();
+
+function buildMonths(): Record<string, number> {
+  const names: string[][] = [
+    // English, German, French, Spanish, Italian, Portuguese, Dutch, Scandinavian, Romanian, Turkish, misspellings
+    [
+      'jan',
+      'january',
+      'januar',
+      'janner',
+      'jan',
+      'janvier',
+      'janv',
+      'enero',
+      'ene',
+      'gennaio',
+      'gen',
+      'janeiro',
+      'januari',
+      'ianuarie',
+      'ian',
+      'ocak',
+      'oca',
+      'januaary',
+      'jenuary',
+      'janurary',
+      'jen',
+    ],
+    [
+      'feb',
+      'february',
+      'februar',
+      'fevrier',
+      'fevr',
+      'fev',
+      'febrero',
+      'febbraio',
+      'fevereiro',
+      'februari',
+      'februarie',
+      'subat',
+      'sub',
+      'febr',
+      'febuary',
+      'febaury',
+      'feburary',
+      'februrary',
+      'febraury',
+      'febb',
+      'fed',
+      'fvr',
+    ],
+    ['mar', 'march', 'marz', 'mrz', 'mars', 'marzo', 'marco', 'maart', 'mrt', 'martie', 'mart', 'marca'],
+    ['apr', 'april', 'avril', 'avr', 'abril', 'abr', 'aprile', 'aprilie', 'nisan', 'nis', 'aprl', 'apl'],
+    ['may', 'mai', 'mayo', 'maggio', 'mag', 'maio', 'mei', 'maj', 'mayis'],
+    ['jun', 'june', 'juni', 'juin', 'junio', 'giugno', 'giu', 'junho', 'iunie', 'iun', 'haziran', 'haz'],
+    [
+      'jul',
+      'july',
+      'juli',
+      'juillet',
+      'juil',
+      'julio',
+      'luglio',
+      'lug',
+      'julho',
+      'iulie',
+      'iul',
+      'temmuz',
+      'tem',
+      'jly',
+      'juy',
+    ],
+    [
+      'aug',
+      'august',
+      'aout',
+      'aou',
+      'agosto',
+      'ago',
+      'augustus',
+      'augusti',
+      'aug',
+      'agu',
+      'agustos',
+      'ags',
+      'auguest',
+      'augest',
+      'aot',
+    ],
+    [
+      'sep',
+      'sept',
+      'september',
+      'septembre',
+      'septiembre',
+      'setiembre',
+      'set',
+      'settembre',
+      'setembro',
+      'septembrie',
+      'eylul',
+      'eyl',
+      'spt',
+      'septermber',
+    ],
+    [
+      'oct',
+      'october',
+      'oktober',
+      'okt',
+      'octobre',
+      'octubre',
+      'ottobre',
+      'ott',
+      'outubro',
+      'out',
+      'octombrie',
+      'ekim',
+      'eki',
+    ],
+    [
+      'nov',
+      'november',
+      'novembre',
+      'noviembre',
+      'novembro',
+      'noiembrie',
+      'kasim',
+      'kas',
+      'nove',
+      'novr',
+      'novt',
+    ],
+    [
+      'dec',
+      'december',
+      'dezember',
+      'dez',
+      'decembre',
+      'diciembre',
+      'dic',
+      'dicembre',
+      'dezembro',
+      'desember',
+      'des',
+      'decembrie',
+      'aralik',
+      'ara',
+      'decr',
+      'decv',
+      'dc',
+    ],
+  ];
+  const out: Record<string, number> = {};
+  names.forEach((list, i) => {
+    for (const n of list) out[n] = i + 1;
+  });
+  return out;
+}
+
+/** Weekday words that would otherwise read as a month (Spanish/French `mar`, Romanian `mar`). */
+const WEEKDAY_NOT_MONTH = new Set(['mardi', 'martes', 'marti', 'martedi', 'mercredi', 'mer']);
+
+/** English month prefixes for misspellings not in the table (`Septmber`, `Octobe`). */
+const EN_PREFIX = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** Offsets in minutes. */
+const ZONES: Readonly<Record<string, number>> = {
+  gmt: 0,
+  ut: 0,
+  utc: 0,
+  z: 0,
+  wet: 0,
+  gtm: 0,
+  est: -300,
+  edt: -240,
+  cst: -360,
+  cdt: -300,
+  mst: -420,
+  mdt: -360,
+  pst: -480,
+  pdt: -420,
+  akst: -540,
+  akdt: -480,
+  hst: -600,
+  hast: -600,
+  hadt: -540,
+  ast: -240,
+  adt: -180,
+  nst: -210,
+  ndt: -150,
+  brt: -180,
+  brst: -120,
+  art: -180,
+  clt: -240,
+  clst: -180,
+  bst: 60,
+  ist: 330,
+  cet: 60,
+  cest: 120,
+  met: 60,
+  mest: 120,
+  mez: 60,
+  mesz: 120,
+  west: 60,
+  eet: 120,
+  eest: 180,
+  msk: 180,
+  sast: 120,
+  cat: 120,
+  eat: 180,
+  gst: 240,
+  pkt: 300,
+  wib: 420,
+  ict: 420,
+  sgt: 480,
+  hkt: 480,
+  pht: 480,
+  awst: 480,
+  cct: 480,
+  jst: 540,
+  kst: 540,
+  acst: 570,
+  acdt: 630,
+  aest: 600,
+  aedt: 660,
+  nzst: 720,
+  nzdt: 780,
+};
+
+const RFC822 =
+  /^(?:[A-Za-z]{3},?\s+)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(GMT|UT|UTC|Z|[A-Z]{3}|[+-]\d{4})$/;
+const ISO8601 =
+  /^(\d{4})(?:-?(\d{2})(?:-?(\d{2})(?:[T\s]+(\d{1,2}):?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+export function parseDate(raw: string): string | undefined {
+  const s = raw.trim();
+  if (s === '') return undefined;
+  const fast = RFC822.exec(s);
+  if (fast !== null) {
+    const [, d, mon = '', y, h, mi, sec, zone = ''] = fast;
+    const month = MONTHS[mon.toLowerCase()];
+    const offset = zoneOffset(zone);
+    if (month !== undefined && offset !== undefined) {
+      const r = build(Number(y), month, Number(d), Number(h), Number(mi), Number(sec ?? 0), 0, offset);
+      if (r !== undefined) return r;
+    }
+  }
+  const iso = ISO8601.exec(s);
+  if (iso !== null) return fromIso(iso);
+  return lenient(s);
+}
+
+function fromIso(m: RegExpExecArray): string | undefined {
+  const [, y, mo, d, h, mi, sec, frac, zone] = m;
+  const ms = frac === undefined ? 0 : Math.round(Number(`0.${frac}`) * 1000);
+  const offset = zone === undefined ? 0 : zoneOffset(zone);
+  if (offset === undefined) return undefined;
+  return build(
+    Number(y),
+    Number(mo ?? 1),
+    Number(d ?? 1),
+    Number(h ?? 0),
+    Number(mi ?? 0),
+    Number(sec ?? 0),
+    ms,
+    offset,
+  );
+}
+
+/** Minutes east of UTC for `GMT`, `EST`, `+0530`, `+05:30`, `-5`, a military letter; undefined if unknown. */
+function zoneOffset(zone: string): number | undefined {
+  const z = zone.toLowerCase();
+  const named = ZONES[z];
+  if (named !== undefined) return named;
+  const m = /^([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(z);
+  if (m !== null) {
+    const [, sign, hh = '0', mm = '0'] = m;
+    const h = Number(hh);
+    const mins = Number(mm);
+    if (h > 14 || mins > 59) return undefined;
+    return (sign === '-' ? -1 : 1) * (h * 60 + mins);
+  }
+  // Military zones as used by the military (A = UTC+1 … M = +12, N = −1 … Y = −12), not RFC 822's inverted table.
+  if (/^[a-ik-y]$/.test(z)) {
+    const c = z.charCodeAt(0);
+    if (c <= 105) return (c - 96) * 60; // a..i → 1..9
+    if (c <= 109) return (c - 97) * 60; // k..m → 10..12
+    return -(c - 109) * 60; // n..y → -1..-12
+  }
+  return undefined;
+}
+
+function daysIn(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function build(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  ms: number,
+  offsetMinutes: number,
+): string | undefined {
+  if (year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month))
+    return undefined;
+  if (hour > 24 || minute > 59 || second > 60) return undefined;
+  const t = Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;
+  return Number.isFinite(t) ? new Date(t).toISOString() : undefined;
+}
+
+const TOKEN =
+  /(\d{1,4})([./-])(\d{1,2})\2(\d{2,4})(?!\d)|(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,](\d+))?)?|([+-])(\d{1,2}(?::?\d{2})?)(?!\d)|(\d+)(?:st|nd|rd|th|er|e|º|°)?|([\p{L}]+)/gu;
+
+function lenient(input: string): string | undefined {
+  let s = input;
+  if (s.includes('<')) {
+    // Drupal's `<span … content="2017-04-02T00:00:00-04:00">` carries a machine-readable date: prefer it.
+    const attr = /content="([^"]+)"/.exec(s);
+    if (attr?.[1] !== undefined) {
+      const iso = ISO8601.exec(attr[1].trim());
+      if (iso !== null) {
+        const r = fromIso(iso);
+        if (r !== undefined) return r;
+      }
+    }
+    s = s.replace(/<[^>]*>/g, ' ');
+  }
+  s = s
+    .replace(/^\uFEFF|^ï»¿/, '')
+    .replace(/\uFFFD/g, '')
+    .replace(/["'«»]/g, ' ')
+    // RFC 850 `17-Jul-2010`: a dash between a number and a word separates, it is no sign.
+    .replace(/(\d)-(\p{L}+)-(?=\d)/gu, '$1 $2 ')
+    .trim();
+  if (/^\d{9,10}$/.test(s)) return unix(Number(s) * 1000);
+  if (/^\d{12,13}$/.test(s)) return unix(Number(s));
+  const iso = ISO8601.exec(s);
+  if (iso !== null) return fromIso(iso);
+
+  let year: number | undefined;
+  let month: number | undefined;
+  let monthAtStart = false;
+  let day: number | undefined;
+  let hour: number | undefined;
+  let minute = 0;
+  let second = 0;
+  let ms = 0;
+  let offset: number | undefined;
+  let sawZoneWord = false;
+  // `GMT+2`: the numeric part refines a preceding GMT/UTC word.
+  let offsetIsGmt = false;
+  let afterAmPm = false;
+  let index = 0;
+  let pendingNumbers: number[] = [];
+
+  for (const m of s.matchAll(TOKEN)) {
+    const first = index === 0;
+    index++;
+    if (m[1] !== undefined) {
+      // a/b/c numeric date
+      const a = Number(m[1]);
+      const sep = m[2];
+      const b = Number(m[3]);
+      let c = Number(m[4]);
+      if (m[4] !== undefined && m[4].length === 2) c += c < 50 ? 2000 : 1900;
+      if ((m[1] ?? '').length === 4) {
+        year = a;
+        month = b;
+        day = Number(m[4]);
+      } else if (sep === '/' && a <= 12 && b <= 31) {
+        month = a;
+        day = b;
+        year = c;
+      } else {
+        day = a;
+        month = b;
+        year = c;
+      }
+      continue;
+    }
+    if (m[5] !== undefined && hour === undefined) {
+      hour = Number(m[5]);
+      minute = Number(m[6]);
+      second = m[7] === undefined ? 0 : Number(m[7]);
+      ms = m[8] === undefined ? 0 : Math.round(Number(`0.${m[8]}`) * 1000);
+      continue;
+    }
+    if (m[9] !== undefined) {
+      // A signed number is an offset once the date or time is known (`GMT+2`, `-0500`, `+05:30`).
+      if (
+        (hour !== undefined || year !== undefined || sawZoneWord) &&
+        (offset === undefined || offsetIsGmt)
+      ) {
+        const o = zoneOffset(`${m[9]}${m[10] ?? ''}`);
+        if (o !== undefined) {
+          offset = o;
+          offsetIsGmt = false;
+        }
+      }
+      continue;
+    }
+    if (m[11] !== undefined) {
+      const digits = m[11];
+      const n = Number(digits);
+      if (digits.length === 4) {
+        if (year === undefined) year = n;
+      } else if (n > 31) {
+        if (year === undefined && digits.length === 2) year = n + 1900;
+      } else pendingNumbers.push(n);
+      continue;
+    }
+    const word = m[12];
+    if (word === undefined) continue;
+    const w = word.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
+    // `pm`, `p.m.` (the `m` of `p.m.` is no military zone); a lone `A`/`P` is a zone letter.
+    const dotted = s[(m.index ?? 0) + word.length] === '.';
+    if (w === 'pm' || (w === 'p' && dotted)) {
+      if (hour !== undefined && hour < 12) hour += 12;
+      afterAmPm = w === 'p';
+      continue;
+    }
+    if (w === 'am' || (w === 'a' && dotted)) {
+      if (hour === 12) hour = 0;
+      afterAmPm = w === 'a';
+      continue;
+    }
+    if (afterAmPm && w === 'm') {
+      afterAmPm = false;
+      continue;
+    }
+    afterAmPm = false;
+    const mon = lookupMonth(w);
+    if (mon !== undefined && !(first && WEEKDAY_NOT_MONTH.has(w))) {
+      if (month === undefined || monthAtStart) {
+        month = mon;
+        monthAtStart = first;
+      }
+      continue;
+    }
+    if (hour !== undefined || year !== undefined) {
+      const z = zoneOffset(w);
+      if (z !== undefined && offset === undefined && (w.length > 1 || hour !== undefined)) {
+        offset = z;
+        sawZoneWord = true;
+        offsetIsGmt = z === 0;
+      }
+    }
+  }
+
+  // Numbers without a role: day first, then a two-digit year.
+  for (const n of pendingNumbers) {
+    if (day === undefined && n >= 1) day = n;
+    else if (year === undefined) year = n + (n < 50 ? 2000 : 1900);
+  }
+  pendingNumbers = [];
+  if (year === undefined || month === undefined || day === undefined) return undefined;
+  // An impossible time (`10:60:00`, `28:11:25`) does not make the day wrong: carry minute and second overflow,
+  // and drop an hour past 24 rather than the whole date.
+  let h = hour ?? 0;
+  if (h > 24) {
+    h = 0;
+    minute = 0;
+    second = 0;
+  }
+  if (minute > 59 || second > 60) {
+    const total = minute * 60 + second;
+    minute = Math.floor(total / 60);
+    second = total % 60;
+    h += Math.floor(minute / 60);
+    minute %= 60;
+  }
+  return build(year, month, day, h, minute, second, ms, offset ?? 0);
+}
+
+function lookupMonth(w: string): number | undefined {
+  const exact = MONTHS[w];
+  if (exact !== undefined) return exact;
+  if (w.length >= 4 && !WEEKDAY_NOT_MONTH.has(w)) {
+    const i = EN_PREFIX.indexOf(w.slice(0, 3));
+    if (i >= 0) return i + 1;
+  }
+  return undefined;
+}
+
+function unix(ms: number): string | undefined {
+  const d = new Date(ms);
+  const y = d.getUTCFullYear();
+  return y >= 1990 && y <= 2200 ? d.toISOString() : undefined;
+}

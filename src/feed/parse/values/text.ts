@@ -1,0 +1,302 @@
+// Text helpers that run on every item: HTML show notes → a plain-text summary, HTML entity decoding, and the
+// second decoding pass for double-escaped titles (`&amp;amp;`, `&amp;#039;`).
+
+/** HTML named entities feeds actually use (the Latin-1 set plus typography), by name without `&`/`;`. */
+export const HTML_ENTITIES: Readonly<Record<string, string>> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+  iexcl: '¡',
+  cent: '¢',
+  pound: '£',
+  curren: '¤',
+  yen: '¥',
+  brvbar: '¦',
+  sect: '§',
+  uml: '¨',
+  copy: '©',
+  ordf: 'ª',
+  laquo: '«',
+  not: '¬',
+  shy: '\u00ad',
+  reg: '®',
+  macr: '¯',
+  deg: '°',
+  plusmn: '±',
+  sup2: '²',
+  sup3: '³',
+  acute: '´',
+  micro: 'µ',
+  para: '¶',
+  middot: '·',
+  cedil: '¸',
+  sup1: '¹',
+  ordm: 'º',
+  raquo: '»',
+  frac14: '¼',
+  frac12: '½',
+  frac34: '¾',
+  iquest: '¿',
+  Agrave: 'À',
+  Aacute: 'Á',
+  Acirc: 'Â',
+  Atilde: 'Ã',
+  Auml: 'Ä',
+  Aring: 'Å',
+  AElig: 'Æ',
+  Ccedil: 'Ç',
+  Egrave: 'È',
+  Eacute: 'É',
+  Ecirc: 'Ê',
+  Euml: 'Ë',
+  Igrave: 'Ì',
+  Iacute: 'Í',
+  Icirc: 'Î',
+  Iuml: 'Ï',
+  ETH: 'Ð',
+  Ntilde: 'Ñ',
+  Ograve: 'Ò',
+  Oacute: 'Ó',
+  Ocirc: 'Ô',
+  Otilde: 'Õ',
+  Ouml: 'Ö',
+  times: '×',
+  Oslash: 'Ø',
+  Ugrave: 'Ù',
+  Uacute: 'Ú',
+  Ucirc: 'Û',
+  Uuml: 'Ü',
+  Yacute: 'Ý',
+  THORN: 'Þ',
+  szlig: 'ß',
+  agrave: 'à',
+  aacute: 'á',
+  acirc: 'â',
+  atilde: 'ã',
+  auml: 'ä',
+  aring: 'å',
+  aelig: 'æ',
+  ccedil: 'ç',
+  egrave: 'è',
+  eacute: 'é',
+  ecirc: 'ê',
+  euml: 'ë',
+  igrave: 'ì',
+  iacute: 'í',
+  icirc: 'î',
+  iuml: 'ï',
+  eth: 'ð',
+  ntilde: 'ñ',
+  ograve: 'ò',
+  oacute: 'ó',
+  ocirc: 'ô',
+  otilde: 'õ',
+  ouml: 'ö',
+  divide: '÷',
+  oslash: 'ø',
+  ugrave: 'ù',
+  uacute: 'ú',
+  ucirc: 'û',
+  uuml: 'ü',
+  yacute: 'ý',
+  thorn: 'þ',
+  yuml: 'ÿ',
+  OElig: 'Œ',
+  oelig: 'œ',
+  Scaron: 'Š',
+  scaron: 'š',
+  Yuml: 'Ÿ',
+  fnof: 'ƒ',
+  circ: 'ˆ',
+  tilde: '˜',
+  ensp: '\u2002',
+  emsp: '\u2003',
+  thinsp: '\u2009',
+  zwnj: '\u200c',
+  zwj: '\u200d',
+  lrm: '\u200e',
+  rlm: '\u200f',
+  ndash: '–',
+  mdash: '—',
+  lsquo: '‘',
+  rsquo: '’',
+  sbquo: '‚',
+  ldquo: '“',
+  rdquo: '”',
+  bdquo: '„',
+  dagger: '†',
+  Dagger: '‡',
+  bull: '•',
+  hellip: '…',
+  permil: '‰',
+  prime: '′',
+  Prime: '″',
+  lsaquo: '‹',
+  rsaquo: '›',
+  oline: '‾',
+  euro: '€',
+  trade: '™',
+  larr: '←',
+  uarr: '↑',
+  rarr: '→',
+  darr: '↓',
+  harr: '↔',
+  hearts: '♥',
+  spades: '♠',
+  clubs: '♣',
+  diams: '♦',
+  check: '✓',
+  star: '☆',
+  starf: '★',
+  Alpha: 'Α',
+  alpha: 'α',
+  Beta: 'Β',
+  beta: 'β',
+  Gamma: 'Γ',
+  gamma: 'γ',
+  Delta: 'Δ',
+  delta: 'δ',
+  pi: 'π',
+  Omega: 'Ω',
+  omega: 'ω',
+  mu: 'μ',
+  infin: '∞',
+  ne: '≠',
+  le: '≤',
+  ge: '≥',
+  minus: '−',
+  asymp: '≈',
+  frasl: '⁄',
+  loz: '◊',
+};
+
+const ENTITY = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));/g;
+
+function codePoint(n: number): string | undefined {
+  if (n === 0 || n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff)) return undefined;
+  // Numeric references in the C1 range are windows-1252 in practice (`&#146;` means ’).
+  if (n >= 0x80 && n <= 0x9f) return CP1252_C1[n - 0x80] ?? undefined;
+  return String.fromCodePoint(n);
+}
+
+const CP1252_C1: readonly (string | undefined)[] = [
+  '€',
+  undefined,
+  '‚',
+  'ƒ',
+  '„',
+  '…',
+  '†',
+  '‡',
+  'ˆ',
+  '‰',
+  'Š',
+  '‹',
+  'Œ',
+  undefined,
+  'Ž',
+  undefined,
+  undefined,
+  '‘',
+  '’',
+  '“',
+  '”',
+  '•',
+  '–',
+  '—',
+  '˜',
+  '™',
+  'š',
+  '›',
+  'œ',
+  undefined,
+  'ž',
+  'Ÿ',
+];
+
+/** Decode HTML character references (numeric and the named ones above); unknown ones are left as written. */
+export function decodeHtmlEntities(s: string): string {
+  if (!s.includes('&')) return s;
+  return s.replace(
+    ENTITY,
+    (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
+      if (dec !== undefined) return codePoint(Number.parseInt(dec, 10)) ?? whole;
+      if (hex !== undefined) return codePoint(Number.parseInt(hex, 16)) ?? whole;
+      if (name !== undefined) return HTML_ENTITIES[name] ?? HTML_ENTITIES[name.toLowerCase()] ?? whole;
+      return whole;
+    },
+  );
+}
+
+const HAS_ENTITY = /&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/;
+
+/**
+ * A title that still holds character references after XML decoding was escaped twice (`&amp;amp;` → `&amp;`,
+ * `&amp;#039;` → `&#039;`): decode once more. `changed` says whether anything was decoded (for a problem).
+ */
+export function decodeDoubleEscaped(s: string): { text: string; changed: boolean } {
+  if (!s.includes('&') || !HAS_ENTITY.test(s)) return { text: s, changed: false };
+  const text = decodeHtmlEntities(s);
+  return { text, changed: text !== s };
+}
+
+const DROP =
+  /<(script|style|noscript|template|head)\b[^>]*>[\s\S]*?<\/\1\s*>|<!--[\s\S]*?-->|<!\[CDATA\[|\]\]>/gi;
+const TAG = /<(\/?)([A-Za-z][A-Za-z0-9:-]*)\b(?:[^>"']|"[^"]*"|'[^']*')*>|<[!?][^>]*>/g;
+const PARAGRAPH = new Set([
+  'p',
+  'div',
+  'section',
+  'article',
+  'header',
+  'footer',
+  'aside',
+  'blockquote',
+  'pre',
+  'ul',
+  'ol',
+  'dl',
+  'table',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'hr',
+  'figure',
+  'main',
+  'nav',
+  'address',
+  'center',
+]);
+const LINE = new Set(['br', 'li', 'tr', 'dt', 'dd', 'figcaption', 'caption']);
+
+/**
+ * Plain text from HTML (or from text that may contain some): tags stripped, script/style dropped, entities
+ * decoded, whitespace collapsed, paragraph breaks kept as a blank line and `<br>`/list items as a newline.
+ */
+export function htmlToText(html: string): string {
+  let s = html;
+  if (s.includes('<')) {
+    s = s.replace(DROP, ' ');
+    s = s.replace(TAG, (_whole, close: string | undefined, name: string | undefined) => {
+      if (name === undefined) return ' ';
+      const n = name.toLowerCase();
+      if (PARAGRAPH.has(n)) return '\n\n';
+      if (LINE.has(n)) return close === '/' && n !== 'br' ? '' : '\n';
+      return n === 'td' || n === 'th' ? ' ' : '';
+    });
+  }
+  s = decodeHtmlEntities(s);
+  // Collapse whitespace inside lines (nbsp included), trim lines, keep at most one blank line.
+  return s
+    .replace(/[ \t\f\v\u00a0\u2000-\u200b\u3000]+/g, ' ')
+    .replace(/\r\n?/g, '\n')
+    .replace(/ ?\n ?/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
