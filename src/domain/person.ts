@@ -1,0 +1,24 @@
+// People named by feeds (`podcast:person`), shared across shows and episodes.
+
+export interface Person {
+  id: number;
+  name: string;
+  /** Latest link and image any feed gave for this person. */
+  href?: string;
+  img?: string;
+}
+
+/** A person's part in a show or an episode. */
+export interface Credit {
+  person: Person;
+  role: string;
+  group: string;
+}
+
+/**
+ * The identity of a person across feeds: the name, trimmed, whitespace collapsed, case-folded.
+ * Two feeds naming "Tracy V. Wilson" credit the same person.
+ */
+export function personKey(name: string): string {
+  return name.trim().replace(/\s+/g, ' ').toLowerCase();
+}
