@@ -1,0 +1,221 @@
+// The store's contract: the only way services, the crawler and the CLI reach the database.
+// Implemented once over Kysely for SQLite (default) and PostgreSQL (src/store/sql/), and checked against both by one
+// contract suite (test/support/store-contract.ts).
+//
+// Conventions that hold for every method:
+// - Timestamps returned are ISO 8601 UTC strings in `toISOString()` form; time arguments are `Date`s. The database
+//   stores the same ISO strings as text on both dialects, so string order is time order.
+// - Booleans are stored as integers 0/1 on both dialects and come back as booleans.
+// - Absent stays absent: optional fields are omitted, never '' / 0 / null.
+// - Structured extras (funding, persons, transcripts …) are stored as JSON text and read back as written.
+// - Failures are `StoreError`s with a `code`; "not found" on a `get` is `undefined`, not an error.
+// - Nothing is ever deleted by the crawler: episodes that leave a feed are marked vanished.
+
+import type { Episode, EpisodeContent, EpisodeOrder, EpisodeUpsertResult } from '../domain/episode.ts';
+import type { Feed, FeedAlias, FeedAliasKind, FetchOutcome } from '../domain/feed.ts';
+import type { Job } from '../domain/job.ts';
+import type { Credit, Person } from '../domain/person.ts';
+import type { Show, ShowContent } from '../domain/show.ts';
+
+export { StoreError, type StoreErrorCode } from './errors.ts';
+
+export interface Store {
+  readonly feeds: FeedRepository;
+  readonly shows: ShowRepository;
+  readonly episodes: EpisodeRepository;
+  readonly people: PersonRepository;
+  readonly jobs: JobRepository;
+  /** `sqlite` or `postgres`: for messages and benchmarks, never for branching outside the store. */
+  readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * Runs `fn` with a store whose every call belongs to one transaction: committed when `fn` resolves, rolled back
+   * (nothing half-written) when it throws. On SQLite the transaction takes the write lock up front
+   * (`BEGIN IMMEDIATE`). Calling `transaction` on a transaction-scoped store just runs `fn` in the same transaction.
+   */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /** Closes the connections; waits for queries in flight. */
+  close(): Promise<void>;
+}
+
+export interface FeedListing {
+  feed: Feed;
+  showId?: number;
+  showTitle?: string;
+  episodeCount: number;
+}
+
+export interface FeedRepository {
+  /**
+   * Adds a feed by URL, idempotently: a URL that is already a feed's URL or alias returns that feed with
+   * `created: false`. The URL is stored as given (normalising is the caller's job). New feeds are due at once.
+   */
+  add(url: string, now: Date): Promise<{ feed: Feed; created: boolean }>;
+  get(id: number): Promise<Feed | undefined>;
+  /** The feed whose URL or any alias (old URL, `podcast:guid`) is `urlOrAlias`. */
+  findByUrl(urlOrAlias: string): Promise<Feed | undefined>;
+  /**
+   * Records an old URL or a `podcast:guid` for the feed. Idempotent; returns false when the alias already belongs
+   * to another feed (it is then left there) or equals a feed's current URL.
+   */
+  addAlias(feedId: number, alias: string, kind: FeedAliasKind, now: Date): Promise<boolean>;
+  aliases(feedId: number): Promise<FeedAlias[]>;
+  /**
+   * Moves the feed to `newUrl` (a 301/308 or new-feed-url that parsed as a feed), keeping the old URL as an alias of
+   * `kind`. Throws `conflict` when `newUrl` is another feed's URL or alias, `not-found` for an unknown feed.
+   */
+  moveUrl(feedId: number, newUrl: string, kind: FeedAliasKind, now: Date): Promise<Feed>;
+  /** Every feed with its health and show, ordered by URL, paged by offset. */
+  list(options?: { limit?: number; offset?: number }): Promise<FeedListing[]>;
+  count(): Promise<number>;
+  /**
+   * Feeds due for a check at `now`, most overdue first: not gone, `nextCheckAt` absent or ≤ now, and no
+   * `retryAfterUntil` in the future.
+   */
+  due(now: Date, limit: number): Promise<Feed[]>;
+  /**
+   * Records one fetch: counts it (and 304s), sets last fetch/success, error streak (reset on success, +1 on error),
+   * status (`active` on success, `failing` on error; a gone feed stays gone), validators and body hash (only when
+   * given), parser problems (on `ok`), last error, retry-after and the next check.
+   */
+  recordFetch(feedId: number, outcome: FetchOutcome): Promise<Feed>;
+  /** 410: the feed is gone; it keeps its episodes and is never due again. */
+  markGone(feedId: number, at: Date, httpStatus?: number): Promise<Feed>;
+  /** Schedules the next check (e.g. "refresh now" when a listener opens a show). */
+  setNextCheck(feedId: number, at: Date): Promise<void>;
+}
+
+export interface ShowPage {
+  items: Show[];
+  total: number;
+}
+
+export interface ShowRepository {
+  /**
+   * Creates or replaces the feed's one show from the parsed channel (and its `podcast:person` credits).
+   * Returns the show and whether its content changed.
+   */
+  upsert(feedId: number, content: ShowContent, now: Date): Promise<{ show: Show; changed: boolean }>;
+  get(id: number): Promise<Show | undefined>;
+  getByFeed(feedId: number): Promise<Show | undefined>;
+  /** Shows with the newest episodes first (shows without episodes last). */
+  listRecentlyUpdated(limit: number): Promise<Show[]>;
+  /** All shows by title (case-insensitive), paged by offset. */
+  list(options: { limit: number; offset?: number }): Promise<ShowPage>;
+}
+
+export interface EpisodeUpsertOptions {
+  now: Date;
+  /**
+   * True when `items` is everything the feed lists (a full, successful parse): stored episodes not among them are
+   * marked vanished. An empty `items` never vanishes anything (a feed that shrinks to nothing is suspect).
+   */
+  complete: boolean;
+}
+
+export interface EpisodeListOptions {
+  order?: EpisodeOrder;
+  /** Default 20, at most 500. */
+  limit?: number;
+  /** `next` from the previous page. Malformed cursors throw `invalid`. */
+  cursor?: string;
+  /** Default true: vanished episodes stay in the archive. */
+  includeVanished?: boolean;
+}
+
+export interface EpisodePage {
+  items: Episode[];
+  /** Absent on the last page. */
+  next?: string;
+}
+
+export interface EpisodeRepository {
+  /**
+   * Writes a feed's items for a show, in one transaction (batched, so a feed of thousands of items is fine).
+   * Identity (protocols.md §2.5), in this order, each stored episode matched at most once per call:
+   * 1. same guid within the show; when several items (or stored episodes) share a guid, they are told apart by
+   *    enclosure URL, then by enclosure URL without query;
+   * 2. a new guid whose enclosure URL without query equals a stored episode's is that episode (its guid is
+   *    updated): feeds that change guids on every fetch do not duplicate;
+   * 3. otherwise a new episode. An item repeated verbatim in one call is written once.
+   * A changed enclosure under the same guid updates the same row. Reappearing vanished episodes are restored.
+   */
+  upsertForShow(
+    showId: number,
+    items: readonly EpisodeContent[],
+    options: EpisodeUpsertOptions,
+  ): Promise<EpisodeUpsertResult>;
+  /**
+   * One page of a show's episodes, keyset-paged on (sort key, id) so every page costs the same whatever the show's
+   * size. `newest`: sort key descending, ties by id descending; `oldest`: both ascending.
+   */
+  listForShow(showId: number, options?: EpisodeListOptions): Promise<EpisodePage>;
+  get(id: number): Promise<Episode | undefined>;
+  /** The episode of a show with this guid (a non-vanished one first when several share it). */
+  findByGuid(showId: number, guid: string): Promise<Episode | undefined>;
+  /** Episodes whose enclosure URL is exactly `url`, else whose enclosure URL without query matches; at most 20. */
+  findByEnclosureUrl(url: string, showId?: number): Promise<Episode[]>;
+  count(showId?: number): Promise<number>;
+}
+
+export interface PersonCredits {
+  shows: { showId: number; title?: string; role: string; group: string }[];
+  /** Newest first. */
+  episodes: {
+    episodeId: number;
+    showId: number;
+    title?: string;
+    publishedAt?: string;
+    role: string;
+    group: string;
+  }[];
+}
+
+export interface PersonRepository {
+  get(id: number): Promise<Person | undefined>;
+  /** By name, matched as `personKey` does (case and spacing ignored). */
+  findByName(name: string): Promise<Person | undefined>;
+  /** Credits of a show ("Hosts And Creators"), in feed order. */
+  forShow(showId: number): Promise<Credit[]>;
+  forEpisode(episodeId: number): Promise<Credit[]>;
+  /** Everything a person appears in; episodes capped at `episodeLimit` (default 100). */
+  credits(personId: number, options?: { episodeLimit?: number }): Promise<PersonCredits>;
+}
+
+export interface EnqueueRequest {
+  kind: string;
+  /** De-duplication key within the kind (e.g. the feed id for refreshes). */
+  key: string;
+  payload?: unknown;
+  runAt: Date;
+}
+
+export interface ClaimRequest {
+  kind: string;
+  /** Identifies the claiming worker; stored in `lockedBy`. */
+  workerId: string;
+  now: Date;
+  limit: number;
+  /** The claim lasts this long; past it the job may be claimed again (a crashed worker). */
+  lockMs: number;
+}
+
+export interface JobRepository {
+  /**
+   * Adds a job, or when (kind, key) exists updates that one job: payload replaced, `runAt` moved earlier (never
+   * later), a failed job revived, and its revision bumped so a worker running it now will run it once more.
+   */
+  enqueue(request: EnqueueRequest, now: Date): Promise<{ job: Job; created: boolean }>;
+  /**
+   * Atomically claims up to `limit` due jobs of a kind (run at ≤ now, not failed, unlocked or lock expired), oldest
+   * run-at first, incrementing `attempts`. Two claimers never get the same job (`FOR UPDATE SKIP LOCKED` on
+   * PostgreSQL, one `UPDATE … RETURNING` on SQLite).
+   */
+  claim(request: ClaimRequest): Promise<Job[]>;
+  /** Done: removes the job, unless it was enqueued again meanwhile (then it is unlocked to run again). */
+  complete(job: Job): Promise<void>;
+  /** Failed: unlocks it with `error` recorded, to run again at `retryAt`; without `retryAt` it is failed for good. */
+  fail(job: Job, error: string, retryAt: Date | undefined, now: Date): Promise<void>;
+  get(kind: string, key: string): Promise<Job | undefined>;
+  /** Jobs not failed for good, of one kind or all. */
+  count(kind?: string): Promise<number>;
+}

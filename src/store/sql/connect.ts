@@ -1,0 +1,101 @@
+// Opening a database: better-sqlite3 (default) or PostgreSQL through `pg`, both behind one Kysely<Database>.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { StoreError } from '../errors.ts';
+import type { SqlDialect } from '../migrations/index.ts';
+import type { Database } from './schema.ts';
+
+export interface Connection {
+  db: Kysely<Database>;
+  dialect: SqlDialect;
+}
+
+const PG_INT8 = 20;
+
+/**
+ * `postgres://` / `postgresql://` URLs open PostgreSQL (a `?options=-c search_path=…` parameter selects a schema);
+ * anything else is a SQLite file path, or `:memory:`.
+ */
+export async function connect(target: string): Promise<Connection> {
+  if (/^postgres(ql)?:\/\//i.test(target)) return connectPostgres(target);
+  return { db: connectSqlite(target), dialect: 'sqlite' };
+}
+
+function connectSqlite(file: string): Kysely<Database> {
+  let database: SqliteDatabase.Database;
+  try {
+    database = new SqliteDatabase(file);
+  } catch (error) {
+    throw new StoreError('unavailable', `cannot open SQLite database ${file}: ${String(error)}`, {
+      cause: error,
+    });
+  }
+  if (file !== ':memory:') database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+}
+
+async function connectPostgres(url: string): Promise<Connection> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 5000,
+    // Per pool, not global: bigint (counts, enclosure lengths) comes back as a number, as on SQLite.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === PG_INT8
+          ? (value: string) => Number(value)
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client's error (server restart) must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    await db.destroy();
+    throw new StoreError(
+      'unavailable',
+      `cannot reach PostgreSQL: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return { db, dialect: 'postgres' };
+}
+
+/** `<dataDir>/earshot.db`, creating the folder. */
+export function sqliteFile(dataDir: string): string {
+  mkdirSync(dataDir, { recursive: true });
+  return join(dataDir, 'earshot.db');
+}
+
+/**
+ * Runs `fn` in one transaction. On SQLite the write lock is taken at BEGIN (IMMEDIATE), so a transaction that reads
+ * then writes never fails half-way with SQLITE_BUSY when another process writes; busy_timeout makes it wait instead.
+ */
+export async function inTransaction<T>(
+  db: Kysely<Database>,
+  dialect: SqlDialect,
+  fn: (trx: Kysely<Database>) => Promise<T>,
+): Promise<T> {
+  if (dialect === 'postgres') return db.transaction().execute(fn);
+  return db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      const result = await fn(conn);
+      await sql`commit`.execute(conn);
+      return result;
+    } catch (error) {
+      await sql`rollback`.execute(conn);
+      throw error;
+    }
+  });
+}

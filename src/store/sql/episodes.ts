@@ -1,0 +1,413 @@
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import {
+  type Episode,
+  type EpisodeContent,
+  type EpisodeUpsertResult,
+  enclosureUrlWithoutQuery,
+  episodeSortKey,
+} from '../../domain/episode.ts';
+import { StoreError } from '../errors.ts';
+import type { EpisodeListOptions, EpisodePage, EpisodeRepository, EpisodeUpsertOptions } from '../ports.ts';
+import { type PersonIdCache, replaceCredits } from './people.ts';
+import { chunks, compact, fromFlag, fromJson, iso, sha1, toFlag, toJson, toNull } from './rows.ts';
+import type { Database, EpisodesTable } from './schema.ts';
+
+type EpisodeRow = Selectable<EpisodesTable>;
+type ContentColumns = Omit<
+  Insertable<EpisodesTable>,
+  'id' | 'show_id' | 'content_hash' | 'sort_key' | 'first_seen_at' | 'last_seen_at' | 'vanished_at'
+>;
+
+/** Runs a function in the store's transaction (a new one, or the caller's when already inside one). */
+export type InTransaction = <T>(fn: (db: Kysely<Database>) => Promise<T>) => Promise<T>;
+
+const INSERT_CHUNK = 100;
+const ID_CHUNK = 500;
+const MAX_PAGE = 500;
+
+function toColumns(content: EpisodeContent): ContentColumns {
+  const {
+    guid,
+    guidSource,
+    enclosure,
+    title,
+    link,
+    description,
+    contentHtml,
+    publishedAt,
+    durationSeconds,
+    imageUrl,
+    explicit,
+    season,
+    episode,
+    episodeType,
+    transcripts,
+    chapters,
+    soundbites,
+    funding,
+    persons,
+    value,
+    alternateEnclosures,
+    ...extras
+  } = content;
+  return {
+    guid,
+    guid_source: guidSource,
+    enclosure_url: toNull(enclosure?.url),
+    enclosure_url_base: enclosure === undefined ? null : enclosureUrlWithoutQuery(enclosure.url),
+    enclosure_type: toNull(enclosure?.type),
+    enclosure_length: toNull(enclosure?.length),
+    title: toNull(title),
+    link: toNull(link),
+    description: toNull(description),
+    content_html: toNull(contentHtml),
+    published_at: toNull(publishedAt),
+    duration_seconds: toNull(durationSeconds),
+    image_url: toNull(imageUrl),
+    explicit: toFlag(explicit),
+    season: toNull(season),
+    episode: toNull(episode),
+    episode_type: toNull(episodeType),
+    transcripts_json: toJson(transcripts),
+    chapters_json: toJson(chapters),
+    soundbites_json: toJson(soundbites),
+    funding_json: toJson(funding),
+    persons_json: toJson(persons),
+    value_json: toJson(value),
+    alternate_enclosures_json: toJson(alternateEnclosures),
+    extras_json: toJson(extras),
+  };
+}
+
+function toEpisode(row: EpisodeRow): Episode {
+  const extras = fromJson<Partial<EpisodeContent>>(row.extras_json) ?? {};
+  const enclosure =
+    row.enclosure_url === null
+      ? undefined
+      : compact<NonNullable<EpisodeContent['enclosure']>>({
+          url: row.enclosure_url,
+          type: row.enclosure_type,
+          length: row.enclosure_length,
+        });
+  return compact<Episode>({
+    ...extras,
+    id: row.id,
+    showId: row.show_id,
+    guid: row.guid,
+    guidSource: row.guid_source,
+    enclosure,
+    title: row.title,
+    link: row.link,
+    description: row.description,
+    contentHtml: row.content_html,
+    publishedAt: row.published_at,
+    durationSeconds: row.duration_seconds,
+    imageUrl: row.image_url,
+    explicit: fromFlag(row.explicit),
+    season: row.season,
+    episode: row.episode,
+    episodeType: row.episode_type,
+    transcripts: fromJson(row.transcripts_json),
+    chapters: fromJson(row.chapters_json),
+    soundbites: fromJson(row.soundbites_json),
+    funding: fromJson(row.funding_json),
+    persons: fromJson(row.persons_json),
+    value: fromJson(row.value_json),
+    alternateEnclosures: fromJson(row.alternate_enclosures_json),
+    firstSeenAt: row.first_seen_at,
+    lastSeenAt: row.last_seen_at,
+    vanishedAt: row.vanished_at,
+    sortKey: row.sort_key,
+  });
+}
+
+interface Stored {
+  id: number;
+  guid: string;
+  enclosure_url: string | null;
+  enclosure_url_base: string | null;
+  content_hash: string;
+  first_seen_at: string;
+  vanished_at: string | null;
+}
+
+/** Pairs each incoming item with the stored episode it is (or none), following the identity rules in ports.ts. */
+function matchItems(
+  items: readonly EpisodeContent[],
+  stored: readonly Stored[],
+): { item: EpisodeContent; match?: Stored }[] {
+  // An item repeated verbatim (same guid and enclosure) is one episode.
+  const seen = new Set<string>();
+  const unique = items.filter((item) => {
+    const key = `${item.guid}\u0000${item.enclosure?.url ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const byGuid = new Map<string, Stored[]>();
+  const byUrl = new Map<string, Stored[]>();
+  const byBase = new Map<string, Stored[]>();
+  const push = (map: Map<string, Stored[]>, key: string | null, row: Stored) => {
+    if (key === null) return;
+    const list = map.get(key);
+    if (list === undefined) map.set(key, [row]);
+    else list.push(row);
+  };
+  for (const row of stored) {
+    push(byGuid, row.guid, row);
+    push(byUrl, row.enclosure_url, row);
+    push(byBase, row.enclosure_url_base, row);
+  }
+  const baseUses = new Map<string, number>();
+  for (const item of unique) {
+    if (item.enclosure === undefined) continue;
+    const base = enclosureUrlWithoutQuery(item.enclosure.url);
+    baseUses.set(base, (baseUses.get(base) ?? 0) + 1);
+  }
+  const claimed = new Set<number>();
+  const matches = new Map<EpisodeContent, Stored>();
+  const claim = (item: EpisodeContent, row: Stored | undefined): void => {
+    if (row === undefined) return;
+    claimed.add(row.id);
+    matches.set(item, row);
+  };
+  const free = (rows: Stored[] | undefined): Stored[] => (rows ?? []).filter((r) => !claimed.has(r.id));
+  const pending = () => unique.filter((item) => !matches.has(item));
+
+  // 1. Same guid and same enclosure (exact, then without query): tells apart items sharing a guid.
+  for (const item of pending()) {
+    const candidates = free(byGuid.get(item.guid));
+    const url = item.enclosure?.url;
+    if (url === undefined || candidates.length === 0) continue;
+    const base = enclosureUrlWithoutQuery(url);
+    claim(
+      item,
+      candidates.find((r) => r.enclosure_url === url) ??
+        candidates.find((r) => r.enclosure_url_base === base),
+    );
+  }
+  // 2. Same guid, enclosure changed (or absent): the same episode.
+  for (const item of pending()) claim(item, free(byGuid.get(item.guid))[0]);
+  // 3. New guid, same enclosure URL: a feed that churns its guids.
+  for (const item of pending()) {
+    const url = item.enclosure?.url;
+    if (url !== undefined) claim(item, free(byUrl.get(url))[0]);
+  }
+  // 4. New guid, same enclosure URL without query, when that base names one episode only (not `download.php?id=`).
+  for (const item of pending()) {
+    if (item.enclosure === undefined) continue;
+    const base = enclosureUrlWithoutQuery(item.enclosure.url);
+    const rows = byBase.get(base) ?? [];
+    const only = rows[0];
+    if (rows.length === 1 && baseUses.get(base) === 1 && only !== undefined && !claimed.has(only.id))
+      claim(item, only);
+  }
+  return unique.map((item) => {
+    const match = matches.get(item);
+    return match === undefined ? { item } : { item, match };
+  });
+}
+
+interface Cursor {
+  sortKey: string;
+  id: number;
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.sortKey, cursor.id])).toString('base64url');
+}
+
+function decodeCursor(text: string): Cursor {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && typeof value[0] === 'string' && Number.isSafeInteger(value[1])) {
+      return { sortKey: value[0], id: Number(value[1]) };
+    }
+  } catch {
+    // fall through to the typed error
+  }
+  throw new StoreError('invalid', 'malformed episode cursor');
+}
+
+export class SqlEpisodeRepository implements EpisodeRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly inTransaction: InTransaction,
+  ) {}
+
+  upsertForShow(
+    showId: number,
+    items: readonly EpisodeContent[],
+    options: EpisodeUpsertOptions,
+  ): Promise<EpisodeUpsertResult> {
+    return this.inTransaction((db) => upsert(db, showId, items, options));
+  }
+
+  async listForShow(showId: number, options: EpisodeListOptions = {}): Promise<EpisodePage> {
+    const limit = Math.max(1, Math.min(options.limit ?? 20, MAX_PAGE));
+    const direction = options.order === 'oldest' ? 'asc' : 'desc';
+    let query = this.db.selectFrom('episodes').selectAll().where('show_id', '=', showId);
+    if (options.includeVanished === false) query = query.where('vanished_at', 'is', null);
+    if (options.cursor !== undefined) {
+      const after = decodeCursor(options.cursor);
+      query = query.where((eb) =>
+        eb(
+          eb.refTuple('sort_key', 'id'),
+          direction === 'desc' ? '<' : '>',
+          eb.tuple(after.sortKey, after.id),
+        ),
+      );
+    }
+    const rows = await query
+      .orderBy('sort_key', direction)
+      .orderBy('id', direction)
+      .limit(limit + 1)
+      .execute();
+    const items = rows.slice(0, limit).map(toEpisode);
+    const last = items.at(-1);
+    return rows.length > limit && last !== undefined ? { items, next: encodeCursor(last) } : { items };
+  }
+
+  async get(id: number): Promise<Episode | undefined> {
+    const row = await this.db.selectFrom('episodes').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toEpisode(row);
+  }
+
+  async findByGuid(showId: number, guid: string): Promise<Episode | undefined> {
+    const rows = await this.db
+      .selectFrom('episodes')
+      .selectAll()
+      .where('show_id', '=', showId)
+      .where('guid', '=', guid)
+      .orderBy('id')
+      .execute();
+    const row = rows.find((r) => r.vanished_at === null) ?? rows[0];
+    return row && toEpisode(row);
+  }
+
+  async findByEnclosureUrl(url: string, showId?: number): Promise<Episode[]> {
+    const find = async (column: 'enclosure_url' | 'enclosure_url_base', value: string) => {
+      let query = this.db.selectFrom('episodes').selectAll().where(column, '=', value);
+      if (showId !== undefined) query = query.where('show_id', '=', showId);
+      return query.orderBy('id').limit(20).execute();
+    };
+    const exact = await find('enclosure_url', url);
+    const rows = exact.length > 0 ? exact : await find('enclosure_url_base', enclosureUrlWithoutQuery(url));
+    return rows.map(toEpisode);
+  }
+
+  async count(showId?: number): Promise<number> {
+    let query = this.db.selectFrom('episodes').select((eb) => eb.fn.countAll<number>().as('n'));
+    if (showId !== undefined) query = query.where('show_id', '=', showId);
+    const row = await query.executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}
+
+async function upsert(
+  db: Kysely<Database>,
+  showId: number,
+  items: readonly EpisodeContent[],
+  options: EpisodeUpsertOptions,
+): Promise<EpisodeUpsertResult> {
+  const now = iso(options.now);
+  const stored = await db
+    .selectFrom('episodes')
+    .select([
+      'id',
+      'guid',
+      'enclosure_url',
+      'enclosure_url_base',
+      'content_hash',
+      'first_seen_at',
+      'vanished_at',
+    ])
+    .where('show_id', '=', showId)
+    .orderBy('id')
+    .execute();
+  const result: EpisodeUpsertResult = { inserted: 0, updated: 0, unchanged: 0, vanished: 0 };
+  const people: PersonIdCache = new Map();
+  const seenUnchanged: number[] = [];
+  const toInsert: Insertable<EpisodesTable>[] = [];
+  const toInsertWithPeople: { row: Insertable<EpisodesTable>; item: EpisodeContent }[] = [];
+
+  const pairs = matchItems(items, stored);
+  for (const { item, match } of pairs) {
+    const hash = sha1(JSON.stringify(item));
+    if (match === undefined) {
+      const row = {
+        ...toColumns(item),
+        show_id: showId,
+        content_hash: hash,
+        sort_key: episodeSortKey(item.publishedAt, now),
+        first_seen_at: now,
+        last_seen_at: now,
+      };
+      if (item.persons !== undefined && item.persons.length > 0) toInsertWithPeople.push({ row, item });
+      else toInsert.push(row);
+      result.inserted++;
+    } else if (match.content_hash === hash && match.vanished_at === null) {
+      seenUnchanged.push(match.id);
+      result.unchanged++;
+    } else {
+      await db
+        .updateTable('episodes')
+        .set({
+          ...toColumns(item),
+          content_hash: hash,
+          sort_key: episodeSortKey(item.publishedAt, match.first_seen_at),
+          last_seen_at: now,
+          vanished_at: null,
+        })
+        .where('id', '=', match.id)
+        .execute();
+      if (match.content_hash !== hash) {
+        await replaceCredits(
+          db,
+          { table: 'episode_persons', id: match.id },
+          item.persons,
+          options.now,
+          people,
+        );
+      }
+      result.updated++;
+    }
+  }
+
+  for (const batch of chunks(toInsert, INSERT_CHUNK)) await db.insertInto('episodes').values(batch).execute();
+  for (const { row, item } of toInsertWithPeople) {
+    const { id } = await db.insertInto('episodes').values(row).returning('id').executeTakeFirstOrThrow();
+    await replaceCredits(db, { table: 'episode_persons', id }, item.persons, options.now, people);
+  }
+  for (const ids of chunks(seenUnchanged, ID_CHUNK)) {
+    await db.updateTable('episodes').set({ last_seen_at: now }).where('id', 'in', ids).execute();
+  }
+
+  if (options.complete && items.length > 0) {
+    const matched = new Set<number>();
+    for (const { match } of pairs) if (match !== undefined) matched.add(match.id);
+    const gone = stored
+      .filter((row) => row.vanished_at === null && !matched.has(row.id))
+      .map((row) => row.id);
+    for (const ids of chunks(gone, ID_CHUNK)) {
+      await db.updateTable('episodes').set({ vanished_at: now }).where('id', 'in', ids).execute();
+    }
+    result.vanished = gone.length;
+  }
+
+  await db
+    .updateTable('shows')
+    .set((eb) => ({
+      episode_count: eb
+        .selectFrom('episodes')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .where('show_id', '=', showId),
+      latest_episode_at: eb
+        .selectFrom('episodes')
+        .select((e) => e.fn.max('sort_key').as('m'))
+        .where('show_id', '=', showId),
+    }))
+    .where('id', '=', showId)
+    .execute();
+  return result;
+}

@@ -1,0 +1,228 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Feed, FeedAlias, FeedAliasKind, FeedStatus, FetchOutcome } from '../../domain/feed.ts';
+import type { FeedProblem } from '../../feed/parse/types.ts';
+import { StoreError } from '../errors.ts';
+import type { FeedListing, FeedRepository } from '../ports.ts';
+import { compact, fromJson, iso, toJson } from './rows.ts';
+import type { Database, FeedsTable } from './schema.ts';
+
+type FeedRow = Selectable<FeedsTable>;
+
+function toFeed(row: FeedRow): Feed {
+  return compact<Feed>({
+    id: row.id,
+    url: row.url,
+    status: row.status,
+    createdAt: row.created_at,
+    etag: row.etag,
+    lastModified: row.last_modified,
+    bodyHash: row.body_hash,
+    lastFetchAt: row.last_fetch_at,
+    lastSuccessAt: row.last_success_at,
+    nextCheckAt: row.next_check_at,
+    errorStreak: row.error_streak,
+    lastErrorCode: row.last_error_code,
+    lastErrorMessage: row.last_error_message,
+    lastErrorAt: row.last_error_at,
+    httpStatus: row.http_status,
+    fetchCount: row.fetch_count,
+    notModifiedCount: row.not_modified_count,
+    problems: fromJson<FeedProblem[]>(row.problems_json),
+    retryAfterUntil: row.retry_after_until,
+  });
+}
+
+export class SqlFeedRepository implements FeedRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async add(url: string, now: Date): Promise<{ feed: Feed; created: boolean }> {
+    const existing = await this.findByUrl(url);
+    if (existing !== undefined) return { feed: existing, created: false };
+    const row = await this.db
+      .insertInto('feeds')
+      .values({ url, status: 'active', created_at: iso(now) })
+      .onConflict((oc) => oc.column('url').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (row !== undefined) return { feed: toFeed(row), created: true };
+    // Lost a race with another writer adding the same URL.
+    const raced = await this.findByUrl(url);
+    if (raced === undefined) throw new StoreError('conflict', `feed ${url} could not be added`);
+    return { feed: raced, created: false };
+  }
+
+  async get(id: number): Promise<Feed | undefined> {
+    const row = await this.db.selectFrom('feeds').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toFeed(row);
+  }
+
+  async findByUrl(urlOrAlias: string): Promise<Feed | undefined> {
+    const direct = await this.db
+      .selectFrom('feeds')
+      .selectAll()
+      .where('url', '=', urlOrAlias)
+      .executeTakeFirst();
+    if (direct !== undefined) return toFeed(direct);
+    const viaAlias = await this.db
+      .selectFrom('feed_aliases')
+      .innerJoin('feeds', 'feeds.id', 'feed_aliases.feed_id')
+      .selectAll('feeds')
+      .where('feed_aliases.alias', '=', urlOrAlias)
+      .executeTakeFirst();
+    return viaAlias && toFeed(viaAlias);
+  }
+
+  async addAlias(feedId: number, alias: string, kind: FeedAliasKind, now: Date): Promise<boolean> {
+    const owner = await this.findByUrl(alias);
+    if (owner !== undefined) return false;
+    const inserted = await this.db
+      .insertInto('feed_aliases')
+      .values({ feed_id: feedId, alias, kind, created_at: iso(now) })
+      .onConflict((oc) => oc.column('alias').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return inserted !== undefined;
+  }
+
+  async aliases(feedId: number): Promise<FeedAlias[]> {
+    const rows = await this.db
+      .selectFrom('feed_aliases')
+      .selectAll()
+      .where('feed_id', '=', feedId)
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({ feedId: r.feed_id, alias: r.alias, kind: r.kind, createdAt: r.created_at }));
+  }
+
+  async moveUrl(feedId: number, newUrl: string, kind: FeedAliasKind, now: Date): Promise<Feed> {
+    const feed = await this.get(feedId);
+    if (feed === undefined) throw new StoreError('not-found', `no feed ${feedId}`);
+    if (feed.url === newUrl) return feed;
+    const owner = await this.findByUrl(newUrl);
+    if (owner !== undefined && owner.id !== feedId) {
+      throw new StoreError('conflict', `${newUrl} already belongs to feed ${owner.id}`);
+    }
+    // The new URL stops being an alias (it is the URL now); the old one becomes one.
+    await this.db.deleteFrom('feed_aliases').where('alias', '=', newUrl).execute();
+    await this.db.updateTable('feeds').set({ url: newUrl }).where('id', '=', feedId).execute();
+    await this.db
+      .insertInto('feed_aliases')
+      .values({ feed_id: feedId, alias: feed.url, kind, created_at: iso(now) })
+      .execute();
+    return { ...feed, url: newUrl };
+  }
+
+  async list(options: { limit?: number; offset?: number } = {}): Promise<FeedListing[]> {
+    const rows = await this.db
+      .selectFrom('feeds')
+      .leftJoin('shows', 'shows.feed_id', 'feeds.id')
+      .selectAll('feeds')
+      .select([
+        'shows.id as show_id',
+        'shows.title as show_title',
+        'shows.episode_count as show_episode_count',
+      ])
+      .orderBy('feeds.url')
+      .limit(options.limit ?? 1000)
+      .offset(options.offset ?? 0)
+      .execute();
+    return rows.map((row) =>
+      compact<FeedListing>({
+        feed: toFeed(row),
+        showId: row.show_id,
+        showTitle: row.show_title,
+        episodeCount: row.show_episode_count ?? 0,
+      }),
+    );
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db
+      .selectFrom('feeds')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async due(now: Date, limit: number): Promise<Feed[]> {
+    const at = iso(now);
+    const rows = await this.db
+      .selectFrom('feeds')
+      .selectAll()
+      .where('status', '!=', 'gone')
+      .where((eb) => eb.or([eb('next_check_at', 'is', null), eb('next_check_at', '<=', at)]))
+      .where((eb) => eb.or([eb('retry_after_until', 'is', null), eb('retry_after_until', '<=', at)]))
+      .orderBy('next_check_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toFeed);
+  }
+
+  async recordFetch(feedId: number, outcome: FetchOutcome): Promise<Feed> {
+    const at = iso(outcome.at);
+    let query = this.db
+      .updateTable('feeds')
+      .set((eb) => ({
+        last_fetch_at: at,
+        fetch_count: eb('fetch_count', '+', 1),
+        next_check_at: iso(outcome.nextCheckAt),
+        status: eb
+          .case()
+          .when('status', '=', 'gone')
+          .then(eb.val<FeedStatus>('gone'))
+          .else(eb.val<FeedStatus>(outcome.kind === 'error' ? 'failing' : 'active'))
+          .end(),
+      }))
+      .where('id', '=', feedId);
+    if (outcome.httpStatus !== undefined) query = query.set({ http_status: outcome.httpStatus });
+    if (outcome.kind === 'error') {
+      query = query.set((eb) => ({
+        error_streak: eb('error_streak', '+', 1),
+        last_error_code: outcome.code,
+        last_error_message: outcome.message,
+        last_error_at: at,
+        retry_after_until: outcome.retryAfterUntil === undefined ? null : iso(outcome.retryAfterUntil),
+      }));
+    } else {
+      query = query.set({ error_streak: 0, last_success_at: at, retry_after_until: null });
+      if (outcome.kind === 'not-modified')
+        query = query.set((eb) => ({ not_modified_count: eb('not_modified_count', '+', 1) }));
+      if (outcome.etag !== undefined) query = query.set({ etag: outcome.etag });
+      if (outcome.lastModified !== undefined) query = query.set({ last_modified: outcome.lastModified });
+      if (outcome.bodyHash !== undefined) query = query.set({ body_hash: outcome.bodyHash });
+      if (outcome.kind === 'ok' && outcome.problems !== undefined) {
+        query = query.set({ problems_json: outcome.problems.length === 0 ? null : toJson(outcome.problems) });
+      }
+    }
+    const row = await query.returningAll().executeTakeFirst();
+    if (row === undefined) throw new StoreError('not-found', `no feed ${feedId}`);
+    return toFeed(row);
+  }
+
+  async markGone(feedId: number, at: Date, httpStatus?: number): Promise<Feed> {
+    const row = await this.db
+      .updateTable('feeds')
+      .set((eb) => ({
+        status: 'gone' as const,
+        next_check_at: null,
+        last_fetch_at: iso(at),
+        fetch_count: eb('fetch_count', '+', 1),
+        http_status: httpStatus ?? null,
+      }))
+      .where('id', '=', feedId)
+      .returningAll()
+      .executeTakeFirst();
+    if (row === undefined) throw new StoreError('not-found', `no feed ${feedId}`);
+    return toFeed(row);
+  }
+
+  async setNextCheck(feedId: number, at: Date): Promise<void> {
+    await this.db
+      .updateTable('feeds')
+      .set({ next_check_at: iso(at) })
+      .where('id', '=', feedId)
+      .where('status', '!=', 'gone')
+      .execute();
+  }
+}

@@ -1,0 +1,141 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Job } from '../../domain/job.ts';
+import type { SqlDialect } from '../migrations/index.ts';
+import type { ClaimRequest, EnqueueRequest, JobRepository } from '../ports.ts';
+import { compact, fromJson, iso } from './rows.ts';
+import type { Database, JobsTable } from './schema.ts';
+
+function toJob(row: Selectable<JobsTable>): Job {
+  return compact<Job>({
+    id: row.id,
+    kind: row.kind,
+    key: row.key,
+    payload: fromJson<unknown>(row.payload_json),
+    runAt: row.run_at,
+    attempts: row.attempts,
+    lockedBy: row.locked_by,
+    lockedUntil: row.locked_until,
+    lastError: row.last_error,
+    failedAt: row.failed_at,
+    revision: row.revision,
+  });
+}
+
+export class SqlJobRepository implements JobRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: SqlDialect,
+  ) {}
+
+  async enqueue(request: EnqueueRequest, now: Date): Promise<{ job: Job; created: boolean }> {
+    const runAt = iso(request.runAt);
+    const payload = request.payload === undefined ? null : JSON.stringify(request.payload);
+    const inserted = await this.db
+      .insertInto('jobs')
+      .values({
+        kind: request.kind,
+        key: request.key,
+        payload_json: payload,
+        run_at: runAt,
+        created_at: iso(now),
+      })
+      .onConflict((oc) => oc.columns(['kind', 'key']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (inserted !== undefined) return { job: toJob(inserted), created: true };
+    const updated = await this.db
+      .updateTable('jobs')
+      .set((eb) => ({
+        payload_json: payload,
+        run_at: eb
+          .case()
+          .when('run_at', '>', runAt)
+          .then(runAt)
+          .when('failed_at', 'is not', null)
+          .then(runAt)
+          .else(eb.ref('run_at'))
+          .end(),
+        failed_at: null,
+        revision: eb('revision', '+', 1),
+      }))
+      .where('kind', '=', request.kind)
+      .where('key', '=', request.key)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return { job: toJob(updated), created: false };
+  }
+
+  async claim(request: ClaimRequest): Promise<Job[]> {
+    const now = iso(request.now);
+    const until = iso(new Date(request.now.getTime() + request.lockMs));
+    const rows = await this.db
+      .updateTable('jobs')
+      .set((eb) => ({ locked_by: request.workerId, locked_until: until, attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', (eb) => {
+        const due = eb
+          .selectFrom('jobs')
+          .select('id')
+          .where('kind', '=', request.kind)
+          .where('run_at', '<=', now)
+          .where('failed_at', 'is', null)
+          .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<', now)]))
+          .orderBy('run_at')
+          .orderBy('id')
+          .limit(request.limit);
+        // SQLite runs one UPDATE at a time (the statement is atomic); PostgreSQL needs the row locks.
+        return this.dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
+      })
+      .returningAll()
+      .execute();
+    return rows.map(toJob).sort((a, b) => (a.runAt < b.runAt ? -1 : a.runAt > b.runAt ? 1 : a.id - b.id));
+  }
+
+  async complete(job: Job): Promise<void> {
+    const deleted = await this.db
+      .deleteFrom('jobs')
+      .where('id', '=', job.id)
+      .where('revision', '=', job.revision)
+      .executeTakeFirst();
+    if (deleted.numDeletedRows === 0n) {
+      // Enqueued again while running: run it once more at its (possibly earlier) run-at.
+      await this.db
+        .updateTable('jobs')
+        .set({ locked_by: null, locked_until: null })
+        .where('id', '=', job.id)
+        .execute();
+    }
+  }
+
+  async fail(job: Job, error: string, retryAt: Date | undefined, now: Date): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set({
+        locked_by: null,
+        locked_until: null,
+        last_error: error,
+        ...(retryAt === undefined ? { failed_at: iso(now) } : { run_at: iso(retryAt) }),
+      })
+      .where('id', '=', job.id)
+      .execute();
+  }
+
+  async get(kind: string, key: string): Promise<Job | undefined> {
+    const row = await this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('kind', '=', kind)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return row && toJob(row);
+  }
+
+  async count(kind?: string): Promise<number> {
+    let query = this.db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('failed_at', 'is', null);
+    if (kind !== undefined) query = query.where('kind', '=', kind);
+    const row = await query.executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+}

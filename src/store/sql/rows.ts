@@ -1,0 +1,51 @@
+// Small conversions between domain values and column values. NULL in a column means absent in the domain.
+import { createHash } from 'node:crypto';
+
+/** A value for a JSON column: absent (and empty objects) become NULL. */
+export function toJson(value: unknown): string | null {
+  if (value === undefined) return null;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0)
+    return null;
+  return JSON.stringify(value);
+}
+
+/** Reads a JSON column written by `toJson`. */
+export function fromJson<T>(text: string | null): T | undefined {
+  // The column only ever holds JSON this module wrote from a value of type T.
+  return text === null ? undefined : (JSON.parse(text) as T);
+}
+
+export function toFlag(value: boolean | undefined): number | null {
+  return value === undefined ? null : value ? 1 : 0;
+}
+
+export function fromFlag(value: number | null): boolean | undefined {
+  return value === null ? undefined : value !== 0;
+}
+
+export function toNull<T>(value: T | undefined): T | null {
+  return value === undefined ? null : value;
+}
+
+/** Drops properties whose value is null or undefined, so absent columns become absent properties. */
+export function compact<T extends object>(row: { [K in keyof T]: T[K] | null | undefined }): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) if (value !== null && value !== undefined) out[key] = value;
+  // Every remaining key carries a non-null value of the declared type; optional ones were dropped.
+  return out as T;
+}
+
+export function sha1(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+export function iso(date: Date): string {
+  return date.toISOString();
+}
+
+/** Splits `items` into runs of at most `size`, for multi-row statements under the drivers' parameter limits. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,189 @@
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Show, ShowContent } from '../../domain/show.ts';
+import type { ShowPage, ShowRepository } from '../ports.ts';
+import { replaceCredits } from './people.ts';
+import { compact, fromFlag, fromJson, iso, sha1, toFlag, toJson, toNull } from './rows.ts';
+import type { Database, ShowsTable } from './schema.ts';
+
+type ShowRow = Selectable<ShowsTable>;
+type ShowColumns = Omit<
+  Insertable<ShowsTable>,
+  'id' | 'feed_id' | 'content_hash' | 'episode_count' | 'latest_episode_at' | 'created_at' | 'updated_at'
+>;
+
+/** Fields that have a column (or a JSON column) of their own; everything else goes to `extras_json`. */
+function toColumns(content: ShowContent): ShowColumns {
+  const {
+    format,
+    title,
+    link,
+    description,
+    language,
+    author,
+    owner,
+    imageUrl,
+    explicit,
+    type,
+    podcastGuid,
+    medium,
+    complete,
+    block,
+    categories,
+    funding,
+    socialInteract,
+    value,
+    location,
+    license,
+    updateFrequency,
+    persons,
+    ...extras
+  } = content;
+  return {
+    format,
+    title: toNull(title),
+    link: toNull(link),
+    description: toNull(description),
+    language: toNull(language),
+    author: toNull(author),
+    owner_name: toNull(owner?.name),
+    owner_email: toNull(owner?.email),
+    image_url: toNull(imageUrl),
+    explicit: toFlag(explicit),
+    type: toNull(type),
+    podcast_guid: toNull(podcastGuid),
+    medium: toNull(medium),
+    // `locked` keeps its owner in extras; the flag has a column for queries.
+    locked: toFlag(extras.locked?.locked),
+    complete: toFlag(complete),
+    block: toFlag(block),
+    categories_json: toJson(categories),
+    funding_json: toJson(funding),
+    social_json: toJson(socialInteract),
+    value_json: toJson(value),
+    location_json: toJson(location),
+    license_json: toJson(license),
+    update_frequency_json: toJson(updateFrequency),
+    persons_json: toJson(persons),
+    extras_json: toJson(extras),
+  };
+}
+
+export function toShow(row: ShowRow): Show {
+  const extras = fromJson<Partial<ShowContent>>(row.extras_json) ?? {};
+  const owner = compact<{ name?: string; email?: string }>({ name: row.owner_name, email: row.owner_email });
+  return compact<Show>({
+    ...extras,
+    id: row.id,
+    feedId: row.feed_id,
+    format: row.format,
+    title: row.title,
+    link: row.link,
+    description: row.description,
+    language: row.language,
+    author: row.author,
+    owner: Object.keys(owner).length > 0 ? owner : undefined,
+    imageUrl: row.image_url,
+    explicit: fromFlag(row.explicit),
+    type: row.type,
+    podcastGuid: row.podcast_guid,
+    medium: row.medium,
+    complete: fromFlag(row.complete),
+    block: fromFlag(row.block),
+    categories: fromJson(row.categories_json),
+    funding: fromJson(row.funding_json),
+    socialInteract: fromJson(row.social_json),
+    value: fromJson(row.value_json),
+    location: fromJson(row.location_json),
+    license: fromJson(row.license_json),
+    updateFrequency: fromJson(row.update_frequency_json),
+    persons: fromJson(row.persons_json),
+    episodeCount: row.episode_count,
+    latestEpisodeAt: row.latest_episode_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
+
+export class SqlShowRepository implements ShowRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async upsert(feedId: number, content: ShowContent, now: Date): Promise<{ show: Show; changed: boolean }> {
+    const hash = sha1(JSON.stringify(content));
+    const existing = await this.db
+      .selectFrom('shows')
+      .selectAll()
+      .where('feed_id', '=', feedId)
+      .executeTakeFirst();
+    if (existing !== undefined && existing.content_hash === hash)
+      return { show: toShow(existing), changed: false };
+    const columns = { ...toColumns(content), content_hash: hash, updated_at: iso(now) };
+    const row =
+      existing === undefined
+        ? await this.db
+            .insertInto('shows')
+            .values({ ...columns, feed_id: feedId, created_at: iso(now) })
+            .returningAll()
+            .executeTakeFirstOrThrow()
+        : await this.db
+            .updateTable('shows')
+            .set(columns)
+            .where('id', '=', existing.id)
+            .returningAll()
+            .executeTakeFirstOrThrow();
+    await replaceCredits(this.db, { table: 'show_persons', id: row.id }, content.persons, now, new Map());
+    return { show: toShow(row), changed: true };
+  }
+
+  async get(id: number): Promise<Show | undefined> {
+    const row = await this.db.selectFrom('shows').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toShow(row);
+  }
+
+  async getByFeed(feedId: number): Promise<Show | undefined> {
+    const row = await this.db
+      .selectFrom('shows')
+      .selectAll()
+      .where('feed_id', '=', feedId)
+      .executeTakeFirst();
+    return row && toShow(row);
+  }
+
+  async listRecentlyUpdated(limit: number): Promise<Show[]> {
+    // NULLs sort first descending on PostgreSQL and last on SQLite: filter them out, then append shows without episodes.
+    const dated = await this.db
+      .selectFrom('shows')
+      .selectAll()
+      .where('latest_episode_at', 'is not', null)
+      .orderBy('latest_episode_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    const rest =
+      dated.length < limit
+        ? await this.db
+            .selectFrom('shows')
+            .selectAll()
+            .where('latest_episode_at', 'is', null)
+            .orderBy('id', 'desc')
+            .limit(limit - dated.length)
+            .execute()
+        : [];
+    return [...dated, ...rest].map(toShow);
+  }
+
+  async list(options: { limit: number; offset?: number }): Promise<ShowPage> {
+    const rows = await this.db
+      .selectFrom('shows')
+      .selectAll()
+      .orderBy((eb) => eb.fn('lower', [eb.fn.coalesce('title', eb.val(''))]))
+      .orderBy('id')
+      .limit(options.limit)
+      .offset(options.offset ?? 0)
+      .execute();
+    const total = await this.db
+      .selectFrom('shows')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return { items: rows.map(toShow), total: Number(total.n) };
+  }
+}

@@ -1,0 +1,40 @@
+import type { Kysely } from 'kysely';
+import type { SqlDialect } from '../migrations/index.ts';
+import type { Store } from '../ports.ts';
+import { inTransaction } from './connect.ts';
+import { SqlEpisodeRepository } from './episodes.ts';
+import { SqlFeedRepository } from './feeds.ts';
+import { SqlJobRepository } from './jobs.ts';
+import { SqlPersonRepository } from './people.ts';
+import type { Database } from './schema.ts';
+import { SqlShowRepository } from './shows.ts';
+
+/** The one Store implementation, over a database handle or over one transaction of it. */
+export class SqlStore implements Store {
+  readonly feeds: SqlFeedRepository;
+  readonly shows: SqlShowRepository;
+  readonly episodes: SqlEpisodeRepository;
+  readonly people: SqlPersonRepository;
+  readonly jobs: SqlJobRepository;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly dialect: SqlDialect,
+    private readonly inside: boolean,
+  ) {
+    this.feeds = new SqlFeedRepository(db);
+    this.shows = new SqlShowRepository(db);
+    this.episodes = new SqlEpisodeRepository(db, (fn) => (inside ? fn(db) : inTransaction(db, dialect, fn)));
+    this.people = new SqlPersonRepository(db);
+    this.jobs = new SqlJobRepository(db, dialect);
+  }
+
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.inside) return fn(this);
+    return inTransaction(this.db, this.dialect, (trx) => fn(new SqlStore(trx, this.dialect, true)));
+  }
+
+  async close(): Promise<void> {
+    if (!this.inside) await this.db.destroy();
+  }
+}
