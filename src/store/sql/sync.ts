@@ -1,0 +1,485 @@
+// The sync repository over Kysely, for SQLite and PostgreSQL alike (owner Y). Tables from migration 0003-sync.
+import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
+import type { DeviceType } from '../../sync/device.ts';
+import type { EpisodeActionKind } from '../../sync/episode-action.ts';
+import type { SubscriptionChange, SubscriptionChangeKind } from '../../sync/subscriptions.ts';
+import type { SqlDialect } from '../migrations/index.ts';
+import type {
+  ActionQuery,
+  AppPassword,
+  NewEpisodeAction,
+  SettingsScope,
+  StoredEpisodeAction,
+  SyncDevice,
+  SyncRepository,
+  SyncSubscription,
+} from '../sync-ports.ts';
+import { compact } from './rows.ts';
+
+export type SyncTables = {
+  sync_devices: {
+    user_id: number;
+    device_id: string;
+    caption: string | null;
+    type: DeviceType;
+    synchronized: Generated<number>;
+    created_at: string;
+    updated_at: string;
+  };
+  sync_subscriptions: {
+    user_id: number;
+    url: string;
+    subscribed: number;
+    feed_id: number | null;
+    updated_ms: number;
+  };
+  sync_subscription_changes: {
+    id: Generated<number>;
+    user_id: number;
+    url: string;
+    kind: SubscriptionChangeKind;
+    received_ms: number;
+    device_id: string | null;
+  };
+  sync_episode_actions: {
+    id: Generated<number>;
+    user_id: number;
+    podcast: string;
+    episode: string;
+    guid: string | null;
+    action: EpisodeActionKind;
+    timestamp_ms: number;
+    received_ms: number;
+    device_id: string | null;
+    started: number | null;
+    position: number | null;
+    total: number | null;
+    episode_ref: number | null;
+    web_key: string | null;
+  };
+  sync_sessions: { token_hash: string; user_id: number; created_at: string; expires_at: string };
+  sync_app_passwords: {
+    id: Generated<number>;
+    user_id: number;
+    label: string;
+    secret_hash: string;
+    created_at: string;
+    last_used_at: string | null;
+    revoked_at: string | null;
+  };
+  sync_settings: { user_id: number; scope: SettingsScope; scope_key: string; values_json: string };
+};
+
+type Db = Kysely<SyncTables>;
+type DeviceRow = Selectable<SyncTables['sync_devices']>;
+type ActionRow = Selectable<SyncTables['sync_episode_actions']>;
+type AppPasswordRow = Selectable<SyncTables['sync_app_passwords']>;
+
+/** One transaction; on SQLite the write lock is taken at BEGIN (IMMEDIATE), as in connect.ts's inTransaction. */
+async function inTransaction<T>(db: Db, dialect: SqlDialect, fn: (trx: Db) => Promise<T>): Promise<T> {
+  if (dialect === 'postgres') return db.transaction().execute(fn);
+  return db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      const result = await fn(conn);
+      await sql`commit`.execute(conn);
+      return result;
+    } catch (error) {
+      await sql`rollback`.execute(conn);
+      throw error;
+    }
+  });
+}
+
+/** Rows per multi-row insert: well under SQLite's bound-parameter limit. */
+const INSERT_CHUNK = 500;
+
+function toDevice(row: DeviceRow): SyncDevice {
+  return compact<SyncDevice>({
+    userId: row.user_id,
+    deviceId: row.device_id,
+    caption: row.caption,
+    type: row.type,
+    synchronized: row.synchronized !== 0,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
+
+function toAction(row: ActionRow): StoredEpisodeAction {
+  return compact<StoredEpisodeAction>({
+    id: row.id,
+    podcast: row.podcast,
+    episode: row.episode,
+    guid: row.guid,
+    action: row.action,
+    timestampMs: Number(row.timestamp_ms),
+    receivedAtMs: Number(row.received_ms),
+    device: row.device_id,
+    started: row.started,
+    position: row.position,
+    total: row.total,
+    episodeRef: row.episode_ref,
+  });
+}
+
+function toAppPassword(row: AppPasswordRow): AppPassword {
+  return compact<AppPassword>({
+    id: row.id,
+    userId: row.user_id,
+    label: row.label,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    revokedAt: row.revoked_at,
+  });
+}
+
+function actionValues(userId: number, a: NewEpisodeAction, receivedAtMs: number, webKey: string | null) {
+  return {
+    user_id: userId,
+    podcast: a.podcast,
+    episode: a.episode,
+    guid: a.guid ?? null,
+    action: a.action,
+    timestamp_ms: a.timestampMs,
+    received_ms: receivedAtMs,
+    device_id: a.device ?? null,
+    started: a.started ?? null,
+    position: a.position ?? null,
+    total: a.total ?? null,
+    episode_ref: a.episodeRef ?? null,
+    web_key: webKey,
+  };
+}
+
+export class SqlSyncRepository implements SyncRepository {
+  readonly #db: Db;
+  readonly #dialect: SqlDialect;
+
+  constructor(db: Db, dialect: SqlDialect) {
+    this.#db = db;
+    this.#dialect = dialect;
+  }
+
+  async upsertDevice(
+    userId: number,
+    deviceId: string,
+    patch: { caption?: string; type?: DeviceType },
+    now: Date,
+  ): Promise<SyncDevice> {
+    const at = now.toISOString();
+    const update: { updated_at: string; caption?: string; type?: DeviceType } = { updated_at: at };
+    if (patch.caption !== undefined) update.caption = patch.caption;
+    if (patch.type !== undefined) update.type = patch.type;
+    const row = await this.#db
+      .insertInto('sync_devices')
+      .values({
+        user_id: userId,
+        device_id: deviceId,
+        caption: patch.caption ?? null,
+        type: patch.type ?? 'other',
+        created_at: at,
+        updated_at: at,
+      })
+      .onConflict((oc) => oc.columns(['user_id', 'device_id']).doUpdateSet(update))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toDevice(row);
+  }
+
+  async getDevice(userId: number, deviceId: string): Promise<SyncDevice | undefined> {
+    const row = await this.#db
+      .selectFrom('sync_devices')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('device_id', '=', deviceId)
+      .executeTakeFirst();
+    return row && toDevice(row);
+  }
+
+  async listDevices(userId: number): Promise<SyncDevice[]> {
+    const rows = await this.#db
+      .selectFrom('sync_devices')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('created_at')
+      .orderBy('device_id')
+      .execute();
+    return rows.map(toDevice);
+  }
+
+  async setDeviceSynchronized(
+    userId: number,
+    deviceId: string,
+    synchronized: boolean,
+    now: Date,
+  ): Promise<void> {
+    await this.#db
+      .updateTable('sync_devices')
+      .set({ synchronized: synchronized ? 1 : 0, updated_at: now.toISOString() })
+      .where('user_id', '=', userId)
+      .where('device_id', '=', deviceId)
+      .execute();
+  }
+
+  async changeSubscriptions(
+    userId: number,
+    change: { add: readonly string[]; remove: readonly string[] },
+    receivedAtMs: number,
+    device?: string,
+  ): Promise<{ added: string[]; removed: string[] }> {
+    const urls = [...change.add, ...change.remove];
+    if (urls.length === 0) return { added: [], removed: [] };
+    return inTransaction(this.#db, this.#dialect, async (trx) => {
+      const current = new Map<string, boolean>();
+      for (let i = 0; i < urls.length; i += INSERT_CHUNK) {
+        const rows = await trx
+          .selectFrom('sync_subscriptions')
+          .select(['url', 'subscribed'])
+          .where('user_id', '=', userId)
+          .where('url', 'in', urls.slice(i, i + INSERT_CHUNK))
+          .execute();
+        for (const row of rows) current.set(row.url, row.subscribed !== 0);
+      }
+      const added = [...new Set(change.add)].filter((url) => current.get(url) !== true);
+      const removed = [...new Set(change.remove)].filter((url) => current.get(url) === true);
+      const touched = [
+        ...added.map((url) => ({ url, kind: 'add' as const })),
+        ...removed.map((url) => ({ url, kind: 'remove' as const })),
+      ];
+      for (let i = 0; i < touched.length; i += INSERT_CHUNK) {
+        const chunk = touched.slice(i, i + INSERT_CHUNK);
+        await trx
+          .insertInto('sync_subscriptions')
+          .values(
+            chunk.map((t) => ({
+              user_id: userId,
+              url: t.url,
+              subscribed: t.kind === 'add' ? 1 : 0,
+              feed_id: null,
+              updated_ms: receivedAtMs,
+            })),
+          )
+          .onConflict((oc) =>
+            oc.columns(['user_id', 'url']).doUpdateSet((eb) => ({
+              subscribed: eb.ref('excluded.subscribed'),
+              updated_ms: eb.ref('excluded.updated_ms'),
+            })),
+          )
+          .execute();
+        await trx
+          .insertInto('sync_subscription_changes')
+          .values(
+            chunk.map((t) => ({
+              user_id: userId,
+              url: t.url,
+              kind: t.kind,
+              received_ms: receivedAtMs,
+              device_id: device ?? null,
+            })),
+          )
+          .execute();
+      }
+      return { added, removed };
+    });
+  }
+
+  async subscriptions(userId: number): Promise<SyncSubscription[]> {
+    const rows = await this.#db
+      .selectFrom('sync_subscriptions')
+      .select(['url', 'feed_id'])
+      .where('user_id', '=', userId)
+      .where('subscribed', '=', 1)
+      .orderBy('updated_ms')
+      .orderBy('url')
+      .execute();
+    return rows.map((r) => compact<SyncSubscription>({ url: r.url, feedId: r.feed_id }));
+  }
+
+  async subscriptionChanges(userId: number, sinceMs: number, untilMs: number): Promise<SubscriptionChange[]> {
+    const rows = await this.#db
+      .selectFrom('sync_subscription_changes')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('received_ms', '>=', sinceMs)
+      .where('received_ms', '<', untilMs)
+      .orderBy('received_ms')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) =>
+      compact<SubscriptionChange>({
+        url: r.url,
+        kind: r.kind,
+        receivedAtMs: Number(r.received_ms),
+        device: r.device_id,
+      }),
+    );
+  }
+
+  async setSubscriptionFeed(userId: number, url: string, feedId: number): Promise<void> {
+    await this.#db
+      .updateTable('sync_subscriptions')
+      .set({ feed_id: feedId })
+      .where('user_id', '=', userId)
+      .where('url', '=', url)
+      .execute();
+  }
+
+  async appendActions(
+    userId: number,
+    actions: readonly NewEpisodeAction[],
+    receivedAtMs: number,
+  ): Promise<void> {
+    for (let i = 0; i < actions.length; i += INSERT_CHUNK) {
+      await this.#db
+        .insertInto('sync_episode_actions')
+        .values(actions.slice(i, i + INSERT_CHUNK).map((a) => actionValues(userId, a, receivedAtMs, null)))
+        .execute();
+    }
+  }
+
+  async putWebAction(
+    userId: number,
+    webKey: string,
+    action: NewEpisodeAction,
+    receivedAtMs: number,
+  ): Promise<void> {
+    const values = actionValues(userId, action, receivedAtMs, webKey);
+    const { user_id: _u, web_key: _k, ...update } = values;
+    await this.#db
+      .insertInto('sync_episode_actions')
+      .values(values)
+      .onConflict((oc) => oc.columns(['user_id', 'web_key']).doUpdateSet(update))
+      .execute();
+  }
+
+  async listActions(userId: number, query: ActionQuery): Promise<StoredEpisodeAction[]> {
+    let q = this.#db
+      .selectFrom('sync_episode_actions')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('received_ms', '>=', query.sinceMs)
+      .where('received_ms', '<', query.untilMs);
+    if (query.podcasts !== undefined)
+      q = q.where('podcast', 'in', query.podcasts.length > 0 ? [...query.podcasts] : ['']);
+    if (query.device !== undefined) q = q.where('device_id', '=', query.device);
+    q = q.orderBy('received_ms').orderBy('id');
+    if (query.limit !== undefined) q = q.limit(query.limit);
+    return (await q.execute()).map(toAction);
+  }
+
+  async createSession(userId: number, tokenHash: string, now: Date, expiresAt: Date): Promise<void> {
+    await this.#db
+      .insertInto('sync_sessions')
+      .values({
+        token_hash: tokenHash,
+        user_id: userId,
+        created_at: now.toISOString(),
+        expires_at: expiresAt.toISOString(),
+      })
+      .execute();
+  }
+
+  async sessionUser(tokenHash: string, now: Date): Promise<number | undefined> {
+    const row = await this.#db
+      .selectFrom('sync_sessions')
+      .select('user_id')
+      .where('token_hash', '=', tokenHash)
+      .where('expires_at', '>', now.toISOString())
+      .executeTakeFirst();
+    return row?.user_id;
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.#db.deleteFrom('sync_sessions').where('token_hash', '=', tokenHash).execute();
+  }
+
+  async createAppPassword(
+    userId: number,
+    label: string,
+    secretHash: string,
+    now: Date,
+  ): Promise<AppPassword> {
+    const row = await this.#db
+      .insertInto('sync_app_passwords')
+      .values({ user_id: userId, label, secret_hash: secretHash, created_at: now.toISOString() })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toAppPassword(row);
+  }
+
+  async listAppPasswords(userId: number): Promise<AppPassword[]> {
+    const rows = await this.#db
+      .selectFrom('sync_app_passwords')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('id')
+      .execute();
+    return rows.map(toAppPassword);
+  }
+
+  async revokeAppPassword(userId: number, id: number, now: Date): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('sync_app_passwords')
+      .set({ revoked_at: now.toISOString() })
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async useAppPassword(secretHash: string, now: Date): Promise<number | undefined> {
+    const row = await this.#db
+      .updateTable('sync_app_passwords')
+      .set({ last_used_at: now.toISOString() })
+      .where('secret_hash', '=', secretHash)
+      .where('revoked_at', 'is', null)
+      .returning('user_id')
+      .executeTakeFirst();
+    return row?.user_id;
+  }
+
+  async getSettings(
+    userId: number,
+    scope: SettingsScope,
+    scopeKey: string,
+  ): Promise<Record<string, unknown>> {
+    const row = await this.#db
+      .selectFrom('sync_settings')
+      .select('values_json')
+      .where('user_id', '=', userId)
+      .where('scope', '=', scope)
+      .where('scope_key', '=', scopeKey)
+      .executeTakeFirst();
+    // The column only ever holds an object this repository wrote.
+    return row === undefined ? {} : (JSON.parse(row.values_json) as Record<string, unknown>);
+  }
+
+  async updateSettings(
+    userId: number,
+    scope: SettingsScope,
+    scopeKey: string,
+    set: Record<string, unknown>,
+    remove: readonly string[],
+  ): Promise<Record<string, unknown>> {
+    return inTransaction(this.#db, this.#dialect, async (trx) => {
+      const repo = new SqlSyncRepository(trx, this.#dialect);
+      const values = { ...(await repo.getSettings(userId, scope, scopeKey)), ...set };
+      for (const key of remove) delete values[key];
+      const json = JSON.stringify(values);
+      await trx
+        .insertInto('sync_settings')
+        .values({ user_id: userId, scope, scope_key: scopeKey, values_json: json })
+        .onConflict((oc) => oc.columns(['user_id', 'scope', 'scope_key']).doUpdateSet({ values_json: json }))
+        .execute();
+      return values;
+    });
+  }
+}
+
+/** The sync repository over any Kysely connection to a database migrated with 0003-sync. */
+export function createSyncRepository<DB>(db: Kysely<DB>, dialect: SqlDialect): SyncRepository {
+  // The tables exist once 0003-sync ran, whatever the connection's static table types say.
+  return new SqlSyncRepository(db as unknown as Db, dialect);
+}

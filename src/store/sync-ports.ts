@@ -1,0 +1,114 @@
+// The sync store's contract (owner Y): what the gPodder / Nextcloud endpoints keep per listener.
+// Implemented in src/store/sql/sync.ts for SQLite and PostgreSQL, checked by test/support/store-contract-sync.ts.
+// Times for `since` windows are epoch milliseconds of the server's receive time; other times are ISO strings.
+import type { DeviceType } from '../sync/device.ts';
+import type { EpisodeAction } from '../sync/episode-action.ts';
+import type { SubscriptionChange } from '../sync/subscriptions.ts';
+
+export interface SyncDevice {
+  userId: number;
+  deviceId: string;
+  caption?: string;
+  type: DeviceType;
+  /** False once the device was taken out of sync with `stop-synchronize`. */
+  synchronized: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SyncSubscription {
+  url: string;
+  feedId?: number;
+}
+
+/** A stored action: the client's strings verbatim plus where and when we received it. */
+export interface StoredEpisodeAction extends EpisodeAction {
+  id: number;
+  receivedAtMs: number;
+  /** Our episode, when the action matched one. */
+  episodeRef?: number;
+}
+
+export interface NewEpisodeAction extends EpisodeAction {
+  episodeRef?: number;
+}
+
+export interface ActionQuery {
+  sinceMs: number;
+  untilMs: number;
+  limit?: number;
+  /** Only actions whose `podcast` is one of these URLs. */
+  podcasts?: readonly string[];
+  device?: string;
+}
+
+export interface AppPassword {
+  id: number;
+  userId: number;
+  label: string;
+  createdAt: string;
+  lastUsedAt?: string;
+  revokedAt?: string;
+}
+
+export type SettingsScope = 'account' | 'device' | 'podcast' | 'episode';
+
+export interface SyncRepository {
+  /** Creates the device or updates the given fields; absent fields keep their value (type defaults to `other`). */
+  upsertDevice(
+    userId: number,
+    deviceId: string,
+    patch: { caption?: string; type?: DeviceType },
+    now: Date,
+  ): Promise<SyncDevice>;
+  getDevice(userId: number, deviceId: string): Promise<SyncDevice | undefined>;
+  listDevices(userId: number): Promise<SyncDevice[]>;
+  setDeviceSynchronized(userId: number, deviceId: string, synchronized: boolean, now: Date): Promise<void>;
+
+  /**
+   * Applies adds and removes to the listener's one list in one transaction and logs each URL whose state really
+   * changed, with `receivedAtMs` and the device. Returns the URLs that changed.
+   */
+  changeSubscriptions(
+    userId: number,
+    change: { add: readonly string[]; remove: readonly string[] },
+    receivedAtMs: number,
+    device?: string,
+  ): Promise<{ added: string[]; removed: string[] }>;
+  /** The current list, oldest subscription first. */
+  subscriptions(userId: number): Promise<SyncSubscription[]>;
+  /** Log entries received in `sinceMs <= t < untilMs`, in receive order. */
+  subscriptionChanges(userId: number, sinceMs: number, untilMs: number): Promise<SubscriptionChange[]>;
+  setSubscriptionFeed(userId: number, url: string, feedId: number): Promise<void>;
+
+  /** Appends uploaded actions (one multi-row insert per call). */
+  appendActions(userId: number, actions: readonly NewEpisodeAction[], receivedAtMs: number): Promise<void>;
+  /**
+   * Replaces the one action the web keeps per `webKey` (e.g. one per episode), so that saving progress every few
+   * seconds does not flood the log; its receive time moves to `receivedAtMs`.
+   */
+  putWebAction(userId: number, webKey: string, action: NewEpisodeAction, receivedAtMs: number): Promise<void>;
+  /** Actions received in the window, in receive order. */
+  listActions(userId: number, query: ActionQuery): Promise<StoredEpisodeAction[]>;
+
+  createSession(userId: number, tokenHash: string, now: Date, expiresAt: Date): Promise<void>;
+  /** The user of an unexpired session. */
+  sessionUser(tokenHash: string, now: Date): Promise<number | undefined>;
+  deleteSession(tokenHash: string): Promise<void>;
+
+  createAppPassword(userId: number, label: string, secretHash: string, now: Date): Promise<AppPassword>;
+  listAppPasswords(userId: number): Promise<AppPassword[]>;
+  /** Revokes it; false when it is not this listener's or already revoked. */
+  revokeAppPassword(userId: number, id: number, now: Date): Promise<boolean>;
+  /** The listener of an unrevoked app password, recording its use. */
+  useAppPassword(secretHash: string, now: Date): Promise<number | undefined>;
+
+  getSettings(userId: number, scope: SettingsScope, scopeKey: string): Promise<Record<string, unknown>>;
+  updateSettings(
+    userId: number,
+    scope: SettingsScope,
+    scopeKey: string,
+    set: Record<string, unknown>,
+    remove: readonly string[],
+  ): Promise<Record<string, unknown>>;
+}

@@ -1,0 +1,198 @@
+// The sync repository's contract, run against SQLite and PostgreSQL alike (test/sync/store-sync.test.ts).
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { sql } from 'kysely';
+import { sync } from '../../src/store/migrations/0003-sync.ts';
+import { migrations } from '../../src/store/migrations/index.ts';
+import type { SqlDialect } from '../../src/store/migrations/types.ts';
+import { connect } from '../../src/store/sql/connect.ts';
+import { migrate } from '../../src/store/sql/migrate.ts';
+import { createSyncRepository } from '../../src/store/sql/sync.ts';
+import type { SyncRepository } from '../../src/store/sync-ports.ts';
+
+/** The migration list with the sync step, whether or not the shared list has taken it in yet. */
+export const allMigrations = migrations.some((m) => m.name === sync.name)
+  ? migrations
+  : [...migrations, sync];
+
+export const PG_URL = process.env.EARSHOT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface OpenedSyncStore {
+  repo: SyncRepository;
+  dialect: SqlDialect;
+  close(): Promise<void>;
+}
+
+/** A fresh, migrated database: SQLite in memory, or a throw-away schema in the test PostgreSQL. */
+export async function openSyncStore(kind: 'sqlite' | 'postgres'): Promise<OpenedSyncStore> {
+  if (kind === 'sqlite') {
+    const { db, dialect } = await connect(':memory:');
+    await migrate(db, dialect, allMigrations);
+    return { repo: createSyncRepository(db, dialect), dialect, close: () => db.destroy() };
+  }
+  const schema = `sync_test_${randomBytes(6).toString('hex')}`;
+  const admin = await connect(PG_URL);
+  await sql.raw(`create schema ${schema}`).execute(admin.db);
+  await admin.db.destroy();
+  const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  const { db, dialect } = await connect(url);
+  await migrate(db, dialect, allMigrations);
+  return {
+    repo: createSyncRepository(db, dialect),
+    dialect,
+    close: async () => {
+      await sql.raw(`drop schema ${schema} cascade`).execute(db);
+      await db.destroy();
+    },
+  };
+}
+
+/** Whether the test PostgreSQL answers; the suite skips with this reason when not. */
+export async function postgresUnavailable(): Promise<string | undefined> {
+  try {
+    const { db } = await connect(PG_URL);
+    await db.destroy();
+    return undefined;
+  } catch (error) {
+    return `PostgreSQL at ${PG_URL} is unavailable (${error instanceof Error ? error.message : String(error)}); skipping`;
+  }
+}
+
+export function syncStoreContract(kind: 'sqlite' | 'postgres', skip?: string): void {
+  const t = (name: string, fn: (repo: SyncRepository) => Promise<void>) =>
+    test(`${kind}: ${name}`, { skip: skip ?? false }, async () => {
+      const store = await openSyncStore(kind);
+      try {
+        await fn(store.repo);
+      } finally {
+        await store.close();
+      }
+    });
+  const now = new Date('2026-11-27T12:00:00.000Z');
+
+  t('devices are created, updated field by field, and kept per listener', async (repo) => {
+    await repo.upsertDevice(1, 'phone', { caption: 'My phone', type: 'mobile' }, now);
+    const updated = await repo.upsertDevice(1, 'phone', { type: 'tablet' }, new Date(now.getTime() + 1000));
+    assert.equal(updated.caption, 'My phone');
+    assert.equal(updated.type, 'tablet');
+    const bare = await repo.upsertDevice(1, 'laptop', {}, now);
+    assert.equal(bare.type, 'other');
+    assert.equal('caption' in bare, false);
+    assert.deepEqual((await repo.listDevices(1)).map((d) => d.deviceId).sort(), ['laptop', 'phone']);
+    assert.deepEqual(await repo.listDevices(2), []);
+    await repo.setDeviceSynchronized(1, 'laptop', false, now);
+    assert.equal((await repo.getDevice(1, 'laptop'))?.synchronized, false);
+  });
+
+  t(
+    'one subscription list per listener; only real changes are logged, with receive time and device',
+    async (repo) => {
+      const first = await repo.changeSubscriptions(
+        1,
+        { add: ['http://a/', 'http://b/'], remove: [] },
+        1_000,
+        'phone',
+      );
+      assert.deepEqual(first, { added: ['http://a/', 'http://b/'], removed: [] });
+      const again = await repo.changeSubscriptions(
+        1,
+        { add: ['http://a/'], remove: ['http://zzz/'] },
+        2_000,
+        'laptop',
+      );
+      assert.deepEqual(again, { added: [], removed: [] });
+      await repo.changeSubscriptions(1, { add: [], remove: ['http://a/'] }, 3_000, 'laptop');
+      assert.deepEqual(
+        (await repo.subscriptions(1)).map((s) => s.url),
+        ['http://b/'],
+      );
+      assert.deepEqual(await repo.subscriptions(2), []);
+      const log = await repo.subscriptionChanges(1, 1_000, 3_000);
+      assert.deepEqual(
+        log.map((c) => [c.url, c.kind, c.receivedAtMs, c.device]),
+        [
+          ['http://a/', 'add', 1_000, 'phone'],
+          ['http://b/', 'add', 1_000, 'phone'],
+        ],
+      );
+      await repo.setSubscriptionFeed(1, 'http://b/', 42);
+      assert.deepEqual(await repo.subscriptions(1), [{ url: 'http://b/', feedId: 42 }]);
+    },
+  );
+
+  t(
+    'episode actions come back verbatim, in receive order, filtered by window, podcast and device',
+    async (repo) => {
+      const play = {
+        podcast: 'http://a/',
+        episode: 'http://a/1.mp3',
+        action: 'play' as const,
+        timestampMs: 500,
+        guid: 'g1',
+        device: 'phone',
+        started: 0,
+        position: 754,
+        total: 1800,
+        episodeRef: 7,
+      };
+      await repo.appendActions(
+        1,
+        [play, { podcast: 'http://b/', episode: 'http://b/2.mp3', action: 'download', timestampMs: 600 }],
+        1_000,
+      );
+      await repo.appendActions(2, [play], 1_000);
+      await repo.appendActions(1, [{ ...play, position: 800 }], 2_000);
+      const all = await repo.listActions(1, { sinceMs: 0, untilMs: 10_000 });
+      assert.equal(all.length, 3);
+      const { id: _id, ...first } = all[0] ?? assert.fail('no action');
+      assert.deepEqual(first, { ...play, receivedAtMs: 1_000 });
+      assert.equal('position' in (all[1] ?? {}), false);
+      assert.equal((await repo.listActions(1, { sinceMs: 2_000, untilMs: 10_000 })).length, 1);
+      assert.equal((await repo.listActions(1, { sinceMs: 0, untilMs: 2_000 })).length, 2);
+      assert.equal(
+        (await repo.listActions(1, { sinceMs: 0, untilMs: 10_000, podcasts: ['http://b/'] })).length,
+        1,
+      );
+      assert.equal((await repo.listActions(1, { sinceMs: 0, untilMs: 10_000, device: 'phone' })).length, 2);
+      assert.equal((await repo.listActions(1, { sinceMs: 0, untilMs: 10_000, limit: 1 })).length, 1);
+    },
+  );
+
+  t('the web keeps one action per key, moved to its latest receive time', async (repo) => {
+    const a = {
+      podcast: 'http://a/',
+      episode: 'http://a/1.mp3',
+      action: 'play' as const,
+      timestampMs: 1_000,
+      position: 10,
+    };
+    await repo.putWebAction(1, 'episode:7', a, 1_000);
+    await repo.putWebAction(1, 'episode:7', { ...a, position: 20, timestampMs: 5_000 }, 5_000);
+    const rows = await repo.listActions(1, { sinceMs: 0, untilMs: 10_000 });
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]?.position, 20);
+    assert.equal(rows[0]?.receivedAtMs, 5_000);
+  });
+
+  t('sessions expire; app passwords work until revoked, only by their owner', async (repo) => {
+    await repo.createSession(1, 'h1', now, new Date(now.getTime() + 60_000));
+    assert.equal(await repo.sessionUser('h1', now), 1);
+    assert.equal(await repo.sessionUser('h1', new Date(now.getTime() + 61_000)), undefined);
+    await repo.deleteSession('h1');
+    assert.equal(await repo.sessionUser('h1', now), undefined);
+
+    const pw = await repo.createAppPassword(1, 'Pixel', 'secret-hash', now);
+    assert.equal(await repo.useAppPassword('secret-hash', now), 1);
+    assert.equal((await repo.listAppPasswords(1))[0]?.lastUsedAt, now.toISOString());
+    assert.equal(await repo.revokeAppPassword(2, pw.id, now), false);
+    assert.equal(await repo.revokeAppPassword(1, pw.id, now), true);
+    assert.equal(await repo.useAppPassword('secret-hash', now), undefined);
+  });
+
+  t('settings merge set and remove per scope', async (repo) => {
+    await repo.updateSettings(1, 'account', '', { a: 1, b: 'x' }, []);
+    assert.deepEqual(await repo.updateSettings(1, 'account', '', { c: true }, ['a']), { b: 'x', c: true });
+    assert.deepEqual(await repo.getSettings(1, 'device', 'phone'), {});
+  });
+}
