@@ -53,6 +53,33 @@ describe('loadConfig', () => {
     assert.equal(c.dataDir, '/srv/earshot/here');
   });
 
+  it('reads the web settings the pages need', () => {
+    const c = loadConfig({
+      env: {
+        EARSHOT_PUBLIC_URL: 'https://pods.example.org/',
+        EARSHOT_SITE_NAME: 'Pods',
+        EARSHOT_SOCIAL: 'Mastodon=https://m.example/@pods, Bluesky=https://b.example/pods',
+        EARSHOT_NEWS_URL: 'https://pods.example.org/news',
+      },
+      cwd,
+    });
+    assert.deepEqual(c.web, {
+      siteName: 'Pods',
+      publicUrl: 'https://pods.example.org',
+      secureCookies: true,
+      newsUrl: 'https://pods.example.org/news',
+      social: [
+        { label: 'Mastodon', url: 'https://m.example/@pods' },
+        { label: 'Bluesky', url: 'https://b.example/pods' },
+      ],
+    });
+    assert.deepEqual(loadConfig({ env: {}, cwd }).web, {
+      siteName: 'Earshot',
+      secureCookies: false,
+      social: [],
+    });
+  });
+
   it('is frozen', () => {
     const c = loadConfig({ env: {}, cwd });
     assert.ok(Object.isFrozen(c) && Object.isFrozen(c.crawler) && Object.isFrozen(c.database));
@@ -69,6 +96,9 @@ describe('loadConfig', () => {
     [{ EARSHOT_DATABASE_URL: 'mysql://x' }, /^EARSHOT_DATABASE_URL must be a postgres:\/\//],
     [{ EARSHOT_MAX_FEED_BYTES: 'lots' }, /^EARSHOT_MAX_FEED_BYTES must be a size/],
     [{ EARSHOT_HOST: 'a host' }, /^EARSHOT_HOST must be a host name/],
+    [{ EARSHOT_SOCIAL: 'Mastodon' }, /^EARSHOT_SOCIAL must be a comma-separated list/],
+    [{ EARSHOT_PUBLIC_URL: 'pods.example.org' }, /^EARSHOT_PUBLIC_URL must be an http\(s\) URL/],
+    [{ EARSHOT_SESSION_SECRET: 'short' }, /^EARSHOT_SESSION_SECRET must be at least 32 characters/],
   ];
   for (const [env, message] of bad) {
     it(`refuses ${JSON.stringify(env)} with a one-line message`, () => {
@@ -82,6 +112,17 @@ describe('loadConfig', () => {
       );
     });
   }
+
+  it('never echoes a secret back in its message', () => {
+    assert.throws(
+      () => loadConfig({ env: { EARSHOT_DATABASE_URL: 'mysql://user:hunter2@db/x' }, cwd }),
+      (e: unknown) => e instanceof ConfigError && !e.message.includes('hunter2'),
+    );
+    assert.throws(
+      () => loadConfig({ env: { EARSHOT_SESSION_SECRET: 'hunter2' }, cwd }),
+      (e: unknown) => e instanceof ConfigError && !e.message.includes('hunter2'),
+    );
+  });
 
   it('names the flag, not the variable, when the flag was wrong', () => {
     const { flags } = parseCommandArgs(['--port', '0']);

@@ -19,6 +19,20 @@ export type DatabaseConfig =
   | { readonly kind: 'sqlite'; readonly path: string }
   | { readonly kind: 'postgres'; readonly url: string };
 
+/** What the web pages need from configuration (owner W maps it to its WebConfig). */
+export interface WebSettings {
+  readonly siteName: string;
+  /** The URL the instance is reached at, e.g. https://pods.example.org (no trailing slash). */
+  readonly publicUrl?: string;
+  /** Secure cookies when the public URL is https. */
+  readonly secureCookies: boolean;
+  readonly sessionSecret?: string;
+  readonly newsUrl?: string;
+  readonly advertiseUrl?: string;
+  /** The operator's own social accounts, in the order given. */
+  readonly social: readonly { readonly label: string; readonly url: string }[];
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -30,6 +44,7 @@ export interface Config {
   /** Load the demo catalogue into a fresh, empty database. */
   readonly demo: boolean;
   readonly crawler: CrawlerConfig;
+  readonly web: WebSettings;
 }
 
 /** Values given on the command line; each wins over its environment variable. */
@@ -44,6 +59,8 @@ export interface ConfigFlags {
   concurrency?: string;
   perHost?: string;
   maxBody?: string;
+  publicUrl?: string;
+  siteName?: string;
 }
 
 export interface ConfigInput {
@@ -124,6 +141,45 @@ const databaseUrl = z
     error: 'must be a postgres:// or postgresql:// URL (leave it unset for the embedded SQLite database)',
   });
 
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((v) => /^https?:\/\/[^\s/]+/i.test(v) && URL.canParse(v), { error: 'must be an http(s) URL' })
+  .transform((v) => v.replace(/\/+$/, ''));
+
+const siteName = z
+  .string()
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .max(80, { error: 'must be at most 80 characters' });
+
+const secret = z.string().min(32, { error: 'must be at least 32 characters' });
+
+/** `Mastodon=https://…,Bluesky=https://…` */
+const social = z
+  .string()
+  .trim()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== ''),
+  )
+  .refine(
+    (parts) =>
+      parts.every((p) => {
+        const i = p.indexOf('=');
+        return i > 0 && /^https?:\/\//i.test(p.slice(i + 1).trim()) && URL.canParse(p.slice(i + 1).trim());
+      }),
+    { error: 'must be a comma-separated list of Label=https://… pairs' },
+  )
+  .transform((parts) =>
+    parts.map((p) => {
+      const i = p.indexOf('=');
+      return Object.freeze({ label: p.slice(0, i).trim(), url: p.slice(i + 1).trim() });
+    }),
+  );
+
 const nonEmptyPath = z.string().trim().min(1, { error: 'must not be empty' });
 
 /** Each setting: its environment variable, its flag, its schema and its default. */
@@ -138,6 +194,12 @@ const settings = {
   concurrency: { env: 'EARSHOT_CRAWL_CONCURRENCY', flag: '--concurrency', schema: intIn(1, 1024) },
   perHost: { env: 'EARSHOT_CRAWL_PER_HOST', flag: '--per-host', schema: intIn(1, 64) },
   maxBody: { env: 'EARSHOT_MAX_FEED_BYTES', flag: '--max-body', schema: byteSize },
+  publicUrl: { env: 'EARSHOT_PUBLIC_URL', flag: '--public-url', schema: httpUrl },
+  siteName: { env: 'EARSHOT_SITE_NAME', flag: '--site-name', schema: siteName },
+  sessionSecret: { env: 'EARSHOT_SESSION_SECRET', flag: '--session-secret', schema: secret },
+  newsUrl: { env: 'EARSHOT_NEWS_URL', flag: '--news-url', schema: httpUrl },
+  advertiseUrl: { env: 'EARSHOT_ADVERTISE_URL', flag: '--advertise-url', schema: httpUrl },
+  social: { env: 'EARSHOT_SOCIAL', flag: '--social', schema: social },
 } as const;
 
 type Key = keyof typeof settings;
@@ -147,7 +209,8 @@ function pick<K extends Key>(
   input: ConfigInput,
 ): z.output<(typeof settings)[K]['schema']> | undefined {
   const setting = settings[key];
-  const flag: string | boolean | undefined = input.flags?.[key];
+  const flags: Partial<Record<Key, string | boolean>> = input.flags ?? {};
+  const flag = flags[key];
   const fromFlag = flag !== undefined;
   let raw: string | undefined;
   if (typeof flag === 'boolean') raw = flag ? '1' : '0';
@@ -157,7 +220,10 @@ function pick<K extends Key>(
   if (!parsed.success) {
     const where = fromFlag ? setting.flag : setting.env;
     const message = parsed.error.issues[0]?.message ?? 'is invalid';
-    throw new ConfigError(`${where} ${message} (got ${JSON.stringify(raw)})`);
+    // Secrets and database URLs (which may carry a password) are never echoed back.
+    const got =
+      key === 'sessionSecret' || key === 'databaseUrl' ? `${raw.length} characters` : JSON.stringify(raw);
+    throw new ConfigError(`${where} ${message} (got ${got})`);
   }
   // The schema table is indexed by K, so its output type is exactly this setting's type.
   return parsed.data as z.output<(typeof settings)[K]['schema']>;
@@ -183,9 +249,29 @@ export function loadConfig(input: ConfigInput): Config {
       perHost: pick('perHost', input) ?? 2,
       maxBodyBytes: pick('maxBody', input) ?? DEFAULT_MAX_BODY_BYTES,
     }),
+    web: webSettings(input),
   };
   Object.freeze(config.database);
   return Object.freeze(config);
+}
+
+function webSettings(input: ConfigInput): WebSettings {
+  const publicUrl = pick('publicUrl', input);
+  const web: {
+    -readonly [K in keyof WebSettings]: WebSettings[K];
+  } = {
+    siteName: pick('siteName', input) ?? 'Earshot',
+    secureCookies: publicUrl?.startsWith('https:') ?? false,
+    social: Object.freeze(pick('social', input) ?? []),
+  };
+  if (publicUrl !== undefined) web.publicUrl = publicUrl;
+  const sessionSecret = pick('sessionSecret', input);
+  if (sessionSecret !== undefined) web.sessionSecret = sessionSecret;
+  const newsUrl = pick('newsUrl', input);
+  if (newsUrl !== undefined) web.newsUrl = newsUrl;
+  const advertiseUrl = pick('advertiseUrl', input);
+  if (advertiseUrl !== undefined) web.advertiseUrl = advertiseUrl;
+  return Object.freeze(web);
 }
 
 function resolveDir(cwd: string, dir: string): string {

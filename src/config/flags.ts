@@ -13,7 +13,11 @@ export const CONFIG_FLAGS_USAGE = `Settings (each flag wins over its environment
   --no-crawl            EARSHOT_CRAWL=0 (serve without the crawler)
   --concurrency <n>     EARSHOT_CRAWL_CONCURRENCY (16)
   --per-host <n>        EARSHOT_CRAWL_PER_HOST (2)
-  --max-body <size>     EARSHOT_MAX_FEED_BYTES (50mb)`;
+  --max-body <size>     EARSHOT_MAX_FEED_BYTES (50mb)
+  --public-url <url>    EARSHOT_PUBLIC_URL (https://pods.example.org; https turns on secure cookies)
+  --site-name <name>    EARSHOT_SITE_NAME (Earshot)
+  EARSHOT_SESSION_SECRET, EARSHOT_NEWS_URL, EARSHOT_ADVERTISE_URL,
+  EARSHOT_SOCIAL (Mastodon=https://…,Bluesky=https://…) are read from the environment only.`;
 
 const configOptions = {
   port: { type: 'string' },
@@ -26,6 +30,8 @@ const configOptions = {
   concurrency: { type: 'string' },
   'per-host': { type: 'string' },
   'max-body': { type: 'string' },
+  'public-url': { type: 'string' },
+  'site-name': { type: 'string' },
 } as const;
 
 export type ExtraOptions = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
@@ -71,6 +77,8 @@ export function parseCommandArgs(args: string[], extra: ExtraOptions = {}): Pars
   set('concurrency', str('concurrency'));
   set('perHost', str('per-host'));
   set('maxBody', str('max-body'));
+  set('publicUrl', str('public-url'));
+  set('siteName', str('site-name'));
   if (v['allow-private'] === true) flags.allowPrivate = true;
   if (v['no-demo'] === true) flags.demo = false;
   if (v['no-crawl'] === true) flags.crawl = false;
