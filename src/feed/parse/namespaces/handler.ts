@@ -4,7 +4,7 @@
 // the registry. Handlers are pure: they read a RawElement and fill in the builder; they never throw for bad
 // values, they report a problem and leave the field absent.
 
-import type { FeedProblem, ParsedEpisode, ParsedFeed, ProblemCode } from '../types.ts';
+import type { Enclosure, FeedProblem, ParsedEpisode, ParsedFeed, ProblemCode } from '../types.ts';
 
 /** An XML element with its namespace resolved to a URI (never a prefix). */
 export interface RawElement {
@@ -22,7 +22,8 @@ export interface RawElement {
 }
 
 export interface HandlerContext {
-  /** Resolve a possibly relative URL (also fixes feed://, itpc://, whitespace); undefined if unusable. */
+  /** Resolve a possibly relative URL (also fixes feed://, itpc://, whitespace); undefined if unusable (it reports
+   * `bad-url` itself when a non-blank value is unusable). */
   resolveUrl(raw: string | undefined, base: string): string | undefined;
   problem(code: ProblemCode, message: string, episode?: string): void;
   /** The feed-level language, once known (for transcript defaults). */
@@ -30,10 +31,30 @@ export interface HandlerContext {
 }
 
 /** Mutable builders: handlers set properties on these; the core finalises identity and defaults. */
-export type FeedBuilder = Omit<ParsedFeed, 'format'>;
+// Fields below marked "internal" are working values the core reads when it finalises; they never reach the output.
+export type FeedBuilder = Omit<ParsedFeed, 'format'> & {
+  /** internal: inner markup of RSS <description> / Atom <subtitle>, before htmlToText. */
+  descriptionHtml?: string;
+  /** internal: inner markup of itunes:summary (fallback for the description). */
+  summaryHtml?: string;
+  /** internal: plain RSS/Atom <category> names, used when no itunes:category is present. */
+  rssCategories?: string[];
+};
 export type EpisodeBuilder = Omit<ParsedEpisode, 'guid' | 'guidSource'> & {
   /** The raw <guid>/<id> text, before the identity rules are applied by the core. */
   rawGuid?: string;
+  /** internal: <guid isPermaLink>, true unless "false". */
+  guidIsPermaLink?: boolean;
+  /** internal: inner markup of RSS <description> / Atom <summary>, before htmlToText. */
+  descriptionHtml?: string;
+  /** internal: inner markup of itunes:summary (fallback for the description). */
+  summaryHtml?: string;
+  /** internal: media:content used when there is no <enclosure>. */
+  mediaEnclosure?: Enclosure;
+  /** internal: media:thumbnail used when there is no other image. */
+  mediaThumbnail?: string;
+  /** internal: Atom <updated>, used when there is no <published>. */
+  updatedAt?: string;
 };
 
 export interface NamespaceHandler {

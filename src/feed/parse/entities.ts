@@ -1,0 +1,143 @@
+// Entity decoding for text and attribute values, done by us rather than the tokenizer so that breakage is seen and
+// reported: the five XML entities and numeric references decode silently; HTML entities XML does not define
+// (&nbsp; &rsquo; …) decode and are reported; unknown names (&gtgt;) stay literal and are reported; a bare `&`
+// stays `&` and is reported. Nothing here ever expands an entity declared in a DTD.
+import { decodeHTMLStrict } from 'entities';
+
+export interface EntitySink {
+  /** An entity that XML does not define; `decoded` says whether HTML knew it. */
+  undefinedEntity(name: string, decoded: boolean): void;
+  bareAmpersand(): void;
+}
+
+/** windows-1252 meanings of the numeric references &#128;–&#159; (HTML decodes them so; feeds mean them so). */
+const C1_AS_CP1252: Readonly<Record<number, number>> = {
+  128: 0x20ac,
+  130: 0x201a,
+  131: 0x0192,
+  132: 0x201e,
+  133: 0x2026,
+  134: 0x2020,
+  135: 0x2021,
+  136: 0x02c6,
+  137: 0x2030,
+  138: 0x0160,
+  139: 0x2039,
+  140: 0x0152,
+  142: 0x017d,
+  145: 0x2018,
+  146: 0x2019,
+  147: 0x201c,
+  148: 0x201d,
+  149: 0x2022,
+  150: 0x2013,
+  151: 0x2014,
+  152: 0x02dc,
+  153: 0x2122,
+  154: 0x0161,
+  155: 0x203a,
+  156: 0x0153,
+  158: 0x017e,
+  159: 0x0178,
+};
+
+/** Longest entity name we look for before deciding an `&` is bare. */
+const MAX_ENTITY = 40;
+
+function isNameChar(c: number): boolean {
+  return (
+    (c >= 0x61 && c <= 0x7a) || // a-z
+    (c >= 0x41 && c <= 0x5a) || // A-Z
+    (c >= 0x30 && c <= 0x39) || // 0-9
+    c === 0x23 || // #
+    c === 0x2e || // .
+    c === 0x2d || // -
+    c === 0x5f // _
+  );
+}
+
+function numericReference(name: string): string | undefined {
+  const hex = name.charCodeAt(1) === 0x78 || name.charCodeAt(1) === 0x58;
+  const digits = name.slice(hex ? 2 : 1);
+  if (digits.length === 0 || !(hex ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(digits)) return undefined;
+  let cp = Number.parseInt(digits, hex ? 16 : 10);
+  if (cp >= 0x80 && cp <= 0x9f) cp = C1_AS_CP1252[cp] ?? cp;
+  if (cp === 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return '\ufffd';
+  return String.fromCodePoint(cp);
+}
+
+/** Decodes the entities in raw XML character data. Returns the input itself when it has no `&`. */
+export function decodeEntities(raw: string, sink: EntitySink): string {
+  let amp = raw.indexOf('&');
+  if (amp < 0) return raw;
+  let out = '';
+  let last = 0;
+  const n = raw.length;
+  while (amp >= 0) {
+    out += raw.slice(last, amp);
+    let semi = -1;
+    const limit = Math.min(n, amp + 1 + MAX_ENTITY);
+    for (let j = amp + 1; j < limit; j++) {
+      const c = raw.charCodeAt(j);
+      if (c === 0x3b) {
+        semi = j;
+        break;
+      }
+      if (!isNameChar(c)) break;
+    }
+    if (semi <= amp + 1) {
+      out += '&';
+      sink.bareAmpersand();
+      last = amp + 1;
+    } else {
+      const name = raw.slice(amp + 1, semi);
+      let value: string | undefined;
+      switch (name) {
+        case 'amp':
+          value = '&';
+          break;
+        case 'lt':
+          value = '<';
+          break;
+        case 'gt':
+          value = '>';
+          break;
+        case 'quot':
+          value = '"';
+          break;
+        case 'apos':
+          value = "'";
+          break;
+        default:
+          if (name.charCodeAt(0) === 0x23) {
+            value = numericReference(name);
+            if (value === undefined) sink.undefinedEntity(name, false);
+          } else {
+            const entity = `&${name};`;
+            const html = decodeHTMLStrict(entity);
+            if (html !== entity) {
+              value = html;
+              sink.undefinedEntity(name, true);
+            } else {
+              sink.undefinedEntity(name, false);
+            }
+          }
+      }
+      out += value ?? raw.slice(amp, semi + 1);
+      last = semi + 1;
+    }
+    amp = raw.indexOf('&', last);
+  }
+  return out + raw.slice(last);
+}
+
+// C0 control characters other than tab, newline and carriage return are not allowed in XML text.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL_ALL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+
+/** Removes characters XML does not allow in text (C0 controls); returns the input itself when there are none. */
+export function stripControlChars(s: string): string {
+  return CONTROL.test(s) ? s.replace(CONTROL_ALL, '') : s;
+}

@@ -1,0 +1,168 @@
+// Dispatching elements to the namespace handlers, and turning a finished item into a ParsedEpisode (identity per
+// protocols.md §2.5, plain-text description, show-notes HTML, fallbacks). Exported for podcast:liveItem too.
+import { createHash } from 'node:crypto';
+import type { ParsedEpisode } from '../types.ts';
+import { decodeDoubleEscaped, htmlToText } from '../values/text.ts';
+import type { EpisodeBuilder, FeedBuilder, HandlerContext, RawElement } from './handler.ts';
+import { handlersFor } from './index.ts';
+import { short } from './util.ts';
+
+function failed(ctx: HandlerContext, el: RawElement, err: unknown): void {
+  const why = err instanceof Error ? err.message : String(err);
+  ctx.problem(
+    'invalid-value',
+    `<${el.name}> (${el.ns || 'no namespace'}) could not be read: ${short(why, 120)}`,
+  );
+}
+
+/** Runs every handler registered for the element's namespace on one direct child of an item. */
+export function dispatchItem(el: RawElement, ep: EpisodeBuilder, ctx: HandlerContext): void {
+  for (const h of handlersFor(el.ns)) {
+    if (h.item === undefined) continue;
+    try {
+      h.item(el, ep, ctx);
+    } catch (err) {
+      failed(ctx, el, err);
+    }
+  }
+}
+
+/** Runs every handler registered for the element's namespace on one direct child of a channel/feed. */
+export function dispatchChannel(el: RawElement, feed: FeedBuilder, ctx: HandlerContext): void {
+  for (const h of handlersFor(el.ns)) {
+    if (h.channel === undefined) continue;
+    try {
+      h.channel(el, feed, ctx);
+    } catch (err) {
+      failed(ctx, el, err);
+    }
+  }
+}
+
+/** Runs all item handlers over the children of an item-like element (e.g. podcast:liveItem). */
+export function parseItemChildren(children: readonly RawElement[], ctx: HandlerContext): EpisodeBuilder {
+  const ep: EpisodeBuilder = {};
+  for (const el of children) dispatchItem(el, ep, ctx);
+  return ep;
+}
+
+/** Markup or entities that make a description worth keeping as HTML. */
+const LOOKS_HTML = /<[a-zA-Z!/]|&[#a-zA-Z]/;
+
+function hash(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+}
+
+/** Titles double-escaped by the publisher (`&amp;amp;`, `&amp;#039;`) are decoded once more. */
+export function fixTitle(
+  title: string | undefined,
+  ctx: HandlerContext,
+  episode?: string,
+): string | undefined {
+  if (title === undefined || !title.includes('&')) return title;
+  const { text, changed } = decodeDoubleEscaped(title);
+  if (!changed) return title;
+  ctx.problem('double-escaped', `title "${short(title)}" was escaped twice; decoded once more`, episode);
+  return text;
+}
+
+function plainText(html: string | undefined): string | undefined {
+  if (html === undefined) return undefined;
+  const t = htmlToText(html).trim();
+  return t.length > 0 ? t : undefined;
+}
+
+/**
+ * Applies the identity rules and fallbacks to a finished item. `seen` holds the identities already given out in
+ * this feed; duplicates are told apart by enclosure URL (then link, then content hash), deterministically.
+ */
+export function finaliseEpisode(b: EpisodeBuilder, ctx: HandlerContext, seen: Set<string>): ParsedEpisode {
+  const {
+    rawGuid,
+    guidIsPermaLink,
+    descriptionHtml,
+    summaryHtml,
+    mediaEnclosure,
+    mediaThumbnail,
+    updatedAt,
+    ...rest
+  } = b;
+  const enclosure = rest.enclosure ?? mediaEnclosure;
+  const publishedAt = rest.publishedAt ?? updatedAt;
+  let link = rest.link;
+  const trimmedGuid = rawGuid?.trim();
+  if (
+    link === undefined &&
+    trimmedGuid !== undefined &&
+    guidIsPermaLink === true &&
+    /^https?:\/\//i.test(trimmedGuid)
+  ) {
+    link = ctx.resolveUrl(trimmedGuid, '');
+  }
+
+  // Identity (protocols.md §2.5).
+  let guid: string;
+  let guidSource: ParsedEpisode['guidSource'];
+  const deferred: [Parameters<HandlerContext['problem']>[0], string][] = [];
+  if (trimmedGuid !== undefined && trimmedGuid.length > 0) {
+    guid = trimmedGuid;
+    guidSource = 'guid';
+  } else {
+    if (enclosure !== undefined) {
+      guid = enclosure.url;
+      guidSource = 'enclosure';
+    } else if (link !== undefined) {
+      guid = link;
+      guidSource = 'link';
+    } else {
+      guid = hash(
+        rest.title ?? '',
+        publishedAt ?? '',
+        descriptionHtml ?? summaryHtml ?? rest.contentHtml ?? '',
+      );
+      guidSource = 'hash';
+    }
+    deferred.push(
+      rawGuid === undefined
+        ? [
+            'missing-guid',
+            `item has no guid; identified by its ${guidSource === 'hash' ? 'title and date' : guidSource}`,
+          ]
+        : [
+            'blank-guid',
+            `item has a blank guid; identified by its ${guidSource === 'hash' ? 'title and date' : guidSource}`,
+          ],
+    );
+  }
+  if (seen.has(guid)) {
+    const original = guid;
+    const apart = enclosure?.url ?? link ?? hash(rest.title ?? '', publishedAt ?? '');
+    guid = `${original}#${apart}`;
+    for (let i = 2; seen.has(guid); i++) guid = `${original}#${apart}#${i}`;
+    deferred.push([
+      'duplicate-guid',
+      `guid "${short(original)}" is used by more than one item; told apart by ${enclosure !== undefined ? 'enclosure URL' : 'link or content'}`,
+    ]);
+  }
+  seen.add(guid);
+  for (const [code, message] of deferred) ctx.problem(code, message, guid);
+
+  const ep: ParsedEpisode = { guid, guidSource, ...rest };
+  if (link !== undefined) ep.link = link;
+  if (enclosure !== undefined) ep.enclosure = enclosure;
+  else ctx.problem('missing-enclosure', 'item has no enclosure (nothing to play)', guid);
+  if (publishedAt !== undefined) ep.publishedAt = publishedAt;
+  const title = fixTitle(rest.title, ctx, guid);
+  if (title !== undefined) ep.title = title;
+  else ctx.problem('missing-title', 'item has no title', guid);
+
+  const description = plainText(descriptionHtml) ?? rest.description ?? plainText(summaryHtml);
+  if (description !== undefined) ep.description = description;
+  else delete ep.description;
+  if (ep.contentHtml === undefined) {
+    const html = descriptionHtml ?? summaryHtml;
+    if (html !== undefined && LOOKS_HTML.test(html)) ep.contentHtml = html.trim();
+  }
+  if (ep.imageUrl === undefined && mediaThumbnail !== undefined) ep.imageUrl = mediaThumbnail;
+  return ep;
+}

@@ -1,0 +1,643 @@
+// The streaming core: bytes → text (decode.ts) → htmlparser2 tokens → one small RawElement tree per direct child
+// of <channel>/<feed> and of each <item>/<entry> → namespace handlers → ParsedFeed + ParsedEpisode, each episode
+// emitted as its item closes. No whole-document tree is ever built.
+import { Parser } from 'htmlparser2';
+import { ByteDecoder } from './decode.ts';
+import { decodeEntities, type EntitySink, stripControlChars } from './entities.ts';
+import type { EpisodeBuilder, FeedBuilder, HandlerContext, RawElement } from './namespaces/handler.ts';
+import { canonicalNamespace, NS } from './namespaces/handler.ts';
+import { dispatchChannel, dispatchItem, finaliseEpisode, fixTitle } from './namespaces/item.ts';
+import { RSS090_NS } from './namespaces/rss.ts';
+import { ProblemLog } from './problems.ts';
+import {
+  type FeedFormat,
+  type FeedProblem,
+  NotAFeedError,
+  type ParsedEpisode,
+  type ParsedFeed,
+  type ParseOptions,
+  type ProblemCode,
+} from './types.ts';
+import { cleanUrl, usableBase } from './url.ts';
+import { htmlToText } from './values/text.ts';
+
+export interface FeedStreamInit {
+  /** The feed's URL (after redirects): the base for relative URLs. */
+  url: string;
+  /** The HTTP Content-Type header value, if any. */
+  contentType?: string;
+  options?: ParseOptions;
+  /** Called with each episode as soon as its item has been read. */
+  onEpisode: (episode: ParsedEpisode) => void;
+}
+
+export interface FeedStreamResult {
+  feed: ParsedFeed;
+  problems: FeedProblem[];
+  episodeCount: number;
+}
+
+// ---- Namespaces ------------------------------------------------------------------------------------------------
+
+/** Prefixes real feeds use without declaring them; recognised anyway. */
+const WELL_KNOWN_PREFIXES: Readonly<Record<string, string>> = {
+  itunes: NS.itunes,
+  podcast: NS.podcast,
+  content: NS.content,
+  media: NS.media,
+  atom: NS.atom,
+  atom10: NS.atom,
+  dc: NS.dc,
+  psc: NS.psc,
+  rdf: NS.rdf,
+  googleplay: NS.googleplay,
+  xml: NS.xml,
+};
+
+interface QName {
+  ns: string;
+  local: string;
+}
+
+/** The namespace bindings in force for an element, with a cache of resolved qualified names. */
+class Scope {
+  private readonly names = new Map<string, QName>();
+  constructor(readonly prefixes: ReadonlyMap<string, string>) {}
+
+  resolve(qname: string): QName {
+    let r = this.names.get(qname);
+    if (r !== undefined) return r;
+    const colon = qname.indexOf(':');
+    if (colon < 0) {
+      r = { ns: this.prefixes.get('') ?? '', local: qname };
+    } else {
+      const prefix = qname.slice(0, colon);
+      const local = qname.slice(colon + 1);
+      const ns =
+        this.prefixes.get(prefix) ??
+        WELL_KNOWN_PREFIXES[prefix.toLowerCase()] ??
+        `urn:undeclared-prefix:${prefix}`;
+      r = { ns, local };
+    }
+    this.names.set(qname, r);
+    return r;
+  }
+}
+
+/** A new scope when the element declares namespaces, else the parent's. */
+function scopeFor(parent: Scope, attribs: Record<string, string>): Scope {
+  let map: Map<string, string> | undefined;
+  for (const key in attribs) {
+    if (key.charCodeAt(0) !== 0x78 || !key.startsWith('xmlns')) continue;
+    let prefix: string;
+    if (key.length === 5) prefix = '';
+    else if (key.charCodeAt(5) === 0x3a) prefix = key.slice(6);
+    else continue;
+    map ??= new Map(parent.prefixes);
+    map.set(prefix, canonicalNamespace(attribs[key] ?? ''));
+  }
+  return map === undefined ? parent : new Scope(map);
+}
+
+// ---- Frames ----------------------------------------------------------------------------------------------------
+
+const JUNK = 0; // an element before the root (a PHP warning's <b>)
+const ROOT = 1; // <rss>, <rdf:RDF>, <feed> (for Atom the root is also the channel)
+const CHANNEL = 2;
+const ITEM = 3;
+const CHILD = 4; // an element inside a channel child or item child: part of a RawElement tree
+
+interface Frame {
+  kind: number;
+  scope: Scope;
+  base: string;
+  /** CHILD: the element being built. */
+  el: RawElement | undefined;
+  /** CHILD: raw character data not yet entity-decoded. */
+  pending: string;
+  /** CHILD: inner markup is collected as text (descriptions, content:encoded). */
+  rawMarkup: boolean;
+  /** ITEM: the episode being built. */
+  ep: EpisodeBuilder | undefined;
+}
+
+/** Elements whose children are HTML, not XML structure: their inner markup is kept as text. */
+const RAW_MARKUP = new Map<string, ReadonlySet<string>>([
+  [NS.none, new Set(['description'])],
+  [NS.rss1, new Set(['description'])],
+  [NS.content, new Set(['encoded'])],
+  [NS.itunes, new Set(['summary', 'subtitle'])],
+  [NS.media, new Set(['description'])],
+  [NS.atom, new Set(['content', 'summary', 'subtitle', 'title', 'rights'])],
+]);
+
+const CORE_NS = new Set<string>([NS.none, NS.rss1, RSS090_NS, NS.atom]);
+const EMPTY_ATTRS: Readonly<Record<string, string>> = Object.freeze({});
+const NON_WHITESPACE = /\S/;
+
+function markupAttrs(attribs: Record<string, string>): string {
+  let s = '';
+  for (const key in attribs) {
+    const v = attribs[key] ?? '';
+    s += v.includes('"') ? ` ${key}='${v}'` : ` ${key}="${v}"`;
+  }
+  return s;
+}
+
+// ---- The collector: htmlparser2 callbacks ------------------------------------------------------------------------
+
+class Collector implements EntitySink {
+  readonly problems = new ProblemLog();
+  readonly feed: FeedBuilder = {};
+  format: FeedFormat | undefined;
+  episodeCount = 0;
+  /** Set just before the tokenizer is told the input ended: implied closes from then on mean truncation. */
+  ending = false;
+
+  private readonly stack: Frame[] = [];
+  private readonly rootScope = new Scope(new Map());
+  private readonly feedBase: string;
+  private readonly seen = new Set<string>();
+  private readonly maxItems: number;
+  private readonly onEpisode: (e: ParsedEpisode) => void;
+
+  private state: 'prolog' | 'root' | 'after' = 'prolog';
+  private rootClosed = false;
+  private channelSeen = false;
+  private firstJunkElement: string | undefined;
+  private sawHtml = false;
+  private sawText = false;
+  private sawAnyElement = false;
+  /** Depth inside an element we ignore entirely (after the root, excess items, unknown root-level elements). */
+  private skipDepth = 0;
+  /** Depth inside HTML markup collected as text, and the frame collecting it. */
+  private rawDepth = 0;
+  private rawOwner: Frame | undefined;
+  private inCdata = false;
+  /** True between an open tag and the next event: an implied close right then is a self-closing tag (`<x/>`). */
+  private justOpened = false;
+  private itemsSkipped = 0;
+  private partialItemDropped = false;
+  private unclosedReported = false;
+  /** Problems raised while an item is being read; attached to the episode's identity when it is known. */
+  private itemProblems: [ProblemCode, string][] | undefined;
+
+  readonly ctx: HandlerContext;
+
+  constructor(url: string, maxItems: number | undefined, onEpisode: (e: ParsedEpisode) => void) {
+    this.feedBase = usableBase(url);
+    this.maxItems = maxItems ?? Number.POSITIVE_INFINITY;
+    this.onEpisode = onEpisode;
+    const feed = this.feed;
+    this.ctx = {
+      resolveUrl: (raw, base) => {
+        if (raw === undefined) return undefined;
+        const r = cleanUrl(raw, base);
+        if (r.reason !== undefined) this.problem('bad-url', r.reason);
+        return r.url;
+      },
+      problem: (code, message, episode) => this.problem(code, message, episode),
+      get feedLanguage() {
+        return feed.language;
+      },
+    };
+  }
+
+  problem(code: ProblemCode, message: string, episode?: string): void {
+    if (episode === undefined && this.itemProblems !== undefined) this.itemProblems.push([code, message]);
+    else this.problems.add(code, message, episode);
+  }
+
+  // EntitySink
+  undefinedEntity(name: string, decoded: boolean): void {
+    this.problems.once(
+      `entity:${name}`,
+      'undefined-entity',
+      decoded
+        ? `&${name}; is an HTML entity XML does not define; decoded as HTML would`
+        : `&${name}; is not a known entity; kept as written`,
+    );
+  }
+  bareAmpersand(): void {
+    this.problems.once('bare-amp', 'bare-ampersand', 'a bare "&" that starts no entity; kept as "&"');
+  }
+
+  // ---- tokenizer events ----
+
+  onopentag(name: string, attribs: Record<string, string>): void {
+    this.justOpened = true;
+    if (this.skipDepth > 0) {
+      this.skipDepth++;
+      return;
+    }
+    const top = this.stack[this.stack.length - 1];
+    if (this.rawDepth > 0 || top?.rawMarkup === true) {
+      this.openRawMarkup(top, name, attribs);
+      return;
+    }
+    this.sawAnyElement = true;
+    const scope = scopeFor(top?.scope ?? this.rootScope, attribs);
+    const q = scope.resolve(name);
+    let base = top?.base ?? this.feedBase;
+    const xmlBase = attribs['xml:base'];
+    if (xmlBase !== undefined) base = usableBase(xmlBase) || (cleanUrl(xmlBase, base).url ?? base);
+
+    if (top === undefined || top.kind === JUNK) {
+      this.openInProlog(q, name, scope, base, attribs);
+      return;
+    }
+    switch (top.kind) {
+      case ROOT:
+        if (this.format === 'atom') this.openInChannel(q, scope, base, attribs);
+        else this.openInRoot(q, scope, base, attribs);
+        return;
+      case CHANNEL:
+        this.openInChannel(q, scope, base, attribs);
+        return;
+      case ITEM:
+      case CHILD:
+        this.pushChild(top, q, scope, base, attribs);
+        return;
+      default:
+        this.skipDepth = 1;
+    }
+  }
+
+  private openInProlog(
+    q: QName,
+    name: string,
+    scope: Scope,
+    base: string,
+    attribs: Record<string, string>,
+  ): void {
+    if (this.state === 'after') {
+      this.problems.once('after-element', 'junk-after-root', `<${name}> after the end of the feed ignored`);
+      this.skipDepth = 1;
+      return;
+    }
+    const local = q.local;
+    let format: FeedFormat | undefined;
+    if (local === 'rss' || local === 'RSS') format = 'rss';
+    else if (local === 'RDF' && (q.ns === NS.rdf || q.ns.startsWith('urn:undeclared'))) format = 'rdf';
+    else if (local === 'feed' && (q.ns === NS.atom || q.ns === '')) format = 'atom';
+    if (format === undefined) {
+      const lower = local.toLowerCase();
+      if (lower === 'html' || lower === 'body' || lower === 'head') {
+        this.sawHtml = true;
+        throw new NotAFeedError('html', 'this is an HTML page, not a feed (its root element is <html>)');
+      }
+      this.firstJunkElement ??= name;
+      this.stack.push(frame(JUNK, scope, base));
+      return;
+    }
+    if (this.firstJunkElement !== undefined || this.sawText) {
+      this.problems.once('before', 'junk-before-root', 'content before the feed\u2019s root element ignored');
+    }
+    this.format = format;
+    this.state = 'root';
+    if (format === 'atom') {
+      const lang = attribs['xml:lang']?.trim();
+      if (lang) this.feed.language = lang;
+    }
+    this.stack.push(frame(ROOT, scope, base));
+  }
+
+  private openInRoot(q: QName, scope: Scope, base: string, attribs: Record<string, string>): void {
+    if (CORE_NS.has(q.ns)) {
+      if (q.local === 'channel') {
+        this.channelSeen = true;
+        this.stack.push(frame(CHANNEL, scope, base));
+        return;
+      }
+      if (q.local === 'item') {
+        this.openItem(scope, base);
+        return;
+      }
+      if (this.format === 'rdf' && (q.local === 'image' || q.local === 'textinput')) {
+        this.pushChild(undefined, q, scope, base, attribs);
+        return;
+      }
+    }
+    this.skipDepth = 1;
+  }
+
+  private openInChannel(q: QName, scope: Scope, base: string, attribs: Record<string, string>): void {
+    if ((q.local === 'item' || q.local === 'entry') && CORE_NS.has(q.ns)) {
+      this.openItem(scope, base);
+      return;
+    }
+    this.pushChild(undefined, q, scope, base, attribs);
+  }
+
+  private openItem(scope: Scope, base: string): void {
+    if (this.episodeCount >= this.maxItems) {
+      this.itemsSkipped++;
+      this.skipDepth = 1;
+      return;
+    }
+    const f = frame(ITEM, scope, base);
+    f.ep = {};
+    this.itemProblems = [];
+    this.stack.push(f);
+  }
+
+  private pushChild(
+    parent: Frame | undefined,
+    q: QName,
+    scope: Scope,
+    base: string,
+    attribs: Record<string, string>,
+  ): void {
+    if (parent?.kind === CHILD) this.flushText(parent);
+    const el: RawElement = {
+      ns: q.ns,
+      name: q.local,
+      attrs: this.attrsOf(attribs, scope),
+      text: '',
+      children: [],
+      base,
+    };
+    if (parent?.kind === CHILD) parent.el?.children.push(el);
+    const f = frame(CHILD, scope, base);
+    f.el = el;
+    f.rawMarkup = RAW_MARKUP.get(q.ns)?.has(q.local) === true;
+    this.stack.push(f);
+  }
+
+  private attrsOf(attribs: Record<string, string>, scope: Scope): Readonly<Record<string, string>> {
+    let out: Record<string, string> | undefined;
+    for (const key in attribs) {
+      let local = key;
+      const colon = key.indexOf(':');
+      if (colon >= 0) {
+        const prefix = key.slice(0, colon);
+        if (prefix === 'xmlns') continue;
+        if (prefix !== 'xml') local = key.slice(colon + 1);
+        else if (scope.prefixes.has('xml')) local = key.slice(colon + 1);
+      } else if (key === 'xmlns') continue;
+      out ??= Object.create(null) as Record<string, string>; // null prototype: attribute names are untrusted keys
+      if (local in out) continue;
+      out[local] = stripControlChars(decodeEntities(attribs[key] ?? '', this));
+    }
+    return out ?? EMPTY_ATTRS;
+  }
+
+  private openRawMarkup(top: Frame | undefined, name: string, attribs: Record<string, string>): void {
+    if (this.rawDepth === 0) {
+      if (top === undefined) return;
+      this.flushText(top);
+      this.rawOwner = top;
+    }
+    const owner = this.rawOwner;
+    this.rawDepth++;
+    if (owner?.el === undefined) return;
+    owner.el.text += `<${name}${markupAttrs(attribs)}>`;
+  }
+
+  ontext(data: string): void {
+    this.justOpened = false;
+    if (this.rawDepth > 0) {
+      const el = this.rawOwner?.el;
+      if (el !== undefined) el.text += data;
+      // HTML inside the markup keeps its entities for the HTML reader, but XML-undefined ones are still reported.
+      if (!this.inCdata && data.includes('&')) decodeEntities(data, this);
+      return;
+    }
+    if (this.skipDepth > 0) {
+      if (this.state === 'after' && NON_WHITESPACE.test(data)) this.junkAfterRoot();
+      return;
+    }
+    const top = this.stack[this.stack.length - 1];
+    if (top === undefined || top.kind === JUNK) {
+      if (this.state === 'after') {
+        if (NON_WHITESPACE.test(data)) this.junkAfterRoot();
+      } else if (NON_WHITESPACE.test(data)) {
+        this.sawText = true;
+      }
+      return;
+    }
+    if (top.kind !== CHILD) return;
+    if (this.inCdata) {
+      this.flushText(top);
+      if (top.el !== undefined) top.el.text += data;
+    } else {
+      top.pending += data;
+    }
+  }
+
+  oncdatastart(): void {
+    this.inCdata = true;
+  }
+  oncdataend(): void {
+    this.inCdata = false;
+  }
+
+  onprocessinginstruction(name: string, data: string): void {
+    const lower = name.toLowerCase();
+    if (lower === '?xml') {
+      if (this.state === 'prolog' && (this.sawText || this.firstJunkElement !== undefined)) {
+        this.problems.once('before', 'junk-before-root', 'content before the XML declaration ignored');
+      }
+      return;
+    }
+    if (lower === '!doctype') {
+      if (/^!doctype\s+html/i.test(data) && this.state === 'prolog') {
+        this.sawHtml = true;
+        throw new NotAFeedError('html', 'this is an HTML page, not a feed (<!DOCTYPE html>)');
+      }
+      this.problems.once(
+        'dtd',
+        'dtd-ignored',
+        data.includes('[')
+          ? 'the document type declaration and its internal subset were ignored (entities defined there are not expanded)'
+          : 'the document type declaration was ignored (no DTD is ever loaded)',
+      );
+      return;
+    }
+    if (lower === '!entity' || lower === '!element' || lower === '!attlist') {
+      this.problems.once(
+        'dtd',
+        'dtd-ignored',
+        'DTD declarations were ignored (entities defined there are not expanded)',
+      );
+    }
+  }
+
+  onclosetag(name: string, isImplied: boolean): void {
+    // htmlparser2 reports `<x/>` as an implied close right after the open tag.
+    const implied = isImplied && !this.justOpened;
+    this.justOpened = false;
+    if (this.skipDepth > 0) {
+      this.skipDepth--;
+      return;
+    }
+    if (this.rawDepth > 0) {
+      this.rawDepth--;
+      const el = this.rawOwner?.el;
+      if (!implied && el !== undefined) el.text += `</${name}>`;
+      if (this.rawDepth === 0) this.rawOwner = undefined;
+      return;
+    }
+    const f = this.stack.pop();
+    if (f === undefined) return;
+    switch (f.kind) {
+      case CHILD:
+        this.closeChild(f, implied);
+        return;
+      case ITEM:
+        this.closeItem(f, implied);
+        return;
+      case ROOT:
+        this.rootClosed = !implied;
+        this.state = 'after';
+        return;
+      default:
+        return;
+    }
+  }
+
+  private closeChild(f: Frame, implied: boolean): void {
+    const el = f.el;
+    if (el === undefined) return;
+    this.flushText(f);
+    if (el.text.length > 0) el.text = stripControlChars(el.text);
+    if (implied && !this.ending) this.reportUnclosed(el.name);
+    const parent = this.stack[this.stack.length - 1];
+    if (parent === undefined || parent.kind === CHILD) return;
+    if (parent.kind === ITEM) {
+      if (parent.ep !== undefined) dispatchItem(el, parent.ep, this.ctx);
+    } else {
+      dispatchChannel(el, this.feed, this.ctx);
+    }
+  }
+
+  private closeItem(f: Frame, implied: boolean): void {
+    const pending = this.itemProblems ?? [];
+    this.itemProblems = undefined;
+    const ep = f.ep;
+    if (ep === undefined) return;
+    if (implied && this.ending) {
+      this.partialItemDropped = true;
+      return;
+    }
+    if (implied) this.reportUnclosed('item');
+    const episode = finaliseEpisode(ep, this.ctx, this.seen);
+    for (const [code, message] of pending) this.problems.add(code, message, episode.guid);
+    this.episodeCount++;
+    this.onEpisode(episode);
+  }
+
+  private reportUnclosed(name: string): void {
+    if (this.unclosedReported) return;
+    this.unclosedReported = true;
+    this.problems.add('unclosed-element', `<${name}> is never closed; it ends where its parent ends`);
+  }
+
+  private junkAfterRoot(): void {
+    this.problems.once('after-text', 'junk-after-root', 'text after the end of the feed ignored');
+  }
+
+  private flushText(f: Frame): void {
+    if (f.pending.length === 0 || f.el === undefined) return;
+    f.el.text += decodeEntities(f.pending, this);
+    f.pending = '';
+  }
+
+  // ---- end of input ----
+
+  finish(): { feed: ParsedFeed; problems: FeedProblem[] } {
+    if (this.format === undefined) {
+      if (this.sawHtml) throw new NotAFeedError('html', 'this is an HTML page, not a feed');
+      if (this.firstJunkElement !== undefined) {
+        throw new NotAFeedError(
+          'unknown-root',
+          `the root element <${this.firstJunkElement}> is not a feed (expected <rss>, <feed> or <rdf:RDF>)`,
+        );
+      }
+      if (!this.sawText && !this.sawAnyElement) throw new NotAFeedError('empty', 'the body is empty');
+      throw new NotAFeedError('not-xml', 'the body is not XML (no elements found)');
+    }
+    if (!this.rootClosed) {
+      const root = this.format === 'atom' ? '</feed>' : this.format === 'rdf' ? '</rdf:RDF>' : '</rss>';
+      this.problems.add(
+        'truncated',
+        `the document ends before ${root}: ${this.episodeCount} complete item(s) kept` +
+          (this.partialItemDropped ? ', the unfinished last item dropped' : ''),
+      );
+    }
+    if (
+      this.format === 'rss' &&
+      !this.channelSeen &&
+      this.episodeCount === 0 &&
+      this.feed.title === undefined
+    ) {
+      this.problems.add('invalid-value', 'the <rss> element has no <channel>');
+    }
+    if (this.itemsSkipped > 0) {
+      this.problems.add(
+        'too-many-items',
+        `only the first ${this.episodeCount} items were read; ${this.itemsSkipped} more were skipped`,
+      );
+    }
+    return { feed: this.finishFeed(this.format), problems: this.problems.finish() };
+  }
+
+  private finishFeed(format: FeedFormat): ParsedFeed {
+    const { descriptionHtml, summaryHtml, rssCategories, ...rest } = this.feed;
+    const feed: ParsedFeed = { format, ...rest };
+    const title = fixTitle(rest.title, this.ctx);
+    if (title !== undefined) feed.title = title;
+    else this.problems.add('missing-title', 'the feed has no title');
+    const html = descriptionHtml ?? summaryHtml;
+    const description = html === undefined ? rest.description : htmlToText(html).trim() || rest.description;
+    if (description !== undefined && description.length > 0) feed.description = description;
+    else delete feed.description;
+    if (feed.categories === undefined && rssCategories !== undefined) {
+      feed.categories = [...new Set(rssCategories)].map((name) => ({ name }));
+    }
+    return feed;
+  }
+}
+
+function frame(kind: number, scope: Scope, base: string): Frame {
+  return { kind, scope, base, el: undefined, pending: '', rawMarkup: false, ep: undefined };
+}
+
+// ---- Public streaming parser -------------------------------------------------------------------------------------
+
+/**
+ * Parses a feed from bytes written chunk by chunk. `onEpisode` is called as each item closes; `end()` returns the
+ * feed-level data and the problems. Throws NotAFeedError (from `write` or `end`) for input that is not a feed.
+ */
+export class FeedStreamParser {
+  private readonly collector: Collector;
+  private readonly decoder: ByteDecoder;
+  private readonly parser: Parser;
+  private ended = false;
+
+  constructor(init: FeedStreamInit) {
+    this.collector = new Collector(init.url, init.options?.maxItems, init.onEpisode);
+    const collector = this.collector;
+    this.decoder = new ByteDecoder(init.contentType, (code, message) =>
+      collector.problems.add(code, message),
+    );
+    this.parser = new Parser(collector, { xmlMode: true, decodeEntities: false });
+  }
+
+  write(chunk: Uint8Array): void {
+    if (this.ended) throw new Error('FeedStreamParser.write() after end()');
+    const text = this.decoder.write(chunk);
+    if (text.length > 0) this.parser.write(text);
+  }
+
+  end(): FeedStreamResult {
+    if (this.ended) throw new Error('FeedStreamParser.end() called twice');
+    this.ended = true;
+    const text = this.decoder.end();
+    if (text.length > 0) this.parser.write(text);
+    this.collector.ending = true;
+    this.parser.end();
+    const { feed, problems } = this.collector.finish();
+    return { feed, problems, episodeCount: this.collector.episodeCount };
+  }
+}

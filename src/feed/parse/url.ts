@@ -1,0 +1,44 @@
+// URL clean-up for values found in feeds: whitespace trimmed, podcast-app schemes (feed://, itpc://, pcast://)
+// turned into http(s), relative references resolved against xml:base or the feed URL. Only http(s) survive.
+
+const APP_SCHEME = /^(?:feed|itpc|itms|pcast|podcast|itms-pcast|itms-podcasts)(?::\/\/|:)(?=.)/i;
+
+/**
+ * Resolves `raw` against `base`. Returns undefined for blank input (`reason` unset) and for an unusable URL
+ * (`reason` set: the caller reports it).
+ */
+export function cleanUrl(raw: string, base: string): { url?: string; reason?: string } {
+  let s = raw.trim();
+  if (s.length === 0) return {};
+  // Whitespace inside a URL (wrapped lines in the feed) is never meant.
+  if (/[\s]/.test(s)) s = s.replace(/[\s]+/g, '');
+  const app = APP_SCHEME.exec(s);
+  if (app !== null) {
+    s = s.slice(app[0].length);
+    // feed:https://example.com/x keeps its scheme; feed://example.com/x becomes http://example.com/x
+    if (!/^https?:\/\//i.test(s)) s = `http://${s}`;
+  }
+  let url: URL;
+  try {
+    url = base.length > 0 ? new URL(s, base) : new URL(s);
+  } catch {
+    return { reason: `"${truncate(raw.trim())}" is not a usable URL` };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return { reason: `"${truncate(raw.trim())}" is not an http(s) URL` };
+  }
+  return { url: url.href };
+}
+
+function truncate(s: string): string {
+  return s.length > 120 ? `${s.slice(0, 117)}…` : s;
+}
+
+/** A base URL suitable for `new URL(x, base)`, or '' when the given one is not absolute. */
+export function usableBase(raw: string): string {
+  try {
+    return new URL(raw).href;
+  } catch {
+    return '';
+  }
+}
