@@ -1,0 +1,259 @@
+// Apple's podcast tags (protocols.md §2.2). Precedence with the RSS core, the same whatever the element order:
+// - itunes:author and itunes:image overwrite `author`/`imageUrl` (a display name and square artwork beat
+//   managingEditor e-mails and <image>); itunes:title only fills `title` when the RSS <title> is missing.
+// - itunes:summary goes to the internal `summaryHtml` (the core prefers the RSS description); itunes:subtitle is
+//   used there only when there is no summary.
+// - itunes:season/episode only fill gaps: podcast:season/episode (decimals, names) overwrite them.
+// Bad values leave the field absent and report a problem; nothing here throws.
+import type { Category, EpisodeType, FeedType } from '../types.ts';
+import { parseDuration } from '../values/duration.ts';
+import { parseExplicit } from '../values/explicit.ts';
+import { parsePositiveInt } from '../values/number.ts';
+import { decodeDoubleEscaped } from '../values/text.ts';
+import type { HandlerContext, NamespaceHandler, RawElement } from './handler.ts';
+import { NS } from './handler.ts';
+import { lineOf, short, textOf } from './util.ts';
+
+/** href (Apple), url (a common mistake) or the text content. */
+function imageOf(el: RawElement, ctx: HandlerContext): string | undefined {
+  const raw = el.attrs.href ?? el.attrs.url ?? el.attrs.HREF ?? textOf(el);
+  if (raw === undefined || raw.trim() === '') return undefined;
+  return ctx.resolveUrl(raw, el.base);
+}
+
+function explicitOf(el: RawElement, ctx: HandlerContext): boolean | undefined {
+  const t = textOf(el);
+  if (t === undefined) return undefined;
+  const v = parseExplicit(t);
+  if (v === undefined)
+    ctx.problem(
+      'invalid-value',
+      `<itunes:explicit> "${short(t)}" is neither yes/true/explicit nor no/false/clean`,
+    );
+  return v;
+}
+
+/** itunes:block / itunes:complete: only `Yes` has an effect; `No` is recorded as false; anything else is absent. */
+function yesOf(el: RawElement, ctx: HandlerContext): boolean | undefined {
+  const t = textOf(el);
+  if (t === undefined) return undefined;
+  const lower = t.toLowerCase();
+  if (lower === 'yes') return true;
+  if (lower === 'no' || lower === 'false') return false;
+  ctx.problem('invalid-value', `<itunes:${el.name}> "${short(t)}" has no effect (only "Yes" does)`);
+  return undefined;
+}
+
+function keywordsOf(el: RawElement): string[] | undefined {
+  const t = textOf(el);
+  if (t === undefined) return undefined;
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const part of t.split(/[,;]/)) {
+    const k = part.trim().replace(/\s+/g, ' ');
+    if (k.length === 0 || seen.has(k.toLowerCase())) continue;
+    seen.add(k.toLowerCase());
+    out.push(k);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+function categoryName(el: RawElement): string | undefined {
+  const raw = (el.attrs.text ?? el.text).trim();
+  if (raw.length === 0) return undefined;
+  // `&amp;amp;` in the feed leaves `&amp;` after XML decoding: decode once more (`Kids &amp; Family`).
+  return decodeDoubleEscaped(raw).text;
+}
+
+/** Adds one itunes:category (with nested subcategories) to the list, merging repeated top-level names. */
+function addCategory(list: Category[], el: RawElement): void {
+  const name = categoryName(el);
+  if (name === undefined) return;
+  const subs: string[] = [];
+  for (const c of el.children) {
+    if (c.ns !== NS.itunes || c.name !== 'category') continue;
+    const sub = categoryName(c);
+    if (sub !== undefined && !subs.includes(sub)) subs.push(sub);
+  }
+  const existing = list.find((c) => c.name === name);
+  if (existing === undefined) {
+    const cat: Category = { name };
+    if (subs.length > 0) cat.subcategories = subs;
+    list.push(cat);
+    return;
+  }
+  for (const s of subs) {
+    if (existing.subcategories === undefined) existing.subcategories = [s];
+    else if (!existing.subcategories.includes(s)) existing.subcategories.push(s);
+  }
+}
+
+function positiveIntOf(el: RawElement, ctx: HandlerContext): number | undefined {
+  const t = textOf(el);
+  if (t === undefined) return undefined;
+  const n = parsePositiveInt(t);
+  if (n === undefined)
+    ctx.problem('bad-number', `<itunes:${el.name}> "${short(t)}" is not a whole number from 1`);
+  return n;
+}
+
+const EPISODE_TYPES: ReadonlySet<string> = new Set<EpisodeType>(['full', 'trailer', 'bonus']);
+const FEED_TYPES: ReadonlySet<string> = new Set<FeedType>(['episodic', 'serial']);
+
+export const itunesHandler: NamespaceHandler = {
+  namespaces: [NS.itunes],
+
+  channel(el, feed, ctx) {
+    switch (el.name) {
+      case 'author': {
+        const t = lineOf(el);
+        if (t !== undefined) feed.author = t;
+        return;
+      }
+      case 'owner': {
+        const owner: { name?: string; email?: string } = {};
+        for (const c of el.children) {
+          if (c.ns !== NS.itunes) continue;
+          const t = lineOf(c);
+          if (t === undefined) continue;
+          if (c.name === 'name') owner.name = t;
+          else if (c.name === 'email') owner.email = t;
+        }
+        if (owner.name !== undefined || owner.email !== undefined) feed.owner = owner;
+        return;
+      }
+      case 'image': {
+        const url = imageOf(el, ctx);
+        if (url !== undefined) feed.imageUrl = url;
+        return;
+      }
+      case 'category': {
+        const list = feed.categories ?? [];
+        addCategory(list, el);
+        if (list.length > 0) feed.categories = list;
+        return;
+      }
+      case 'explicit': {
+        const v = explicitOf(el, ctx);
+        if (v !== undefined) feed.explicit = v;
+        return;
+      }
+      case 'type': {
+        const t = textOf(el);
+        if (t === undefined) return;
+        const lower = t.toLowerCase();
+        // A narrowing the Set membership has just proven.
+        if (FEED_TYPES.has(lower)) feed.type = lower as FeedType;
+        else ctx.problem('invalid-value', `<itunes:type> "${short(t)}" is neither episodic nor serial`);
+        return;
+      }
+      case 'new-feed-url': {
+        const url = ctx.resolveUrl(el.text, el.base);
+        if (url !== undefined) feed.newFeedUrl = url;
+        return;
+      }
+      case 'block': {
+        const v = yesOf(el, ctx);
+        if (v !== undefined) feed.block = v;
+        return;
+      }
+      case 'complete': {
+        const v = yesOf(el, ctx);
+        if (v !== undefined) feed.complete = v;
+        return;
+      }
+      case 'summary': {
+        if (el.text.trim().length > 0) feed.summaryHtml = el.text;
+        return;
+      }
+      case 'subtitle': {
+        if (el.text.trim().length > 0 && feed.summaryHtml === undefined) feed.summaryHtml = el.text;
+        return;
+      }
+      case 'keywords': {
+        const k = keywordsOf(el);
+        if (k !== undefined) feed.keywords = k;
+        return;
+      }
+      case 'title': {
+        const t = lineOf(el);
+        if (t !== undefined && feed.title === undefined) feed.title = t;
+        return;
+      }
+      default:
+        return;
+    }
+  },
+
+  item(el, ep, ctx) {
+    switch (el.name) {
+      case 'duration': {
+        const t = textOf(el);
+        if (t === undefined) return;
+        const d = parseDuration(t);
+        if (d === undefined) ctx.problem('bad-duration', `<itunes:duration> "${short(t)}" is not a duration`);
+        else ep.durationSeconds = d;
+        return;
+      }
+      case 'episode': {
+        const n = positiveIntOf(el, ctx);
+        if (n !== undefined && ep.episode === undefined) ep.episode = n;
+        return;
+      }
+      case 'season': {
+        const n = positiveIntOf(el, ctx);
+        if (n !== undefined && ep.season === undefined) ep.season = n;
+        return;
+      }
+      case 'episodeType': {
+        const t = textOf(el);
+        if (t === undefined) return;
+        const lower = t.toLowerCase();
+        // A narrowing the Set membership has just proven.
+        if (EPISODE_TYPES.has(lower)) ep.episodeType = lower as EpisodeType;
+        else ctx.problem('invalid-value', `<itunes:episodeType> "${short(t)}" is not full, trailer or bonus`);
+        return;
+      }
+      case 'image': {
+        const url = imageOf(el, ctx);
+        if (url !== undefined) ep.imageUrl = url;
+        return;
+      }
+      case 'explicit': {
+        const v = explicitOf(el, ctx);
+        if (v !== undefined) ep.explicit = v;
+        return;
+      }
+      case 'title': {
+        const t = lineOf(el);
+        if (t !== undefined && ep.title === undefined) ep.title = t;
+        return;
+      }
+      case 'summary': {
+        if (el.text.trim().length > 0) ep.summaryHtml = el.text;
+        return;
+      }
+      case 'subtitle': {
+        if (el.text.trim().length > 0 && ep.summaryHtml === undefined) ep.summaryHtml = el.text;
+        return;
+      }
+      case 'author': {
+        const t = lineOf(el);
+        if (t !== undefined) ep.author = t;
+        return;
+      }
+      case 'block': {
+        const v = yesOf(el, ctx);
+        if (v !== undefined) ep.block = v;
+        return;
+      }
+      case 'keywords': {
+        const k = keywordsOf(el);
+        if (k !== undefined) ep.keywords = k;
+        return;
+      }
+      default:
+        return;
+    }
+  },
+};
