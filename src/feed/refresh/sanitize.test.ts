@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { sanitizeShowNotes } from './sanitize.ts';
+
+describe('sanitizeShowNotes', () => {
+  it('keeps the notes a listener reads: paragraphs, lists, links', () => {
+    const html =
+      '<p>Research:</p><ul><li>Applebaum, Anne. "Holodomor". https://www.britannica.com/event/Holodomor</li></ul>' +
+      '<p>See <a href="https://omnystudio.com/listener">omnystudio.com/listener</a> for privacy information.</p>';
+    const out = sanitizeShowNotes(html) ?? '';
+    assert.match(
+      out,
+      /<ul><li>Applebaum, Anne\. "Holodomor"\. https:\/\/www\.britannica\.com\/event\/Holodomor<\/li><\/ul>/,
+    );
+    assert.match(
+      out,
+      /<a href="https:\/\/omnystudio\.com\/listener" rel="nofollow noopener ugc">omnystudio\.com\/listener<\/a>/,
+    );
+  });
+
+  it('replaces whatever rel a feed set on links', () => {
+    assert.equal(
+      sanitizeShowNotes('<a href="https://x.example" rel="me" target="_blank">x</a>'),
+      '<a href="https://x.example" rel="nofollow noopener ugc">x</a>',
+    );
+  });
+
+  const vectors: [string, string][] = [
+    ['<script>alert(1)</script>', 'script element'],
+    ['<img src=x onerror=alert(1)>', 'onerror handler'],
+    ['<a href="javascript:alert(1)">x</a>', 'javascript: URL'],
+    ['<a href="JaVaScRiPt:alert(1)">x</a>', 'mixed-case javascript: URL'],
+    ['<a href="jav&#x09;ascript:alert(1)">x</a>', 'entity-split javascript: URL'],
+    ['<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>', 'data: URL'],
+    ['<svg><script>alert(1)</script></svg>', 'script inside svg'],
+    ['<svg onload=alert(1)>', 'svg onload'],
+    ['<iframe src="https://evil.example"></iframe>', 'iframe'],
+    ['<p style="background:url(javascript:alert(1))">x</p>', 'style attribute'],
+    ['<style>body{display:none}</style>', 'style element'],
+    ['<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>', 'mXSS through math/style'],
+    ['<form action="https://evil.example"><input name=a></form>', 'form'],
+    ['<object data="x.swf"></object><embed src="x.swf">', 'object/embed'],
+    ['<meta http-equiv="refresh" content="0;url=https://evil.example">', 'meta refresh'],
+    ['<base href="https://evil.example/">', 'base'],
+    ['<img src="javascript:alert(1)">', 'javascript image'],
+    ['<div onclick="alert(1)">x</div>', 'onclick'],
+    ['<noscript><p title="</noscript><img src=x onerror=alert(1)>">', 'noscript breakout'],
+  ];
+  for (const [vector, what] of vectors) {
+    it(`neutralises ${what}`, () => {
+      const out = sanitizeShowNotes(vector) ?? '';
+      assert.doesNotMatch(out, /<script|<iframe|<svg|<object|<embed|<form|<meta|<base|<style|<math/i, out);
+      assert.doesNotMatch(out, /\son\w+\s*=|javascript:|data:text|style=/i, out);
+    });
+  }
+
+  it('keeps images over http(s), lazily loaded', () => {
+    assert.equal(
+      sanitizeShowNotes('<img src="https://cdn.example/a.png" alt="A">'),
+      '<img src="https://cdn.example/a.png" alt="A" loading="lazy" />',
+    );
+  });
+
+  it('gives nothing for notes that are only markup noise', () => {
+    assert.equal(sanitizeShowNotes('<script>x</script>  '), undefined);
+    assert.equal(sanitizeShowNotes(undefined), undefined);
+  });
+});
