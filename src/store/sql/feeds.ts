@@ -74,7 +74,7 @@ export class SqlFeedRepository implements FeedRepository {
 
   async addAlias(feedId: number, alias: string, kind: FeedAliasKind, now: Date): Promise<boolean> {
     const owner = await this.findByUrl(alias);
-    if (owner !== undefined) return false;
+    if (owner !== undefined) return owner.id === feedId && owner.url !== alias;
     const inserted = await this.db
       .insertInto('feed_aliases')
       .values({ feed_id: feedId, alias, kind, created_at: iso(now) })
