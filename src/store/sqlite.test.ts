@@ -1,0 +1,43 @@
+// The store contract against SQLite files (WAL, as `earshot serve` uses them), plus what only SQLite has.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { storeContract } from '../../test/support/store-contract.ts';
+import { openStore } from './index.ts';
+
+storeContract('SQLite', {
+  async fresh() {
+    const dataDir = await mkdtemp(join(tmpdir(), 'earshot-store-'));
+    return {
+      open: () => openStore({ dataDir }),
+      drop: () => rm(dataDir, { recursive: true, force: true }),
+    };
+  },
+});
+
+test('SQLite: an in-memory database works for tests', async () => {
+  const store = await openStore({ dataDir: '/nonexistent', databaseUrl: ':memory:' });
+  try {
+    assert.equal(store.dialect, 'sqlite');
+    assert.equal((await store.feeds.add('https://feeds.example/a.xml', new Date())).created, true);
+  } finally {
+    await store.close();
+  }
+});
+
+test('SQLite: the default file is <dataDir>/earshot.db, created with its folder', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'earshot-store-'));
+  try {
+    const dataDir = join(root, 'nested', 'data');
+    const store = await openStore({ dataDir });
+    await store.feeds.add('https://feeds.example/a.xml', new Date());
+    await store.close();
+    const reopened = await openStore({ dataDir: join(root, 'nested', 'data') });
+    assert.equal(await reopened.feeds.count(), 1);
+    await reopened.close();
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,843 @@
+// The one contract every Store implementation must honour, registered as node:test tests.
+// src/store/sqlite.test.ts and src/store/postgres.test.ts run it against a fresh database per test.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { EpisodeContent } from '../../src/domain/episode.ts';
+import type { ShowContent } from '../../src/domain/show.ts';
+import { type Store, StoreError } from '../../src/store/index.ts';
+
+/** A fresh, empty database; `open` may be called several times for concurrent clients of the same data. */
+export interface TestDatabase {
+  open(): Promise<Store>;
+  drop(): Promise<void>;
+}
+
+export interface StoreHarness {
+  /** Set when the implementation cannot run here: every test is reported as skipped with this reason. */
+  skip?: string;
+  fresh(): Promise<TestDatabase>;
+}
+
+const T0 = new Date('2026-01-01T00:00:00.000Z');
+const at = (minutes: number): Date => new Date(T0.getTime() + minutes * 60_000);
+
+function episode(guid: string, extra: Partial<EpisodeContent> = {}): EpisodeContent {
+  return {
+    guid,
+    guidSource: 'guid',
+    title: `Episode ${guid}`,
+    enclosure: { url: `https://cdn.example/${guid}.mp3` },
+    ...extra,
+  };
+}
+
+const richShow: ShowContent = {
+  format: 'rss',
+  title: 'Stuff You Missed in History Class',
+  link: 'https://show.example/',
+  description: 'History, told.',
+  language: 'en',
+  author: 'iHeartPodcasts',
+  owner: { name: 'Owner', email: 'owner@show.example' },
+  copyright: '© 2024',
+  imageUrl: 'https://show.example/art.jpg',
+  explicit: false,
+  type: 'episodic',
+  categories: [{ name: 'History' }, { name: 'Society & Culture', subcategories: ['Documentary'] }],
+  keywords: ['history'],
+  podcastGuid: '917393e3-1b1e-5cef-ace4-edaa54e1f810',
+  locked: { locked: true, owner: 'owner@show.example' },
+  complete: false,
+  medium: 'podcast',
+  persons: [
+    { name: 'Tracy V. Wilson', role: 'host', group: 'cast', img: 'https://show.example/tracy.jpg' },
+    { name: 'Holly Frey', role: 'host', group: 'cast' },
+  ],
+  funding: [{ url: 'https://show.example/support', label: 'Support us' }],
+  socialInteract: [{ protocol: 'activitypub', uri: 'https://social.example/@show', priority: 1 }],
+  location: { name: 'Atlanta', geo: 'geo:33.7,-84.4' },
+  license: { name: 'cc-by-4.0' },
+  updateFrequency: { text: 'Twice weekly', rrule: 'FREQ=WEEKLY;BYDAY=MO,WE' },
+  value: {
+    type: 'lightning',
+    method: 'keysend',
+    recipients: [{ type: 'node', address: '02abc', split: 100 }],
+  },
+  trailers: [{ title: 'Trailer', url: 'https://cdn.example/trailer.mp3' }],
+  ttlMinutes: 60,
+};
+
+const richEpisode: EpisodeContent = {
+  guid: 'stakhanov',
+  guidSource: 'guid',
+  title: 'Alexei Stakhanov',
+  link: 'https://show.example/stakhanov',
+  description: 'A coal miner.',
+  contentHtml: '<p>Sources: <a href="https://a.example" rel="nofollow noopener ugc">a</a></p>',
+  publishedAt: '2024-01-22T08:00:00.000Z',
+  durationSeconds: 2040.5,
+  enclosure: {
+    url: 'https://cdn.example/stakhanov.mp3?source=feed',
+    type: 'audio/mpeg',
+    length: 3_000_000_000,
+  },
+  imageUrl: 'https://show.example/ep.jpg',
+  explicit: true,
+  season: 3,
+  seasonName: 'Three',
+  episode: 12,
+  episodeType: 'full',
+  keywords: ['ussr'],
+  transcripts: [{ url: 'https://show.example/t.vtt', type: 'text/vtt', language: 'en' }],
+  chapters: { url: 'https://show.example/c.json', type: 'application/json+chapters' },
+  inlineChapters: [{ startSeconds: 0, title: 'Intro' }],
+  persons: [{ name: 'Holly Frey', role: 'host', group: 'cast', href: 'https://holly.example' }],
+  soundbites: [{ startTime: 754, duration: 30, title: 'The record' }],
+  funding: [{ url: 'https://show.example/support' }],
+  alternateEnclosures: [
+    { type: 'audio/opus', sources: [{ uri: 'https://cdn.example/stakhanov.opus' }], default: false },
+  ],
+  value: {
+    type: 'lightning',
+    method: 'keysend',
+    recipients: [{ type: 'node', address: '02abc', split: 100, fee: false }],
+  },
+  contentLinks: [{ href: 'https://a.example', text: 'a' }],
+};
+
+/** Strips the store's own fields, leaving what was written. */
+function content<T extends object>(stored: T, own: readonly string[]): Partial<T> {
+  return Object.fromEntries(Object.entries(stored).filter(([key]) => !own.includes(key))) as Partial<T>;
+}
+const EPISODE_OWN = ['id', 'showId', 'firstSeenAt', 'lastSeenAt', 'vanishedAt', 'sortKey'];
+const SHOW_OWN = ['id', 'feedId', 'episodeCount', 'latestEpisodeAt', 'createdAt', 'updatedAt'];
+
+export function storeContract(name: string, harness: StoreHarness): void {
+  const options = harness.skip === undefined ? {} : { skip: harness.skip };
+
+  /** A test on a fresh database with one open store (and the database, to open more). */
+  const it = (title: string, fn: (store: Store, db: TestDatabase) => Promise<void>) =>
+    test(title, options, async () => {
+      const db = await harness.fresh();
+      const store = await db.open();
+      try {
+        await fn(store, db);
+      } finally {
+        await store.close();
+        await db.drop();
+      }
+    });
+
+  async function showOf(store: Store, url = 'https://feeds.example/show.xml'): Promise<number> {
+    const { feed } = await store.feeds.add(url, T0);
+    const { show } = await store.shows.upsert(feed.id, { format: 'rss', title: url }, T0);
+    return show.id;
+  }
+
+  async function allIds(
+    store: Store,
+    showId: number,
+    order: 'newest' | 'oldest',
+    limit: number,
+  ): Promise<number[]> {
+    const ids: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.episodes.listForShow(showId, {
+        order,
+        limit,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+      assert.ok(page.items.length <= limit);
+      ids.push(...page.items.map((e) => e.id));
+      cursor = page.next;
+    } while (cursor !== undefined);
+    return ids;
+  }
+
+  describe(`store contract: ${name}`, () => {
+    describe('opening', () => {
+      it('reopening the same database migrates nothing twice and keeps the data', async (store, db) => {
+        await store.feeds.add('https://feeds.example/a.xml', T0);
+        const again = await db.open();
+        try {
+          assert.equal(
+            (await again.feeds.findByUrl('https://feeds.example/a.xml'))?.url,
+            'https://feeds.example/a.xml',
+          );
+          assert.equal(await again.feeds.count(), 1);
+        } finally {
+          await again.close();
+        }
+      });
+    });
+
+    describe('feeds', () => {
+      it('adding a URL twice gives the same feed, due at once', async (store) => {
+        const first = await store.feeds.add('https://feeds.example/a.xml', T0);
+        const second = await store.feeds.add('https://feeds.example/a.xml', at(5));
+        assert.equal(first.created, true);
+        assert.equal(second.created, false);
+        assert.equal(second.feed.id, first.feed.id);
+        assert.equal(first.feed.status, 'active');
+        assert.equal(first.feed.createdAt, T0.toISOString());
+        assert.deepEqual(
+          (await store.feeds.due(T0, 10)).map((f) => f.id),
+          [first.feed.id],
+        );
+      });
+
+      it('finds a feed by any alias, and adding an alias URL gives that feed', async (store) => {
+        const { feed } = await store.feeds.add('https://feeds.example/new.xml', T0);
+        assert.equal(await store.feeds.addAlias(feed.id, 'http://old.example/rss', 'redirect', T0), true);
+        assert.equal(
+          await store.feeds.addAlias(feed.id, 'http://old.example/rss', 'redirect', T0),
+          true,
+          'idempotent',
+        );
+        assert.equal(
+          await store.feeds.addAlias(feed.id, feed.url, 'other', T0),
+          false,
+          'its own URL is no alias',
+        );
+        assert.equal(await store.feeds.addAlias(feed.id, 'podcast-guid-1', 'podcast-guid', T0), true);
+        assert.equal((await store.feeds.findByUrl('http://old.example/rss'))?.id, feed.id);
+        assert.equal((await store.feeds.findByUrl('podcast-guid-1'))?.id, feed.id);
+        assert.equal(await store.feeds.findByUrl('http://unknown.example/rss'), undefined);
+        const again = await store.feeds.add('http://old.example/rss', T0);
+        assert.deepEqual([again.created, again.feed.id], [false, feed.id]);
+        assert.equal(await store.feeds.count(), 1);
+        const other = await store.feeds.add('https://feeds.example/other.xml', T0);
+        assert.equal(
+          await store.feeds.addAlias(other.feed.id, 'http://old.example/rss', 'redirect', T0),
+          false,
+        );
+        assert.equal((await store.feeds.findByUrl('http://old.example/rss'))?.id, feed.id);
+      });
+
+      it('moving a feed keeps the old URL as an alias and refuses another feed’s URL', async (store) => {
+        const { feed } = await store.feeds.add('http://old.example/rss', T0);
+        const moved = await store.feeds.moveUrl(feed.id, 'https://new.example/rss', 'redirect', at(1));
+        assert.equal(moved.url, 'https://new.example/rss');
+        assert.equal((await store.feeds.get(feed.id))?.url, 'https://new.example/rss');
+        assert.equal((await store.feeds.findByUrl('http://old.example/rss'))?.id, feed.id);
+        assert.deepEqual(
+          (await store.feeds.aliases(feed.id)).map((a) => [a.alias, a.kind]),
+          [['http://old.example/rss', 'redirect']],
+        );
+        // Moving back: the alias becomes the URL again, the other URL an alias.
+        await store.feeds.moveUrl(feed.id, 'http://old.example/rss', 'new-feed-url', at(2));
+        assert.deepEqual(
+          (await store.feeds.aliases(feed.id)).map((a) => a.alias),
+          ['https://new.example/rss'],
+        );
+        const other = await store.feeds.add('https://other.example/rss', T0);
+        await assert.rejects(
+          store.feeds.moveUrl(other.feed.id, 'https://new.example/rss', 'redirect', at(3)),
+          (e: unknown) => e instanceof StoreError && e.code === 'conflict',
+        );
+        await assert.rejects(
+          store.feeds.moveUrl(9999, 'https://x.example/rss', 'redirect', at(3)),
+          (e: unknown) => e instanceof StoreError && e.code === 'not-found',
+        );
+      });
+
+      it('records fetches as health: successes, 304s, error streaks, Retry-After, gone', async (store) => {
+        const { feed } = await store.feeds.add('https://feeds.example/a.xml', T0);
+        let f = await store.feeds.recordFetch(feed.id, {
+          kind: 'ok',
+          at: at(1),
+          httpStatus: 200,
+          etag: 'W/"abc"',
+          lastModified: 'Wed, 21 Oct 2015 07:28:00 GMT',
+          bodyHash: 'h1',
+          problems: [{ code: 'bad-date', message: 'unreadable date', episode: 'g1' }],
+          nextCheckAt: at(61),
+        });
+        assert.deepEqual(
+          [
+            f.status,
+            f.etag,
+            f.lastModified,
+            f.bodyHash,
+            f.lastSuccessAt,
+            f.nextCheckAt,
+            f.fetchCount,
+            f.errorStreak,
+          ],
+          [
+            'active',
+            'W/"abc"',
+            'Wed, 21 Oct 2015 07:28:00 GMT',
+            'h1',
+            at(1).toISOString(),
+            at(61).toISOString(),
+            1,
+            0,
+          ],
+        );
+        assert.deepEqual(f.problems, [{ code: 'bad-date', message: 'unreadable date', episode: 'g1' }]);
+        f = await store.feeds.recordFetch(feed.id, {
+          kind: 'not-modified',
+          at: at(61),
+          httpStatus: 304,
+          nextCheckAt: at(121),
+        });
+        assert.deepEqual([f.fetchCount, f.notModifiedCount, f.etag, f.httpStatus], [2, 1, 'W/"abc"', 304]);
+        assert.equal(f.problems?.length, 1, 'a 304 keeps the problems of the body it stands for');
+        for (const minute of [121, 181]) {
+          f = await store.feeds.recordFetch(feed.id, {
+            kind: 'error',
+            at: at(minute),
+            code: 'http-status',
+            message: 'HTTP 503',
+            httpStatus: 503,
+            nextCheckAt: at(minute + 60),
+            retryAfterUntil: at(minute + 30),
+          });
+        }
+        assert.deepEqual(
+          [f.status, f.errorStreak, f.lastErrorCode, f.lastErrorMessage, f.lastSuccessAt, f.retryAfterUntil],
+          ['failing', 2, 'http-status', 'HTTP 503', at(61).toISOString(), at(211).toISOString()],
+        );
+        assert.deepEqual(await store.feeds.due(at(200), 10), [], 'not before its next check');
+        f = await store.feeds.recordFetch(feed.id, {
+          kind: 'ok',
+          at: at(300),
+          problems: [],
+          nextCheckAt: at(360),
+        });
+        assert.deepEqual(
+          [f.status, f.errorStreak, f.problems, f.retryAfterUntil],
+          ['active', 0, undefined, undefined],
+        );
+        f = await store.feeds.markGone(feed.id, at(400), 410);
+        assert.deepEqual([f.status, f.nextCheckAt, f.httpStatus], ['gone', undefined, 410]);
+        assert.deepEqual(await store.feeds.due(at(100_000), 10), [], 'a gone feed is never due');
+        f = await store.feeds.recordFetch(feed.id, { kind: 'ok', at: at(500), nextCheckAt: at(560) });
+        assert.equal(f.status, 'gone', 'gone stays gone');
+      });
+
+      it('lists feeds due, most overdue first, honouring Retry-After and the limit', async (store) => {
+        const ids: number[] = [];
+        for (const n of [1, 2, 3, 4])
+          ids.push((await store.feeds.add(`https://feeds.example/${n}.xml`, T0)).feed.id);
+        const [a, b, c, d] = ids as [number, number, number, number];
+        await store.feeds.recordFetch(a, { kind: 'ok', at: T0, nextCheckAt: at(30) });
+        await store.feeds.recordFetch(b, { kind: 'ok', at: T0, nextCheckAt: at(10) });
+        await store.feeds.recordFetch(c, {
+          kind: 'error',
+          at: T0,
+          code: 'http-status',
+          message: '429',
+          nextCheckAt: at(5),
+          retryAfterUntil: at(50),
+        });
+        await store.feeds.recordFetch(d, { kind: 'ok', at: T0, nextCheckAt: at(90) });
+        assert.deepEqual(
+          (await store.feeds.due(at(40), 10)).map((f) => f.id),
+          [b, a],
+        );
+        assert.deepEqual(
+          (await store.feeds.due(at(60), 10)).map((f) => f.id),
+          [c, b, a],
+        );
+        assert.deepEqual(
+          (await store.feeds.due(at(60), 1)).map((f) => f.id),
+          [c],
+        );
+        await store.feeds.setNextCheck(d, at(0));
+        assert.deepEqual(
+          (await store.feeds.due(at(1), 10)).map((f) => f.id),
+          [d],
+        );
+      });
+
+      it('lists feeds with their show and episode count', async (store) => {
+        const showId = await showOf(store, 'https://feeds.example/b.xml');
+        await store.feeds.add('https://feeds.example/a.xml', T0);
+        await store.episodes.upsertForShow(showId, [episode('1'), episode('2')], { now: T0, complete: true });
+        const list = await store.feeds.list();
+        assert.deepEqual(
+          list.map((l) => [l.feed.url, l.showTitle, l.episodeCount]),
+          [
+            ['https://feeds.example/a.xml', undefined, 0],
+            ['https://feeds.example/b.xml', 'https://feeds.example/b.xml', 2],
+          ],
+        );
+        assert.equal((await store.feeds.list({ limit: 1, offset: 1 }))[0]?.showId, showId);
+      });
+    });
+
+    describe('shows', () => {
+      it('stores everything the channel said and reads it back unchanged', async (store) => {
+        const { feed } = await store.feeds.add('https://feeds.example/a.xml', T0);
+        const first = await store.shows.upsert(feed.id, richShow, T0);
+        assert.equal(first.changed, true);
+        assert.deepEqual(content(first.show, SHOW_OWN), richShow);
+        const read = await store.shows.get(first.show.id);
+        assert.ok(read);
+        assert.deepEqual(content(read, SHOW_OWN), richShow);
+        assert.deepEqual(await store.shows.getByFeed(feed.id), read);
+        const same = await store.shows.upsert(feed.id, richShow, at(1));
+        assert.deepEqual(
+          [same.changed, same.show.id, same.show.updatedAt],
+          [false, first.show.id, T0.toISOString()],
+        );
+        const { title: _title, persons: _persons, ...lessContent } = richShow;
+        const changed = await store.shows.upsert(feed.id, { ...lessContent, title: 'Renamed' }, at(2));
+        assert.equal(changed.changed, true);
+        assert.equal(changed.show.title, 'Renamed');
+        assert.equal(changed.show.persons, undefined, 'a field the feed dropped is absent, not stale');
+        assert.deepEqual(await store.people.forShow(first.show.id), []);
+      });
+
+      it('lists shows by latest episode and by title with a total', async (store) => {
+        const quiet = await showOf(store, 'https://feeds.example/c.xml');
+        const older = await showOf(store, 'https://feeds.example/a.xml');
+        const newer = await showOf(store, 'https://feeds.example/b.xml');
+        await store.episodes.upsertForShow(older, [episode('o', { publishedAt: '2023-01-01T00:00:00Z' })], {
+          now: T0,
+          complete: true,
+        });
+        await store.episodes.upsertForShow(newer, [episode('n', { publishedAt: '2024-01-01T00:00:00Z' })], {
+          now: T0,
+          complete: true,
+        });
+        assert.deepEqual(
+          (await store.shows.listRecentlyUpdated(10)).map((s) => s.id),
+          [newer, older, quiet],
+        );
+        assert.deepEqual(
+          (await store.shows.listRecentlyUpdated(2)).map((s) => s.id),
+          [newer, older],
+        );
+        const newest = await store.shows.get(newer);
+        assert.deepEqual([newest?.episodeCount, newest?.latestEpisodeAt], [1, '2024-01-01T00:00:00.000Z']);
+        const page = await store.shows.list({ limit: 2, offset: 1 });
+        assert.equal(page.total, 3);
+        assert.deepEqual(
+          page.items.map((s) => s.title),
+          ['https://feeds.example/b.xml', 'https://feeds.example/c.xml'],
+        );
+      });
+    });
+
+    describe('episodes', () => {
+      it('stores everything the item said and reads it back unchanged', async (store) => {
+        const showId = await showOf(store);
+        assert.deepEqual(
+          await store.episodes.upsertForShow(showId, [richEpisode], { now: T0, complete: true }),
+          {
+            inserted: 1,
+            updated: 0,
+            unchanged: 0,
+            vanished: 0,
+          },
+        );
+        const [stored] = (await store.episodes.listForShow(showId)).items;
+        assert.ok(stored);
+        assert.deepEqual(content(stored, EPISODE_OWN), richEpisode);
+        assert.deepEqual(await store.episodes.get(stored.id), stored);
+        assert.deepEqual(
+          [stored.showId, stored.firstSeenAt, stored.lastSeenAt, stored.vanishedAt, stored.sortKey],
+          [showId, T0.toISOString(), T0.toISOString(), undefined, '2024-01-22T08:00:00.000Z'],
+        );
+        assert.equal((await store.episodes.findByGuid(showId, 'stakhanov'))?.id, stored.id);
+        assert.deepEqual(
+          (await store.episodes.findByEnclosureUrl('https://cdn.example/stakhanov.mp3?source=feed')).map(
+            (e) => e.id,
+          ),
+          [stored.id],
+        );
+        assert.deepEqual(
+          (
+            await store.episodes.findByEnclosureUrl('https://cdn.example/stakhanov.mp3?source=app', showId)
+          ).map((e) => e.id),
+          [stored.id],
+          'falls back to the URL without query',
+        );
+        assert.deepEqual(await store.episodes.findByEnclosureUrl('https://cdn.example/other.mp3'), []);
+        const again = await store.episodes.upsertForShow(showId, [richEpisode], {
+          now: at(5),
+          complete: true,
+        });
+        assert.deepEqual(again, { inserted: 0, updated: 0, unchanged: 1, vanished: 0 });
+        assert.equal((await store.episodes.get(stored.id))?.lastSeenAt, at(5).toISOString());
+      });
+
+      it('a changed enclosure URL under the same guid updates the same episode', async (store) => {
+        const showId = await showOf(store);
+        await store.episodes.upsertForShow(showId, [episode('g1')], { now: T0, complete: true });
+        const before = await store.episodes.findByGuid(showId, 'g1');
+        const moved = episode('g1', {
+          enclosure: { url: 'https://other-cdn.example/file.m4a', type: 'audio/mp4' },
+        });
+        const result = await store.episodes.upsertForShow(showId, [moved], { now: at(1), complete: true });
+        assert.deepEqual(result, { inserted: 0, updated: 1, unchanged: 0, vanished: 0 });
+        assert.equal(await store.episodes.count(showId), 1);
+        const after = await store.episodes.get(before?.id ?? -1);
+        assert.equal(after?.enclosure?.url, 'https://other-cdn.example/file.m4a');
+        assert.equal(after?.firstSeenAt, T0.toISOString());
+      });
+
+      it('a feed that changes its guids on every fetch does not duplicate its catalogue', async (store) => {
+        const showId = await showOf(store);
+        const fetch = (n: number) =>
+          ['a', 'b', 'c'].map((name) =>
+            episode(`${name}-${n}`, {
+              title: name,
+              enclosure: { url: `https://cdn.example/${name}.mp3?session=${n}` },
+            }),
+          );
+        await store.episodes.upsertForShow(showId, fetch(1), { now: T0, complete: true });
+        const ids = await allIds(store, showId, 'oldest', 10);
+        for (const n of [2, 3]) {
+          const result = await store.episodes.upsertForShow(showId, fetch(n), { now: at(n), complete: true });
+          assert.deepEqual([result.inserted, result.vanished], [0, 0]);
+        }
+        assert.equal(await store.episodes.count(showId), 3);
+        assert.deepEqual(await allIds(store, showId, 'oldest', 10), ids);
+        assert.equal((await store.episodes.findByGuid(showId, 'b-3'))?.title, 'b');
+      });
+
+      it('items sharing a guid are told apart by enclosure, and stay apart', async (store) => {
+        const showId = await showOf(store);
+        const items = [
+          episode('dup', { title: 'Part 1', enclosure: { url: 'https://cdn.example/p1.mp3' } }),
+          episode('dup', { title: 'Part 2', enclosure: { url: 'https://cdn.example/p2.mp3' } }),
+          episode('dup', { title: 'Part 2', enclosure: { url: 'https://cdn.example/p2.mp3' } }),
+        ];
+        assert.equal(
+          (await store.episodes.upsertForShow(showId, items, { now: T0, complete: true })).inserted,
+          2,
+        );
+        const reordered = [items[1], items[0]].filter((i) => i !== undefined);
+        const again = await store.episodes.upsertForShow(showId, reordered, { now: at(1), complete: true });
+        assert.deepEqual(again, { inserted: 0, updated: 0, unchanged: 2, vanished: 0 });
+        const titles = (await store.episodes.listForShow(showId)).items
+          .map((e) => [e.title, e.enclosure?.url])
+          .sort();
+        assert.deepEqual(titles, [
+          ['Part 1', 'https://cdn.example/p1.mp3'],
+          ['Part 2', 'https://cdn.example/p2.mp3'],
+        ]);
+      });
+
+      it('episodes whose enclosures differ only in the query string are not merged', async (store) => {
+        const showId = await showOf(store);
+        const items = ['1', '2'].map((id) =>
+          episode(`g${id}`, { enclosure: { url: `https://host.example/download.php?id=${id}` } }),
+        );
+        await store.episodes.upsertForShow(showId, items, { now: T0, complete: true });
+        const next = episode('g3', { enclosure: { url: 'https://host.example/download.php?id=3' } });
+        const result = await store.episodes.upsertForShow(showId, [next, ...items], {
+          now: at(1),
+          complete: true,
+        });
+        assert.deepEqual([result.inserted, result.unchanged], [1, 2]);
+        assert.equal(await store.episodes.count(showId), 3);
+      });
+
+      it('marks episodes that left the feed vanished, keeps them, and restores them when they return', async (store) => {
+        const showId = await showOf(store);
+        const [a, b, c] = [episode('a'), episode('b'), episode('c')];
+        await store.episodes.upsertForShow(showId, [a, b, c], { now: T0, complete: true });
+        const partial = await store.episodes.upsertForShow(showId, [a], { now: at(1), complete: false });
+        assert.equal(partial.vanished, 0, 'an incomplete fetch vanishes nothing');
+        const empty = await store.episodes.upsertForShow(showId, [], { now: at(2), complete: true });
+        assert.equal(empty.vanished, 0, 'a feed that shrank to nothing vanishes nothing');
+        const shrunk = await store.episodes.upsertForShow(showId, [a, c], { now: at(3), complete: true });
+        assert.deepEqual(shrunk, { inserted: 0, updated: 0, unchanged: 2, vanished: 1 });
+        const gone = await store.episodes.findByGuid(showId, 'b');
+        assert.equal(gone?.vanishedAt, at(3).toISOString());
+        assert.equal(await store.episodes.count(showId), 3, 'nothing is deleted');
+        assert.equal((await store.shows.get(showId))?.episodeCount, 3);
+        const visible = await store.episodes.listForShow(showId, { includeVanished: false });
+        assert.deepEqual(visible.items.map((e) => e.guid).sort(), ['a', 'c']);
+        assert.equal((await store.episodes.listForShow(showId)).items.length, 3);
+        const again = await store.episodes.upsertForShow(showId, [a, c], { now: at(4), complete: true });
+        assert.equal(again.vanished, 0, 'already vanished is not counted twice');
+        const back = await store.episodes.upsertForShow(showId, [a, b, c], { now: at(5), complete: true });
+        assert.deepEqual(back, { inserted: 0, updated: 1, unchanged: 2, vanished: 0 });
+        const restored = await store.episodes.get(gone?.id ?? -1);
+        assert.deepEqual([restored?.vanishedAt, restored?.lastSeenAt], [undefined, at(5).toISOString()]);
+      });
+
+      it('pages through a show newest first and oldest first, ties on the date broken the same way', async (store) => {
+        const showId = await showOf(store);
+        const dates = [
+          '2024-03-01T10:00:00Z',
+          '2024-01-01T10:00:00Z',
+          '2024-03-01T10:00:00Z',
+          undefined,
+          '2024-02-01T10:00:00+01:00',
+        ];
+        const items = [...dates, '2024-03-01T10:00:00.000Z', '2023-12-31T23:59:59Z'].map((publishedAt, i) =>
+          episode(`e${i}`, publishedAt === undefined ? {} : { publishedAt }),
+        );
+        await store.episodes.upsertForShow(showId, items, { now: T0, complete: true });
+        const stored = await Promise.all(items.map((item) => store.episodes.findByGuid(showId, item.guid)));
+        // Expected: by date (undated ones at the time first seen), ties by insertion order.
+        const expected = stored
+          .map((e, i) => ({ id: e?.id ?? -1, time: Date.parse(items[i]?.publishedAt ?? T0.toISOString()) }))
+          .sort((x, y) => x.time - y.time || x.id - y.id)
+          .map((e) => e.id);
+        for (const limit of [1, 2, 3, 7, 50]) {
+          assert.deepEqual(
+            await allIds(store, showId, 'oldest', limit),
+            expected,
+            `oldest first, pages of ${limit}`,
+          );
+          assert.deepEqual(
+            await allIds(store, showId, 'newest', limit),
+            [...expected].reverse(),
+            `newest first, pages of ${limit}`,
+          );
+        }
+        const last = await store.episodes.listForShow(showId, { limit: 7 });
+        assert.equal(last.next, undefined, 'no next page after the last');
+        await assert.rejects(
+          store.episodes.listForShow(showId, { cursor: 'not a cursor' }),
+          (e: unknown) => e instanceof StoreError && e.code === 'invalid',
+        );
+      });
+
+      it('ingests a 2,500-item feed in one call and serves its first page', async (store) => {
+        const showId = await showOf(store);
+        const items = Array.from({ length: 2500 }, (_, i) =>
+          episode(`big-${i}`, { publishedAt: new Date(Date.UTC(2000, 0, 1) + i * 86_400_000).toISOString() }),
+        );
+        const result = await store.episodes.upsertForShow(showId, items, { now: T0, complete: true });
+        assert.equal(result.inserted, 2500);
+        const first = await store.episodes.listForShow(showId, { limit: 20 });
+        assert.deepEqual(
+          first.items.map((e) => e.guid),
+          items
+            .slice(-20)
+            .reverse()
+            .map((e) => e.guid),
+        );
+        const serial = await store.episodes.listForShow(showId, { order: 'oldest', limit: 3 });
+        assert.deepEqual(
+          serial.items.map((e) => e.guid),
+          ['big-0', 'big-1', 'big-2'],
+        );
+        assert.equal(await store.episodes.count(showId), 2500);
+        assert.equal((await store.shows.get(showId))?.episodeCount, 2500);
+        const again = await store.episodes.upsertForShow(showId, items, { now: at(1), complete: true });
+        assert.equal(again.unchanged, 2500);
+      });
+    });
+
+    describe('people', () => {
+      it('credits people on shows and episodes, one person across shows', async (store) => {
+        const { feed } = await store.feeds.add('https://feeds.example/a.xml', T0);
+        const { show } = await store.shows.upsert(feed.id, richShow, T0);
+        const otherShow = await showOf(store, 'https://feeds.example/b.xml');
+        await store.episodes.upsertForShow(show.id, [richEpisode], { now: T0, complete: true });
+        await store.episodes.upsertForShow(
+          otherShow,
+          [episode('guest', { persons: [{ name: ' holly  FREY ', role: 'guest', group: 'cast' }] })],
+          { now: T0, complete: true },
+        );
+        const hosts = await store.people.forShow(show.id);
+        assert.deepEqual(
+          hosts.map((c) => [c.person.name, c.role, c.group, c.person.img]),
+          [
+            ['Tracy V. Wilson', 'host', 'cast', 'https://show.example/tracy.jpg'],
+            ['Holly Frey', 'host', 'cast', undefined],
+          ],
+        );
+        const holly = await store.people.findByName('HOLLY FREY');
+        assert.ok(holly);
+        assert.equal(holly.href, 'https://holly.example', 'the latest link a feed gave');
+        const ep = await store.episodes.findByGuid(show.id, 'stakhanov');
+        assert.deepEqual(
+          (await store.people.forEpisode(ep?.id ?? -1)).map((c) => c.person.id),
+          [holly.id],
+        );
+        const credits = await store.people.credits(holly.id);
+        assert.deepEqual(
+          credits.shows.map((s) => [s.showId, s.role]),
+          [[show.id, 'host']],
+        );
+        assert.deepEqual(credits.episodes.map((e) => e.role).sort(), ['guest', 'host']);
+        assert.equal(await store.people.get(999_999), undefined);
+      });
+    });
+
+    describe('jobs', () => {
+      it('enqueueing the same (kind, key) keeps one job, moved earlier, never later', async (store) => {
+        const first = await store.jobs.enqueue(
+          { kind: 'refresh', key: 'feed:1', payload: { feedId: 1 }, runAt: at(60) },
+          T0,
+        );
+        const earlier = await store.jobs.enqueue(
+          { kind: 'refresh', key: 'feed:1', payload: { feedId: 1, force: true }, runAt: at(5) },
+          T0,
+        );
+        const later = await store.jobs.enqueue({ kind: 'refresh', key: 'feed:1', runAt: at(90) }, T0);
+        await store.jobs.enqueue({ kind: 'transcript', key: 'feed:1', runAt: at(0) }, T0);
+        assert.deepEqual([first.created, earlier.created, later.created], [true, false, false]);
+        assert.equal(earlier.job.id, first.job.id);
+        assert.deepEqual(earlier.job.payload, { feedId: 1, force: true });
+        assert.equal(later.job.runAt, at(5).toISOString());
+        assert.equal(await store.jobs.count('refresh'), 1);
+        assert.equal(await store.jobs.count(), 2);
+      });
+
+      it('claims only due jobs, locks them, and completes or retries them', async (store) => {
+        await store.jobs.enqueue({ kind: 'refresh', key: 'a', payload: 'A', runAt: at(0) }, T0);
+        await store.jobs.enqueue({ kind: 'refresh', key: 'b', runAt: at(10) }, T0);
+        await store.jobs.enqueue({ kind: 'other', key: 'c', runAt: at(0) }, T0);
+        const claim = (minute: number, limit = 10) =>
+          store.jobs.claim({ kind: 'refresh', workerId: 'w1', now: at(minute), limit, lockMs: 5 * 60_000 });
+        const [job] = await claim(1);
+        assert.deepEqual([job?.key, job?.payload, job?.attempts, job?.lockedBy], ['a', 'A', 1, 'w1']);
+        assert.deepEqual(await claim(2), [], 'a locked job is not claimed again');
+        assert.deepEqual(
+          (await claim(7)).map((j) => [j.key, j.attempts]),
+          [['a', 2]],
+          'an expired lock frees the job',
+        );
+        assert.ok(job);
+        await store.jobs.fail(job, 'HTTP 500', at(30), at(7));
+        const [b] = await claim(11);
+        assert.equal(b?.key, 'b');
+        assert.ok(b);
+        await store.jobs.fail(b, 'not a feed', undefined, at(11));
+        assert.equal((await store.jobs.get('refresh', 'a'))?.lastError, 'HTTP 500');
+        assert.deepEqual(await claim(29), [], 'not before its retry time');
+        const [retried] = await claim(31);
+        assert.equal(retried?.key, 'a');
+        assert.ok(retried);
+        await store.jobs.complete(retried);
+        assert.equal(await store.jobs.get('refresh', 'a'), undefined);
+        assert.deepEqual(await claim(10_000), [], 'a job failed for good is never claimed');
+        assert.equal(await store.jobs.count('refresh'), 0);
+        assert.equal((await store.jobs.get('refresh', 'b'))?.failedAt, at(11).toISOString());
+        const revived = await store.jobs.enqueue({ kind: 'refresh', key: 'b', runAt: at(200) }, at(150));
+        assert.equal(revived.job.failedAt, undefined, 'enqueueing again revives it');
+        assert.deepEqual(
+          (await claim(200)).map((j) => j.key),
+          ['b'],
+        );
+      });
+
+      it('a job enqueued again while running runs once more after completing', async (store) => {
+        await store.jobs.enqueue({ kind: 'refresh', key: 'a', runAt: at(0) }, T0);
+        const [running] = await store.jobs.claim({
+          kind: 'refresh',
+          workerId: 'w',
+          now: at(1),
+          limit: 1,
+          lockMs: 60_000,
+        });
+        assert.ok(running);
+        await store.jobs.enqueue({ kind: 'refresh', key: 'a', runAt: at(1) }, at(1));
+        await store.jobs.complete(running);
+        const again = await store.jobs.claim({
+          kind: 'refresh',
+          workerId: 'w',
+          now: at(2),
+          limit: 1,
+          lockMs: 60_000,
+        });
+        assert.deepEqual(
+          again.map((j) => j.key),
+          ['a'],
+        );
+        assert.ok(again[0]);
+        await store.jobs.complete(again[0]);
+        assert.equal(await store.jobs.count(), 0);
+      });
+
+      it('two claimers never get the same job', async (store, db) => {
+        const other = await db.open();
+        try {
+          const total = 60;
+          for (let i = 0; i < total; i++)
+            await store.jobs.enqueue({ kind: 'refresh', key: `k${i}`, runAt: at(0) }, T0);
+          const drain = async (s: Store, worker: string): Promise<string[]> => {
+            const keys: string[] = [];
+            for (;;) {
+              const jobs = await s.jobs.claim({
+                kind: 'refresh',
+                workerId: worker,
+                now: at(1),
+                limit: 4,
+                lockMs: 3_600_000,
+              });
+              if (jobs.length === 0) return keys;
+              keys.push(...jobs.map((j) => j.key));
+            }
+          };
+          const results = await Promise.all([
+            drain(store, 'w1'),
+            drain(other, 'w2'),
+            drain(store, 'w3'),
+            drain(other, 'w4'),
+          ]);
+          const all = results.flat();
+          assert.equal(new Set(all).size, all.length, 'no job claimed twice');
+          assert.equal(all.length, total, 'every job claimed');
+        } finally {
+          await other.close();
+        }
+      });
+    });
+
+    describe('transactions', () => {
+      it('a failing transaction leaves nothing half-written', async (store) => {
+        const failure = new Error('crawler crashed');
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            const { feed } = await tx.feeds.add('https://feeds.example/a.xml', T0);
+            const { show } = await tx.shows.upsert(feed.id, richShow, T0);
+            await tx.episodes.upsertForShow(show.id, [richEpisode, episode('x')], {
+              now: T0,
+              complete: true,
+            });
+            await tx.feeds.recordFetch(feed.id, { kind: 'ok', at: T0, nextCheckAt: at(60) });
+            await tx.jobs.enqueue({ kind: 'refresh', key: 'a', runAt: T0 }, T0);
+            assert.equal(await tx.episodes.count(), 2, 'visible inside the transaction');
+            throw failure;
+          }),
+          (e: unknown) => e === failure,
+        );
+        assert.equal(await store.feeds.count(), 0);
+        assert.equal(await store.episodes.count(), 0);
+        assert.equal(await store.people.findByName('Holly Frey'), undefined);
+        assert.equal(await store.jobs.count(), 0);
+      });
+
+      it('a failing refresh of an existing show keeps what was stored', async (store) => {
+        const showId = await showOf(store);
+        await store.episodes.upsertForShow(showId, [episode('a'), episode('b')], { now: T0, complete: true });
+        await assert.rejects(
+          store.transaction(async (tx) => {
+            await tx.episodes.upsertForShow(showId, [episode('c')], { now: at(1), complete: true });
+            throw new Error('disk full');
+          }),
+        );
+        const page = await store.episodes.listForShow(showId);
+        assert.deepEqual(page.items.map((e) => [e.guid, e.vanishedAt]).sort(), [
+          ['a', undefined],
+          ['b', undefined],
+        ]);
+      });
+
+      it('a transaction commits everything together and nests', async (store) => {
+        const value = await store.transaction(async (tx) => {
+          const { feed } = await tx.feeds.add('https://feeds.example/a.xml', T0);
+          return tx.transaction(async (inner) => {
+            await inner.shows.upsert(feed.id, richShow, T0);
+            return feed.id;
+          });
+        });
+        assert.equal((await store.shows.getByFeed(value))?.title, richShow.title);
+      });
+    });
+  });
+}
