@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, deflateSync, gzipSync } from 'node:zlib';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -135,6 +135,24 @@ export interface FeedRouteOptions {
 interface Prepared {
   body: Uint8Array;
   gzip: Uint8Array;
+  /** deflate / br / double gzip, compressed once when the route is built (not per request). */
+  variants?: Partial<Record<Encoding, Uint8Array>>;
+}
+
+function prepareVariant(
+  body: Uint8Array,
+  encoding: Encoding | undefined,
+): Partial<Record<Encoding, Uint8Array>> {
+  switch (encoding) {
+    case 'deflate':
+      return { deflate: deflateSync(body) };
+    case 'br':
+      return { br: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } }) };
+    case 'double-gzip':
+      return { 'double-gzip': gzipSync(gzipSync(body)) };
+    default:
+      return {};
+  }
 }
 
 /** Serves a string, bytes or a file (read once) with validators, honouring If-None-Match / If-Modified-Since. */
@@ -150,7 +168,7 @@ export function feedRoute(
     body = readFileSync(content.file);
     mtime = statSync(content.file).mtime;
   }
-  const entry: Prepared = { body, gzip: gzipSync(body) };
+  const entry: Prepared = { body, gzip: gzipSync(body), variants: prepareVariant(body, options.encoding) };
   const etag =
     options.etag === false
       ? undefined
@@ -215,15 +233,15 @@ function serveBody(
       headers['content-encoding'] = 'gzip';
       break;
     case 'deflate':
-      payload = deflateSync(entry.body);
+      payload = entry.variants?.deflate ?? deflateSync(entry.body);
       headers['content-encoding'] = 'deflate';
       break;
     case 'br':
-      payload = brotliCompressSync(entry.body);
+      payload = entry.variants?.br ?? brotliCompressSync(entry.body);
       headers['content-encoding'] = 'br';
       break;
     case 'double-gzip':
-      payload = gzipSync(entry.gzip);
+      payload = entry.variants?.['double-gzip'] ?? gzipSync(entry.gzip);
       headers['content-encoding'] = 'gzip';
       break;
     case 'lying-gzip':

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -92,6 +92,36 @@ describe('fetchFeed against a loopback server', () => {
       assert.deepEqual(Buffer.from(result.body), tiny);
     });
   }
+
+  it('decodes large bodies as a stream, whatever the encoding', async () => {
+    // Incompressible text, so that even compressed it is past the 1 MiB whole-buffer fast path.
+    const items = Array.from(
+      { length: 1500 },
+      (_, i) =>
+        `<item><guid>${i}</guid><description>${randomBytes(1000).toString('base64')}</description></item>`,
+    );
+    const big = Buffer.from(
+      `<?xml version="1.0"?><rss version="2.0"><channel>${items.join('\n')}</channel></rss>`,
+    );
+    for (const encoding of [
+      'gzip',
+      'deflate',
+      'br',
+      'double-gzip',
+      'lying-gzip',
+      'undeclared-gzip',
+    ] as const) {
+      server.route(`/big-${encoding}.xml`, feedRoute(big, { encoding }));
+      const result = await fetcher.fetchFeedStream(server.url(`/big-${encoding}.xml`));
+      assert.equal(result.kind, 'ok');
+      if (result.kind !== 'ok') return;
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of result.body) chunks.push(chunk);
+      assert.ok(chunks.length > 1, `${encoding}: expected several chunks`);
+      assert.ok(Buffer.concat(chunks).equals(big), encoding);
+      assert.equal(result.body.sha256, createHash('sha256').update(big).digest('hex'));
+    }
+  });
 
   it('follows a chain of permanent redirects, recording each hop, and offers the new URL', async () => {
     server.route('/old.xml', redirectRoute(301, '/older/mid.xml'));
