@@ -1,0 +1,105 @@
+// Reads that combine the catalogue with one listener's data, for the pages and the API.
+import type { Episode } from '../domain/episode.ts';
+import type { Show } from '../domain/show.ts';
+import type { Progress } from '../store/listener-ports.ts';
+import type { Store } from '../store/ports.ts';
+import type { EpisodeRow, ShowCard } from '../views/models.ts';
+import { POPULARITY, rankShows } from './popularity.ts';
+import { episodeRow, showCard } from './present.ts';
+import type { ServerDeps } from './server.ts';
+
+/** Loads shows by id with a small per-call memo (lists often repeat a show). */
+export class ShowLoader {
+  readonly #memo = new Map<number, Promise<Show | undefined>>();
+  constructor(readonly store: Store) {}
+  get(id: number): Promise<Show | undefined> {
+    let p = this.#memo.get(id);
+    if (!p) {
+      p = this.store.shows.get(id);
+      this.#memo.set(id, p);
+    }
+    return p;
+  }
+}
+
+export async function rowsForProgress(store: Store, items: Progress[]): Promise<EpisodeRow[]> {
+  const shows = new ShowLoader(store);
+  const rows: EpisodeRow[] = [];
+  for (const p of items) {
+    const ep = await store.episodes.get(p.episodeId);
+    if (!ep) continue;
+    const show = await shows.get(ep.showId);
+    if (!show) continue;
+    rows.push(episodeRow(ep, show, { progress: p, withShow: true }));
+  }
+  return rows;
+}
+
+export async function rowsForEpisodes(
+  deps: ServerDeps,
+  userId: number | undefined,
+  episodes: Episode[],
+  withShow: boolean,
+  showHint?: Show,
+): Promise<EpisodeRow[]> {
+  const progress =
+    userId !== undefined && deps.listeners
+      ? await deps.listeners.library.progressFor(
+          userId,
+          episodes.map((e) => e.id),
+        )
+      : undefined;
+  const shows = new ShowLoader(deps.store);
+  const rows: EpisodeRow[] = [];
+  for (const ep of episodes) {
+    const show = showHint && showHint.id === ep.showId ? showHint : await shows.get(ep.showId);
+    if (!show) continue;
+    const p = progress?.get(ep.id);
+    rows.push(episodeRow(ep, show, { withShow, ...(p ? { progress: p } : {}) }));
+  }
+  return rows;
+}
+
+/** Popular shows, cached briefly: the home page must stay fast whatever the listening volume. */
+export class PopularShows {
+  #cache: { at: number; cards: ShowCard[]; ids: number[] } | undefined;
+  constructor(
+    readonly deps: ServerDeps,
+    readonly ttlMs = 60_000,
+  ) {}
+
+  async list(limit: number, now: Date): Promise<{ cards: ShowCard[]; ids: number[] }> {
+    const c = this.#cache;
+    if (c && now.getTime() - c.at < this.ttlMs && c.cards.length >= Math.min(limit, c.cards.length)) {
+      return { cards: c.cards.slice(0, limit), ids: c.ids.slice(0, limit) };
+    }
+    const size = Math.max(limit, 12);
+    const ids: number[] = [];
+    const cards: ShowCard[] = [];
+    if (this.deps.listeners) {
+      const since = new Date(now.getTime() - POPULARITY.horizonDays * 86_400_000);
+      const ranked = rankShows(await this.deps.listeners.library.signals(since), now);
+      for (const r of ranked.slice(0, size)) {
+        const show = await this.deps.store.shows.get(r.showId);
+        if (show) {
+          ids.push(show.id);
+          cards.push(showCard(show));
+        }
+      }
+    }
+    if (cards.length < size) {
+      for (const show of await this.deps.store.shows.listRecentlyUpdated(size)) {
+        if (cards.length >= size) break;
+        if (ids.includes(show.id)) continue;
+        ids.push(show.id);
+        cards.push(showCard(show));
+      }
+    }
+    this.#cache = { at: now.getTime(), cards, ids };
+    return { cards: cards.slice(0, limit), ids: ids.slice(0, limit) };
+  }
+
+  invalidate(): void {
+    this.#cache = undefined;
+  }
+}

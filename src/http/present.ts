@@ -1,0 +1,144 @@
+// Store records → view models. Pure: no I/O, no request.
+import type { Episode } from '../domain/episode.ts';
+import type { Credit } from '../domain/person.ts';
+import type { Show } from '../domain/show.ts';
+import type { Progress } from '../store/listener-ports.ts';
+import { truncate } from '../views/format.ts';
+import type { EpisodeRow, Host, PlayInfo, ShowCard, ShowHeader, ShowLink } from '../views/models.ts';
+
+export const showHref = (id: number): string => `/shows/${id}`;
+export const episodeHref = (id: number): string => `/episodes/${id}`;
+export const personHref = (id: number): string => `/people/${id}`;
+
+export function showTitle(show: Pick<Show, 'title' | 'id'>): string {
+  return show.title?.trim() || `Untitled show ${show.id}`;
+}
+
+export function episodeTitle(ep: Pick<Episode, 'title' | 'id'>): string {
+  return ep.title?.trim() || `Untitled episode ${ep.id}`;
+}
+
+export function showCard(show: Show): ShowCard {
+  return {
+    href: showHref(show.id),
+    title: showTitle(show),
+    ...(show.imageUrl ? { imageUrl: show.imageUrl } : {}),
+    ...(show.description ? { blurb: truncate(show.description, 110) } : {}),
+    ...(show.author ? { author: show.author } : {}),
+  };
+}
+
+function hostName(url: string): string {
+  try {
+    return new URL(url).hostname.replace(/^www\./, '');
+  } catch {
+    return url;
+  }
+}
+
+function isWebUrl(url: string | undefined): url is string {
+  return url !== undefined && /^https?:\/\//i.test(url);
+}
+
+export function showLinks(show: Show): ShowLink[] {
+  const links: ShowLink[] = [];
+  if (isWebUrl(show.link)) links.push({ kind: 'website', label: hostName(show.link), url: show.link });
+  for (const f of show.funding ?? []) {
+    if (isWebUrl(f.url))
+      links.push({ kind: 'funding', label: f.label?.trim() || hostName(f.url), url: f.url });
+  }
+  for (const s of show.socialInteract ?? []) {
+    const url = isWebUrl(s.accountUrl) ? s.accountUrl : isWebUrl(s.uri) ? s.uri : undefined;
+    if (!url) continue;
+    const who = s.accountId ? ` ${s.accountId}` : '';
+    links.push({ kind: 'social', label: `${s.protocol}${who}`.trim(), url });
+  }
+  for (const item of show.podroll ?? []) {
+    if (isWebUrl(item.feedUrl))
+      links.push({ kind: 'other', label: item.title ?? hostName(item.feedUrl), url: item.feedUrl });
+  }
+  if (show.license?.url && isWebUrl(show.license.url)) {
+    links.push({ kind: 'other', label: `License: ${show.license.name}`, url: show.license.url });
+  }
+  const seen = new Set<string>();
+  return links.filter((l) => {
+    if (seen.has(l.url)) return false;
+    seen.add(l.url);
+    return true;
+  });
+}
+
+function roleLabel(role: string): string {
+  return role.replace(/\b\w/g, (c) => c.toUpperCase());
+}
+
+/** "Hosts And Creators": podcast:person credits, else itunes:author / owner. */
+export function hosts(credits: Credit[], show: Pick<Show, 'author' | 'owner'>): Host[] {
+  if (credits.length > 0) {
+    return credits.map((c) => ({
+      name: c.person.name,
+      role: roleLabel(c.role),
+      personHref: personHref(c.person.id),
+      ...(c.person.img ? { imageUrl: c.person.img } : {}),
+      ...(isWebUrl(c.person.href) ? { url: c.person.href } : {}),
+    }));
+  }
+  const names = new Set<string>();
+  if (show.author?.trim()) names.add(show.author.trim());
+  if (show.owner?.name?.trim()) names.add(show.owner.name.trim());
+  return [...names].map((name) => ({ name, role: 'Creator' }));
+}
+
+export function playInfo(ep: Episode, show: Show, progress?: Progress): PlayInfo | undefined {
+  if (!ep.enclosure?.url || !isWebUrl(ep.enclosure.url)) return undefined;
+  const start =
+    progress && !progress.played && progress.positionSeconds > 0 ? progress.positionSeconds : undefined;
+  const image = ep.imageUrl ?? show.imageUrl;
+  return {
+    episodeId: String(ep.id),
+    audioUrl: ep.enclosure.url,
+    title: episodeTitle(ep),
+    showTitle: showTitle(show),
+    href: episodeHref(ep.id),
+    ...(ep.enclosure.type ? { audioType: ep.enclosure.type } : {}),
+    ...(image ? { imageUrl: image } : {}),
+    ...(ep.durationSeconds !== undefined ? { durationSeconds: ep.durationSeconds } : {}),
+    ...(start !== undefined ? { startSeconds: start } : {}),
+  };
+}
+
+export function episodeRow(
+  ep: Episode,
+  show: Show,
+  options: { progress?: Progress; withShow?: boolean } = {},
+): EpisodeRow {
+  const p = options.progress;
+  const play = playInfo(ep, show, p);
+  return {
+    href: episodeHref(ep.id),
+    title: episodeTitle(ep),
+    ...(ep.publishedAt ? { publishedAt: ep.publishedAt } : {}),
+    ...(ep.durationSeconds !== undefined ? { durationSeconds: ep.durationSeconds } : {}),
+    ...(ep.season !== undefined ? { season: ep.season } : {}),
+    ...(ep.episode !== undefined ? { episode: ep.episode } : {}),
+    ...(ep.episodeType ? { episodeType: ep.episodeType } : {}),
+    ...(options.withShow ? { showTitle: showTitle(show), showHref: showHref(show.id) } : {}),
+    ...(p ? { played: p.played } : {}),
+    ...(p && p.positionSeconds > 0 ? { progressSeconds: p.positionSeconds } : {}),
+    ...(play ? { play } : {}),
+  };
+}
+
+export function showHeader(show: Show, credits: Credit[]): ShowHeader {
+  return {
+    id: String(show.id),
+    href: showHref(show.id),
+    title: showTitle(show),
+    serial: show.type === 'serial',
+    hosts: hosts(credits, show),
+    links: showLinks(show),
+    ...(show.author ? { author: show.author } : {}),
+    ...(show.description ? { description: show.description } : {}),
+    ...(show.imageUrl ? { imageUrl: show.imageUrl } : {}),
+  };
+}

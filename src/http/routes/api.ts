@@ -1,0 +1,403 @@
+// The JSON API under /api/v1: everything the pages do, for other clients. Same session cookie and CSRF rules as
+// the pages (X-CSRF-Token header, or `_csrf` in the body for sendBeacon). Every /me route acts on the caller only.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Episode } from '../../domain/episode.ts';
+import type { Show } from '../../domain/show.ts';
+import type { Progress } from '../../store/listener-ports.ts';
+import { checkCsrf, requireUser } from '../context.ts';
+import { badRequest, HttpError, notFound } from '../errors.ts';
+import { parseId } from '../ids.ts';
+import { episodeHref, showHref } from '../present.ts';
+import type { WebApp } from '../server.ts';
+
+export interface ShowJson {
+  id: number;
+  url: string;
+  title?: string;
+  author?: string;
+  description?: string;
+  imageUrl?: string;
+  link?: string;
+  type?: string;
+  episodeCount: number;
+  latestEpisodeAt?: string;
+}
+
+export interface EpisodeJson {
+  id: number;
+  showId: number;
+  url: string;
+  title?: string;
+  description?: string;
+  publishedAt?: string;
+  durationSeconds?: number;
+  audioUrl?: string;
+  audioType?: string;
+  season?: number;
+  episode?: number;
+  imageUrl?: string;
+}
+
+export interface ProgressJson {
+  episodeId: number;
+  positionSeconds: number;
+  played: boolean;
+  updatedAt: string;
+}
+
+/** Drops undefined values, so absent fields are absent in the JSON. */
+function compact<T extends object>(o: { [K in keyof T]-?: T[K] | undefined }): T {
+  // Same keys, minus those whose value is undefined: exactly T's optional-property contract.
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+export function showJson(s: Show): ShowJson {
+  return compact<ShowJson>({
+    id: s.id,
+    url: showHref(s.id),
+    title: s.title,
+    author: s.author,
+    description: s.description,
+    imageUrl: s.imageUrl,
+    link: s.link,
+    type: s.type,
+    episodeCount: s.episodeCount,
+    latestEpisodeAt: s.latestEpisodeAt,
+  });
+}
+
+export function episodeJson(e: Episode): EpisodeJson {
+  return compact<EpisodeJson>({
+    id: e.id,
+    showId: e.showId,
+    url: episodeHref(e.id),
+    title: e.title,
+    description: e.description,
+    publishedAt: e.publishedAt,
+    durationSeconds: e.durationSeconds,
+    audioUrl: e.enclosure?.url,
+    audioType: e.enclosure?.type,
+    season: e.season,
+    episode: e.episode,
+    imageUrl: e.imageUrl,
+  });
+}
+
+function progressJson(p: Progress): ProgressJson {
+  return {
+    episodeId: p.episodeId,
+    positionSeconds: p.positionSeconds,
+    played: p.played,
+    updatedAt: p.updatedAt,
+  };
+}
+
+export const schemas = {
+  episodesQuery: z.object({
+    sort: z.enum(['newest', 'oldest']).optional(),
+    after: z.string().min(1).max(400).optional(),
+    limit: z.coerce.number().int().min(1).max(200).optional(),
+  }),
+  searchQuery: z.object({ q: z.string().trim().min(1, 'q is required').max(200) }),
+  progressBody: z.object({
+    positionSeconds: z
+      .number()
+      .min(0)
+      .max(7 * 86400),
+    listenedSeconds: z.number().min(0).max(120).optional(),
+    _csrf: z.string().optional(),
+  }),
+  beaconBody: z.object({
+    episodeId: z.number().int().positive(),
+    positionSeconds: z
+      .number()
+      .min(0)
+      .max(7 * 86400),
+    listenedSeconds: z.number().min(0).max(120).optional(),
+    ended: z.boolean().optional(),
+    _csrf: z.string().optional(),
+  }),
+  queueBody: z.object({ next: z.boolean().optional(), _csrf: z.string().optional() }).optional(),
+  moveBody: z.object({ to: z.number().int().min(0), _csrf: z.string().optional() }),
+};
+
+export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
+  const { deps } = web;
+  const { store } = deps;
+  const lib = () => {
+    if (!deps.listeners) throw new HttpError('not-found', 'Accounts are not enabled on this server.');
+    return deps.listeners.library;
+  };
+  const episodeOr404 = async (raw: string) => {
+    const ep = await store.episodes.get(parseId(raw, 'episode'));
+    if (!ep) throw notFound('No such episode.');
+    return ep;
+  };
+  const mutate = (req: FastifyRequest) => {
+    const user = requireUser(req);
+    checkCsrf(req);
+    return user;
+  };
+
+  app.get('/api/v1/openapi.json', async () => openApiDocument());
+
+  app.get('/api/v1/shows', async (req) => {
+    const q = z
+      .object({
+        limit: z.coerce.number().int().min(1).max(100).optional(),
+        offset: z.coerce.number().int().min(0).optional(),
+      })
+      .parse(req.query);
+    const page = await store.shows.list({ limit: q.limit ?? 50, offset: q.offset ?? 0 });
+    return { items: page.items.map(showJson), total: page.total };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/v1/shows/:id', async (req) => {
+    const show = await store.shows.get(parseId(req.params.id, 'show'));
+    if (!show) throw notFound('No such show.');
+    const credits = await store.people.forShow(show.id);
+    return {
+      ...showJson(show),
+      people: credits.map((c) => ({ id: c.person.id, name: c.person.name, role: c.role })),
+    };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/v1/shows/:id/episodes', async (req) => {
+    const id = parseId(req.params.id, 'show');
+    const q = schemas.episodesQuery.parse(req.query);
+    const show = await store.shows.get(id);
+    if (!show) throw notFound('No such show.');
+    const page = await store.episodes.listForShow(id, {
+      order: q.sort ?? (show.type === 'serial' ? 'oldest' : 'newest'),
+      limit: q.limit ?? 50,
+      ...(q.after ? { cursor: q.after } : {}),
+    });
+    if (q.after && page.items.length === 0) throw notFound('There are no more episodes.');
+    return {
+      items: page.items.map(episodeJson),
+      total: show.episodeCount,
+      ...(page.next ? { next: page.next } : {}),
+    };
+  });
+
+  app.get<{ Params: { id: string } }>('/api/v1/episodes/:id', async (req) => {
+    const ep = await episodeOr404(req.params.id);
+    return { ...episodeJson(ep), ...(ep.contentHtml ? { notesHtml: ep.contentHtml } : {}) };
+  });
+
+  app.get('/api/v1/search', async (req) => {
+    const { q } = schemas.searchQuery.parse(req.query);
+    if (!deps.search) return { shows: [], episodes: [], people: [] };
+    const r = await deps.search.search(q, { limit: 20 });
+    return {
+      shows: r.shows.map(showJson),
+      episodes: r.episodes.map((e) => episodeJson(e.episode)),
+      people: r.people.map((p) => ({ id: p.id, name: p.name, url: `/people/${p.id}` })),
+    };
+  });
+
+  app.get('/api/v1/me', async (req) => {
+    const user = requireUser(req);
+    return { id: user.id, name: user.name, isAdmin: user.isAdmin };
+  });
+
+  app.get('/api/v1/me/follows', async (req) => {
+    const user = requireUser(req);
+    return { items: await lib().following(user.id) };
+  });
+  app.put<{ Params: { id: string } }>('/api/v1/me/follows/:id', async (req, reply) => {
+    const user = mutate(req);
+    const id = parseId(req.params.id, 'show');
+    if (!(await store.shows.get(id))) throw notFound('No such show.');
+    await lib().follow(user.id, id, web.now());
+    return reply.code(204).send();
+  });
+  app.delete<{ Params: { id: string } }>('/api/v1/me/follows/:id', async (req, reply) => {
+    const user = mutate(req);
+    await lib().unfollow(user.id, parseId(req.params.id, 'show'));
+    return reply.code(204).send();
+  });
+
+  app.get<{ Params: { id: string } }>('/api/v1/me/progress/:id', async (req) => {
+    const user = requireUser(req);
+    const ep = await episodeOr404(req.params.id);
+    const p = await lib().progress(user.id, ep.id);
+    return p ? progressJson(p) : { episodeId: ep.id, positionSeconds: 0, played: false };
+  });
+  app.put<{ Params: { id: string } }>('/api/v1/me/progress/:id', async (req) => {
+    const user = mutate(req);
+    const ep = await episodeOr404(req.params.id);
+    const body = schemas.progressBody.parse(req.body);
+    return progressJson(
+      await lib().savePosition(user.id, ep.id, body.positionSeconds, web.now(), body.listenedSeconds ?? 0),
+    );
+  });
+  // The player's save: also reachable by navigator.sendBeacon (text/plain JSON with _csrf inside).
+  app.post('/api/v1/me/progress', async (req, reply) => {
+    const user = mutate(req);
+    const body = schemas.beaconBody.parse(req.body);
+    const ep = await store.episodes.get(body.episodeId);
+    if (!ep) throw notFound('No such episode.');
+    const now = web.now();
+    let p = await lib().savePosition(user.id, ep.id, body.positionSeconds, now, body.listenedSeconds ?? 0);
+    if (body.ended) p = await lib().setPlayed(user.id, ep.id, true, now);
+    return reply.code(200).send(progressJson(p));
+  });
+
+  app.put<{ Params: { id: string } }>('/api/v1/me/played/:id', async (req) => {
+    const user = mutate(req);
+    const ep = await episodeOr404(req.params.id);
+    return progressJson(await lib().setPlayed(user.id, ep.id, true, web.now()));
+  });
+  app.delete<{ Params: { id: string } }>('/api/v1/me/played/:id', async (req) => {
+    const user = mutate(req);
+    const ep = await episodeOr404(req.params.id);
+    return progressJson(await lib().setPlayed(user.id, ep.id, false, web.now()));
+  });
+
+  app.get('/api/v1/me/queue', async (req) => {
+    const user = requireUser(req);
+    const entries = await lib().queue(user.id);
+    const items = [];
+    for (const q of entries) {
+      const ep = await store.episodes.get(q.episodeId);
+      if (ep) items.push(episodeJson(ep));
+    }
+    return { items };
+  });
+  app.put<{ Params: { id: string } }>('/api/v1/me/queue/:id', async (req, reply) => {
+    const user = mutate(req);
+    const ep = await episodeOr404(req.params.id);
+    const body = schemas.queueBody.parse(req.body ?? undefined);
+    await lib().enqueue(user.id, ep.id, web.now(), body?.next ? { next: true } : {});
+    return reply.code(204).send();
+  });
+  app.delete<{ Params: { id: string } }>('/api/v1/me/queue/:id', async (req, reply) => {
+    const user = mutate(req);
+    await lib().dequeue(user.id, parseId(req.params.id, 'episode'));
+    return reply.code(204).send();
+  });
+  app.post<{ Params: { id: string } }>('/api/v1/me/queue/:id/move', async (req, reply) => {
+    const user = mutate(req);
+    const body = schemas.moveBody.parse(req.body);
+    await lib().moveInQueue(user.id, parseId(req.params.id, 'episode'), body.to);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/v1/me/history', async (req) => {
+    const user = requireUser(req);
+    const q = z.object({ limit: z.coerce.number().int().min(1).max(200).optional() }).parse(req.query);
+    return { items: (await lib().history(user.id, q.limit ?? 50)).map(progressJson) };
+  });
+
+  app.all('/api/v1', async () => {
+    throw badRequest('See /api/v1/openapi.json for the routes.');
+  });
+}
+
+function jsonSchema(schema: z.ZodType): unknown {
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+}
+
+/** The OpenAPI 3.1 document. Request schemas come from the same zod schemas the handlers validate with. */
+export function openApiDocument(): unknown {
+  const id = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+  const json = (schema: z.ZodType) => ({
+    required: true,
+    content: { 'application/json': { schema: jsonSchema(schema) } },
+  });
+  const ok = { '200': { description: 'OK' } };
+  const noContent = { '204': { description: 'Done' } };
+  const mine = { security: [{ session: [] }] };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Earshot API',
+      version: '1',
+      description:
+        'Everything the pages do. /me routes act on the signed-in caller only; state-changing requests need the X-CSRF-Token header (the earshot_csrf cookie value).',
+    },
+    components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'earshot_session' } } },
+    paths: {
+      '/api/v1/shows': { get: { summary: 'Shows by title', responses: ok } },
+      '/api/v1/shows/{id}': {
+        get: {
+          summary: 'One show with its people',
+          parameters: [id],
+          responses: { ...ok, '404': { description: 'No such show' } },
+        },
+      },
+      '/api/v1/shows/{id}/episodes': {
+        get: {
+          summary: 'A page of episodes (keyset paged: pass `next` as `after`)',
+          parameters: [
+            id,
+            { name: 'sort', in: 'query', schema: { enum: ['newest', 'oldest'] } },
+            { name: 'after', in: 'query', schema: { type: 'string' } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } },
+          ],
+          responses: ok,
+        },
+      },
+      '/api/v1/episodes/{id}': { get: { summary: 'One episode', parameters: [id], responses: ok } },
+      '/api/v1/search': {
+        get: {
+          summary: 'Shows, episodes and people (prefix matching)',
+          parameters: [
+            { name: 'q', in: 'query', required: true, schema: { type: 'string', maxLength: 200 } },
+          ],
+          responses: ok,
+        },
+      },
+      '/api/v1/me': { get: { ...mine, summary: 'The caller', responses: ok } },
+      '/api/v1/me/follows': { get: { ...mine, summary: 'Followed shows', responses: ok } },
+      '/api/v1/me/follows/{id}': {
+        put: { ...mine, summary: 'Follow a show', parameters: [id], responses: noContent },
+        delete: { ...mine, summary: 'Unfollow', parameters: [id], responses: noContent },
+      },
+      '/api/v1/me/progress': {
+        post: {
+          ...mine,
+          summary: 'Save the player position (sendBeacon-friendly)',
+          requestBody: json(schemas.beaconBody),
+          responses: ok,
+        },
+      },
+      '/api/v1/me/progress/{id}': {
+        get: { ...mine, summary: 'Position and played state', parameters: [id], responses: ok },
+        put: {
+          ...mine,
+          summary: 'Save a position',
+          parameters: [id],
+          requestBody: json(schemas.progressBody),
+          responses: ok,
+        },
+      },
+      '/api/v1/me/played/{id}': {
+        put: { ...mine, summary: 'Mark as played', parameters: [id], responses: ok },
+        delete: { ...mine, summary: 'Mark as unplayed', parameters: [id], responses: ok },
+      },
+      '/api/v1/me/queue': { get: { ...mine, summary: 'The queue, in order', responses: ok } },
+      '/api/v1/me/queue/{id}': {
+        put: {
+          ...mine,
+          summary: 'Add to the queue (next: true to play next)',
+          parameters: [id],
+          responses: noContent,
+        },
+        delete: { ...mine, summary: 'Remove from the queue', parameters: [id], responses: noContent },
+      },
+      '/api/v1/me/queue/{id}/move': {
+        post: {
+          ...mine,
+          summary: 'Move within the queue',
+          parameters: [id],
+          requestBody: json(schemas.moveBody),
+          responses: noContent,
+        },
+      },
+      '/api/v1/me/history': { get: { ...mine, summary: 'Listening history, newest first', responses: ok } },
+    },
+  };
+}

@@ -1,0 +1,279 @@
+// The web server: pages, the JSON API, static assets. Built by the composition root (src/main.ts), which calls
+// `createServer(deps)` and then `listen`. Handlers are thin: authenticate → validate (zod) → authorize → call the
+// store or a service → render.
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
+import { ZodError } from 'zod';
+import { StoreError } from '../store/errors.ts';
+import type { ListenerStore } from '../store/listener-ports.ts';
+import type { Store } from '../store/ports.ts';
+import type { PageContext, SiteConfig } from '../views/models.ts';
+import { errorPage } from '../views/pages.ts';
+import { type AssetTable, loadAssets } from './assets.ts';
+import { contextOf, resolveContext } from './context.ts';
+import { codeForStatus, HttpError } from './errors.ts';
+import type { MediaFetcher } from './media.ts';
+import { registerAccountRoutes } from './routes/account.ts';
+import { registerAdminRoutes } from './routes/admin.ts';
+import { registerApiRoutes } from './routes/api.ts';
+import { registerPageRoutes } from './routes/pages.ts';
+import type { SearchIndex } from './search.ts';
+import { securityHeaders } from './security.ts';
+
+export interface WebConfig {
+  /** Shown in the header and titles. Default "Earshot". */
+  siteName?: string;
+  /** Absolute base URL (https://pods.example) for share links; else taken from the request's Host. */
+  publicUrl?: string;
+  /** Set Secure on cookies (serving over https). */
+  secureCookies?: boolean;
+  /** Trust X-Forwarded-* from a reverse proxy. */
+  trustProxy?: boolean;
+  /** Operator links for the site footer. */
+  newsUrl?: string;
+  advertiseUrl?: string;
+  social?: { label: string; url: string }[];
+  /** Fastify request logging (off by default). */
+  logger?: boolean;
+}
+
+/** Adds feeds from the admin page; implemented by the refresh side (R). */
+export interface FeedAdmin {
+  addFeed(url: string): Promise<{ feedId: number; created: boolean }>;
+  importOpml(xml: string): Promise<{ added: number; existing: number }>;
+}
+
+export interface ServerDeps {
+  store: Store;
+  /** Accounts and listener data; without it the site is read-only (no sign-in). */
+  listeners?: ListenerStore;
+  config: WebConfig;
+  /** Fetches transcripts and JSON chapters through the crawler's one outbound door. */
+  media?: MediaFetcher;
+  feeds?: FeedAdmin;
+  search?: SearchIndex;
+  now?: () => Date;
+  /** Defaults to public/ in this package. */
+  assets?: AssetTable;
+}
+
+/** What route modules receive. */
+export interface WebApp {
+  deps: ServerDeps;
+  site: SiteConfig;
+  assets: AssetTable;
+  now: () => Date;
+  secure: boolean;
+  pageContext(req: FastifyRequest, query?: string): PageContext;
+  sendPage(reply: FastifyReply, markup: { toString(): string }, status?: number): FastifyReply;
+  baseUrl(req: FastifyRequest): string;
+}
+
+function contexts(req: FastifyRequest): { viewer?: unknown } | undefined {
+  try {
+    return contextOf(req);
+  } catch {
+    return undefined;
+  }
+}
+
+const STATIC_PREFIXES = [
+  '/assets/',
+  '/icons/',
+  '/sw.js',
+  '/manifest.webmanifest',
+  '/healthz',
+  '/favicon.ico',
+  '/robots.txt',
+];
+
+function errorStatus(error: unknown): {
+  status: number;
+  code: string;
+  message: string;
+  headers: Record<string, string>;
+} {
+  if (error instanceof HttpError)
+    return { status: error.status, code: error.code, message: error.message, headers: error.headers };
+  if (error instanceof ZodError) {
+    const message = error.issues
+      .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+      .join('; ');
+    return { status: 400, code: 'bad-request', message: `Invalid request: ${message}`, headers: {} };
+  }
+  if (error instanceof StoreError) {
+    const map = {
+      'not-found': 404,
+      conflict: 409,
+      invalid: 400,
+      unavailable: 503,
+      'schema-too-new': 503,
+    } as const;
+    return { status: map[error.code], code: error.code, message: error.message, headers: {} };
+  }
+  const fe = error as Partial<FastifyError>; // Fastify's own errors carry a statusCode; anything else has none.
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return {
+      status: fe.statusCode,
+      code: codeForStatus(fe.statusCode),
+      message: fe.message ?? 'Bad request',
+      headers: {},
+    };
+  }
+  return { status: 500, code: 'internal', message: 'Something went wrong on our side.', headers: {} };
+}
+
+export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const config = deps.config;
+  const now = deps.now ?? (() => new Date());
+  const secure = config.secureCookies ?? false;
+  const assets = deps.assets ?? loadAssets();
+  const site: SiteConfig = {
+    name: config.siteName ?? 'Earshot',
+    ...(config.newsUrl ? { newsUrl: config.newsUrl } : {}),
+    ...(config.advertiseUrl ? { advertiseUrl: config.advertiseUrl } : {}),
+    ...(config.social?.length ? { social: config.social } : {}),
+  };
+  const headers = securityHeaders(secure);
+
+  const app = Fastify({
+    logger: config.logger ?? false,
+    trustProxy: config.trustProxy ?? false,
+    bodyLimit: 2 * 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    const params = new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8'));
+    const out: Record<string, string> = {};
+    for (const [k, v] of params) out[k] = v;
+    done(null, out);
+  });
+  // sendBeacon posts text/plain (no preflight); its body is JSON.
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, JSON.parse(typeof body === 'string' ? body : body.toString('utf8')));
+    } catch {
+      done(new HttpError('bad-request', 'The body is not valid JSON.'), undefined);
+    }
+  });
+
+  const web: WebApp = {
+    deps,
+    site,
+    assets,
+    now,
+    secure,
+    pageContext(req, query) {
+      const ctx = contextOf(req);
+      return {
+        site,
+        assets: { css: assets.url('app.css'), js: assets.url('app.js') },
+        csrfToken: ctx.csrfToken,
+        ...(ctx.viewer
+          ? { viewer: { id: String(ctx.viewer.id), name: ctx.viewer.name, isAdmin: ctx.viewer.isAdmin } }
+          : {}),
+        ...(query ? { query } : {}),
+      };
+    },
+    sendPage(reply, markup, status = 200) {
+      // Signed-in pages carry private state: never stored by caches (the service worker honours this too).
+      const signedIn = contexts(reply.request)?.viewer !== undefined;
+      return reply
+        .code(status)
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('cache-control', signedIn ? 'private, no-store' : 'no-cache')
+        .header('vary', 'Cookie, HX-Request')
+        .send(markup.toString());
+    },
+    baseUrl(req) {
+      if (config.publicUrl) return config.publicUrl.replace(/\/+$/, '');
+      return `${req.protocol}://${req.host}`;
+    },
+  };
+
+  app.addHook('onRequest', async (req, reply) => {
+    for (const [k, v] of Object.entries(headers)) reply.header(k, v);
+    const path = req.url;
+    if (STATIC_PREFIXES.some((p) => path.startsWith(p))) return;
+    await resolveContext(req, reply, deps.listeners, now(), secure);
+  });
+
+  app.setErrorHandler((error, req, reply) => {
+    const e = errorStatus(error);
+    if (e.status >= 500) req.log.error({ err: error }, 'request failed');
+    for (const [k, v] of Object.entries(e.headers)) reply.header(k, v);
+    const isApi = req.url.startsWith('/api/');
+    if (e.code === 'unauthorized' && !isApi && req.method === 'GET') {
+      return reply.redirect(`/signin?next=${encodeURIComponent(req.url)}`, 303);
+    }
+    if (isApi) {
+      return reply.code(e.status).send({ error: { code: e.code, message: e.message } });
+    }
+    let ctx: PageContext;
+    try {
+      ctx = web.pageContext(req);
+    } catch {
+      ctx = { site, assets: { css: assets.url('app.css'), js: assets.url('app.js') }, csrfToken: '' };
+    }
+    return web.sendPage(reply, errorPage(ctx, e.status, e.message), e.status);
+  });
+
+  app.setNotFoundHandler(async (req, reply) => {
+    if (req.url.startsWith('/api/')) {
+      return reply.code(404).send({
+        error: { code: 'not-found', message: `No such API route: ${req.method} ${req.url.split('?')[0]}` },
+      });
+    }
+    let ctx: PageContext;
+    try {
+      ctx = web.pageContext(req);
+    } catch {
+      ctx = { site, assets: { css: assets.url('app.css'), js: assets.url('app.js') }, csrfToken: '' };
+    }
+    return web.sendPage(reply, errorPage(ctx, 404, 'This page does not exist.'), 404);
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  const serveAsset = (path: string, req: FastifyRequest, reply: FastifyReply, immutable: boolean) => {
+    const asset = assets.get(path);
+    if (!asset) throw new HttpError('not-found', 'No such file.');
+    reply.header('content-type', asset.type).header('etag', asset.etag).header('vary', 'Accept-Encoding');
+    reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+    if (req.headers['if-none-match'] === asset.etag) return reply.code(304).send();
+    if (asset.gzip && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      return reply.header('content-encoding', 'gzip').send(asset.gzip);
+    }
+    return reply.send(asset.body);
+  };
+  app.get<{ Params: { '*': string }; Querystring: { v?: string } }>('/assets/*', async (req, reply) =>
+    serveAsset(req.params['*'], req, reply, typeof req.query.v === 'string'),
+  );
+  app.get<{ Params: { '*': string } }>('/icons/*', async (req, reply) =>
+    serveAsset(`icons/${req.params['*']}`, req, reply, false),
+  );
+  app.get('/manifest.webmanifest', async (req, reply) =>
+    serveAsset('manifest.webmanifest', req, reply, false),
+  );
+  app.get('/favicon.ico', async (_req, reply) => reply.redirect('/icons/icon.svg', 301));
+  app.get('/sw.js', async (req, reply) => {
+    reply.header('service-worker-allowed', '/');
+    return serveAsset('sw.js', req, reply, false);
+  });
+  app.get('/robots.txt', async (_req, reply) =>
+    reply.type('text/plain').send('User-agent: *\nDisallow: /api/\nDisallow: /admin/\n'),
+  );
+
+  registerPageRoutes(app, web);
+  registerAccountRoutes(app, web);
+  registerAdminRoutes(app, web);
+  registerApiRoutes(app, web);
+
+  await app.ready();
+  return app;
+}

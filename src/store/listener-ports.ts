@@ -1,0 +1,121 @@
+// Listener data: accounts, sessions, follows, progress, queue. Same conventions as ports.ts: ISO timestamps out,
+// `Date`s in, absent stays absent, failures are StoreErrors with a code. Every method is scoped to one user id; no
+// method can read or change another user's rows.
+
+export interface User {
+  id: number;
+  name: string;
+  isAdmin: boolean;
+  createdAt: string;
+}
+
+export interface UserRepository {
+  /**
+   * Creates an account with an scrypt-hashed password. The first account ever created is the admin whatever
+   * `isAdmin` says. Throws `conflict` when the name is taken (names compare case-insensitively).
+   */
+  create(input: { name: string; password: string; isAdmin?: boolean }, now: Date): Promise<User>;
+  get(id: number): Promise<User | undefined>;
+  findByName(name: string): Promise<User | undefined>;
+  count(): Promise<number>;
+  /** The user when the password is right; undefined for an unknown name or a wrong password (same cost). */
+  verifyPassword(name: string, password: string): Promise<User | undefined>;
+  setPassword(userId: number, password: string, now: Date): Promise<void>;
+}
+
+export interface Session {
+  userId: number;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface SessionRepository {
+  /** A new session; returns the secret token (only its hash is stored). */
+  create(userId: number, now: Date, ttlSeconds: number): Promise<string>;
+  /** The session's user, when the token is known and not expired. */
+  get(token: string, now: Date): Promise<{ session: Session; user: User } | undefined>;
+  delete(token: string): Promise<void>;
+  /** Signs the user out everywhere (after a password change), except the session `keep` when given. */
+  deleteForUser(userId: number, keep?: string): Promise<void>;
+}
+
+export interface SettingRepository {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string, now: Date): Promise<void>;
+}
+
+export interface Progress {
+  episodeId: number;
+  positionSeconds: number;
+  played: boolean;
+  updatedAt: string;
+  /** Set when the episode was last marked played. */
+  playedAt?: string;
+}
+
+export interface QueueEntry {
+  episodeId: number;
+  position: number;
+  addedAt: string;
+}
+
+export interface Follow {
+  showId: number;
+  followedAt: string;
+}
+
+/** One show's listening signals for popularity, as raw events (the formula lives in the domain). */
+export interface ListeningSignal {
+  showId: number;
+  kind: 'listen' | 'complete' | 'follow';
+  /** Seconds listened for `listen`; 1 for the others. */
+  amount: number;
+  at: string;
+}
+
+export interface LibraryRepository {
+  follow(userId: number, showId: number, now: Date): Promise<void>;
+  unfollow(userId: number, showId: number): Promise<void>;
+  isFollowing(userId: number, showId: number): Promise<boolean>;
+  /** Newest follow first. */
+  following(userId: number): Promise<Follow[]>;
+
+  /**
+   * Saves a listening position. `listenedSeconds` (0–120, the time actually played since the last save) feeds
+   * popularity. Keeps `played` as it was.
+   */
+  savePosition(
+    userId: number,
+    episodeId: number,
+    positionSeconds: number,
+    now: Date,
+    listenedSeconds?: number,
+  ): Promise<Progress>;
+  /** Marks played (position kept for history) or unplayed (position reset to 0). */
+  setPlayed(userId: number, episodeId: number, played: boolean, now: Date): Promise<Progress>;
+  progress(userId: number, episodeId: number): Promise<Progress | undefined>;
+  /** Progress rows for these episodes (absent ones are left out). */
+  progressFor(userId: number, episodeIds: readonly number[]): Promise<Map<number, Progress>>;
+  /** Started, not played; most recent first. */
+  inProgress(userId: number, limit: number): Promise<Progress[]>;
+  played(userId: number, limit: number): Promise<Progress[]>;
+  /** Everything touched, most recent first. */
+  history(userId: number, limit: number): Promise<Progress[]>;
+
+  queue(userId: number): Promise<QueueEntry[]>;
+  /** Adds at the end (or at the front with `next`); an episode already queued is moved. */
+  enqueue(userId: number, episodeId: number, now: Date, options?: { next?: boolean }): Promise<void>;
+  dequeue(userId: number, episodeId: number): Promise<void>;
+  /** Moves a queued episode to index `to` (clamped). Throws `not-found` when it is not queued. */
+  moveInQueue(userId: number, episodeId: number, to: number): Promise<void>;
+
+  /** Listening, completions and follows since `since`, for every user, for the popularity ranking. */
+  signals(since: Date): Promise<ListeningSignal[]>;
+}
+
+export interface ListenerStore {
+  readonly users: UserRepository;
+  readonly sessions: SessionRepository;
+  readonly settings: SettingRepository;
+  readonly library: LibraryRepository;
+}

@@ -1,0 +1,109 @@
+import { formatDate, formatDuration, isoDuration } from './format.ts';
+import { html, type SafeHtml } from './html.ts';
+import type { EpisodeRow, Host, Paging, PlayInfo, ShowCard } from './models.ts';
+
+export function art(url: string | undefined, alt: string, size: number, cls = 'art'): SafeHtml {
+  if (!url) return html`<div class="${cls} art-missing" data-size="${size}" aria-hidden="true"></div>`;
+  return html`<img class="${cls}" src="${url}" alt="${alt}" width="${size}" height="${size}" loading="lazy" decoding="async" referrerpolicy="no-referrer">`;
+}
+
+export function showCard(card: ShowCard): SafeHtml {
+  return html`<li class="card">
+  <a href="${card.href}">${art(card.imageUrl, '', 160)}<span class="card-title">${card.title}</span></a>
+  ${card.blurb ? html`<p class="blurb">${card.blurb}</p>` : ''}
+</li>`;
+}
+
+export function showRail(title: string, cards: ShowCard[], id: string): SafeHtml {
+  if (cards.length === 0) return html``;
+  return html`<section class="rail" aria-labelledby="${id}">
+  <h2 id="${id}">${title}</h2>
+  <ul class="cards">${cards.map(showCard)}</ul>
+</section>`;
+}
+
+export function playButton(play: PlayInfo, label = 'Play'): SafeHtml {
+  return html`<button type="button" class="play" data-play
+  data-episode-id="${play.episodeId}" data-src="${play.audioUrl}" data-type="${play.audioType ?? ''}"
+  data-title="${play.title}" data-show="${play.showTitle}" data-art="${play.imageUrl ?? ''}"
+  data-href="${play.href}" data-duration="${play.durationSeconds ?? ''}" data-start="${play.startSeconds ?? ''}"
+  aria-label="${label} ${play.title}"><span aria-hidden="true">▶</span> ${label}</button>`;
+}
+
+export function episodeMeta(row: {
+  publishedAt?: string;
+  durationSeconds?: number;
+  season?: number;
+  episode?: number;
+  episodeType?: string;
+}): SafeHtml {
+  const parts: SafeHtml[] = [];
+  if (row.season !== undefined || row.episode !== undefined) {
+    const label = [
+      row.season !== undefined ? `S${row.season}` : '',
+      row.episode !== undefined ? `E${row.episode}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    parts.push(html`<span class="numbers">${label}</span>`);
+  }
+  if (row.episodeType && row.episodeType !== 'full')
+    parts.push(html`<span class="badge">${row.episodeType}</span>`);
+  if (row.publishedAt) {
+    const date = formatDate(row.publishedAt);
+    if (date) parts.push(html`<time datetime="${row.publishedAt}">${date}</time>`);
+  }
+  if (row.durationSeconds !== undefined) {
+    parts.push(
+      html`<time datetime="${isoDuration(row.durationSeconds)}">${formatDuration(row.durationSeconds)}</time>`,
+    );
+  }
+  return html`<p class="meta">${parts.map((p, i) => (i === 0 ? p : html`<span aria-hidden="true"> · </span>${p}`))}</p>`;
+}
+
+export function episodeItem(row: EpisodeRow): SafeHtml {
+  const progress =
+    !row.played && row.progressSeconds !== undefined && row.durationSeconds
+      ? Math.min(100, Math.round((row.progressSeconds / row.durationSeconds) * 100))
+      : undefined;
+  return html`<li class="episode${row.played ? ' played' : ''}">
+  <div class="episode-text">
+    <h3><a href="${row.href}">${row.title}</a></h3>
+    ${row.showTitle && row.showHref ? html`<p class="show-name"><a href="${row.showHref}">${row.showTitle}</a></p>` : ''}
+    ${episodeMeta(row)}
+    ${row.played ? html`<p class="state">Played</p>` : ''}
+    ${progress !== undefined ? html`<progress max="100" value="${progress}" aria-label="Listened ${progress}%">${progress}%</progress>` : ''}
+  </div>
+  ${row.play ? playButton(row.play) : ''}
+</li>`;
+}
+
+export function episodeList(rows: EpisodeRow[], empty = 'No episodes yet.'): SafeHtml {
+  if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
+  return html`<ol class="episodes">${rows.map(episodeItem)}</ol>`;
+}
+
+export function pagination(p: Paging): SafeHtml {
+  if (!p.nextHref && !p.firstHref) return html``;
+  const first = p.firstHref ? html`<a href="${p.firstHref}">← First page</a>` : '';
+  const next = p.nextHref ? html`<a rel="next" href="${p.nextHref}">More episodes →</a>` : '';
+  return html`<nav class="pagination" aria-label="More episodes">${first}${next}</nav>`;
+}
+
+export function hostList(hosts: Host[]): SafeHtml {
+  if (hosts.length === 0) return html``;
+  return html`<section class="hosts" aria-labelledby="hosts-h">
+  <h2 id="hosts-h">Hosts And Creators</h2>
+  <ul>${hosts.map(
+    (h) => html`<li class="host">
+      ${h.imageUrl ? art(h.imageUrl, '', 48, 'avatar') : html`<span class="avatar avatar-initial" aria-hidden="true">${h.name.slice(0, 1)}</span>`}
+      <span><a href="${h.personHref ?? h.url ?? '#'}">${h.name}</a>${h.role ? html` <span class="role">${h.role}</span>` : ''}
+      ${h.url && h.personHref ? html` <a class="ext" href="${h.url}" rel="nofollow noopener" target="_blank" aria-label="${h.name}'s website">↗</a>` : ''}</span>
+    </li>`,
+  )}</ul>
+</section>`;
+}
+
+export function csrfField(token: string): SafeHtml {
+  return html`<input type="hidden" name="_csrf" value="${token}">`;
+}

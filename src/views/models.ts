@@ -1,0 +1,236 @@
+// View models: what each page needs, already shaped for display. Views are pure functions of these.
+// Absent means absent: optional properties are left out, never '' or 0.
+
+export interface SiteLink {
+  label: string;
+  url: string;
+}
+
+/** The operator's own links, from configuration, shown in the site footer. */
+export interface SiteConfig {
+  name: string;
+  newsUrl?: string;
+  advertiseUrl?: string;
+  social?: SiteLink[];
+}
+
+export interface Viewer {
+  id: string;
+  name: string;
+  isAdmin: boolean;
+}
+
+export interface Assets {
+  css: string;
+  js: string;
+}
+
+/** Everything the layout needs besides the page body. */
+export interface PageContext {
+  site: SiteConfig;
+  assets: Assets;
+  csrfToken: string;
+  viewer?: Viewer;
+  /** The current search text, echoed in the header box. */
+  query?: string;
+}
+
+export interface ShowCard {
+  href: string;
+  title: string;
+  imageUrl?: string;
+  blurb?: string;
+  author?: string;
+}
+
+export interface PlayInfo {
+  episodeId: string;
+  audioUrl: string;
+  audioType?: string;
+  title: string;
+  showTitle: string;
+  imageUrl?: string;
+  durationSeconds?: number;
+  href: string;
+  /** Saved position to resume from. */
+  startSeconds?: number;
+}
+
+export interface EpisodeRow {
+  href: string;
+  title: string;
+  publishedAt?: string;
+  durationSeconds?: number;
+  season?: number;
+  episode?: number;
+  episodeType?: 'full' | 'trailer' | 'bonus';
+  showTitle?: string;
+  showHref?: string;
+  played?: boolean;
+  progressSeconds?: number;
+  play?: PlayInfo;
+}
+
+export interface Host {
+  name: string;
+  role?: string;
+  imageUrl?: string;
+  /** The person's own link from the feed. */
+  url?: string;
+  /** Their page on this site. */
+  personHref?: string;
+}
+
+export type ShowLinkKind = 'website' | 'funding' | 'social' | 'other';
+
+export interface ShowLink {
+  kind: ShowLinkKind;
+  label: string;
+  url: string;
+}
+
+export interface ShowHeader {
+  id: string;
+  href: string;
+  title: string;
+  author?: string;
+  description?: string;
+  imageUrl?: string;
+  serial: boolean;
+  hosts: Host[];
+  links: ShowLink[];
+  feedUrl?: string;
+}
+
+export type EpisodeSort = 'newest' | 'oldest';
+
+/** Keyset paging: every page costs the same, whatever the size of the list. */
+export interface Paging {
+  total: number;
+  /** Absent on the last page. */
+  nextHref?: string;
+  /** Absent on the first page. */
+  firstHref?: string;
+}
+
+export interface ShowPageModel {
+  show: ShowHeader;
+  episodes: EpisodeRow[];
+  sort: EpisodeSort;
+  sortHref: (sort: EpisodeSort) => string;
+  paging: Paging;
+  /** Absent for anonymous visitors. */
+  following?: boolean;
+  popular: ShowCard[];
+}
+
+export interface Chapter {
+  startSeconds: number;
+  title: string;
+  imageUrl?: string;
+  url?: string;
+}
+
+export interface Soundbite {
+  startSeconds: number;
+  durationSeconds: number;
+  title?: string;
+}
+
+export interface TranscriptCue {
+  start: number;
+  end?: number;
+  speaker?: string;
+  text: string;
+}
+
+export interface TranscriptModel {
+  /** Cues when the server fetched and parsed the file. */
+  cues?: TranscriptCue[];
+  /** The original file, always linked. */
+  url: string;
+  type: string;
+}
+
+export interface EpisodePageModel {
+  show: { href: string; title: string; imageUrl?: string; author?: string };
+  episode: {
+    id: string;
+    href: string;
+    title: string;
+    publishedAt?: string;
+    durationSeconds?: number;
+    season?: number;
+    episode?: number;
+    episodeType?: 'full' | 'trailer' | 'bonus';
+    description?: string;
+    /** Sanitised at ingest, enhanced with links and seek links. Trusted markup. */
+    notesHtml?: string;
+    imageUrl?: string;
+    link?: string;
+    enclosureUrl?: string;
+  };
+  hosts: Host[];
+  chapters: Chapter[];
+  soundbites: Soundbite[];
+  funding: SiteLink[];
+  transcript?: TranscriptModel;
+  play?: PlayInfo;
+  /** Absent for anonymous visitors. */
+  played?: boolean;
+  progressSeconds?: number;
+  /** From ?t= */
+  startAt?: number;
+  /** Absolute URL of this page for sharing. */
+  shareUrl: string;
+  inQueue?: boolean;
+}
+
+export interface PersonPageModel {
+  name: string;
+  imageUrl?: string;
+  url?: string;
+  shows: (ShowCard & { roles: string[] })[];
+  episodes: (EpisodeRow & { roles: string[] })[];
+}
+
+export interface SearchPageModel {
+  query: string;
+  shows: ShowCard[];
+  episodes: EpisodeRow[];
+  people: { name: string; href: string; imageUrl?: string }[];
+}
+
+export interface HomePageModel {
+  popular: ShowCard[];
+  recent: ShowCard[];
+  continueListening?: EpisodeRow[];
+  newFromFollowed?: EpisodeRow[];
+}
+
+export interface LibraryPageModel {
+  following: ShowCard[];
+  queue: EpisodeRow[];
+  inProgress: EpisodeRow[];
+  history: EpisodeRow[];
+  played: EpisodeRow[];
+}
+
+export interface FeedHealthRow {
+  id: string;
+  url: string;
+  title?: string;
+  showHref?: string;
+  lastFetchedAt?: string;
+  status: string;
+  errorStreak: number;
+  lastError?: string;
+  problems: { code: string; message: string }[];
+  nextCheckAt?: string;
+}
+
+export interface AdminPageModel {
+  feeds: FeedHealthRow[];
+  signupOpen: boolean;
+  message?: string;
+}

@@ -1,0 +1,372 @@
+import {
+  art,
+  csrfField,
+  episodeList,
+  episodeMeta,
+  hostList,
+  pagination,
+  playButton,
+  showRail,
+} from './components.ts';
+import { formatClock, formatDuration } from './format.ts';
+import { html, raw, type SafeHtml } from './html.ts';
+import { layout } from './layout.ts';
+import type {
+  AdminPageModel,
+  EpisodePageModel,
+  HomePageModel,
+  LibraryPageModel,
+  PageContext,
+  PersonPageModel,
+  SearchPageModel,
+  ShowLink,
+  ShowPageModel,
+} from './models.ts';
+
+export function homePage(ctx: PageContext, m: HomePageModel): SafeHtml {
+  const body = html`<h1 class="visually-hidden">${ctx.site.name}</h1>
+${m.continueListening?.length ? html`<section aria-labelledby="cont-h"><h2 id="cont-h">Continue Listening</h2>${episodeList(m.continueListening)}</section>` : ''}
+${showRail('Popular Podcasts', m.popular, 'popular-h')}
+${m.newFromFollowed?.length ? html`<section aria-labelledby="new-h"><h2 id="new-h">New From Shows You Follow</h2>${episodeList(m.newFromFollowed)}</section>` : ''}
+${showRail('Recently Updated', m.recent, 'recent-h')}
+${m.popular.length === 0 && m.recent.length === 0 ? html`<p class="empty">No podcasts yet. ${ctx.viewer?.isAdmin ? html`<a href="/admin/feeds">Add a feed</a>.` : ''}</p>` : ''}`;
+  return layout(ctx, { title: ctx.site.name, description: `${ctx.site.name}: listen to podcasts` }, body);
+}
+
+const LINK_HEADINGS: Record<ShowLink['kind'], string> = {
+  website: 'Website',
+  funding: 'Support The Show',
+  social: 'Follow The Show',
+  other: 'More Links',
+};
+
+function showLinks(links: ShowLink[]): SafeHtml {
+  if (links.length === 0) return html``;
+  const kinds = (['website', 'funding', 'social', 'other'] as const).filter((k) =>
+    links.some((l) => l.kind === k),
+  );
+  return html`<section class="show-links" aria-labelledby="links-h">
+  <h2 id="links-h">Show Links</h2>
+  ${kinds.map(
+    (k) =>
+      html`<h3>${LINK_HEADINGS[k]}</h3><ul>${links
+        .filter((l) => l.kind === k)
+        .map(
+          (l) => html`<li><a href="${l.url}" rel="nofollow noopener" target="_blank">${l.label}</a></li>`,
+        )}</ul>`,
+  )}
+</section>`;
+}
+
+function followButton(ctx: PageContext, m: ShowPageModel): SafeHtml {
+  if (m.following === undefined) {
+    return html`<a class="button" href="/signin?next=${encodeURIComponent(m.show.href)}">Follow</a>`;
+  }
+  const action = m.following ? 'unfollow' : 'follow';
+  return html`<form method="post" action="${m.show.href}/${action}" hx-post="${m.show.href}/${action}" hx-target="this" hx-select=".follow-form" hx-swap="outerHTML" class="follow-form">
+  ${csrfField(ctx.csrfToken)}
+  <button type="submit" class="button${m.following ? ' on' : ''}" aria-pressed="${m.following ? 'true' : 'false'}">${m.following ? 'Following' : 'Follow'}</button>
+</form>`;
+}
+
+export function showPage(ctx: PageContext, m: ShowPageModel): SafeHtml {
+  const s = m.show;
+  const sortNav = html`<nav class="sort" aria-label="Sort episodes">
+    <a href="${m.sortHref('newest')}" ${m.sort === 'newest' ? raw('aria-current="true"') : ''}>Newest first</a>
+    <a href="${m.sortHref('oldest')}" ${m.sort === 'oldest' ? raw('aria-current="true"') : ''}>Oldest first</a>
+  </nav>`;
+  const body = html`<article class="show">
+<header class="show-head">
+  ${art(s.imageUrl, `${s.title} cover art`, 240, 'art art-large')}
+  <div>
+    <h1>${s.title}</h1>
+    ${s.author ? html`<p class="author">${s.author}</p>` : ''}
+    ${followButton(ctx, m)}
+    ${s.description ? html`<div class="description"><p>${s.description}</p></div>` : ''}
+  </div>
+</header>
+<div class="show-body">
+  <section class="all-episodes" aria-labelledby="eps-h">
+    <h2 id="eps-h">All Episodes <span class="count">(${m.paging.total})</span></h2>
+    ${sortNav}
+    ${episodeList(m.episodes)}
+    ${pagination(m.paging)}
+  </section>
+  <aside>
+    ${hostList(s.hosts)}
+    ${showLinks(s.links)}
+    ${s.feedUrl ? html`<p class="feed-link"><a href="${s.feedUrl}" rel="nofollow">RSS feed</a></p>` : ''}
+  </aside>
+</div>
+${showRail('Popular Podcasts', m.popular, 'popular-h')}
+</article>`;
+  return layout(
+    ctx,
+    {
+      title: m.paging.firstHref ? `${s.title} (more episodes)` : s.title,
+      ...(s.description ? { description: s.description.slice(0, 200) } : {}),
+    },
+    body,
+  );
+}
+
+function playedForm(ctx: PageContext, m: EpisodePageModel): SafeHtml {
+  const href = m.episode.href;
+  if (m.played === undefined) {
+    return html`<a class="button" href="/signin?next=${encodeURIComponent(href)}">Mark as Played</a>`;
+  }
+  const action = m.played ? 'unplayed' : 'played';
+  return html`<form method="post" action="${href}/${action}" hx-post="${href}/${action}" hx-target="this" hx-select=".played-form" hx-swap="outerHTML" class="played-form">
+  ${csrfField(ctx.csrfToken)}
+  <button type="submit" class="button${m.played ? ' on' : ''}" aria-pressed="${m.played ? 'true' : 'false'}">${m.played ? 'Played ✓ (mark unplayed)' : 'Mark as Played'}</button>
+</form>`;
+}
+
+function queueForm(ctx: PageContext, m: EpisodePageModel): SafeHtml {
+  if (m.inQueue === undefined) return html``;
+  const action = m.inQueue ? 'dequeue' : 'enqueue';
+  return html`<form method="post" action="${m.episode.href}/${action}" hx-post="${m.episode.href}/${action}" hx-target="this" hx-select=".queue-form" hx-swap="outerHTML" class="queue-form">
+  ${csrfField(ctx.csrfToken)}
+  <button type="submit" class="button">${m.inQueue ? 'Remove from Queue' : 'Add to Queue'}</button>
+</form>`;
+}
+
+function chapters(m: EpisodePageModel): SafeHtml {
+  if (m.chapters.length === 0) return html``;
+  return html`<section class="chapters" aria-labelledby="chap-h">
+  <h2 id="chap-h">Chapters</h2>
+  <ol>${m.chapters.map(
+    (c) => html`<li data-start="${c.startSeconds}">
+      ${c.imageUrl ? art(c.imageUrl, '', 48, 'chapter-art') : ''}
+      <a class="seek" href="?t=${Math.floor(c.startSeconds)}" data-seek="${c.startSeconds}"><time>${formatClock(c.startSeconds)}</time> ${c.title}</a>
+      ${c.url ? html` <a class="ext" href="${c.url}" rel="nofollow noopener" target="_blank">link ↗</a>` : ''}
+    </li>`,
+  )}</ol>
+</section>`;
+}
+
+function soundbites(m: EpisodePageModel): SafeHtml {
+  if (m.soundbites.length === 0) return html``;
+  return html`<section class="soundbites" aria-labelledby="sb-h">
+  <h2 id="sb-h">Soundbites</h2>
+  <ul>${m.soundbites.map(
+    (
+      b,
+    ) => html`<li><a class="seek" href="?t=${Math.floor(b.startSeconds)}" data-seek="${b.startSeconds}" data-seek-end="${b.startSeconds + b.durationSeconds}">
+      <time>${formatClock(b.startSeconds)}</time> ${b.title ?? 'Soundbite'}</a> <span class="meta">(${formatDuration(b.durationSeconds)})</span></li>`,
+  )}</ul>
+</section>`;
+}
+
+function transcript(m: EpisodePageModel): SafeHtml {
+  const t = m.transcript;
+  if (!t) return html``;
+  const cues = t.cues;
+  return html`<section class="transcript" aria-labelledby="tr-h">
+  <h2 id="tr-h">Episode Transcript</h2>
+  ${
+    cues?.length
+      ? html`<ol class="cues" data-transcript>${cues.map(
+          (c) => html`<li data-start="${c.start}"${c.end !== undefined ? html` data-end="${c.end}"` : ''}>
+        <a class="seek" href="?t=${Math.floor(c.start)}" data-seek="${c.start}"><time>${formatClock(c.start)}</time></a>
+        ${c.speaker ? html`<b class="speaker">${c.speaker}:</b> ` : ''}<span>${c.text}</span></li>`,
+        )}</ol>`
+      : html`<p>The transcript could not be loaded here.</p>`
+  }
+  <p class="meta"><a href="${t.url}" rel="nofollow noopener" target="_blank">Transcript file (${t.type})</a></p>
+</section>`;
+}
+
+export function episodePage(ctx: PageContext, m: EpisodePageModel): SafeHtml {
+  const e = m.episode;
+  const play = m.play
+    ? { ...m.play, ...(m.startAt !== undefined ? { startSeconds: m.startAt } : {}) }
+    : undefined;
+  const body = html`<article class="episode-page" data-episode-id="${e.id}">
+<p class="back"><a href="${m.show.href}">← All Episodes</a></p>
+<header class="episode-head">
+  ${art(e.imageUrl ?? m.show.imageUrl, `${m.show.title} cover art`, 200, 'art art-large')}
+  <div>
+    <p class="show-name"><a href="${m.show.href}">${m.show.title}</a></p>
+    <h1>${e.title}</h1>
+    ${episodeMeta(e)}
+    <div class="actions">
+      ${play ? playButton(play) : html`<p class="empty">No audio for this episode.</p>`}
+      ${playedForm(ctx, m)}
+      ${queueForm(ctx, m)}
+    </div>
+    ${m.progressSeconds !== undefined && !m.played ? html`<p class="meta">Listened to ${formatClock(m.progressSeconds)}</p>` : ''}
+  </div>
+</header>
+${e.description ? html`<section class="description" aria-label="Description"><p>${e.description}</p></section>` : ''}
+${e.notesHtml ? html`<section class="notes" aria-labelledby="notes-h"><h2 id="notes-h">Show Notes</h2>${raw(e.notesHtml)}</section>` : ''}
+${chapters(m)}
+${soundbites(m)}
+${transcript(m)}
+${hostList(m.hosts)}
+${
+  m.funding.length
+    ? html`<section class="funding" aria-labelledby="fund-h"><h2 id="fund-h">Support</h2><ul>${m.funding.map(
+        (f) => html`<li><a href="${f.url}" rel="nofollow noopener" target="_blank">${f.label}</a></li>`,
+      )}</ul></section>`
+    : ''
+}
+<section class="share" aria-labelledby="share-h">
+  <h2 id="share-h">Share</h2>
+  <label for="share-url">Link to this episode</label>
+  <input id="share-url" class="share-url" readonly value="${m.shareUrl}" data-share-base="${m.shareUrl}">
+  <label class="share-time"><input type="checkbox" data-share-time> Start at the current time</label>
+  ${e.link ? html`<p><a href="${e.link}" rel="nofollow noopener" target="_blank">Episode web page ↗</a></p>` : ''}
+  ${e.enclosureUrl ? html`<p><a href="${e.enclosureUrl}" rel="nofollow noopener" download>Download audio</a></p>` : ''}
+</section>
+</article>`;
+  return layout(
+    ctx,
+    {
+      title: `${e.title} · ${m.show.title}`,
+      ...(e.description ? { description: e.description.slice(0, 200) } : {}),
+      canonical: m.shareUrl,
+    },
+    body,
+  );
+}
+
+export function personPage(ctx: PageContext, m: PersonPageModel): SafeHtml {
+  const body = html`<article class="person">
+<header class="person-head">
+  ${m.imageUrl ? art(m.imageUrl, m.name, 120, 'avatar avatar-large') : ''}
+  <div><h1>${m.name}</h1>${m.url ? html`<p><a href="${m.url}" rel="nofollow noopener" target="_blank">${m.url}</a></p>` : ''}</div>
+</header>
+${
+  m.shows.length
+    ? html`<section aria-labelledby="ps-h"><h2 id="ps-h">Shows</h2><ul class="cards">${m.shows.map(
+        (
+          s,
+        ) => html`<li class="card"><a href="${s.href}">${art(s.imageUrl, '', 160)}<span class="card-title">${s.title}</span></a>
+        <p class="role">${s.roles.join(', ')}</p></li>`,
+      )}</ul></section>`
+    : ''
+}
+${m.episodes.length ? html`<section aria-labelledby="pe-h"><h2 id="pe-h">Episodes</h2>${episodeList(m.episodes)}</section>` : ''}
+</article>`;
+  return layout(ctx, { title: m.name }, body);
+}
+
+export function searchPage(ctx: PageContext, m: SearchPageModel): SafeHtml {
+  const nothing = m.query && m.shows.length === 0 && m.episodes.length === 0 && m.people.length === 0;
+  const body = html`<h1>${m.query ? html`Results for “${m.query}”` : 'Search'}</h1>
+${!m.query ? html`<p>Type in the search box to find shows, episodes and people.</p>` : ''}
+${nothing ? html`<p class="empty">Nothing found for “${m.query}”.</p>` : ''}
+${showRail('Shows', m.shows, 'shows-h')}
+${m.people.length ? html`<section aria-labelledby="people-h"><h2 id="people-h">People</h2><ul class="people">${m.people.map((p) => html`<li><a href="${p.href}">${p.name}</a></li>`)}</ul></section>` : ''}
+${m.episodes.length ? html`<section aria-labelledby="ep-h"><h2 id="ep-h">Episodes</h2>${episodeList(m.episodes)}</section>` : ''}`;
+  return layout({ ...ctx, query: m.query }, { title: m.query ? `Search: ${m.query}` : 'Search' }, body);
+}
+
+export function libraryPage(ctx: PageContext, m: LibraryPageModel): SafeHtml {
+  const body = html`<h1>Your Library</h1>
+${showRail('Following', m.following, 'follow-h')}
+${m.following.length === 0 ? html`<p class="empty">You follow no shows yet.</p>` : ''}
+<section aria-labelledby="q-h"><h2 id="q-h">Queue</h2>${episodeList(m.queue, 'Your queue is empty.')}</section>
+<section aria-labelledby="ip-h"><h2 id="ip-h">In Progress</h2>${episodeList(m.inProgress, 'Nothing in progress.')}</section>
+<section aria-labelledby="h-h"><h2 id="h-h">History</h2>${episodeList(m.history, 'No listening history yet.')}</section>
+<section aria-labelledby="pl-h"><h2 id="pl-h">Played</h2>${episodeList(m.played, 'Nothing played yet.')}</section>`;
+  return layout(ctx, { title: 'Library' }, body);
+}
+
+export function adminFeedsPage(ctx: PageContext, m: AdminPageModel): SafeHtml {
+  const body = html`<h1>Feed Health</h1>
+${m.message ? html`<p class="notice" role="status">${m.message}</p>` : ''}
+<section class="admin-forms">
+<form method="post" action="/admin/feeds" hx-boost="false">
+  ${csrfField(ctx.csrfToken)}
+  <label for="feed-url">Add a feed by URL</label>
+  <input id="feed-url" name="url" type="url" required placeholder="https://example.com/feed.xml">
+  <button type="submit">Add feed</button>
+</form>
+<form method="post" action="/admin/opml" enctype="application/x-www-form-urlencoded" hx-boost="false">
+  ${csrfField(ctx.csrfToken)}
+  <label for="opml">Import OPML (paste the file)</label>
+  <textarea id="opml" name="opml" rows="4" required></textarea>
+  <button type="submit">Import</button>
+</form>
+<form method="post" action="/admin/signup" hx-boost="false">
+  ${csrfField(ctx.csrfToken)}
+  <input type="hidden" name="open" value="${m.signupOpen ? 'false' : 'true'}">
+  <p>Sign-up is ${m.signupOpen ? 'open' : 'closed'}. <button type="submit">${m.signupOpen ? 'Close sign-up' : 'Open sign-up'}</button></p>
+</form>
+</section>
+<div class="table-wrap"><table class="feeds">
+<caption>${m.feeds.length} feeds</caption>
+<thead><tr><th scope="col">Feed</th><th scope="col">Last fetch</th><th scope="col">Status</th><th scope="col">Error streak</th><th scope="col">Problems</th><th scope="col">Next check</th></tr></thead>
+<tbody>${m.feeds.map(
+    (f) => html`<tr>
+  <td>${f.showHref ? html`<a href="${f.showHref}">${f.title ?? f.url}</a>` : (f.title ?? '')}<br><small>${f.url}</small></td>
+  <td>${f.lastFetchedAt ? html`<time datetime="${f.lastFetchedAt}">${f.lastFetchedAt.replace('T', ' ').slice(0, 16)}</time>` : 'never'}</td>
+  <td>${f.status}${f.lastError ? html`<br><small>${f.lastError}</small>` : ''}</td>
+  <td>${f.errorStreak}</td>
+  <td>${f.problems.length ? html`<details><summary>${f.problems.length}</summary><ul>${f.problems.map((p) => html`<li><code>${p.code}</code> ${p.message}</li>`)}</ul></details>` : '0'}</td>
+  <td>${f.nextCheckAt ? html`<time datetime="${f.nextCheckAt}">${f.nextCheckAt.replace('T', ' ').slice(0, 16)}</time>` : ''}</td>
+</tr>`,
+  )}</tbody>
+</table></div>`;
+  return layout(ctx, { title: 'Feed Health' }, body);
+}
+
+export interface AuthFormModel {
+  mode: 'signin' | 'signup' | 'password';
+  error?: string;
+  name?: string;
+  next?: string;
+  signupOpen: boolean;
+}
+
+export function authPage(ctx: PageContext, m: AuthFormModel): SafeHtml {
+  const titles = { signin: 'Sign in', signup: 'Create an account', password: 'Change password' } as const;
+  const action = { signin: '/signin', signup: '/signup', password: '/account/password' }[m.mode];
+  const body = html`<section class="auth">
+<h1>${titles[m.mode]}</h1>
+${m.error ? html`<p class="error" role="alert">${m.error}</p>` : ''}
+<form method="post" action="${action}" hx-boost="false">
+  ${csrfField(ctx.csrfToken)}
+  ${m.next ? html`<input type="hidden" name="next" value="${m.next}">` : ''}
+  ${
+    m.mode === 'password'
+      ? html`<label for="current">Current password</label><input id="current" name="current" type="password" autocomplete="current-password" required>
+  <label for="password">New password</label><input id="password" name="password" type="password" autocomplete="new-password" minlength="8" required>`
+      : html`<label for="name">User name</label><input id="name" name="name" value="${m.name ?? ''}" autocomplete="username" required maxlength="64">
+  <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="${m.mode === 'signup' ? 'new-password' : 'current-password'}" ${m.mode === 'signup' ? raw('minlength="8"') : ''} required>`
+  }
+  <button type="submit">${titles[m.mode]}</button>
+</form>
+${m.mode === 'signin' && m.signupOpen ? html`<p>No account? <a href="/signup" hx-boost="false">Create one</a>.</p>` : ''}
+${m.mode === 'signup' ? html`<p>Have an account? <a href="/signin" hx-boost="false">Sign in</a>.</p>` : ''}
+</section>`;
+  return layout(ctx, { title: titles[m.mode] }, body);
+}
+
+export function accountPage(ctx: PageContext): SafeHtml {
+  const body = html`<h1>Account</h1>
+<p>Signed in as <strong>${ctx.viewer?.name ?? ''}</strong>${ctx.viewer?.isAdmin ? ' (admin)' : ''}.</p>
+<p><a href="/account/password">Change password</a></p>`;
+  return layout(ctx, { title: 'Account' }, body);
+}
+
+export function errorPage(ctx: PageContext, status: number, message: string): SafeHtml {
+  const title =
+    status === 404
+      ? 'Not found'
+      : status === 400
+        ? 'Bad request'
+        : status === 403
+          ? 'Forbidden'
+          : status === 429
+            ? 'Too many requests'
+            : 'Something went wrong';
+  const body = html`<section class="error-page">
+<h1>${title}</h1>
+<p>${message}</p>
+<p><a href="/">Go to the home page</a> or search above.</p>
+</section>`;
+  return layout(ctx, { title }, body);
+}
