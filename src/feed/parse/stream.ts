@@ -106,6 +106,7 @@ const ROOT = 1; // <rss>, <rdf:RDF>, <feed> (for Atom the root is also the chann
 const CHANNEL = 2;
 const ITEM = 3;
 const CHILD = 4; // an element inside a channel child or item child: part of a RawElement tree
+const GHOST = 5; // closed by us early (an unclosed element before the next <item>); the tokenizer closes it later
 
 interface Frame {
   kind: number;
@@ -128,7 +129,7 @@ const RAW_MARKUP = new Map<string, ReadonlySet<string>>([
   [NS.content, new Set(['encoded'])],
   [NS.itunes, new Set(['summary', 'subtitle'])],
   [NS.media, new Set(['description'])],
-  [NS.atom, new Set(['content', 'summary', 'subtitle', 'title', 'rights'])],
+  [NS.atom, new Set(['content', 'summary', 'subtitle', 'tagline', 'title', 'rights'])],
 ]);
 
 const CORE_NS = new Set<string>([NS.none, NS.rss1, RSS090_NS, NS.atom]);
@@ -230,11 +231,16 @@ class Collector implements EntitySink {
       this.skipDepth++;
       return;
     }
-    const top = this.stack[this.stack.length - 1];
+    let top = this.stack[this.stack.length - 1];
+    if ((name === 'item' || name === 'entry') && top !== undefined && top.kind >= ITEM) {
+      // An <item> inside an item or a channel child means something before it was never closed.
+      if (this.recoverBeforeItem()) top = this.stack[this.stack.length - 1];
+    }
     if (this.rawDepth > 0 || top?.rawMarkup === true) {
       this.openRawMarkup(top, name, attribs);
       return;
     }
+    while (top?.kind === GHOST) top = this.stack[this.stack.indexOf(top) - 1];
     this.sawAnyElement = true;
     const scope = scopeFor(top?.scope ?? this.rootScope, attribs);
     const q = scope.resolve(name);
@@ -261,6 +267,44 @@ class Collector implements EntitySink {
       default:
         this.skipDepth = 1;
     }
+  }
+
+  /**
+   * Ends every open element above the nearest channel (or feed root) early, turning them into ghosts that the
+   * tokenizer's own implied closes will pop later. Returns false when there is no channel to return to.
+   */
+  private recoverBeforeItem(): boolean {
+    let channelAt = -1;
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const k = this.stack[i]?.kind;
+      if (k === CHANNEL || (k === ROOT && this.format !== undefined)) {
+        channelAt = i;
+        break;
+      }
+    }
+    if (channelAt < 0) return false;
+    const top = this.stack[this.stack.length - 1];
+    if (top === undefined || top.kind === CHANNEL || top.kind === ROOT) return false;
+    // Raw markup elements still open in the tokenizer become ghosts too.
+    const ghosts: Frame[] = [];
+    for (; this.rawDepth > 0; this.rawDepth--) ghosts.push(frame(GHOST, this.rootScope, ''));
+    this.rawOwner = undefined;
+    while (this.stack.length - 1 > channelAt) {
+      const f = this.stack[this.stack.length - 1];
+      if (f === undefined) break;
+      if (f.kind === GHOST) {
+        this.stack.pop();
+        ghosts.push(f);
+        continue;
+      }
+      // Close it as the tokenizer would have, had the close tag been there.
+      this.justOpened = false;
+      this.onclosetag(f.el?.name ?? 'item', true);
+      ghosts.push(frame(GHOST, f.scope, f.base));
+    }
+    this.stack.push(...ghosts);
+    this.justOpened = true;
+    return true;
   }
 
   private openInProlog(
@@ -441,10 +485,8 @@ class Collector implements EntitySink {
       return;
     }
     if (lower === '!doctype') {
-      if (/^!doctype\s+html/i.test(data) && this.state === 'prolog') {
-        this.sawHtml = true;
-        throw new NotAFeedError('html', 'this is an HTML page, not a feed (<!DOCTYPE html>)');
-      }
+      // An HTML doctype alone decides nothing (feeds carry stray ones); the root element decides.
+      if (/^!doctype\s+html/i.test(data) && this.state === 'prolog') this.sawHtml = true;
       this.problems.once(
         'dtd',
         'dtd-ignored',
@@ -481,6 +523,8 @@ class Collector implements EntitySink {
     const f = this.stack.pop();
     if (f === undefined) return;
     switch (f.kind) {
+      case GHOST:
+        return;
       case CHILD:
         this.closeChild(f, implied);
         return;

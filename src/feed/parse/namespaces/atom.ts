@@ -74,13 +74,15 @@ export const atomHandler: NamespaceHandler = {
         if (t !== undefined && feed.title === undefined) feed.title = t;
         return;
       }
-      case 'subtitle': {
+      case 'subtitle':
+      case 'tagline': {
         if (el.text.trim().length === 0) return;
         if (isHtml(el)) feed.descriptionHtml ??= el.text;
         else feed.description ??= el.text.trim();
         return;
       }
-      case 'updated': {
+      case 'updated':
+      case 'modified': {
         const d = dateOf(el, ctx);
         if (d !== undefined && feed.lastBuildDate === undefined) feed.lastBuildDate = d;
         return;
@@ -96,7 +98,8 @@ export const atomHandler: NamespaceHandler = {
         if (url !== undefined && (feed.imageUrl === undefined || el.name === 'logo')) feed.imageUrl ??= url;
         return;
       }
-      case 'rights': {
+      case 'rights':
+      case 'copyright': {
         const t = plain(el);
         if (t !== undefined && feed.copyright === undefined) feed.copyright = t;
         return;

@@ -105,7 +105,12 @@ export function canonicalNamespace(uri: string): string {
     case 'purl.org/rss/1.0/modules/content':
       return NS.content;
     case 'www.w3.org/2005/atom':
+    case 'purl.org/atom/ns#': // Atom 0.3: close enough to read the same way
       return NS.atom;
+    case 'backend.userland.com/rss2': // RSS 2.0 in the old UserLand namespace
+    case 'backend.userland.com/rss':
+    case 'blogs.law.harvard.edu/tech/rss':
+      return NS.none;
     case 'search.yahoo.com/mrss':
     case 'video.search.yahoo.com/mrss':
       return NS.media;

@@ -6,13 +6,23 @@ import { dcHandler } from './dc.ts';
 import type { NamespaceHandler } from './handler.ts';
 import { itunesHandler } from './itunes.ts';
 import { mediaHandler } from './media.ts';
+import { podcastHandler } from './podcast.ts';
 import { pscHandler } from './psc.ts';
 import { rssHandler } from './rss.ts';
 
 let registry: Map<string, NamespaceHandler[]> | undefined;
 
 function build(): Map<string, NamespaceHandler[]> {
-  const all = [rssHandler, atomHandler, contentHandler, mediaHandler, pscHandler, dcHandler, itunesHandler];
+  const all = [
+    rssHandler,
+    atomHandler,
+    contentHandler,
+    mediaHandler,
+    pscHandler,
+    dcHandler,
+    itunesHandler,
+    podcastHandler,
+  ];
   const map = new Map<string, NamespaceHandler[]>();
   for (const h of all) {
     for (const ns of h.namespaces) {
