@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { storeContract } from '../../test/support/store-contract.ts';
-import { openStore } from './index.ts';
+import { openStore, StoreError } from './index.ts';
+import { migrations } from './migrations/index.ts';
+import { connect } from './sql/connect.ts';
+import { migrate } from './sql/migrate.ts';
 
 storeContract('SQLite', {
   async fresh() {
@@ -40,4 +43,33 @@ test('SQLite: the default file is <dataDir>/earshot.db, created with its folder'
   } finally {
     await rm(root, { recursive: true, force: true });
   }
+});
+
+test('SQLite: migrating is idempotent, and a database from a newer Earshot is refused', async () => {
+  const { db, dialect } = await connect(':memory:');
+  try {
+    const first = await migrate(db, dialect, migrations);
+    assert.deepEqual(
+      first,
+      migrations.map((m) => m.name),
+    );
+    assert.deepEqual(await migrate(db, dialect, migrations), []);
+    await assert.rejects(
+      migrate(db, dialect, migrations.slice(0, 1)),
+      (e: unknown) => e instanceof StoreError && e.code === 'schema-too-new',
+    );
+  } finally {
+    await db.destroy();
+  }
+});
+
+test('SQLite: a database that cannot be opened is a StoreError, not a crash', async () => {
+  await assert.rejects(
+    openStore({ dataDir: '/nonexistent', databaseUrl: '/nonexistent/dir/earshot.db' }),
+    (e: unknown) => e instanceof StoreError && e.code === 'unavailable',
+  );
+  await assert.rejects(
+    openStore({ dataDir: '/nonexistent', databaseUrl: 'postgres://nobody@127.0.0.1:1/none' }),
+    (e: unknown) => e instanceof StoreError && e.code === 'unavailable',
+  );
 });
