@@ -90,7 +90,7 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
       return reply
         .code(status)
         .type('application/json')
-        .send({ error: 'bad-request', message: error.message });
+        .send({ error: 'bad-request', message: error instanceof Error ? error.message : 'bad request' });
     }
     req.log.error({ err: error }, 'gpodder: unexpected failure');
     return reply

@@ -1,0 +1,65 @@
+// What the sync service needs from the rest of Earshot. Implemented by adapters over W's accounts/library,
+// S's store and R's crawler (src/http/gpodder/adapters.ts); tests may plug in their own.
+import type { EpisodeCatalogue } from './match.ts';
+
+export interface SyncUser {
+  id: number;
+  name: string;
+}
+
+export interface SyncAccounts {
+  /** The listener whose account password this is (W: `listeners.users.verifyPassword`). */
+  verifyPassword(name: string, password: string): Promise<SyncUser | undefined>;
+  byName(name: string): Promise<SyncUser | undefined>;
+  byId(id: number): Promise<SyncUser | undefined>;
+}
+
+/** The listener's own state in Earshot (W's library): what sync actions change and what the web shows. */
+export interface SyncLibrary {
+  follow(userId: number, feedId: number, at: Date): Promise<void>;
+  unfollow(userId: number, feedId: number, at: Date): Promise<void>;
+  /** Saves a resume position unless a newer one (by `at`) is stored. */
+  saveProgress(userId: number, episodeId: number, positionSeconds: number, at: Date): Promise<void>;
+  setPlayed(userId: number, episodeId: number, played: boolean, at: Date): Promise<void>;
+}
+
+export interface EpisodeInfo {
+  episodeId: number;
+  feedId: number;
+  feedUrl: string;
+  guid: string;
+  enclosureUrl?: string;
+  durationSeconds?: number;
+}
+
+/** A show as the directory endpoints list it (mygpo's podcast object is built from it). */
+export interface DirectoryPodcast {
+  url: string;
+  title?: string;
+  author?: string;
+  description?: string;
+  website?: string;
+  logoUrl?: string;
+  subscribers: number;
+}
+
+export interface FeedRef {
+  feedId: number;
+  showId?: number;
+}
+
+export interface SyncCatalogue extends EpisodeCatalogue<FeedRef, number> {
+  /**
+   * Adds a feed a listener subscribed to (R's crawler: normalised, SSRF-guarded, queued for a fetch).
+   * Throws for URLs the crawler refuses; the subscription is kept anyway.
+   */
+  addFeed(url: string): Promise<{ feedId: number }>;
+  episodeInfo(episodeId: number): Promise<EpisodeInfo | undefined>;
+  feedInfo(
+    feedId: number,
+  ): Promise<{ url: string; title?: string; website?: string; description?: string } | undefined>;
+  /** URLs (current and aliases) under which clients may know this feed. */
+  feedUrls(feedId: number): Promise<string[]>;
+  toplist(limit: number): Promise<DirectoryPodcast[]>;
+  search(query: string, limit: number): Promise<DirectoryPodcast[]>;
+}

@@ -1,0 +1,495 @@
+// The sync use cases behind the gPodder API v2 and the Nextcloud gpoddersync endpoints. Transport-free: handlers in
+// src/http/gpodder/ authenticate, call one method, and present the result.
+import { createHash, randomBytes } from 'node:crypto';
+import type { AppPassword, StoredEpisodeAction, SyncDevice, SyncRepository } from '../store/sync-ports.ts';
+import type { BasicCredentials } from './basic-auth.ts';
+import { type DeviceType, emittedDeviceType, isDeviceType } from './device.ts';
+import {
+  aggregateLatest,
+  type EpisodeAction,
+  type EpisodeActionJson,
+  normaliseEpisodeActionBatch,
+  type RejectedAction,
+  toEpisodeActionJson,
+} from './episode-action.ts';
+import { SyncError } from './errors.ts';
+import { normaliseFeedUrl } from './feed-url.ts';
+import { matchEpisode } from './match.ts';
+import { readActionPage } from './paging.ts';
+import type { FeedRef, SyncAccounts, SyncCatalogue, SyncLibrary, SyncUser } from './ports.ts';
+import {
+  netSubscriptionChanges,
+  parseSubscriptionList,
+  parseSubscriptionUpload,
+  replaceListDiff,
+} from './subscriptions.ts';
+import { toUnixSeconds } from './timestamp.ts';
+
+export interface SyncServiceDeps {
+  repo: SyncRepository;
+  accounts: SyncAccounts;
+  catalogue: SyncCatalogue;
+  library?: SyncLibrary;
+  now?: () => Date;
+  /** Errors that must not fail a request (a feed the crawler refused) are reported here. */
+  warn?: (message: string) => void;
+}
+
+export interface DeviceJson {
+  id: string;
+  caption: string;
+  type: Exclude<DeviceType, 'tablet'>;
+  subscriptions: number;
+}
+
+export const SESSION_TTL_MS = 365 * 24 * 3600_000;
+const AUTH_CACHE_MS = 5 * 60_000;
+/** A play this close to the end marks the episode played (AntennaPod's "smart mark as played" default). */
+const PLAYED_WITHIN_SECONDS = 30;
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+export class SyncService {
+  readonly #repo: SyncRepository;
+  readonly #accounts: SyncAccounts;
+  readonly #catalogue: SyncCatalogue;
+  readonly #library: SyncLibrary | undefined;
+  readonly #now: () => Date;
+  readonly #warn: (message: string) => void;
+  /** Recently verified account passwords: password hashing is slow by design and Basic comes on every call. */
+  readonly #authCache = new Map<string, { user: SyncUser; until: number }>();
+
+  constructor(deps: SyncServiceDeps) {
+    this.#repo = deps.repo;
+    this.#accounts = deps.accounts;
+    this.#catalogue = deps.catalogue;
+    this.#library = deps.library;
+    this.#now = deps.now ?? (() => new Date());
+    this.#warn = deps.warn ?? (() => {});
+  }
+
+  now(): Date {
+    return this.#now();
+  }
+
+  // ── authentication ────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Basic credentials: an app password of the named listener, else the account password. */
+  async authenticate(credentials: BasicCredentials): Promise<SyncUser | undefined> {
+    const nowMs = this.#now().getTime();
+    const key = sha256(`${credentials.username}\u0000${credentials.password}`);
+    const cached = this.#authCache.get(key);
+    if (cached !== undefined && cached.until > nowMs) return cached.user;
+    let user: SyncUser | undefined;
+    const appUserId = await this.#repo.useAppPassword(sha256(credentials.password), this.#now());
+    if (appUserId !== undefined) {
+      const owner = await this.#accounts.byId(appUserId);
+      if (owner !== undefined && owner.name.toLowerCase() === credentials.username.toLowerCase())
+        user = owner;
+    }
+    user ??= await this.#accounts.verifyPassword(credentials.username, credentials.password);
+    if (user === undefined) return undefined;
+    if (this.#authCache.size > 1000) this.#authCache.clear();
+    // App passwords are not cached, so that a revoked one stops working at once.
+    if (appUserId === undefined) this.#authCache.set(key, { user, until: nowMs + AUTH_CACHE_MS });
+    return user;
+  }
+
+  async startSession(userId: number): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    const now = this.#now();
+    await this.#repo.createSession(userId, sha256(token), now, new Date(now.getTime() + SESSION_TTL_MS));
+    return token;
+  }
+
+  async sessionUser(token: string): Promise<SyncUser | undefined> {
+    const userId = await this.#repo.sessionUser(sha256(token), this.#now());
+    return userId === undefined ? undefined : this.#accounts.byId(userId);
+  }
+
+  async endSession(token: string): Promise<void> {
+    await this.#repo.deleteSession(sha256(token));
+  }
+
+  /** A new app password (shown once); only its hash is stored. */
+  async createAppPassword(
+    userId: number,
+    label: string,
+  ): Promise<{ appPassword: AppPassword; secret: string }> {
+    const raw = randomBytes(20).toString('base64url').replace(/[-_]/g, 'x').slice(0, 25);
+    const secret = raw.match(/.{1,5}/g)?.join('-') ?? raw;
+    const appPassword = await this.#repo.createAppPassword(
+      userId,
+      label.slice(0, 200) || 'app',
+      sha256(secret),
+      this.#now(),
+    );
+    return { appPassword, secret };
+  }
+
+  listAppPasswords(userId: number): Promise<AppPassword[]> {
+    return this.#repo.listAppPasswords(userId);
+  }
+
+  revokeAppPassword(userId: number, id: number): Promise<boolean> {
+    return this.#repo.revokeAppPassword(userId, id, this.#now());
+  }
+
+  // ── devices ───────────────────────────────────────────────────────────────────────────────────────────────────
+
+  async listDevices(userId: number): Promise<DeviceJson[]> {
+    const [devices, subscriptions] = await Promise.all([
+      this.#repo.listDevices(userId),
+      this.#repo.subscriptions(userId),
+    ]);
+    return devices.map((d) => ({
+      id: d.deviceId,
+      caption: d.caption ?? d.deviceId,
+      type: emittedDeviceType(d.type),
+      subscriptions: d.synchronized ? subscriptions.length : 0,
+    }));
+  }
+
+  /** POST /api/2/devices/{u}/{dev}.json: `{}`, an empty body, or `{"caption","type"}`. */
+  async updateDevice(userId: number, deviceId: string, body: unknown): Promise<SyncDevice> {
+    const patch: { caption?: string; type?: DeviceType } = {};
+    if (body !== undefined && body !== null) {
+      if (typeof body !== 'object' || Array.isArray(body))
+        throw new SyncError('bad-request', 'the body must be a JSON object');
+      const { caption, type } = body as { caption?: unknown; type?: unknown }; // checked: a non-array object
+      if (caption !== undefined && caption !== null) {
+        if (typeof caption !== 'string') throw new SyncError('bad-request', 'caption must be a string');
+        patch.caption = caption.slice(0, 200);
+      }
+      if (type !== undefined && type !== null) {
+        if (typeof type !== 'string' || !isDeviceType(type.toLowerCase())) {
+          throw new SyncError(
+            'bad-request',
+            'type must be one of desktop, laptop, mobile, server, tablet, other',
+          );
+        }
+        patch.type = type.toLowerCase() as DeviceType; // checked by isDeviceType just above
+      }
+    }
+    return this.#repo.upsertDevice(userId, deviceId, patch, this.#now());
+  }
+
+  /** Unknown devices are created on first use (mygpo answers 404; clients then fail to pair). */
+  async #ensureDevice(userId: number, deviceId: string | undefined): Promise<void> {
+    if (deviceId === undefined) return;
+    if ((await this.#repo.getDevice(userId, deviceId)) === undefined) {
+      await this.#repo.upsertDevice(userId, deviceId, {}, this.#now());
+    }
+  }
+
+  async syncDevices(userId: number): Promise<{ synchronized: string[][]; 'not-synchronized': string[] }> {
+    const devices = await this.#repo.listDevices(userId);
+    const synced = devices.filter((d) => d.synchronized).map((d) => d.deviceId);
+    return {
+      synchronized: synced.length > 1 ? [synced] : [],
+      'not-synchronized': devices.filter((d) => !d.synchronized || synced.length <= 1).map((d) => d.deviceId),
+    };
+  }
+
+  async updateSyncDevices(userId: number, body: unknown) {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new SyncError('bad-request', 'the body must be {"synchronize":[[a,b]],"stop-synchronize":[c]}');
+    }
+    const { synchronize, 'stop-synchronize': stop } = body as Record<string, unknown>; // checked: a non-array object
+    const groups = synchronize === undefined ? [] : synchronize;
+    const stops = stop === undefined ? [] : stop;
+    if (
+      !Array.isArray(groups) ||
+      !groups.every((g) => Array.isArray(g) && g.every((d) => typeof d === 'string'))
+    ) {
+      throw new SyncError('bad-request', 'synchronize must be a list of lists of device ids');
+    }
+    if (!Array.isArray(stops) || !stops.every((d) => typeof d === 'string')) {
+      throw new SyncError('bad-request', 'stop-synchronize must be a list of device ids');
+    }
+    for (const id of groups.flat() as string[]) {
+      await this.#ensureDevice(userId, id);
+      await this.#repo.setDeviceSynchronized(userId, id, true, this.#now());
+    }
+    for (const id of stops as string[])
+      await this.#repo.setDeviceSynchronized(userId, id, false, this.#now());
+    return this.syncDevices(userId);
+  }
+
+  // ── subscriptions ─────────────────────────────────────────────────────────────────────────────────────────────
+
+  /** The net changes received in `since <= t < now` (one list per listener, whichever device made them). */
+  async pullSubscriptions(userId: number, deviceId: string | undefined, since: number) {
+    await this.#ensureDevice(userId, deviceId);
+    const nowMs = this.#now().getTime();
+    const changes = await this.#repo.subscriptionChanges(userId, since * 1000, nowMs);
+    const diff = netSubscriptionChanges(changes, since * 1000, nowMs);
+    return { add: diff.add, remove: diff.remove, timestamp: toUnixSeconds(nowMs) };
+  }
+
+  async uploadSubscriptions(userId: number, deviceId: string | undefined, body: unknown) {
+    const upload = parseSubscriptionUpload(body);
+    await this.#ensureDevice(userId, deviceId);
+    const nowMs = this.#now().getTime();
+    await this.#applySubscriptionChanges(userId, upload.add, upload.remove, nowMs, deviceId);
+    return { timestamp: toUnixSeconds(nowMs), update_urls: upload.updateUrls };
+  }
+
+  /** Simple API PUT: the whole list replaced. */
+  async replaceSubscriptions(userId: number, deviceId: string, urls: readonly string[]): Promise<void> {
+    const { urls: wanted } = parseSubscriptionList(urls);
+    await this.#ensureDevice(userId, deviceId);
+    const current = new Set((await this.#repo.subscriptions(userId)).map((s) => s.url));
+    const diff = replaceListDiff(current, wanted);
+    await this.#applySubscriptionChanges(userId, diff.add, diff.remove, this.#now().getTime(), deviceId);
+  }
+
+  async currentSubscriptions(userId: number) {
+    const subs = await this.#repo.subscriptions(userId);
+    return Promise.all(
+      subs.map(async (s) => {
+        const info = s.feedId === undefined ? undefined : await this.#catalogue.feedInfo(s.feedId);
+        return {
+          url: s.url,
+          ...(info?.title === undefined ? {} : { title: info.title }),
+          ...(info?.website === undefined ? {} : { htmlUrl: info.website }),
+        };
+      }),
+    );
+  }
+
+  async #applySubscriptionChanges(
+    userId: number,
+    add: readonly string[],
+    remove: readonly string[],
+    nowMs: number,
+    deviceId: string | undefined,
+  ): Promise<void> {
+    const { added, removed } = await this.#repo.changeSubscriptions(userId, { add, remove }, nowMs, deviceId);
+    const at = new Date(nowMs);
+    for (const url of added) {
+      const feedId = await this.#feedFor(url);
+      if (feedId === undefined) continue;
+      await this.#repo.setSubscriptionFeed(userId, url, feedId);
+      await this.#library?.follow(userId, feedId, at);
+    }
+    for (const url of removed) {
+      const feed = await this.#catalogue.feedByUrl(url);
+      if (feed !== undefined) await this.#library?.unfollow(userId, feed.feedId, at);
+    }
+  }
+
+  /** The feed behind a subscribed URL, adding it to the catalogue through the crawler when it is new. */
+  async #feedFor(url: string): Promise<number | undefined> {
+    const known = await this.#catalogue.feedByUrl(url);
+    if (known !== undefined) return known.feedId;
+    try {
+      return (await this.#catalogue.addFeed(url)).feedId;
+    } catch (error) {
+      this.#warn(
+        `sync: could not add feed ${url}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return undefined;
+    }
+  }
+
+  // ── episode actions ───────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Stores the good actions, applies plays to progress and played state, reports the bad ones (README.md). */
+  async uploadActions(
+    userId: number,
+    body: unknown,
+  ): Promise<{ timestamp: number; update_urls: [string, string][]; rejected?: RejectedAction[] }> {
+    const nowMs = this.#now().getTime();
+    const { accepted, rejected } = normaliseEpisodeActionBatch(body, nowMs);
+    const feeds = new Map<string, Promise<FeedRef | undefined>>();
+    const catalogue = {
+      ...this.#catalogue,
+      feedByUrl: (url: string) => {
+        let hit = feeds.get(url);
+        if (hit === undefined) {
+          hit = this.#catalogue.feedByUrl(url);
+          feeds.set(url, hit);
+        }
+        return hit;
+      },
+    };
+    const devices = new Set(accepted.flatMap((a) => (a.device === undefined ? [] : [a.device])));
+    for (const device of devices) await this.#ensureDevice(userId, device);
+    const stored: (EpisodeAction & { episodeRef?: number })[] = [];
+    const unknownFeeds = new Set<string>();
+    for (const action of accepted) {
+      const match = await matchEpisode(catalogue, action);
+      if (match.kind === 'matched') {
+        stored.push({ ...action, episodeRef: match.episode });
+      } else {
+        stored.push(action);
+        if (match.kind === 'unknown-feed') unknownFeeds.add(action.podcast);
+      }
+    }
+    await this.#repo.appendActions(userId, stored, nowMs);
+    await this.#applyToLibrary(userId, stored);
+    // Actions for feeds we do not know yet are kept verbatim; the feeds are added so the shows appear.
+    for (const url of unknownFeeds) {
+      const normalised = normaliseFeedUrl(url);
+      if (normalised !== undefined) await this.#feedFor(normalised);
+    }
+    return { timestamp: toUnixSeconds(nowMs), update_urls: [], ...(rejected.length > 0 ? { rejected } : {}) };
+  }
+
+  async #applyToLibrary(
+    userId: number,
+    actions: readonly (EpisodeAction & { episodeRef?: number })[],
+  ): Promise<void> {
+    const library = this.#library;
+    if (library === undefined) return;
+    for (const a of actions) {
+      if (a.episodeRef === undefined || a.action !== 'play' || a.position === undefined) continue;
+      const at = new Date(a.timestampMs);
+      await library.saveProgress(userId, a.episodeRef, a.position, at);
+      if (
+        a.total !== undefined &&
+        a.total > 0 &&
+        a.position >= a.total - Math.min(PLAYED_WITHIN_SECONDS, a.total * 0.1)
+      ) {
+        await library.setPlayed(userId, a.episodeRef, true, at);
+      }
+    }
+  }
+
+  async downloadActions(
+    userId: number,
+    query: { since: number; podcast?: string; device?: string; aggregated?: boolean },
+  ): Promise<{ actions: EpisodeActionJson[]; timestamp: number }> {
+    const nowMs = this.#now().getTime();
+    let podcasts: string[] | undefined;
+    if (query.podcast !== undefined) {
+      const set = new Set([query.podcast]);
+      const normalised = normaliseFeedUrl(query.podcast);
+      if (normalised !== undefined) set.add(normalised);
+      const feed = await this.#catalogue.feedByUrl(normalised ?? query.podcast);
+      if (feed !== undefined) for (const url of await this.#catalogue.feedUrls(feed.feedId)) set.add(url);
+      podcasts = [...set];
+    }
+    const page = await readActionPage<StoredEpisodeAction>(
+      (window) =>
+        this.#repo.listActions(userId, {
+          ...window,
+          ...(podcasts === undefined ? {} : { podcasts }),
+          ...(query.device === undefined ? {} : { device: query.device }),
+        }),
+      query.since,
+      nowMs,
+    );
+    const rows = query.aggregated === true ? aggregateLatest(page.rows) : page.rows;
+    return { actions: rows.map(toEpisodeActionJson), timestamp: page.timestamp };
+  }
+
+  // ── what the web app reports (W calls these after changing its own state) ────────────────────────────────────
+
+  /** The web player saved a position: phones download one coalesced `play` per episode. */
+  async webProgress(userId: number, episodeId: number, positionSeconds: number, at: Date): Promise<void> {
+    const info = await this.#catalogue.episodeInfo(episodeId);
+    if (info === undefined) return;
+    const position = Math.max(0, Math.round(positionSeconds));
+    const total = info.durationSeconds === undefined ? undefined : Math.round(info.durationSeconds);
+    await this.#repo.putWebAction(
+      userId,
+      `episode:${episodeId}`,
+      {
+        podcast: info.feedUrl,
+        episode: info.enclosureUrl ?? info.guid,
+        guid: info.guid,
+        action: 'play',
+        timestampMs: at.getTime(),
+        device: 'earshot-web',
+        position,
+        started: 0,
+        ...(total !== undefined && total > 0 ? { total } : {}),
+        episodeRef: episodeId,
+      },
+      this.#now().getTime(),
+    );
+  }
+
+  /**
+   * Marked played on the web: `play` with started = position = total = duration (what AntennaPod uploads for a
+   * finished episode). Marked unplayed: `new` (gPodder honours it; there is no portable "unplayed").
+   */
+  async webPlayed(userId: number, episodeId: number, played: boolean, at: Date): Promise<void> {
+    const info = await this.#catalogue.episodeInfo(episodeId);
+    if (info === undefined) return;
+    const duration = info.durationSeconds === undefined ? undefined : Math.round(info.durationSeconds);
+    const base = {
+      podcast: info.feedUrl,
+      episode: info.enclosureUrl ?? info.guid,
+      guid: info.guid,
+      timestampMs: at.getTime(),
+      device: 'earshot-web',
+      episodeRef: episodeId,
+    };
+    const action: EpisodeAction & { episodeRef: number } = played
+      ? duration !== undefined && duration > 0
+        ? { ...base, action: 'play', started: duration, position: duration, total: duration }
+        : { ...base, action: 'play' }
+      : { ...base, action: 'new' };
+    await this.#repo.putWebAction(userId, `episode:${episodeId}`, action, this.#now().getTime());
+  }
+
+  /** Followed or unfollowed on the web: logged like a device's change, so phones pick it up. */
+  async webFollow(userId: number, feedId: number, following: boolean): Promise<void> {
+    const info = await this.#catalogue.feedInfo(feedId);
+    if (info === undefined) return;
+    const nowMs = this.#now().getTime();
+    const change = following ? { add: [info.url], remove: [] } : { add: [], remove: [info.url] };
+    const { added } = await this.#repo.changeSubscriptions(userId, change, nowMs);
+    for (const url of added) await this.#repo.setSubscriptionFeed(userId, url, feedId);
+  }
+
+  // ── settings ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+  getSettings(userId: number, scope: 'account' | 'device' | 'podcast' | 'episode', key: string) {
+    return this.#repo.getSettings(userId, scope, key);
+  }
+
+  updateSettings(
+    userId: number,
+    scope: 'account' | 'device' | 'podcast' | 'episode',
+    key: string,
+    body: unknown,
+  ) {
+    if (body === undefined || body === null) return this.#repo.getSettings(userId, scope, key);
+    if (typeof body !== 'object' || Array.isArray(body))
+      throw new SyncError('bad-request', 'the body must be {"set":{..},"remove":[..]}');
+    const { set, remove } = body as { set?: unknown; remove?: unknown }; // checked: a non-array object
+    if (set !== undefined && (typeof set !== 'object' || set === null || Array.isArray(set))) {
+      throw new SyncError('bad-request', 'set must be an object');
+    }
+    if (remove !== undefined && (!Array.isArray(remove) || !remove.every((k) => typeof k === 'string'))) {
+      throw new SyncError('bad-request', 'remove must be a list of keys');
+    }
+    return this.#repo.updateSettings(
+      userId,
+      scope,
+      key,
+      (set ?? {}) as Record<string, unknown>, // checked above: a non-null, non-array object
+      (remove ?? []) as string[], // checked above: strings only
+    );
+  }
+
+  // ── directory ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+  toplist(limit: number) {
+    return this.#catalogue.toplist(Math.min(Math.max(limit, 1), 100));
+  }
+
+  search(query: string, limit = 50) {
+    return this.#catalogue.search(query, limit);
+  }
+
+  async suggestions(userId: number, limit: number) {
+    const subscribed = new Set((await this.#repo.subscriptions(userId)).map((s) => s.url));
+    const top = await this.#catalogue.toplist(Math.min(Math.max(limit, 1), 100) + subscribed.size);
+    return top.filter((p) => !subscribed.has(p.url)).slice(0, limit);
+  }
+}
