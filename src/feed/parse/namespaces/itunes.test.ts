@@ -22,7 +22,7 @@ describe('itunesHandler on RawElements (itunes-tags.xml, bound to an odd prefix 
     assert.equal(run.feed.type, 'serial');
     assert.equal(run.feed.newFeedUrl, 'http://new.show.example/feed.xml');
     assert.equal(run.feed.block, true);
-    assert.equal(run.feed.complete, undefined, '"maybe" is not Yes');
+    assert.equal(run.feed.complete, false, '"maybe" is not Yes');
     assert.deepEqual(run.feed.keywords, ['history', 'war', 'podcast']);
     assert.match(run.feed.summaryHtml ?? '', /only a fallback/);
     assert.equal(run.feed.description, undefined, 'the summary never becomes the description by itself');

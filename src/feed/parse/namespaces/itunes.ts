@@ -33,15 +33,18 @@ function explicitOf(el: RawElement, ctx: HandlerContext): boolean | undefined {
   return v;
 }
 
-/** itunes:block / itunes:complete: only `Yes` has an effect; `No` is recorded as false; anything else is absent. */
+/**
+ * itunes:block / itunes:complete: only `Yes` (any case) has an effect, so every other value means false; values
+ * other than yes/no are also reported, since the publisher probably meant something by them (`true`).
+ */
 function yesOf(el: RawElement, ctx: HandlerContext): boolean | undefined {
   const t = textOf(el);
   if (t === undefined) return undefined;
   const lower = t.toLowerCase();
   if (lower === 'yes') return true;
-  if (lower === 'no' || lower === 'false') return false;
-  ctx.problem('invalid-value', `<itunes:${el.name}> "${short(t)}" has no effect (only "Yes" does)`);
-  return undefined;
+  if (lower !== 'no')
+    ctx.problem('invalid-value', `<itunes:${el.name}> "${short(t)}" has no effect (only "Yes" does)`);
+  return false;
 }
 
 function keywordsOf(el: RawElement): string[] | undefined {
