@@ -161,6 +161,12 @@ describe('nextCheck: failures', () => {
       assert.ok(d >= 600_000);
     }
   });
+  it('takes Retry-After and max-age already parsed by the fetcher', () => {
+    const retryAt = new Date(now.getTime() + 2 * HOUR);
+    const input = { outcome: { kind: 'failed', status: 429 }, errorStreak: 1, headers: { retryAt } } as const;
+    assert.equal(delay(input, noneAdded), 2 * HOUR);
+    assert.equal(delay({ publishDates: every(MIN, 12), headers: { maxAgeSeconds: 5400 } }), 90 * MIN);
+  });
   it('falls back to backoff when a 429 has no readable Retry-After', () => {
     assert.equal(fail(2, 429, 'soon'), 2 * HOUR);
   });

@@ -29,8 +29,8 @@ export interface ScheduleInput {
   errorStreak: number;
   /** Publication dates of the feed's most recent episodes, in any order (future dates are ignored). */
   publishDates: readonly Date[];
-  /** Response headers of this fetch, raw. */
-  headers?: { cacheControl?: string; retryAfter?: string };
+  /** Response headers of this fetch: raw, or already parsed by the fetcher (`maxAgeSeconds`, `retryAt`). */
+  headers?: { cacheControl?: string; retryAfter?: string; maxAgeSeconds?: number; retryAt?: Date };
   /** Hints from the feed itself. */
   feed?: {
     ttlMinutes?: number;
@@ -92,7 +92,9 @@ export function nextCheck(input: ScheduleInput, options: ScheduleOptions = {}): 
 
   if (outcome.kind === 'failed') {
     if (outcome.status === 429 || outcome.status === 503) {
-      const wait = retryAfterMs(input.headers?.retryAfter, input.now);
+      const retryAt = input.headers?.retryAt;
+      const wait =
+        retryAt === undefined ? retryAfterMs(input.headers?.retryAfter, input.now) : retryAt.getTime() - now;
       if (wait !== undefined) {
         const ms = Math.min(Math.max(wait, 0), o.maxRetryAfterMs);
         // Jitter only adds: coming back before the server asked is what Retry-After forbids.
@@ -141,7 +143,7 @@ function successInterval(
 /** The longest wait the server or the feed asked for: Cache-Control max-age, <ttl>. */
 function hintMs(input: ScheduleInput): number {
   let ms = 0;
-  const maxAge = cacheControlMaxAge(input.headers?.cacheControl);
+  const maxAge = input.headers?.maxAgeSeconds ?? cacheControlMaxAge(input.headers?.cacheControl);
   if (maxAge !== undefined) ms = Math.max(ms, maxAge * 1000);
   const ttl = input.feed?.ttlMinutes;
   if (ttl !== undefined && Number.isFinite(ttl) && ttl > 0) ms = Math.max(ms, ttl * MINUTE);
