@@ -308,11 +308,15 @@ export function evalPy(e: PyExpr, scope: PyMapping): PyValue {
       return !truthy(evalPy(e.e, scope));
     case 'and': {
       const l = evalPy(e.l, scope);
-      return truthy(l) ? evalPy(e.r, scope) : l;
+      if (truthy(l)) return evalPy(e.r, scope);
+      probe(e.r, scope);
+      return l;
     }
     case 'or': {
       const l = evalPy(e.l, scope);
-      return truthy(l) ? l : evalPy(e.r, scope);
+      if (!truthy(l)) return evalPy(e.r, scope);
+      probe(e.r, scope);
+      return l;
     }
     case 'sub': {
       const obj = evalPy(e.obj, scope);
@@ -391,6 +395,18 @@ export function evalPy(e: PyExpr, scope: PyMapping): PyValue {
           throw new Unmapped(`operator ${e.op}`);
       }
     }
+  }
+}
+
+/**
+ * Evaluates a short-circuited operand only to find lookups the view cannot map: an expectation is mapped only
+ * when all of it is, even the parts Python would not have reached.
+ */
+function probe(e: PyExpr, scope: PyMapping): void {
+  try {
+    evalPy(e, scope);
+  } catch (err) {
+    if (err instanceof Unmapped) throw err;
   }
 }
 
