@@ -289,6 +289,38 @@ describe('fetchFeed against a loopback server', () => {
     assert.equal(third.kind, 'not-modified');
   });
 
+  it('fetches other documents (chapters, transcripts) with their own Accept, HTML allowed', async () => {
+    server.route(
+      '/chapters.json',
+      feedRoute('{"version":"1.2.0","chapters":[]}', { contentType: 'application/json+chapters' }),
+    );
+    server.route('/transcript.html', htmlRoute());
+    const chapters = ok(
+      await fetcher.fetchResource(server.url('/chapters.json'), { accept: 'application/json' }),
+    );
+    assert.equal(Buffer.from(chapters.body).toString(), '{"version":"1.2.0","chapters":[]}');
+    assert.equal(chapters.contentType, 'application/json+chapters');
+    assert.equal(server.requestsFor('/chapters.json').at(-1)?.headers.accept, 'application/json');
+    const transcript = ok(await fetcher.fetchResource(server.url('/transcript.html')));
+    assert.match(Buffer.from(transcript.body).toString(), /<html>/);
+    await rejectsWith(fetcher.fetchResource(server.url('/chapters.json'), { maxBytes: 10 }), 'too-large');
+  });
+
+  it('sends credentials from the URL as Basic auth, to that origin only', async () => {
+    const elsewhere = await startFeedServer();
+    try {
+      elsewhere.route('/feed.xml', feedRoute(tiny));
+      server.route('/private.xml', redirectRoute(302, elsewhere.url('/feed.xml')));
+      const withCredentials = server.url('/private.xml').replace('http://', 'http://listener:s%40cret@');
+      ok(await fetcher.fetchFeed(withCredentials));
+      const expected = `Basic ${Buffer.from('listener:s@cret').toString('base64')}`;
+      assert.equal(server.requestsFor('/private.xml').at(-1)?.headers.authorization, expected);
+      assert.equal(elsewhere.requestsFor('/feed.xml').at(-1)?.headers.authorization, undefined);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   it('streams a body chunk by chunk with its hash at the end', async () => {
     server.route('/stream.xml', feedRoute(tiny, { encoding: 'gzip' }));
     const result = await fetcher.fetchFeedStream(server.url('/stream.xml'));

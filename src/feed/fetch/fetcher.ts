@@ -56,6 +56,13 @@ export interface FetchFeedOptions {
   signal?: AbortSignal;
 }
 
+export interface FetchResourceOptions extends FetchFeedOptions {
+  /** Default: any media type. */
+  accept?: string;
+  /** Default: the fetcher's maxBodyBytes. */
+  maxBytes?: number;
+}
+
 export interface Redirect {
   /** 301, 302, 303, 307 or 308. */
   status: number;
@@ -113,6 +120,11 @@ export type FetchStreamResult = NotModified | StreamedFeed;
 export interface Fetcher {
   fetchFeed(url: string, options?: FetchFeedOptions): Promise<FetchResult>;
   fetchFeedStream(url: string, options?: FetchFeedOptions): Promise<FetchStreamResult>;
+  /**
+   * Any other small document a feed points at (JSON chapters, transcripts, OPML): same guard, redirects, timeouts and
+   * decoding, no HTML refusal, its own Accept and cap.
+   */
+  fetchResource(url: string, options?: FetchResourceOptions): Promise<FetchResult>;
   close(): Promise<void>;
 }
 
@@ -232,33 +244,45 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     return range === undefined ? undefined : blocked(hostname, bare, range);
   }
 
-  async function fetchFeedStream(
+  async function open(
     input: string,
-    fetchOptions: FetchFeedOptions = {},
+    fetchOptions: FetchFeedOptions,
+    profile: { accept: string; rejectHtml: boolean; maxBytes: number },
   ): Promise<FetchStreamResult> {
+    const maxBodyBytes = profile.maxBytes;
     let url = normaliseFeedUrl(input);
     const hops: Redirect[] = [];
     const seen = new Set<string>([url.href]);
     const headers: Record<string, string> = {
       'user-agent': options.userAgent,
-      accept: ACCEPT,
+      accept: profile.accept,
       'accept-encoding': 'gzip, deflate, br',
     };
     if (fetchOptions.etag !== undefined) headers['if-none-match'] = fetchOptions.etag;
     if (fetchOptions.lastModified !== undefined) headers['if-modified-since'] = fetchOptions.lastModified;
+    // Credentials in the URL (private feeds: https://user:token@host/feed) go as Basic auth, to that origin only.
+    const credentialOrigin = url.username === '' && url.password === '' ? undefined : url.origin;
+    const authorization =
+      credentialOrigin === undefined
+        ? undefined
+        : `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
 
     for (;;) {
       if (!isExempt(url.protocol, url.hostname, url.port)) {
         const refusal = literalRefusal(url.hostname);
         if (refusal !== undefined) throw refusal;
       }
+      const hopHeaders =
+        authorization !== undefined && url.origin === credentialOrigin
+          ? { ...headers, authorization }
+          : headers;
       let response: Dispatcher.ResponseData;
       try {
         response = await agent.request({
           origin: url.origin,
           path: `${url.pathname}${url.search}`,
           method: 'GET',
-          headers,
+          headers: hopHeaders,
           signal: fetchOptions.signal,
         });
       } catch (error) {
@@ -347,15 +371,20 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         contentEncoding: get('content-encoding'),
         maxBytes: maxBodyBytes,
         url: url.href,
-        rejectHtml,
+        rejectHtml: profile.rejectHtml,
         release: () => response.body.destroy(),
       });
       return { kind: 'ok', ...meta, ...(contentType === undefined ? {} : { contentType }), body };
     }
   }
 
-  async function fetchFeed(input: string, fetchOptions: FetchFeedOptions = {}): Promise<FetchResult> {
-    const result = await fetchFeedStream(input, fetchOptions);
+  const feedProfile = { accept: ACCEPT, rejectHtml, maxBytes: maxBodyBytes };
+
+  function fetchFeedStream(input: string, fetchOptions: FetchFeedOptions = {}): Promise<FetchStreamResult> {
+    return open(input, fetchOptions, feedProfile);
+  }
+
+  async function collect(result: FetchStreamResult): Promise<FetchResult> {
     if (result.kind === 'not-modified') return result;
     const chunks: Uint8Array[] = [];
     for await (const chunk of result.body) chunks.push(chunk);
@@ -364,8 +393,12 @@ export function createFetcher(options: FetcherOptions): Fetcher {
   }
 
   return {
-    fetchFeed,
+    fetchFeed: async (input, fetchOptions = {}) => collect(await fetchFeedStream(input, fetchOptions)),
     fetchFeedStream,
+    fetchResource: async (input, resourceOptions = {}) => {
+      const { accept = '*/*', maxBytes = maxBodyBytes, ...rest } = resourceOptions;
+      return collect(await open(input, rest, { accept, rejectHtml: false, maxBytes }));
+    },
     close: () => agent.close(),
   };
 }

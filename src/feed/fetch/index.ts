@@ -12,6 +12,7 @@ export {
   type FetcherOptions,
   type FetcherTimeouts,
   type FetchFeedOptions,
+  type FetchResourceOptions,
   type FetchResult,
   type FetchStreamResult,
   type NotModified,
