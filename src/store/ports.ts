@@ -138,12 +138,20 @@ export interface EpisodeRepository {
    *    updated): feeds that change guids on every fetch do not duplicate;
    * 3. otherwise a new episode. An item repeated verbatim in one call is written once.
    * A changed enclosure under the same guid updates the same row. Reappearing vanished episodes are restored.
+   * Every episode matched or inserted gets `lastSeenAt = now`. A huge feed may be written in several calls with the
+   * same `now` (and `complete: false`) inside one `transaction`: episodes an earlier call with that `now` matched are
+   * not matched again, then `markVanished(showId, now, now)` finishes the job.
    */
   upsertForShow(
     showId: number,
     items: readonly EpisodeContent[],
     options: EpisodeUpsertOptions,
   ): Promise<EpisodeUpsertResult>;
+  /**
+   * Marks vanished the show's episodes not seen since `notSeenSince` (`lastSeenAt` before it) and not already
+   * vanished; returns how many. For batched refreshes, after a complete parse only.
+   */
+  markVanished(showId: number, notSeenSince: Date, now: Date): Promise<number>;
   /**
    * One page of a show's episodes, keyset-paged on (sort key, id) so every page costs the same whatever the show's
    * size. `newest`: sort key descending, ties by id descending; `oldest`: both ascending.

@@ -564,6 +564,42 @@ export function storeContract(name: string, harness: StoreHarness): void {
         assert.deepEqual([restored?.vanishedAt, restored?.lastSeenAt], [undefined, at(5).toISOString()]);
       });
 
+      it('a huge feed written in batches of one refresh matches each episode once, then vanishes the rest', async (store) => {
+        const showId = await showOf(store);
+        const old = episode('old');
+        const first = [
+          episode('a'),
+          episode('dup', { enclosure: { url: 'https://cdn.example/d1.mp3' } }),
+          old,
+        ];
+        await store.episodes.upsertForShow(showId, first, { now: T0, complete: true });
+        const now = at(10);
+        const result = await store.transaction(async (tx) => {
+          const one = await tx.episodes.upsertForShow(showId, [episode('a'), first[1] ?? old], {
+            now,
+            complete: false,
+          });
+          // The second copy of a shared guid comes in the next batch: it must not take over the first one's row.
+          const dup2 = episode('dup', { enclosure: { url: 'https://cdn.example/d2.mp3' } });
+          const two = await tx.episodes.upsertForShow(showId, [dup2, episode('b')], { now, complete: false });
+          const vanished = await tx.episodes.markVanished(showId, now, now);
+          return { one, two, vanished };
+        });
+        assert.deepEqual(result.one, { inserted: 0, updated: 0, unchanged: 2, vanished: 0 });
+        assert.deepEqual(result.two, { inserted: 2, updated: 0, unchanged: 0, vanished: 0 });
+        assert.equal(result.vanished, 1);
+        assert.equal((await store.episodes.findByGuid(showId, 'old'))?.vanishedAt, now.toISOString());
+        const urls = (await store.episodes.listForShow(showId)).items
+          .filter((e) => e.guid === 'dup')
+          .map((e) => e.enclosure?.url);
+        assert.deepEqual(urls.sort(), ['https://cdn.example/d1.mp3', 'https://cdn.example/d2.mp3']);
+        assert.equal(
+          await store.episodes.markVanished(showId, now, at(11)),
+          0,
+          'already vanished is not counted twice',
+        );
+      });
+
       it('pages through a show newest first and oldest first, ties on the date broken the same way', async (store) => {
         const showId = await showOf(store);
         const dates = [

@@ -128,6 +128,7 @@ interface Stored {
   enclosure_url_base: string | null;
   content_hash: string;
   first_seen_at: string;
+  last_seen_at: string;
   vanished_at: string | null;
 }
 
@@ -135,6 +136,7 @@ interface Stored {
 function matchItems(
   items: readonly EpisodeContent[],
   stored: readonly Stored[],
+  now: string,
 ): { item: EpisodeContent; match?: Stored }[] {
   // An item repeated verbatim (same guid and enclosure) is one episode.
   const seen = new Set<string>();
@@ -164,7 +166,10 @@ function matchItems(
     const base = enclosureUrlWithoutQuery(item.enclosure.url);
     baseUses.set(base, (baseUses.get(base) ?? 0) + 1);
   }
-  const claimed = new Set<number>();
+  // Episodes an earlier batch of this same refresh (same `now`) already matched are taken.
+  const claimed = new Set<number>(
+    stored.filter((r) => r.last_seen_at === now && r.vanished_at === null).map((r) => r.id),
+  );
   const matches = new Map<EpisodeContent, Stored>();
   const claim = (item: EpisodeContent, row: Stored | undefined): void => {
     if (row === undefined) return;
@@ -268,6 +273,19 @@ export class SqlEpisodeRepository implements EpisodeRepository {
     return rows.length > limit && last !== undefined ? { items, next: encodeCursor(last) } : { items };
   }
 
+  markVanished(showId: number, notSeenSince: Date, now: Date): Promise<number> {
+    return this.inTransaction(async (db) => {
+      const updated = await db
+        .updateTable('episodes')
+        .set({ vanished_at: iso(now) })
+        .where('show_id', '=', showId)
+        .where('vanished_at', 'is', null)
+        .where('last_seen_at', '<', iso(notSeenSince))
+        .executeTakeFirst();
+      return Number(updated.numUpdatedRows);
+    });
+  }
+
   async get(id: number): Promise<Episode | undefined> {
     const row = await this.db.selectFrom('episodes').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toEpisode(row);
@@ -320,6 +338,7 @@ async function upsert(
       'enclosure_url_base',
       'content_hash',
       'first_seen_at',
+      'last_seen_at',
       'vanished_at',
     ])
     .where('show_id', '=', showId)
@@ -331,7 +350,7 @@ async function upsert(
   const toInsert: Insertable<EpisodesTable>[] = [];
   const toInsertWithPeople: { row: Insertable<EpisodesTable>; item: EpisodeContent }[] = [];
 
-  const pairs = matchItems(items, stored);
+  const pairs = matchItems(items, stored, now);
   for (const { item, match } of pairs) {
     const hash = sha1(JSON.stringify(item));
     if (match === undefined) {
