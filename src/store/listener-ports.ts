@@ -59,8 +59,9 @@ export interface QueueEntry {
   addedAt: string;
 }
 
+/** Follows are kept per feed (a listener can follow a feed before its first fetch made a show). */
 export interface Follow {
-  showId: number;
+  feedId: number;
   followedAt: string;
 }
 
@@ -74,25 +75,27 @@ export interface ListeningSignal {
 }
 
 export interface LibraryRepository {
-  follow(userId: number, showId: number, now: Date): Promise<void>;
-  unfollow(userId: number, showId: number): Promise<void>;
-  isFollowing(userId: number, showId: number): Promise<boolean>;
+  /** Idempotent. */
+  follow(userId: number, feedId: number, at: Date): Promise<void>;
+  unfollow(userId: number, feedId: number): Promise<void>;
+  isFollowing(userId: number, feedId: number): Promise<boolean>;
   /** Newest follow first. */
   following(userId: number): Promise<Follow[]>;
 
   /**
-   * Saves a listening position. `listenedSeconds` (0–120, the time actually played since the last save) feeds
+   * Saves a listening position as of `at`. A save older than the stored state is ignored (phones sync late), and
+   * the stored state is returned. `listenedSeconds` (0–120, time actually played since the last save) feeds
    * popularity. Keeps `played` as it was.
    */
   savePosition(
     userId: number,
     episodeId: number,
     positionSeconds: number,
-    now: Date,
+    at: Date,
     listenedSeconds?: number,
   ): Promise<Progress>;
-  /** Marks played (position kept for history) or unplayed (position reset to 0). */
-  setPlayed(userId: number, episodeId: number, played: boolean, now: Date): Promise<Progress>;
+  /** Marks played (position kept) or unplayed (position reset to 0) as of `at`; older than stored: ignored. */
+  setPlayed(userId: number, episodeId: number, played: boolean, at: Date): Promise<Progress>;
   progress(userId: number, episodeId: number): Promise<Progress | undefined>;
   /** Progress rows for these episodes (absent ones are left out). */
   progressFor(userId: number, episodeIds: readonly number[]): Promise<Map<number, Progress>>;

@@ -1,8 +1,9 @@
 // THE ordered migration list, for SQLite and PostgreSQL alike. Append only; never edit a step once committed.
 import { initial } from './0001-initial.ts';
+import { listeners } from './0002-listeners.ts';
 import { sync } from './0003-sync.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
 
-export const migrations: readonly Migration[] = [initial, sync];
+export const migrations: readonly Migration[] = [initial, sync, listeners];
