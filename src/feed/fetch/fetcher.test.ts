@@ -260,6 +260,20 @@ describe('fetchFeed against a loopback server', () => {
     await rejectsWith(fetcher.fetchFeed(url), 'connection');
   });
 
+  it('reports a failed TLS handshake as tls', async () => {
+    // https:// to a plain-HTTP port: the handshake fails without any certificate being needed.
+    server.route('/tls.xml', feedRoute(tiny));
+    await rejectsWith(fetcher.fetchFeed(server.url('/tls.xml').replace('http://', 'https://')), 'tls');
+  });
+
+  it('stops when the caller aborts, with aborted', async () => {
+    server.route('/abort.xml', slowHeadersRoute(5_000, feedRoute(tiny)));
+    const controller = new AbortController();
+    const pending = fetcher.fetchFeed(server.url('/abort.xml'), { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await rejectsWith(pending, 'aborted');
+  });
+
   it('reports an unknown host as dns', async () => {
     const resolving = createFetcher({
       userAgent,
