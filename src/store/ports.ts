@@ -17,6 +17,8 @@ import type { Job } from '../domain/job.ts';
 import type { Credit, Person } from '../domain/person.ts';
 import type { Show, ShowContent } from '../domain/show.ts';
 
+import type { SyncRepository } from './sync-ports.ts';
+
 export { StoreError, type StoreErrorCode } from './errors.ts';
 
 export interface Store {
@@ -25,6 +27,8 @@ export interface Store {
   readonly episodes: EpisodeRepository;
   readonly people: PersonRepository;
   readonly jobs: JobRepository;
+  /** gPodder / Nextcloud sync state (owner Y; src/store/sync-ports.ts). */
+  readonly sync: SyncRepository;
   /** `sqlite` or `postgres`: for messages and benchmarks, never for branching outside the store. */
   readonly dialect: 'sqlite' | 'postgres';
   /**

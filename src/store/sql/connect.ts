@@ -77,17 +77,23 @@ export function sqliteFile(dataDir: string): string {
   return join(dataDir, 'earshot.db');
 }
 
+/** Connection-scoped handles that are inside a SQLite transaction opened by `inTransaction`. */
+const sqliteTransactions = new WeakSet<object>();
+
 /**
- * Runs `fn` in one transaction. On SQLite the write lock is taken at BEGIN (IMMEDIATE), so a transaction that reads
- * then writes never fails half-way with SQLITE_BUSY when another process writes; busy_timeout makes it wait instead.
+ * Runs `fn` in one transaction; inside one already (a Kysely transaction, or a handle `inTransaction` gave out), it
+ * just runs `fn` in it. On SQLite the write lock is taken at BEGIN (IMMEDIATE), so a transaction that reads then
+ * writes never fails half-way with SQLITE_BUSY when another process writes; busy_timeout makes it wait instead.
  */
-export async function inTransaction<T>(
-  db: Kysely<Database>,
+export async function inTransaction<DB, T>(
+  db: Kysely<DB>,
   dialect: SqlDialect,
-  fn: (trx: Kysely<Database>) => Promise<T>,
+  fn: (trx: Kysely<DB>) => Promise<T>,
 ): Promise<T> {
+  if (db.isTransaction || sqliteTransactions.has(db)) return fn(db);
   if (dialect === 'postgres') return db.transaction().execute(fn);
   return db.connection().execute(async (conn) => {
+    sqliteTransactions.add(conn);
     await sql`begin immediate`.execute(conn);
     try {
       const result = await fn(conn);
@@ -96,6 +102,8 @@ export async function inTransaction<T>(
     } catch (error) {
       await sql`rollback`.execute(conn);
       throw error;
+    } finally {
+      sqliteTransactions.delete(conn);
     }
   });
 }

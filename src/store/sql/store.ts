@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { SqlDialect } from '../migrations/index.ts';
 import type { Store } from '../ports.ts';
+import type { SyncRepository } from '../sync-ports.ts';
 import { inTransaction } from './connect.ts';
 import { SqlEpisodeRepository } from './episodes.ts';
 import { SqlFeedRepository } from './feeds.ts';
@@ -8,6 +9,7 @@ import { SqlJobRepository } from './jobs.ts';
 import { SqlPersonRepository } from './people.ts';
 import type { Database } from './schema.ts';
 import { SqlShowRepository } from './shows.ts';
+import { createSyncRepository } from './sync.ts';
 
 /** The one Store implementation, over a database handle or over one transaction of it. */
 export class SqlStore implements Store {
@@ -16,6 +18,7 @@ export class SqlStore implements Store {
   readonly episodes: SqlEpisodeRepository;
   readonly people: SqlPersonRepository;
   readonly jobs: SqlJobRepository;
+  readonly sync: SyncRepository;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -24,7 +27,8 @@ export class SqlStore implements Store {
   ) {
     this.feeds = new SqlFeedRepository(db);
     this.shows = new SqlShowRepository(db);
-    this.episodes = new SqlEpisodeRepository(db, (fn) => (inside ? fn(db) : inTransaction(db, dialect, fn)));
+    this.episodes = new SqlEpisodeRepository(db, (fn) => inTransaction(db, dialect, fn));
+    this.sync = createSyncRepository(db, dialect);
     this.people = new SqlPersonRepository(db);
     this.jobs = new SqlJobRepository(db, dialect);
   }
