@@ -292,11 +292,18 @@ export function htmlToText(html: string): string {
     });
   }
   s = decodeHtmlEntities(s);
-  // Collapse whitespace inside lines (nbsp included), trim lines, keep at most one blank line.
-  return s
-    .replace(/[ \t\f\v\u00a0\u2000-\u200b\u3000]+/g, ' ')
-    .replace(/\r\n?/g, '\n')
-    .replace(/ ?\n ?/g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  // One pass over whitespace runs: a run without a line break becomes one space; a run with one becomes a newline,
+  // with two or more a blank line (paragraph break).
+  return s.replace(WHITESPACE, collapse).trim();
+}
+
+const WHITESPACE = /\s+/g;
+
+function collapse(run: string): string {
+  if (run === ' ') return run;
+  const first = run.indexOf('\n');
+  const breaks = first < 0 ? run.indexOf('\r') : first;
+  if (breaks < 0) return ' ';
+  const lf = run.replace(/\r\n?/g, '\n');
+  return lf.indexOf('\n', lf.indexOf('\n') + 1) < 0 ? '\n' : '\n\n';
 }
