@@ -33,6 +33,10 @@ describe('htmlToText', () => {
   test('unclosed HTML and attributes with > inside quotes', () => {
     assert.equal(htmlToText('<a href="x>y" title=\'a>b\'>link</a> <b>unclosed'), 'link unclosed');
   });
+  test('tags with very long attribute values are still stripped; stray < in prose is kept', () => {
+    const href = `https://tracker.example/?u=${'x'.repeat(900)}`;
+    assert.equal(htmlToText(`<a href="${href}" class="btn">Listen</a> if x<y`), 'Listen if x<y');
+  });
   test('unknown entities are left as written', () => {
     assert.equal(htmlToText('&gtgt; &bogus; R&D'), '&gtgt; &bogus; R&D');
   });

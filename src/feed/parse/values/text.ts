@@ -245,7 +245,9 @@ export function decodeDoubleEscaped(s: string): { text: string; changed: boolean
 
 const DROP =
   /<(script|style|noscript|template|head)\b[^>]*>[\s\S]*?<\/\1\s*>|<!--[\s\S]*?-->|<!\[CDATA\[|\]\]>/gi;
-const TAG = /<(\/?)([A-Za-z][A-Za-z0-9:-]*)\b(?:[^>"']|"[^"]*"|'[^']*')*>|<[!?][^>]*>/g;
+// Bounded so that text full of `<word` without any `>` stays linear (each failed attempt scans a bounded stretch).
+const TAG =
+  /<(\/?)([A-Za-z][A-Za-z0-9:-]{0,40})\b(?:[^>"']|"[^"]{0,1024}"|'[^']{0,1024}'){0,256}>|<[!?][^>]{0,1024}>/g;
 const PARAGRAPH = new Set([
   'p',
   'div',
