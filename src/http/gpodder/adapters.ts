@@ -1,0 +1,147 @@
+// Builds the sync service from the rest of Earshot: S's store (catalogue), W's listener store (accounts, library),
+// R's feed admin (adding feeds through the crawler, with its SSRF guard), and the sync repository.
+import type { Show } from '../../domain/show.ts';
+import type { LibraryRepository, UserRepository } from '../../store/listener-ports.ts';
+import type { Store } from '../../store/ports.ts';
+import type { SyncRepository } from '../../store/sync-ports.ts';
+import type { DirectoryPodcast, FeedRef, SyncAccounts, SyncCatalogue, SyncLibrary } from '../../sync/ports.ts';
+import { SyncService } from '../../sync/service.ts';
+
+export function accountsFrom(users: UserRepository): SyncAccounts {
+  const pick = (u: { id: number; name: string } | undefined) => (u === undefined ? undefined : { id: u.id, name: u.name });
+  return {
+    verifyPassword: async (name, password) => pick(await users.verifyPassword(name, password)),
+    byName: async (name) => pick(await users.findByName(name)),
+    byId: async (id) => pick(await users.get(id)),
+  };
+}
+
+export function libraryFrom(library: LibraryRepository): SyncLibrary {
+  return {
+    follow: (userId, feedId, at) => library.follow(userId, feedId, at),
+    unfollow: (userId, feedId) => library.unfollow(userId, feedId),
+    saveProgress: async (userId, episodeId, seconds, at) => {
+      await library.savePosition(userId, episodeId, seconds, at);
+    },
+    setPlayed: async (userId, episodeId, played, at) => {
+      await library.setPlayed(userId, episodeId, played, at);
+    },
+  };
+}
+
+export interface CatalogueDeps {
+  store: Store;
+  /** R's crawler entry point; without it feeds are added to the store directly (the fetcher still guards SSRF). */
+  addFeed?: (url: string) => Promise<{ feedId: number }>;
+  /** Full-text search (W's SearchIndex); without it, titles are matched in the recently updated shows. */
+  search?: (query: string, limit: number) => Promise<Show[]>;
+  now?: () => Date;
+}
+
+export function catalogueFrom(deps: CatalogueDeps): SyncCatalogue {
+  const { store } = deps;
+  const now = deps.now ?? (() => new Date());
+  const directoryEntry = async (show: Show): Promise<DirectoryPodcast | undefined> => {
+    const feed = await store.feeds.get(show.feedId);
+    if (feed === undefined) return undefined;
+    const p: DirectoryPodcast = { url: feed.url, subscribers: 0 };
+    if (show.title !== undefined) p.title = show.title;
+    if (show.author !== undefined) p.author = show.author;
+    if (show.description !== undefined) p.description = show.description;
+    if (show.link !== undefined) p.website = show.link;
+    if (show.imageUrl !== undefined) p.logoUrl = show.imageUrl;
+    return p;
+  };
+  const entries = async (shows: readonly Show[]) =>
+    (await Promise.all(shows.map(directoryEntry))).filter((p): p is DirectoryPodcast => p !== undefined);
+  const showOf = async (feed: FeedRef) => feed.showId;
+
+  return {
+    async feedByUrl(url) {
+      const feed = await store.feeds.findByUrl(url);
+      if (feed === undefined) return undefined;
+      const show = await store.shows.getByFeed(feed.id);
+      return show === undefined ? { feedId: feed.id } : { feedId: feed.id, showId: show.id };
+    },
+    async episodeByGuid(feed, guid) {
+      const showId = await showOf(feed);
+      return showId === undefined ? undefined : (await store.episodes.findByGuid(showId, guid))?.id;
+    },
+    async episodeByEnclosureUrl(feed, url) {
+      const showId = await showOf(feed);
+      if (showId === undefined) return undefined;
+      return (await store.episodes.findByEnclosureUrl(url, showId)).find((e) => e.enclosure?.url === url)?.id;
+    },
+    async episodeByEnclosureUrlWithoutQuery(feed, url) {
+      const showId = await showOf(feed);
+      if (showId === undefined) return undefined;
+      return (await store.episodes.findByEnclosureUrl(url, showId))[0]?.id;
+    },
+    async addFeed(url) {
+      if (deps.addFeed !== undefined) return deps.addFeed(url);
+      return { feedId: (await store.feeds.add(url, now())).feed.id };
+    },
+    async episodeInfo(episodeId) {
+      const episode = await store.episodes.get(episodeId);
+      if (episode === undefined) return undefined;
+      const show = await store.shows.get(episode.showId);
+      const feed = show === undefined ? undefined : await store.feeds.get(show.feedId);
+      if (feed === undefined) return undefined;
+      return {
+        episodeId,
+        feedId: feed.id,
+        feedUrl: feed.url,
+        guid: episode.guid,
+        ...(episode.enclosure === undefined ? {} : { enclosureUrl: episode.enclosure.url }),
+        ...(episode.durationSeconds === undefined ? {} : { durationSeconds: episode.durationSeconds }),
+      };
+    },
+    async feedInfo(feedId) {
+      const feed = await store.feeds.get(feedId);
+      if (feed === undefined) return undefined;
+      const show = await store.shows.getByFeed(feedId);
+      return {
+        url: feed.url,
+        ...(show?.title === undefined ? {} : { title: show.title }),
+        ...(show?.link === undefined ? {} : { website: show.link }),
+        ...(show?.description === undefined ? {} : { description: show.description }),
+      };
+    },
+    async feedUrls(feedId) {
+      const feed = await store.feeds.get(feedId);
+      if (feed === undefined) return [];
+      const aliases = await store.feeds.aliases(feedId);
+      return [feed.url, ...aliases.filter((a) => a.kind !== 'podcast-guid').map((a) => a.alias)];
+    },
+    async toplist(limit) {
+      return entries(await store.shows.listRecentlyUpdated(limit));
+    },
+    async search(query, limit) {
+      if (deps.search !== undefined) return entries(await deps.search(query, limit));
+      const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+      const shows = (await store.shows.list({ limit: 500 })).items.filter((s) =>
+        words.every((w) => `${s.title ?? ''} ${s.author ?? ''}`.toLowerCase().includes(w)),
+      );
+      return entries(shows.slice(0, limit));
+    },
+  };
+}
+
+export interface SyncServiceFactoryDeps extends CatalogueDeps {
+  repo: SyncRepository;
+  users: UserRepository;
+  library?: LibraryRepository;
+  warn?: (message: string) => void;
+}
+
+/** The one SyncService of a server process. */
+export function createSyncService(deps: SyncServiceFactoryDeps): SyncService {
+  return new SyncService({
+    repo: deps.repo,
+    accounts: accountsFrom(deps.users),
+    catalogue: catalogueFrom(deps),
+    ...(deps.library === undefined ? {} : { library: libraryFrom(deps.library) }),
+    ...(deps.now === undefined ? {} : { now: deps.now }),
+    ...(deps.warn === undefined ? {} : { warn: deps.warn }),
+  });
+}
