@@ -6,7 +6,7 @@ import { ByteDecoder } from './decode.ts';
 import { decodeEntities, type EntitySink, stripControlChars } from './entities.ts';
 import type { EpisodeBuilder, FeedBuilder, HandlerContext, RawElement } from './namespaces/handler.ts';
 import { canonicalNamespace, NS } from './namespaces/handler.ts';
-import { dispatchChannel, dispatchItem, finaliseEpisode, fixTitle } from './namespaces/item.ts';
+import { dispatchChannel, dispatchItem, finaliseEpisode, fixTitle, IdentitySet } from './namespaces/item.ts';
 import { RSS090_NS } from './namespaces/rss.ts';
 import { ProblemLog } from './problems.ts';
 import {
@@ -57,6 +57,8 @@ const WELL_KNOWN_PREFIXES: Readonly<Record<string, string>> = {
 interface QName {
   ns: string;
   local: string;
+  /** Its children are HTML to be kept as markup text (see RAW_MARKUP). */
+  raw: boolean;
 }
 
 /** The namespace bindings in force for an element, with a cache of resolved qualified names. */
@@ -69,7 +71,8 @@ class Scope {
     if (r !== undefined) return r;
     const colon = qname.indexOf(':');
     if (colon < 0) {
-      r = { ns: this.prefixes.get('') ?? '', local: qname };
+      const ns = this.prefixes.get('') ?? '';
+      r = { ns, local: qname, raw: isRawMarkup(ns, qname) };
     } else {
       const prefix = qname.slice(0, colon);
       const local = qname.slice(colon + 1);
@@ -77,21 +80,33 @@ class Scope {
         this.prefixes.get(prefix) ??
         WELL_KNOWN_PREFIXES[prefix.toLowerCase()] ??
         `urn:undeclared-prefix:${prefix}`;
-      r = { ns, local };
+      r = { ns, local, raw: isRawMarkup(ns, local) };
     }
     this.names.set(qname, r);
     return r;
   }
 }
 
-/** A new scope when the element declares namespaces, else the parent's. */
-function scopeFor(parent: Scope, attribs: Record<string, string>): Scope {
+/**
+ * A new scope when the element declares namespaces, else the parent's. `xml:base`, being the other attribute that
+ * starts with "xml", is picked up in the same pass (into `found.base`).
+ */
+function scopeFor(
+  parent: Scope,
+  attribs: Record<string, string>,
+  found: { base: string | undefined },
+): Scope {
   let map: Map<string, string> | undefined;
+  found.base = undefined;
   for (const key in attribs) {
-    if (key.charCodeAt(0) !== 0x78 || !key.startsWith('xmlns')) continue;
+    if (key.charCodeAt(0) !== 0x78 || key.charCodeAt(1) !== 0x6d || key.charCodeAt(2) !== 0x6c) continue;
     let prefix: string;
-    if (key.length === 5) prefix = '';
-    else if (key.charCodeAt(5) === 0x3a) prefix = key.slice(6);
+    if (key === 'xml:base') {
+      found.base = attribs[key];
+      continue;
+    }
+    if (key.length === 5 && key === 'xmlns') prefix = '';
+    else if (key.startsWith('xmlns:')) prefix = key.slice(6);
     else continue;
     map ??= new Map(parent.prefixes);
     map.set(prefix, canonicalNamespace(attribs[key] ?? ''));
@@ -132,8 +147,14 @@ const RAW_MARKUP = new Map<string, ReadonlySet<string>>([
   [NS.atom, new Set(['content', 'summary', 'subtitle', 'tagline', 'title', 'rights'])],
 ]);
 
+function isRawMarkup(ns: string, local: string): boolean {
+  return RAW_MARKUP.get(ns)?.has(local) === true;
+}
+
 const CORE_NS = new Set<string>([NS.none, NS.rss1, RSS090_NS, NS.atom]);
 const EMPTY_ATTRS: Readonly<Record<string, string>> = Object.freeze({});
+/** Shared by every element without children until its first child arrives (never mutated). */
+const NO_CHILDREN: RawElement[] = [];
 const NON_WHITESPACE = /\S/;
 
 function markupAttrs(attribs: Record<string, string>): string {
@@ -158,7 +179,7 @@ class Collector implements EntitySink {
   private readonly stack: Frame[] = [];
   private readonly rootScope = new Scope(new Map());
   private readonly feedBase: string;
-  private readonly seen = new Set<string>();
+  private readonly seen = new IdentitySet();
   private readonly maxItems: number;
   private readonly onEpisode: (e: ParsedEpisode) => void;
 
@@ -184,6 +205,10 @@ class Collector implements EntitySink {
   private itemProblems: [ProblemCode, string][] | undefined;
 
   readonly ctx: HandlerContext;
+  /** Out-parameter of scopeFor (one object, not one per element). */
+  private readonly found: { base: string | undefined } = { base: undefined };
+  /** Finished CHILD frames, reused: one fewer allocation per element. */
+  private readonly pool: Frame[] = [];
 
   constructor(url: string, maxItems: number | undefined, onEpisode: (e: ParsedEpisode) => void) {
     this.feedBase = usableBase(url);
@@ -242,10 +267,10 @@ class Collector implements EntitySink {
     }
     while (top?.kind === GHOST) top = this.stack[this.stack.indexOf(top) - 1];
     this.sawAnyElement = true;
-    const scope = scopeFor(top?.scope ?? this.rootScope, attribs);
+    const scope = scopeFor(top?.scope ?? this.rootScope, attribs, this.found);
     const q = scope.resolve(name);
     let base = top?.base ?? this.feedBase;
-    const xmlBase = attribs['xml:base'];
+    const xmlBase = this.found.base;
     if (xmlBase !== undefined) base = usableBase(xmlBase) || (cleanUrl(xmlBase, base).url ?? base);
 
     if (top === undefined || top.kind === JUNK) {
@@ -392,23 +417,38 @@ class Collector implements EntitySink {
     base: string,
     attribs: Record<string, string>,
   ): void {
-    if (parent?.kind === CHILD) this.flushText(parent);
     const el: RawElement = {
       ns: q.ns,
       name: q.local,
-      attrs: this.attrsOf(attribs, scope),
+      attrs: this.attrsOf(attribs),
       text: '',
-      children: [],
+      children: NO_CHILDREN,
       base,
     };
-    if (parent?.kind === CHILD) parent.el?.children.push(el);
-    const f = frame(CHILD, scope, base);
-    f.el = el;
-    f.rawMarkup = RAW_MARKUP.get(q.ns)?.has(q.local) === true;
-    this.stack.push(f);
+    if (parent?.kind === CHILD) {
+      this.flushText(parent);
+      const p = parent.el;
+      if (p !== undefined) {
+        if (p.children === NO_CHILDREN) p.children = [el];
+        else p.children.push(el);
+      }
+    }
+    const f = this.pool.pop();
+    if (f === undefined) {
+      const n = frame(CHILD, scope, base);
+      n.el = el;
+      n.rawMarkup = q.raw;
+      this.stack.push(n);
+    } else {
+      f.scope = scope;
+      f.base = base;
+      f.el = el;
+      f.rawMarkup = q.raw;
+      this.stack.push(f);
+    }
   }
 
-  private attrsOf(attribs: Record<string, string>, scope: Scope): Readonly<Record<string, string>> {
+  private attrsOf(attribs: Record<string, string>): Readonly<Record<string, string>> {
     let out: Record<string, string> | undefined;
     for (const key in attribs) {
       let local = key;
@@ -417,11 +457,13 @@ class Collector implements EntitySink {
         const prefix = key.slice(0, colon);
         if (prefix === 'xmlns') continue;
         if (prefix !== 'xml') local = key.slice(colon + 1);
-        else if (scope.prefixes.has('xml')) local = key.slice(colon + 1);
       } else if (key === 'xmlns') continue;
-      out ??= Object.create(null) as Record<string, string>; // null prototype: attribute names are untrusted keys
-      if (local in out) continue;
-      out[local] = stripControlChars(decodeEntities(attribs[key] ?? '', this));
+      // Attribute names are untrusted keys: never let one reach the prototype.
+      if (local === '__proto__') continue;
+      out ??= {};
+      if (Object.hasOwn(out, local)) continue;
+      const v = attribs[key] ?? '';
+      out[local] = v.length === 0 ? v : stripControlChars(decodeEntities(v, this));
     }
     return out ?? EMPTY_ATTRS;
   }
@@ -544,7 +586,16 @@ class Collector implements EntitySink {
     const el = f.el;
     if (el === undefined) return;
     this.flushText(f);
-    if (el.text.length > 0) el.text = stripControlChars(el.text);
+    // Characters XML forbids (C0 controls): stripped from every short value; long ones (show notes) only lose NULs,
+    // which databases reject — a whole-document scan would cost more than the rest of the parse.
+    const t = el.text;
+    if (t.length > 0) {
+      if (t.length < 1024) el.text = stripControlChars(t);
+      else if (t.indexOf('\u0000') >= 0) el.text = t.replaceAll('\u0000', '');
+    }
+    f.el = undefined;
+    f.rawMarkup = false;
+    this.pool.push(f);
     if (implied && !this.ending) this.reportUnclosed(el.name);
     const parent = this.stack[this.stack.length - 1];
     if (parent === undefined || parent.kind === CHILD) return;

@@ -46,6 +46,49 @@ export function parseItemChildren(children: readonly RawElement[], ctx: HandlerC
   return ep;
 }
 
+/** The identities given out so far in one feed (a `Set<string>` will do). */
+export interface SeenIdentities {
+  has(id: string): boolean;
+  add(id: string): unknown;
+}
+
+/**
+ * A set of identities that keeps only a 64-bit fingerprint of each. Storing the guid strings themselves would keep
+ * alive the whole decoded chunk each one was sliced from, i.e. the entire document of a large feed.
+ */
+export class IdentitySet implements SeenIdentities {
+  private readonly keys = new Set<string>();
+  private static key(id: string): string {
+    let a = 0x811c9dc5;
+    let b = 0x01000193 ^ id.length;
+    for (let i = 0; i < id.length; i++) {
+      const c = id.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+      b ^= b >>> 15;
+    }
+    return `${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}.${id.length}`;
+  }
+  // has() then add() of the same id is the usual sequence: fingerprint once.
+  private lastId: string | undefined;
+  private lastKey = '';
+  private keyOf(id: string): string {
+    if (id !== this.lastId) {
+      this.lastId = id;
+      this.lastKey = IdentitySet.key(id);
+    }
+    return this.lastKey;
+  }
+  has(id: string): boolean {
+    return this.keys.has(this.keyOf(id));
+  }
+  add(id: string): this {
+    this.keys.add(this.keyOf(id));
+    this.lastId = undefined;
+    return this;
+  }
+}
+
 /** Markup or entities that make a description worth keeping as HTML. */
 const LOOKS_HTML = /<[a-zA-Z!/]|&[#a-zA-Z]/;
 
@@ -76,7 +119,7 @@ function plainText(html: string | undefined): string | undefined {
  * Applies the identity rules and fallbacks to a finished item. `seen` holds the identities already given out in
  * this feed; duplicates are told apart by enclosure URL (then link, then content hash), deterministically.
  */
-export function finaliseEpisode(b: EpisodeBuilder, ctx: HandlerContext, seen: Set<string>): ParsedEpisode {
+export function finaliseEpisode(b: EpisodeBuilder, ctx: HandlerContext, seen: SeenIdentities): ParsedEpisode {
   const {
     rawGuid,
     guidIsPermaLink,
