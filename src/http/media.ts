@@ -1,7 +1,9 @@
 // Transcripts and JSON chapters live on podcast hosts (often without CORS), so the server fetches them once through
 // the crawler's outbound door (the MediaFetcher given by the composition root), parses and caches them.
+import { readFile } from 'node:fs/promises';
 import type { Episode } from '../domain/episode.ts';
 import type { Chapter, TranscriptModel } from '../views/models.ts';
+import { DEMO_PREFIX, demoFile } from './demo-assets.ts';
 import { parseJsonChapters } from './media/chapters.ts';
 import { FORMAT_RANK, parseTranscript, transcriptFormat } from './media/transcript.ts';
 
@@ -19,9 +21,25 @@ export class MediaCache {
   readonly #chapters = new Map<string, Entry<Chapter[]>>();
   constructor(
     readonly fetcher: MediaFetcher | undefined,
+    /** /demo-assets/ files are read from here, never fetched. */
+    readonly demoDir?: string,
     readonly ttlMs = 6 * 3600_000,
     readonly limit = 300,
   ) {}
+
+  #usable(url: string): boolean {
+    return /^https?:/i.test(url) || (this.demoDir !== undefined && url.startsWith(DEMO_PREFIX));
+  }
+
+  async #fetch(url: string): Promise<string> {
+    if (url.startsWith(DEMO_PREFIX)) {
+      const file = this.demoDir ? demoFile(this.demoDir, url.slice(DEMO_PREFIX.length)) : undefined;
+      if (!file) throw new Error('not a demo file');
+      return readFile(file, 'utf8');
+    }
+    if (!this.fetcher) throw new Error('no fetcher');
+    return (await this.fetcher.fetchText(url)).body;
+  }
 
   #remember<T>(map: Map<string, Entry<T>>, key: string, value: T, now: number): T {
     map.set(key, { value, at: now });
@@ -33,7 +51,7 @@ export class MediaCache {
   }
 
   async transcript(ep: Episode, now: number): Promise<TranscriptModel | undefined> {
-    const refs = [...(ep.transcripts ?? [])].filter((t) => /^https?:/i.test(t.url));
+    const refs = [...(ep.transcripts ?? [])].filter((t) => this.#usable(t.url));
     if (refs.length === 0) return undefined;
     refs.sort(
       (a, b) => FORMAT_RANK[transcriptFormat(a.type, a.url)] - FORMAT_RANK[transcriptFormat(b.type, b.url)],
@@ -43,9 +61,9 @@ export class MediaCache {
     const base: TranscriptModel = { url: ref.url, type: ref.type };
     const hit = this.#transcripts.get(ref.url);
     if (hit && now - hit.at < this.ttlMs) return hit.value;
-    if (!this.fetcher) return base;
+    if (!this.fetcher && !ref.url.startsWith(DEMO_PREFIX)) return base;
     try {
-      const { body } = await this.fetcher.fetchText(ref.url);
+      const body = await this.#fetch(ref.url);
       const cues = parseTranscript(body, transcriptFormat(ref.type, ref.url));
       return this.#remember(this.#transcripts, ref.url, { ...base, cues }, now);
     } catch {
@@ -62,11 +80,11 @@ export class MediaCache {
       ...(c.href && /^https?:/i.test(c.href) ? { url: c.href } : {}),
     }));
     const ref = ep.chapters;
-    if (!ref || !/^https?:/i.test(ref.url) || !this.fetcher) return inline;
+    if (!ref || !this.#usable(ref.url) || (!this.fetcher && !ref.url.startsWith(DEMO_PREFIX))) return inline;
     const hit = this.#chapters.get(ref.url);
     if (hit && now - hit.at < this.ttlMs) return hit.value.length ? hit.value : inline;
     try {
-      const { body } = await this.fetcher.fetchText(ref.url);
+      const body = await this.#fetch(ref.url);
       const parsed = this.#remember(this.#chapters, ref.url, parseJsonChapters(body), now);
       return parsed.length ? parsed : inline;
     } catch {

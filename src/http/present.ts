@@ -40,6 +40,11 @@ function isWebUrl(url: string | undefined): url is string {
   return url !== undefined && /^https?:\/\//i.test(url);
 }
 
+/** Audio and art may also be served by this site (the demo catalogue: `/demo-assets/…`). */
+export function isPlayableUrl(url: string | undefined): url is string {
+  return url !== undefined && (/^https?:\/\//i.test(url) || url.startsWith('/demo-assets/'));
+}
+
 export function showLinks(show: Show): ShowLink[] {
   const links: ShowLink[] = [];
   if (isWebUrl(show.link)) links.push({ kind: 'website', label: hostName(show.link), url: show.link });
@@ -90,7 +95,7 @@ export function hosts(credits: Credit[], show: Pick<Show, 'author' | 'owner'>): 
 }
 
 export function playInfo(ep: Episode, show: Show, progress?: Progress): PlayInfo | undefined {
-  if (!ep.enclosure?.url || !isWebUrl(ep.enclosure.url)) return undefined;
+  if (!ep.enclosure?.url || !isPlayableUrl(ep.enclosure.url)) return undefined;
   const start =
     progress && !progress.played && progress.positionSeconds > 0 ? progress.positionSeconds : undefined;
   const image = ep.imageUrl ?? show.imageUrl;

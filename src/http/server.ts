@@ -15,7 +15,9 @@ import type { PageContext, SiteConfig } from '../views/models.ts';
 import { errorPage } from '../views/pages.ts';
 import { type AssetTable, loadAssets } from './assets.ts';
 import { contextOf, resolveContext } from './context.ts';
+import { registerDemoAssets } from './demo-assets.ts';
 import { codeForStatus, HttpError } from './errors.ts';
+import { ListenerActions, type SyncBridge } from './listener-actions.ts';
 import type { MediaFetcher } from './media.ts';
 import { registerAccountRoutes } from './routes/account.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
@@ -56,6 +58,14 @@ export interface ServerDeps {
   media?: MediaFetcher;
   feeds?: FeedAdmin;
   search?: SearchIndex;
+  /** Web → phone sync bridge (Y); called after follow/progress/played changes made on the web. */
+  sync?: SyncBridge;
+  /** More routes in their own encapsulated Fastify context (e.g. the gPodder API), registered before ready. */
+  plugins?: ((app: FastifyInstance) => Promise<void> | void)[];
+  /** Read-only directory served at /demo-assets/* (the demo catalogue's audio, art and transcript). */
+  demoAssetsDir?: string;
+  /** Extra health details for GET /healthz; `ok: false` answers 503. */
+  health?: () => Promise<{ ok: boolean; [key: string]: unknown }>;
   now?: () => Date;
   /** Defaults to public/ in this package. */
   assets?: AssetTable;
@@ -64,6 +74,8 @@ export interface ServerDeps {
 /** What route modules receive. */
 export interface WebApp {
   deps: ServerDeps;
+  /** Listener actions (library + sync bridge); absent without accounts. */
+  actions?: ListenerActions;
   site: SiteConfig;
   assets: AssetTable;
   now: () => Date;
@@ -164,6 +176,9 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   const web: WebApp = {
     deps,
+    ...(deps.listeners
+      ? { actions: new ListenerActions(deps.store, deps.listeners.library, deps.sync) }
+      : {}),
     site,
     assets,
     now,
@@ -238,7 +253,13 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     return web.sendPage(reply, errorPage(ctx, 404, 'This page does not exist.'), 404);
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/healthz', async (_req, reply) => {
+    const extra = deps.health ? await deps.health() : { ok: true };
+    return reply
+      .code(extra.ok ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .send({ status: extra.ok ? 'ok' : 'unhealthy', ...extra });
+  });
 
   const serveAsset = (path: string, req: FastifyRequest, reply: FastifyReply, immutable: boolean) => {
     const asset = assets.get(path);
@@ -273,6 +294,8 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerAccountRoutes(app, web);
   registerAdminRoutes(app, web);
   registerApiRoutes(app, web);
+  if (deps.demoAssetsDir) registerDemoAssets(app, deps.demoAssetsDir);
+  for (const plugin of deps.plugins ?? []) await plugin(app);
 
   await app.ready();
   return app;

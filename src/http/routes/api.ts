@@ -125,10 +125,11 @@ export const schemas = {
 export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
   const { deps } = web;
   const { store } = deps;
-  const lib = () => {
-    if (!deps.listeners) throw new HttpError('not-found', 'Accounts are not enabled on this server.');
-    return deps.listeners.library;
+  const actions = () => {
+    if (!web.actions) throw new HttpError('not-found', 'Accounts are not enabled on this server.');
+    return web.actions;
   };
+  const lib = () => actions().library;
   const episodeOr404 = async (raw: string) => {
     const ep = await store.episodes.get(parseId(raw, 'episode'));
     if (!ep) throw notFound('No such episode.');
@@ -204,18 +205,16 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
 
   app.get('/api/v1/me/follows', async (req) => {
     const user = requireUser(req);
-    return { items: await lib().following(user.id) };
+    return { items: (await actions().followedShows(user.id)).map(showJson) };
   });
   app.put<{ Params: { id: string } }>('/api/v1/me/follows/:id', async (req, reply) => {
     const user = mutate(req);
-    const id = parseId(req.params.id, 'show');
-    if (!(await store.shows.get(id))) throw notFound('No such show.');
-    await lib().follow(user.id, id, web.now());
+    await actions().follow(user.id, parseId(req.params.id, 'show'), true, web.now());
     return reply.code(204).send();
   });
   app.delete<{ Params: { id: string } }>('/api/v1/me/follows/:id', async (req, reply) => {
     const user = mutate(req);
-    await lib().unfollow(user.id, parseId(req.params.id, 'show'));
+    await actions().follow(user.id, parseId(req.params.id, 'show'), false, web.now());
     return reply.code(204).send();
   });
 
@@ -230,7 +229,13 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
     const ep = await episodeOr404(req.params.id);
     const body = schemas.progressBody.parse(req.body);
     return progressJson(
-      await lib().savePosition(user.id, ep.id, body.positionSeconds, web.now(), body.listenedSeconds ?? 0),
+      await actions().savePosition(
+        user.id,
+        ep.id,
+        body.positionSeconds,
+        web.now(),
+        body.listenedSeconds ?? 0,
+      ),
     );
   });
   // The player's save: also reachable by navigator.sendBeacon (text/plain JSON with _csrf inside).
@@ -240,20 +245,26 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
     const ep = await store.episodes.get(body.episodeId);
     if (!ep) throw notFound('No such episode.');
     const now = web.now();
-    let p = await lib().savePosition(user.id, ep.id, body.positionSeconds, now, body.listenedSeconds ?? 0);
-    if (body.ended) p = await lib().setPlayed(user.id, ep.id, true, now);
+    let p = await actions().savePosition(
+      user.id,
+      ep.id,
+      body.positionSeconds,
+      now,
+      body.listenedSeconds ?? 0,
+    );
+    if (body.ended) p = await actions().setPlayed(user.id, ep.id, true, now);
     return reply.code(200).send(progressJson(p));
   });
 
   app.put<{ Params: { id: string } }>('/api/v1/me/played/:id', async (req) => {
     const user = mutate(req);
     const ep = await episodeOr404(req.params.id);
-    return progressJson(await lib().setPlayed(user.id, ep.id, true, web.now()));
+    return progressJson(await actions().setPlayed(user.id, ep.id, true, web.now()));
   });
   app.delete<{ Params: { id: string } }>('/api/v1/me/played/:id', async (req) => {
     const user = mutate(req);
     const ep = await episodeOr404(req.params.id);
-    return progressJson(await lib().setPlayed(user.id, ep.id, false, web.now()));
+    return progressJson(await actions().setPlayed(user.id, ep.id, false, web.now()));
   });
 
   app.get('/api/v1/me/queue', async (req) => {

@@ -50,7 +50,7 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
   const { deps } = web;
   const { store } = deps;
   const notes = new NotesCache();
-  const media = new MediaCache(deps.media);
+  const media = new MediaCache(deps.media, deps.demoAssetsDir);
   const popular = new PopularShows(deps);
 
   app.get('/', async (req, reply) => {
@@ -63,10 +63,10 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
     if (ctx.viewer && deps.listeners) {
       const lib = deps.listeners.library;
       continueListening = await rowsForProgress(store, await lib.inProgress(ctx.viewer.id, 6));
-      const follows = await lib.following(ctx.viewer.id);
+      const followed = web.actions ? await web.actions.followedShows(ctx.viewer.id, 20) : [];
       const latest = [];
-      for (const f of follows.slice(0, 20)) {
-        const page = await store.episodes.listForShow(f.showId, { limit: 2, includeVanished: false });
+      for (const show of followed) {
+        const page = await store.episodes.listForShow(show.id, { limit: 2, includeVanished: false });
         latest.push(...page.items);
       }
       latest.sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0));
@@ -108,9 +108,7 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
     };
     const viewerId = ctx.viewer?.id;
     const following =
-      viewerId !== undefined && deps.listeners
-        ? await deps.listeners.library.isFollowing(viewerId, id)
-        : undefined;
+      viewerId !== undefined && web.actions ? await web.actions.isFollowing(viewerId, show) : undefined;
     const pop = await popular.list(8, web.now());
     return web.sendPage(
       reply,
@@ -276,12 +274,7 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
     const user = requireUser(req);
     const lib = deps.listeners?.library;
     if (!lib) throw new HttpError('not-found', 'Accounts are not enabled on this server.');
-    const loader = new ShowLoader(store);
-    const following = [];
-    for (const f of await lib.following(user.id)) {
-      const show = await loader.get(f.showId);
-      if (show) following.push(showCard(show));
-    }
+    const following = web.actions ? (await web.actions.followedShows(user.id)).map(showCard) : [];
     const queue = [];
     for (const q of await lib.queue(user.id)) {
       const ep = await store.episodes.get(q.episodeId);
@@ -318,19 +311,29 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
       return backTo(reply, back(id));
     });
   };
-  const lib = () => {
-    if (!deps.listeners) throw badRequest('Accounts are not enabled on this server.');
-    return deps.listeners.library;
+  const actions = () => {
+    if (!web.actions) throw badRequest('Accounts are not enabled on this server.');
+    return web.actions;
   };
-  action('/shows/:id/follow', 'show', (u, id, now) => lib().follow(u, id, now), showHref);
-  action('/shows/:id/unfollow', 'show', (u, id) => lib().unfollow(u, id), showHref);
-  action('/episodes/:id/played', 'episode', (u, id, now) => lib().setPlayed(u, id, true, now), episodeHref);
+  action('/shows/:id/follow', 'show', (u, id, now) => actions().follow(u, id, true, now), showHref);
+  action('/shows/:id/unfollow', 'show', (u, id, now) => actions().follow(u, id, false, now), showHref);
+  action(
+    '/episodes/:id/played',
+    'episode',
+    (u, id, now) => actions().setPlayed(u, id, true, now),
+    episodeHref,
+  );
   action(
     '/episodes/:id/unplayed',
     'episode',
-    (u, id, now) => lib().setPlayed(u, id, false, now),
+    (u, id, now) => actions().setPlayed(u, id, false, now),
     episodeHref,
   );
-  action('/episodes/:id/enqueue', 'episode', (u, id, now) => lib().enqueue(u, id, now), episodeHref);
-  action('/episodes/:id/dequeue', 'episode', (u, id) => lib().dequeue(u, id), episodeHref);
+  action(
+    '/episodes/:id/enqueue',
+    'episode',
+    (u, id, now) => actions().library.enqueue(u, id, now),
+    episodeHref,
+  );
+  action('/episodes/:id/dequeue', 'episode', (u, id) => actions().library.dequeue(u, id), episodeHref);
 }

@@ -9,7 +9,9 @@ export const listeners: Migration = {
     await db.schema
       .createTable('users')
       .addColumn('id', 'integer', (col) =>
-        dialect === 'sqlite' ? col.primaryKey().autoIncrement() : col.primaryKey().generatedByDefaultAsIdentity(),
+        dialect === 'sqlite'
+          ? col.primaryKey().autoIncrement()
+          : col.primaryKey().generatedByDefaultAsIdentity(),
       )
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('name_key', 'text', (c) => c.notNull().unique())
@@ -54,7 +56,11 @@ export const listeners: Migration = {
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('progress_pk', ['user_id', 'episode_id'])
       .execute();
-    await db.schema.createIndex('progress_user_updated').on('progress').columns(['user_id', 'updated_at']).execute();
+    await db.schema
+      .createIndex('progress_user_updated')
+      .on('progress')
+      .columns(['user_id', 'updated_at'])
+      .execute();
     await db.schema.createIndex('progress_played_at').on('progress').columns(['played_at']).execute();
 
     await db.schema

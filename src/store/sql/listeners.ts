@@ -109,13 +109,27 @@ class SqlUsers implements UserRepository {
     const hash = await hashPassword(input.password);
     const at = now.toISOString();
     return this.tx(async (tx) => {
-      const taken = await tx.selectFrom('users').select('id').where('name_key', '=', nameKey(name)).executeTakeFirst();
+      const taken = await tx
+        .selectFrom('users')
+        .select('id')
+        .where('name_key', '=', nameKey(name))
+        .executeTakeFirst();
       if (taken) throw new StoreError('conflict', `the user name "${name}" is taken`);
-      const count = await tx.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const count = await tx
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       const isAdmin = Number(count.n) === 0 || input.isAdmin === true;
       const row = await tx
         .insertInto('users')
-        .values({ name, name_key: nameKey(name), password_hash: hash, is_admin: isAdmin ? 1 : 0, created_at: at, updated_at: at })
+        .values({
+          name,
+          name_key: nameKey(name),
+          password_hash: hash,
+          is_admin: isAdmin ? 1 : 0,
+          created_at: at,
+          updated_at: at,
+        })
         .returning(['id', 'name', 'is_admin', 'created_at'])
         .executeTakeFirstOrThrow();
       return toUser(row);
@@ -123,7 +137,11 @@ class SqlUsers implements UserRepository {
   }
 
   async get(id: number): Promise<User | undefined> {
-    const row = await this.db.selectFrom('users').select(['id', 'name', 'is_admin', 'created_at']).where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('users')
+      .select(['id', 'name', 'is_admin', 'created_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? toUser(row) : undefined;
   }
 
@@ -137,7 +155,10 @@ class SqlUsers implements UserRepository {
   }
 
   async count(): Promise<number> {
-    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -184,7 +205,14 @@ class SqlSessions implements SessionRepository {
     const row = await this.db
       .selectFrom('user_sessions')
       .innerJoin('users', 'users.id', 'user_sessions.user_id')
-      .select(['users.id', 'users.name', 'users.is_admin', 'users.created_at', 'user_sessions.created_at as session_created', 'user_sessions.expires_at'])
+      .select([
+        'users.id',
+        'users.name',
+        'users.is_admin',
+        'users.created_at',
+        'user_sessions.created_at as session_created',
+        'user_sessions.expires_at',
+      ])
       .where('user_sessions.token_hash', '=', tokenHash(token))
       .where('user_sessions.expires_at', '>', now.toISOString())
       .executeTakeFirst();
@@ -210,7 +238,11 @@ class SqlSettings implements SettingRepository {
   constructor(private readonly db: Db) {}
 
   async get(key: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom('app_settings').select('value').where('key', '=', key).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('app_settings')
+      .select('value')
+      .where('key', '=', key)
+      .executeTakeFirst();
     return row?.value;
   }
 
@@ -271,26 +303,50 @@ class SqlLibrary implements LibraryRepository {
       .executeTakeFirst();
   }
 
-  async savePosition(userId: number, episodeId: number, positionSeconds: number, at: Date, listenedSeconds = 0): Promise<Progress> {
-    if (!Number.isFinite(positionSeconds) || positionSeconds < 0) throw new StoreError('invalid', 'a position is a number of seconds ≥ 0');
+  async savePosition(
+    userId: number,
+    episodeId: number,
+    positionSeconds: number,
+    at: Date,
+    listenedSeconds = 0,
+  ): Promise<Progress> {
+    if (!Number.isFinite(positionSeconds) || positionSeconds < 0)
+      throw new StoreError('invalid', 'a position is a number of seconds ≥ 0');
     const when = at.toISOString();
     return this.tx(async (db) => {
       const existing = await this.row(db, userId, episodeId);
       if (existing && existing.updated_at > when) return toProgress(existing);
       await db
         .insertInto('progress')
-        .values({ user_id: userId, episode_id: episodeId, position_seconds: positionSeconds, played: 0, played_at: null, updated_at: when })
-        .onConflict((oc) => oc.columns(['user_id', 'episode_id']).doUpdateSet({ position_seconds: positionSeconds, updated_at: when }))
+        .values({
+          user_id: userId,
+          episode_id: episodeId,
+          position_seconds: positionSeconds,
+          played: 0,
+          played_at: null,
+          updated_at: when,
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(['user_id', 'episode_id'])
+            .doUpdateSet({ position_seconds: positionSeconds, updated_at: when }),
+        )
         .execute();
       const listened = Math.min(Math.max(0, listenedSeconds), 120);
       if (listened > 0) {
-        const ep = await db.selectFrom('episodes').select('show_id').where('id', '=', episodeId).executeTakeFirst();
+        const ep = await db
+          .selectFrom('episodes')
+          .select('show_id')
+          .where('id', '=', episodeId)
+          .executeTakeFirst();
         if (ep) {
           await db
             .insertInto('listening_daily')
             .values({ show_id: ep.show_id, day: when.slice(0, 10), seconds: listened })
             .onConflict((oc) =>
-              oc.columns(['show_id', 'day']).doUpdateSet({ seconds: sql<number>`listening_daily.seconds + excluded.seconds` }),
+              oc
+                .columns(['show_id', 'day'])
+                .doUpdateSet({ seconds: sql<number>`listening_daily.seconds + excluded.seconds` }),
             )
             .execute();
         }
@@ -311,7 +367,12 @@ class SqlLibrary implements LibraryRepository {
         : { played: 0, played_at: null, position_seconds: 0, updated_at: when };
       await db
         .insertInto('progress')
-        .values({ user_id: userId, episode_id: episodeId, position_seconds: existing?.position_seconds ?? 0, ...values })
+        .values({
+          user_id: userId,
+          episode_id: episodeId,
+          position_seconds: existing?.position_seconds ?? 0,
+          ...values,
+        })
         .onConflict((oc) => oc.columns(['user_id', 'episode_id']).doUpdateSet(values))
         .execute();
       const saved = await this.row(db, userId, episodeId);
@@ -387,25 +448,38 @@ class SqlLibrary implements LibraryRepository {
     return rows.map((r, i) => ({ episodeId: r.episode_id, position: i, addedAt: r.added_at }));
   }
 
-  private async rewrite(db: Db, userId: number, order: { episodeId: number; addedAt: string }[]): Promise<void> {
+  private async rewrite(
+    db: Db,
+    userId: number,
+    order: { episodeId: number; addedAt: string }[],
+  ): Promise<void> {
     await db.deleteFrom('queue_entries').where('user_id', '=', userId).execute();
     if (order.length === 0) return;
     await db
       .insertInto('queue_entries')
-      .values(order.map((e, i) => ({ user_id: userId, episode_id: e.episodeId, position: i, added_at: e.addedAt })))
+      .values(
+        order.map((e, i) => ({ user_id: userId, episode_id: e.episodeId, position: i, added_at: e.addedAt })),
+      )
       .execute();
   }
 
-  async enqueue(userId: number, episodeId: number, now: Date, options: { next?: boolean } = {}): Promise<void> {
+  async enqueue(
+    userId: number,
+    episodeId: number,
+    now: Date,
+    options: { next?: boolean } = {},
+  ): Promise<void> {
     await this.tx(async (db) => {
       const ep = await db.selectFrom('episodes').select('id').where('id', '=', episodeId).executeTakeFirst();
       if (!ep) throw new StoreError('not-found', `no episode ${episodeId}`);
-      const current = (await db
-        .selectFrom('queue_entries')
-        .select(['episode_id', 'added_at'])
-        .where('user_id', '=', userId)
-        .orderBy('position')
-        .execute()).map((r) => ({ episodeId: r.episode_id, addedAt: r.added_at }));
+      const current = (
+        await db
+          .selectFrom('queue_entries')
+          .select(['episode_id', 'added_at'])
+          .where('user_id', '=', userId)
+          .orderBy('position')
+          .execute()
+      ).map((r) => ({ episodeId: r.episode_id, addedAt: r.added_at }));
       const existing = current.find((e) => e.episodeId === episodeId);
       if (existing && !options.next) return;
       const rest = current.filter((e) => e.episodeId !== episodeId);
@@ -415,17 +489,23 @@ class SqlLibrary implements LibraryRepository {
   }
 
   async dequeue(userId: number, episodeId: number): Promise<void> {
-    await this.db.deleteFrom('queue_entries').where('user_id', '=', userId).where('episode_id', '=', episodeId).execute();
+    await this.db
+      .deleteFrom('queue_entries')
+      .where('user_id', '=', userId)
+      .where('episode_id', '=', episodeId)
+      .execute();
   }
 
   async moveInQueue(userId: number, episodeId: number, to: number): Promise<void> {
     await this.tx(async (db) => {
-      const current = (await db
-        .selectFrom('queue_entries')
-        .select(['episode_id', 'added_at'])
-        .where('user_id', '=', userId)
-        .orderBy('position')
-        .execute()).map((r) => ({ episodeId: r.episode_id, addedAt: r.added_at }));
+      const current = (
+        await db
+          .selectFrom('queue_entries')
+          .select(['episode_id', 'added_at'])
+          .where('user_id', '=', userId)
+          .orderBy('position')
+          .execute()
+      ).map((r) => ({ episodeId: r.episode_id, addedAt: r.added_at }));
       const from = current.findIndex((e) => e.episodeId === episodeId);
       const [moved] = from >= 0 ? current.splice(from, 1) : [];
       if (!moved) throw new StoreError('not-found', `episode ${episodeId} is not in the queue`);
@@ -442,7 +522,13 @@ class SqlLibrary implements LibraryRepository {
       .select(['show_id', 'day', 'seconds'])
       .where('day', '>=', sinceIso.slice(0, 10))
       .execute();
-    for (const r of listens) out.push({ showId: r.show_id, kind: 'listen', amount: Number(r.seconds), at: `${r.day}T12:00:00.000Z` });
+    for (const r of listens)
+      out.push({
+        showId: r.show_id,
+        kind: 'listen',
+        amount: Number(r.seconds),
+        at: `${r.day}T12:00:00.000Z`,
+      });
     const completions = await this.db
       .selectFrom('progress')
       .innerJoin('episodes', 'episodes.id', 'progress.episode_id')
@@ -450,7 +536,8 @@ class SqlLibrary implements LibraryRepository {
       .where('progress.played', '=', 1)
       .where('progress.played_at', '>=', sinceIso)
       .execute();
-    for (const r of completions) if (r.played_at) out.push({ showId: r.show_id, kind: 'complete', amount: 1, at: r.played_at });
+    for (const r of completions)
+      if (r.played_at) out.push({ showId: r.show_id, kind: 'complete', amount: 1, at: r.played_at });
     const follows = await this.db
       .selectFrom('follows')
       .innerJoin('shows', 'shows.feed_id', 'follows.feed_id')
@@ -466,7 +553,11 @@ class SqlLibrary implements LibraryRepository {
  * The listener repositories over a database handle, or over one transaction of it (`inside`: multi-statement
  * writes then run in that transaction instead of opening their own).
  */
-export function createListenerRepositories(db: Kysely<Database>, dialect: SqlDialect, inside = false): ListenerStore {
+export function createListenerRepositories(
+  db: Kysely<Database>,
+  dialect: SqlDialect,
+  inside = false,
+): ListenerStore {
   const withTables: Db = db.withTables<ListenerTables>();
   const tx = transactor(withTables, dialect, inside);
   return {

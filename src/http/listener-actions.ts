@@ -1,0 +1,61 @@
+// What a listener does from the pages and the API, in one place: the library write, then the sync bridge (so phones
+// see web changes). Shows are followed through their feed (follows are kept per feed; see listener-ports.ts).
+import type { Show } from '../domain/show.ts';
+import type { LibraryRepository, Progress } from '../store/listener-ports.ts';
+import type { Store } from '../store/ports.ts';
+import { notFound } from './errors.ts';
+
+/** Web → phone sync (Y's src/sync/web-bridge.ts); optional. */
+export interface SyncBridge {
+  webFollow(userId: number, feedId: number, following: boolean, at: Date): Promise<void>;
+  webProgress(userId: number, episodeId: number, positionSeconds: number, at: Date): Promise<void>;
+  webPlayed(userId: number, episodeId: number, played: boolean, at: Date): Promise<void>;
+}
+
+export class ListenerActions {
+  constructor(
+    readonly store: Store,
+    readonly library: LibraryRepository,
+    readonly sync?: SyncBridge,
+  ) {}
+
+  async follow(userId: number, showId: number, following: boolean, at: Date): Promise<void> {
+    const show = await this.store.shows.get(showId);
+    if (!show) throw notFound('No such show.');
+    if (following) await this.library.follow(userId, show.feedId, at);
+    else await this.library.unfollow(userId, show.feedId);
+    await this.sync?.webFollow(userId, show.feedId, following, at);
+  }
+
+  isFollowing(userId: number, show: Pick<Show, 'feedId'>): Promise<boolean> {
+    return this.library.isFollowing(userId, show.feedId);
+  }
+
+  /** Followed shows, newest follow first (feeds not fetched yet have no show and are left out). */
+  async followedShows(userId: number, limit = 500): Promise<Show[]> {
+    const shows: Show[] = [];
+    for (const f of (await this.library.following(userId)).slice(0, limit)) {
+      const show = await this.store.shows.getByFeed(f.feedId);
+      if (show) shows.push(show);
+    }
+    return shows;
+  }
+
+  async savePosition(
+    userId: number,
+    episodeId: number,
+    positionSeconds: number,
+    at: Date,
+    listened = 0,
+  ): Promise<Progress> {
+    const p = await this.library.savePosition(userId, episodeId, positionSeconds, at, listened);
+    await this.sync?.webProgress(userId, episodeId, p.positionSeconds, at);
+    return p;
+  }
+
+  async setPlayed(userId: number, episodeId: number, played: boolean, at: Date): Promise<Progress> {
+    const p = await this.library.setPlayed(userId, episodeId, played, at);
+    await this.sync?.webPlayed(userId, episodeId, played, at);
+    return p;
+  }
+}

@@ -1,0 +1,172 @@
+// Test helpers for the web server: a real SQLite store in memory with the listener tables, feeds ingested through
+// the real refresh path, and a cookie-keeping client over Fastify's in-process inject().
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { ingestFeedBody } from '../feed/refresh/refresh.ts';
+import type { ListenerStore } from '../store/listener-ports.ts';
+import { migrations } from '../store/migrations/index.ts';
+import type { Store } from '../store/ports.ts';
+import { connect } from '../store/sql/connect.ts';
+import { createListenerRepositories } from '../store/sql/listeners.ts';
+import { migrate } from '../store/sql/migrate.ts';
+import { SqlStore } from '../store/sql/store.ts';
+import { createServer, type ServerDeps } from './server.ts';
+
+export const REFERENCE_DIR = resolve(
+  import.meta.dirname,
+  '..',
+  '..',
+  '..',
+  'shared',
+  'fixtures',
+  'reference-show',
+);
+export const NO_REFERENCE = existsSync(join(REFERENCE_DIR, 'feed.xml'))
+  ? undefined
+  : 'the reference show fixture (../shared/fixtures/reference-show) is absent; skipping';
+export const ASSET_BASE = 'https://assets.example/reference';
+
+export interface TestApp {
+  app: FastifyInstance;
+  store: Store;
+  listeners: ListenerStore;
+  close(): Promise<void>;
+}
+
+export async function openTestApp(extra: Partial<ServerDeps> = {}): Promise<TestApp> {
+  const { db, dialect } = await connect(':memory:');
+  await migrate(db, dialect, migrations);
+  const store = new SqlStore(db, dialect, false);
+  const listeners = createListenerRepositories(db, dialect);
+  const app = await createServer({
+    store,
+    listeners,
+    config: {
+      siteName: 'Earshot',
+      publicUrl: 'https://pods.example',
+      newsUrl: 'https://news.example/',
+      advertiseUrl: 'mailto:ads@pods.example',
+      social: [{ label: 'Mastodon', url: 'https://social.example/@earshot' }],
+    },
+    ...extra,
+  });
+  return {
+    app,
+    store,
+    listeners,
+    close: async () => {
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+/** Stores a feed body through the crawler's own ingest path; returns the show id. */
+export async function ingest(
+  store: Store,
+  url: string,
+  body: string,
+  now = new Date('2024-02-01T00:00:00Z'),
+): Promise<number> {
+  const { feed } = await store.feeds.add(url, now);
+  await store.transaction((tx) =>
+    ingestFeedBody(tx, feed.id, [new TextEncoder().encode(body)], { url, now }),
+  );
+  const show = await store.shows.getByFeed(feed.id);
+  if (!show) throw new Error(`ingest stored no show for ${url}`);
+  return show.id;
+}
+
+export function testdata(name: string): string {
+  return readFileSync(join(import.meta.dirname, 'testdata', name), 'utf8');
+}
+
+export function referenceFeed(feedUrl: string, assetBase = ASSET_BASE): string {
+  return readFileSync(join(REFERENCE_DIR, 'feed.xml'), 'utf8')
+    .replaceAll('{{FEED_URL}}', feedUrl)
+    .replaceAll('{{ASSET_BASE}}', assetBase);
+}
+
+/** A browser-like client: keeps cookies, sends the CSRF token it was given. */
+export class Client {
+  readonly cookies = new Map<string, string>();
+  constructor(readonly app: FastifyInstance) {}
+
+  get csrf(): string {
+    return this.cookies.get('earshot_csrf') ?? '';
+  }
+
+  #remember(res: LightMyRequestResponse): LightMyRequestResponse {
+    for (const c of res.cookies) {
+      if (c.maxAge === 0 || c.value === '') this.cookies.delete(c.name);
+      else this.cookies.set(c.name, c.value);
+    }
+    return res;
+  }
+
+  #cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
+  }
+
+  async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    return this.#remember(
+      await this.app.inject({
+        method: 'GET',
+        url,
+        headers: { accept: 'text/html', cookie: this.#cookieHeader(), ...headers },
+      }),
+    );
+  }
+
+  /** A form POST with the CSRF token (unless `csrf: false`). */
+  async post(
+    url: string,
+    form: Record<string, string> = {},
+    options: { csrf?: boolean } = {},
+  ): Promise<LightMyRequestResponse> {
+    if (!this.cookies.has('earshot_csrf')) await this.get('/');
+    const body = new URLSearchParams({
+      ...(options.csrf === false ? {} : { _csrf: this.csrf }),
+      ...form,
+    }).toString();
+    return this.#remember(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        payload: body,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'text/html',
+          cookie: this.#cookieHeader(),
+        },
+      }),
+    );
+  }
+
+  async json(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    body?: unknown,
+    options: { csrf?: boolean } = {},
+  ): Promise<LightMyRequestResponse> {
+    if (!this.cookies.has('earshot_csrf')) await this.get('/');
+    return this.#remember(
+      await this.app.inject({
+        method,
+        url,
+        headers: {
+          accept: 'application/json',
+          cookie: this.#cookieHeader(),
+          ...(options.csrf === false ? {} : { 'x-csrf-token': this.csrf }),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+      }),
+    );
+  }
+
+  async signUp(name: string, password = 'correct horse battery'): Promise<LightMyRequestResponse> {
+    return this.post('/signup', { name, password });
+  }
+}
