@@ -29,7 +29,7 @@ export interface Feed {
   bodyHash?: string;
   lastFetchAt?: string;
   lastSuccessAt?: string;
-  /** Absent: due now. Gone feeds have none. */
+  /** When the feed is next due (a new feed: when it was added). Absent only for gone feeds. */
   nextCheckAt?: string;
   /** Consecutive failed fetches; 0 after any success. */
   errorStreak: number;

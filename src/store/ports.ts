@@ -72,8 +72,8 @@ export interface FeedRepository {
   list(options?: { limit?: number; offset?: number }): Promise<FeedListing[]>;
   count(): Promise<number>;
   /**
-   * Feeds due for a check at `now`, most overdue first: not gone, `nextCheckAt` absent or ≤ now, and no
-   * `retryAfterUntil` in the future.
+   * Feeds due for a check at `now`, most overdue first: not gone, `nextCheckAt` ≤ now, and no `retryAfterUntil` in
+   * the future. Reads the `next_check_at` index, so it costs the same with 10 or 100,000 feeds.
    */
   due(now: Date, limit: number): Promise<Feed[]>;
   /**
@@ -124,6 +124,8 @@ export interface EpisodeListOptions {
   cursor?: string;
   /** Default true: vanished episodes stay in the archive. */
   includeVanished?: boolean;
+  /** Default true. False leaves out `contentHtml` (the full show notes), which a list page does not show. */
+  withContent?: boolean;
 }
 
 export interface EpisodePage {

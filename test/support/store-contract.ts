@@ -439,6 +439,9 @@ export function storeContract(name: string, harness: StoreHarness): void {
         assert.ok(stored);
         assert.deepEqual(content(stored, EPISODE_OWN), richEpisode);
         assert.deepEqual(await store.episodes.get(stored.id), stored);
+        const [listed] = (await store.episodes.listForShow(showId, { withContent: false })).items;
+        const { contentHtml: _notes, ...withoutNotes } = stored;
+        assert.deepEqual(listed, withoutNotes, 'a list page gets everything but the show notes');
         assert.deepEqual(
           [stored.showId, stored.firstSeenAt, stored.lastSeenAt, stored.vanishedAt, stored.sortKey],
           [showId, T0.toISOString(), T0.toISOString(), undefined, '2024-01-22T08:00:00.000Z'],

@@ -21,6 +21,41 @@ type ContentColumns = Omit<
 /** Runs a function in the store's transaction (a new one, or the caller's when already inside one). */
 export type InTransaction = <T>(fn: (db: Kysely<Database>) => Promise<T>) => Promise<T>;
 
+/** Every column but the show notes, for list pages. */
+const LIST_COLUMNS = [
+  'id',
+  'show_id',
+  'guid',
+  'guid_source',
+  'enclosure_url',
+  'enclosure_url_base',
+  'enclosure_type',
+  'enclosure_length',
+  'title',
+  'link',
+  'description',
+  'published_at',
+  'duration_seconds',
+  'image_url',
+  'explicit',
+  'season',
+  'episode',
+  'episode_type',
+  'transcripts_json',
+  'chapters_json',
+  'soundbites_json',
+  'funding_json',
+  'persons_json',
+  'value_json',
+  'alternate_enclosures_json',
+  'extras_json',
+  'content_hash',
+  'sort_key',
+  'first_seen_at',
+  'last_seen_at',
+  'vanished_at',
+] as const satisfies readonly Exclude<keyof EpisodesTable, 'content_html'>[];
+
 const INSERT_CHUNK = 100;
 const ID_CHUNK = 500;
 const MAX_PAGE = 500;
@@ -251,7 +286,11 @@ export class SqlEpisodeRepository implements EpisodeRepository {
   async listForShow(showId: number, options: EpisodeListOptions = {}): Promise<EpisodePage> {
     const limit = Math.max(1, Math.min(options.limit ?? 20, MAX_PAGE));
     const direction = options.order === 'oldest' ? 'asc' : 'desc';
-    let query = this.db.selectFrom('episodes').selectAll().where('show_id', '=', showId);
+    const base = this.db.selectFrom('episodes').where('show_id', '=', showId);
+    let query =
+      options.withContent === false
+        ? base.select([...LIST_COLUMNS, (eb) => eb.val<string | null>(null).as('content_html')])
+        : base.selectAll();
     if (options.includeVanished === false) query = query.where('vanished_at', 'is', null);
     if (options.cursor !== undefined) {
       const after = decodeCursor(options.cursor);

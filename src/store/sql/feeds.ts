@@ -40,7 +40,7 @@ export class SqlFeedRepository implements FeedRepository {
     if (existing !== undefined) return { feed: existing, created: false };
     const row = await this.db
       .insertInto('feeds')
-      .values({ url, status: 'active', created_at: iso(now) })
+      .values({ url, status: 'active', created_at: iso(now), next_check_at: iso(now) })
       .onConflict((oc) => oc.column('url').doNothing())
       .returningAll()
       .executeTakeFirst();
@@ -150,7 +150,7 @@ export class SqlFeedRepository implements FeedRepository {
       .selectFrom('feeds')
       .selectAll()
       .where('status', '!=', 'gone')
-      .where((eb) => eb.or([eb('next_check_at', 'is', null), eb('next_check_at', '<=', at)]))
+      .where('next_check_at', '<=', at)
       .where((eb) => eb.or([eb('retry_after_until', 'is', null), eb('retry_after_until', '<=', at)]))
       .orderBy('next_check_at')
       .orderBy('id')
