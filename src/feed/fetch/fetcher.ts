@@ -286,7 +286,12 @@ export function createFetcher(options: FetcherOptions): Fetcher {
           signal: fetchOptions.signal,
         });
       } catch (error) {
-        throw toFetchError(error, url.href, 'headers');
+        const failure = toFetchError(error, url.href, 'headers');
+        // The connector only knows the host; name the URL that was being fetched.
+        if (failure.url !== url.href) {
+          throw new FeedFetchError(failure.code, failure.message, { url: url.href, cause: failure });
+        }
+        throw failure;
       }
       const { statusCode } = response;
       const get = (name: string): string | undefined => headerValue(response.headers, name);

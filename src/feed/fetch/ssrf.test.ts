@@ -140,7 +140,9 @@ describe('SSRF guard', () => {
 
   it('refuses names that resolve into blocked ranges, without connecting', async () => {
     const { connectedTo } = await watchSockets(async () => {
-      await refused(guarded, 'http://internal.example.test/feed.xml');
+      const error = await refused(guarded, 'http://internal.example.test/feed.xml');
+      assert.equal(error.url, 'http://internal.example.test/feed.xml');
+      assert.match(error.message, /10\.1\.2\.3/);
       await refused(guarded, 'http://metadata.example.test/latest/meta-data/');
       await refused(guarded, 'http://mixed.example.test/feed.xml');
       await refused(guarded, 'http://v6local.example.test/feed.xml');
