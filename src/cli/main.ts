@@ -1,8 +1,9 @@
 // The `earshot` command: dispatches to one subcommand. Every command lives in ./commands/<name>.ts.
 import type { CliIo, Command } from './command.ts';
 import { EXIT } from './command.ts';
+import { parseCommand } from './commands/parse.ts';
 
-const commands: readonly Command[] = [];
+const commands: readonly Command[] = [parseCommand];
 
 function helpText(): string {
   const width = Math.max(0, ...commands.map((c) => c.name.length));
