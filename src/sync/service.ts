@@ -1,6 +1,8 @@
 // The sync use cases behind the gPodder API v2 and the Nextcloud gpoddersync endpoints. Transport-free: handlers in
 // src/http/gpodder/ authenticate, call one method, and present the result.
 import { createHash, randomBytes } from 'node:crypto';
+import { writeOpml } from '../opml/export.ts';
+import { parseOpml } from '../opml/import.ts';
 import type { AppPassword, StoredEpisodeAction, SyncDevice, SyncRepository } from '../store/sync-ports.ts';
 import type { BasicCredentials } from './basic-auth.ts';
 import { type DeviceType, emittedDeviceType, isDeviceType } from './device.ts';
@@ -242,6 +244,35 @@ export class SyncService {
     const current = new Set((await this.#repo.subscriptions(userId)).map((s) => s.url));
     const diff = replaceListDiff(current, wanted);
     await this.#applySubscriptionChanges(userId, diff.add, diff.remove, this.#now().getTime(), deviceId);
+  }
+
+  /** OPML export of the listener's one list (the web, `earshot export-opml --user`, `/subscriptions/{u}.opml`). */
+  async exportOpml(userId: number, title = 'Earshot subscriptions'): Promise<string> {
+    return writeOpml(await this.currentSubscriptions(userId), { title, dateCreated: this.#now() });
+  }
+
+  /**
+   * OPML import (AntennaPod, gPodder, Overcast, Pocket Casts shapes): adds every feed to the listener's list —
+   * following it and adding it to the catalogue — and logs the change so phones pick it up. Never removes.
+   */
+  async importOpml(
+    userId: number,
+    xml: string | Uint8Array,
+  ): Promise<{ added: number; existing: number; problems: string[] }> {
+    let parsed: ReturnType<typeof parseOpml>;
+    try {
+      parsed = parseOpml(xml);
+    } catch (error) {
+      throw new SyncError(
+        'bad-request',
+        `not an OPML file: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    const { urls } = parseSubscriptionList(parsed.entries.map((e) => e.url));
+    const before = new Set((await this.#repo.subscriptions(userId)).map((s) => s.url));
+    await this.#applySubscriptionChanges(userId, urls, [], this.#now().getTime(), undefined);
+    const existing = urls.filter((u) => before.has(u)).length;
+    return { added: urls.length - existing, existing, problems: parsed.problems.map((p) => p.message) };
   }
 
   async currentSubscriptions(userId: number) {
