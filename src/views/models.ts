@@ -184,6 +184,7 @@ export interface EpisodePageModel {
   /** Absolute URL of this page for sharing. */
   shareUrl: string;
   inQueue?: boolean;
+  popular: ShowCard[];
 }
 
 export interface PersonPageModel {

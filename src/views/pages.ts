@@ -219,6 +219,7 @@ ${
   ${e.link ? html`<p><a href="${e.link}" rel="nofollow noopener" target="_blank">Episode web page ↗</a></p>` : ''}
   ${e.enclosureUrl ? html`<p><a href="${e.enclosureUrl}" rel="nofollow noopener" download>Download audio</a></p>` : ''}
 </section>
+${showRail('Popular Podcasts', m.popular, 'popular-h')}
 </article>`;
   return layout(
     ctx,

@@ -123,7 +123,7 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
           ...(query.after ? { firstHref: href(sort) } : {}),
         },
         ...(following !== undefined ? { following } : {}),
-        popular: pop.cards.filter((c) => c.href !== base).slice(0, 6),
+        popular: pop.cards.slice(0, 6),
       }),
     );
   });
@@ -160,6 +160,7 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
     const play = playInfo(ep, show, progress);
     const image = ep.imageUrl ?? show.imageUrl;
     const shareUrl = `${web.baseUrl(req)}${episodeHref(id)}`;
+    const pop = await popular.list(8, web.now());
     return web.sendPage(
       reply,
       episodePage(web.pageContext(req), {
@@ -205,6 +206,7 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
         ...(query.t !== undefined ? { startAt: query.t } : {}),
         ...(inQueue !== undefined ? { inQueue } : {}),
         shareUrl,
+        popular: pop.cards.slice(0, 6),
       }),
     );
   });
