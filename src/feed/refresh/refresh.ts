@@ -142,26 +142,12 @@ export async function ingestFeedBody(
     await write(pending, complete);
   } else {
     if (pending.length > 0) await write(pending, false);
-    if (complete) totals.vanished += await markVanished(tx, showId, now);
+    // Every batch used the same `now`: what this refresh did not touch has left the feed.
+    if (complete) totals.vanished += await tx.episodes.markVanished(showId, now, now);
   }
   const { liveItems: _live, ...channel } = parsed.feed;
   await tx.shows.upsert(feedId, transform(channel satisfies ShowContent), now);
   return { feed: parsed.feed, problems: parsed.problems, episodes: parsed.episodeCount, partial, ...totals };
-}
-
-/** Batched writes cannot let the store see every item at once; what this refresh did not touch has vanished. */
-async function markVanished(tx: Store, showId: number, now: Date): Promise<number> {
-  const repo: unknown = tx.episodes;
-  if (
-    typeof repo === 'object' &&
-    repo !== null &&
-    'markVanished' in repo &&
-    typeof repo.markVanished === 'function'
-  ) {
-    const n: unknown = await repo.markVanished(showId, now, now);
-    return typeof n === 'number' ? n : 0;
-  }
-  return 0;
 }
 
 function prepareEpisode(episode: ParsedEpisode): EpisodeContent {
@@ -238,7 +224,11 @@ async function attempt(
   how: { conditional: boolean; moveKind?: 'new-feed-url' },
 ): Promise<AttemptReport> {
   const { store } = deps;
-  const now = (deps.now ?? (() => new Date()))();
+  // Strictly after the feed's last fetch: the store tells one refresh's batches apart by their shared `now`, so two
+  // refreshes (a feed and its new-feed-url, or a fast clock) must never share one.
+  const clock = (deps.now ?? (() => new Date()))().getTime();
+  const last = feed.lastFetchAt === undefined ? Number.NEGATIVE_INFINITY : Date.parse(feed.lastFetchAt);
+  const now = new Date(Math.max(clock, last + 1));
   const report: AttemptReport = {
     feedId: feed.id,
     url: feed.url,
