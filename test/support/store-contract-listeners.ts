@@ -1,0 +1,230 @@
+// The listener repositories' contract (owner W), run against SQLite and PostgreSQL alike by
+// src/store/listeners.test.ts. Each test gets a fresh database (SQLite in memory, or a throw-away PostgreSQL schema).
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { StoreError } from '../../src/store/errors.ts';
+import type { ListenerStore } from '../../src/store/listener-ports.ts';
+import { migrations } from '../../src/store/migrations/index.ts';
+import type { Store } from '../../src/store/ports.ts';
+import { connect } from '../../src/store/sql/connect.ts';
+import { createListenerRepositories } from '../../src/store/sql/listeners.ts';
+import { migrate } from '../../src/store/sql/migrate.ts';
+import { SqlStore } from '../../src/store/sql/store.ts';
+
+export interface ListenerDb {
+  store: Store;
+  listeners: ListenerStore;
+  close(): Promise<void>;
+}
+
+export async function openListenerDb(kind: 'sqlite' | 'postgres', pgUrl?: string): Promise<ListenerDb> {
+  if (kind === 'sqlite') {
+    const { db, dialect } = await connect(':memory:');
+    await migrate(db, dialect, migrations);
+    return {
+      store: new SqlStore(db, dialect, false),
+      listeners: createListenerRepositories(db, dialect),
+      close: () => db.destroy(),
+    };
+  }
+  if (!pgUrl) throw new Error('no PostgreSQL URL');
+  const schema = `listeners_test_${randomBytes(6).toString('hex')}`;
+  const admin = await connect(pgUrl);
+  await sql.raw(`create schema ${schema}`).execute(admin.db);
+  await admin.db.destroy();
+  const u = new URL(pgUrl);
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  const { db, dialect } = await connect(u.toString());
+  await migrate(db, dialect, migrations);
+  return {
+    store: new SqlStore(db, dialect, false),
+    listeners: createListenerRepositories(db, dialect),
+    close: async () => {
+      await sql.raw(`drop schema ${schema} cascade`).execute(db);
+      await db.destroy();
+    },
+  };
+}
+
+const T0 = new Date('2026-01-01T00:00:00.000Z');
+const at = (minutes: number): Date => new Date(T0.getTime() + minutes * 60_000);
+
+async function seed(store: Store): Promise<{ feedId: number; showId: number; episodes: number[] }> {
+  const { feed } = await store.feeds.add('https://feeds.example/a.xml', T0);
+  const { show } = await store.shows.upsert(feed.id, { format: 'rss', title: 'A' }, T0);
+  await store.episodes.upsertForShow(
+    show.id,
+    ['a', 'b', 'c'].map((g) => ({
+      guid: g,
+      guidSource: 'guid' as const,
+      title: g,
+      enclosure: { url: `https://cdn.example/${g}.mp3` },
+    })),
+    { now: T0, complete: true },
+  );
+  const page = await store.episodes.listForShow(show.id, { order: 'oldest' });
+  return { feedId: feed.id, showId: show.id, episodes: page.items.map((e) => e.id) };
+}
+
+export function listenerContract(
+  kind: 'sqlite' | 'postgres',
+  options: { skip?: string; pgUrl?: string } = {},
+): void {
+  const t = (name: string, fn: (db: ListenerDb) => Promise<void>) =>
+    test(name, { skip: options.skip ?? false }, async () => {
+      const db = await openListenerDb(kind, options.pgUrl);
+      try {
+        await fn(db);
+      } finally {
+        await db.close();
+      }
+    });
+
+  describe(`listener store contract: ${kind}`, () => {
+    t(
+      'the first user is the admin, names are unique case-insensitively, passwords verify',
+      async ({ listeners }) => {
+        const { users } = listeners;
+        const first = await users.create({ name: 'Alice', password: 'secret one' }, T0);
+        const second = await users.create({ name: 'bob', password: 'secret two' }, T0);
+        assert.equal(first.isAdmin, true);
+        assert.equal(second.isAdmin, false);
+        assert.equal(await users.count(), 2);
+        await assert.rejects(
+          users.create({ name: 'ALICE', password: 'x' }, T0),
+          (e: unknown) => e instanceof StoreError && e.code === 'conflict',
+        );
+        assert.equal((await users.verifyPassword('alice', 'secret one'))?.id, first.id);
+        assert.equal(await users.verifyPassword('alice', 'secret two'), undefined);
+        assert.equal(await users.verifyPassword('nobody', 'secret one'), undefined);
+        await users.setPassword(first.id, 'new secret', at(1));
+        assert.equal(await users.verifyPassword('Alice', 'secret one'), undefined);
+        assert.equal((await users.verifyPassword('Alice', 'new secret'))?.name, 'Alice');
+        assert.equal((await users.findByName('BOB'))?.id, second.id);
+        assert.equal((await users.get(second.id))?.name, 'bob');
+      },
+    );
+
+    t('sessions: only the token finds the user, until it expires or is deleted', async ({ listeners }) => {
+      const user = await listeners.users.create({ name: 'carol', password: 'pw pw pw pw' }, T0);
+      const token = await listeners.sessions.create(user.id, T0, 3600);
+      const other = await listeners.sessions.create(user.id, T0, 3600);
+      assert.equal((await listeners.sessions.get(token, at(1)))?.user.id, user.id);
+      assert.equal(await listeners.sessions.get(token, at(61)), undefined);
+      assert.equal(await listeners.sessions.get(`${token}x`, at(1)), undefined);
+      await listeners.sessions.deleteForUser(user.id, token);
+      assert.equal(await listeners.sessions.get(other, at(1)), undefined);
+      assert.ok(await listeners.sessions.get(token, at(1)));
+      await listeners.sessions.delete(token);
+      assert.equal(await listeners.sessions.get(token, at(1)), undefined);
+    });
+
+    t('settings are upserted', async ({ listeners }) => {
+      assert.equal(await listeners.settings.get('signup-open'), undefined);
+      await listeners.settings.set('signup-open', 'false', T0);
+      await listeners.settings.set('signup-open', 'true', at(1));
+      assert.equal(await listeners.settings.get('signup-open'), 'true');
+    });
+
+    t('follows are per user and per feed, idempotent', async ({ store, listeners }) => {
+      const { feedId } = await seed(store);
+      const a = await listeners.users.create({ name: 'a', password: 'pw pw pw pw' }, T0);
+      const b = await listeners.users.create({ name: 'b', password: 'pw pw pw pw' }, T0);
+      await listeners.library.follow(a.id, feedId, T0);
+      await listeners.library.follow(a.id, feedId, at(5));
+      assert.equal(await listeners.library.isFollowing(a.id, feedId), true);
+      assert.equal(await listeners.library.isFollowing(b.id, feedId), false);
+      assert.deepEqual(await listeners.library.following(a.id), [{ feedId, followedAt: T0.toISOString() }]);
+      await listeners.library.unfollow(a.id, feedId);
+      assert.deepEqual(await listeners.library.following(a.id), []);
+    });
+
+    t('progress: positions, played, newer wins, lists per user only', async ({ store, listeners }) => {
+      const { episodes } = await seed(store);
+      const [e1, e2, e3] = episodes as [number, number, number];
+      const a = await listeners.users.create({ name: 'a', password: 'pw pw pw pw' }, T0);
+      const b = await listeners.users.create({ name: 'b', password: 'pw pw pw pw' }, T0);
+      const lib = listeners.library;
+      await lib.savePosition(a.id, e1, 120, at(1), 60);
+      await lib.savePosition(a.id, e1, 240, at(3), 60);
+      const stale = await lib.savePosition(a.id, e1, 10, at(2));
+      assert.equal(stale.positionSeconds, 240, 'an older save is ignored');
+      await lib.savePosition(a.id, e2, 30, at(4));
+      await lib.setPlayed(a.id, e3, true, at(5));
+      assert.equal((await lib.progress(a.id, e1))?.positionSeconds, 240);
+      assert.equal(await lib.progress(b.id, e1), undefined);
+      assert.deepEqual(
+        (await lib.inProgress(a.id, 10)).map((p) => p.episodeId),
+        [e2, e1],
+      );
+      assert.deepEqual(
+        (await lib.played(a.id, 10)).map((p) => p.episodeId),
+        [e3],
+      );
+      assert.deepEqual(
+        (await lib.history(a.id, 10)).map((p) => p.episodeId),
+        [e3, e2, e1],
+      );
+      assert.deepEqual(await lib.history(b.id, 10), []);
+      const map = await lib.progressFor(a.id, [e1, e2, 999_999]);
+      assert.deepEqual([...map.keys()].sort(), [e1, e2].sort());
+      const unplayed = await lib.setPlayed(a.id, e3, false, at(6));
+      assert.equal(unplayed.played, false);
+      assert.equal(unplayed.positionSeconds, 0);
+      await assert.rejects(
+        lib.savePosition(a.id, e1, -5, at(7)),
+        (e: unknown) => e instanceof StoreError && e.code === 'invalid',
+      );
+    });
+
+    t('the queue keeps order: add, play next, move, remove', async ({ store, listeners }) => {
+      const { episodes } = await seed(store);
+      const [e1, e2, e3] = episodes as [number, number, number];
+      const a = await listeners.users.create({ name: 'a', password: 'pw pw pw pw' }, T0);
+      const b = await listeners.users.create({ name: 'b', password: 'pw pw pw pw' }, T0);
+      const lib = listeners.library;
+      await lib.enqueue(a.id, e1, T0);
+      await lib.enqueue(a.id, e2, T0);
+      await lib.enqueue(a.id, e3, T0, { next: true });
+      await lib.enqueue(a.id, e1, T0);
+      const ids = async () => (await lib.queue(a.id)).map((q) => q.episodeId);
+      assert.deepEqual(await ids(), [e3, e1, e2]);
+      await lib.moveInQueue(a.id, e3, 5);
+      assert.deepEqual(await ids(), [e1, e2, e3]);
+      await lib.dequeue(a.id, e2);
+      assert.deepEqual(await ids(), [e1, e3]);
+      assert.deepEqual(await lib.queue(b.id), []);
+      await assert.rejects(
+        lib.moveInQueue(b.id, e1, 0),
+        (e: unknown) => e instanceof StoreError && e.code === 'not-found',
+      );
+      await assert.rejects(
+        lib.enqueue(a.id, 999_999, T0),
+        (e: unknown) => e instanceof StoreError && e.code === 'not-found',
+      );
+    });
+
+    t(
+      'signals: listening per show per day, completions and follows since a date',
+      async ({ store, listeners }) => {
+        const { feedId, showId, episodes } = await seed(store);
+        const [e1, e2] = episodes as [number, number];
+        const a = await listeners.users.create({ name: 'a', password: 'pw pw pw pw' }, T0);
+        await listeners.library.savePosition(a.id, e1, 60, at(1), 50);
+        await listeners.library.savePosition(a.id, e1, 120, at(2), 60);
+        await listeners.library.setPlayed(a.id, e2, true, at(3));
+        await listeners.library.follow(a.id, feedId, at(4));
+        const signals = await listeners.library.signals(new Date(T0.getTime() - 86_400_000));
+        const listen = signals.filter((s) => s.kind === 'listen');
+        assert.equal(listen.length, 1);
+        assert.equal(listen[0]?.amount, 110);
+        assert.equal(listen[0]?.showId, showId);
+        assert.equal(signals.filter((s) => s.kind === 'complete' && s.showId === showId).length, 1);
+        assert.equal(signals.filter((s) => s.kind === 'follow' && s.showId === showId).length, 1);
+        assert.deepEqual(await listeners.library.signals(at(60 * 48)), []);
+      },
+    );
+  });
+}
