@@ -27,6 +27,7 @@ export interface Store {
   readonly episodes: EpisodeRepository;
   readonly people: PersonRepository;
   readonly jobs: JobRepository;
+  readonly search: SearchRepository;
   /** gPodder / Nextcloud sync state (owner Y; src/store/sync-ports.ts). */
   readonly sync: SyncRepository;
   /** `sqlite` or `postgres`: for messages and benchmarks, never for branching outside the store. */
@@ -232,4 +233,21 @@ export interface JobRepository {
   get(kind: string, key: string): Promise<Job | undefined>;
   /** Jobs not failed for good, of one kind or all. */
   count(kind?: string): Promise<number>;
+}
+
+export interface SearchResults {
+  shows: Show[];
+  episodes: { episode: Episode; show: Show }[];
+  people: Person[];
+}
+
+export interface SearchRepository {
+  /**
+   * Shows (title, author, description), episodes (title, description; vanished ones too) and people (name) matching
+   * every word of `query`, each word as a prefix ("stakh" finds "Stakhanov"), best first, at most `limit` (≤ 100) of
+   * each. Case and (on SQLite) diacritics are ignored; anything but letters and digits separates words, so no input
+   * is query syntax. SQLite stems English words (porter); PostgreSQL matches words as written ('simple').
+   * Ranking considers the newest 1,000 matches of each kind, so common words cost the same on any catalogue.
+   */
+  search(query: string, options: { limit: number }): Promise<SearchResults>;
 }

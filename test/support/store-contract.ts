@@ -706,6 +706,94 @@ export function storeContract(name: string, harness: StoreHarness): void {
       });
     });
 
+    describe('search', () => {
+      it('finds shows, episodes and people by word prefixes, title matches first', async (store) => {
+        const { feed } = await store.feeds.add('https://feeds.example/a.xml', T0);
+        const { show } = await store.shows.upsert(feed.id, richShow, T0);
+        const other = await showOf(store, 'https://feeds.example/b.xml');
+        await store.episodes.upsertForShow(show.id, [richEpisode], { now: T0, complete: true });
+        await store.episodes.upsertForShow(
+          other,
+          [
+            episode('m1', { title: 'Miners of the Donbas', description: 'Stakhanov and his record shift' }),
+            episode('m2', { title: 'Gardening', description: 'Nothing about mining' }),
+          ],
+          { now: T0, complete: true },
+        );
+        const found = await store.search.search('STAKH', { limit: 10 });
+        assert.deepEqual(
+          found.episodes.map((r) => [r.episode.title, r.show.id]),
+          [
+            ['Alexei Stakhanov', show.id],
+            ['Miners of the Donbas', other],
+          ],
+          'the title match ranks first, each episode with its show',
+        );
+        assert.deepEqual(
+          (await store.search.search('stakhanov record', { limit: 10 })).episodes.map((r) => r.episode.guid),
+          ['m1'],
+        );
+        assert.deepEqual(
+          (await store.search.search('missed hist', { limit: 10 })).shows.map((s) => s.id),
+          [show.id],
+        );
+        assert.deepEqual(
+          (await store.search.search('iheart', { limit: 10 })).shows.map((s) => s.id),
+          [show.id],
+          'by author',
+        );
+        assert.deepEqual(
+          (await store.search.search('holl', { limit: 10 })).people.map((p) => p.name),
+          ['Holly Frey'],
+        );
+        assert.deepEqual(
+          (await store.search.search('wilson tracy', { limit: 10 })).people.map((p) => p.name),
+          ['Tracy V. Wilson'],
+        );
+        const none = await store.search.search('zzzunknown', { limit: 10 });
+        assert.deepEqual([none.shows, none.episodes, none.people], [[], [], []]);
+        assert.equal((await store.search.search('sta', { limit: 1 })).episodes.length, 1, 'at most limit');
+      });
+
+      it('treats query syntax as plain words and follows renames', async (store) => {
+        const showId = await showOf(store);
+        await store.episodes.upsertForShow(
+          showId,
+          [episode('a', { title: 'Alpha "quoted" NEAR(x) title' })],
+          { now: T0, complete: true },
+        );
+        for (const query of [
+          '"',
+          '*',
+          'alpha AND',
+          'NEAR(',
+          '-alpha',
+          "'; drop table episodes; --",
+          '(((',
+          'title:alpha',
+        ]) {
+          await store.search.search(query, { limit: 5 });
+        }
+        assert.equal((await store.search.search('"alpha" near', { limit: 5 })).episodes.length, 1);
+        assert.deepEqual(await store.search.search('  ..  ', { limit: 5 }), {
+          shows: [],
+          episodes: [],
+          people: [],
+        });
+        await store.episodes.upsertForShow(showId, [episode('a', { title: 'Omega' })], {
+          now: at(1),
+          complete: true,
+        });
+        assert.equal(
+          (await store.search.search('alpha', { limit: 5 })).episodes.length,
+          0,
+          'the old title is gone',
+        );
+        assert.equal((await store.search.search('omeg', { limit: 5 })).episodes[0]?.episode.guid, 'a');
+        assert.equal(await store.episodes.count(), 1);
+      });
+    });
+
     describe('jobs', () => {
       it('enqueueing the same (kind, key) keeps one job, moved earlier, never later', async (store) => {
         const first = await store.jobs.enqueue(

@@ -2,8 +2,9 @@
 import { initial } from './0001-initial.ts';
 import { listeners } from './0002-listeners.ts';
 import { sync } from './0003-sync.ts';
+import { search } from './0004-search.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
 
-export const migrations: readonly Migration[] = [initial, sync, listeners];
+export const migrations: readonly Migration[] = [initial, sync, listeners, search];

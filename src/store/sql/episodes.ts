@@ -114,7 +114,7 @@ function toColumns(content: EpisodeContent): ContentColumns {
   };
 }
 
-function toEpisode(row: EpisodeRow): Episode {
+export function toEpisode(row: EpisodeRow): Episode {
   const extras = fromJson<Partial<EpisodeContent>>(row.extras_json) ?? {};
   const enclosure =
     row.enclosure_url === null

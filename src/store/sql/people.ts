@@ -5,7 +5,7 @@ import type { PersonCredits, PersonRepository } from '../ports.ts';
 import { compact, iso } from './rows.ts';
 import type { Database, PeopleTable } from './schema.ts';
 
-function toPerson(row: Pick<Selectable<PeopleTable>, 'id' | 'name' | 'href' | 'img'>): Person {
+export function toPerson(row: Pick<Selectable<PeopleTable>, 'id' | 'name' | 'href' | 'img'>): Person {
   return compact<Person>({ id: row.id, name: row.name, href: row.href, img: row.img });
 }
 

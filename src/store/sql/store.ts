@@ -8,6 +8,7 @@ import { SqlFeedRepository } from './feeds.ts';
 import { SqlJobRepository } from './jobs.ts';
 import { SqlPersonRepository } from './people.ts';
 import type { Database } from './schema.ts';
+import { SqlSearchRepository } from './search.ts';
 import { SqlShowRepository } from './shows.ts';
 import { createSyncRepository } from './sync.ts';
 
@@ -19,6 +20,7 @@ export class SqlStore implements Store {
   readonly people: SqlPersonRepository;
   readonly jobs: SqlJobRepository;
   readonly sync: SyncRepository;
+  readonly search: SqlSearchRepository;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -29,6 +31,7 @@ export class SqlStore implements Store {
     this.shows = new SqlShowRepository(db);
     this.episodes = new SqlEpisodeRepository(db, (fn) => inTransaction(db, dialect, fn));
     this.sync = createSyncRepository(db, dialect);
+    this.search = new SqlSearchRepository(db, dialect);
     this.people = new SqlPersonRepository(db);
     this.jobs = new SqlJobRepository(db, dialect);
   }
