@@ -196,6 +196,7 @@ class Collector implements EntitySink {
   private rawDepth = 0;
   private rawOwner: Frame | undefined;
   private inCdata = false;
+  private inInternalSubset = false;
   /** True between an open tag and the next event: an implied close right then is a self-closing tag (`<x/>`). */
   private justOpened = false;
   private itemsSkipped = 0;
@@ -351,7 +352,7 @@ class Collector implements EntitySink {
     else if (local === 'feed' && (q.ns === NS.atom || q.ns === '')) format = 'atom';
     if (format === undefined) {
       const lower = local.toLowerCase();
-      if (lower === 'html' || lower === 'body' || lower === 'head') {
+      if (lower === 'html') {
         this.sawHtml = true;
         throw new NotAFeedError('html', 'this is an HTML page, not a feed (its root element is <html>)');
       }
@@ -497,6 +498,9 @@ class Collector implements EntitySink {
     if (top === undefined || top.kind === JUNK) {
       if (this.state === 'after') {
         if (NON_WHITESPACE.test(data)) this.junkAfterRoot();
+      } else if (this.inInternalSubset) {
+        // `]>` closing a DTD internal subset (the tokenizer ends the DOCTYPE at its first `>`).
+        if (data.includes(']')) this.inInternalSubset = false;
       } else if (NON_WHITESPACE.test(data)) {
         this.sawText = true;
       }
@@ -529,6 +533,7 @@ class Collector implements EntitySink {
     if (lower === '!doctype') {
       // An HTML doctype alone decides nothing (feeds carry stray ones); the root element decides.
       if (/^!doctype\s+html/i.test(data) && this.state === 'prolog') this.sawHtml = true;
+      if (data.includes('[') && !data.includes(']')) this.inInternalSubset = true;
       this.problems.once(
         'dtd',
         'dtd-ignored',
@@ -539,6 +544,7 @@ class Collector implements EntitySink {
       return;
     }
     if (lower === '!entity' || lower === '!element' || lower === '!attlist') {
+      if (data.includes('[') && !data.includes(']')) this.inInternalSubset = true;
       this.problems.once(
         'dtd',
         'dtd-ignored',
@@ -558,7 +564,8 @@ class Collector implements EntitySink {
     if (this.rawDepth > 0) {
       this.rawDepth--;
       const el = this.rawOwner?.el;
-      if (!implied && el !== undefined) el.text += `</${name}>`;
+      // Only a close tag that is really there is copied: not `<br>`'s implied one, nor that of `<img/>`.
+      if (!isImplied && el !== undefined) el.text += `</${name}>`;
       if (this.rawDepth === 0) this.rawOwner = undefined;
       return;
     }
