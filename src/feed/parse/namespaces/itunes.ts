@@ -50,6 +50,7 @@ function yesOf(el: RawElement, ctx: HandlerContext): boolean | undefined {
 function keywordsOf(el: RawElement): string[] | undefined {
   const t = textOf(el);
   if (t === undefined) return undefined;
+  if (!t.includes(',') && !t.includes(';')) return [t.replace(/\s+/g, ' ')];
   const seen = new Set<string>();
   const out: string[] = [];
   for (const part of t.split(/[,;]/)) {

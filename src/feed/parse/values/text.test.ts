@@ -9,10 +9,10 @@ describe('htmlToText', () => {
       'First bold para.\n\nSecond\nline two\n\none\ntwo',
     );
   });
-  test('drops script, style and comments entirely', () => {
+  test('drops script, style and comments entirely, as a browser shows them', () => {
     assert.equal(
       htmlToText('a<script>alert("x")</script>b<style>p{color:red}</style>c<!-- hidden -->d'),
-      'a b c d',
+      'abcd',
     );
   });
   test('decodes named, numeric and cp1252-range entities', () => {
@@ -58,5 +58,31 @@ describe('decodeDoubleEscaped', () => {
   });
   test('decodeHtmlEntities rejects NUL and surrogates', () => {
     assert.equal(decodeHtmlEntities('&#0;&#xD800;'), '&#0;&#xD800;');
+  });
+});
+
+describe('htmlToText edge cases', () => {
+  test('CDATA content is kept, doctype and processing instructions dropped', () => {
+    assert.equal(
+      htmlToText('<!DOCTYPE html><?xml x?><![CDATA[<b>kept</b> &amp; more]]> after'),
+      'kept & more after',
+    );
+  });
+  test('nbsp and other entity spaces collapse like spaces', () => {
+    assert.equal(htmlToText('a&nbsp;&nbsp; b&#160;c'), 'a b c');
+  });
+  test('an apostrophe inside a tag does not open a quoted value', () => {
+    assert.equal(htmlToText("<span title=Don't>one</span> two"), 'one two');
+  });
+  test('unterminated markup keeps the text', () => {
+    assert.equal(htmlToText('5 < 6 and <b>bold'), '5 < 6 and bold');
+    assert.equal(htmlToText('x <a href="never closed'), 'x <a href="never closed');
+    assert.equal(htmlToText('keep <script>no end'), 'keep no end');
+  });
+  test('CRLF line breaks and blank lines', () => {
+    assert.equal(htmlToText('one\r\ntwo\r\n\r\n\r\nthree'), 'one\ntwo\n\nthree');
+  });
+  test('table cells are separated', () => {
+    assert.equal(htmlToText('<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>'), 'a b\nc');
   });
 });

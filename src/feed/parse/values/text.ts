@@ -243,11 +243,13 @@ export function decodeDoubleEscaped(s: string): { text: string; changed: boolean
   return { text, changed: text !== s };
 }
 
+// Markup dropped with its content (script, style, …), comments, and the CDATA markers (their content is kept).
 const DROP =
   /<(script|style|noscript|template|head)\b[^>]*>[\s\S]*?<\/\1\s*>|<!--[\s\S]*?-->|<!\[CDATA\[|\]\]>/gi;
-// Bounded so that text full of `<word` without any `>` stays linear (each failed attempt scans a bounded stretch).
+// A tag: quoted attribute values may hold `>`; when quotes do not balance (`title=Don't`), up to the next `>`.
+// Every alternative is bounded and starts differently, so text full of `<word` without any `>` stays linear.
 const TAG =
-  /<(\/?)([A-Za-z][A-Za-z0-9:-]{0,40})\b(?:[^>"']|"[^"]{0,1024}"|'[^']{0,1024}'){0,256}>|<[!?][^>]{0,1024}>/g;
+  /<(\/?)([A-Za-z][A-Za-z0-9:-]{0,40})\b(?:[^>"']|"[^"]{0,1024}"|'[^']{0,1024}'){0,256}>|<(\/?)([A-Za-z][A-Za-z0-9:-]{0,40})[^>]{0,2048}>|<[!?][^>]{0,1024}>/g;
 const PARAGRAPH = new Set([
   'p',
   'div',
@@ -277,35 +279,48 @@ const PARAGRAPH = new Set([
 ]);
 const LINE = new Set(['br', 'li', 'tr', 'dt', 'dd', 'figcaption', 'caption']);
 
+function tagReplacement(
+  _whole: string,
+  close1: string | undefined,
+  name1: string | undefined,
+  close2: string | undefined,
+  name2: string | undefined,
+): string {
+  const name = name1 ?? name2;
+  if (name === undefined) return ' ';
+  const n = name.toLowerCase();
+  if (PARAGRAPH.has(n)) return '\n\n';
+  if (LINE.has(n)) return (close1 ?? close2) === '/' && n !== 'br' ? '' : '\n';
+  return n === 'td' || n === 'th' ? ' ' : '';
+}
+
+// Only whitespace runs that need changing: single spaces between words (the common case) are never visited.
+const WHITESPACE = / ?[^\S ]\s*| {2,}\s*/g;
+
+function collapse(run: string): string {
+  const first = run.indexOf('\n');
+  const lf = first < 0 ? run.indexOf('\r') : first;
+  if (lf < 0) return ' ';
+  const normalised = run.includes('\r') ? run.replace(/\r\n?/g, '\n') : run;
+  const at = normalised.indexOf('\n');
+  return normalised.indexOf('\n', at + 1) < 0 ? '\n' : '\n\n';
+}
+
+const NEEDS_WORK = /[<&\t\n\r\f\v\u00a0\u2028\u2029\ufeff]| {2}/;
+
 /**
- * Plain text from HTML (or from text that may contain some): tags stripped, script/style dropped, entities
- * decoded, whitespace collapsed, paragraph breaks kept as a blank line and `<br>`/list items as a newline.
+ * Plain text from HTML (or from text that may contain some): tags stripped, script/style/comments dropped,
+ * entities decoded, whitespace collapsed (a line break stays a newline, two or more a blank line), `<p>`-like
+ * blocks become a blank line and `<br>`/list items a newline. Runs for every item: plain one-line text returns at
+ * once, and every other step is one native regex pass.
  */
 export function htmlToText(html: string): string {
   let s = html;
+  if (!NEEDS_WORK.test(s)) return s.trim();
   if (s.includes('<')) {
-    s = s.replace(DROP, ' ');
-    s = s.replace(TAG, (_whole, close: string | undefined, name: string | undefined) => {
-      if (name === undefined) return ' ';
-      const n = name.toLowerCase();
-      if (PARAGRAPH.has(n)) return '\n\n';
-      if (LINE.has(n)) return close === '/' && n !== 'br' ? '' : '\n';
-      return n === 'td' || n === 'th' ? ' ' : '';
-    });
+    s = s.replace(DROP, '');
+    if (s.includes('>')) s = s.replace(TAG, tagReplacement);
   }
-  s = decodeHtmlEntities(s);
-  // One pass over whitespace runs: a run without a line break becomes one space; a run with one becomes a newline,
-  // with two or more a blank line (paragraph break).
+  if (s.includes('&')) s = decodeHtmlEntities(s);
   return s.replace(WHITESPACE, collapse).trim();
-}
-
-const WHITESPACE = /\s+/g;
-
-function collapse(run: string): string {
-  if (run === ' ') return run;
-  const first = run.indexOf('\n');
-  const breaks = first < 0 ? run.indexOf('\r') : first;
-  if (breaks < 0) return ' ';
-  const lf = run.replace(/\r\n?/g, '\n');
-  return lf.indexOf('\n', lf.indexOf('\n') + 1) < 0 ? '\n' : '\n\n';
 }
