@@ -42,7 +42,7 @@ function utf32le(s: string): Uint8Array {
   const cps = [0xfeff, ...Array.from(s, (c) => c.codePointAt(0) ?? 0)];
   const out = new Uint8Array(cps.length * 4);
   const view = new DataView(out.buffer);
-  cps.forEach((cp, i) => view.setUint32(i * 4, cp, true));
+  for (const [i, cp] of cps.entries()) view.setUint32(i * 4, cp, true);
   return out;
 }
 
