@@ -24,7 +24,9 @@ async function call(
   const res = await fetch(`${server.baseUrl}${path}`, {
     method,
     headers,
-    ...(init.body === undefined ? {} : { body: init.body }),
+    ...(init.body === undefined
+      ? {}
+      : { body: typeof init.body === 'string' ? init.body : new Uint8Array(init.body) }),
   });
   const text = await res.text();
   return {

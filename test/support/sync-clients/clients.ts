@@ -113,13 +113,14 @@ export class ReplayClient {
     method: string,
     path: string,
     options: {
+      headers?: Record<string, string>;
       auth?: { user: string; password: string };
       json?: unknown;
       form?: Record<string, string>;
       contentType?: string;
     } = {},
   ): Promise<ReplayResponse> {
-    const headers: Record<string, string> = { 'user-agent': this.userAgent };
+    const headers: Record<string, string> = { 'user-agent': this.userAgent, ...(options.headers ?? {}) };
     if (options.auth !== undefined)
       headers.authorization = basicAuthHeader(options.auth.user, options.auth.password);
     if (this.#cookies.size > 0) headers.cookie = [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -161,6 +162,10 @@ export class ReplayClient {
 
   hasCookie(name: string): boolean {
     return this.#cookies.has(name);
+  }
+
+  cookie(name: string): string | undefined {
+    return this.#cookies.get(name);
   }
 }
 

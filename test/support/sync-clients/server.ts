@@ -81,6 +81,17 @@ export async function startSyncServer(options: { web?: boolean } = {}): Promise<
   }
 
   const sync = createSyncService({ store, repo, users: listeners.users, library: listeners.library });
+  const requests: SyncTestServer['requests'] = [];
+  const record = (root: FastifyInstance) =>
+    root.addHook('onResponse', async (req, reply) => {
+      requests.push({
+        method: req.method,
+        url: req.url,
+        status: reply.statusCode,
+        auth: req.headers.authorization !== undefined,
+        cookie: /(^|;\s*)sessionid=/.test(req.headers.cookie ?? ''),
+      });
+    });
   let app: FastifyInstance;
   if (options.web === true) {
     const { createServer } = await import('../../../src/http/server.ts');
@@ -89,22 +100,18 @@ export async function startSyncServer(options: { web?: boolean } = {}): Promise<
       listeners,
       config: {},
       sync,
-      plugins: [async (root) => void (await root.register(gpodderPlugin, { sync }))],
+      plugins: [
+        async (root) => {
+          record(root);
+          await root.register(gpodderPlugin, { sync });
+        },
+      ],
     });
   } else {
     app = Fastify();
+    record(app);
     await app.register(gpodderPlugin, { sync });
   }
-  const requests: SyncTestServer['requests'] = [];
-  app.addHook('onResponse', async (req, reply) => {
-    requests.push({
-      method: req.method,
-      url: req.url,
-      status: reply.statusCode,
-      auth: req.headers.authorization !== undefined,
-      cookie: /(^|;\s*)sessionid=/.test(req.headers.cookie ?? ''),
-    });
-  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('no port');
