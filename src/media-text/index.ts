@@ -1,0 +1,14 @@
+// Pure transcript and chapter parsers (no I/O): bytes or text in, normalised cues and chapters out.
+export { chaptersFromPodlove, parseJsonChapters } from './chapters.ts';
+export { decodeText } from './text-util.ts';
+export {
+  chooseFormat,
+  formatFromType,
+  formatFromUrl,
+  parseTranscript,
+  parseTranscriptBytes,
+  sniffFormat,
+  type TranscriptHints,
+  transcriptPlainText,
+} from './transcript.ts';
+export * from './types.ts';
