@@ -17,6 +17,7 @@ import type { Job } from '../domain/job.ts';
 import type { Credit, Person } from '../domain/person.ts';
 import type { Show, ShowContent } from '../domain/show.ts';
 
+import type { ListenerStore } from './listener-ports.ts';
 import type { SyncRepository } from './sync-ports.ts';
 
 export { StoreError, type StoreErrorCode } from './errors.ts';
@@ -28,6 +29,8 @@ export interface Store {
   readonly people: PersonRepository;
   readonly jobs: JobRepository;
   readonly search: SearchRepository;
+  /** Accounts, sessions, follows, progress, queue (owner W; src/store/listener-ports.ts). */
+  readonly listeners: ListenerStore;
   /** gPodder / Nextcloud sync state (owner Y; src/store/sync-ports.ts). */
   readonly sync: SyncRepository;
   /** `sqlite` or `postgres`: for messages and benchmarks, never for branching outside the store. */

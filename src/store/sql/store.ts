@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { ListenerStore } from '../listener-ports.ts';
 import type { SqlDialect } from '../migrations/index.ts';
 import type { Store } from '../ports.ts';
 import type { SyncRepository } from '../sync-ports.ts';
@@ -6,6 +7,7 @@ import { inTransaction } from './connect.ts';
 import { SqlEpisodeRepository } from './episodes.ts';
 import { SqlFeedRepository } from './feeds.ts';
 import { SqlJobRepository } from './jobs.ts';
+import { createListenerRepositories } from './listeners.ts';
 import { SqlPersonRepository } from './people.ts';
 import type { Database } from './schema.ts';
 import { SqlSearchRepository } from './search.ts';
@@ -20,6 +22,7 @@ export class SqlStore implements Store {
   readonly people: SqlPersonRepository;
   readonly jobs: SqlJobRepository;
   readonly sync: SyncRepository;
+  readonly listeners: ListenerStore;
   readonly search: SqlSearchRepository;
 
   constructor(
@@ -31,6 +34,7 @@ export class SqlStore implements Store {
     this.shows = new SqlShowRepository(db);
     this.episodes = new SqlEpisodeRepository(db, (fn) => inTransaction(db, dialect, fn));
     this.sync = createSyncRepository(db, dialect);
+    this.listeners = createListenerRepositories(db, dialect, inside);
     this.search = new SqlSearchRepository(db, dialect);
     this.people = new SqlPersonRepository(db);
     this.jobs = new SqlJobRepository(db, dialect);
