@@ -48,6 +48,7 @@ describe('itunesHandler on RawElements (itunes-tags.xml, bound to an odd prefix 
     assert.equal(ep2?.explicit, true);
     assert.equal(ep4?.durationSeconds, 4530, '75:30 (minutes above 59)');
     assert.equal(ep4?.explicit, false);
+    assert.equal(ep4?.imageUrl, 'https://show.example/art/4.jpg', 'obsolete itunes:link rel="image"');
   });
 
   test('bad values are absent and reported', () => {

@@ -21,6 +21,12 @@ function imageOf(el: RawElement, ctx: HandlerContext): string | undefined {
   return ctx.resolveUrl(raw, el.base);
 }
 
+function linkImageOf(el: RawElement, ctx: HandlerContext): string | undefined {
+  const href = el.attrs.href;
+  if (el.attrs.rel?.trim().toLowerCase() !== 'image' || href === undefined) return undefined;
+  return ctx.resolveUrl(href, el.base);
+}
+
 function explicitOf(el: RawElement, ctx: HandlerContext): boolean | undefined {
   const t = textOf(el);
   if (t === undefined) return undefined;
@@ -131,6 +137,12 @@ export const itunesHandler: NamespaceHandler = {
         if (url !== undefined) feed.imageUrl = url;
         return;
       }
+      case 'link': {
+        // Obsolete `<itunes:link rel="image" href="…">`: artwork only when nothing better is given.
+        const url = linkImageOf(el, ctx);
+        if (url !== undefined && feed.imageUrl === undefined) feed.imageUrl = url;
+        return;
+      }
       case 'category': {
         const list = feed.categories ?? [];
         addCategory(list, el);
@@ -226,6 +238,11 @@ export const itunesHandler: NamespaceHandler = {
       case 'explicit': {
         const v = explicitOf(el, ctx);
         if (v !== undefined) ep.explicit = v;
+        return;
+      }
+      case 'link': {
+        const url = linkImageOf(el, ctx);
+        if (url !== undefined && ep.imageUrl === undefined) ep.imageUrl = url;
         return;
       }
       case 'title': {
