@@ -454,7 +454,8 @@ function partytimeCase(c: PeerCase, ledger: Ledger): void {
 /** Live oracle: podcast-partytime's own reading of the podcast: tags, mapped to ours. */
 function partytimeLive(path: string, ledger: Ledger): void {
   const body = readCorpusBytes(path);
-  const theirs = partytimeParse(new TextDecoder().decode(body));
+  // allowMissingGuid: keep items without a guid (matched to ours by enclosure URL) instead of dropping them.
+  const theirs = partytimeParse(new TextDecoder().decode(body), { allowMissingGuid: true });
   if (theirs === null) {
     ledger.skip(SKIP.notFeed);
     return;
