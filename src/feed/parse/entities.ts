@@ -131,13 +131,23 @@ export function decodeEntities(raw: string, sink: EntitySink): string {
   return out + raw.slice(last);
 }
 
-// C0 control characters other than tab, newline and carriage return are not allowed in XML text.
+// C0 control characters other than tab, newline and carriage return are not allowed in XML text: removed.
+// C1 controls (U+0080–U+009F) in text are windows-1252 punctuation decoded as Latin-1 ("demoronised" back).
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u0080-\u009f\ufffe\uffff]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const CONTROL_ALL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+const CONTROL_ALL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u0080-\u009f\ufffe\uffff]/g;
 
-/** Removes characters XML does not allow in text (C0 controls); returns the input itself when there are none. */
+function replaceControl(c: string): string {
+  const code = c.charCodeAt(0);
+  if (code >= 0x80 && code <= 0x9f) {
+    const mapped = C1_AS_CP1252[code];
+    return mapped === undefined ? '' : String.fromCharCode(mapped);
+  }
+  return '';
+}
+
+/** Removes characters XML does not allow in text (C0 controls), maps C1 ones to windows-1252; input itself if none. */
 export function stripControlChars(s: string): string {
-  return CONTROL.test(s) ? s.replace(CONTROL_ALL, '') : s;
+  return CONTROL.test(s) ? s.replace(CONTROL_ALL, replaceControl) : s;
 }

@@ -423,3 +423,51 @@ describe('FeedStreamParser', () => {
     assert.deepEqual({ feed, episodes, problems }, whole);
   });
 });
+
+describe('older and looser dialects', () => {
+  it('reads an Atom <feed> that forgot its namespace', () => {
+    const r = parseText(
+      '<feed><title>No NS</title><entry><id>e1</id><title>T</title><link rel="enclosure" href="https://example.com/a.mp3" type="audio/mpeg"/></entry></feed>',
+    );
+    assert.equal(r.feed.title, 'No NS');
+    assert.equal(r.episodes[0]?.guid, 'e1');
+    assert.equal(r.episodes[0]?.enclosure?.url, 'https://example.com/a.mp3');
+  });
+
+  it('reads Atom 0.3: xhtml titles as text, base64 mode decoded, issued as the date', () => {
+    const r = parseText(
+      `<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title mode="base64">RmVlZCBUaXRsZQ==</title>
+       <entry><id>x</id><issued>2004-01-02T03:04:05Z</issued>
+       <title type="application/xhtml+xml" mode="xml"><div xmlns="http://www.w3.org/1999/xhtml"><b>&#38;</b></div></title></entry></feed>`,
+    );
+    assert.equal(r.feed.title, 'Feed Title');
+    assert.equal(r.episodes[0]?.title, '&');
+    assert.equal(r.episodes[0]?.publishedAt, '2004-01-02T03:04:05.000Z');
+    assert.ok(!codes(r).includes('double-escaped'));
+  });
+
+  it('turns C1 control characters (cp1252 punctuation read as Latin-1) back into punctuation', () => {
+    const r = parseText('<rss><channel><title>don\u0092t</title></channel></rss>');
+    assert.equal(r.feed.title, 'don’t');
+  });
+
+  it('percent-encodes spaces inside URLs instead of deleting them', () => {
+    const r = parseText(
+      '<rss><channel><title>x</title><item><guid>1</guid><enclosure url=" https://example.com/Copy - 1.mp3 " type="audio/mpeg"/></item></channel></rss>',
+    );
+    assert.equal(r.episodes[0]?.enclosure?.url, 'https://example.com/Copy%20-%201.mp3');
+  });
+
+  it('fills gaps from Dublin Core (dc:title, dc:description, dcterms:issued)', () => {
+    const r = parseText(
+      `<rss xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/"><channel><dc:title>DC Show</dc:title>
+       <item><guid>1</guid><dc:title>DC title</dc:title><dc:description>About it</dc:description>
+       <dcterms:issued>2020-02-03T00:00:00Z</dcterms:issued></item></channel></rss>`,
+    );
+    assert.equal(r.feed.title, 'DC Show');
+    assert.deepEqual(
+      [r.episodes[0]?.title, r.episodes[0]?.description, r.episodes[0]?.publishedAt],
+      ['DC title', 'About it', '2020-02-03T00:00:00.000Z'],
+    );
+  });
+});

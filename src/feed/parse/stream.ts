@@ -48,6 +48,7 @@ const WELL_KNOWN_PREFIXES: Readonly<Record<string, string>> = {
   atom: NS.atom,
   atom10: NS.atom,
   dc: NS.dc,
+  dcterms: NS.dcterms,
   psc: NS.psc,
   rdf: NS.rdf,
   googleplay: NS.googleplay,
@@ -365,6 +366,8 @@ class Collector implements EntitySink {
     }
     this.format = format;
     this.state = 'root';
+    // An Atom <feed> without its namespace: its un-namespaced children are Atom all the same.
+    if (format === 'atom' && q.ns === '') scope = new Scope(new Map([...scope.prefixes, ['', NS.atom]]));
     if (format === 'atom') {
       const lang = attribs['xml:lang']?.trim();
       if (lang) this.feed.language = lang;

@@ -10,8 +10,7 @@ const APP_SCHEME = /^(?:feed|itpc|itms|pcast|podcast|itms-pcast|itms-podcasts)(?
 export function cleanUrl(raw: string, base: string): { url?: string; reason?: string } {
   let s = raw.trim();
   if (s.length === 0) return {};
-  // Whitespace inside a URL (wrapped lines in the feed) is never meant.
-  if (/[\s]/.test(s)) s = s.replace(/[\s]+/g, '');
+  // Inner spaces are percent-encoded and line breaks/tabs dropped by the URL parser itself (WHATWG rules).
   const app = APP_SCHEME.exec(s);
   if (app !== null) {
     s = s.slice(app[0].length);

@@ -4,19 +4,25 @@ import type { FeedBuilder, HandlerContext, NamespaceHandler, RawElement } from '
 import { NS } from './handler.ts';
 import { child, dateOf, isPlayable, lineOf, makeEnclosure } from './util.ts';
 
-/** Text of an Atom text construct (type text, html or xhtml) as plain text. */
-function plain(el: RawElement): string | undefined {
-  const type = (el.attrs.type ?? 'text').trim().toLowerCase();
-  if (type === 'html' || type === 'xhtml' || type === 'text/html') {
-    const t = htmlToText(el.text).trim();
-    return t.length > 0 ? t.replace(/\s+/g, ' ') : undefined;
+/** The content of a text construct: Atom 0.3 `mode="base64"` decoded, everything else as written. */
+function contentOf(el: RawElement): string {
+  if (el.attrs.mode?.trim().toLowerCase() === 'base64') {
+    return Buffer.from(el.text.replace(/\s+/g, ''), 'base64').toString('utf8');
   }
-  return lineOf(el);
+  return el.text;
 }
 
+/** type="html"/"xhtml" (Atom 1.0) or an HTML media type (Atom 0.3: text/html, application/xhtml+xml). */
 function isHtml(el: RawElement): boolean {
   const type = (el.attrs.type ?? 'text').trim().toLowerCase();
-  return type === 'html' || type === 'xhtml' || type === 'text/html';
+  return type === 'html' || type === 'xhtml' || type.endsWith('/html') || type.endsWith('+xml');
+}
+
+/** Text of an Atom text construct (type text, html or xhtml) as plain text. */
+function plain(el: RawElement): string | undefined {
+  const content = contentOf(el);
+  const t = (isHtml(el) ? htmlToText(content) : content).trim();
+  return t.length > 0 ? t.replace(/\s+/g, ' ') : undefined;
 }
 
 function relOf(el: RawElement): string {
@@ -77,8 +83,8 @@ export const atomHandler: NamespaceHandler = {
       case 'subtitle':
       case 'tagline': {
         if (el.text.trim().length === 0) return;
-        if (isHtml(el)) feed.descriptionHtml ??= el.text;
-        else feed.description ??= el.text.trim();
+        if (isHtml(el)) feed.descriptionHtml ??= contentOf(el);
+        else feed.description ??= contentOf(el).trim();
         return;
       }
       case 'updated':
@@ -144,14 +150,14 @@ export const atomHandler: NamespaceHandler = {
       }
       case 'summary': {
         if (el.text.trim().length === 0) return;
-        if (isHtml(el)) ep.descriptionHtml = el.text;
-        else ep.description = el.text.trim();
+        if (isHtml(el)) ep.descriptionHtml = contentOf(el);
+        else ep.description = contentOf(el).trim();
         return;
       }
       case 'content': {
         if (el.attrs.src !== undefined || el.text.trim().length === 0) return;
-        if (isHtml(el)) ep.contentHtml ??= el.text.trim();
-        else ep.description ??= el.text.trim();
+        if (isHtml(el)) ep.contentHtml ??= contentOf(el).trim();
+        else ep.description ??= contentOf(el).trim();
         return;
       }
       case 'published':

@@ -78,6 +78,7 @@ export const NS = {
   media: 'http://search.yahoo.com/mrss/',
   psc: 'http://podlove.org/simple-chapters',
   dc: 'http://purl.org/dc/elements/1.1/',
+  dcterms: 'http://purl.org/dc/terms/',
   rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
   rss1: 'http://purl.org/rss/1.0/',
   googleplay: 'http://www.google.com/schemas/play-podcasts/1.0',
@@ -118,6 +119,8 @@ export function canonicalNamespace(uri: string): string {
       return NS.psc;
     case 'purl.org/dc/elements/1.1':
       return NS.dc;
+    case 'purl.org/dc/terms':
+      return NS.dcterms;
     case 'purl.org/rss/1.0':
       return NS.rss1;
     case 'www.google.com/schemas/play-podcasts/1.0':

@@ -2,7 +2,7 @@
 // file plus one entry here. Built on first use so that handlers may import the item helpers without a cycle.
 import { atomHandler } from './atom.ts';
 import { contentHandler } from './content.ts';
-import { dcHandler } from './dc.ts';
+import { dcHandler, dctermsHandler } from './dc.ts';
 import type { NamespaceHandler } from './handler.ts';
 import { itunesHandler } from './itunes.ts';
 import { mediaHandler } from './media.ts';
@@ -20,6 +20,7 @@ function build(): Map<string, NamespaceHandler[]> {
     mediaHandler,
     pscHandler,
     dcHandler,
+    dctermsHandler,
     itunesHandler,
     podcastHandler,
   ];

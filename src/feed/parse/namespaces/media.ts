@@ -31,6 +31,13 @@ export const mediaHandler: NamespaceHandler = {
     if (el.name === 'thumbnail') {
       const url = thumbnail(el, ctx);
       if (url !== undefined) feed.imageUrl ??= url;
+    } else if (el.name === 'content' && feed.imageUrl === undefined) {
+      const { url, type, medium } = el.attrs;
+      const isImage = medium === 'image' || type?.startsWith('image/') === true;
+      if (url !== undefined && isImage) {
+        const resolved = ctx.resolveUrl(url, el.base);
+        if (resolved !== undefined) feed.imageUrl = resolved;
+      }
     }
   },
 

@@ -17,7 +17,8 @@ export function parseNpt(raw: string): number | undefined {
 export const pscHandler: NamespaceHandler = {
   namespaces: [NS.psc],
   item(el, ep, ctx) {
-    if (el.name !== 'chapters') return;
+    // Only the first psc:chapters of an item counts (as in the Podlove spec and feedparser).
+    if (el.name !== 'chapters' || ep.inlineChapters !== undefined) return;
     const chapters: InlineChapter[] = [];
     for (const c of el.children) {
       if (c.name !== 'chapter' || c.ns !== NS.psc) continue;
