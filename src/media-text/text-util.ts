@@ -80,11 +80,29 @@ export function secondsFrom(value: unknown): number | undefined {
 const SPEAKER_PREFIX =
   /^((?:[\p{Lu}][\p{L}\p{M}'’.-]*|\d+)(?: (?:[\p{Lu}][\p{L}\p{M}'’.-]*|\d+)){0,3}):\s+(\S[\s\S]*)$/u;
 
+/** Words that end in a colon in prose without naming anyone. */
+const NOT_SPEAKERS = new Set([
+  'note',
+  'notes',
+  'warning',
+  'caution',
+  'update',
+  'edit',
+  'source',
+  'sources',
+  'link',
+  'links',
+  'tip',
+  'example',
+  'chapter',
+  'transcript',
+]);
+
 /** Splits a `Name: text` prefix off a cue's text; undefined when there is none. */
 export function speakerPrefix(text: string): { speaker: string; text: string } | undefined {
   const m = SPEAKER_PREFIX.exec(text);
   if (m === null || m[1] === undefined || m[2] === undefined) return undefined;
-  if (m[1].length > 40 || /^\d+$/.test(m[1])) return undefined;
+  if (m[1].length > 40 || /^\d+$/.test(m[1]) || NOT_SPEAKERS.has(m[1].toLowerCase())) return undefined;
   return { speaker: m[1], text: m[2] };
 }
 

@@ -86,7 +86,7 @@ function vttCue(pending: Pending): Cue | undefined {
   // `<v Name>` or `<v.loud Name>`: the annotation after the class list is the speaker.
   const voice = /<v(?:\.[^\s>]*)?\s+([^>]+)>/.exec(raw);
   const speaker = voice?.[1] === undefined ? undefined : squash(decodeEntities(voice[1]));
-  const text = squash(decodeEntities(raw.replace(/<[^>]*>/g, ' ')));
+  const text = squash(decodeEntities(raw.replace(/<[^>]*>/g, '')));
   return makeCue(pending, text, speaker);
 }
 
@@ -94,7 +94,7 @@ function srtCue(pending: Pending, lastSpeaker: string | undefined): Cue | undefi
   // SRT files carry HTML-ish styling (<i>, <font>) and ASS overrides ({\an8}).
   const stripped = pending.lines
     .join('\n')
-    .replace(/<[^>]*>/g, ' ')
+    .replace(/<[^>]*>/g, '')
     .replace(/\{\\[^}]*\}/g, '');
   const text = squash(decodeEntities(stripped));
   const prefixed = speakerPrefix(text);
