@@ -350,7 +350,7 @@ class Collector implements EntitySink {
     let format: FeedFormat | undefined;
     if (local === 'rss' || local === 'RSS') format = 'rss';
     else if (local === 'RDF' && (q.ns === NS.rdf || q.ns.startsWith('urn:undeclared'))) format = 'rdf';
-    else if (local === 'feed' && (q.ns === NS.atom || q.ns === '')) format = 'atom';
+    else if (local === 'feed') format = 'atom'; // also pre-1.0 drafts in other namespaces (purl.org/echo, …)
     if (format === undefined) {
       const lower = local.toLowerCase();
       if (lower === 'html') {
@@ -366,8 +366,11 @@ class Collector implements EntitySink {
     }
     this.format = format;
     this.state = 'root';
-    // An Atom <feed> without its namespace: its un-namespaced children are Atom all the same.
-    if (format === 'atom' && q.ns === '') scope = new Scope(new Map([...scope.prefixes, ['', NS.atom]]));
+    // An Atom <feed> without its namespace (or in a draft's): its children in the root's namespace are Atom.
+    if (format === 'atom' && q.ns !== NS.atom) {
+      const colon = name.indexOf(':');
+      scope = new Scope(new Map([...scope.prefixes, [colon < 0 ? '' : name.slice(0, colon), NS.atom]]));
+    }
     if (format === 'atom') {
       const lang = attribs['xml:lang']?.trim();
       if (lang) this.feed.language = lang;
