@@ -232,6 +232,10 @@ describe('podcastHandler on RawElements (podcast-tags.xml, old GitHub namespace 
       },
     ]);
     assert.ok(hasProblem('bad-number', 'height="0"'));
+    assert.ok(
+      run.problems.some((p) => p.code === 'bad-url' && p.message.includes('javascript:')),
+      'a javascript: source is refused, not kept',
+    );
     assert.ok(hasProblem('invalid-value', 'alternateEnclosure> has no usable podcast:source'));
   });
 

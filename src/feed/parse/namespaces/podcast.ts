@@ -47,15 +47,16 @@ function urlAttr(el: RawElement, name: string, ctx: HandlerContext): string | un
   return raw === undefined ? undefined : ctx.resolveUrl(raw, el.base);
 }
 
-const OTHER_SCHEME = /^([a-z][a-z0-9+.-]*):/i;
-const WEB_SCHEMES = new Set(['http', 'https', 'feed', 'itpc', 'pcast', 'podcast']);
+const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
+/** Non-web schemes the namespace uses on purpose (alternate sources, social posts). Never javascript:, data:, file:. */
+const DECENTRALISED_SCHEMES = new Set(['ipfs', 'ipns', 'magnet', 'at', 'ar', 'dat', 'hyper', 'nostr']);
 
-/** A URI that may legitimately be non-web (`ipfs://…`, `at://…`, `magnet:?…`): kept as written; web ones resolved. */
+/** A URI that may legitimately be non-web (`ipfs://…`, `at://…`, `magnet:?…`): kept as written; others resolved. */
 function uriAttr(el: RawElement, name: string, ctx: HandlerContext): string | undefined {
   const raw = attr(el, name);
   if (raw === undefined) return undefined;
-  const scheme = OTHER_SCHEME.exec(raw)?.[1]?.toLowerCase();
-  if (scheme !== undefined && !WEB_SCHEMES.has(scheme) && scheme.length > 1) return raw;
+  const scheme = SCHEME.exec(raw)?.[1]?.toLowerCase();
+  if (scheme !== undefined && DECENTRALISED_SCHEMES.has(scheme) && !/\s/.test(raw)) return raw;
   return ctx.resolveUrl(raw, el.base);
 }
 
