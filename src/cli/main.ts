@@ -2,8 +2,13 @@
 import type { CliIo, Command } from './command.ts';
 import { EXIT } from './command.ts';
 import { parseCommand } from './commands/parse.ts';
+import { serve } from './commands/serve.ts';
+import { add } from './commands/add.ts';
+import { importOpml } from './commands/import-opml.ts';
+import { refresh } from './commands/refresh.ts';
+import { feeds } from './commands/feeds.ts';
 
-const commands: readonly Command[] = [parseCommand];
+const commands: readonly Command[] = [parseCommand, serve, add, importOpml, refresh, feeds];
 
 function helpText(): string {
   const width = Math.max(0, ...commands.map((c) => c.name.length));

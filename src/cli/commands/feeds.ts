@@ -1,0 +1,87 @@
+// `earshot feeds`: every feed with its health.
+import { CONFIG_FLAGS_USAGE } from '../../config/flags.ts';
+import { notModifiedShare } from '../../domain/feed.ts';
+import type { FeedListing } from '../../store/ports.ts';
+import type { Command } from '../command.ts';
+import { EXIT } from '../command.ts';
+import { prepare, withApp } from './lib/app.ts';
+
+export const feeds: Command = {
+  name: 'feeds',
+  summary: 'list feeds with their health',
+  usage: `Usage: earshot feeds [--json]
+
+One line per feed: status, episodes, last fetch, next check, error streak and last error, share of 304 answers.
+
+${CONFIG_FLAGS_USAGE}`,
+
+  async run(args, io) {
+    const prepared = prepare(args, io);
+    if (!prepared.ok) return prepared.code;
+    const { ctx } = prepared;
+    return withApp(ctx, async (app) => {
+      const all: FeedListing[] = [];
+      for (let offset = 0; ; offset += 1000) {
+        const page = await app.store.feeds.list({ limit: 1000, offset });
+        all.push(...page);
+        if (page.length < 1000) break;
+      }
+      if (ctx.json) {
+        for (const l of all) {
+          io.stdout.write(
+            `${JSON.stringify({ ...l.feed, showTitle: l.showTitle, episodeCount: l.episodeCount, notModifiedShare: notModifiedShare(l.feed) })}\n`,
+          );
+        }
+        return EXIT.ok;
+      }
+      if (all.length === 0) {
+        io.stdout.write('No feeds yet: add some with `earshot add <url>` or `earshot import-opml <file>`\n');
+        return EXIT.ok;
+      }
+      const rows = all.map((l) => {
+        const f = l.feed;
+        const health =
+          f.status === 'gone'
+            ? `gone${f.httpStatus === undefined ? '' : ` (${f.httpStatus})`}`
+            : f.status === 'failing'
+              ? `failing ×${f.errorStreak}: ${f.lastErrorCode ?? ''}${f.httpStatus === undefined ? '' : ` ${f.httpStatus}`}`
+              : f.lastSuccessAt === undefined
+                ? 'new'
+                : 'ok';
+        return [
+          health,
+          String(l.episodeCount),
+          when(f.lastFetchAt),
+          f.status === 'gone' ? '-' : when(f.nextCheckAt),
+          f.fetchCount === 0 ? '-' : `${Math.round(notModifiedShare(f) * 100)}%`,
+          f.problems === undefined || f.problems.length === 0 ? '' : `${f.problems.length}`,
+          l.showTitle ?? '',
+          f.url,
+        ];
+      });
+      const header = ['HEALTH', 'EPISODES', 'LAST FETCH', 'NEXT CHECK', '304s', 'PROBLEMS', 'TITLE', 'URL'];
+      const widths = header.map((h, i) =>
+        Math.min(
+          i === 0 ? 36 : i === 6 ? 40 : 200,
+          Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)),
+        ),
+      );
+      const line = (cells: string[]): string =>
+        cells
+          .map((c, i) => {
+            const w = widths[i] ?? c.length;
+            const cut = c.length > w ? `${c.slice(0, w - 1)}…` : c;
+            return i === cells.length - 1 ? cut : cut.padEnd(w);
+          })
+          .join('  ');
+      io.stdout.write(`${line(header)}\n${rows.map(line).join('\n')}\n`);
+      return EXIT.ok;
+    });
+  },
+};
+
+function when(iso: string | undefined): string {
+  if (iso === undefined) return '-';
+  if (iso.startsWith('9999')) return 'never';
+  return iso.slice(0, 16).replace('T', ' ');
+}

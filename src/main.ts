@@ -1,0 +1,240 @@
+// The composition root: config → store → fetcher → refresh/crawler → web server. The only place that builds the
+// long-lived objects of a process and hands them to each other; everything else receives what it needs.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config/config.ts';
+import { demoAssetsDir, isDemoUrl } from './demo/catalogue.ts';
+import { type DemoLoadResult, loadDemoIfEmpty } from './demo/load.ts';
+import { createFetcher, earshotUserAgent, type Fetcher } from './feed/fetch/index.ts';
+import { type Crawler, startCrawler } from './feed/refresh/crawler.ts';
+import { FeedUrlError, normalizeFeedUrl } from './feed/refresh/feed-url.ts';
+import { createJobQueue, type JobQueue } from './feed/refresh/queue.ts';
+import { type RefreshReport, refreshFeed } from './feed/refresh/refresh.ts';
+import { createSyncService } from './http/gpodder/adapters.ts';
+import { gpodderPlugin } from './http/gpodder/plugin.ts';
+import { createServer, type FeedAdmin, type ServerDeps } from './http/server.ts';
+import { parseOpml } from './opml/import.ts';
+import { openStore, type Store } from './store/index.ts';
+import type { ListenerStore } from './store/listener-ports.ts';
+
+const packageJson: unknown = JSON.parse(
+  readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'),
+);
+
+/** The version in package.json. */
+export const VERSION: string =
+  typeof packageJson === 'object' &&
+  packageJson !== null &&
+  'version' in packageJson &&
+  typeof packageJson.version === 'string'
+    ? packageJson.version
+    : '0.0.0';
+
+const PROJECT_URL =
+  typeof packageJson === 'object' &&
+  packageJson !== null &&
+  'homepage' in packageJson &&
+  typeof packageJson.homepage === 'string'
+    ? packageJson.homepage
+    : 'https://earshot.invalid/';
+
+export interface App {
+  readonly config: Config;
+  readonly store: Store;
+  readonly fetcher: Fetcher;
+  readonly queue: JobQueue;
+  /** Refreshes one feed now (outside the queue; the CLI's path). */
+  refresh(feedId: number, options?: { force?: boolean }): Promise<RefreshReport>;
+  /** Adds a feed by URL (normalised; idempotent). Throws FeedUrlError for what cannot be a feed URL. */
+  addFeed(url: string): Promise<{ feedId: number; created: boolean; url: string }>;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  now?: () => Date;
+  signal?: AbortSignal;
+}
+
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const now = options.now ?? (() => new Date());
+  if (config.database.kind === 'sqlite') mkdirSync(config.dataDir, { recursive: true });
+  const store = await openStore({
+    dataDir: config.dataDir,
+    databaseUrl: config.database.kind === 'postgres' ? config.database.url : config.database.path,
+  });
+  const fetcher = createFetcher({
+    userAgent: earshotUserAgent(VERSION, config.web.publicUrl ?? PROJECT_URL),
+    allowPrivate: config.allowPrivateFeeds,
+    maxBodyBytes: config.crawler.maxBodyBytes,
+    connectionsPerOrigin: config.crawler.perHost,
+  });
+  const queue = createJobQueue(store, { now });
+  return {
+    config,
+    store,
+    fetcher,
+    queue,
+    refresh: (feedId, refreshOptions) =>
+      refreshFeed(
+        { store, fetcher, now, ...(options.signal === undefined ? {} : { signal: options.signal }) },
+        feedId,
+        refreshOptions,
+      ),
+    async addFeed(url) {
+      const normalised = normalizeFeedUrl(url);
+      const { feed, created } = await store.feeds.add(normalised, now());
+      return { feedId: feed.id, created, url: feed.url };
+    },
+    async close() {
+      await fetcher.close();
+      await store.close();
+    },
+  };
+}
+
+/** The listener repositories, once the store offers them (accounts, follows, progress). */
+function listenersOf(store: Store): ListenerStore | undefined {
+  const s: object = store;
+  if (!('listeners' in s)) return undefined;
+  const listeners = s.listeners;
+  // The store's `listeners` property is the ListenerStore of src/store/listener-ports.ts by S's contract.
+  return typeof listeners === 'object' && listeners !== null ? (listeners as ListenerStore) : undefined;
+}
+
+export interface Running {
+  readonly server: FastifyInstance;
+  readonly crawler?: Crawler;
+  readonly demo: DemoLoadResult;
+  /** Where the server listens, e.g. http://127.0.0.1:8080 */
+  readonly url: string;
+  /** Stops taking new work, lets refreshes and requests in flight finish, closes everything. */
+  shutdown(): Promise<void>;
+}
+
+/** `earshot serve`: the web server and the crawler in one process. */
+export async function startServing(
+  app: App,
+  hooks: { onReport?: (r: RefreshReport) => void; onError?: (e: unknown) => void } = {},
+): Promise<Running> {
+  const { config, store } = app;
+  const now = (): Date => new Date();
+  const demo = config.demo ? await loadDemoIfEmpty(store, now()) : { feeds: 0, episodes: 0 };
+
+  let crawler: Crawler | undefined;
+  const feedAdmin: FeedAdmin = {
+    async addFeed(url) {
+      const { feedId, created } = await app.addFeed(url);
+      await crawler?.refreshSoon(feedId);
+      return { feedId, created };
+    },
+    async importOpml(xml) {
+      const { entries } = parseOpml(xml);
+      let added = 0;
+      let existing = 0;
+      for (const entry of entries) {
+        try {
+          const { feedId, created } = await app.addFeed(entry.url);
+          if (created) {
+            added++;
+            await crawler?.refreshSoon(feedId);
+          } else existing++;
+        } catch (error) {
+          if (!(error instanceof FeedUrlError)) throw error;
+        }
+      }
+      return { added, existing };
+    },
+  };
+
+  const listeners = listenersOf(store);
+  const sync =
+    listeners === undefined
+      ? undefined
+      : createSyncService({
+          store,
+          repo: store.sync,
+          users: listeners.users,
+          library: listeners.library,
+          addFeed: async (url) => feedAdmin.addFeed(url),
+          ...(hooks.onError === undefined ? {} : { warn: (m: string) => hooks.onError?.(new Error(m)) }),
+        });
+
+  const deps: ServerDeps = {
+    store,
+    config: {
+      siteName: config.web.siteName,
+      secureCookies: config.web.secureCookies,
+      social: [...config.web.social],
+      ...(config.web.publicUrl === undefined ? {} : { publicUrl: config.web.publicUrl }),
+      ...(config.web.newsUrl === undefined ? {} : { newsUrl: config.web.newsUrl }),
+      ...(config.web.advertiseUrl === undefined ? {} : { advertiseUrl: config.web.advertiseUrl }),
+    },
+    media: {
+      async fetchText(url) {
+        const r = await app.fetcher.fetchResource(url);
+        if (r.kind === 'not-modified') throw new Error(`unexpected 304 for ${url}`);
+        return {
+          body: new TextDecoder().decode(r.body),
+          ...(r.contentType === undefined ? {} : { contentType: r.contentType }),
+        };
+      },
+    },
+    feeds: feedAdmin,
+    demoAssetsDir: demoAssetsDir(),
+    health: async () => {
+      const feeds = await store.feeds.count();
+      return { ok: true, feeds, crawler: crawler === undefined ? 'off' : 'on' };
+    },
+  };
+  if (listeners !== undefined) deps.listeners = listeners;
+  if (sync !== undefined) {
+    const syncService = sync;
+    deps.sync = syncService;
+    deps.plugins = [
+      async (server: FastifyInstance) => {
+        await server.register(gpodderPlugin, {
+          sync: syncService,
+          secureCookies: config.web.secureCookies,
+          ...(config.web.publicUrl === undefined ? {} : { publicUrl: config.web.publicUrl }),
+        });
+      },
+    ];
+  }
+  const server = await createServer(deps);
+  await server.listen({ host: config.host, port: config.port });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
+
+  if (config.crawler.enabled) {
+    crawler = startCrawler({
+      store,
+      queue: app.queue,
+      refresh: (feedId) => app.refresh(feedId),
+      concurrency: config.crawler.concurrency,
+      perHost: config.crawler.perHost,
+      skip: isDemoUrl,
+      ...(hooks.onReport === undefined ? {} : { onReport: hooks.onReport }),
+      ...(hooks.onError === undefined ? {} : { onError: hooks.onError }),
+    });
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    server,
+    demo,
+    url,
+    ...(crawler === undefined ? {} : { crawler }),
+    shutdown() {
+      closing ??= (async () => {
+        // Order matters: no new jobs, refreshes in flight commit their transactions, then requests drain.
+        await crawler?.stop();
+        await server.close();
+        await app.close();
+      })();
+      return closing;
+    },
+  };
+}
