@@ -1,12 +1,12 @@
 // The `earshot` command: dispatches to one subcommand. Every command lives in ./commands/<name>.ts.
 import type { CliIo, Command } from './command.ts';
 import { EXIT } from './command.ts';
-import { parseCommand } from './commands/parse.ts';
-import { serve } from './commands/serve.ts';
 import { add } from './commands/add.ts';
-import { importOpml } from './commands/import-opml.ts';
-import { refresh } from './commands/refresh.ts';
 import { feeds } from './commands/feeds.ts';
+import { importOpml } from './commands/import-opml.ts';
+import { parseCommand } from './commands/parse.ts';
+import { refresh } from './commands/refresh.ts';
+import { serve } from './commands/serve.ts';
 
 const commands: readonly Command[] = [parseCommand, serve, add, importOpml, refresh, feeds];
 
