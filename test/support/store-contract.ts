@@ -955,6 +955,28 @@ export function storeContract(name: string, harness: StoreHarness): void {
         ]);
       });
 
+      it('closing lets a transaction in flight finish, then refuses new work', async (store, db) => {
+        const closing = await db.open();
+        let signal = (): void => {};
+        const started = new Promise<void>((resolve) => {
+          signal = resolve;
+        });
+        const work = closing.transaction(async (tx) => {
+          await tx.feeds.add('https://feeds.example/a.xml', T0);
+          signal();
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          await tx.feeds.add('https://feeds.example/b.xml', T0);
+        });
+        await started;
+        await closing.close();
+        await work;
+        assert.equal(await store.feeds.count(), 2, 'both writes committed');
+        await assert.rejects(
+          closing.transaction(async () => {}),
+          (e: unknown) => e instanceof StoreError && e.code === 'unavailable',
+        );
+      });
+
       it('a transaction commits everything together and nests', async (store) => {
         const value = await store.transaction(async (tx) => {
           const { feed } = await tx.feeds.add('https://feeds.example/a.xml', T0);

@@ -3,6 +3,7 @@ import type { Feed, FeedAlias, FeedAliasKind, FeedStatus, FetchOutcome } from '.
 import type { FeedProblem } from '../../feed/parse/types.ts';
 import { StoreError } from '../errors.ts';
 import type { FeedListing, FeedRepository } from '../ports.ts';
+import type { InTransaction } from './episodes.ts';
 import { compact, fromJson, iso, toJson } from './rows.ts';
 import type { Database, FeedsTable } from './schema.ts';
 
@@ -33,7 +34,10 @@ function toFeed(row: FeedRow): Feed {
 }
 
 export class SqlFeedRepository implements FeedRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly inTransaction: InTransaction,
+  ) {}
 
   async add(url: string, now: Date): Promise<{ feed: Feed; created: boolean }> {
     const existing = await this.findByUrl(url);
@@ -103,12 +107,14 @@ export class SqlFeedRepository implements FeedRepository {
       throw new StoreError('conflict', `${newUrl} already belongs to feed ${owner.id}`);
     }
     // The new URL stops being an alias (it is the URL now); the old one becomes one.
-    await this.db.deleteFrom('feed_aliases').where('alias', '=', newUrl).execute();
-    await this.db.updateTable('feeds').set({ url: newUrl }).where('id', '=', feedId).execute();
-    await this.db
-      .insertInto('feed_aliases')
-      .values({ feed_id: feedId, alias: feed.url, kind, created_at: iso(now) })
-      .execute();
+    await this.inTransaction(async (db) => {
+      await db.deleteFrom('feed_aliases').where('alias', '=', newUrl).execute();
+      await db.updateTable('feeds').set({ url: newUrl }).where('id', '=', feedId).execute();
+      await db
+        .insertInto('feed_aliases')
+        .values({ feed_id: feedId, alias: feed.url, kind, created_at: iso(now) })
+        .execute();
+    });
     return { ...feed, url: newUrl };
   }
 

@@ -1,6 +1,7 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Show, ShowContent } from '../../domain/show.ts';
 import type { ShowPage, ShowRepository } from '../ports.ts';
+import type { InTransaction } from './episodes.ts';
 import { replaceCredits } from './people.ts';
 import { compact, fromFlag, fromJson, iso, sha1, toFlag, toJson, toNull } from './rows.ts';
 import type { Database, ShowsTable } from './schema.ts';
@@ -105,33 +106,13 @@ export function toShow(row: ShowRow): Show {
 }
 
 export class SqlShowRepository implements ShowRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly inTransaction: InTransaction,
+  ) {}
 
-  async upsert(feedId: number, content: ShowContent, now: Date): Promise<{ show: Show; changed: boolean }> {
-    const hash = sha1(JSON.stringify(content));
-    const existing = await this.db
-      .selectFrom('shows')
-      .selectAll()
-      .where('feed_id', '=', feedId)
-      .executeTakeFirst();
-    if (existing !== undefined && existing.content_hash === hash)
-      return { show: toShow(existing), changed: false };
-    const columns = { ...toColumns(content), content_hash: hash, updated_at: iso(now) };
-    const row =
-      existing === undefined
-        ? await this.db
-            .insertInto('shows')
-            .values({ ...columns, feed_id: feedId, created_at: iso(now) })
-            .returningAll()
-            .executeTakeFirstOrThrow()
-        : await this.db
-            .updateTable('shows')
-            .set(columns)
-            .where('id', '=', existing.id)
-            .returningAll()
-            .executeTakeFirstOrThrow();
-    await replaceCredits(this.db, { table: 'show_persons', id: row.id }, content.persons, now, new Map());
-    return { show: toShow(row), changed: true };
+  upsert(feedId: number, content: ShowContent, now: Date): Promise<{ show: Show; changed: boolean }> {
+    return this.inTransaction((db) => upsertShow(db, feedId, content, now));
   }
 
   async get(id: number): Promise<Show | undefined> {
@@ -186,4 +167,32 @@ export class SqlShowRepository implements ShowRepository {
       .executeTakeFirstOrThrow();
     return { items: rows.map(toShow), total: Number(total.n) };
   }
+}
+
+async function upsertShow(
+  db: Kysely<Database>,
+  feedId: number,
+  content: ShowContent,
+  now: Date,
+): Promise<{ show: Show; changed: boolean }> {
+  const hash = sha1(JSON.stringify(content));
+  const existing = await db.selectFrom('shows').selectAll().where('feed_id', '=', feedId).executeTakeFirst();
+  if (existing !== undefined && existing.content_hash === hash)
+    return { show: toShow(existing), changed: false };
+  const columns = { ...toColumns(content), content_hash: hash, updated_at: iso(now) };
+  const row =
+    existing === undefined
+      ? await db
+          .insertInto('shows')
+          .values({ ...columns, feed_id: feedId, created_at: iso(now) })
+          .returningAll()
+          .executeTakeFirstOrThrow()
+      : await db
+          .updateTable('shows')
+          .set(columns)
+          .where('id', '=', existing.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+  await replaceCredits(db, { table: 'show_persons', id: row.id }, content.persons, now, new Map());
+  return { show: toShow(row), changed: true };
 }

@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
+import { StoreError } from '../errors.ts';
 import type { ListenerStore } from '../listener-ports.ts';
 import type { SqlDialect } from '../migrations/index.ts';
 import type { Store } from '../ports.ts';
 import type { SyncRepository } from '../sync-ports.ts';
 import { inTransaction } from './connect.ts';
-import { SqlEpisodeRepository } from './episodes.ts';
+import { type InTransaction, SqlEpisodeRepository } from './episodes.ts';
 import { SqlFeedRepository } from './feeds.ts';
 import { SqlJobRepository } from './jobs.ts';
 import { createListenerRepositories } from './listeners.ts';
@@ -14,7 +15,11 @@ import { SqlSearchRepository } from './search.ts';
 import { SqlShowRepository } from './shows.ts';
 import { createSyncRepository } from './sync.ts';
 
-/** The one Store implementation, over a database handle or over one transaction of it. */
+/**
+ * The one Store implementation, over a database handle or over one transaction of it. The root store tracks the
+ * transactions in flight: `close` lets them finish (commit or roll back) before closing the connections, and refuses
+ * new ones meanwhile.
+ */
 export class SqlStore implements Store {
   readonly feeds: SqlFeedRepository;
   readonly shows: SqlShowRepository;
@@ -30,9 +35,10 @@ export class SqlStore implements Store {
     readonly dialect: SqlDialect,
     private readonly inside: boolean,
   ) {
-    this.feeds = new SqlFeedRepository(db);
-    this.shows = new SqlShowRepository(db);
-    this.episodes = new SqlEpisodeRepository(db, (fn) => inTransaction(db, dialect, fn));
+    const run: InTransaction = (fn) => this.track(() => inTransaction(db, dialect, fn));
+    this.feeds = new SqlFeedRepository(db, run);
+    this.shows = new SqlShowRepository(db, run);
+    this.episodes = new SqlEpisodeRepository(db, run);
     this.sync = createSyncRepository(db, dialect);
     this.listeners = createListenerRepositories(db, dialect, inside);
     this.search = new SqlSearchRepository(db, dialect);
@@ -40,12 +46,30 @@ export class SqlStore implements Store {
     this.jobs = new SqlJobRepository(db, dialect);
   }
 
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closing = false;
+
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.inside) return fn(this);
-    return inTransaction(this.db, this.dialect, (trx) => fn(new SqlStore(trx, this.dialect, true)));
+    return this.track(() =>
+      inTransaction(this.db, this.dialect, (trx) => fn(new SqlStore(trx, this.dialect, true))),
+    );
+  }
+
+  private track<T>(start: () => Promise<T>): Promise<T> {
+    if (this.inside) return start();
+    if (this.closing) return Promise.reject(new StoreError('unavailable', 'the store is closing'));
+    const running = start();
+    this.inFlight.add(running);
+    const forget = () => this.inFlight.delete(running);
+    running.then(forget, forget);
+    return running;
   }
 
   async close(): Promise<void> {
-    if (!this.inside) await this.db.destroy();
+    if (this.inside) return;
+    this.closing = true;
+    await Promise.allSettled([...this.inFlight]);
+    await this.db.destroy();
   }
 }
