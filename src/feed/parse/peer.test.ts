@@ -40,6 +40,8 @@ const SKIP = {
     'feed-rs lists media:content and enclosures together; only the enclosure URL is compared when it is among them',
   partytimeNoEnclosure: 'partytime drops items without an enclosure, so there is nothing to match',
   htmlTitle: 'feed-rs title/description content_type is text/html: markup — see markup',
+  entryDocument:
+    'an Atom Entry Document (root <entry>): not a feed, rejected with NotAFeedError (see the corpus test)',
   mediaGroup: 'feed-rs media without a URL (media:group/thumbnail only)',
   severalLinks:
     'several <link> elements: gofeed keeps the last, Earshot the first (neither is specified; podcast feeds have one)',
@@ -63,6 +65,10 @@ const KNOWN: ReadonlyMap<string, string> = new Map([
   [
     'feeds/gofeed/parser/atom/atom10_feed_entry_content_html_div_escaped_markup.xml #0 contentHtml',
     'type="html" content holding a literal xhtml <div>: gofeed drops the div; Earshot keeps the notes as written',
+  ],
+  [
+    'feeds/gofeed/translator/rss/feed_item_fallbacks_-_rss_channel_item_extensions.xml #0 author (contains)',
+    '<dc:author> is not a Dublin Core element (dc:creator is, and is read); gofeed accepts any dc: name',
   ],
   [
     'feeds/gofeed/translator/rss/feed_image_-_rss_channel_description.xml feed.imageUrl',
@@ -362,6 +368,10 @@ function feedRsText(ledger: Ledger, w: string, field: string, text: unknown, act
 function feedRsCase(c: PeerCase, ledger: Ledger): void {
   if (c.input.endsWith('.json')) {
     ledger.skip(SKIP.jsonFeed);
+    return;
+  }
+  if (c.input === 'feeds/feed-rs/atom/atom_entry_1.xml') {
+    ledger.skip(SKIP.entryDocument);
     return;
   }
   const exp = readJson(c.expected);
