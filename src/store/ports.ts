@@ -41,7 +41,10 @@ export interface Store {
    * (`BEGIN IMMEDIATE`). Calling `transaction` on a transaction-scoped store just runs `fn` in the same transaction.
    */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
-  /** Closes the connections; waits for queries in flight. */
+  /**
+   * Lets transactions in flight finish (commit or roll back), then closes the connections; new work after `close`
+   * began fails with `unavailable`. For graceful shutdown: nothing is left half-written.
+   */
   close(): Promise<void>;
 }
 
