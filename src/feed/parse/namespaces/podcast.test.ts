@@ -256,6 +256,32 @@ describe('podcastHandler on RawElements (podcast-tags.xml, old GitHub namespace 
   });
 });
 
+describe('podcast-tags.xml through parseFeed (the registry routes the old GitHub namespace URI here)', () => {
+  const result = parseFeed({ body: new TextEncoder().encode(fixture('podcast-tags.xml')), url: FEED_URL });
+  const ep = result.episodes.find((e) => e.guid === 'ep-100.5');
+
+  test('channel and item fields reach the output', () => {
+    assert.equal(result.feed.podcastGuid, '0f5b4f6e-5a1e-5c4e-9f1e-3c3f0b6e2a11');
+    assert.equal(result.feed.medium, 'musicL');
+    assert.equal(ep?.episode, 100.5);
+    assert.equal(ep?.transcripts?.[0]?.language, 'fr', 'the channel language is the transcript default');
+    assert.equal(ep?.alternateEnclosures?.[0]?.sources.length, 2);
+  });
+
+  test('a live item gets its podcast: children through the item helpers', () => {
+    const live = result.feed.liveItems?.[0];
+    assert.deepEqual(live?.persons, [{ name: 'Lou Live', role: 'guest', group: 'cast' }]);
+    assert.deepEqual(live?.contentLinks, [{ href: 'https://video.example/live', text: 'Watch here' }]);
+    assert.equal(result.feed.liveItems?.length, 1);
+  });
+
+  test('bad values are problems, not failures', () => {
+    const codes = new Set(result.problems.map((p) => p.code));
+    for (const code of ['invalid-value', 'bad-number', 'bad-url'] as const) assert.ok(codes.has(code), code);
+    assert.equal(result.episodes.length, 2);
+  });
+});
+
 const corpusFeed = (relative: string) => {
   const file = corpusPath(relative);
   const body = readFileSync(file);
