@@ -139,7 +139,13 @@ function errorStatus(error: unknown): {
   return { status: 500, code: 'internal', message: 'Something went wrong on our side.', headers: {} };
 }
 
-export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
+export async function createServer(given: ServerDeps): Promise<FastifyInstance> {
+  // The store carries the listener repositories and the search index; explicit deps win (tests, other stores).
+  const deps: ServerDeps = {
+    ...given,
+    listeners: given.listeners ?? given.store.listeners,
+    search: given.search ?? given.store.search,
+  };
   const config = deps.config;
   const now = deps.now ?? (() => new Date());
   const secure = config.secureCookies ?? false;

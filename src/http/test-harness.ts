@@ -4,13 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { ingestFeedBody } from '../feed/refresh/refresh.ts';
+import { openStore, type Store } from '../store/index.ts';
 import type { ListenerStore } from '../store/listener-ports.ts';
-import { migrations } from '../store/migrations/index.ts';
-import type { Store } from '../store/ports.ts';
-import { connect } from '../store/sql/connect.ts';
-import { createListenerRepositories } from '../store/sql/listeners.ts';
-import { migrate } from '../store/sql/migrate.ts';
-import { SqlStore } from '../store/sql/store.ts';
 import { createServer, type ServerDeps } from './server.ts';
 
 export const REFERENCE_DIR = resolve(
@@ -35,13 +30,10 @@ export interface TestApp {
 }
 
 export async function openTestApp(extra: Partial<ServerDeps> = {}): Promise<TestApp> {
-  const { db, dialect } = await connect(':memory:');
-  await migrate(db, dialect, migrations);
-  const store = new SqlStore(db, dialect, false);
-  const listeners = createListenerRepositories(db, dialect);
+  const store = await openStore({ databaseUrl: ':memory:', dataDir: '/nonexistent' });
+  const listeners = store.listeners;
   const app = await createServer({
     store,
-    listeners,
     config: {
       siteName: 'Earshot',
       publicUrl: 'https://pods.example',

@@ -1,0 +1,270 @@
+// The listener's journey in Debian's Chromium (playwright-core), against a loopback server holding the reference
+// show and a loopback asset host serving generated audio. Skips with a message when Chromium is not installed.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import {
+  ingest,
+  NO_REFERENCE,
+  openTestApp,
+  REFERENCE_DIR,
+  referenceFeed,
+  type TestApp,
+} from './test-harness.ts';
+
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+const SKIP =
+  NO_REFERENCE ??
+  (CHROMIUM ? undefined : 'Chromium is not installed (apt-get install -y chromium); skipping browser tests');
+export const ARTIFACTS = resolve(import.meta.dirname, '..', '..', 'test-artifacts', 'web');
+
+/** A mono 8 kHz 8-bit WAV of a soft tone: small, real, playable. */
+export function toneWav(seconds: number, hz = 440): Buffer {
+  const rate = 8000;
+  const n = rate * seconds;
+  const b = Buffer.alloc(44 + n);
+  b.write('RIFF', 0);
+  b.writeUInt32LE(36 + n, 4);
+  b.write('WAVEfmt ', 8);
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20);
+  b.writeUInt16LE(1, 22);
+  b.writeUInt32LE(rate, 24);
+  b.writeUInt32LE(rate, 28);
+  b.writeUInt16LE(1, 32);
+  b.writeUInt16LE(8, 34);
+  b.write('data', 36);
+  b.writeUInt32LE(n, 40);
+  for (let i = 0; i < n; i++) b[44 + i] = 128 + Math.round(20 * Math.sin((2 * Math.PI * hz * i) / rate));
+  return b;
+}
+
+/** Serves audio (with Range), the cover and the transcript, as a podcast host would. */
+function assetHost(): Promise<{ server: Server; base: string }> {
+  const audio = toneWav(120);
+  const cover = readFileSync(resolve(import.meta.dirname, '..', '..', 'public', 'icons', 'icon-512.png'));
+  const vtt = readFileSync(join(REFERENCE_DIR, 'unearthed-in-july-2017.vtt'));
+  const server = createHttpServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    let body: Buffer;
+    let type: string;
+    if (path.endsWith('.mp3')) [body, type] = [audio, 'audio/wav'];
+    else if (path.endsWith('.png')) [body, type] = [cover, 'image/png'];
+    else if (path.endsWith('.vtt')) [body, type] = [vtt, 'text/vtt'];
+    else {
+      res.writeHead(404).end();
+      return;
+    }
+    const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    if (m) {
+      const start = Number(m[1]);
+      const end = m[2] ? Math.min(Number(m[2]), body.length - 1) : body.length - 1;
+      res.writeHead(206, {
+        'content-type': type,
+        'accept-ranges': 'bytes',
+        'content-range': `bytes ${start}-${end}/${body.length}`,
+        'content-length': end - start + 1,
+      });
+      res.end(body.subarray(start, end + 1));
+      return;
+    }
+    res.writeHead(200, { 'content-type': type, 'accept-ranges': 'bytes', 'content-length': body.length });
+    res.end(body);
+  });
+  return new Promise((ok) =>
+    server.listen(0, '127.0.0.1', () =>
+      ok({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+    ),
+  );
+}
+
+async function audioState(page: Page): Promise<{ time: number; paused: boolean; src: string }> {
+  return page.evaluate(() => {
+    const p = document.querySelector('earshot-player') as (HTMLElement & { audio?: HTMLAudioElement }) | null; // our element
+    const a = p?.audio;
+    return { time: a?.currentTime ?? -1, paused: a?.paused ?? true, src: a?.src ?? '' };
+  });
+}
+
+async function axeCheck(page: Page, name: string): Promise<void> {
+  const source = readFileSync(
+    resolve(import.meta.dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js'),
+    'utf8',
+  );
+  const violations = await page.evaluate(async (src) => {
+    // biome-ignore lint/security/noGlobalEval: axe-core is injected from the test, not from the page.
+    (0, eval)(src);
+    const w = window as unknown as {
+      axe: {
+        run(
+          ctx: Document,
+          o: object,
+        ): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }>;
+      };
+    };
+    const r = await w.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, count: v.nodes.length }));
+  }, source);
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad, [], `${name}: ${JSON.stringify(bad)}`);
+}
+
+describe('in Chromium', { skip: SKIP ?? false }, () => {
+  let t: TestApp;
+  let assets: { server: Server; base: string };
+  let browser: Browser;
+  let origin: string;
+  const problems: string[] = [];
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    assets = await assetHost();
+    t = await openTestApp({
+      media: {
+        async fetchText(url: string) {
+          const res = await fetch(url);
+          return { body: await res.text() };
+        },
+      },
+    });
+    const feedUrl = `${assets.base}/feed.xml`;
+    await ingest(t.store, feedUrl, referenceFeed(feedUrl, assets.base));
+    origin = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--autoplay-policy=no-user-gesture-required',
+        '--mute-audio',
+      ],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+    assets?.server.close();
+  });
+
+  test('home → search → episode → sign up → play → navigate and back while playing → mark played → reload', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      if (
+        m.type() === 'error' &&
+        !/favicon|Failed to load resource: the server responded with a status of 401/.test(m.text())
+      )
+        problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(String(e)));
+
+    await page.goto(`${origin}/`);
+    await page.getByRole('heading', { name: 'Popular Podcasts' }).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'home.png'), fullPage: true });
+    await axeCheck(page, 'home');
+
+    await page.fill('#site-search', 'Stakhanov');
+    await page.press('#site-search', 'Enter');
+    await page.waitForURL(/\/search\?q=Stakhanov/);
+    await page.screenshot({ path: join(ARTIFACTS, 'search.png'), fullPage: true });
+    await axeCheck(page, 'search');
+    await page.getByRole('link', { name: 'Stakhanovite Movement' }).first().click();
+    await page.waitForURL(/\/episodes\/\d+/);
+    const episodeUrl = page.url();
+
+    for (const text of [
+      'Stuff You Missed in History Class',
+      '← All Episodes',
+      'January 22, 2024',
+      '34 mins',
+      'Tracy V. Wilson',
+      'Holly Frey',
+      'Mark as Played',
+      'Popular Podcasts',
+      'for privacy information',
+    ]) {
+      assert.ok(
+        await page.getByText(text, { exact: false }).first().isVisible(),
+        `episode page shows "${text}"`,
+      );
+    }
+    assert.equal(
+      await page.locator('.notes a[href="https://www.britannica.com/event/Holodomor"]').count(),
+      1,
+    );
+    await page.screenshot({ path: join(ARTIFACTS, 'episode.png'), fullPage: true });
+    await axeCheck(page, 'episode');
+
+    // Sign up from the "Mark as Played" prompt, coming back to the episode.
+    await page.getByRole('link', { name: 'Mark as Played' }).click();
+    await page.waitForURL(/\/signin/);
+    await page.goto(`${origin}/signup?next=${encodeURIComponent(new URL(episodeUrl).pathname)}`);
+    await page.fill('#name', 'listener');
+    await page.fill('#password', 'a long enough password');
+    await page.getByRole('button', { name: 'Create an account' }).click();
+    await page.waitForURL(episodeUrl);
+
+    await page.locator('main button[data-play]').click();
+    await page.waitForFunction(() => {
+      const p = document.querySelector('earshot-player') as
+        | (HTMLElement & { audio?: HTMLAudioElement })
+        | null;
+      return (p?.audio?.currentTime ?? 0) > 1;
+    });
+    const playing = await audioState(page);
+    assert.equal(playing.paused, false);
+
+    // Boosted navigation to the show page: only #main is swapped, the audio keeps going.
+    await page.getByRole('link', { name: '← All Episodes' }).click();
+    await page.waitForURL(/\/shows\/\d+$/);
+    await page.getByRole('heading', { name: /All Episodes/ }).waitFor();
+    await page.waitForTimeout(1200);
+    const onShow = await audioState(page);
+    assert.equal(onShow.paused, false, 'still playing on the show page');
+    assert.ok(onShow.time > playing.time, 'and advancing');
+    assert.equal(onShow.src, playing.src);
+    await page.screenshot({ path: join(ARTIFACTS, 'show.png'), fullPage: true });
+    await axeCheck(page, 'show');
+
+    await page.goBack();
+    await page.waitForURL(episodeUrl);
+    await page.getByRole('heading', { name: 'Stakhanovite Movement' }).waitFor();
+    await page.waitForTimeout(800);
+    const back = await audioState(page);
+    assert.equal(back.paused, false, 'still playing after Back');
+    assert.ok(back.time > onShow.time);
+
+    await page.getByRole('button', { name: 'Mark as Played' }).click();
+    await page.getByRole('button', { name: /Played ✓/ }).waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: /Played ✓/ }).waitFor();
+
+    // Progress survives a reload: pause (which saves), then the page offers to resume there.
+    await page.getByRole('button', { name: /Played ✓/ }).click();
+    await page.getByRole('button', { name: 'Mark as Played' }).waitFor();
+    await page.locator('main button[data-play]').click();
+    await page.waitForFunction(() => {
+      const p = document.querySelector('earshot-player') as
+        | (HTMLElement & { audio?: HTMLAudioElement })
+        | null;
+      return (p?.audio?.currentTime ?? 0) > 3 && !p?.audio?.paused;
+    });
+    await page.keyboard.press('Space');
+    const paused = await audioState(page);
+    assert.equal(paused.paused, true, 'space pauses');
+    await page.waitForTimeout(500);
+    await page.reload();
+    const start = Number(await page.locator('main button[data-play]').getAttribute('data-start'));
+    assert.ok(start >= 2 && start <= paused.time + 1, `resumes near ${paused.time}, offered ${start}`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
