@@ -229,6 +229,7 @@ describe('parseDate against feedparser date expectations', {
         assert.equal(parseDate(raw), iso, `${path}: ${raw}`);
       }
     }
+    console.log(`feedparser: ${checked} parsed-date expectations checked`);
     assert.ok(checked >= 20, `only ${checked} feedparser date rows checked`);
   });
 });
