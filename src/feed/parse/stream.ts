@@ -136,6 +136,8 @@ interface Frame {
   rawMarkup: boolean;
   /** ITEM: the episode being built. */
   ep: EpisodeBuilder | undefined;
+  /** ITEM: problems raised while it is read, attached to its identity once that is known. */
+  problems: [ProblemCode, string][] | undefined;
 }
 
 /** Elements whose children are HTML, not XML structure: their inner markup is kept as text. */
@@ -203,8 +205,9 @@ class Collector implements EntitySink {
   private itemsSkipped = 0;
   private partialItemDropped = false;
   private unclosedReported = false;
-  /** Problems raised while an item is being read; attached to the episode's identity when it is known. */
-  private itemProblems: [ProblemCode, string][] | undefined;
+  /** The items being read, innermost last (an item can open inside an unclosed one). */
+  private readonly openItems: Frame[] = [];
+  private emptyItems = 0;
 
   readonly ctx: HandlerContext;
   /** Out-parameter of scopeFor (one object, not one per element). */
@@ -232,7 +235,8 @@ class Collector implements EntitySink {
   }
 
   problem(code: ProblemCode, message: string, episode?: string): void {
-    if (episode === undefined && this.itemProblems !== undefined) this.itemProblems.push([code, message]);
+    const item = episode === undefined ? this.openItems[this.openItems.length - 1] : undefined;
+    if (item?.problems !== undefined) item.problems.push([code, message]);
     else this.problems.add(code, message, episode);
   }
 
@@ -260,7 +264,7 @@ class Collector implements EntitySink {
     }
     let top = this.stack[this.stack.length - 1];
     if ((name === 'item' || name === 'entry') && top !== undefined && top.kind >= ITEM) {
-      // An <item> inside an item or a channel child means something before it was never closed.
+      // An <item> inside an item's or the channel's child means something before it was never closed.
       if (this.recoverBeforeItem()) top = this.stack[this.stack.length - 1];
     }
     if (this.rawDepth > 0 || top?.rawMarkup === true) {
@@ -288,6 +292,11 @@ class Collector implements EntitySink {
         this.openInChannel(q, scope, base, attribs);
         return;
       case ITEM:
+        // An item inside an item: an unclosed previous item, or feedburner's empty `<item/>` junk. Read it as an
+        // item of its own; the outer one goes on (an empty one is dropped when it closes).
+        if ((q.local === 'item' || q.local === 'entry') && CORE_NS.has(q.ns)) this.openItem(scope, base);
+        else this.pushChild(top, q, scope, base, attribs);
+        return;
       case CHILD:
         this.pushChild(top, q, scope, base, attribs);
         return;
@@ -297,21 +306,21 @@ class Collector implements EntitySink {
   }
 
   /**
-   * Ends every open element above the nearest channel (or feed root) early, turning them into ghosts that the
-   * tokenizer's own implied closes will pop later. Returns false when there is no channel to return to.
+   * Ends every open element above the nearest item, channel or feed root early, turning them into ghosts that the
+   * tokenizer's own implied closes will pop later. Returns false when there is nothing to return to.
    */
   private recoverBeforeItem(): boolean {
     let channelAt = -1;
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const k = this.stack[i]?.kind;
-      if (k === CHANNEL || (k === ROOT && this.format !== undefined)) {
+      if (k === CHANNEL || k === ITEM || (k === ROOT && this.format !== undefined)) {
         channelAt = i;
         break;
       }
     }
     if (channelAt < 0) return false;
     const top = this.stack[this.stack.length - 1];
-    if (top === undefined || top.kind === CHANNEL || top.kind === ROOT) return false;
+    if (top === undefined || top.kind === CHANNEL || top.kind === ROOT || top.kind === ITEM) return false;
     // Raw markup elements still open in the tokenizer become ghosts too.
     const ghosts: Frame[] = [];
     for (; this.rawDepth > 0; this.rawDepth--) ghosts.push(frame(GHOST, this.rootScope, ''));
@@ -413,7 +422,8 @@ class Collector implements EntitySink {
     }
     const f = frame(ITEM, scope, base);
     f.ep = {};
-    this.itemProblems = [];
+    f.problems = [];
+    this.openItems.push(f);
     this.stack.push(f);
   }
 
@@ -610,7 +620,9 @@ class Collector implements EntitySink {
     f.rawMarkup = false;
     this.pool.push(f);
     if (implied && !this.ending) this.reportUnclosed(el.name);
-    const parent = this.stack[this.stack.length - 1];
+    let at = this.stack.length - 1;
+    while (this.stack[at]?.kind === GHOST) at--;
+    const parent = this.stack[at];
     if (parent === undefined || parent.kind === CHILD) return;
     if (parent.kind === ITEM) {
       if (parent.ep !== undefined) dispatchItem(el, parent.ep, this.ctx);
@@ -620,12 +632,16 @@ class Collector implements EntitySink {
   }
 
   private closeItem(f: Frame, implied: boolean): void {
-    const pending = this.itemProblems ?? [];
-    this.itemProblems = undefined;
+    const pending = f.problems ?? [];
+    this.openItems.pop();
     const ep = f.ep;
     if (ep === undefined) return;
     if (implied && this.ending) {
       this.partialItemDropped = true;
+      return;
+    }
+    if (isEmptyItem(ep)) {
+      this.emptyItems++;
       return;
     }
     if (implied) this.reportUnclosed('item');
@@ -681,6 +697,12 @@ class Collector implements EntitySink {
     ) {
       this.problems.add('invalid-value', 'the <rss> element has no <channel>');
     }
+    if (this.emptyItems > 0) {
+      this.problems.add(
+        'invalid-value',
+        `${this.emptyItems} empty <item> element(s) ignored (no title, link, guid or media)`,
+      );
+    }
     if (this.itemsSkipped > 0) {
       this.problems.add(
         'too-many-items',
@@ -707,8 +729,32 @@ class Collector implements EntitySink {
   }
 }
 
+/** An item with nothing a listener could see or play. */
+function isEmptyItem(ep: EpisodeBuilder): boolean {
+  return (
+    ep.title === undefined &&
+    ep.enclosure === undefined &&
+    ep.mediaEnclosure === undefined &&
+    ep.link === undefined &&
+    (ep.rawGuid === undefined || ep.rawGuid.trim().length === 0) &&
+    ep.descriptionHtml === undefined &&
+    ep.description === undefined &&
+    ep.summaryHtml === undefined &&
+    ep.contentHtml === undefined
+  );
+}
+
 function frame(kind: number, scope: Scope, base: string): Frame {
-  return { kind, scope, base, el: undefined, pending: '', rawMarkup: false, ep: undefined };
+  return {
+    kind,
+    scope,
+    base,
+    el: undefined,
+    pending: '',
+    rawMarkup: false,
+    ep: undefined,
+    problems: undefined,
+  };
 }
 
 // ---- Public streaming parser -------------------------------------------------------------------------------------
