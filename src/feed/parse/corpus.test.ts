@@ -59,7 +59,7 @@ const COUNT_EXCEPTIONS: ReadonlyMap<string, { expected: number; reason: string }
 ]);
 
 /**
- * rss/atom/rdf files that are rightly rejected as not a feed, each with its reason.
+ * rss/atom/rdf files that may rightly be rejected as not a feed, each with its reason (parsing them is fine too).
  */
 const REJECT_EXCEPTIONS: ReadonlyMap<string, string> = new Map([
   ['feeds/lukaswhite-podcast-feed-parser/not-xml.rss', 'named .rss but the body is the text "i am not xml"'],
@@ -93,6 +93,8 @@ test('every corpus file: no crash, no hang, every feed yields its items, non-fee
     .sort();
   assert.ok(files.length > 3000, `expected the whole corpus, found ${files.length} files`);
 
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
   let clean = 0;
   let withProblems = 0;
   let rejected = 0;
@@ -146,17 +148,18 @@ test('every corpus file: no crash, no hang, every feed yields its items, non-fee
     }
   }
 
+  const cpu = process.cpuUsage(cpu0);
+  const timing = `${((cpu.user + cpu.system) / 1e6).toFixed(1)} s CPU, ${((performance.now() - wall0) / 1000).toFixed(1)} s wall`;
   const codes = [...problemCounts.entries()]
     .sort((a, b) => b[1] - a[1])
     .map(([c, n]) => `${c}×${n}`)
     .join(' ');
   console.log(
-    `corpus: ${files.length} files; ${clean} parsed clean, ${withProblems} parsed with problems, ${rejected} rejected as not a feed, ${failures.length} failures [problems: ${codes}]`,
+    `corpus: ${files.length} files; ${clean} parsed clean, ${withProblems} parsed with problems, ${rejected} rejected as not a feed, ${failures.length} failures (${timing}) [problems: ${codes}]`,
   );
-  const stale = [...COUNT_EXCEPTIONS.keys(), ...REJECT_EXCEPTIONS.keys()].filter(
-    (p) => !seenExceptions.has(p),
-  );
-  assert.deepEqual(stale, [], 'listed exceptions that no longer apply: remove them');
+  // Count exceptions are exact, so one that no longer applies is reported; an allowed rejection may also parse.
+  for (const p of COUNT_EXCEPTIONS.keys())
+    if (!seenExceptions.has(p)) failures.push(`${p}: listed count exception no longer applies: remove it`);
   assert.ok(
     failures.length === 0,
     `${failures.length} corpus failures:\n${failures.slice(0, 60).join('\n')}`,
