@@ -322,14 +322,24 @@ describe('structure recovery', () => {
     assert.ok(codes(r).includes('unclosed-element'));
   });
 
-  it('ends an unclosed item where the next one starts', () => {
+  it('reads an item that starts inside an unclosed one as an item of its own', () => {
     const r = parseText(
       '<rss><channel><item><title>a</title><guid>1</guid><item><title>b</title><guid>2</guid></item></channel></rss>',
     );
-    assert.deepEqual(
-      r.episodes.map((e) => e.title),
-      ['a', 'b'],
+    assert.deepEqual(r.episodes.map((e) => e.title).sort(), ['a', 'b']);
+  });
+
+  it('ignores empty <item/> junk nested in real items, keeping the real item whole', () => {
+    const r = parseText(
+      `<rss><channel><title>x</title>
+       <item><title>real</title><item/><guid>r1</guid><enclosure url="https://example.com/r1.mp3" type="audio/mpeg"/></item>
+       <item/></channel></rss>`,
     );
+    assert.deepEqual(
+      r.episodes.map((e) => [e.title, e.guid, e.enclosure?.url]),
+      [['real', 'r1', 'https://example.com/r1.mp3']],
+    );
+    assert.ok(r.problems.some((p) => p.code === 'invalid-value' && /empty <item>/.test(p.message)));
   });
 
   it('reports a double-escaped title and decodes it once more', () => {
