@@ -77,7 +77,9 @@ async function benchOne(name: string, path: string, big: boolean): Promise<Row> 
     name,
     bytes: body.byteLength,
     earshot: await measure(body.byteLength, () => parseBytes(body, url), opts),
-    partytime: await quiet(() => measure(body.byteLength, () => partytimeParse(xml, { allowMissingGuid: true }), slowOpts)),
+    partytime: await quiet(() =>
+      measure(body.byteLength, () => partytimeParse(xml, { allowMissingGuid: true }), slowOpts),
+    ),
     rssParser: await measure(body.byteLength, () => rssParser.parseString(xml), slowOpts),
     tokenizer: await measure(body.byteLength, () => tokenizerPass(xml), opts),
   };
