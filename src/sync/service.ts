@@ -60,6 +60,7 @@ export class SyncService {
   readonly #warn: (message: string) => void;
   /** Recently verified account passwords: password hashing is slow by design and Basic comes on every call. */
   readonly #authCache = new Map<string, { user: SyncUser; until: number }>();
+  readonly #knownDevices = new Set<string>();
 
   constructor(deps: SyncServiceDeps) {
     this.#repo = deps.repo;
@@ -179,9 +180,13 @@ export class SyncService {
   /** Unknown devices are created on first use (mygpo answers 404; clients then fail to pair). */
   async #ensureDevice(userId: number, deviceId: string | undefined): Promise<void> {
     if (deviceId === undefined) return;
+    const key = `${userId}/${deviceId}`;
+    if (this.#knownDevices.has(key)) return; // devices are never deleted, so a positive answer stays true
     if ((await this.#repo.getDevice(userId, deviceId)) === undefined) {
       await this.#repo.upsertDevice(userId, deviceId, {}, this.#now());
     }
+    if (this.#knownDevices.size > 10_000) this.#knownDevices.clear();
+    this.#knownDevices.add(key);
   }
 
   async syncDevices(userId: number): Promise<{ synchronized: string[][]; 'not-synchronized': string[] }> {
@@ -349,8 +354,16 @@ export class SyncService {
     for (const device of devices) await this.#ensureDevice(userId, device);
     const stored: (EpisodeAction & { episodeRef?: number })[] = [];
     const unknownFeeds = new Set<string>();
+    // A batch often repeats an episode (AntennaPod sends every play of it): match each (podcast, episode, guid) once.
+    const matches = new Map<string, ReturnType<typeof matchEpisode<FeedRef, number>>>();
     for (const action of accepted) {
-      const match = await matchEpisode(catalogue, action);
+      const key = `${action.podcast}\u0000${action.episode}\u0000${action.guid ?? ''}`;
+      let pending = matches.get(key);
+      if (pending === undefined) {
+        pending = matchEpisode(catalogue, action);
+        matches.set(key, pending);
+      }
+      const match = await pending;
       if (match.kind === 'matched') {
         stored.push({ ...action, episodeRef: match.episode });
       } else {
@@ -374,8 +387,15 @@ export class SyncService {
   ): Promise<void> {
     const library = this.#library;
     if (library === undefined) return;
+    // Only the newest play per episode matters: progress keeps the latest by client time anyway.
+    const latest = new Map<number, EpisodeAction & { episodeRef: number; position: number }>();
     for (const a of actions) {
       if (a.episodeRef === undefined || a.action !== 'play' || a.position === undefined) continue;
+      const seen = latest.get(a.episodeRef);
+      if (seen === undefined || a.timestampMs >= seen.timestampMs)
+        latest.set(a.episodeRef, { ...a, episodeRef: a.episodeRef, position: a.position });
+    }
+    for (const a of latest.values()) {
       const at = new Date(a.timestampMs);
       await library.saveProgress(userId, a.episodeRef, a.position, at);
       if (

@@ -4,11 +4,18 @@ import type { Show } from '../../domain/show.ts';
 import type { LibraryRepository, UserRepository } from '../../store/listener-ports.ts';
 import type { Store } from '../../store/ports.ts';
 import type { SyncRepository } from '../../store/sync-ports.ts';
-import type { DirectoryPodcast, FeedRef, SyncAccounts, SyncCatalogue, SyncLibrary } from '../../sync/ports.ts';
+import type {
+  DirectoryPodcast,
+  FeedRef,
+  SyncAccounts,
+  SyncCatalogue,
+  SyncLibrary,
+} from '../../sync/ports.ts';
 import { SyncService } from '../../sync/service.ts';
 
 export function accountsFrom(users: UserRepository): SyncAccounts {
-  const pick = (u: { id: number; name: string } | undefined) => (u === undefined ? undefined : { id: u.id, name: u.name });
+  const pick = (u: { id: number; name: string } | undefined) =>
+    u === undefined ? undefined : { id: u.id, name: u.name };
   return {
     verifyPassword: async (name, password) => pick(await users.verifyPassword(name, password)),
     byName: async (name) => pick(await users.findByName(name)),
@@ -55,13 +62,23 @@ export function catalogueFrom(deps: CatalogueDeps): SyncCatalogue {
   const entries = async (shows: readonly Show[]) =>
     (await Promise.all(shows.map(directoryEntry))).filter((p): p is DirectoryPodcast => p !== undefined);
   const showOf = async (feed: FeedRef) => feed.showId;
+  // Every uploaded action names its feed by URL: remember resolved feeds with their show for a minute, feeds not
+  // fetched yet (no show) for 5 s; unknown URLs are never remembered, so a feed added meanwhile is found at once.
+  const feedCache = new Map<string, { ref: FeedRef; until: number }>();
+  const FEED_CACHE_MS = 60_000;
 
   return {
     async feedByUrl(url) {
+      const nowMs = Date.now();
+      const hit = feedCache.get(url);
+      if (hit !== undefined && hit.until > nowMs) return hit.ref;
       const feed = await store.feeds.findByUrl(url);
       if (feed === undefined) return undefined;
       const show = await store.shows.getByFeed(feed.id);
-      return show === undefined ? { feedId: feed.id } : { feedId: feed.id, showId: show.id };
+      const ref = show === undefined ? { feedId: feed.id } : { feedId: feed.id, showId: show.id };
+      if (feedCache.size > 10_000) feedCache.clear();
+      feedCache.set(url, { ref, until: nowMs + (show === undefined ? 5_000 : FEED_CACHE_MS) });
+      return ref;
     },
     async episodeByGuid(feed, guid) {
       const showId = await showOf(feed);

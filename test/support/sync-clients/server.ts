@@ -41,8 +41,10 @@ export interface SyncTestServer {
 export const TEST_USER = { name: 'alice', password: 'correct horse battery' };
 
 /** Starts a server on 127.0.0.1 with one listener (TEST_USER) and one show of three episodes. */
-export async function startSyncServer(options: { web?: boolean } = {}): Promise<SyncTestServer> {
-  const { db, dialect } = await connect(':memory:');
+export async function startSyncServer(
+  options: { web?: boolean; database?: string } = {},
+): Promise<SyncTestServer> {
+  const { db, dialect } = await connect(options.database ?? ':memory:');
   await migrate(db, dialect, allMigrations);
   const store = new SqlStore(db, dialect, false);
   const listeners = createListenerRepositories(db, dialect);

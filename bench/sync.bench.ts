@@ -1,0 +1,162 @@
+// Sync throughput: 10,000 episode actions uploaded in batches of 30 (as AntennaPod sends them) over loopback HTTP
+// with the session cookie, then downloaded back with `since` paging. Reports actions/s both ways and p99 per request.
+//   npm run bench:sync            (SQLite file in a temp dir; PostgreSQL too when EARSHOT_TEST_DATABASE_URL answers)
+//   node --import tsx bench/sync.bench.ts --out /work/notes/bench-sync.md
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { connect } from '../src/store/sql/connect.ts';
+import { basicAuthHeader } from '../src/sync/basic-auth.ts';
+import { startSyncServer, TEST_USER } from '../test/support/sync-clients/server.ts';
+
+const TOTAL = 10_000;
+const BATCH = 30;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+interface Result {
+  label: string;
+  upRate: number;
+  upP50: number;
+  upP99: number;
+  upRequests: number;
+  downRate: number;
+  downP99: number;
+  downRequests: number;
+  downloaded: number;
+}
+
+async function runOnce(label: string, database: string): Promise<Result> {
+  const server = await startSyncServer({ database });
+  try {
+    const ep = server.episodes[0];
+    if (ep === undefined) throw new Error('no seeded episode');
+    const login = await fetch(`${server.baseUrl}/api/2/auth/${TEST_USER.name}/login.json`, {
+      method: 'POST',
+      headers: { authorization: basicAuthHeader(TEST_USER.name, TEST_USER.password) },
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const start = Date.UTC(2026, 0, 1);
+    const upTimes: number[] = [];
+    const t0 = performance.now();
+    for (let i = 0; i < TOTAL; i += BATCH) {
+      const batch = Array.from({ length: Math.min(BATCH, TOTAL - i) }, (_, j) => {
+        const n = i + j;
+        // A mix like a real library: most actions on known episodes, some on shows the server does not know.
+        const known = n % 4 !== 0;
+        return {
+          podcast: known ? server.feedUrl : `http://unknown-${n % 50}.example/feed.xml`,
+          episode: known ? ep.enclosureUrl : `http://unknown-${n % 50}.example/${n}.mp3`,
+          guid: known ? ep.guid : `guid-${n}`,
+          action: n % 5 === 0 ? 'download' : 'play',
+          timestamp: new Date(start + n * 1000).toISOString().slice(0, 19),
+          ...(n % 5 === 0 ? {} : { started: 0, position: n % 1800, total: 1801 }),
+          device: 'pixel_8',
+        };
+      });
+      const r0 = performance.now();
+      const res = await fetch(`${server.baseUrl}/api/2/episodes/${TEST_USER.name}.json`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: JSON.stringify(batch),
+      });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`upload answered ${res.status}`);
+      upTimes.push(performance.now() - r0);
+    }
+    const upSeconds = (performance.now() - t0) / 1000;
+
+    await new Promise((r) => setTimeout(r, 1100)); // let the last receive second close
+    const downTimes: number[] = [];
+    let since = 0;
+    let downloaded = 0;
+    const t1 = performance.now();
+    for (let guard = 0; guard < 1000; guard++) {
+      const r0 = performance.now();
+      const res = await fetch(`${server.baseUrl}/api/2/episodes/${TEST_USER.name}.json?since=${since}`, {
+        headers: { cookie },
+      });
+      const body = (await res.json()) as { actions: unknown[]; timestamp: number };
+      downTimes.push(performance.now() - r0);
+      downloaded += body.actions.length;
+      if (body.timestamp === since || body.actions.length === 0) break;
+      since = body.timestamp;
+      if (downloaded >= TOTAL) break;
+    }
+    const downSeconds = (performance.now() - t1) / 1000;
+    return {
+      label,
+      upRate: TOTAL / upSeconds,
+      upP50: percentile(upTimes, 50),
+      upP99: percentile(upTimes, 99),
+      upRequests: upTimes.length,
+      downRate: downloaded / downSeconds,
+      downP99: percentile(downTimes, 99),
+      downRequests: downTimes.length,
+      downloaded,
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+async function postgresTarget(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+  const base = process.env.EARSHOT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  try {
+    const admin = await connect(base);
+    const schema = `sync_bench_${randomBytes(4).toString('hex')}`;
+    await sql.raw(`create schema ${schema}`).execute(admin.db);
+    return {
+      url: `${base}${base.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+      drop: async () => {
+        await sql.raw(`drop schema ${schema} cascade`).execute(admin.db);
+        await admin.db.destroy();
+      },
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+const outIndex = process.argv.indexOf('--out');
+const out = outIndex === -1 ? undefined : process.argv[outIndex + 1];
+const results: Result[] = [];
+const dir = mkdtempSync(join(tmpdir(), 'earshot-sync-bench-'));
+try {
+  results.push(await runOnce('SQLite (file, WAL)', join(dir, 'bench.db')));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+const pg = await postgresTarget();
+if (pg !== undefined) {
+  try {
+    results.push(await runOnce('PostgreSQL', pg.url));
+  } finally {
+    await pg.drop();
+  }
+}
+
+const lines = [
+  `# Sync benchmark (bench/sync.bench.ts)`,
+  '',
+  `${new Date().toISOString()} · Node ${process.version} · ${cpus().length} cores · ${TOTAL} actions, batches of ${BATCH}, loopback HTTP, session cookie`,
+  '',
+  '| store | upload actions/s | upload p50 ms/request | upload p99 ms/request | requests | download actions/s | download p99 ms/request | requests | downloaded |',
+  '|---|---|---|---|---|---|---|---|---|',
+  ...results.map(
+    (r) =>
+      `| ${r.label} | ${r.upRate.toFixed(0)} | ${r.upP50.toFixed(1)} | ${r.upP99.toFixed(1)} | ${r.upRequests} | ${r.downRate.toFixed(0)} | ${r.downP99.toFixed(1)} | ${r.downRequests} | ${r.downloaded} |`,
+  ),
+  '',
+  'Each upload matches every action to an episode (feed by URL/alias, guid, enclosure URL), stores it and applies plays',
+  "to the listener's progress; a quarter of the actions name feeds the server does not know (kept, feed added).",
+  'Downloads page on receive time (whole seconds, ≥ 1,000 per page).',
+  '',
+];
+console.log(lines.join('\n'));
+if (out !== undefined) writeFileSync(out, lines.join('\n'));
