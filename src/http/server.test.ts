@@ -316,6 +316,32 @@ describe('listener actions and authorisation', () => {
     assert.doesNotMatch((await b.get('/library')).body, /Part Two: The Storm/);
   });
 
+  test('the queue: add, play next, move, remove — from the library page', async () => {
+    const c = new Client(t.app);
+    await c.signUp('judy');
+    for (const id of episodeIds) assert.equal((await c.post(`/episodes/${id}/enqueue`)).statusCode, 303);
+    const order = async () =>
+      (await c.json('GET', '/api/v1/me/queue')).json().items.map((e: { id: number }) => e.id);
+    const [e1, e2, e3] = episodeIds;
+    assert.deepEqual(await order(), [e1, e2, e3]);
+    assert.equal((await c.post(`/queue/${e3}/next`)).statusCode, 303);
+    assert.deepEqual(await order(), [e3, e1, e2]);
+    await c.post(`/queue/${e2}/up`);
+    assert.deepEqual(await order(), [e3, e2, e1]);
+    await c.post(`/queue/${e3}/down`);
+    assert.deepEqual(await order(), [e2, e3, e1]);
+    await c.post(`/queue/${e1}/remove`);
+    assert.deepEqual(await order(), [e2, e3]);
+    const lib = await c.get('/library');
+    assert.match(lib.body, /aria-label="Play next: Part Three: Dawn"/);
+    assert.equal((await c.post(`/queue/${e1}/up`)).statusCode, 404);
+    assert.equal((await c.post(`/queue/${e2}/sideways`)).statusCode, 400);
+    const other = new Client(t.app);
+    await other.signUp('ken');
+    assert.equal((await other.post(`/queue/${e2}/remove`)).statusCode, 404);
+    assert.deepEqual(await order(), [e2, e3]);
+  });
+
   test('anonymous visitors can browse and play but are asked to sign in for actions', async () => {
     const c = new Client(t.app);
     assert.equal((await c.get('/library')).statusCode, 303);

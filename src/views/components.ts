@@ -61,7 +61,7 @@ export function episodeMeta(row: {
   return html`<p class="meta">${parts.map((p, i) => (i === 0 ? p : html`<span aria-hidden="true"> · </span>${p}`))}</p>`;
 }
 
-export function episodeItem(row: EpisodeRow): SafeHtml {
+export function episodeItem(row: EpisodeRow, extra: SafeHtml = html``): SafeHtml {
   const progress =
     !row.played && row.progressSeconds !== undefined && row.durationSeconds
       ? Math.min(100, Math.round((row.progressSeconds / row.durationSeconds) * 100))
@@ -75,12 +75,13 @@ export function episodeItem(row: EpisodeRow): SafeHtml {
     ${progress !== undefined ? html`<progress max="100" value="${progress}" aria-label="Listened ${progress}%">${progress}%</progress>` : ''}
   </div>
   ${row.play ? playButton(row.play) : ''}
+  ${extra}
 </li>`;
 }
 
 export function episodeList(rows: EpisodeRow[], empty = 'No episodes yet.'): SafeHtml {
   if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
-  return html`<ol class="episodes">${rows.map(episodeItem)}</ol>`;
+  return html`<ol class="episodes">${rows.map((r) => episodeItem(r))}</ol>`;
 }
 
 export function pagination(p: Paging): SafeHtml {

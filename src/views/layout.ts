@@ -69,7 +69,8 @@ ${ctx.viewer ? html`<meta name="earshot-user" content="${ctx.viewer.id}">` : ''}
   <a class="brand" href="/">${ctx.site.name}</a>
   <form class="search" role="search" action="/search" method="get">
     <label for="site-search" class="visually-hidden">Search shows, episodes and people</label>
-    <input id="site-search" type="search" name="q" value="${ctx.query ?? ''}" placeholder="Search shows, episodes, people" autocomplete="off" maxlength="200">
+    <input id="site-search" type="search" name="q" value="${ctx.query ?? ''}" placeholder="Search shows, episodes, people" autocomplete="off" maxlength="200"
+      hx-get="/search" hx-trigger="input changed delay:300ms, search" hx-target="#main" hx-select="#main" hx-swap="outerHTML" hx-push-url="true">
     <button type="submit">Search</button>
   </form>
   <nav class="account" aria-label="Account">${accountNav(ctx)}</nav>

@@ -1,6 +1,7 @@
 import {
   art,
   csrfField,
+  episodeItem,
   episodeList,
   episodeMeta,
   hostList,
@@ -14,6 +15,7 @@ import { layout } from './layout.ts';
 import type {
   AdminPageModel,
   EpisodePageModel,
+  EpisodeRow,
   HomePageModel,
   LibraryPageModel,
   PageContext,
@@ -264,11 +266,27 @@ ${m.episodes.length ? html`<section aria-labelledby="ep-h"><h2 id="ep-h">Episode
   return layout({ ...ctx, query: m.query }, { title: m.query ? `Search: ${m.query}` : 'Search' }, body);
 }
 
+function queueList(ctx: PageContext, rows: EpisodeRow[]): SafeHtml {
+  if (rows.length === 0) return html`<p class="empty">Your queue is empty.</p>`;
+  const button = (id: string, op: string, label: string, title: string) =>
+    html`<form method="post" action="/queue/${id}/${op}" class="inline-form">${csrfField(ctx.csrfToken)}<button type="submit" aria-label="${label}: ${title}">${label}</button></form>`;
+  return html`<ol class="episodes queue">${rows.map((row, i) => {
+    const id = row.href.split('/').pop() ?? '';
+    const controls = html`<div class="queue-controls">
+      ${i > 0 ? button(id, 'next', 'Play next', row.title) : ''}
+      ${i > 0 ? button(id, 'up', 'Move up', row.title) : ''}
+      ${i < rows.length - 1 ? button(id, 'down', 'Move down', row.title) : ''}
+      ${button(id, 'remove', 'Remove', row.title)}
+    </div>`;
+    return episodeItem(row, controls);
+  })}</ol>`;
+}
+
 export function libraryPage(ctx: PageContext, m: LibraryPageModel): SafeHtml {
   const body = html`<h1>Your Library</h1>
 ${showRail('Following', m.following, 'follow-h')}
 ${m.following.length === 0 ? html`<p class="empty">You follow no shows yet.</p>` : ''}
-<section aria-labelledby="q-h"><h2 id="q-h">Queue</h2>${episodeList(m.queue, 'Your queue is empty.')}</section>
+<section aria-labelledby="q-h"><h2 id="q-h">Queue</h2>${queueList(ctx, m.queue)}</section>
 <section aria-labelledby="ip-h"><h2 id="ip-h">In Progress</h2>${episodeList(m.inProgress, 'Nothing in progress.')}</section>
 <section aria-labelledby="h-h"><h2 id="h-h">History</h2>${episodeList(m.history, 'No listening history yet.')}</section>
 <section aria-labelledby="pl-h"><h2 id="pl-h">Played</h2>${episodeList(m.played, 'Nothing played yet.')}</section>`;

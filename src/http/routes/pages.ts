@@ -66,7 +66,11 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
       const followed = web.actions ? await web.actions.followedShows(ctx.viewer.id, 20) : [];
       const latest = [];
       for (const show of followed) {
-        const page = await store.episodes.listForShow(show.id, { limit: 2, includeVanished: false });
+        const page = await store.episodes.listForShow(show.id, {
+          limit: 2,
+          includeVanished: false,
+          withContent: false,
+        });
         latest.push(...page.items);
       }
       latest.sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0));
@@ -92,6 +96,7 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
     const defaultSort: EpisodeSort = show.type === 'serial' ? 'oldest' : 'newest';
     const sort = query.sort ?? defaultSort;
     const page = await store.episodes.listForShow(id, {
+      withContent: false,
       order: sort,
       limit: PAGE_SIZE,
       ...(query.after ? { cursor: query.after } : {}),
@@ -313,6 +318,21 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
       return backTo(reply, back(id));
     });
   };
+  app.post<{ Params: { id: string; op: string } }>('/queue/:id/:op', async (req, reply) => {
+    const user = requireUser(req);
+    checkCsrf(req);
+    const id = parseId(req.params.id, 'episode');
+    const op = z.enum(['next', 'up', 'down', 'remove']).parse(req.params.op);
+    const lib = actions().library;
+    const queue = await lib.queue(user.id);
+    const index = queue.findIndex((q) => q.episodeId === id);
+    if (index < 0) throw notFound('That episode is not in your queue.');
+    if (op === 'remove') await lib.dequeue(user.id, id);
+    else if (op === 'next') await lib.enqueue(user.id, id, web.now(), { next: true });
+    else await lib.moveInQueue(user.id, id, op === 'up' ? index - 1 : index + 1);
+    return reply.redirect('/library', 303);
+  });
+
   const actions = () => {
     if (!web.actions) throw badRequest('Accounts are not enabled on this server.');
     return web.actions;
