@@ -1,0 +1,113 @@
+// The media-text cache over Kysely (owner T), for SQLite and PostgreSQL alike. Tables from migration 0005-media-text.
+import type { Kysely } from 'kysely';
+import type {
+  EpisodeTranscriptText,
+  MediaTextCacheEntry,
+  MediaTextKind,
+  MediaTextRepository,
+} from '../media-text-ports.ts';
+import type { SqlDialect } from '../migrations/index.ts';
+
+export type MediaTextTables = {
+  media_text_cache: {
+    kind: string;
+    url: string;
+    fetched_at: string;
+    expires_at: string;
+    etag: string | null;
+    last_modified: string | null;
+    payload: string | null;
+    error_code: string | null;
+  };
+  episode_transcripts: {
+    episode_id: number;
+    url: string;
+    language: string | null;
+    text: string;
+    updated_at: string;
+  };
+  episodes: { id: number };
+};
+
+/** Works on any handle of the store's database (or one of its transactions) once 0005-media-text has run. */
+export function createMediaTextRepository<DB>(db: Kysely<DB>, _dialect: SqlDialect): MediaTextRepository {
+  // The tables exist once 0005-media-text ran, whatever the handle's static table types say.
+  return new SqlMediaTextRepository(db as unknown as Kysely<MediaTextTables>);
+}
+
+class SqlMediaTextRepository implements MediaTextRepository {
+  constructor(private readonly db: Kysely<MediaTextTables>) {}
+
+  async get(kind: MediaTextKind, url: string): Promise<MediaTextCacheEntry | undefined> {
+    const row = await this.db
+      .selectFrom('media_text_cache')
+      .selectAll()
+      .where('kind', '=', kind)
+      .where('url', '=', url)
+      .executeTakeFirst();
+    if (row === undefined) return undefined;
+    return {
+      kind,
+      url: row.url,
+      fetchedAt: row.fetched_at,
+      expiresAt: row.expires_at,
+      ...(row.etag === null ? {} : { etag: row.etag }),
+      ...(row.last_modified === null ? {} : { lastModified: row.last_modified }),
+      ...(row.payload === null ? {} : { payload: row.payload }),
+      ...(row.error_code === null ? {} : { errorCode: row.error_code }),
+    };
+  }
+
+  async put(entry: MediaTextCacheEntry): Promise<void> {
+    const values = {
+      fetched_at: entry.fetchedAt,
+      expires_at: entry.expiresAt,
+      etag: entry.etag ?? null,
+      last_modified: entry.lastModified ?? null,
+      payload: entry.payload ?? null,
+      error_code: entry.errorCode ?? null,
+    };
+    await this.db
+      .insertInto('media_text_cache')
+      .values({ kind: entry.kind, url: entry.url, ...values })
+      .onConflict((oc) => oc.columns(['kind', 'url']).doUpdateSet(values))
+      .execute();
+  }
+
+  async putEpisodeText(entry: EpisodeTranscriptText): Promise<boolean> {
+    const exists = await this.db
+      .selectFrom('episodes')
+      .select('id')
+      .where('id', '=', entry.episodeId)
+      .executeTakeFirst();
+    if (exists === undefined) return false;
+    const values = {
+      url: entry.url,
+      language: entry.language ?? null,
+      text: entry.text,
+      updated_at: entry.updatedAt,
+    };
+    await this.db
+      .insertInto('episode_transcripts')
+      .values({ episode_id: entry.episodeId, ...values })
+      .onConflict((oc) => oc.column('episode_id').doUpdateSet(values))
+      .execute();
+    return true;
+  }
+
+  async getEpisodeText(episodeId: number): Promise<EpisodeTranscriptText | undefined> {
+    const row = await this.db
+      .selectFrom('episode_transcripts')
+      .selectAll()
+      .where('episode_id', '=', episodeId)
+      .executeTakeFirst();
+    if (row === undefined) return undefined;
+    return {
+      episodeId: row.episode_id,
+      url: row.url,
+      ...(row.language === null ? {} : { language: row.language }),
+      text: row.text,
+      updatedAt: row.updated_at,
+    };
+  }
+}
