@@ -1,0 +1,420 @@
+// The media-text service against a loopback HTTP server through the real Fetcher, with a real database:
+// SQLite always, PostgreSQL when it answers (a throw-away schema per test).
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Kysely, sql } from 'kysely';
+import { sharedDir } from '../../test/support/corpus.ts';
+import { type FeedServer, feedRoute, startFeedServer, statusRoute } from '../../test/support/feed-server.ts';
+import { createFetcher, type Fetcher } from '../feed/fetch/index.ts';
+import type { Transcript } from '../feed/parse/types.ts';
+import { mediaText } from '../store/migrations/0005-media-text.ts';
+import { migrations } from '../store/migrations/index.ts';
+import type { SqlDialect } from '../store/migrations/types.ts';
+import { connect } from '../store/sql/connect.ts';
+import { createMediaTextRepository } from '../store/sql/media-text.ts';
+import { migrate } from '../store/sql/migrate.ts';
+import type { Database } from '../store/sql/schema.ts';
+import { SqlStore } from '../store/sql/store.ts';
+import { createMediaTextService, type MediaTextServiceDeps, rankTranscripts } from './media-text.ts';
+
+const allMigrations = migrations.some((m) => m.name === mediaText.name)
+  ? migrations
+  : [...migrations, mediaText];
+const PG_URL = process.env.EARSHOT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const testdata = (name: string): Buffer =>
+  readFileSync(join(import.meta.dirname, '../media-text/testdata', name));
+
+interface Db {
+  db: Kysely<Database>;
+  dialect: SqlDialect;
+  close(): Promise<void>;
+}
+
+async function openDb(kind: SqlDialect): Promise<Db> {
+  if (kind === 'sqlite') {
+    const { db, dialect } = await connect(':memory:');
+    await migrate(db, dialect, allMigrations);
+    return { db, dialect, close: () => db.destroy() };
+  }
+  const schema = `media_text_${randomBytes(6).toString('hex')}`;
+  const admin = await connect(PG_URL);
+  await sql.raw(`create schema ${schema}`).execute(admin.db);
+  await admin.db.destroy();
+  const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  const { db, dialect } = await connect(url);
+  await migrate(db, dialect, allMigrations);
+  return {
+    db,
+    dialect,
+    close: async () => {
+      await sql.raw(`drop schema ${schema} cascade`).execute(db);
+      await db.destroy();
+    },
+  };
+}
+
+async function postgresUnavailable(): Promise<string | undefined> {
+  try {
+    const { db } = await connect(PG_URL);
+    await db.destroy();
+    return undefined;
+  } catch (error) {
+    return `PostgreSQL at ${PG_URL} is unavailable (${error instanceof Error ? error.message : String(error)}); skipping`;
+  }
+}
+
+/** Stores one episode offering `transcripts`; returns its id. */
+async function storeEpisode(db: Db, transcripts: Transcript[]): Promise<number> {
+  const store = new SqlStore(db.db, db.dialect, false);
+  const now = new Date('2026-11-27T12:00:00Z');
+  const { feed } = await store.feeds.add(
+    `https://feeds.example.test/${randomBytes(4).toString('hex')}.xml`,
+    now,
+  );
+  const { show } = await store.shows.upsert(feed.id, { format: 'rss', title: 'Harbour & Hills' }, now);
+  await store.episodes.upsertForShow(
+    show.id,
+    [{ guid: 'ep-12', guidSource: 'guid', title: 'Tides', transcripts }],
+    {
+      now,
+      complete: true,
+    },
+  );
+  const page = await store.episodes.listForShow(show.id);
+  const id = page.items[0]?.id;
+  assert.ok(id !== undefined);
+  return id;
+}
+
+const pngBytes = new Uint8Array([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52,
+]);
+
+function suite(kind: SqlDialect, skip: string | undefined): void {
+  describe(`media-text service on ${kind}`, { skip: skip ?? false }, () => {
+    let server: FeedServer;
+    let fetcher: Fetcher;
+    before(async () => {
+      server = await startFeedServer();
+      fetcher = createFetcher({ userAgent: 'Earshot-test/0 (+https://earshot.invalid)', allowPrivate: true });
+    });
+    after(async () => {
+      await fetcher.close();
+      await server.close();
+    });
+
+    async function withService(
+      fn: (ctx: {
+        db: Db;
+        service: ReturnType<typeof createMediaTextService>;
+        clock: { now: Date };
+        deps: MediaTextServiceDeps;
+      }) => Promise<void>,
+    ): Promise<void> {
+      const db = await openDb(kind);
+      try {
+        const clock = { now: new Date('2026-11-27T12:00:00Z') };
+        const deps: MediaTextServiceDeps = {
+          fetcher,
+          store: { mediaText: createMediaTextRepository(db.db, db.dialect) },
+          now: () => clock.now,
+          ttlMs: 24 * 3600_000,
+          errorTtlMs: 10 * 60_000,
+        };
+        await fn({ db, service: createMediaTextService(deps), clock, deps });
+      } finally {
+        await db.close();
+      }
+    }
+
+    const path = (name: string): string => `/${kind}/${randomBytes(4).toString('hex')}/${name}`;
+
+    it('fetches a VTT once, returns its cues, and serves it from the database afterwards (even after a restart)', async () => {
+      await withService(async ({ service, deps }) => {
+        const p = path('t.vtt');
+        server.route(p, feedRoute(testdata('styled.vtt'), { contentType: 'text/vtt' }));
+        const episode = { transcripts: [{ url: server.url(p), type: 'text/vtt', language: 'en' }] };
+        const first = await service.transcriptFor(episode);
+        assert.equal(first.state, 'ok');
+        if (first.state !== 'ok') return;
+        assert.equal(first.timed, true);
+        assert.deepEqual(first.cues[0], {
+          start: 5.25,
+          end: 9,
+          speaker: 'Ana María',
+          text: 'Welcome back to Harbour & Hills.',
+        });
+        assert.equal(first.cues.length, 3);
+        assert.deepEqual(await service.transcriptFor(episode), first);
+        const restarted = createMediaTextService(deps);
+        assert.deepEqual(await restarted.transcriptFor(episode), first);
+        assert.equal(server.requestsFor(p).length, 1);
+      });
+    });
+
+    it('concurrent page views of the same transcript share one fetch', async () => {
+      await withService(async ({ service }) => {
+        const p = path('slow.srt');
+        const route = feedRoute(testdata('sloppy.srt'), { contentType: 'application/x-subrip' });
+        server.route(p, (req, res) => {
+          setTimeout(() => void route(req, res), 100);
+        });
+        const episode = { transcripts: [{ url: server.url(p), type: 'application/x-subrip' }] };
+        const results = await Promise.all(Array.from({ length: 8 }, () => service.transcriptFor(episode)));
+        assert.equal(server.requestsFor(p).length, 1);
+        for (const r of results) {
+          assert.equal(r.state, 'ok');
+          if (r.state === 'ok') assert.equal(r.cues[0]?.speaker, 'Dr. Jane Doe');
+        }
+      });
+    });
+
+    it('picks a timed transcript in the wanted language and fetches only that one', async () => {
+      await withService(async ({ service }) => {
+        const txt = path('t.txt');
+        const html = path('t.html');
+        const de = path('de.vtt');
+        const en = path('en.json');
+        server.route(en, feedRoute(testdata('words.json'), { contentType: 'application/json' }));
+        const episode = {
+          transcripts: [
+            { url: server.url(txt), type: 'text/plain', language: 'en' },
+            { url: server.url(html), type: 'text/html', language: 'en' },
+            { url: server.url(de), type: 'text/vtt', language: 'de' },
+            { url: server.url(en), type: 'application/json', language: 'en-GB' },
+          ],
+        };
+        const result = await service.transcriptFor(episode, { language: 'en-US' });
+        assert.equal(result.state, 'ok');
+        if (result.state !== 'ok') return;
+        assert.equal(result.url, server.url(en));
+        assert.equal(result.cues[0]?.text, 'So tides matter.');
+        for (const other of [txt, html, de]) assert.equal(server.requestsFor(other).length, 0);
+      });
+    });
+
+    it('a failed fetch says unavailable, is remembered briefly, then retried; a later candidate is tried meanwhile', async () => {
+      await withService(async ({ service, clock }) => {
+        const missing = path('missing.vtt');
+        server.route(missing, statusRoute(404));
+        const only = { transcripts: [{ url: server.url(missing), type: 'text/vtt' }] };
+        const failed = await service.transcriptFor(only);
+        assert.deepEqual(failed, {
+          state: 'unavailable',
+          url: server.url(missing),
+          type: 'text/vtt',
+          code: 'http-status',
+        });
+        assert.deepEqual(await service.transcriptFor(only), failed);
+        assert.equal(server.requestsFor(missing).length, 1);
+
+        clock.now = new Date(clock.now.getTime() + 11 * 60_000);
+        server.route(missing, feedRoute(testdata('styled.vtt'), { contentType: 'text/vtt' }));
+        const healed = await service.transcriptFor(only);
+        assert.equal(healed.state, 'ok');
+        assert.equal(server.requestsFor(missing).length, 2);
+
+        const broken = path('broken.vtt');
+        const good = path('good.srt');
+        server.route(broken, statusRoute(500));
+        server.route(good, feedRoute(testdata('sloppy.srt'), { contentType: 'application/srt' }));
+        const fallback = await service.transcriptFor({
+          transcripts: [
+            { url: server.url(broken), type: 'text/vtt' },
+            { url: server.url(good), type: 'application/srt' },
+          ],
+        });
+        assert.equal(fallback.state, 'ok');
+        if (fallback.state === 'ok') assert.equal(fallback.url, server.url(good));
+      });
+    });
+
+    it('garbage is unavailable with the format error code, and nothing throws', async () => {
+      await withService(async ({ service }) => {
+        const p = path('audio.vtt');
+        server.route(p, feedRoute(pngBytes, { contentType: 'text/vtt' }));
+        const result = await service.transcriptFor({
+          transcripts: [{ url: server.url(p), type: 'text/vtt' }],
+        });
+        assert.equal(result.state, 'unavailable');
+        if (result.state === 'unavailable') assert.equal(result.code, 'binary');
+        const odd = await service.transcriptFor({
+          transcripts: [{ url: 'ftp://x.test/t.vtt', type: 'text/vtt' }],
+        });
+        assert.equal(odd.state, 'unavailable');
+        if (odd.state === 'unavailable') assert.equal(odd.code, 'unsupported-url');
+        assert.deepEqual(await service.transcriptFor({}), { state: 'none' });
+      });
+    });
+
+    it('after the TTL it revalidates with If-None-Match; a 304 keeps the cues, a failure keeps the old ones', async () => {
+      await withService(async ({ service, clock }) => {
+        const p = path('reval.vtt');
+        server.route(p, feedRoute(testdata('styled.vtt'), { contentType: 'text/vtt', etag: '"v1"' }));
+        const episode = { transcripts: [{ url: server.url(p), type: 'text/vtt' }] };
+        const first = await service.transcriptFor(episode);
+        clock.now = new Date(clock.now.getTime() + 25 * 3600_000);
+        assert.deepEqual(await service.transcriptFor(episode), first);
+        const requests = server.requestsFor(p);
+        assert.equal(requests.length, 2);
+        assert.equal(requests[1]?.headers['if-none-match'], '"v1"');
+
+        clock.now = new Date(clock.now.getTime() + 25 * 3600_000);
+        server.route(p, statusRoute(503));
+        assert.deepEqual(await service.transcriptFor(episode), first);
+        assert.equal(server.requestsFor(p).length, 3);
+      });
+    });
+
+    it('records the transcript text of a stored episode for search', async () => {
+      await withService(async ({ service, db }) => {
+        const p = path('search.vtt');
+        server.route(p, feedRoute(testdata('styled.vtt'), { contentType: 'text/vtt' }));
+        const transcripts = [{ url: server.url(p), type: 'text/vtt', language: 'en' }];
+        const id = await storeEpisode(db, transcripts);
+        assert.equal(await service.transcriptText(id), undefined);
+        await service.transcriptFor({ id, transcripts });
+        const text = await service.transcriptText(id);
+        assert.ok(text?.includes('Welcome back to Harbour & Hills.'));
+        assert.ok(text?.includes('A cue with no voice over two lines <verbatim>'));
+        // An id the store does not know is ignored, not an error.
+        const ghost = await service.transcriptFor({ id: 987654, transcripts });
+        assert.equal(ghost.state, 'ok');
+      });
+    });
+
+    it('chapters: JSON fetched and cached, Podlove needs no fetch and backs up a broken JSON file', async () => {
+      await withService(async ({ service }) => {
+        const p = path('chapters.json');
+        server.route(p, feedRoute(testdata('chapters.json'), { contentType: 'application/json+chapters' }));
+        const json = await service.chaptersFor({
+          chapters: { url: server.url(p), type: 'application/json+chapters' },
+        });
+        assert.equal(json.state, 'ok');
+        if (json.state !== 'ok') return;
+        assert.equal(json.source, 'json');
+        assert.deepEqual(
+          json.chapters.map((c) => [c.start, c.title, c.end]),
+          [
+            [0, 'Intro', 60],
+            [120, 'Listener mail', 300],
+            [300, 'Tides', 600],
+            [420.5, undefined, 600],
+            [600, 'Outro', undefined],
+          ],
+        );
+        assert.equal(json.chapters[2]?.image, server.url(`${p.replace(/chapters\.json$/, '')}art/tides.jpg`));
+        await service.chaptersFor({ chapters: { url: server.url(p), type: 'application/json+chapters' } });
+        assert.equal(server.requestsFor(p).length, 1);
+
+        const before = server.requests.length;
+        const inline = [
+          { startSeconds: 90, title: 'Second' },
+          { startSeconds: 0, title: 'First', href: 'https://example.test/1' },
+        ];
+        const podlove = await service.chaptersFor({ inlineChapters: inline });
+        assert.deepEqual(podlove, {
+          state: 'ok',
+          source: 'podlove',
+          chapters: [
+            { start: 0, title: 'First', url: 'https://example.test/1', end: 90 },
+            { start: 90, title: 'Second' },
+          ],
+        });
+        assert.equal(server.requests.length, before);
+
+        const gone = path('gone.json');
+        server.route(gone, statusRoute(410));
+        const backed = await service.chaptersFor({
+          chapters: { url: server.url(gone), type: 'application/json' },
+          inlineChapters: inline,
+        });
+        assert.equal(backed.state, 'ok');
+        if (backed.state === 'ok') assert.equal(backed.source, 'podlove');
+        assert.deepEqual(
+          await service.chaptersFor({ chapters: { url: server.url(gone), type: 'application/json' } }),
+          {
+            state: 'unavailable',
+            code: 'gone',
+          },
+        );
+        assert.deepEqual(await service.chaptersFor({}), { state: 'none' });
+      });
+    });
+
+    it('root-relative demo files are read through readLocal, never fetched', async () => {
+      await withService(async ({ deps }) => {
+        const service = createMediaTextService({
+          ...deps,
+          readLocal: async (url) =>
+            url === '/demo-assets/t.vtt'
+              ? { body: testdata('styled.vtt'), contentType: 'text/vtt' }
+              : undefined,
+        });
+        const ok = await service.transcriptFor({
+          transcripts: [{ url: '/demo-assets/t.vtt', type: 'text/vtt' }],
+        });
+        assert.equal(ok.state, 'ok');
+        const missing = await service.transcriptFor({
+          transcripts: [{ url: '/demo-assets/nope.vtt', type: 'text/vtt' }],
+        });
+        assert.equal(missing.state === 'unavailable' && missing.code, 'unsupported-url');
+      });
+    });
+
+    it('the reference show transcript served over HTTP gives the opening cues', async (t) => {
+      const file =
+        sharedDir === undefined
+          ? undefined
+          : join(sharedDir, 'fixtures', 'reference-show', 'unearthed-in-july-2017.vtt');
+      if (file === undefined || !existsSync(file)) {
+        t.skip('the shared reference show is absent');
+        return;
+      }
+      await withService(async ({ service }) => {
+        const p = path('unearthed-in-july-2017.vtt');
+        server.route(p, feedRoute({ file }, { contentType: 'text/vtt' }));
+        const result = await service.transcriptFor(
+          { transcripts: [{ url: server.url(p), type: 'text/vtt', language: 'en' }] },
+          { language: 'en' },
+        );
+        assert.equal(result.state, 'ok');
+        if (result.state !== 'ok') return;
+        assert.deepEqual(
+          result.cues.map((c) => [c.start, c.end]),
+          [
+            [1, 23],
+            [23, 47],
+            [47, 68],
+          ],
+        );
+        assert.match(result.cues[0]?.text ?? '', /I'm Tracy V\. Wilson and I'm Holly Frey\./);
+      });
+    });
+  });
+}
+
+suite('sqlite', undefined);
+suite('postgres', await postgresUnavailable());
+
+describe('rankTranscripts', () => {
+  it('prefers the language, then timed formats, then feed order', () => {
+    const ranked = rankTranscripts(
+      [
+        { url: 'https://x.test/a.txt', type: 'text/plain' },
+        { url: 'https://x.test/b', type: 'text/html' },
+        { url: 'https://x.test/c.srt', type: 'application/octet-stream' },
+        { url: 'https://x.test/d.vtt', type: 'text/vtt', language: 'fr' },
+        { url: 'https://x.test/e', type: 'application/x-unknown', rel: 'captions' },
+      ],
+      'en',
+    );
+    assert.deepEqual(
+      ranked.map((t) => t.url.slice(-5)),
+      ['c.srt', 'est/e', 'est/b', 'a.txt', 'd.vtt'],
+    );
+  });
+});

@@ -1,0 +1,324 @@
+// Transcripts and chapters for the episode page: picks the best file the feed offers, fetches it once through the
+// one outbound door (the crawler's Fetcher), parses it (src/media-text), caches the parsed result in the database
+// keyed by URL, and never lets a broken file break the page (the result says "unavailable" with a code).
+import type { Fetcher } from '../feed/fetch/index.ts';
+import type { ChaptersRef, InlineChapter, Transcript } from '../feed/parse/types.ts';
+import {
+  type Chapter,
+  ChaptersFormatError,
+  type Cue,
+  chaptersFromPodlove,
+  decodeText,
+  formatFromType,
+  formatFromUrl,
+  type ParsedChapters,
+  type ParsedTranscript,
+  parseJsonChapters,
+  parseTranscript,
+  TranscriptFormatError,
+  transcriptPlainText,
+} from '../media-text/index.ts';
+import type { MediaTextKind, MediaTextRepository } from '../store/media-text-ports.ts';
+
+export interface MediaTextServiceDeps {
+  /** The crawler's Fetcher: the only way out (SSRF guard, timeouts, size cap). */
+  fetcher: Pick<Fetcher, 'fetchResource'>;
+  store: { readonly mediaText: MediaTextRepository };
+  now: () => Date;
+  /**
+   * Reads a URL that is not http(s) — the demo's root-relative `/demo-assets/…` files — from local storage; undefined
+   * when there is no such file. Without it such URLs are `unsupported-url`.
+   */
+  readLocal?: (url: string) => Promise<{ body: Uint8Array; contentType?: string } | undefined>;
+  /** How long a fetched file is trusted before it is revalidated. Default 24 h. */
+  ttlMs?: number;
+  /** How long a failure is remembered before trying again. Default 10 min. */
+  errorTtlMs?: number;
+  /** Cap on a transcript or chapters file. Default 5 MB. */
+  maxBytes?: number;
+}
+
+/** What the service needs of an episode (a stored Episode or a parsed one). */
+export interface MediaTextEpisode {
+  /** The stored episode's id: its transcript text is recorded for search when present. */
+  id?: number;
+  transcripts?: readonly Transcript[];
+  chapters?: ChaptersRef;
+  inlineChapters?: readonly InlineChapter[];
+}
+
+export type TranscriptResult =
+  /** The feed offers no transcript. */
+  | { state: 'none' }
+  | {
+      state: 'ok';
+      url: string;
+      type: string;
+      language?: string;
+      /** False for HTML without <time> and plain text: every cue starts at 0, so no seek links. */
+      timed: boolean;
+      cues: Cue[];
+    }
+  /** Every offered file failed (`code`: a fetch error code, a format error code, or `unsupported-url`). */
+  | { state: 'unavailable'; url: string; type: string; code: string };
+
+export type ChaptersResult =
+  | { state: 'none' }
+  | { state: 'ok'; source: 'json' | 'podlove'; chapters: Chapter[] }
+  | { state: 'unavailable'; code: string };
+
+export interface MediaTextService {
+  /** Never throws. */
+  transcriptFor(episode: MediaTextEpisode, options?: { language?: string }): Promise<TranscriptResult>;
+  /** Never throws. JSON chapters win over Podlove ones; Podlove ones need no fetch and back up a failed JSON file. */
+  chaptersFor(episode: MediaTextEpisode): Promise<ChaptersResult>;
+  /** The episode's transcript as one searchable string, once it has been fetched; undefined before. */
+  transcriptText(episodeId: number): Promise<string | undefined>;
+}
+
+const DAY_MS = 24 * 3600_000;
+const ERROR_TTL_MS = 10 * 60_000;
+const MAX_BYTES = 5 * 1024 * 1024;
+/** How many offered transcript files are tried before giving up. */
+const MAX_CANDIDATES = 3;
+
+const TRANSCRIPT_ACCEPT =
+  'text/vtt, application/x-subrip;q=0.9, application/srt;q=0.9, application/json;q=0.9, text/html;q=0.7, text/plain;q=0.6, */*;q=0.1';
+const CHAPTERS_ACCEPT = 'application/json+chapters, application/json;q=0.9, */*;q=0.1';
+
+type Loaded<T> = { ok: true; value: T; fresh: boolean } | { ok: false; code: string };
+
+interface Fetched {
+  body: Uint8Array;
+  contentType?: string;
+  finalUrl: string;
+  etag?: string;
+  lastModified?: string;
+}
+
+export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextService {
+  const ttlMs = deps.ttlMs ?? DAY_MS;
+  const errorTtlMs = deps.errorTtlMs ?? ERROR_TTL_MS;
+  const maxBytes = deps.maxBytes ?? MAX_BYTES;
+  const repo = deps.store.mediaText;
+  const inFlight = new Map<string, Promise<Loaded<unknown>>>();
+
+  async function retrieve(
+    url: string,
+    accept: string,
+    validators: { etag?: string; lastModified?: string },
+  ): Promise<Fetched | 'not-modified'> {
+    if (!/^https?:\/\//i.test(url)) {
+      const local = deps.readLocal === undefined ? undefined : await deps.readLocal(url);
+      if (local === undefined) throw new CodedError('unsupported-url');
+      return { ...local, finalUrl: url };
+    }
+    const result = await deps.fetcher.fetchResource(url, { accept, maxBytes, ...validators });
+    if (result.kind === 'not-modified') return 'not-modified';
+    return {
+      body: result.body,
+      finalUrl: result.finalUrl,
+      ...(result.contentType === undefined ? {} : { contentType: result.contentType }),
+      ...(result.etag === undefined ? {} : { etag: result.etag }),
+      ...(result.lastModified === undefined ? {} : { lastModified: result.lastModified }),
+    };
+  }
+
+  /**
+   * The cached parse of `url`, or a fresh one: one fetch per URL at a time (concurrent callers share it), a
+   * conditional GET once the entry expired, the old result kept when a refetch fails.
+   */
+  function load<T>(
+    kind: MediaTextKind,
+    url: string,
+    accept: string,
+    parse: (fetched: Fetched) => T,
+  ): Promise<Loaded<T>> {
+    const key = `${kind} ${url}`;
+    const running = inFlight.get(key);
+    // The map holds loads of this key only, all made with the same T.
+    if (running !== undefined) return running as Promise<Loaded<T>>;
+    const promise = (async (): Promise<Loaded<T>> => {
+      const now = deps.now();
+      const cached = await repo.get(kind, url).catch(() => undefined);
+      const stale = cached?.payload === undefined ? undefined : decodePayload<T>(cached.payload);
+      if (cached !== undefined && Date.parse(cached.expiresAt) > now.getTime()) {
+        if (cached.errorCode === undefined && stale !== undefined)
+          return { ok: true, value: stale, fresh: false };
+        if (cached.errorCode !== undefined) {
+          return stale === undefined
+            ? { ok: false, code: cached.errorCode }
+            : { ok: true, value: stale, fresh: false };
+        }
+      }
+      const save = (entry: Parameters<MediaTextRepository['put']>[0]): Promise<void> =>
+        repo.put(entry).catch(() => undefined);
+      const times = (ms: number) => ({
+        fetchedAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + ms).toISOString(),
+      });
+      try {
+        const validators =
+          stale === undefined || cached === undefined
+            ? {}
+            : {
+                ...(cached.etag === undefined ? {} : { etag: cached.etag }),
+                ...(cached.lastModified === undefined ? {} : { lastModified: cached.lastModified }),
+              };
+        const fetched = await retrieve(url, accept, validators);
+        if (fetched === 'not-modified') {
+          if (cached === undefined || stale === undefined) throw new CodedError('not-modified');
+          const { errorCode: _dropped, ...kept } = cached;
+          await save({ ...kept, ...times(ttlMs) });
+          return { ok: true, value: stale, fresh: false };
+        }
+        const value = parse(fetched);
+        await save({
+          kind,
+          url,
+          ...times(ttlMs),
+          ...(fetched.etag === undefined ? {} : { etag: fetched.etag }),
+          ...(fetched.lastModified === undefined ? {} : { lastModified: fetched.lastModified }),
+          payload: JSON.stringify(value),
+        });
+        return { ok: true, value, fresh: true };
+      } catch (error) {
+        const code = errorCode(error);
+        if (code === 'aborted')
+          return stale === undefined ? { ok: false, code } : { ok: true, value: stale, fresh: false };
+        // A file that is garbage stays garbage for a while; a failed fetch is retried soon.
+        const wait =
+          error instanceof TranscriptFormatError || error instanceof ChaptersFormatError ? ttlMs : errorTtlMs;
+        if (cached !== undefined && stale !== undefined) {
+          await save({ ...cached, ...times(errorTtlMs), errorCode: code });
+          return { ok: true, value: stale, fresh: false };
+        }
+        await save({ kind, url, ...times(wait), errorCode: code });
+        return { ok: false, code };
+      }
+    })().finally(() => inFlight.delete(key));
+    inFlight.set(key, promise);
+    return promise;
+  }
+
+  return {
+    async transcriptFor(episode, options = {}) {
+      const candidates = rankTranscripts(episode.transcripts ?? [], options.language);
+      const first = candidates[0];
+      if (first === undefined) return { state: 'none' };
+      let failure: { ref: Transcript; code: string } | undefined;
+      for (const ref of candidates.slice(0, MAX_CANDIDATES)) {
+        const loaded = await load<ParsedTranscript>('transcript', ref.url, TRANSCRIPT_ACCEPT, (fetched) =>
+          parseTranscript(decodeText(fetched.body, fetched.contentType), {
+            url: fetched.finalUrl,
+            ...(typeHint(ref.type, fetched.contentType) ?? {}),
+          }),
+        );
+        if (!loaded.ok) {
+          failure ??= { ref, code: loaded.code };
+          continue;
+        }
+        if (loaded.fresh && episode.id !== undefined) {
+          await repo
+            .putEpisodeText({
+              episodeId: episode.id,
+              url: ref.url,
+              ...(ref.language === undefined ? {} : { language: ref.language }),
+              text: transcriptPlainText(loaded.value.cues),
+              updatedAt: deps.now().toISOString(),
+            })
+            .catch(() => false);
+        }
+        return {
+          state: 'ok',
+          url: ref.url,
+          type: ref.type,
+          ...(ref.language === undefined ? {} : { language: ref.language }),
+          timed: loaded.value.timed,
+          cues: loaded.value.cues,
+        };
+      }
+      const failed = failure ?? { ref: first, code: 'unavailable' };
+      return { state: 'unavailable', url: failed.ref.url, type: failed.ref.type, code: failed.code };
+    },
+
+    async chaptersFor(episode) {
+      const inline = episode.inlineChapters ?? [];
+      const podlove = (): ChaptersResult | undefined =>
+        inline.length === 0
+          ? undefined
+          : { state: 'ok', source: 'podlove', chapters: chaptersFromPodlove(inline) };
+      const ref = episode.chapters;
+      if (ref === undefined || ref.url.trim() === '') return podlove() ?? { state: 'none' };
+      const loaded = await load<ParsedChapters>('chapters', ref.url, CHAPTERS_ACCEPT, (fetched) =>
+        parseJsonChapters(decodeText(fetched.body, fetched.contentType), { baseUrl: fetched.finalUrl }),
+      );
+      if (loaded.ok && loaded.value.chapters.length > 0) {
+        return { state: 'ok', source: 'json', chapters: loaded.value.chapters };
+      }
+      return podlove() ?? (loaded.ok ? { state: 'none' } : { state: 'unavailable', code: loaded.code });
+    },
+
+    async transcriptText(episodeId) {
+      const row = await repo.getEpisodeText(episodeId).catch(() => undefined);
+      return row?.text;
+    },
+  };
+}
+
+/**
+ * The offered transcripts, best first: in the wanted language (a transcript without one is in the show's), then
+ * timed formats (VTT, SRT, JSON, or anything marked rel="captions") over HTML over plain text, then feed order.
+ */
+export function rankTranscripts(offered: readonly Transcript[], language?: string): Transcript[] {
+  const wanted = language === undefined ? undefined : primaryLanguage(language);
+  const rank = (t: Transcript): number => {
+    const format = formatFromType(t.type) ?? formatFromUrl(t.url);
+    if (format === 'vtt' || format === 'srt' || format === 'json') return 0;
+    if (t.rel?.toLowerCase() === 'captions') return 0;
+    if (format === 'html') return 1;
+    if (format === 'text') return 2;
+    return 3;
+  };
+  const languageRank = (t: Transcript): number =>
+    wanted === undefined || t.language === undefined || primaryLanguage(t.language) === wanted ? 0 : 1;
+  return offered
+    .filter((t) => t.url.trim() !== '')
+    .map((t, index) => ({ t, index }))
+    .sort((a, b) => languageRank(a.t) - languageRank(b.t) || rank(a.t) - rank(b.t) || a.index - b.index)
+    .map((x) => x.t);
+}
+
+function primaryLanguage(tag: string): string {
+  return tag.trim().toLowerCase().split(/[-_]/)[0] ?? '';
+}
+
+/** The feed's declared type names the format; when it names none, the response's Content-Type may. */
+function typeHint(declared: string, contentType: string | undefined): { type: string } | undefined {
+  if (formatFromType(declared) !== undefined) return { type: declared };
+  if (contentType !== undefined) return { type: contentType };
+  return declared.trim() === '' ? undefined : { type: declared };
+}
+
+function decodePayload<T>(payload: string): T | undefined {
+  try {
+    // Written by this service from a value of the same kind (the cache key includes the kind).
+    return JSON.parse(payload) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+class CodedError extends Error {
+  override readonly name = 'MediaTextError';
+  constructor(readonly code: string) {
+    super(code);
+  }
+}
+
+function errorCode(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') {
+    return error.code;
+  }
+  return 'unexpected';
+}
