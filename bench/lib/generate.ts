@@ -78,7 +78,7 @@ ${research}
 <p>See <a href="https://omnystudio.example/listener">omnystudio.example/listener</a> for privacy information.</p>]]></content:encoded>
 <enclosure url="https://cdn.bench.example/audio/${id}.mp3?aid=rss_feed&amp;feed=bench" length="${seconds * 16000}" type="audio/mpeg"/>
 <itunes:duration>${i % 2 === 0 ? hms : String(seconds)}</itunes:duration>
-<itunes:episode>${5000 - i}</itunes:episode>
+<itunes:episode>${i + 1}</itunes:episode>
 <itunes:season>${1 + Math.floor(i / 365)}</itunes:season>
 <itunes:episodeType>full</itunes:episodeType>
 <itunes:explicit>${i % 7 === 0 ? 'yes' : 'no'}</itunes:explicit>
@@ -87,7 +87,7 @@ ${research}
 <podcast:chapters url="https://bench.example/chapters/${id}.json" type="application/json+chapters"/>
 <podcast:person role="guest" href="https://bench.example/people/${i % 97}">${host}</podcast:person>
 <podcast:season name="Year ${1 + Math.floor(i / 365)}">${1 + Math.floor(i / 365)}</podcast:season>
-<podcast:episode>${5000 - i}</podcast:episode>
+<podcast:episode>${i + 1}</podcast:episode>
 </item>
 `;
 }
