@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { feedRoute, startFeedServer } from '../../../test/support/feed-server.ts';
+import { openStore } from '../../store/index.ts';
+import { createFetcher } from '../fetch/index.ts';
+import { startCrawler } from './crawler.ts';
+import { createJobQueue } from './queue.ts';
+import { refreshFeed } from './refresh.ts';
+
+const small = readFileSync(join(import.meta.dirname, 'testdata', 'small-feed.xml'));
+
+describe('crawler', () => {
+  it('refreshes due feeds through the queue, never more than perHost at once on one host, and skips the demo', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'earshot-crawler-'));
+    const store = await openStore({ databaseUrl: ':memory:', dataDir: dir });
+    const server = await startFeedServer();
+    const fetcher = createFetcher({ userAgent: 'Earshot/test', allowPrivate: true, connectionsPerOrigin: 8 });
+    let active = 0;
+    let peak = 0;
+    const serve = feedRoute(small);
+    for (let i = 0; i < 8; i++) {
+      server.route(`/f${i}.xml`, async (req, res) => {
+        active++;
+        peak = Math.max(peak, active);
+        await new Promise((r) => setTimeout(r, 40));
+        active--;
+        await serve(req, res);
+      });
+      await store.feeds.add(server.url(`/f${i}.xml`), new Date());
+    }
+    const demo = (await store.feeds.add('http://demo.earshot.invalid/feeds/x.xml', new Date())).feed;
+    const queue = createJobQueue(store);
+    const done = new Set<number>();
+    let resolveAll: () => void = () => {};
+    const all = new Promise<void>((r) => {
+      resolveAll = r;
+    });
+    const crawler = startCrawler({
+      store,
+      queue,
+      refresh: (id) => refreshFeed({ store, fetcher }, id),
+      concurrency: 6,
+      perHost: 2,
+      skip: (url) => url.startsWith('http://demo.earshot.invalid/'),
+      onReport: (r) => {
+        if (r.status === 'updated') done.add(r.feedId);
+        if (done.size === 8) resolveAll();
+      },
+    });
+    try {
+      await all;
+      assert.equal(peak, 2);
+      assert.equal(done.size, 8);
+      const feeds = await store.feeds.list();
+      assert.ok(feeds.filter((f) => f.feed.url.startsWith(server.origin)).every((f) => f.episodeCount === 3));
+      assert.equal(
+        (await store.feeds.get(demo.id))?.lastFetchAt,
+        undefined,
+        'the demo feed is never fetched',
+      );
+      assert.deepEqual(await store.feeds.due(new Date(), 10), [], 'nothing is due right after');
+    } finally {
+      await crawler.stop();
+      await fetcher.close();
+      await server.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
