@@ -254,6 +254,7 @@ export interface SearchRepository {
    * each. Case and (on SQLite) diacritics are ignored; anything but letters and digits separates words, so no input
    * is query syntax. SQLite stems English words (porter); PostgreSQL matches words as written ('simple').
    * Ranking considers the newest 1,000 matches of each kind, so common words cost the same on any catalogue.
+   * Episodes come without `contentHtml` (as `listForShow` with `withContent: false`).
    */
   search(query: string, options: { limit: number }): Promise<SearchResults>;
 }

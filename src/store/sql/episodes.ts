@@ -22,7 +22,7 @@ type ContentColumns = Omit<
 export type InTransaction = <T>(fn: (db: Kysely<Database>) => Promise<T>) => Promise<T>;
 
 /** Every column but the show notes, for list pages. */
-const LIST_COLUMNS = [
+export const LIST_COLUMNS = [
   'id',
   'show_id',
   'guid',

@@ -4,7 +4,7 @@ import type { Show } from '../../domain/show.ts';
 import { SEARCH_COLUMNS } from '../migrations/0004-search.ts';
 import type { SqlDialect } from '../migrations/index.ts';
 import type { SearchRepository, SearchResults } from '../ports.ts';
-import { toEpisode } from './episodes.ts';
+import { LIST_COLUMNS, toEpisode } from './episodes.ts';
 import { toPerson } from './people.ts';
 import type { Database } from './schema.ts';
 import { toShow } from './shows.ts';
@@ -42,7 +42,11 @@ export class SqlSearchRepository implements SearchRepository {
     const episodeRows =
       episodeIds.length === 0
         ? []
-        : await this.db.selectFrom('episodes').selectAll().where('id', 'in', episodeIds).execute();
+        : await this.db
+            .selectFrom('episodes')
+            .select([...LIST_COLUMNS, (eb) => eb.val<string | null>(null).as('content_html')])
+            .where('id', 'in', episodeIds)
+            .execute();
     const episodes = byId(episodeIds, episodeRows.map(toEpisode));
     const neededShows = [...new Set([...showIds, ...episodes.map((e) => e.showId)])];
     const showRows =
