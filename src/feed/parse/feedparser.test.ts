@@ -52,8 +52,8 @@ function caseSkip(c: FeedparserCase): string | undefined {
   if (p.startsWith('illformed/chardet/'))
     return 'statistical charset detection (chardet) is out of scope: the issue fixes the order BOM, HTTP charset, XML declaration, strict UTF-8, windows-1252';
   if (p.startsWith('illformed/geo/')) return 'GeoRSS/GML "where": not in the model (podcast:location is)';
-  if (/itunes_(channel|item)_(explicit|block)_(uppercase|whitespace|true)\.xml$/.test(p))
-    return 'feedparser accepts only lowercase "yes"/"clean"; Earshot deliberately reads every real spelling of explicit/block (issue #2)';
+  if (/itunes_(channel|item)_(explicit|block)_(uppercase|whitespace)\.xml$/.test(p))
+    return 'feedparser accepts only exact lowercase "yes"; Earshot deliberately reads " yes "/"YES" too (issue #2: explicit in all its spellings; protocols §2.2)';
   if (/itunes_(channel|item)_explicit_clean\.xml$/.test(p)) return undefined;
   if (p === 'illformed/undeclared_namespace.xml')
     return 'undeclared itunes: prefix: Earshot deliberately resolves well-known prefixes without a declaration';
@@ -160,7 +160,7 @@ function text(plain: string | undefined, html?: string): PyValue {
 
 const why = (scope: string) => (key: string) => `${scope}['${key}'] has no sound mapping to Earshot's model`;
 
-function feedView(feed: ParsedFeed | undefined): PyMapping {
+function feedView(feed: ParsedFeed | undefined, base: string): PyMapping {
   const f = feed ?? ({ format: 'rss' } satisfies ParsedFeed);
   const description = () => text(f.description);
   return mapping(
@@ -175,7 +175,9 @@ function feedView(feed: ParsedFeed | undefined): PyMapping {
       publisher_detail: () =>
         mapping({ name: () => f.owner?.name, email: () => f.owner?.email }, why('feed.publisher_detail')),
       image: () =>
-        f.imageUrl === undefined ? undefined : mapping({ href: () => f.imageUrl }, why('feed.image')),
+        f.imageUrl === undefined
+          ? undefined
+          : mapping({ href: () => url(f.imageUrl, base) }, why('feed.image')),
       itunes_block: () => (f.block === true ? 1 : 0),
       itunes_explicit: () => f.explicit ?? null,
       itunes_keywords: () => undefined, // keywords are folded into tags, as feedparser does
@@ -224,7 +226,9 @@ function entryView(ep: ParsedEpisode, base: string): PyMapping {
       itunes_explicit: () => ep.explicit ?? null,
       itunes_block: () => (ep.block === true ? 1 : 0),
       image: () =>
-        ep.imageUrl === undefined ? undefined : mapping({ href: () => ep.imageUrl }, why('entries[].image')),
+        ep.imageUrl === undefined
+          ? undefined
+          : mapping({ href: () => url(ep.imageUrl, base) }, why('entries[].image')),
       published_parsed: () => timeTuple(ep.publishedAt),
       // The single-feature files carry one date only: feedparser files dc:date/atom:updated as "updated",
       // Earshot uses the item's only date as its publication date.
@@ -279,7 +283,7 @@ function scopeFor(outcome: Exclude<Outcome, { kind: 'crashed' }>, base: string):
   return mapping(
     {
       bozo: () => (parsed === undefined || isBozo(parsed) ? 1 : 0),
-      feed: () => feedView(parsed?.feed),
+      feed: () => feedView(parsed?.feed, base),
       entries: () => (parsed?.episodes ?? []).map((e) => entryView(e, base)),
       encoding: () => encodingCheck,
       len: () => ({
