@@ -16,7 +16,6 @@ import { gpodderPlugin } from './http/gpodder/plugin.ts';
 import { createServer, type FeedAdmin, type ServerDeps } from './http/server.ts';
 import { parseOpml } from './opml/import.ts';
 import { openStore, type Store } from './store/index.ts';
-import type { ListenerStore } from './store/listener-ports.ts';
 
 const packageJson: unknown = JSON.parse(
   readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'),
@@ -93,15 +92,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   };
 }
 
-/** The listener repositories, once the store offers them (accounts, follows, progress). */
-function listenersOf(store: Store): ListenerStore | undefined {
-  const s: object = store;
-  if (!('listeners' in s)) return undefined;
-  const listeners = s.listeners;
-  // The store's `listeners` property is the ListenerStore of src/store/listener-ports.ts by S's contract.
-  return typeof listeners === 'object' && listeners !== null ? (listeners as ListenerStore) : undefined;
-}
-
 export interface Running {
   readonly server: FastifyInstance;
   readonly crawler?: Crawler;
@@ -147,18 +137,14 @@ export async function startServing(
     },
   };
 
-  const listeners = listenersOf(store);
-  const sync =
-    listeners === undefined
-      ? undefined
-      : createSyncService({
-          store,
-          repo: store.sync,
-          users: listeners.users,
-          library: listeners.library,
-          addFeed: async (url) => feedAdmin.addFeed(url),
-          ...(hooks.onError === undefined ? {} : { warn: (m: string) => hooks.onError?.(new Error(m)) }),
-        });
+  const sync = createSyncService({
+    store,
+    repo: store.sync,
+    users: store.listeners.users,
+    library: store.listeners.library,
+    addFeed: async (url) => feedAdmin.addFeed(url),
+    ...(hooks.onError === undefined ? {} : { warn: (m: string) => hooks.onError?.(new Error(m)) }),
+  });
 
   const deps: ServerDeps = {
     store,
@@ -186,21 +172,17 @@ export async function startServing(
       const feeds = await store.feeds.count();
       return { ok: true, feeds, crawler: crawler === undefined ? 'off' : 'on' };
     },
-  };
-  if (listeners !== undefined) deps.listeners = listeners;
-  if (sync !== undefined) {
-    const syncService = sync;
-    deps.sync = syncService;
-    deps.plugins = [
+    sync,
+    plugins: [
       async (server: FastifyInstance) => {
         await server.register(gpodderPlugin, {
-          sync: syncService,
+          sync,
           secureCookies: config.web.secureCookies,
           ...(config.web.publicUrl === undefined ? {} : { publicUrl: config.web.publicUrl }),
         });
       },
-    ];
-  }
+    ],
+  };
   const server = await createServer(deps);
   await server.listen({ host: config.host, port: config.port });
   const address = server.server.address();
