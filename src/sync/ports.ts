@@ -1,5 +1,6 @@
 // What the sync service needs from the rest of Earshot. Implemented by adapters over W's accounts/library,
 // S's store and R's crawler (src/http/gpodder/adapters.ts); tests may plug in their own.
+import type { AppPassword } from '../store/sync-ports.ts';
 import type { EpisodeCatalogue } from './match.ts';
 
 export interface SyncUser {
@@ -62,4 +63,11 @@ export interface SyncCatalogue extends EpisodeCatalogue<FeedRef, number> {
   feedUrls(feedId: number): Promise<string[]>;
   toplist(limit: number): Promise<DirectoryPodcast[]>;
   search(query: string, limit: number): Promise<DirectoryPodcast[]>;
+}
+
+/** App passwords per device, for the account page (create shows the secret once; revoke takes effect at once). */
+export interface SyncAppPasswords {
+  createAppPassword(userId: number, label: string): Promise<{ appPassword: AppPassword; secret: string }>;
+  listAppPasswords(userId: number): Promise<AppPassword[]>;
+  revokeAppPassword(userId: number, id: number): Promise<boolean>;
 }

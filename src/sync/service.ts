@@ -18,7 +18,14 @@ import { SyncError } from './errors.ts';
 import { normaliseFeedUrl } from './feed-url.ts';
 import { matchEpisode } from './match.ts';
 import { readActionPage } from './paging.ts';
-import type { FeedRef, SyncAccounts, SyncCatalogue, SyncLibrary, SyncUser } from './ports.ts';
+import type {
+  FeedRef,
+  SyncAccounts,
+  SyncAppPasswords,
+  SyncCatalogue,
+  SyncLibrary,
+  SyncUser,
+} from './ports.ts';
 import {
   netSubscriptionChanges,
   parseSubscriptionList,
@@ -51,7 +58,7 @@ const PLAYED_WITHIN_SECONDS = 30;
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-export class SyncService {
+export class SyncService implements SyncAppPasswords {
   readonly #repo: SyncRepository;
   readonly #accounts: SyncAccounts;
   readonly #catalogue: SyncCatalogue;

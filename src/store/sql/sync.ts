@@ -1,5 +1,5 @@
 // The sync repository over Kysely, for SQLite and PostgreSQL alike (owner Y). Tables from migration 0003-sync.
-import { type Generated, type Kysely, type Selectable, sql } from 'kysely';
+import type { Generated, Kysely, Selectable } from 'kysely';
 import type { DeviceType } from '../../sync/device.ts';
 import type { EpisodeActionKind } from '../../sync/episode-action.ts';
 import type { SubscriptionChange, SubscriptionChangeKind } from '../../sync/subscriptions.ts';
@@ -14,6 +14,7 @@ import type {
   SyncRepository,
   SyncSubscription,
 } from '../sync-ports.ts';
+import { inTransaction } from './connect.ts';
 import { compact } from './rows.ts';
 
 export type SyncTables = {
@@ -74,22 +75,6 @@ type Db = Kysely<SyncTables>;
 type DeviceRow = Selectable<SyncTables['sync_devices']>;
 type ActionRow = Selectable<SyncTables['sync_episode_actions']>;
 type AppPasswordRow = Selectable<SyncTables['sync_app_passwords']>;
-
-/** One transaction; on SQLite the write lock is taken at BEGIN (IMMEDIATE), as in connect.ts's inTransaction. */
-async function inTransaction<T>(db: Db, dialect: SqlDialect, fn: (trx: Db) => Promise<T>): Promise<T> {
-  if (dialect === 'postgres') return db.transaction().execute(fn);
-  return db.connection().execute(async (conn) => {
-    await sql`begin immediate`.execute(conn);
-    try {
-      const result = await fn(conn);
-      await sql`commit`.execute(conn);
-      return result;
-    } catch (error) {
-      await sql`rollback`.execute(conn);
-      throw error;
-    }
-  });
-}
 
 /** Rows per multi-row insert: well under SQLite's bound-parameter limit. */
 const INSERT_CHUNK = 500;

@@ -10,7 +10,6 @@ import { connect } from '../../../src/store/sql/connect.ts';
 import { createListenerRepositories } from '../../../src/store/sql/listeners.ts';
 import { migrate } from '../../../src/store/sql/migrate.ts';
 import { SqlStore } from '../../../src/store/sql/store.ts';
-import { createSyncRepository } from '../../../src/store/sql/sync.ts';
 import type { SyncRepository } from '../../../src/store/sync-ports.ts';
 import type { SyncService } from '../../../src/sync/service.ts';
 import { allMigrations } from '../store-contract-sync.ts';
@@ -48,7 +47,7 @@ export async function startSyncServer(
   await migrate(db, dialect, allMigrations);
   const store = new SqlStore(db, dialect, false);
   const listeners = createListenerRepositories(db, dialect);
-  const repo = createSyncRepository(db, dialect);
+  const repo = store.sync;
   const now = new Date();
   await listeners.users.create({ name: TEST_USER.name, password: TEST_USER.password }, now);
   await listeners.users.create({ name: 'bob', password: 'bob password' }, now);
