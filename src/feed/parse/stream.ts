@@ -138,6 +138,8 @@ interface Frame {
   ep: EpisodeBuilder | undefined;
   /** ITEM: problems raised while it is read, attached to its identity once that is known. */
   problems: [ProblemCode, string][] | undefined;
+  /** ITEM: how many child elements it had (an item with none is feedburner's `<item/>` junk). */
+  childCount: number;
 }
 
 /** Elements whose children are HTML, not XML structure: their inner markup is kept as text. */
@@ -294,7 +296,8 @@ class Collector implements EntitySink {
       case ITEM:
         // An item inside an item: an unclosed previous item, or feedburner's empty `<item/>` junk. Read it as an
         // item of its own; the outer one goes on (an empty one is dropped when it closes).
-        if ((q.local === 'item' || q.local === 'entry') && CORE_NS.has(q.ns)) this.openItem(scope, base);
+        if ((q.local === 'item' || q.local === 'entry') && CORE_NS.has(q.ns))
+          this.openItem(scope, base, attribs);
         else this.pushChild(top, q, scope, base, attribs);
         return;
       case CHILD:
@@ -395,7 +398,7 @@ class Collector implements EntitySink {
         return;
       }
       if (q.local === 'item') {
-        this.openItem(scope, base);
+        this.openItem(scope, base, attribs);
         return;
       }
       if (this.format === 'rdf' && (q.local === 'image' || q.local === 'textinput')) {
@@ -408,13 +411,13 @@ class Collector implements EntitySink {
 
   private openInChannel(q: QName, scope: Scope, base: string, attribs: Record<string, string>): void {
     if ((q.local === 'item' || q.local === 'entry') && CORE_NS.has(q.ns)) {
-      this.openItem(scope, base);
+      this.openItem(scope, base, attribs);
       return;
     }
     this.pushChild(undefined, q, scope, base, attribs);
   }
 
-  private openItem(scope: Scope, base: string): void {
+  private openItem(scope: Scope, base: string, attribs: Record<string, string>): void {
     if (this.episodeCount >= this.maxItems) {
       this.itemsSkipped++;
       this.skipDepth = 1;
@@ -425,6 +428,12 @@ class Collector implements EntitySink {
     f.problems = [];
     this.openItems.push(f);
     this.stack.push(f);
+    // RSS 1.0: the item's rdf:about is its URI, the link when there is no <link>.
+    const about = attribs['rdf:about'];
+    if (about !== undefined) {
+      const url = this.ctx.resolveUrl(decodeEntities(about, this), base);
+      if (url !== undefined) f.ep.link = url;
+    }
   }
 
   private pushChild(
@@ -625,6 +634,7 @@ class Collector implements EntitySink {
     const parent = this.stack[at];
     if (parent === undefined || parent.kind === CHILD) return;
     if (parent.kind === ITEM) {
+      parent.childCount++;
       if (parent.ep !== undefined) dispatchItem(el, parent.ep, this.ctx);
     } else {
       dispatchChannel(el, this.feed, this.ctx);
@@ -640,7 +650,7 @@ class Collector implements EntitySink {
       this.partialItemDropped = true;
       return;
     }
-    if (isEmptyItem(ep)) {
+    if (f.childCount === 0 && ep.link === undefined) {
       this.emptyItems++;
       return;
     }
@@ -698,10 +708,7 @@ class Collector implements EntitySink {
       this.problems.add('invalid-value', 'the <rss> element has no <channel>');
     }
     if (this.emptyItems > 0) {
-      this.problems.add(
-        'invalid-value',
-        `${this.emptyItems} empty <item> element(s) ignored (no title, link, guid or media)`,
-      );
+      this.problems.add('invalid-value', `${this.emptyItems} empty <item> element(s) ignored`);
     }
     if (this.itemsSkipped > 0) {
       this.problems.add(
@@ -729,21 +736,6 @@ class Collector implements EntitySink {
   }
 }
 
-/** An item with nothing a listener could see or play. */
-function isEmptyItem(ep: EpisodeBuilder): boolean {
-  return (
-    ep.title === undefined &&
-    ep.enclosure === undefined &&
-    ep.mediaEnclosure === undefined &&
-    ep.link === undefined &&
-    (ep.rawGuid === undefined || ep.rawGuid.trim().length === 0) &&
-    ep.descriptionHtml === undefined &&
-    ep.description === undefined &&
-    ep.summaryHtml === undefined &&
-    ep.contentHtml === undefined
-  );
-}
-
 function frame(kind: number, scope: Scope, base: string): Frame {
   return {
     kind,
@@ -754,6 +746,7 @@ function frame(kind: number, scope: Scope, base: string): Frame {
     rawMarkup: false,
     ep: undefined,
     problems: undefined,
+    childCount: 0,
   };
 }
 
