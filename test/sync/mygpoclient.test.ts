@@ -113,3 +113,34 @@ test('one mygpoclient session: devices, subscriptions and episode actions round-
     JSON.stringify(requests),
   );
 });
+
+test('mygpoclient: Simple API, settings, suggestions and the public directory', { skip }, async () => {
+  const results = await runMygpo(server.baseUrl, 'bob', 'bob password', [
+    {
+      op: 'put_subscriptions',
+      device: 'bob-laptop',
+      urls: ['http://bob.example/feed.xml', 'http://bob.example/feed.xml'],
+    },
+    { op: 'get_subscriptions', device: 'bob-laptop' },
+    { op: 'settings', scope: 'account', set: { theme: 'dark', speed: 1.5 } },
+    { op: 'settings', scope: 'podcast', p1: server.feedUrl, set: { auto_download: true } },
+    { op: 'get_settings', scope: 'account' },
+    { op: 'suggestions', count: 5 },
+    { op: 'toplist', count: 5 },
+    { op: 'search', q: 'stuff missed' },
+    { op: 'pull_subscriptions', device: 'bob-phone', since: 0 },
+  ]);
+  for (const r of results) assert.equal(r.error, undefined, `${r.op} failed: ${r.error}`);
+  const [put, get, , podcastSettings, account, suggestions, toplist, search, pull] = results.map(
+    (r) => r.result,
+  );
+  assert.equal(put, true);
+  assert.deepEqual(get, ['http://bob.example/feed.xml']);
+  assert.deepEqual(podcastSettings, { auto_download: true });
+  assert.deepEqual(account, { theme: 'dark', speed: 1.5 });
+  assert.ok((suggestions as string[]).includes(server.feedUrl), 'a show bob does not follow is suggested');
+  assert.ok((toplist as string[]).includes(server.feedUrl));
+  assert.deepEqual(search, [server.feedUrl]);
+  // One list per listener: the laptop's PUT shows up on bob's phone.
+  assert.deepEqual((pull as { add: string[] }).add, ['http://bob.example/feed.xml']);
+});

@@ -55,6 +55,10 @@ def run(args):
             elif op == "settings":
                 r = client.set_settings(step["scope"], step.get("p1"), step.get("p2"), step.get("set", {}),
                                         step.get("remove", []))
+            elif op == "get_settings":
+                r = client.get_settings(step["scope"], step.get("p1"), step.get("p2"))
+            elif op == "suggestions":
+                r = [p.url for p in client.get_suggestions(step.get("count", 10))]
             elif op == "toplist":
                 r = [p.url for p in public.PublicClient(args["base"]).get_toplist(step.get("count", 10))]
             elif op == "search":
