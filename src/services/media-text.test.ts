@@ -345,6 +345,21 @@ function suite(kind: SqlDialect, skip: string | undefined): void {
       });
     });
 
+    it('a database that fails (closed, or missing tables) costs the cache, never the page', async () => {
+      const db = await openDb(kind);
+      const repo = createMediaTextRepository(db.db, db.dialect);
+      await db.close();
+      const p = path('nodb.vtt');
+      server.route(p, feedRoute(testdata('styled.vtt'), { contentType: 'text/vtt' }));
+      const service = createMediaTextService({ fetcher, store: { mediaText: repo }, now: () => new Date() });
+      const result = await service.transcriptFor({
+        id: 1,
+        transcripts: [{ url: server.url(p), type: 'text/vtt' }],
+      });
+      assert.equal(result.state, 'ok');
+      assert.equal(await service.transcriptText(1), undefined);
+    });
+
     it('root-relative demo files are read through readLocal, never fetched', async () => {
       await withService(async ({ deps }) => {
         const service = createMediaTextService({

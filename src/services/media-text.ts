@@ -140,7 +140,10 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
     if (running !== undefined) return running as Promise<Loaded<T>>;
     const promise = (async (): Promise<Loaded<T>> => {
       const now = deps.now();
-      const cached = await repo.get(kind, url).catch(() => undefined);
+      // A database that cannot be read is a cache miss, not a broken page.
+      const cached = await Promise.resolve()
+        .then(() => repo.get(kind, url))
+        .catch(() => undefined);
       const stale = cached?.payload === undefined ? undefined : decodePayload<T>(cached.payload);
       if (cached !== undefined && Date.parse(cached.expiresAt) > now.getTime()) {
         if (cached.errorCode === undefined && stale !== undefined)
@@ -152,7 +155,9 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
         }
       }
       const save = (entry: Parameters<MediaTextRepository['put']>[0]): Promise<void> =>
-        repo.put(entry).catch(() => undefined);
+        Promise.resolve()
+          .then(() => repo.put(entry))
+          .catch(() => undefined);
       const times = (ms: number) => ({
         fetchedAt: now.toISOString(),
         expiresAt: new Date(now.getTime() + ms).toISOString(),
@@ -196,7 +201,9 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
         await save({ kind, url, ...times(wait), errorCode: code });
         return { ok: false, code };
       }
-    })().finally(() => inFlight.delete(key));
+    })()
+      .catch((error: unknown): Loaded<T> => ({ ok: false, code: errorCode(error) }))
+      .finally(() => inFlight.delete(key));
     inFlight.set(key, promise);
     return promise;
   }
@@ -218,15 +225,18 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
           failure ??= { ref, code: loaded.code };
           continue;
         }
-        if (loaded.fresh && episode.id !== undefined) {
-          await repo
-            .putEpisodeText({
-              episodeId: episode.id,
-              url: ref.url,
-              ...(ref.language === undefined ? {} : { language: ref.language }),
-              text: transcriptPlainText(loaded.value.cues),
-              updatedAt: deps.now().toISOString(),
-            })
+        const episodeId = episode.id;
+        if (loaded.fresh && episodeId !== undefined) {
+          await Promise.resolve()
+            .then(() =>
+              repo.putEpisodeText({
+                episodeId,
+                url: ref.url,
+                ...(ref.language === undefined ? {} : { language: ref.language }),
+                text: transcriptPlainText(loaded.value.cues),
+                updatedAt: deps.now().toISOString(),
+              }),
+            )
             .catch(() => false);
         }
         return {
@@ -260,7 +270,9 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
     },
 
     async transcriptText(episodeId) {
-      const row = await repo.getEpisodeText(episodeId).catch(() => undefined);
+      const row = await Promise.resolve()
+        .then(() => repo.getEpisodeText(episodeId))
+        .catch(() => undefined);
       return row?.text;
     },
   };
