@@ -4,6 +4,7 @@
 // invalid bytes is decoded sequence by sequence, each invalid byte as windows-1252. That handles both a whole
 // document in windows-1252 without a declaration and the common UTF-8 feed with one pasted cp1252 episode.
 
+import { Buffer, isUtf8 } from 'node:buffer';
 import { NotAFeedError, type ProblemCode } from './types.ts';
 
 export type ProblemSink = (code: ProblemCode, message: string) => void;
@@ -175,7 +176,6 @@ export class ByteDecoder {
   private sniffLength = 0;
   private mode: Mode | undefined;
   private carry: Uint8Array | undefined;
-  private readonly strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   private readonly lenient = new TextDecoder('utf-8', { ignoreBOM: true });
   private sawMultibyte = false;
   private invalidBytes = 0;
@@ -346,18 +346,16 @@ export class ByteDecoder {
     if (cut < bytes.length) this.carry = bytes.slice(cut);
     const body = cut < bytes.length ? bytes.subarray(0, cut) : bytes;
     if (body.length === 0) return '';
-    try {
-      const text = this.strict.decode(body);
+    // isUtf8 (simdutf) + Buffer's decoder is measurably faster than a fatal TextDecoder on large feeds.
+    if (isUtf8(body)) {
+      const text = Buffer.from(body.buffer, body.byteOffset, body.length).toString('utf8');
       if (!this.sawMultibyte && text.length !== body.length) this.sawMultibyte = true;
       return text;
-    } catch {
-      const { text, invalid } = decodeUtf8WithCp1252Fallback(body, this.lenient);
-      this.invalidBytes += invalid;
-      if (!this.sawMultibyte && hasValidMultibyte(body)) {
-        this.sawMultibyte = true;
-      }
-      return text;
     }
+    const { text, invalid } = decodeUtf8WithCp1252Fallback(body, this.lenient);
+    this.invalidBytes += invalid;
+    if (!this.sawMultibyte && hasValidMultibyte(body)) this.sawMultibyte = true;
+    return text;
   }
 
   private decodeUtf32(bytes: Uint8Array, le: boolean, final: boolean): string {
