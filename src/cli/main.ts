@@ -2,13 +2,24 @@
 import type { CliIo, Command } from './command.ts';
 import { EXIT } from './command.ts';
 import { add } from './commands/add.ts';
+import { exportOpml } from './commands/export-opml.ts';
 import { feeds } from './commands/feeds.ts';
 import { importOpml } from './commands/import-opml.ts';
 import { parseCommand } from './commands/parse.ts';
 import { refresh } from './commands/refresh.ts';
 import { serve } from './commands/serve.ts';
+import { users } from './commands/users.ts';
 
-const commands: readonly Command[] = [parseCommand, serve, add, importOpml, refresh, feeds];
+const commands: readonly Command[] = [
+  parseCommand,
+  serve,
+  add,
+  importOpml,
+  refresh,
+  feeds,
+  users,
+  exportOpml,
+];
 
 function helpText(): string {
   const width = Math.max(0, ...commands.map((c) => c.name.length));

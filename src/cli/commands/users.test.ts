@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import { EXIT } from '../command.ts';
+import { main } from '../main.ts';
+
+describe('users add and export-opml', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'earshot-users-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function run(input: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const stdin = new PassThrough();
+    stdin.end(input);
+    let out = '';
+    let err = '';
+    stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    stderr.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
+    const code = await main(args, {
+      stdout,
+      stderr,
+      stdin,
+      env: { EARSHOT_DATA: join(dir, 'data') },
+      cwd: dir,
+    });
+    return { code, out, err };
+  }
+
+  it('creates the first account as admin from a password on stdin', async () => {
+    const r = await run('correct horse\n', 'users', 'add', 'alice', '--password-stdin');
+    assert.equal(r.code, EXIT.ok, r.err);
+    assert.equal(r.out, 'created alice (admin)\n');
+    const bob = await run('battery staple\n', 'users', 'add', 'bob', '--password-stdin');
+    assert.equal(bob.out, 'created bob\n');
+  });
+
+  it('refuses a taken name, a short password and a missing terminal, each in one line', async () => {
+    const taken = await run('another password\n', 'users', 'add', 'ALICE', '--password-stdin');
+    assert.equal(taken.code, EXIT.failure);
+    assert.match(taken.err, /^earshot: the name ALICE is taken\n$/);
+    const short = await run('short\n', 'users', 'add', 'carol', '--password-stdin');
+    assert.match(short.err, /^earshot: the password must be at least 8 characters\n$/);
+    const noTty = await run('', 'users', 'add', 'carol');
+    assert.equal(noTty.code, EXIT.usage);
+  });
+
+  it("exports a listener's subscriptions as OPML 2.0", async () => {
+    const r = await run('', 'export-opml', '--user', 'alice');
+    assert.equal(r.code, EXIT.ok, r.err);
+    assert.match(r.out, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<opml version="2.0">/);
+    const missing = await run('', 'export-opml', '--user', 'zed');
+    assert.equal(missing.code, EXIT.failure);
+    assert.match(missing.err, /no user named zed/);
+  });
+});
