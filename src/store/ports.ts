@@ -250,10 +250,11 @@ export interface SearchResults {
 export interface SearchRepository {
   /**
    * Shows (title, author, description), episodes (title, description; vanished ones too) and people (name) matching
-   * every word of `query`, each word as a prefix ("stakh" finds "Stakhanov"), best first, at most `limit` (≤ 100) of
+   * every word of `query`, each word as a prefix ("stakh" finds "Stakhanov"), at most `limit` (≤ 100) of
    * each. Case and (on SQLite) diacritics are ignored; anything but letters and digits separates words, so no input
    * is query syntax. SQLite stems English words (porter); PostgreSQL matches words as written ('simple').
-   * Ranking considers the newest 1,000 matches of each kind, so common words cost the same on any catalogue.
+   * Order: matches in the title (a person's name) first, then matches elsewhere; newest first within each. No
+   * per-row scoring, so a common word costs about what a rare one does.
    * Episodes come without `contentHtml` (as `listForShow` with `withContent: false`).
    */
   search(query: string, options: { limit: number }): Promise<SearchResults>;
