@@ -18,8 +18,11 @@ const ESCAPES: Record<string, string> = {
   '`': '&#96;',
 };
 
+const SPECIAL = /[&<>"'`]/;
+
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"'`]/g, (ch) => ESCAPES[ch] ?? ch);
+  // Most interpolated values (ids, dates, plain titles) need no escaping: skip the replace then.
+  return SPECIAL.test(text) ? text.replace(/[&<>"'`]/g, (ch) => ESCAPES[ch] ?? ch) : text;
 }
 
 /** Marks markup as already safe. Use only for sanitised show notes or markup built here. */
