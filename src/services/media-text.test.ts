@@ -172,6 +172,43 @@ function suite(kind: SqlDialect, skip: string | undefined): void {
       });
     });
 
+    it('with waitMs a slow host gives "pending" at once; the fetch goes on and the next view has the cues', async () => {
+      await withService(async ({ service }) => {
+        const p = path('stuck.vtt');
+        const route = feedRoute(testdata('styled.vtt'), { contentType: 'text/vtt' });
+        let release: () => void = () => {};
+        const released = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        server.route(p, async (req, res) => {
+          await released;
+          await route(req, res);
+        });
+        const episode = { transcripts: [{ url: server.url(p), type: 'text/vtt' }] };
+        assert.deepEqual(await service.transcriptFor(episode, { waitMs: 20 }), {
+          state: 'pending',
+          url: server.url(p),
+          type: 'text/vtt',
+        });
+        const chapters = await service.chaptersFor(
+          {
+            chapters: { url: server.url(p), type: 'application/json' },
+            inlineChapters: [{ startSeconds: 0, title: 'Only' }],
+          },
+          { waitMs: 20 },
+        );
+        assert.deepEqual(chapters, {
+          state: 'ok',
+          source: 'podlove',
+          chapters: [{ start: 0, title: 'Only' }],
+        });
+        release();
+        const later = await service.transcriptFor(episode);
+        assert.equal(later.state, 'ok');
+        assert.equal(server.requestsFor(p).length, 2); // one transcript fetch, one chapters fetch
+      });
+    });
+
     it('picks a timed transcript in the wanted language and fetches only that one', async () => {
       await withService(async ({ service }) => {
         const txt = path('t.txt');

@@ -60,18 +60,32 @@ export type TranscriptResult =
       cues: Cue[];
     }
   /** Every offered file failed (`code`: a fetch error code, a format error code, or `unsupported-url`). */
-  | { state: 'unavailable'; url: string; type: string; code: string };
+  | { state: 'unavailable'; url: string; type: string; code: string }
+  /** Not fetched within `waitMs`; the fetch goes on and its result is cached for the next request. */
+  | { state: 'pending'; url: string; type: string };
 
 export type ChaptersResult =
   | { state: 'none' }
   | { state: 'ok'; source: 'json' | 'podlove'; chapters: Chapter[] }
-  | { state: 'unavailable'; code: string };
+  | { state: 'unavailable'; code: string }
+  | { state: 'pending' };
+
+export interface MediaTextOptions {
+  /**
+   * Answer `pending` rather than wait longer than this (ms) for a slow host — a page render should not hang on a
+   * transcript. The fetch carries on and is cached. Default: wait for the result.
+   */
+  waitMs?: number;
+}
 
 export interface MediaTextService {
-  /** Never throws. */
-  transcriptFor(episode: MediaTextEpisode, options?: { language?: string }): Promise<TranscriptResult>;
+  /** Never throws. `language`: the show's (or the listener's) language, preferred among the offered files. */
+  transcriptFor(
+    episode: MediaTextEpisode,
+    options?: MediaTextOptions & { language?: string },
+  ): Promise<TranscriptResult>;
   /** Never throws. JSON chapters win over Podlove ones; Podlove ones need no fetch and back up a failed JSON file. */
-  chaptersFor(episode: MediaTextEpisode): Promise<ChaptersResult>;
+  chaptersFor(episode: MediaTextEpisode, options?: MediaTextOptions): Promise<ChaptersResult>;
   /** The episode's transcript as one searchable string, once it has been fetched; undefined before. */
   transcriptText(episodeId: number): Promise<string | undefined>;
 }
@@ -208,65 +222,84 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
     return promise;
   }
 
-  return {
-    async transcriptFor(episode, options = {}) {
-      const candidates = rankTranscripts(episode.transcripts ?? [], options.language);
-      const first = candidates[0];
-      if (first === undefined) return { state: 'none' };
-      let failure: { ref: Transcript; code: string } | undefined;
-      for (const ref of candidates.slice(0, MAX_CANDIDATES)) {
-        const loaded = await load<ParsedTranscript>('transcript', ref.url, TRANSCRIPT_ACCEPT, (fetched) =>
-          parseTranscript(decodeText(fetched.body, fetched.contentType), {
-            url: fetched.finalUrl,
-            ...(typeHint(ref.type, fetched.contentType) ?? {}),
-          }),
-        );
-        if (!loaded.ok) {
-          failure ??= { ref, code: loaded.code };
-          continue;
-        }
-        const episodeId = episode.id;
-        if (loaded.fresh && episodeId !== undefined) {
-          await Promise.resolve()
-            .then(() =>
-              repo.putEpisodeText({
-                episodeId,
-                url: ref.url,
-                ...(ref.language === undefined ? {} : { language: ref.language }),
-                text: transcriptPlainText(loaded.value.cues),
-                updatedAt: deps.now().toISOString(),
-              }),
-            )
-            .catch(() => false);
-        }
-        return {
-          state: 'ok',
-          url: ref.url,
-          type: ref.type,
-          ...(ref.language === undefined ? {} : { language: ref.language }),
-          timed: loaded.value.timed,
-          cues: loaded.value.cues,
-        };
+  async function transcriptFor(
+    episode: MediaTextEpisode,
+    options: { language?: string },
+  ): Promise<TranscriptResult> {
+    const candidates = rankTranscripts(episode.transcripts ?? [], options.language);
+    const first = candidates[0];
+    if (first === undefined) return { state: 'none' };
+    let failure: { ref: Transcript; code: string } | undefined;
+    for (const ref of candidates.slice(0, MAX_CANDIDATES)) {
+      const loaded = await load<ParsedTranscript>('transcript', ref.url, TRANSCRIPT_ACCEPT, (fetched) =>
+        parseTranscript(decodeText(fetched.body, fetched.contentType), {
+          url: fetched.finalUrl,
+          ...(typeHint(ref.type, fetched.contentType) ?? {}),
+        }),
+      );
+      if (!loaded.ok) {
+        failure ??= { ref, code: loaded.code };
+        continue;
       }
-      const failed = failure ?? { ref: first, code: 'unavailable' };
-      return { state: 'unavailable', url: failed.ref.url, type: failed.ref.type, code: failed.code };
+      const episodeId = episode.id;
+      if (loaded.fresh && episodeId !== undefined) {
+        await Promise.resolve()
+          .then(() =>
+            repo.putEpisodeText({
+              episodeId,
+              url: ref.url,
+              ...(ref.language === undefined ? {} : { language: ref.language }),
+              text: transcriptPlainText(loaded.value.cues),
+              updatedAt: deps.now().toISOString(),
+            }),
+          )
+          .catch(() => false);
+      }
+      return {
+        state: 'ok',
+        url: ref.url,
+        type: ref.type,
+        ...(ref.language === undefined ? {} : { language: ref.language }),
+        timed: loaded.value.timed,
+        cues: loaded.value.cues,
+      };
+    }
+    const failed = failure ?? { ref: first, code: 'unavailable' };
+    return { state: 'unavailable', url: failed.ref.url, type: failed.ref.type, code: failed.code };
+  }
+
+  async function chaptersFor(episode: MediaTextEpisode): Promise<ChaptersResult> {
+    const inline = episode.inlineChapters ?? [];
+    const podlove = (): ChaptersResult | undefined =>
+      inline.length === 0
+        ? undefined
+        : { state: 'ok', source: 'podlove', chapters: chaptersFromPodlove(inline) };
+    const ref = episode.chapters;
+    if (ref === undefined || ref.url.trim() === '') return podlove() ?? { state: 'none' };
+    const loaded = await load<ParsedChapters>('chapters', ref.url, CHAPTERS_ACCEPT, (fetched) =>
+      parseJsonChapters(decodeText(fetched.body, fetched.contentType), { baseUrl: fetched.finalUrl }),
+    );
+    if (loaded.ok && loaded.value.chapters.length > 0) {
+      return { state: 'ok', source: 'json', chapters: loaded.value.chapters };
+    }
+    return podlove() ?? (loaded.ok ? { state: 'none' } : { state: 'unavailable', code: loaded.code });
+  }
+
+  return {
+    transcriptFor(episode, options = {}) {
+      const first = rankTranscripts(episode.transcripts ?? [], options.language)[0];
+      const pending: TranscriptResult | undefined =
+        first === undefined ? undefined : { state: 'pending', url: first.url, type: first.type };
+      return within(transcriptFor(episode, options), options.waitMs, pending);
     },
 
-    async chaptersFor(episode) {
+    chaptersFor(episode, options = {}) {
       const inline = episode.inlineChapters ?? [];
-      const podlove = (): ChaptersResult | undefined =>
+      const late: ChaptersResult =
         inline.length === 0
-          ? undefined
+          ? { state: 'pending' }
           : { state: 'ok', source: 'podlove', chapters: chaptersFromPodlove(inline) };
-      const ref = episode.chapters;
-      if (ref === undefined || ref.url.trim() === '') return podlove() ?? { state: 'none' };
-      const loaded = await load<ParsedChapters>('chapters', ref.url, CHAPTERS_ACCEPT, (fetched) =>
-        parseJsonChapters(decodeText(fetched.body, fetched.contentType), { baseUrl: fetched.finalUrl }),
-      );
-      if (loaded.ok && loaded.value.chapters.length > 0) {
-        return { state: 'ok', source: 'json', chapters: loaded.value.chapters };
-      }
-      return podlove() ?? (loaded.ok ? { state: 'none' } : { state: 'unavailable', code: loaded.code });
+      return within(chaptersFor(episode), options.waitMs, late);
     },
 
     async transcriptText(episodeId) {
@@ -299,6 +332,17 @@ export function rankTranscripts(offered: readonly Transcript[], language?: strin
     .map((t, index) => ({ t, index }))
     .sort((a, b) => languageRank(a.t) - languageRank(b.t) || rank(a.t) - rank(b.t) || a.index - b.index)
     .map((x) => x.t);
+}
+
+/** `work`, or `late` when `waitMs` passes first (`work` carries on; its result lands in the cache). */
+function within<T>(work: Promise<T>, waitMs: number | undefined, late: T | undefined): Promise<T> {
+  if (waitMs === undefined || late === undefined) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(late), Math.max(0, waitMs));
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 function primaryLanguage(tag: string): string {
