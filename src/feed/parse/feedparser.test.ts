@@ -158,7 +158,11 @@ function text(plain: string | undefined, html?: string): PyValue {
   return special;
 }
 
-const why = (scope: string) => (key: string) => `${scope}['${key}'] has no sound mapping to Earshot's model`;
+const RAW_DATES = new Set(['published', 'updated', 'created', 'issued', 'modified']);
+const why = (scope: string) => (key: string) =>
+  RAW_DATES.has(key)
+    ? 'raw date strings: Earshot keeps only the normalised instant (the *_parsed cases compare it)'
+    : `${scope}['${key}'] has no sound mapping to Earshot's model`;
 
 function feedView(feed: ParsedFeed | undefined, base: string): PyMapping {
   const f = feed ?? ({ format: 'rss' } satisfies ParsedFeed);
