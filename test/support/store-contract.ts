@@ -634,6 +634,13 @@ export function storeContract(name: string, harness: StoreHarness): void {
             `newest first, pages of ${limit}`,
           );
         }
+        for (const limit of [Number.NaN, -5, 0, 2.5]) {
+          const page = await store.episodes.listForShow(showId, { limit });
+          assert.ok(
+            page.items.length >= 1 && page.items.length <= 20,
+            `a nonsense limit (${limit}) still gives a page`,
+          );
+        }
         const last = await store.episodes.listForShow(showId, { limit: 7 });
         assert.equal(last.next, undefined, 'no next page after the last');
         await assert.rejects(

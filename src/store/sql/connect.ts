@@ -100,7 +100,8 @@ export async function inTransaction<DB, T>(
       await sql`commit`.execute(conn);
       return result;
     } catch (error) {
-      await sql`rollback`.execute(conn);
+      // SQLite may already have rolled back (e.g. disk full); the original error is the one to report.
+      await sql`rollback`.execute(conn).catch(() => {});
       throw error;
     } finally {
       sqliteTransactions.delete(conn);

@@ -9,7 +9,18 @@ import {
 import { StoreError } from '../errors.ts';
 import type { EpisodeListOptions, EpisodePage, EpisodeRepository, EpisodeUpsertOptions } from '../ports.ts';
 import { type PersonIdCache, replaceCredits } from './people.ts';
-import { chunks, compact, fromFlag, fromJson, iso, sha1, toFlag, toJson, toNull } from './rows.ts';
+import {
+  chunks,
+  clampLimit,
+  compact,
+  fromFlag,
+  fromJson,
+  iso,
+  sha1,
+  toFlag,
+  toJson,
+  toNull,
+} from './rows.ts';
 import type { Database, EpisodesTable } from './schema.ts';
 
 type EpisodeRow = Selectable<EpisodesTable>;
@@ -284,7 +295,7 @@ export class SqlEpisodeRepository implements EpisodeRepository {
   }
 
   async listForShow(showId: number, options: EpisodeListOptions = {}): Promise<EpisodePage> {
-    const limit = Math.max(1, Math.min(options.limit ?? 20, MAX_PAGE));
+    const limit = clampLimit(options.limit, 20, MAX_PAGE);
     const direction = options.order === 'oldest' ? 'asc' : 'desc';
     const base = this.db.selectFrom('episodes').where('show_id', '=', showId);
     let query =

@@ -6,6 +6,7 @@ import type { SqlDialect } from '../migrations/index.ts';
 import type { SearchRepository, SearchResults } from '../ports.ts';
 import { LIST_COLUMNS, toEpisode } from './episodes.ts';
 import { toPerson } from './people.ts';
+import { clampLimit } from './rows.ts';
 import type { Database } from './schema.ts';
 import { toShow } from './shows.ts';
 
@@ -27,7 +28,7 @@ export class SqlSearchRepository implements SearchRepository {
   async search(query: string, options: { limit: number }): Promise<SearchResults> {
     const terms = searchTerms(query);
     if (terms.length === 0) return { shows: [], episodes: [], people: [] };
-    const limit = Math.max(1, Math.min(options.limit, 100));
+    const limit = clampLimit(options.limit, 10, 100);
     const [showIds, episodeIds, personIds] = await Promise.all([
       this.rankedIds('shows', terms, limit),
       this.rankedIds('episodes', terms, limit),
