@@ -53,38 +53,18 @@ export interface SeenIdentities {
 }
 
 /**
- * A set of identities that keeps only a 64-bit fingerprint of each. Storing the guid strings themselves would keep
- * alive the whole decoded chunk each one was sliced from, i.e. the entire document of a large feed.
+ * The identities of one feed, kept as property names of a null-prototype object rather than in a Set: V8 stores
+ * property names as their own flat (internalised) strings, whereas a Set would hold the guid strings themselves —
+ * slices that keep the whole decoded chunk they came from alive, i.e. the entire document of a large feed.
  */
 export class IdentitySet implements SeenIdentities {
-  private readonly keys = new Set<string>();
-  private static key(id: string): string {
-    let a = 0x811c9dc5;
-    let b = 0x01000193 ^ id.length;
-    for (let i = 0; i < id.length; i++) {
-      const c = id.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x5bd1e995);
-      b ^= b >>> 15;
-    }
-    return `${(a >>> 0).toString(36)}.${(b >>> 0).toString(36)}.${id.length}`;
-  }
-  // has() then add() of the same id is the usual sequence: fingerprint once.
-  private lastId: string | undefined;
-  private lastKey = '';
-  private keyOf(id: string): string {
-    if (id !== this.lastId) {
-      this.lastId = id;
-      this.lastKey = IdentitySet.key(id);
-    }
-    return this.lastKey;
-  }
+  // A null prototype: `__proto__`, `constructor` … are ordinary keys here.
+  private readonly keys: Record<string, true> = Object.create(null) as Record<string, true>;
   has(id: string): boolean {
-    return this.keys.has(this.keyOf(id));
+    return id in this.keys;
   }
   add(id: string): this {
-    this.keys.add(this.keyOf(id));
-    this.lastId = undefined;
+    this.keys[id] = true;
     return this;
   }
 }
