@@ -18,6 +18,7 @@ import type { Credit, Person } from '../domain/person.ts';
 import type { Show, ShowContent } from '../domain/show.ts';
 
 import type { ListenerStore } from './listener-ports.ts';
+import type { MediaTextRepository } from './media-text-ports.ts';
 import type { SyncRepository } from './sync-ports.ts';
 
 export { StoreError, type StoreErrorCode } from './errors.ts';
@@ -31,6 +32,8 @@ export interface Store {
   readonly search: SearchRepository;
   /** Accounts, sessions, follows, progress, queue (owner W; src/store/listener-ports.ts). */
   readonly listeners: ListenerStore;
+  /** Fetched transcript/chapter texts and episode transcript text (owner T; src/store/media-text-ports.ts). */
+  readonly mediaText: MediaTextRepository;
   /** gPodder / Nextcloud sync state (owner Y; src/store/sync-ports.ts). */
   readonly sync: SyncRepository;
   /** `sqlite` or `postgres`: for messages and benchmarks, never for branching outside the store. */

@@ -3,8 +3,9 @@ import { initial } from './0001-initial.ts';
 import { listeners } from './0002-listeners.ts';
 import { sync } from './0003-sync.ts';
 import { search } from './0004-search.ts';
+import { mediaText } from './0005-media-text.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
 
-export const migrations: readonly Migration[] = [initial, sync, listeners, search];
+export const migrations: readonly Migration[] = [initial, sync, listeners, search, mediaText];

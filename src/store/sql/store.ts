@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { StoreError } from '../errors.ts';
 import type { ListenerStore } from '../listener-ports.ts';
+import type { MediaTextRepository } from '../media-text-ports.ts';
 import type { SqlDialect } from '../migrations/index.ts';
 import type { Store } from '../ports.ts';
 import type { SyncRepository } from '../sync-ports.ts';
@@ -9,6 +10,7 @@ import { type InTransaction, SqlEpisodeRepository } from './episodes.ts';
 import { SqlFeedRepository } from './feeds.ts';
 import { SqlJobRepository } from './jobs.ts';
 import { createListenerRepositories } from './listeners.ts';
+import { createMediaTextRepository } from './media-text.ts';
 import { SqlPersonRepository } from './people.ts';
 import type { Database } from './schema.ts';
 import { SqlSearchRepository } from './search.ts';
@@ -28,6 +30,7 @@ export class SqlStore implements Store {
   readonly jobs: SqlJobRepository;
   readonly sync: SyncRepository;
   readonly listeners: ListenerStore;
+  readonly mediaText: MediaTextRepository;
   readonly search: SqlSearchRepository;
 
   constructor(
@@ -41,6 +44,7 @@ export class SqlStore implements Store {
     this.episodes = new SqlEpisodeRepository(db, run);
     this.sync = createSyncRepository(db, dialect);
     this.listeners = createListenerRepositories(db, dialect, inside);
+    this.mediaText = createMediaTextRepository(db, dialect);
     this.search = new SqlSearchRepository(db, dialect);
     this.people = new SqlPersonRepository(db);
     this.jobs = new SqlJobRepository(db, dialect);
