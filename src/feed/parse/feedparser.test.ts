@@ -26,7 +26,7 @@ import {
   parsePy,
   Unmapped,
 } from '../../../test/support/pyexpect.ts';
-import type { ParsedEpisode, ParsedFeed } from './types.ts';
+import type { ParsedEpisode, ParsedFeed, ParseResult } from './types.ts';
 
 type Category = 'encoding' | 'entities' | 'dates' | 'itunes' | 'podlove chapters' | 'ill-formed';
 
@@ -391,4 +391,34 @@ test('feedparser EXPECTATIONS: encodings, entities, dates, itunes and ill-formed
   const stale = [...KNOWN_FAILURES.keys()].filter((k) => !knownSeen.has(k));
   assert.deepEqual(stale, [], 'known failures that now pass: remove them from the list');
   assert.deepEqual(failures, []);
+});
+
+test('the Expect translator can fail: false expectations evaluate false, unmapped names skip', () => {
+  const result = {
+    feed: { format: 'rss', title: 'Tom & Jerry', explicit: true },
+    episodes: [
+      {
+        guid: 'g',
+        guidSource: 'guid',
+        title: 'One',
+        durationSeconds: 180,
+        publishedAt: '2004-01-01T19:48:21.000Z',
+      },
+    ],
+    problems: [],
+  } satisfies ParseResult;
+  const scope = scopeFor({ kind: 'parsed', result }, 'https://corpus.example/x.xml');
+  const run = (expr: string) => isTruthy(evalPy(parsePy(expr), scope));
+  assert.equal(run("not bozo and feed['title'] == u'Tom &amp; Jerry'"), true);
+  assert.equal(run("feed['title'] == 'Tom and Jerry'"), false);
+  assert.equal(run("entries[0]['itunes_duration'] == '3:00'"), true);
+  assert.equal(run("entries[0]['itunes_duration'] == '3:01'"), false);
+  assert.equal(run("entries[0]['published_parsed'] == (2004, 1, 1, 19, 48, 21, 3, 1, 0)"), true);
+  assert.equal(run("entries[0]['published_parsed'] == (2004, 1, 1, 19, 48, 22, 3, 1, 0)"), false);
+  assert.equal(run("feed['itunes_explicit'] is True"), true);
+  assert.equal(run('bozo'), false);
+  assert.throws(() => run("entries[1]['title'] == 'Two'"), Missing);
+  assert.throws(() => run("feed['generator'] == 'x'"), Unmapped);
+  // A short-circuited operand is still checked for unmapped names.
+  assert.throws(() => run("bozo and feed['generator'] == 'x'"), Unmapped);
 });
