@@ -6,9 +6,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Kysely, sql } from 'kysely';
-import { sharedDir } from '../../test/support/corpus.ts';
+import { corpusDir, NO_CORPUS, sharedDir } from '../../test/support/corpus.ts';
 import { type FeedServer, feedRoute, startFeedServer, statusRoute } from '../../test/support/feed-server.ts';
 import { createFetcher, type Fetcher } from '../feed/fetch/index.ts';
+import { parseFeed } from '../feed/parse/index.ts';
 import type { Transcript } from '../feed/parse/types.ts';
 import { mediaText } from '../store/migrations/0005-media-text.ts';
 import { migrations } from '../store/migrations/index.ts';
@@ -467,6 +468,93 @@ describe('rankTranscripts', () => {
     assert.deepEqual(
       ranked.map((t) => t.url.slice(-5)),
       ['c.srt', 'est/e', 'est/b', 'a.txt', 'd.vtt'],
+    );
+  });
+});
+
+describe('media-text service on real corpus feeds', {
+  skip: corpusDir === undefined ? NO_CORPUS : false,
+}, () => {
+  const corpus = (relative: string): Buffer => readFileSync(join(corpusDir ?? '', relative));
+  const parsed = (relative: string) =>
+    parseFeed({ body: corpus(relative), url: 'https://example.com/feed.xml' });
+
+  it('the spec example feed: an English show gets its English text transcript, a Spanish listener the Spanish VTT', async () => {
+    const server = await startFeedServer();
+    const fetcher = createFetcher({
+      userAgent: 'Earshot-test/0 (+https://earshot.invalid)',
+      allowPrivate: true,
+    });
+    const db = await openDb('sqlite');
+    try {
+      const { feed, episodes } = parsed('feeds/podcast-namespace/example.xml');
+      const episode = episodes.find((e) => e.title === 'Episode 3 - The Future');
+      assert.ok(episode?.transcripts !== undefined && feed.language !== undefined);
+      // The feed's example.com URLs are served by the loopback server, with the corpus' own transcript files.
+      const transcripts = episode.transcripts.map((t) => ({
+        ...t,
+        url: server.url(new URL(t.url).pathname),
+      }));
+      server.route(
+        '/ep3/transcript.txt',
+        feedRoute('Sarah: Hello.\n\nGillian: Hi there.', { contentType: 'text/plain' }),
+      );
+      server.route(
+        '/episode1/transcript.vtt',
+        feedRoute(corpus('feeds/podcast-namespace/transcripts/example.vtt'), { contentType: 'text/vtt' }),
+      );
+      const service = createMediaTextService({
+        fetcher,
+        store: { mediaText: createMediaTextRepository(db.db, db.dialect) },
+        now: () => new Date(),
+      });
+      const english = await service.transcriptFor({ transcripts }, { language: feed.language });
+      assert.equal(english.state === 'ok' && english.timed, false);
+      assert.deepEqual(english.state === 'ok' ? english.cues.map((c) => c.speaker) : [], [
+        'Sarah',
+        'Gillian',
+      ]);
+      const spanish = await service.transcriptFor({ transcripts }, { language: 'es' });
+      assert.equal(spanish.state === 'ok' && spanish.cues[5]?.speaker, 'Gillian');
+      assert.equal(spanish.state === 'ok' && spanish.cues[5]?.start, 19.08);
+    } finally {
+      await db.close();
+      await fetcher.close();
+      await server.close();
+    }
+  });
+
+  it('Podlove chapters of a real feed (CRE) need no fetch and end where the next begins', async () => {
+    const { episodes } = parsed('feeds/feedjira/CRE.xml');
+    const episode = episodes.find((e) => e.title === 'CRE207 Planetarien');
+    assert.ok(episode !== undefined);
+    const fetchResource = async (): Promise<never> => {
+      throw new Error('Podlove chapters must not be fetched');
+    };
+    const db = await openDb('sqlite');
+    const service = createMediaTextService({
+      fetcher: { fetchResource },
+      store: { mediaText: createMediaTextRepository(db.db, db.dialect) },
+      now: () => new Date(),
+    });
+    const result = await service.chaptersFor(episode);
+    await db.close();
+    assert.equal(result.state, 'ok');
+    if (result.state !== 'ok') return;
+    assert.equal(result.source, 'podlove');
+    assert.deepEqual(result.chapters[0], {
+      start: 26.407,
+      end: 50,
+      title: 'Neil DeGrasse Tyson on Science',
+      url: 'https://example.com/',
+      image: 'https://pics.example.com/pic.png',
+    });
+    assert.deepEqual(
+      result.chapters.slice(1, 3).map((c) => [c.start, c.title]),
+      [
+        [50, 'Int NTP example'],
+        [59.12, 'Floating NTP example'],
+      ],
     );
   });
 });
