@@ -1,0 +1,245 @@
+// The catalogue behind `npm run bench:web`: ≥ 100,000 generated episodes across a few hundred shows plus one
+// 2,500-episode show, written the way the crawler writes them — RSS bytes through the real ingest path
+// (stream parser → show-notes sanitiser → store repositories), so the rows are what the app really stores.
+// Deterministic (seeded PRNG); the database is kept in a temp directory and reused while GENERATOR_VERSION matches.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ingestFeedBody } from '../../src/feed/refresh/refresh.ts';
+import { openStore } from '../../src/store/index.ts';
+
+/** Bump when the generated data changes shape; an older database is then rebuilt. */
+export const GENERATOR_VERSION = 1;
+export const MIN_EPISODES = 100_000;
+export const BIG_SHOW_EPISODES = 2_500;
+
+export interface WebBenchData {
+  version: number;
+  shows: number;
+  episodes: number;
+  bigShowId: number;
+  /** An episode of the big show with full notes. */
+  episodeId: number;
+  /** Seconds it took to build. */
+  buildSeconds: number;
+  /** Bytes of RSS ingested. */
+  feedBytes: number;
+}
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Ordered roughly by how common a word is: words are drawn with a skew toward the front, so "history" is in a large
+// share of titles and descriptions (the "1 common word" search) while pairs like "soviet miner" are rarer.
+const WORDS = `history the story war music science life world city family river empire music culture news
+interview archive century women king queen space money food art film book church ship island mountain letter
+diary famous forgotten strange greatest secret lost early modern ancient medieval american british french german
+roman soviet labor miner record productivity campaign factory coal research guest trade museum railway bridge
+storm plague fire flood murder trial court prison spy code map garden horse dog cat whale forest desert ocean
+revolution election president parliament strike union protest riot treaty border colony harbour lighthouse
+telescope comet eclipse volcano earthquake glacier canal tunnel cathedral castle monastery library printing press
+telegraph radio television computer satellite rocket engine steam electricity vaccine surgeon nurse hospital
+school university student teacher poet painter composer opera theatre circus carnival festival recipe bakery
+brewery vineyard market merchant banker pirate explorer sailor soldier general admiral emperor pharaoh samurai
+viking knight monk nun witch ghost legend myth saint heretic inventor engineer architect chemist physicist
+astronomer botanist geologist linguist detective journalist photographer aviator cyclist climber swimmer boxer
+chess football baseball cricket olympics marathon stakhanov donbas kharkiv leningrad ural siberia volga crimea
+baltic danube rhine thames seine hudson mississippi amazon nile ganges yangtze sahara gobi andes alps himalaya`
+  .split(/\s+/)
+  .filter((w) => w.length > 0);
+
+const NAMES = [
+  'Tracy V. Wilson',
+  'Holly Frey',
+  'Ada Müller',
+  'Jean-Luc Ørsted',
+  'Zoë Ramírez',
+  'Kwame Mensah',
+  'Priya Raman',
+  'Søren Kierkegaard Jr.',
+  'Mei Lin',
+  'Olúfẹ́mi Adé',
+];
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function rfc822(d: Date): string {
+  return d.toUTCString();
+}
+
+interface ShowSpec {
+  index: number;
+  episodes: number;
+  seed: number;
+}
+
+/** The shows: sizes vary (daily shows with a long back catalogue, short limited series); the big one is index 0. */
+function plan(): ShowSpec[] {
+  const r = rng(7);
+  const shows: ShowSpec[] = [{ index: 0, episodes: BIG_SHOW_EPISODES, seed: 1000 }];
+  let total = 0;
+  while (total < MIN_EPISODES) {
+    const u = r();
+    const episodes =
+      u < 0.5
+        ? 8 + Math.floor(r() * 120)
+        : u < 0.9
+          ? 100 + Math.floor(r() * 400)
+          : 500 + Math.floor(r() * 700);
+    shows.push({ index: shows.length, episodes, seed: 1000 + shows.length });
+    total += episodes;
+  }
+  return shows;
+}
+
+/** One show's RSS feed, with itunes:/podcast: tags and HTML show notes the way big real feeds carry them. */
+export function showFeed(spec: ShowSpec): string {
+  const r = rng(spec.seed);
+  const word = (): string => WORDS[Math.floor(WORDS.length * r() ** 2.4)] ?? 'history';
+  const words = (n: number): string => Array.from({ length: n }, word).join(' ');
+  const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+  const host = NAMES[spec.index % NAMES.length] ?? 'Host';
+  const title =
+    spec.index === 0 ? 'The Daily Back Catalogue' : `${cap(words(2))} ${cap(word())} ${spec.index}`;
+  const base = `https://shows.bench.example/${spec.index}`;
+  const out: string[] = [];
+  out.push(`<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:podcast="https://podcastindex.org/namespace/1.0" xmlns:atom="http://www.w3.org/2005/Atom">
+<channel>
+<title>${esc(title)}</title>
+<link>${base}/</link>
+<atom:link href="${base}/feed.xml" rel="self" type="application/rss+xml"/>
+<description>${esc(`${cap(words(25))}. Hosted by ${host}.`)}</description>
+<language>en-us</language>
+<itunes:author>${esc(host)}</itunes:author>
+<itunes:type>episodic</itunes:type>
+<itunes:explicit>false</itunes:explicit>
+<itunes:image href="${base}/cover.jpg"/>
+<itunes:category text="History"/>
+<itunes:category text="Society &amp; Culture"><itunes:category text="Documentary"/></itunes:category>
+<itunes:owner><itunes:name>${esc(host)}</itunes:name><itunes:email>feeds@bench.example</itunes:email></itunes:owner>
+<podcast:guid>00000000-0000-5000-8000-${String(spec.index).padStart(12, '0')}</podcast:guid>
+<podcast:funding url="${base}/support">Support the show</podcast:funding>
+<podcast:person role="host" href="${base}/host">${esc(host)}</podcast:person>
+`);
+  const start = Date.UTC(2026, 5, 30, 8);
+  const cadence = spec.episodes > 1000 ? 86_400_000 : 7 * 86_400_000;
+  for (let i = 0; i < spec.episodes; i++) {
+    const id = `s${spec.index}-e${i}`;
+    const date = new Date(start - i * cadence - Math.floor(r() * 3_600_000));
+    const seconds = 900 + Math.floor(r() * 5400);
+    const n = spec.episodes - i;
+    const links = Array.from(
+      { length: 3 + Math.floor(r() * 8) },
+      (_, k) =>
+        `<li>${esc(cap(words(4)))}. “${esc(words(6))}.” <a href="https://research.example/${id}/${k}?q=${word()}&amp;p=${k}">research.example/${id}/${k}</a></li>`,
+    ).join('\n');
+    const chapters = Array.from(
+      { length: 2 + Math.floor(r() * 5) },
+      (_, k) =>
+        `<li>${String(k * 7).padStart(2, '0')}:${String(Math.floor(r() * 60)).padStart(2, '0')} ${esc(cap(words(3)))}</li>`,
+    ).join('');
+    const guest = NAMES[(spec.index + i) % NAMES.length] ?? 'Guest';
+    out.push(`<item>
+<title>${esc(`${n}: ${cap(words(3))} and the ${words(2)}`)}</title>
+<guid isPermaLink="false">${id}</guid>
+<link>${base}/episodes/${n}/</link>
+<pubDate>${rfc822(date)}</pubDate>
+<description>${esc(`${cap(words(28))}. With ${guest}.`)}</description>
+<content:encoded><![CDATA[<p>${esc(cap(words(45)))}.</p>
+<p><strong>In this episode:</strong></p>
+<ul>${chapters}</ul>
+<p>${esc(cap(words(30)))}, with <em>${esc(guest)}</em>.</p>
+<p>Sources:</p>
+<ul>
+${links}
+</ul>
+<p>See <a href="https://privacy.bench.example/listener">privacy.bench.example/listener</a> for privacy information.</p>]]></content:encoded>
+<enclosure url="https://cdn.bench.example/audio/${id}.mp3?aid=rss_feed&amp;feed=${spec.index}" length="${seconds * 16000}" type="audio/mpeg"/>
+<itunes:duration>${seconds}</itunes:duration>
+<itunes:episode>${n}</itunes:episode>
+<itunes:episodeType>full</itunes:episodeType>
+<itunes:image href="${base}/art/${n}.jpg"/>
+<podcast:person role="guest" href="https://people.bench.example/${(spec.index + i) % NAMES.length}">${esc(guest)}</podcast:person>
+</item>
+`);
+  }
+  out.push('</channel>\n</rss>\n');
+  return out.join('');
+}
+
+function readMeta(dir: string): WebBenchData | undefined {
+  const file = join(dir, 'bench-meta.json');
+  if (!existsSync(file)) return undefined;
+  const meta: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  if (
+    typeof meta !== 'object' ||
+    meta === null ||
+    !('version' in meta) ||
+    meta.version !== GENERATOR_VERSION
+  ) {
+    return undefined;
+  }
+  // Written by buildWebData below with this version: the shape is ours.
+  return meta as WebBenchData;
+}
+
+/** Builds (or reuses) the catalogue in `dir` (the data dir: earshot.sqlite inside). */
+export async function ensureWebData(dir: string, log: (m: string) => void): Promise<WebBenchData> {
+  const existing = readMeta(dir);
+  if (existing !== undefined) {
+    log(`reusing ${dir} (generator v${existing.version}, ${existing.episodes} episodes)`);
+    return existing;
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const t0 = performance.now();
+  const store = await openStore({ dataDir: dir, databaseUrl: join(dir, 'earshot.sqlite') });
+  const now = new Date('2026-07-01T00:00:00Z');
+  const specs = plan();
+  let feedBytes = 0;
+  let episodes = 0;
+  let bigShowId: number | undefined;
+  try {
+    for (const spec of specs) {
+      const body = Buffer.from(showFeed(spec), 'utf8');
+      feedBytes += body.byteLength;
+      const url = `https://shows.bench.example/${spec.index}/feed.xml`;
+      const { feed } = await store.feeds.add(url, now);
+      const result = await store.transaction((tx) => ingestFeedBody(tx, feed.id, [body], { url, now }));
+      episodes += result.inserted;
+      if (spec.index === 0) bigShowId = (await store.shows.getByFeed(feed.id))?.id;
+      if (spec.index % 50 === 0) {
+        log(
+          `  ${spec.index}/${specs.length} shows, ${episodes} episodes, ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+        );
+      }
+    }
+    if (bigShowId === undefined) throw new Error('the big show was not stored');
+    const page = await store.episodes.listForShow(bigShowId, { limit: 20 });
+    const episode = page.items[3];
+    if (episode === undefined) throw new Error('the big show has no episodes');
+    const meta: WebBenchData = {
+      version: GENERATOR_VERSION,
+      shows: specs.length,
+      episodes,
+      bigShowId,
+      episodeId: episode.id,
+      buildSeconds: (performance.now() - t0) / 1000,
+      feedBytes,
+    };
+    writeFileSync(join(dir, 'bench-meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+    return meta;
+  } finally {
+    await store.close();
+  }
+}

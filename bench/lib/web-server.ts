@@ -1,0 +1,41 @@
+// Child process of `npm run bench:web`: Earshot's real server (the composition root's createApp + startServing, with
+// the crawler and the demo off, on 127.0.0.1 port 0) over the bench database, and a bare node:http server answering a
+// small static page — both in this one process, measured one at a time by the parent. Prints one JSON line with both
+// URLs, then serves until SIGTERM.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from '../../src/config/config.ts';
+import { createApp, startServing } from '../../src/main.ts';
+
+const dataDir = process.argv[2];
+if (dataDir === undefined) throw new Error('usage: web-server.ts <data dir>');
+
+// The bench is this process's boundary: configuration comes in as an environment object, as from the CLI.
+const config = {
+  ...loadConfig({
+    env: { EARSHOT_DATA: dataDir, EARSHOT_CRAWL: '0', EARSHOT_DEMO: '0', EARSHOT_HOST: '127.0.0.1' },
+    cwd: process.cwd(),
+  }),
+  port: 0,
+};
+const app = await createApp(config);
+const running = await startServing(app, { onError: (e) => console.error(e) });
+
+const BARE_PAGE = Buffer.from(
+  `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Bare</title></head><body><main><h1>Bare page</h1><p>${'A small static page. '.repeat(20)}</p></main></body></html>\n`,
+);
+const bare = createServer((_req, res) => {
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': BARE_PAGE.byteLength });
+  res.end(BARE_PAGE);
+});
+await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+// listening on TCP: address() is an AddressInfo
+const barePort = (bare.address() as AddressInfo).port;
+
+process.stdout.write(`${JSON.stringify({ earshot: running.url, bare: `http://127.0.0.1:${barePort}` })}\n`);
+
+process.once('SIGTERM', () => {
+  bare.closeAllConnections();
+  bare.close();
+  void running.shutdown().then(() => process.exit(0));
+});
