@@ -88,6 +88,17 @@ export interface SyncRepository {
    * seconds does not flood the log; its receive time moves to `receivedAtMs`.
    */
   putWebAction(userId: number, webKey: string, action: NewEpisodeAction, receivedAtMs: number): Promise<void>;
+  /**
+   * Client actions on any of these podcast URLs that matched no episode when they arrived (their feed was not
+   * fetched yet), for every listener, by id after `afterId`.
+   */
+  unmatchedActions(
+    podcasts: readonly string[],
+    afterId: number,
+    limit: number,
+  ): Promise<(StoredEpisodeAction & { userId: number })[]>;
+  /** Records the episode these actions turned out to mean. */
+  setActionEpisode(actionIds: readonly number[], episodeRef: number): Promise<void>;
   /** Actions received in the window, in receive order. */
   listActions(userId: number, query: ActionQuery): Promise<StoredEpisodeAction[]>;
 

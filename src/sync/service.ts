@@ -388,6 +388,46 @@ export class SyncService implements SyncAppPasswords {
     return { timestamp: toUnixSeconds(nowMs), update_urls: [], ...(rejected.length > 0 ? { rejected } : {}) };
   }
 
+  /**
+   * After a feed's episodes arrive (the crawler's first fetch of a feed phones subscribed to), matches the actions
+   * that were kept unmatched and applies their plays to each listener's progress. Returns how many matched.
+   */
+  async rematchFeed(feedId: number): Promise<number> {
+    const urls = await this.#catalogue.feedUrls(feedId);
+    let matched = 0;
+    let lastId = 0;
+    for (;;) {
+      const rows = await this.#repo.unmatchedActions(urls, lastId, 2000);
+      if (rows.length === 0) return matched;
+      lastId = rows.at(-1)?.id ?? lastId;
+      const byKey = new Map<string, typeof rows>();
+      for (const row of rows) {
+        const key = `${row.podcast}\u0000${row.episode}\u0000${row.guid ?? ''}`;
+        byKey.set(key, [...(byKey.get(key) ?? []), row]);
+      }
+      const applied = new Map<number, (EpisodeAction & { episodeRef?: number })[]>();
+      for (const group of byKey.values()) {
+        const first = group[0];
+        if (first === undefined) continue;
+        const match = await matchEpisode(this.#catalogue, first);
+        if (match.kind !== 'matched') continue;
+        await this.#repo.setActionEpisode(
+          group.map((r) => r.id),
+          match.episode,
+        );
+        matched += group.length;
+        for (const row of group) {
+          applied.set(row.userId, [
+            ...(applied.get(row.userId) ?? []),
+            { ...row, episodeRef: match.episode },
+          ]);
+        }
+      }
+      for (const [userId, actions] of applied) await this.#applyToLibrary(userId, actions);
+      if (rows.length < 2000) return matched;
+    }
+  }
+
   async #applyToLibrary(
     userId: number,
     actions: readonly (EpisodeAction & { episodeRef?: number })[],

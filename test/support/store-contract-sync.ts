@@ -159,6 +159,29 @@ export function syncStoreContract(kind: 'sqlite' | 'postgres', skip?: string): v
     },
   );
 
+  t('unmatched actions are found by podcast URL across listeners and can be matched later', async (repo) => {
+    const a = {
+      podcast: 'http://new.example/',
+      episode: 'http://new.example/1.mp3',
+      action: 'play' as const,
+      timestampMs: 1,
+      position: 3,
+    };
+    await repo.appendActions(1, [a, { ...a, podcast: 'http://other.example/' }], 1_000);
+    await repo.appendActions(2, [a, { ...a, episodeRef: 9 }], 1_000);
+    const found = await repo.unmatchedActions(['http://new.example/'], 0, 100);
+    assert.deepEqual(
+      found.map((r) => r.userId),
+      [1, 2],
+    );
+    await repo.setActionEpisode(
+      found.map((r) => r.id),
+      5,
+    );
+    assert.deepEqual(await repo.unmatchedActions(['http://new.example/'], 0, 100), []);
+    assert.equal((await repo.listActions(2, { sinceMs: 0, untilMs: 2_000 }))[0]?.episodeRef, 5);
+  });
+
   t('the web keeps one action per key, moved to its latest receive time', async (repo) => {
     const a = {
       podcast: 'http://a/',

@@ -62,8 +62,8 @@ export function catalogueFrom(deps: CatalogueDeps): SyncCatalogue {
   const entries = async (shows: readonly Show[]) =>
     (await Promise.all(shows.map(directoryEntry))).filter((p): p is DirectoryPodcast => p !== undefined);
   const showOf = async (feed: FeedRef) => feed.showId;
-  // Every uploaded action names its feed by URL: remember resolved feeds with their show for a minute, feeds not
-  // fetched yet (no show) for 5 s; unknown URLs are never remembered, so a feed added meanwhile is found at once.
+  // Every uploaded action names its feed by URL: remember feeds with their show for a minute. Feeds not fetched
+  // yet (no show) and unknown URLs are never remembered, so their first episodes are matched at once.
   const feedCache = new Map<string, { ref: FeedRef; until: number }>();
   const FEED_CACHE_MS = 60_000;
 
@@ -77,7 +77,7 @@ export function catalogueFrom(deps: CatalogueDeps): SyncCatalogue {
       const show = await store.shows.getByFeed(feed.id);
       const ref = show === undefined ? { feedId: feed.id } : { feedId: feed.id, showId: show.id };
       if (feedCache.size > 10_000) feedCache.clear();
-      feedCache.set(url, { ref, until: nowMs + (show === undefined ? 5_000 : FEED_CACHE_MS) });
+      if (show !== undefined) feedCache.set(url, { ref, until: nowMs + FEED_CACHE_MS });
       return ref;
     },
     async episodeByGuid(feed, guid) {

@@ -338,6 +338,35 @@ export class SqlSyncRepository implements SyncRepository {
       .execute();
   }
 
+  async unmatchedActions(
+    podcasts: readonly string[],
+    afterId: number,
+    limit: number,
+  ): Promise<(StoredEpisodeAction & { userId: number })[]> {
+    if (podcasts.length === 0) return [];
+    const rows = await this.#db
+      .selectFrom('sync_episode_actions')
+      .selectAll()
+      .where('podcast', 'in', [...podcasts])
+      .where('episode_ref', 'is', null)
+      .where('web_key', 'is', null)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ ...toAction(row), userId: row.user_id }));
+  }
+
+  async setActionEpisode(actionIds: readonly number[], episodeRef: number): Promise<void> {
+    for (let i = 0; i < actionIds.length; i += INSERT_CHUNK) {
+      await this.#db
+        .updateTable('sync_episode_actions')
+        .set({ episode_ref: episodeRef })
+        .where('id', 'in', actionIds.slice(i, i + INSERT_CHUNK))
+        .execute();
+    }
+  }
+
   async listActions(userId: number, query: ActionQuery): Promise<StoredEpisodeAction[]> {
     let q = this.#db
       .selectFrom('sync_episode_actions')
