@@ -120,7 +120,8 @@ function suite(kind: SqlDialect, skip: string | undefined): void {
         const clock = { now: new Date('2026-11-27T12:00:00Z') };
         const deps: MediaTextServiceDeps = {
           fetcher,
-          store: { mediaText: createMediaTextRepository(db.db, db.dialect) },
+          // The whole Store, as the composition root passes it.
+          store: new SqlStore(db.db, db.dialect, false),
           now: () => clock.now,
           ttlMs: 24 * 3600_000,
           errorTtlMs: 10 * 60_000,
