@@ -7,6 +7,13 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { createFetcher } from '../feed/fetch/index.ts';
+import { createMediaTextService } from '../services/media-text.ts';
+import type {
+  EpisodeTranscriptText,
+  MediaTextCacheEntry,
+  MediaTextRepository,
+} from '../store/media-text-ports.ts';
 import {
   ingest,
   NO_REFERENCE,
@@ -82,6 +89,22 @@ function assetHost(): Promise<{ server: Server; base: string }> {
   );
 }
 
+/** The media-text cache in memory (the SQL one belongs to the store; this test is about the page). */
+function memoryMediaText(): MediaTextRepository {
+  const entries = new Map<string, MediaTextCacheEntry>();
+  const texts = new Map<number, EpisodeTranscriptText>();
+  return {
+    get: async (kind, url) => entries.get(`${kind} ${url}`),
+    put: async (entry) => void entries.set(`${entry.kind} ${entry.url}`, entry),
+    putEpisodeText: async (entry) => {
+      const changed = texts.get(entry.episodeId)?.text !== entry.text;
+      texts.set(entry.episodeId, entry);
+      return changed;
+    },
+    getEpisodeText: async (id) => texts.get(id),
+  };
+}
+
 async function audioState(page: Page): Promise<{ time: number; paused: boolean; src: string }> {
   return page.evaluate(() => {
     const p = document.querySelector('earshot-player') as (HTMLElement & { audio?: HTMLAudioElement }) | null; // our element
@@ -123,13 +146,14 @@ describe('in Chromium', { skip: SKIP ?? false }, () => {
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     assets = await assetHost();
+    // The real chain: the crawler's fetcher (SSRF guard lifted for the loopback host only) → T's media-text service.
+    const fetcher = createFetcher({ userAgent: 'Earshot-test/1.0', allowOrigins: [assets.base] });
     t = await openTestApp({
-      media: {
-        async fetchText(url: string) {
-          const res = await fetch(url);
-          return { body: await res.text() };
-        },
-      },
+      mediaText: createMediaTextService({
+        fetcher,
+        store: { mediaText: memoryMediaText() },
+        now: () => new Date(),
+      }),
     });
     const feedUrl = `${assets.base}/feed.xml`;
     await ingest(t.store, feedUrl, referenceFeed(feedUrl, assets.base));
@@ -264,6 +288,16 @@ describe('in Chromium', { skip: SKIP ?? false }, () => {
     await page.reload();
     const start = Number(await page.locator('main button[data-play]').getAttribute('data-start'));
     assert.ok(start >= 2 && start <= paused.time + 1, `resumes near ${paused.time}, offered ${start}`);
+    // A transcript fetched through the crawler's door, cues clickable, the current cue highlighted while playing.
+    await page.goto(`${origin}/shows/1`);
+    await page.getByRole('link', { name: 'Unearthed in July 2017' }).first().click();
+    await page.getByRole('heading', { name: 'Episode Transcript' }).waitFor();
+    const cue = page.locator('[data-transcript] li').nth(1);
+    await cue.waitFor();
+    await cue.locator('a.seek').click();
+    await page.waitForFunction(() => document.querySelector('[data-transcript] li.current') !== null);
+    const current = await page.locator('[data-transcript] li.current').getAttribute('data-start');
+    assert.equal(current, await cue.getAttribute('data-start'));
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -8,6 +8,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { ZodError } from 'zod';
+import type { MediaTextService } from '../services/media-text.ts';
 import { StoreError } from '../store/errors.ts';
 import type { ListenerStore } from '../store/listener-ports.ts';
 import type { Store } from '../store/ports.ts';
@@ -56,6 +57,8 @@ export interface ServerDeps {
   config: WebConfig;
   /** Fetches transcripts and JSON chapters through the crawler's one outbound door. */
   media?: MediaFetcher;
+  /** Transcripts and chapters, fetched once and cached in the database (T); preferred over `media`. */
+  mediaText?: MediaTextService;
   feeds?: FeedAdmin;
   search?: SearchIndex;
   /** Web → phone sync bridge (Y); called after follow/progress/played changes made on the web. */

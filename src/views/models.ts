@@ -147,6 +147,11 @@ export interface TranscriptCue {
 export interface TranscriptModel {
   /** Cues when the server fetched and parsed the file. */
   cues?: TranscriptCue[];
+  /** False for untimed formats (plain text, HTML without times): paragraphs, no seek links. */
+  timed?: boolean;
+  /** Still being fetched: the panel asks again (`refreshHref`). */
+  pending?: boolean;
+  refreshHref?: string;
   /** The original file, always linked. */
   url: string;
   type: string;

@@ -23,6 +23,7 @@ import type {
   SearchPageModel,
   ShowLink,
   ShowPageModel,
+  TranscriptModel,
 } from './models.ts';
 
 export function homePage(ctx: PageContext, m: HomePageModel): SafeHtml {
@@ -160,21 +161,30 @@ function soundbites(m: EpisodePageModel): SafeHtml {
 </section>`;
 }
 
-function transcript(m: EpisodePageModel): SafeHtml {
-  const t = m.transcript;
+export function transcriptPanel(t: TranscriptModel | undefined): SafeHtml {
   if (!t) return html``;
   const cues = t.cues;
-  return html`<section class="transcript" aria-labelledby="tr-h">
-  <h2 id="tr-h">Episode Transcript</h2>
-  ${
-    cues?.length
-      ? html`<ol class="cues" data-transcript>${cues.map(
-          (c) => html`<li data-start="${c.start}"${c.end !== undefined ? html` data-end="${c.end}"` : ''}>
+  let body: SafeHtml;
+  if (cues?.length && t.timed !== false) {
+    body = html`<ol class="cues" data-transcript>${cues.map(
+      (c) => html`<li data-start="${c.start}"${c.end !== undefined ? html` data-end="${c.end}"` : ''}>
         <a class="seek" href="?t=${Math.floor(c.start)}" data-seek="${c.start}"><time>${formatClock(c.start)}</time></a>
         ${c.speaker ? html`<b class="speaker">${c.speaker}:</b> ` : ''}<span>${c.text}</span></li>`,
-        )}</ol>`
-      : html`<p>The transcript could not be loaded here.</p>`
+    )}</ol>`;
+  } else if (cues?.length) {
+    body = html`<div class="cues untimed">${cues.map((c) => html`<p>${c.speaker ? html`<b class="speaker">${c.speaker}:</b> ` : ''}${c.text}</p>`)}</div>`;
+  } else if (t.pending) {
+    body = html`<p role="status">Loading the transcript…</p>`;
+  } else {
+    body = html`<p>Transcript unavailable here.</p>`;
   }
+  const refresh =
+    t.pending && t.refreshHref
+      ? html` hx-get="${t.refreshHref}" hx-trigger="load delay:3s" hx-target="this" hx-select=".transcript" hx-swap="outerHTML"`
+      : html``;
+  return html`<section class="transcript" aria-labelledby="tr-h"${refresh}>
+  <h2 id="tr-h">Episode Transcript</h2>
+  ${body}
   <p class="meta"><a href="${t.url}" rel="nofollow noopener" target="_blank">Transcript file (${t.type})</a></p>
 </section>`;
 }
@@ -204,7 +214,7 @@ ${e.description ? html`<section class="description" aria-label="Description"><p>
 ${e.notesHtml ? html`<section class="notes" aria-labelledby="notes-h"><h2 id="notes-h">Show Notes</h2>${raw(e.notesHtml)}</section>` : ''}
 ${chapters(m)}
 ${soundbites(m)}
-${transcript(m)}
+${transcriptPanel(m.transcript)}
 ${hostList(m.hosts)}
 ${
   m.funding.length

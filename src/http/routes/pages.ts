@@ -1,8 +1,17 @@
 // Public pages and the listener's page actions (follow, played, queue).
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { EpisodeRow, EpisodeSort } from '../../views/models.ts';
-import { episodePage, homePage, libraryPage, personPage, searchPage, showPage } from '../../views/pages.ts';
+import type { Episode } from '../../domain/episode.ts';
+import type { Chapter, EpisodeRow, EpisodeSort, TranscriptModel } from '../../views/models.ts';
+import {
+  episodePage,
+  homePage,
+  libraryPage,
+  personPage,
+  searchPage,
+  showPage,
+  transcriptPanel,
+} from '../../views/pages.ts';
 import { NotesCache } from '../../views/show-notes.ts';
 import { checkCsrf, contextOf, requireUser } from '../context.ts';
 import { badRequest, HttpError, notFound } from '../errors.ts';
@@ -23,6 +32,8 @@ import {
 import type { WebApp } from '../server.ts';
 
 const PAGE_SIZE = 50;
+/** A page render waits at most this long for a transcript or chapters file from a podcast host. */
+const WAIT_MS = 1500;
 
 const showQuery = z.object({
   sort: z.enum(['newest', 'oldest'], { message: 'sort must be "newest" or "oldest"' }).optional(),
@@ -142,6 +153,54 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
     return reply.redirect(feed.url, 302);
   });
 
+  const chaptersOf = async (ep: Episode): Promise<Chapter[]> => {
+    if (!deps.mediaText) return media.chapters(ep, Date.now());
+    const r = await deps.mediaText.chaptersFor(ep, { waitMs: WAIT_MS });
+    if (r.state !== 'ok') return [];
+    return r.chapters
+      .filter((c) => !c.hidden)
+      .map((c, i) => ({
+        startSeconds: c.start,
+        title: c.title ?? `Chapter ${i + 1}`,
+        ...(c.image ? { imageUrl: c.image } : {}),
+        ...(c.url ? { url: c.url } : {}),
+      }));
+  };
+
+  const transcriptOf = async (
+    ep: Episode,
+    language: string | undefined,
+    waitMs?: number,
+  ): Promise<TranscriptModel | undefined> => {
+    if (!deps.mediaText) return media.transcript(ep, Date.now());
+    const r = await deps.mediaText.transcriptFor(ep, {
+      ...(language ? { language } : {}),
+      ...(waitMs !== undefined ? { waitMs } : {}),
+    });
+    switch (r.state) {
+      case 'none':
+        return undefined;
+      case 'ok':
+        return { url: r.url, type: r.type, cues: r.cues, timed: r.timed };
+      case 'pending':
+        return { url: r.url, type: r.type, pending: true, refreshHref: `${episodeHref(ep.id)}/transcript` };
+      case 'unavailable':
+        return { url: r.url, type: r.type };
+    }
+  };
+
+  // The transcript panel alone: what a pending panel asks for again.
+  app.get<{ Params: { id: string } }>('/episodes/:id/transcript', async (req, reply) => {
+    const ep = await store.episodes.get(parseId(req.params.id, 'episode'));
+    if (!ep) throw notFound('No such episode.');
+    const show = await store.shows.get(ep.showId);
+    const t = await transcriptOf(ep, show?.language, 10_000);
+    return reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send(transcriptPanel(t).toString());
+  });
+
   app.get<{ Params: { id: string } }>('/episodes/:id', async (req, reply) => {
     const ctx = contextOf(req);
     const id = parseId(req.params.id, 'episode');
@@ -150,12 +209,11 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
     if (!ep) throw notFound('No such episode.');
     const show = await store.shows.get(ep.showId);
     if (!show) throw notFound('No such episode.');
-    const now = Date.now();
     const [epCredits, showCredits, chapters, transcript] = await Promise.all([
       store.people.forEpisode(id),
       store.people.forShow(show.id),
-      media.chapters(ep, now),
-      media.transcript(ep, now),
+      chaptersOf(ep),
+      transcriptOf(ep, show.language, WAIT_MS),
     ]);
     const viewerId = ctx.viewer?.id;
     const lib = deps.listeners?.library;
