@@ -252,11 +252,13 @@ export interface SearchResults {
 
 export interface SearchRepository {
   /**
-   * Shows (title, author, description), episodes (title, description; vanished ones too) and people (name) matching
+   * Shows (title, author, description), episodes (title, description, fetched transcript text; vanished ones too)
+   * and people (name) matching
    * every word of `query`, each word as a prefix ("stakh" finds "Stakhanov"), at most `limit` (≤ 100) of
    * each. Case and (on SQLite) diacritics are ignored; anything but letters and digits separates words, so no input
    * is query syntax. SQLite stems English words (porter); PostgreSQL matches words as written ('simple').
-   * Order: matches in the title (a person's name) first, then matches elsewhere; newest first within each. No
+   * Order: matches in the title (a person's name) first, then in the description, then (episodes) in the
+   * transcript; newest first within each. No
    * per-row scoring, so a common word costs about what a rare one does.
    * Episodes come without `contentHtml` (as `listForShow` with `withContent: false`).
    */

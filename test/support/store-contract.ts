@@ -762,6 +762,36 @@ export function storeContract(name: string, harness: StoreHarness): void {
         assert.equal((await store.search.search('sta', { limit: 1 })).episodes.length, 1, 'at most limit');
       });
 
+      it('finds an episode by words spoken in its transcript, after title and description matches', async (store) => {
+        const showId = await showOf(store);
+        await store.episodes.upsertForShow(
+          showId,
+          [episode('spoken'), episode('titled', { title: 'Quota busters' }), episode('plain')],
+          { now: T0, complete: true },
+        );
+        const spoken = await store.episodes.findByGuid(showId, 'spoken');
+        assert.ok(spoken);
+        await store.mediaText.putEpisodeText({
+          episodeId: spoken.id,
+          url: 'https://show.example/t.vtt',
+          text: 'He cut 102 tonnes of coal in one shift, fourteen times his quota.',
+          updatedAt: T0.toISOString(),
+        });
+        const found = await store.search.search('tonnes', { limit: 5 });
+        assert.deepEqual(
+          found.episodes.map((r) => r.episode.guid),
+          ['spoken'],
+        );
+        assert.deepEqual(
+          (await store.search.search('quota', { limit: 5 })).episodes.map((r) => r.episode.guid),
+          ['titled', 'spoken'],
+        );
+        assert.deepEqual(
+          (await store.search.search('quota', { limit: 1 })).episodes.map((r) => r.episode.guid),
+          ['titled'],
+        );
+      });
+
       it('treats query syntax as plain words and follows renames', async (store) => {
         const showId = await showOf(store);
         await store.episodes.upsertForShow(

@@ -4,8 +4,16 @@ import { listeners } from './0002-listeners.ts';
 import { sync } from './0003-sync.ts';
 import { search } from './0004-search.ts';
 import { mediaText } from './0005-media-text.ts';
+import { transcriptSearch } from './0006-transcript-search.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
 
-export const migrations: readonly Migration[] = [initial, sync, listeners, search, mediaText];
+export const migrations: readonly Migration[] = [
+  initial,
+  sync,
+  listeners,
+  search,
+  mediaText,
+  transcriptSearch,
+];

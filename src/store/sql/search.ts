@@ -81,7 +81,24 @@ export class SqlSearchRepository implements SearchRepository {
     if (ids.length >= limit) return ids;
     const seen = new Set(ids);
     const more = await this.matchIds(table, terms, false, limit + ids.length);
-    return [...ids, ...more.filter((id) => !seen.has(id))].slice(0, limit);
+    const found = [...ids, ...more.filter((id) => !seen.has(id))].slice(0, limit);
+    if (table !== 'episodes' || found.length >= limit) return found;
+    for (const id of found) seen.add(id);
+    const spoken = await this.transcriptIds(terms, limit + found.length);
+    return [...found, ...spoken.filter((id) => !seen.has(id))].slice(0, limit);
+  }
+
+  /** Episodes whose fetched transcript (migration 0006) matches every term, newest first. */
+  private async transcriptIds(terms: string[], limit: number): Promise<number[]> {
+    const query =
+      this.dialect === 'sqlite'
+        ? sql<{ id: number }>`select rowid as id from episode_transcripts_fts
+            where episode_transcripts_fts match ${terms.map((t) => `"${t}"*`).join(' ')} order by rowid desc limit ${limit}`
+        : sql<{ id: number }>`select episode_id as id from episode_transcripts
+            where to_tsvector('simple', text) @@ to_tsquery('simple', ${terms.map((t) => `${t}:*`).join(' & ')})
+            order by episode_id desc limit ${limit}`;
+    const { rows } = await query.execute(this.db);
+    return rows.map((r) => Number(r.id));
   }
 
   private async matchIds(
