@@ -36,6 +36,11 @@ export interface MediaTextServiceDeps {
   errorTtlMs?: number;
   /** Cap on a transcript or chapters file. Default 5 MB. */
   maxBytes?: number;
+  /**
+   * Parsed results kept in memory in front of the database (least recently used dropped first), until they expire.
+   * Default 200; 0 turns it off.
+   */
+  memoryEntries?: number;
 }
 
 /** What the service needs of an episode (a stored Episode or a parsed one). */
@@ -116,6 +121,19 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
   const maxBytes = deps.maxBytes ?? MAX_BYTES;
   const repo = deps.store.mediaText;
   const inFlight = new Map<string, Promise<Loaded<unknown>>>();
+  const memoryEntries = deps.memoryEntries ?? 200;
+  const memory = new Map<string, { loaded: Loaded<unknown>; until: number }>();
+
+  function remember<T>(key: string, loaded: Loaded<T>, until: number): Loaded<T> {
+    if (memoryEntries <= 0) return loaded;
+    memory.delete(key);
+    memory.set(key, { loaded: loaded.ok ? { ...loaded, fresh: false } : loaded, until });
+    for (const oldest of memory.keys()) {
+      if (memory.size <= memoryEntries) break;
+      memory.delete(oldest);
+    }
+    return loaded;
+  }
 
   async function retrieve(
     url: string,
@@ -149,6 +167,16 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
     parse: (fetched: Fetched) => T,
   ): Promise<Loaded<T>> {
     const key = `${kind} ${url}`;
+    const held = memory.get(key);
+    if (held !== undefined) {
+      if (held.until > deps.now().getTime()) {
+        memory.delete(key);
+        memory.set(key, held);
+        // Kept under this key by a load of the same kind, hence the same T.
+        return Promise.resolve(held.loaded as Loaded<T>);
+      }
+      memory.delete(key);
+    }
     const running = inFlight.get(key);
     // The map holds loads of this key only, all made with the same T.
     if (running !== undefined) return running as Promise<Loaded<T>>;
@@ -159,13 +187,19 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
         .then(() => repo.get(kind, url))
         .catch(() => undefined);
       const stale = cached?.payload === undefined ? undefined : decodePayload<T>(cached.payload);
+      const until = (ms: number): number => now.getTime() + ms;
       if (cached !== undefined && Date.parse(cached.expiresAt) > now.getTime()) {
+        const expires = Date.parse(cached.expiresAt);
         if (cached.errorCode === undefined && stale !== undefined)
-          return { ok: true, value: stale, fresh: false };
+          return remember(key, { ok: true, value: stale, fresh: false }, expires);
         if (cached.errorCode !== undefined) {
-          return stale === undefined
-            ? { ok: false, code: cached.errorCode }
-            : { ok: true, value: stale, fresh: false };
+          return remember(
+            key,
+            stale === undefined
+              ? { ok: false, code: cached.errorCode }
+              : { ok: true, value: stale, fresh: false },
+            expires,
+          );
         }
       }
       const save = (entry: Parameters<MediaTextRepository['put']>[0]): Promise<void> =>
@@ -189,7 +223,7 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
           if (cached === undefined || stale === undefined) throw new CodedError('not-modified');
           const { errorCode: _dropped, ...kept } = cached;
           await save({ ...kept, ...times(ttlMs) });
-          return { ok: true, value: stale, fresh: false };
+          return remember(key, { ok: true, value: stale, fresh: false }, until(ttlMs));
         }
         const value = parse(fetched);
         await save({
@@ -200,7 +234,7 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
           ...(fetched.lastModified === undefined ? {} : { lastModified: fetched.lastModified }),
           payload: JSON.stringify(value),
         });
-        return { ok: true, value, fresh: true };
+        return remember(key, { ok: true, value, fresh: true }, until(ttlMs));
       } catch (error) {
         const code = errorCode(error);
         if (code === 'aborted')
@@ -210,10 +244,10 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
           error instanceof TranscriptFormatError || error instanceof ChaptersFormatError ? ttlMs : errorTtlMs;
         if (cached !== undefined && stale !== undefined) {
           await save({ ...cached, ...times(errorTtlMs), errorCode: code });
-          return { ok: true, value: stale, fresh: false };
+          return remember(key, { ok: true, value: stale, fresh: false }, until(errorTtlMs));
         }
         await save({ kind, url, ...times(wait), errorCode: code });
-        return { ok: false, code };
+        return remember(key, { ok: false, code }, until(wait));
       }
     })()
       .catch((error: unknown): Loaded<T> => ({ ok: false, code: errorCode(error) }))
