@@ -1,46 +1,65 @@
-// Throughput measurement for the parse benchmark: warm up, then time repeated runs and keep the best one.
+// Throughput measurement for the parse benchmark: warm up, then time N repeated runs and report the median.
 // The machine is shared (load averages above 10 on 2 cores are common here), so the figure that ranks the
 // parsers is the process CPU time of a run (user + system; it includes the GC's helper threads), which waiting
-// for a core does not inflate. The best wall time is kept too, for the record.
+// for a core inflates far less than wall time. The median (not the best) run is reported, so one lucky run
+// cannot flatter a contender; the spread (min–max) is kept to show how stable the figure was.
 import { performance } from 'node:perf_hooks';
 
 export interface Timing {
-  /** Best CPU time of one run, in milliseconds. */
-  bestCpuMs: number;
-  /** Best wall time of one run, in milliseconds. */
-  bestWallMs: number;
+  /** Median CPU time of one run, in milliseconds. */
+  medianCpuMs: number;
+  /** Fastest and slowest run's CPU time, in milliseconds. */
+  minCpuMs: number;
+  maxCpuMs: number;
+  /** Median wall time of one run, in milliseconds. */
+  medianWallMs: number;
   runs: number;
-  /** Megabytes (10^6 bytes) of input per CPU second at the best run. */
+  /** Megabytes (10^6 bytes) of input per CPU second, at the median run. */
   mbPerSec: number;
-  /** Megabytes per wall-clock second at the best run. */
+  /** Megabytes per wall-clock second, at the median wall time. */
   wallMbPerSec: number;
 }
 
-export async function measure(
-  bytes: number,
-  fn: () => unknown,
-  opts: { minRuns: number; maxRuns: number; budgetMs: number },
-): Promise<Timing> {
-  await fn(); // warm-up: JIT, lazy module init
-  let bestCpu = Number.POSITIVE_INFINITY;
-  let bestWall = Number.POSITIVE_INFINITY;
-  let runs = 0;
-  const start = performance.now();
-  while (runs < opts.maxRuns && (runs < opts.minRuns || performance.now() - start < opts.budgetMs)) {
+export interface MeasureOptions {
+  /** Untimed runs first (JIT, inline caches, lazy module init). */
+  warmups: number;
+  minRuns: number;
+  maxRuns: number;
+  /** Keep going past minRuns while the timed runs have used less CPU than this (ms). */
+  cpuBudgetMs: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+}
+
+export async function measure(bytes: number, fn: () => unknown, opts: MeasureOptions): Promise<Timing> {
+  for (let i = 0; i < opts.warmups; i++) await fn();
+  const cpu: number[] = [];
+  const wall: number[] = [];
+  let used = 0;
+  while (cpu.length < opts.maxRuns && (cpu.length < opts.minRuns || used < opts.cpuBudgetMs)) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     await fn();
-    const wall = performance.now() - t0;
+    const w = performance.now() - t0;
     const c = process.cpuUsage(c0);
-    bestCpu = Math.min(bestCpu, (c.user + c.system) / 1000);
-    bestWall = Math.min(bestWall, wall);
-    runs++;
+    const ms = (c.user + c.system) / 1000;
+    cpu.push(ms);
+    wall.push(w);
+    used += ms;
   }
+  const medianCpuMs = median(cpu);
+  const medianWallMs = median(wall);
   return {
-    bestCpuMs: bestCpu,
-    bestWallMs: bestWall,
-    runs,
-    mbPerSec: bytes / 1e6 / (bestCpu / 1000),
-    wallMbPerSec: bytes / 1e6 / (bestWall / 1000),
+    medianCpuMs,
+    minCpuMs: Math.min(...cpu),
+    maxCpuMs: Math.max(...cpu),
+    medianWallMs,
+    runs: cpu.length,
+    mbPerSec: bytes / 1e6 / (medianCpuMs / 1000),
+    wallMbPerSec: bytes / 1e6 / (medianWallMs / 1000),
   };
 }
