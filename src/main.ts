@@ -1,10 +1,11 @@
 // The composition root: config → store → fetcher → refresh/crawler → web server. The only place that builds the
 // long-lived objects of a process and hands them to each other; everything else receives what it needs.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { extname, join, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.ts';
-import { demoAssetsDir, isDemoUrl } from './demo/catalogue.ts';
+import { DEMO_ASSETS_PATH, demoAssetsDir, isDemoUrl } from './demo/catalogue.ts';
 import { type DemoLoadResult, loadDemoIfEmpty } from './demo/load.ts';
 import { createFetcher, earshotUserAgent, type Fetcher } from './feed/fetch/index.ts';
 import { type Crawler, startCrawler } from './feed/refresh/crawler.ts';
@@ -15,6 +16,7 @@ import { createSyncService } from './http/gpodder/adapters.ts';
 import { gpodderPlugin } from './http/gpodder/plugin.ts';
 import { createServer, type FeedAdmin, type ServerDeps } from './http/server.ts';
 import { parseOpml } from './opml/import.ts';
+import { createMediaTextService } from './services/media-text.ts';
 import { openStore, type Store } from './store/index.ts';
 
 const packageJson: unknown = JSON.parse(
@@ -53,6 +55,8 @@ export interface App {
 export interface AppOptions {
   now?: () => Date;
   signal?: AbortSignal;
+  /** Told about failures that must not fail a refresh (re-matching sync actions after new episodes). */
+  onError?: (error: unknown) => void;
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -69,17 +73,29 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     connectionsPerOrigin: config.crawler.perHost,
   });
   const queue = createJobQueue(store, { now });
+  const syncRematch = createSyncService({
+    store,
+    repo: store.sync,
+    users: store.listeners.users,
+    library: store.listeners.library,
+  });
   return {
     config,
     store,
     fetcher,
     queue,
-    refresh: (feedId, refreshOptions) =>
-      refreshFeed(
+    async refresh(feedId, refreshOptions) {
+      const report = await refreshFeed(
         { store, fetcher, now, ...(options.signal === undefined ? {} : { signal: options.signal }) },
         feedId,
         refreshOptions,
-      ),
+      );
+      // Sync actions phones uploaded before the feed's episodes existed are matched now (cheap when none wait).
+      if (report.inserted > 0) {
+        await syncRematch.rematchFeed(report.feedId).catch((error: unknown) => options.onError?.(error));
+      }
+      return report;
+    },
     async addFeed(url) {
       const normalised = normalizeFeedUrl(url);
       const { feed, created } = await store.feeds.add(normalised, now());
@@ -166,6 +182,7 @@ export async function startServing(
         };
       },
     },
+    mediaText: createMediaTextService({ fetcher: app.fetcher, store, now, readLocal: readDemoAsset }),
     feeds: feedAdmin,
     demoAssetsDir: demoAssetsDir(),
     health: async () => {
@@ -219,4 +236,28 @@ export async function startServing(
       return closing;
     },
   };
+}
+
+const ASSET_TYPES: Record<string, string> = {
+  '.wav': 'audio/wav',
+  '.png': 'image/png',
+  '.vtt': 'text/vtt',
+  '.json': 'application/json',
+  '.srt': 'application/x-subrip',
+};
+
+/** The demo's root-relative asset URLs (`/demo-assets/<name>`) are files of demoAssetsDir(), never fetched. */
+async function readDemoAsset(url: string): Promise<{ body: Uint8Array; contentType?: string } | undefined> {
+  const prefix = `${DEMO_ASSETS_PATH}/`;
+  if (!url.startsWith(prefix)) return undefined;
+  const name = decodeURIComponent(url.slice(prefix.length).split(/[?#]/)[0] ?? '');
+  if (name === '' || name.includes('/') || name.includes('\\') || name.includes('..') || name.includes(sep))
+    return undefined;
+  try {
+    const body = await readFile(join(demoAssetsDir(), name));
+    const type = ASSET_TYPES[extname(name).toLowerCase()];
+    return type === undefined ? { body } : { body, contentType: type };
+  } catch {
+    return undefined;
+  }
 }

@@ -26,16 +26,18 @@ ${CONFIG_FLAGS_USAGE}`,
       return fail(io, `serve takes no arguments (got ${ctx.args.positionals[0]})`, EXIT.usage);
     const { config } = ctx;
 
+    const log = (line: string): void => {
+      io.stderr.write(`${new Date().toISOString()} ${line}\n`);
+    };
     let app: Awaited<ReturnType<typeof createApp>>;
     try {
-      app = await createApp(config);
+      app = await createApp(config, {
+        onError: (e) => log(`sync: ${e instanceof Error ? e.message : String(e)}`),
+      });
     } catch (error) {
       if (error instanceof StoreError) return fail(io, `cannot open the database: ${error.message}`);
       throw error;
     }
-    const log = (line: string): void => {
-      io.stderr.write(`${new Date().toISOString()} ${line}\n`);
-    };
     let running: Awaited<ReturnType<typeof startServing>>;
     try {
       running = await startServing(app, {

@@ -51,7 +51,9 @@ export function prepare(
 export async function withApp(ctx: CommandContext, fn: (app: App) => Promise<number>): Promise<number> {
   let app: App;
   try {
-    app = await createApp(ctx.config);
+    app = await createApp(ctx.config, {
+      onError: (e) => ctx.io.stderr.write(`earshot: ${e instanceof Error ? e.message : String(e)}\n`),
+    });
   } catch (error) {
     if (error instanceof StoreError) return fail(ctx.io, `cannot open the database: ${error.message}`);
     throw error;
