@@ -11,8 +11,8 @@ export type { Migration, SqlDialect } from './types.ts';
 
 export const migrations: readonly Migration[] = [
   initial,
-  sync,
   listeners,
+  sync,
   search,
   mediaText,
   transcriptSearch,
