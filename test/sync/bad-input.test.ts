@@ -225,3 +225,13 @@ test('the Simple API: PUT replaces the whole list (empty 200), OPML and the all-
   const search = await call('GET', '/search.json?q=missed');
   assert.equal((search.json() as unknown as { url: string }[])[0]?.url, server.feedUrl);
 });
+
+test('password guessing over Basic is slowed: after 20 failures from one address, 429 with Retry-After', async () => {
+  const guess = basicAuthHeader('bob', 'guess');
+  let last = 0;
+  for (let i = 0; i < 21; i++) last = (await call('GET', '/api/2/devices/bob.json', { auth: guess })).status;
+  assert.equal(last, 429);
+  const blocked = await call('GET', '/api/2/devices/bob.json', { auth: bob });
+  assert.equal(blocked.status, 429);
+  assert.match(blocked.headers.get('retry-after') ?? '', /^\d+$/);
+});

@@ -7,13 +7,14 @@
 // whatever their Content-Type.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BASIC_CHALLENGE, parseBasicAuth } from '../../sync/basic-auth.ts';
+import { BASIC_CHALLENGE, type BasicCredentials, parseBasicAuth } from '../../sync/basic-auth.ts';
 import { DEVICE_ID_PATTERN, USERNAME_PATTERN } from '../../sync/device.ts';
 import { SyncError } from '../../sync/errors.ts';
 import { LoginFlowRegistry } from '../../sync/login-flow.ts';
 import type { SyncUser } from '../../sync/ports.ts';
 import type { SyncService } from '../../sync/service.ts';
 import { parseSince } from '../../sync/subscriptions.ts';
+import { RateLimiter } from '../rate-limit.ts';
 import {
   type Format,
   jsonBody,
@@ -81,8 +82,11 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
         'user-mismatch': 400,
         'not-found': 404,
         'too-large': 413,
+        'too-many-attempts': 429,
       }[error.code];
       if (status === 401) void reply.header('WWW-Authenticate', BASIC_CHALLENGE);
+      if (error.retryAfterSeconds !== undefined)
+        void reply.header('Retry-After', String(error.retryAfterSeconds));
       return reply.code(status).type('application/json').send({ error: error.code, message: error.message });
     }
     const status = (error as { statusCode?: unknown }).statusCode; // Fastify's own errors carry one (413, 415 …)
@@ -98,6 +102,22 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
       .type('application/json')
       .send({ error: 'internal', message: 'unexpected server error' });
   });
+
+  // Password guessing over Basic: 20 failures per address per 15 minutes, then 429 until the window ends.
+  const failures = new RateLimiter(20, 15 * 60_000);
+  async function verify(req: Req, credentials: BasicCredentials): Promise<SyncUser | undefined> {
+    const key = `ip:${req.ip}`;
+    const nowMs = sync.now().getTime();
+    const wait = failures.blocked(key, nowMs);
+    if (wait !== undefined) {
+      throw new SyncError('too-many-attempts', `too many failed sign-ins; try again in ${wait} s`, {
+        retryAfterSeconds: wait,
+      });
+    }
+    const user = await sync.authenticate(credentials);
+    if (user === undefined) failures.fail(key, nowMs);
+    return user;
+  }
 
   const baseUrl = (req: Req): string =>
     options.publicUrl?.replace(/\/+$/, '') ?? `${req.protocol}://${req.host}`;
@@ -126,7 +146,7 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
     if (user === undefined) {
       const credentials = parseBasicAuth(req.headers.authorization);
       if (credentials !== undefined) {
-        user = await sync.authenticate(credentials);
+        user = await verify(req, credentials);
         if (user === undefined) throw new SyncError('bad-credentials', 'wrong user name or password');
         if (withCookie) setSessionCookie(reply, await sync.startSession(user.id));
       }
@@ -161,7 +181,7 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
     const existing = token === undefined ? undefined : await sync.sessionUser(token);
     if (existing === undefined || existing.name.toLowerCase() !== urlUser.toLowerCase()) {
       const credentials = parseBasicAuth(req.headers.authorization);
-      const user = credentials === undefined ? undefined : await sync.authenticate(credentials);
+      const user = credentials === undefined ? undefined : await verify(req, credentials);
       if (user === undefined) throw new SyncError('bad-credentials', 'wrong user name or password');
       if (user.name.toLowerCase() !== urlUser.toLowerCase())
         throw new SyncError('user-mismatch', `signed in as ${user.name}, not ${urlUser}`);
@@ -445,7 +465,7 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
         );
     }
     const form = new URLSearchParams(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '');
-    const user = await sync.authenticate({
+    const user = await verify(req, {
       username: form.get('user') ?? '',
       password: form.get('password') ?? '',
     });
