@@ -12,6 +12,23 @@ export interface SyncBridge {
   webPlayed(userId: number, episodeId: number, played: boolean, at: Date): Promise<void>;
 }
 
+export interface AppPasswordInfo {
+  id: number;
+  label: string;
+  createdAt: string;
+  lastUsedAt?: string;
+  revokedAt?: string;
+}
+
+/** What the account page offers when the sync service is there (Y's SyncAppPasswords + OPML). */
+export interface AccountSync {
+  createAppPassword(userId: number, label: string): Promise<{ appPassword: AppPasswordInfo; secret: string }>;
+  listAppPasswords(userId: number): Promise<AppPasswordInfo[]>;
+  revokeAppPassword(userId: number, id: number): Promise<boolean>;
+  importOpml(userId: number, xml: string): Promise<{ added: number; existing: number; problems: string[] }>;
+  exportOpml(userId: number): Promise<string>;
+}
+
 export class ListenerActions {
   constructor(
     readonly store: Store,

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
+import { createSyncService } from './gpodder/adapters.ts';
+import { createServer } from './server.ts';
 import { Client, ingest, openTestApp, type TestApp, testdata } from './test-harness.ts';
 
 let t: TestApp;
@@ -371,6 +373,55 @@ describe('listener actions and authorisation', () => {
       ended: true,
     });
     assert.equal(ended.json().played, true);
+  });
+});
+
+describe('account page with phone sync', () => {
+  test('app passwords are shown once, listed and revocable; OPML export and import', async () => {
+    const { app, store } = await openTestApp();
+    await app.close();
+    const sync = createSyncService({
+      store,
+      repo: store.sync,
+      users: store.listeners.users,
+      library: store.listeners.library,
+      addFeed: async (url) => ({ feedId: (await store.feeds.add(url, new Date())).feed.id }),
+    });
+    const server = await createServer({ store, sync, config: {} });
+    try {
+      const c = new Client(server);
+      await c.signUp('olga');
+      const page = await c.get('/account');
+      assert.match(page.body, /App passwords \(phone sync\)/);
+      const made = await c.post('/account/app-passwords', { label: 'Pixel <7>' });
+      assert.equal(made.statusCode, 200);
+      const secret = /<code class="secret">([^<]+)<\/code>/.exec(made.body)?.[1];
+      assert.ok(secret && secret.length >= 12);
+      const again = await c.get('/account');
+      assert.match(again.body, /Pixel &lt;7&gt;/);
+      assert.doesNotMatch(again.body, new RegExp(secret));
+      const id = /action="\/account\/app-passwords\/(\d+)\/revoke"/.exec(again.body)?.[1];
+      assert.ok(id);
+      const other = new Client(server);
+      await other.signUp('pete');
+      assert.equal((await other.post(`/account/app-passwords/${id}/revoke`)).statusCode, 404);
+      assert.equal((await c.post(`/account/app-passwords/${id}/revoke`)).statusCode, 303);
+      assert.match((await c.get('/account')).body, /revoked/);
+
+      const opml =
+        '<?xml version="1.0"?><opml version="2.0"><body><outline type="rss" text="A" xmlUrl="https://a.example/feed.xml"/></body></opml>';
+      const imported = await c.post('/account/subscriptions', { opml });
+      assert.equal(imported.statusCode, 200);
+      assert.match(imported.body, /Imported: 1 new/);
+      const exported = await c.get('/account/subscriptions.opml');
+      assert.equal(exported.statusCode, 200);
+      assert.match(exported.body, /https:\/\/a.example\/feed.xml/);
+      assert.doesNotMatch((await other.get('/account/subscriptions.opml')).body, /a.example/);
+      assert.equal((await c.post('/account/subscriptions', { opml: 'not xml at all' })).statusCode, 400);
+    } finally {
+      await server.close();
+      await store.close();
+    }
   });
 });
 

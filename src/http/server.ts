@@ -18,7 +18,7 @@ import { type AssetTable, loadAssets } from './assets.ts';
 import { contextOf, resolveContext } from './context.ts';
 import { registerDemoAssets } from './demo-assets.ts';
 import { codeForStatus, HttpError } from './errors.ts';
-import { ListenerActions, type SyncBridge } from './listener-actions.ts';
+import { type AccountSync, ListenerActions, type SyncBridge } from './listener-actions.ts';
 import type { MediaFetcher } from './media.ts';
 import { registerAccountRoutes } from './routes/account.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
@@ -61,8 +61,11 @@ export interface ServerDeps {
   mediaText?: MediaTextService;
   feeds?: FeedAdmin;
   search?: SearchIndex;
-  /** Web → phone sync bridge (Y); called after follow/progress/played changes made on the web. */
-  sync?: SyncBridge;
+  /**
+   * Web → phone sync (Y's SyncService): the bridge is called after follow/progress/played changes made on the web;
+   * app passwords and per-listener OPML appear on the account page when the object offers them.
+   */
+  sync?: SyncBridge & Partial<AccountSync>;
   /** More routes in their own encapsulated Fastify context (e.g. the gPodder API), registered before ready. */
   plugins?: ((app: FastifyInstance) => Promise<void> | void)[];
   /** Read-only directory served at /demo-assets/* (the demo catalogue's audio, art and transcript). */
@@ -129,6 +132,21 @@ function errorStatus(error: unknown): {
       'schema-too-new': 503,
     } as const;
     return { status: map[error.code], code: error.code, message: error.message, headers: {} };
+  }
+  // Other modules' typed errors (SyncError, FeedUrlError …) with a code we understand.
+  const code =
+    error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  const byCode: Record<string, number> = {
+    'bad-request': 400,
+    invalid: 400,
+    'not-found': 404,
+    conflict: 409,
+    forbidden: 403,
+    unauthorized: 401,
+  };
+  if (code && byCode[code] && error instanceof Error) {
+    const status = byCode[code] ?? 400;
+    return { status, code: codeForStatus(status), message: error.message, headers: {} };
   }
   const fe = error as Partial<FastifyError>; // Fastify's own errors carry a statusCode; anything else has none.
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {

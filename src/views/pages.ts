@@ -374,10 +374,50 @@ ${m.mode === 'signup' ? html`<p>Have an account? <a href="/signin" hx-boost="fal
   return layout(ctx, { title: titles[m.mode] }, body);
 }
 
-export function accountPage(ctx: PageContext): SafeHtml {
+export interface AccountModel {
+  appPasswords?: { id: number; label: string; createdAt: string; lastUsedAt?: string; revokedAt?: string }[];
+  /** Shown once, right after creation. */
+  newSecret?: { label: string; secret: string };
+  opml: boolean;
+  message?: string;
+}
+
+export function accountPage(ctx: PageContext, m: AccountModel = { opml: false }): SafeHtml {
+  const passwords = m.appPasswords;
   const body = html`<h1>Account</h1>
 <p>Signed in as <strong>${ctx.viewer?.name ?? ''}</strong>${ctx.viewer?.isAdmin ? ' (admin)' : ''}.</p>
-<p><a href="/account/password">Change password</a></p>`;
+${m.message ? html`<p class="notice" role="status">${m.message}</p>` : ''}
+<p><a href="/account/password">Change password</a></p>
+${
+  passwords
+    ? html`<section aria-labelledby="ap-h"><h2 id="ap-h">App passwords (phone sync)</h2>
+<p>Use one per app (AntennaPod, gPodder, Kasts) with your user name and this server's address.</p>
+${m.newSecret ? html`<p class="notice" role="status">New app password for ${m.newSecret.label}: <code class="secret">${m.newSecret.secret}</code> — copy it now, it is not shown again.</p>` : ''}
+<form method="post" action="/account/app-passwords" hx-boost="false">${csrfField(ctx.csrfToken)}
+  <label for="ap-label">Label</label><input id="ap-label" name="label" required maxlength="80" placeholder="My phone">
+  <button type="submit">Create app password</button></form>
+${
+  passwords.length
+    ? html`<ul class="app-passwords">${passwords.map(
+        (
+          p,
+        ) => html`<li>${p.label} <span class="meta">created ${p.createdAt.slice(0, 10)}${p.lastUsedAt ? `, last used ${p.lastUsedAt.slice(0, 10)}` : ''}${p.revokedAt ? ', revoked' : ''}</span>
+        ${p.revokedAt ? '' : html`<form method="post" action="/account/app-passwords/${p.id}/revoke" class="inline-form" hx-boost="false">${csrfField(ctx.csrfToken)}<button type="submit" aria-label="Revoke ${p.label}">Revoke</button></form>`}</li>`,
+      )}</ul>`
+    : ''
+}
+</section>`
+    : ''
+}
+${
+  m.opml
+    ? html`<section aria-labelledby="opml-h"><h2 id="opml-h">Subscriptions (OPML)</h2>
+<p><a href="/account/subscriptions.opml" download>Export your subscriptions</a></p>
+<form method="post" action="/account/subscriptions" hx-boost="false">${csrfField(ctx.csrfToken)}
+  <label for="opml-in">Import an OPML file (paste it)</label><textarea id="opml-in" name="opml" rows="4" required></textarea>
+  <button type="submit">Import and follow</button></form></section>`
+    : ''
+}`;
   return layout(ctx, { title: 'Account' }, body);
 }
 

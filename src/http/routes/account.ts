@@ -4,10 +4,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { StoreError } from '../../store/errors.ts';
 import type { ListenerStore } from '../../store/listener-ports.ts';
-import { accountPage, authPage } from '../../views/pages.ts';
+import { type AccountModel, accountPage, authPage } from '../../views/pages.ts';
 import { checkCsrf, contextOf, requireUser, SESSION_COOKIE, SESSION_TTL_SECONDS } from '../context.ts';
 import { serializeCookie } from '../cookies.ts';
 import { HttpError } from '../errors.ts';
+import { parseId } from '../ids.ts';
 import { RateLimiter } from '../rate-limit.ts';
 import type { WebApp } from '../server.ts';
 
@@ -201,9 +202,84 @@ export function registerAccountRoutes(app: FastifyInstance, web: WebApp): void {
     return reply.redirect('/', 303);
   });
 
+  const accountModel = async (userId: number, extra: Partial<AccountModel> = {}): Promise<AccountModel> => {
+    const sync = web.deps.sync;
+    return {
+      opml: typeof sync?.importOpml === 'function' && typeof sync.exportOpml === 'function',
+      ...(typeof sync?.listAppPasswords === 'function'
+        ? { appPasswords: await sync.listAppPasswords(userId) }
+        : {}),
+      ...extra,
+    };
+  };
+  const syncOr404 = () => {
+    const sync = web.deps.sync;
+    if (
+      !sync?.createAppPassword ||
+      !sync.listAppPasswords ||
+      !sync.revokeAppPassword ||
+      !sync.importOpml ||
+      !sync.exportOpml
+    ) {
+      throw new HttpError('not-found', 'Phone sync is not enabled on this server.');
+    }
+    return {
+      createAppPassword: sync.createAppPassword.bind(sync),
+      revokeAppPassword: sync.revokeAppPassword.bind(sync),
+      importOpml: sync.importOpml.bind(sync),
+      exportOpml: sync.exportOpml.bind(sync),
+    };
+  };
+
   app.get('/account', async (req, reply) => {
-    requireUser(req);
-    return web.sendPage(reply, accountPage(web.pageContext(req)));
+    const user = requireUser(req);
+    return web.sendPage(reply, accountPage(web.pageContext(req), await accountModel(user.id)));
+  });
+
+  app.post('/account/app-passwords', async (req, reply) => {
+    const user = requireUser(req);
+    checkCsrf(req);
+    const { label } = z
+      .object({ label: z.string().trim().min(1, 'Give the app password a label.').max(80) })
+      .parse(req.body);
+    const { appPassword, secret } = await syncOr404().createAppPassword(user.id, label);
+    return web.sendPage(
+      reply,
+      accountPage(
+        web.pageContext(req),
+        await accountModel(user.id, { newSecret: { label: appPassword.label, secret } }),
+      ),
+    );
+  });
+
+  app.post<{ Params: { id: string } }>('/account/app-passwords/:id/revoke', async (req, reply) => {
+    const user = requireUser(req);
+    checkCsrf(req);
+    const id = parseId(req.params.id, 'app password');
+    if (!(await syncOr404().revokeAppPassword(user.id, id)))
+      throw new HttpError('not-found', 'No such app password.');
+    return reply.redirect('/account', 303);
+  });
+
+  app.get('/account/subscriptions.opml', async (req, reply) => {
+    const user = requireUser(req);
+    const xml = await syncOr404().exportOpml(user.id);
+    return reply
+      .header('content-type', 'text/x-opml; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="earshot-subscriptions.opml"')
+      .header('cache-control', 'private, no-store')
+      .send(xml);
+  });
+
+  app.post('/account/subscriptions', async (req, reply) => {
+    const user = requireUser(req);
+    checkCsrf(req);
+    const { opml } = z
+      .object({ opml: z.string().min(1, 'Paste an OPML file.').max(1_500_000) })
+      .parse(req.body);
+    const r = await syncOr404().importOpml(user.id, opml);
+    const message = `Imported: ${r.added} new, ${r.existing} already followed${r.problems.length ? `; ${r.problems.length} entries skipped` : ''}.`;
+    return web.sendPage(reply, accountPage(web.pageContext(req), await accountModel(user.id, { message })));
   });
 
   app.get('/account/password', async (req, reply) => {
