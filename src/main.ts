@@ -85,9 +85,22 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     fetcher,
     queue,
     async refresh(feedId, refreshOptions) {
+      const feed = await store.feeds.get(feedId);
+      if (feed !== undefined && isDemoUrl(feed.url)) {
+        // The shipped demo lives in the repository, not on the network.
+        return {
+          feedId,
+          url: feed.url,
+          status: 'skipped',
+          inserted: 0,
+          updated: 0,
+          vanished: 0,
+          problems: 0,
+        };
+      }
       const report = await refreshFeed(
         { store, fetcher, now, ...(options.signal === undefined ? {} : { signal: options.signal }) },
-        feedId,
+        feed ?? feedId,
         refreshOptions,
       );
       // Sync actions phones uploaded before the feed's episodes existed are matched now (cheap when none wait).

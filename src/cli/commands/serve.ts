@@ -29,9 +29,12 @@ ${CONFIG_FLAGS_USAGE}`,
     const log = (line: string): void => {
       io.stderr.write(`${new Date().toISOString()} ${line}\n`);
     };
+    // Aborted on SIGTERM/SIGINT: downloads in flight stop (no transaction has begun for them); transactions finish.
+    const stopping = new AbortController();
     let app: Awaited<ReturnType<typeof createApp>>;
     try {
       app = await createApp(config, {
+        signal: stopping.signal,
         onError: (e) => log(`sync: ${e instanceof Error ? e.message : String(e)}`),
       });
     } catch (error) {
@@ -78,6 +81,7 @@ ${CONFIG_FLAGS_USAGE}`,
     };
     process.once('SIGTERM', hard);
     process.once('SIGINT', hard);
+    stopping.abort();
     await running.shutdown();
     process.off('SIGTERM', hard);
     process.off('SIGINT', hard);
