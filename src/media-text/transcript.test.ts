@@ -228,6 +228,10 @@ describe('choosing the parser', () => {
       () => parseTranscript('this is not a caption file', { type: 'text/vtt' }),
       formatError('empty'),
     );
+    const errorPage = '<!DOCTYPE html><html><body><p>Access denied</p></body></html>';
+    assert.throws(() => parseTranscript(errorPage, { type: 'text/vtt' }), formatError('html-page'));
+    assert.throws(() => parseTranscript(errorPage, { type: 'application/json' }), formatError('html-page'));
+    assert.equal(parseTranscript(errorPage, { type: 'text/html' }).cues[0]?.text, 'Access denied');
   });
 
   it('decodes Latin-1 when the Content-Type says so', () => {

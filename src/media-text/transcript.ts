@@ -98,6 +98,14 @@ export function parseTranscript(input: string, hints: TranscriptHints = {}): Par
   if (text.trim() === '') throw new TranscriptFormatError('empty', 'the transcript is empty');
   if (looksBinary(text)) throw new TranscriptFormatError('binary', 'the transcript is not text');
   const format = chooseFormat(text, hints);
+  const declared = formatFromType(hints.type);
+  if (format === 'html' && (declared === 'vtt' || declared === 'srt' || declared === 'json')) {
+    // A captions or JSON URL answering with a web page is a login wall or an error page, not a transcript.
+    throw new TranscriptFormatError(
+      'html-page',
+      `declared ${hints.type ?? declared} but the server sent an HTML page`,
+    );
+  }
   let cues: Cue[];
   let timed = true;
   switch (format) {

@@ -54,8 +54,9 @@ export interface ParsedChapters {
  * - `binary`: the bytes are not text (audio, an image, a compressed file served under a transcript URL).
  * - `bad-json`: declared or sniffed as JSON, but it does not parse.
  * - `bad-structure`: valid JSON that is not a Podcasting 2.0 transcript (no `segments` list).
+ * - `html-page`: declared VTT/SRT/JSON, but the server sent an HTML page (an error page or a login wall).
  */
-export type TranscriptFormatErrorCode = 'empty' | 'binary' | 'bad-json' | 'bad-structure';
+export type TranscriptFormatErrorCode = 'empty' | 'binary' | 'bad-json' | 'bad-structure' | 'html-page';
 
 export class TranscriptFormatError extends Error {
   override readonly name = 'TranscriptFormatError';
