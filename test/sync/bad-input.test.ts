@@ -226,6 +226,20 @@ test('the Simple API: PUT replaces the whole list (empty 200), OPML and the all-
   assert.equal((search.json() as unknown as { url: string }[])[0]?.url, server.feedUrl);
 });
 
+test('a client sending Basic on every call without keeping cookies gets one session, not one per request', async () => {
+  const first = await call('GET', '/api/2/devices/alice.json', {
+    auth: alice,
+    headers: { 'user-agent': 'NoCookies/1' },
+  });
+  const second = await call('GET', '/api/2/devices/alice.json', {
+    auth: alice,
+    headers: { 'user-agent': 'NoCookies/1' },
+  });
+  const cookieOf = (h: Headers) => (h.get('set-cookie') ?? '').split(';')[0];
+  assert.match(cookieOf(first.headers) ?? '', /^sessionid=.+/);
+  assert.equal(cookieOf(second.headers), cookieOf(first.headers));
+});
+
 test('password guessing over Basic is slowed: after 20 failures from one address, 429 with Retry-After', async () => {
   const guess = basicAuthHeader('bob', 'guess');
   let last = 0;

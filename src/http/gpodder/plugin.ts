@@ -119,6 +119,20 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
     return user;
   }
 
+  // Clients that send Basic on every call and ignore cookies would otherwise leave one session row per request:
+  // the same app (user + User-Agent) gets the same cookie for 10 minutes.
+  const recentSessions = new Map<string, { token: string; until: number }>();
+  async function sessionFor(req: Req, userId: number): Promise<string> {
+    const key = `${userId}\u0000${req.headers['user-agent'] ?? ''}`;
+    const nowMs = sync.now().getTime();
+    const hit = recentSessions.get(key);
+    if (hit !== undefined && hit.until > nowMs) return hit.token;
+    const token = await sync.startSession(userId);
+    if (recentSessions.size > 10_000) recentSessions.clear();
+    recentSessions.set(key, { token, until: nowMs + 10 * 60_000 });
+    return token;
+  }
+
   const baseUrl = (req: Req): string =>
     options.publicUrl?.replace(/\/+$/, '') ?? `${req.protocol}://${req.host}`;
 
@@ -148,7 +162,7 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
       if (credentials !== undefined) {
         user = await verify(req, credentials);
         if (user === undefined) throw new SyncError('bad-credentials', 'wrong user name or password');
-        if (withCookie) setSessionCookie(reply, await sync.startSession(user.id));
+        if (withCookie) setSessionCookie(reply, await sessionFor(req, user.id));
       }
     }
     if (user === undefined)
@@ -191,7 +205,10 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
   });
   app.post('/api/2/auth/:user/logout.json', async (req, reply) => {
     const token = cookie(req, SESSION_COOKIE);
-    if (token !== undefined) await sync.endSession(token);
+    if (token !== undefined) {
+      await sync.endSession(token);
+      for (const [key, value] of recentSessions) if (value.token === token) recentSessions.delete(key);
+    }
     void reply.header('Set-Cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; Max-Age=0`);
     return sendEmpty(reply);
   });
