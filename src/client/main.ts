@@ -5,6 +5,13 @@ import { EarshotPlayer, trackFromButton } from './player.ts';
 
 customElements.define('earshot-player', EarshotPlayer);
 
+interface HtmxApi {
+  ajax(verb: 'get', path: string, context: { target: string; select: string; swap: string }): Promise<void>;
+}
+// htmx.esm.js has `export default htmx`; TypeScript reads the untyped-module package as CommonJS, so its default
+// import looks like the module namespace. esbuild (which bundles this) gives the htmx object itself.
+const hx = htmx as unknown as HtmxApi;
+
 function player(): EarshotPlayer | undefined {
   const p = document.querySelector('earshot-player');
   return p instanceof EarshotPlayer ? p : undefined;
@@ -110,10 +117,16 @@ document.body.addEventListener('htmx:afterSettle', (event) => {
   else player()?.syncPage();
 });
 document.body.addEventListener('htmx:historyRestore', () => player()?.syncPage());
-document.addEventListener('earshot:played', () => {
-  // The episode page's played button reflects the new state after the next navigation; refresh it in place now.
-  const form = document.querySelector<HTMLFormElement>('form.played-form[action$="/played"]');
-  if (form) form.querySelector('button')?.setAttribute('data-stale', 'true');
+document.addEventListener('earshot:played', (event) => {
+  // Ended: the server marked it played; refresh the page's "Mark as Played" form in place from the server's page.
+  const id = (event as CustomEvent<{ episodeId: string }>).detail?.episodeId; // dispatched by the player
+  const page = document.querySelector<HTMLElement>('[data-episode-id]');
+  if (!id || page?.dataset.episodeId !== id || !document.querySelector('form.played-form')) return;
+  void hx.ajax('get', location.pathname, {
+    target: 'form.played-form',
+    select: 'form.played-form',
+    swap: 'outerHTML',
+  });
 });
 
 if ('serviceWorker' in navigator && location.protocol !== 'file:') {

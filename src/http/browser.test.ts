@@ -298,6 +298,17 @@ describe('in Chromium', { skip: SKIP ?? false }, () => {
     await page.waitForFunction(() => document.querySelector('[data-transcript] li.current') !== null);
     const current = await page.locator('[data-transcript] li.current').getAttribute('data-start');
     assert.equal(current, await cue.getAttribute('data-start'));
+
+    // Played to the end: marked played on the server, and the page's button says so without a reload.
+    await page.evaluate(() => {
+      const p = document.querySelector('earshot-player') as
+        | (HTMLElement & { audio?: HTMLAudioElement })
+        | null; // our element
+      if (p?.audio) p.audio.currentTime = p.audio.duration - 1.5;
+    });
+    await page.getByRole('button', { name: /Played ✓/ }).waitFor({ timeout: 15_000 });
+    await page.reload();
+    await page.getByRole('button', { name: /Played ✓/ }).waitFor();
     assert.deepEqual(problems, []);
     await context.close();
   });

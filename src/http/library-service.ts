@@ -101,5 +101,17 @@ export class PopularShows {
 
   invalidate(): void {
     this.#cache = undefined;
+    this.#recent = undefined;
+  }
+
+  #recent: { at: number; cards: ShowCard[] } | undefined;
+
+  /** Recently updated shows, cached as briefly as the ranking. */
+  async recent(limit: number, now: Date): Promise<ShowCard[]> {
+    const r = this.#recent;
+    if (r && now.getTime() - r.at < this.ttlMs && r.cards.length >= limit) return r.cards.slice(0, limit);
+    const cards = (await this.deps.store.shows.listRecentlyUpdated(limit)).map(showCard);
+    this.#recent = { at: now.getTime(), cards };
+    return cards;
   }
 }

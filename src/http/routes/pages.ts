@@ -68,7 +68,7 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
     const ctx = contextOf(req);
     const now = web.now();
     const pop = await popular.list(12, now);
-    const recent = (await store.shows.listRecentlyUpdated(12)).map(showCard);
+    const recent = await popular.recent(12, now);
     let continueListening: EpisodeRow[] | undefined;
     let newFromFollowed: EpisodeRow[] | undefined;
     if (ctx.viewer && deps.listeners) {
