@@ -48,7 +48,19 @@ const SOURCES: DemoSource[] = [
     rewrite: (xml, assetBase) =>
       xml
         .replace(/https?:\/\/example\.com\/[^"<\s]*\.(?:jpe?g|png|webp)/g, `${assetBase}/cover.png`)
-        .replace(/<podcast:(chapters|transcript)\b[^>]*\/>/g, ''),
+        // The namespace's own CC0 chapters and transcript examples, shipped beside the feed.
+        .replace(
+          /<podcast:chapters\b[^>]*\/>/g,
+          `<podcast:chapters url="${assetBase}/chapters-example.json" type="application/json+chapters"/>`,
+        )
+        .replace(
+          /<podcast:transcript\b[^>]*type="text\/plain"[^>]*\/>/g,
+          `<podcast:transcript url="${assetBase}/transcript-example.json" type="application/json" language="en"/>`,
+        )
+        .replace(
+          /<podcast:transcript\b[^>]*type="text\/vtt"[^>]*\/>/g,
+          `<podcast:transcript url="${assetBase}/transcript-example.vtt" type="text/vtt" language="en" rel="captions"/>`,
+        ),
   },
 ];
 
