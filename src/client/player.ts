@@ -86,7 +86,7 @@ export class EarshotPlayer extends HTMLElement {
     meta.append(title, show, chapterName);
 
     const controls = el('div', { class: 'player-controls', role: 'group', 'aria-label': 'Playback' });
-    const prevChapter = el('button', { type: 'button', 'aria-label': 'Previous chapter', hidden: '' }, '⏮');
+    const prevChapter = el('button', { type: 'button', 'aria-label': 'Previous chapter', hidden: '' }, '|◀');
     const back = el('button', { type: 'button', 'aria-label': 'Back 15 seconds', 'data-skip': '-15' }, '−15');
     const play = el('button', { type: 'button', class: 'player-play', 'aria-label': 'Play' }, '▶');
     const fwd = el(
@@ -94,7 +94,7 @@ export class EarshotPlayer extends HTMLElement {
       { type: 'button', 'aria-label': 'Forward 30 seconds', 'data-skip': '30' },
       '+30',
     );
-    const nextChapter = el('button', { type: 'button', 'aria-label': 'Next chapter', hidden: '' }, '⏭');
+    const nextChapter = el('button', { type: 'button', 'aria-label': 'Next chapter', hidden: '' }, '▶|');
     controls.append(prevChapter, back, play, fwd, nextChapter);
 
     const seekWrap = el('div', { class: 'player-seek' });

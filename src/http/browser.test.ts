@@ -312,4 +312,28 @@ describe('in Chromium', { skip: SKIP ?? false }, () => {
     assert.deepEqual(problems, []);
     await context.close();
   });
+
+  test('on a phone: no sideways scrolling, the player fits, dark theme follows the system', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      colorScheme: 'dark',
+      isMobile: true,
+      hasTouch: true,
+    });
+    const page = await context.newPage();
+    await page.goto(`${origin}/episodes/1`);
+    await page.locator('main button[data-play]').click();
+    await page.locator('.player-bar').waitFor();
+    const fit = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      width: window.innerWidth,
+      bar: document.querySelector('.player-bar')?.getBoundingClientRect().width ?? 0,
+      bg: getComputedStyle(document.body).backgroundColor,
+    }));
+    assert.ok(fit.scroll <= fit.width, `page is ${fit.scroll}px wide in a ${fit.width}px viewport`);
+    assert.ok(fit.bar <= fit.width);
+    assert.equal(fit.bg, 'rgb(20, 19, 18)');
+    await page.screenshot({ path: join(ARTIFACTS, 'episode-phone-dark.png'), fullPage: false });
+    await context.close();
+  });
 });
