@@ -124,6 +124,7 @@ async function crawlPass(store: Store, total: number): Promise<PassResult> {
     tickMs: 100,
     onReport: (r) => {
       reports.push(r);
+      if (reports.length % 1000 === 0) log(`  ${reports.length}/${total} feeds`);
       if (reports.length === total) done();
     },
     onError: (e) => log(`crawler error: ${String(e)}`),

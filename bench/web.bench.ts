@@ -4,7 +4,7 @@
 // process. Prints a Markdown table; writes it to --out (default /work/notes/bench-web.md when that folder exists).
 // Never a test: numbers are reported, not asserted.
 //
-// Options: --data <dir> (default <tmp>/earshot-bench-web, reused while the generator version matches),
+// Options: --data <dir> (default <tmp>/earshot-bench-web-catalogue, reused while the generator version matches),
 //          --duration <s> (default 10), --connections <n> (default 10).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -23,7 +23,8 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-const dataDir = arg('data') ?? join(tmpdir(), 'earshot-bench-web');
+// A name of its own: nothing else in /tmp should think it may clear it.
+const dataDir = arg('data') ?? join(tmpdir(), 'earshot-bench-web-catalogue');
 const duration = Number(arg('duration') ?? 10);
 const connections = Number(arg('connections') ?? 10);
 const defaultOut = '/work/notes/bench-web.md';

@@ -179,7 +179,7 @@ ${links}
 
 function readMeta(dir: string): WebBenchData | undefined {
   const file = join(dir, 'bench-meta.json');
-  if (!existsSync(file)) return undefined;
+  if (!existsSync(file) || !existsSync(join(dir, 'earshot.sqlite'))) return undefined;
   const meta: unknown = JSON.parse(readFileSync(file, 'utf8'));
   if (
     typeof meta !== 'object' ||

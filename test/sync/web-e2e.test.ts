@@ -37,8 +37,8 @@ test('Mark as Played on the web → mygpoclient downloads the matching play acti
   const [download] = await runMygpo(server.baseUrl, TEST_USER.name, TEST_USER.password, [
     { op: 'download_actions', since: 0 },
   ]);
-  assert.equal(download?.error, undefined, download?.error);
-  const actions = (download?.result as { actions: Record<string, unknown>[] }).actions;
+  assert.ok(download !== undefined && download.error === undefined, download?.error);
+  const actions = (download.result as { actions: Record<string, unknown>[] }).actions;
   assert.deepEqual(actions, [
     {
       podcast: server.feedUrl,
