@@ -448,6 +448,8 @@ describe('admin feed health', () => {
       assert.match((await admin.get('/admin/feeds')).body, /https:\/\/new.example\/feed.xml/);
       const bad = await admin.post('/admin/feeds', { url: 'javascript:alert(1)' });
       assert.equal(bad.statusCode, 400);
+      // Without a crawler attached, OPML import says so (400), never a 500.
+      assert.equal((await admin.post('/admin/opml', { opml: '<opml/>' })).statusCode, 400);
     } finally {
       await app.close();
     }

@@ -143,6 +143,11 @@ function errorStatus(error: unknown): {
     conflict: 409,
     forbidden: 403,
     unauthorized: 401,
+    // FeedUrlError and OpmlError from the admin's add-feed and OPML import.
+    'bad-url': 400,
+    'unsupported-scheme': 400,
+    'not-opml': 400,
+    empty: 400,
   };
   if (code && byCode[code] && error instanceof Error) {
     const status = byCode[code] ?? 400;
