@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import pg from 'pg';
 import { corpusDir, corpusPath, NO_CORPUS } from '../../../test/support/corpus.ts';
 import {
   type FeedServer,
@@ -15,68 +13,17 @@ import {
   startFeedServer,
   statusRoute,
 } from '../../../test/support/feed-server.ts';
-import { openStore, type Store } from '../../store/index.ts';
+import type { Store } from '../../store/index.ts';
 import { createFetcher, type Fetcher } from '../fetch/index.ts';
 import { parseFeed } from '../parse/index.ts';
 import { type RefreshDeps, refreshFeed } from './refresh.ts';
+import { type Backend, storeBackends } from './test-backends.ts';
 
 const testdata = join(import.meta.dirname, 'testdata');
 const small = readFileSync(join(testdata, 'small-feed.xml'), 'utf8');
 const HOUR = 3_600_000;
 
-interface Backend {
-  name: string;
-  skip?: string;
-  fresh(dir: string): Promise<{ store: Store; drop(): Promise<void> }>;
-}
-
-const sqlite: Backend = {
-  name: 'SQLite',
-  async fresh(dir) {
-    const store = await openStore({ databaseUrl: ':memory:', dataDir: dir });
-    return { store, drop: () => store.close() };
-  },
-};
-
-// PostgreSQL when EARSHOT_TEST_DATABASE_URL reaches one: each test in its own schema, dropped after.
-const pgUrl = process.env.EARSHOT_TEST_DATABASE_URL;
-async function pgSkip(): Promise<string | undefined> {
-  if (pgUrl === undefined) return 'EARSHOT_TEST_DATABASE_URL is not set; skipping the PostgreSQL refresh run';
-  const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    return undefined;
-  } catch (error) {
-    return `PostgreSQL unreachable (${error instanceof Error ? error.message : String(error)})`;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-const pgSkipReason = await pgSkip();
-const postgres: Backend = {
-  name: 'PostgreSQL',
-  ...(pgSkipReason === undefined ? {} : { skip: pgSkipReason }),
-  async fresh() {
-    const url = pgUrl ?? '';
-    const schema = `earshot_refresh_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    const target = new URL(url);
-    target.searchParams.set('options', `-c search_path=${schema}`);
-    const store = await openStore({ dataDir: '/nonexistent', databaseUrl: target.toString() });
-    return {
-      store,
-      async drop() {
-        await store.close();
-        await admin.query(`drop schema ${schema} cascade`);
-        await admin.end();
-      },
-    };
-  },
-};
-
-for (const backend of [sqlite, postgres]) refreshSuite(backend);
+for (const backend of storeBackends) refreshSuite(backend);
 
 function refreshSuite(backend: Backend): void {
   describe(`refreshFeed (${backend.name})`, { skip: backend.skip ?? false }, () => {
