@@ -101,6 +101,61 @@ describe('every page', () => {
   });
 });
 
+describe('odd requests', () => {
+  test('nothing answers 500, and no file outside public/ is served', async () => {
+    const c = new Client(t.app);
+    const urls = [
+      `/shows/${showId}?after=%FF%FE`,
+      `/shows/${showId}?after=${'A'.repeat(400)}`,
+      '/search?q=%00%01',
+      '/search?q=%22%27%3C',
+      `/episodes/${episodeIds[0]}?t=1e309`,
+      `/episodes/${episodeIds[0]}?t=-1`,
+      '/people/99999999999999999999',
+      '/api/v1/shows?limit=abc',
+      '/api/v1/shows/1/episodes?limit=100000',
+      '/api/v1/search',
+      '/%',
+      '/assets/../package.json',
+      '/assets/..%2F..%2Fpackage.json',
+      '/icons/..%2F..%2Fpackage.json',
+      '/demo-assets/..%2Fpackage.json',
+      '/signin?next=//evil.example',
+      '/library?x=%',
+    ];
+    for (const url of urls) {
+      const res = await c.get(url);
+      assert.ok(res.statusCode < 500, `${url} → ${res.statusCode}`);
+      assert.doesNotMatch(res.body, /"name": "earshot"/, url);
+    }
+    const post = await t.app.inject({
+      method: 'POST',
+      url: '/signin',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<x/>',
+    });
+    assert.ok(post.statusCode < 500, `unsupported media type → ${post.statusCode}`);
+    const huge = await t.app.inject({
+      method: 'POST',
+      url: '/signin',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'a='.padEnd(3 * 1024 * 1024, 'x'),
+    });
+    assert.equal(huge.statusCode, 413);
+  });
+
+  test('sign-in never redirects off-site', async () => {
+    const c = new Client(t.app);
+    await c.signUp('lena');
+    await c.post('/signout');
+    for (const next of ['//evil.example/x', 'https://evil.example/', '/\\evil.example']) {
+      const res = await c.post('/signin', { name: 'lena', password: 'correct horse battery', next });
+      assert.equal(res.headers.location, '/', next);
+      await c.post('/signout');
+    }
+  });
+});
+
 describe('home', () => {
   test('shows the Popular Podcasts rail with art and a short description, and recently updated shows', async () => {
     const res = await new Client(t.app).get('/');
