@@ -21,7 +21,7 @@ export const sqlite: Backend = {
 // PostgreSQL when EARSHOT_TEST_DATABASE_URL reaches one: each test in its own schema, dropped after.
 const pgUrl = process.env.EARSHOT_TEST_DATABASE_URL;
 async function pgSkip(): Promise<string | undefined> {
-  if (pgUrl === undefined) return 'EARSHOT_TEST_DATABASE_URL is not set; skipping the PostgreSQL refresh run';
+  if (pgUrl === undefined) return 'EARSHOT_TEST_DATABASE_URL is not set; skipping the PostgreSQL run';
   const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();
