@@ -157,6 +157,30 @@ function suite(kind: SqlDialect, skip: string | undefined): void {
       });
     });
 
+    it('memory in front of the database is bounded: what does not fit is read from the database', async () => {
+      await withService(async ({ deps, clock }) => {
+        const p = path('memory.vtt');
+        server.route(p, feedRoute(testdata('styled.vtt'), { contentType: 'text/vtt' }));
+        const episode = { transcripts: [{ url: server.url(p), type: 'text/vtt' }] };
+        const roomy = createMediaTextService(deps);
+        const tiny = createMediaTextService({ ...deps, memoryBytes: 100 });
+        assert.equal((await roomy.transcriptFor(episode)).state, 'ok');
+        assert.equal((await tiny.transcriptFor(episode)).state, 'ok');
+        assert.equal(server.requestsFor(p).length, 1);
+        // Another process found the file expired (the row says so): only the service that did not keep it looks again.
+        const row = await deps.store.mediaText.get('transcript', server.url(p));
+        assert.ok(row !== undefined);
+        await deps.store.mediaText.put({
+          ...row,
+          expiresAt: new Date(clock.now.getTime() - 1).toISOString(),
+        });
+        assert.equal((await roomy.transcriptFor(episode)).state, 'ok');
+        assert.equal(server.requestsFor(p).length, 1);
+        assert.equal((await tiny.transcriptFor(episode)).state, 'ok');
+        assert.equal(server.requestsFor(p).length, 2);
+      });
+    });
+
     it('concurrent page views of the same transcript share one fetch', async () => {
       await withService(async ({ service }) => {
         const p = path('slow.srt');

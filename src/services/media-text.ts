@@ -37,10 +37,12 @@ export interface MediaTextServiceDeps {
   /** Cap on a transcript or chapters file. Default 5 MB. */
   maxBytes?: number;
   /**
-   * Parsed results kept in memory in front of the database (least recently used dropped first), until they expire.
-   * Default 200; 0 turns it off.
+   * Parsed results kept in memory in front of the database (least recently used dropped first), until they expire:
+   * at most this many entries (default 200; 0 turns it off) …
    */
   memoryEntries?: number;
+  /** … and at most about this many bytes of their JSON form (default 32 MB). */
+  memoryBytes?: number;
 }
 
 /** What the service needs of an episode (a stored Episode or a parsed one). */
@@ -98,6 +100,8 @@ export interface MediaTextService {
 const DAY_MS = 24 * 3600_000;
 const ERROR_TTL_MS = 10 * 60_000;
 const MAX_BYTES = 5 * 1024 * 1024;
+/** What a remembered failure counts for against `memoryBytes`. */
+const ERROR_WEIGHT = 64;
 /** How many offered transcript files are tried before giving up. */
 const MAX_CANDIDATES = 3;
 
@@ -122,15 +126,26 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
   const repo = deps.store.mediaText;
   const inFlight = new Map<string, Promise<Loaded<unknown>>>();
   const memoryEntries = deps.memoryEntries ?? 200;
-  const memory = new Map<string, { loaded: Loaded<unknown>; until: number }>();
+  const memoryBytes = deps.memoryBytes ?? 32 * 1024 * 1024;
+  const memory = new Map<string, { loaded: Loaded<unknown>; until: number; weight: number }>();
+  let memoryWeight = 0;
 
-  function remember<T>(key: string, loaded: Loaded<T>, until: number): Loaded<T> {
-    if (memoryEntries <= 0) return loaded;
+  function forget(key: string): void {
+    const entry = memory.get(key);
+    if (entry === undefined) return;
+    memoryWeight -= entry.weight;
     memory.delete(key);
-    memory.set(key, { loaded: loaded.ok ? { ...loaded, fresh: false } : loaded, until });
+  }
+
+  /** Keeps `loaded` in memory until `until`; `weight`: the size of its JSON form (the payload stored). */
+  function remember<T>(key: string, loaded: Loaded<T>, until: number, weight: number): Loaded<T> {
+    forget(key);
+    if (memoryEntries <= 0 || weight > memoryBytes) return loaded;
+    memory.set(key, { loaded: loaded.ok ? { ...loaded, fresh: false } : loaded, until, weight });
+    memoryWeight += weight;
     for (const oldest of memory.keys()) {
-      if (memory.size <= memoryEntries) break;
-      memory.delete(oldest);
+      if (memory.size <= memoryEntries && memoryWeight <= memoryBytes) break;
+      forget(oldest);
     }
     return loaded;
   }
@@ -170,12 +185,13 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
     const held = memory.get(key);
     if (held !== undefined) {
       if (held.until > deps.now().getTime()) {
+        // Most recently used goes last.
         memory.delete(key);
         memory.set(key, held);
         // Kept under this key by a load of the same kind, hence the same T.
         return Promise.resolve(held.loaded as Loaded<T>);
       }
-      memory.delete(key);
+      forget(key);
     }
     const running = inFlight.get(key);
     // The map holds loads of this key only, all made with the same T.
@@ -188,18 +204,15 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
         .catch(() => undefined);
       const stale = cached?.payload === undefined ? undefined : decodePayload<T>(cached.payload);
       const until = (ms: number): number => now.getTime() + ms;
+      const weight = cached?.payload?.length ?? 0;
       if (cached !== undefined && Date.parse(cached.expiresAt) > now.getTime()) {
         const expires = Date.parse(cached.expiresAt);
         if (cached.errorCode === undefined && stale !== undefined)
-          return remember(key, { ok: true, value: stale, fresh: false }, expires);
+          return remember(key, { ok: true, value: stale, fresh: false }, expires, weight);
         if (cached.errorCode !== undefined) {
-          return remember(
-            key,
-            stale === undefined
-              ? { ok: false, code: cached.errorCode }
-              : { ok: true, value: stale, fresh: false },
-            expires,
-          );
+          return stale === undefined
+            ? remember(key, { ok: false, code: cached.errorCode }, expires, ERROR_WEIGHT)
+            : remember(key, { ok: true, value: stale, fresh: false }, expires, weight);
         }
       }
       const save = (entry: Parameters<MediaTextRepository['put']>[0]): Promise<void> =>
@@ -223,18 +236,19 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
           if (cached === undefined || stale === undefined) throw new CodedError('not-modified');
           const { errorCode: _dropped, ...kept } = cached;
           await save({ ...kept, ...times(ttlMs) });
-          return remember(key, { ok: true, value: stale, fresh: false }, until(ttlMs));
+          return remember(key, { ok: true, value: stale, fresh: false }, until(ttlMs), weight);
         }
         const value = parse(fetched);
+        const payload = JSON.stringify(value);
         await save({
           kind,
           url,
           ...times(ttlMs),
           ...(fetched.etag === undefined ? {} : { etag: fetched.etag }),
           ...(fetched.lastModified === undefined ? {} : { lastModified: fetched.lastModified }),
-          payload: JSON.stringify(value),
+          payload,
         });
-        return remember(key, { ok: true, value, fresh: true }, until(ttlMs));
+        return remember(key, { ok: true, value, fresh: true }, until(ttlMs), payload.length);
       } catch (error) {
         const code = errorCode(error);
         if (code === 'aborted')
@@ -244,10 +258,10 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
           error instanceof TranscriptFormatError || error instanceof ChaptersFormatError ? ttlMs : errorTtlMs;
         if (cached !== undefined && stale !== undefined) {
           await save({ ...cached, ...times(errorTtlMs), errorCode: code });
-          return remember(key, { ok: true, value: stale, fresh: false }, until(errorTtlMs));
+          return remember(key, { ok: true, value: stale, fresh: false }, until(errorTtlMs), weight);
         }
         await save({ kind, url, ...times(wait), errorCode: code });
-        return remember(key, { ok: false, code }, until(wait));
+        return remember(key, { ok: false, code }, until(wait), ERROR_WEIGHT);
       }
     })()
       .catch((error: unknown): Loaded<T> => ({ ok: false, code: errorCode(error) }))
