@@ -308,6 +308,7 @@ export class SyncService implements SyncAppPasswords {
     nowMs: number,
     deviceId: string | undefined,
   ): Promise<void> {
+    if (remove.length > 0) remove = await this.#withSameFeed(userId, remove);
     const { added, removed } = await this.#repo.changeSubscriptions(userId, { add, remove }, nowMs, deviceId);
     const at = new Date(nowMs);
     for (const url of added) {
@@ -320,6 +321,21 @@ export class SyncService implements SyncAppPasswords {
       const feed = await this.#catalogue.feedByUrl(url);
       if (feed !== undefined) await this.#library?.unfollow(userId, feed.feedId, at);
     }
+  }
+
+  /**
+   * A removed URL also removes the list's other URLs of the same feed: a client that followed a redirect
+   * unsubscribes with the new URL while the list may still hold the old one.
+   */
+  async #withSameFeed(userId: number, remove: readonly string[]): Promise<string[]> {
+    const list = await this.#repo.subscriptions(userId);
+    const out = new Set(remove);
+    for (const url of remove) {
+      const feed = await this.#catalogue.feedByUrl(url);
+      if (feed === undefined) continue;
+      for (const s of list) if (s.feedId === feed.feedId) out.add(s.url);
+    }
+    return [...out];
   }
 
   /** The feed behind a subscribed URL, adding it to the catalogue through the crawler when it is new. */

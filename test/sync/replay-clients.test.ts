@@ -216,3 +216,20 @@ test('Kasts extras: sync-devices, logout', async () => {
   const after = await k.request('GET', '/api/2/devices/alice.json');
   assert.equal(after.status, 401);
 });
+
+test("unsubscribing with a feed's new URL removes the subscription made under its old one", async () => {
+  const c = new ReplayClient(server.baseUrl, 'AntennaPod/3.5.0');
+  await c.request('POST', '/api/2/auth/alice/login.json', { auth });
+  const oldUrl = 'http://old.example/history.rss'; // an alias of the seeded feed (a 301 it followed)
+  await c.request('POST', '/api/2/subscriptions/alice/moved.json', { json: { add: [oldUrl], remove: [] } });
+  const res = await c.request('POST', '/api/2/subscriptions/alice/moved.json', {
+    json: { add: [], remove: [server.feedUrl] },
+  });
+  assert.equal(res.status, 200);
+  const list = (await c.request('GET', '/subscriptions/alice/moved.json')).json() as string[];
+  assert.equal(list.includes(oldUrl), false);
+  assert.equal(list.includes(server.feedUrl), false);
+  const alice = await server.listeners.users.findByName('alice');
+  const feed = await server.store.feeds.findByUrl(server.feedUrl);
+  assert.equal(await server.listeners.library.isFollowing(alice?.id ?? -1, feed?.id ?? -1), false);
+});
