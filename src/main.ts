@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.ts';
 import { DEMO_ASSETS_PATH, demoAssetsDir, isDemoUrl } from './demo/catalogue.ts';
 import { type DemoLoadResult, loadDemoIfEmpty } from './demo/load.ts';
+import type { Feed } from './domain/feed.ts';
 import { createFetcher, earshotUserAgent, type Fetcher } from './feed/fetch/index.ts';
 import { type Crawler, startCrawler } from './feed/refresh/crawler.ts';
 import { FeedUrlError, normalizeFeedUrl } from './feed/refresh/feed-url.ts';
@@ -46,7 +47,7 @@ export interface App {
   readonly fetcher: Fetcher;
   readonly queue: JobQueue;
   /** Refreshes one feed now (outside the queue; the CLI's path). */
-  refresh(feedId: number, options?: { force?: boolean }): Promise<RefreshReport>;
+  refresh(feed: Feed | number, options?: { force?: boolean }): Promise<RefreshReport>;
   /** Adds a feed by URL (normalised; idempotent). Throws FeedUrlError for what cannot be a feed URL. */
   addFeed(url: string): Promise<{ feedId: number; created: boolean; url: string }>;
   close(): Promise<void>;
@@ -84,12 +85,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     store,
     fetcher,
     queue,
-    async refresh(feedId, refreshOptions) {
-      const feed = await store.feeds.get(feedId);
+    async refresh(feedOrId, refreshOptions) {
+      const feed = typeof feedOrId === 'number' ? await store.feeds.get(feedOrId) : feedOrId;
       if (feed !== undefined && isDemoUrl(feed.url)) {
         // The shipped demo lives in the repository, not on the network.
         return {
-          feedId,
+          feedId: feed.id,
           url: feed.url,
           status: 'skipped',
           inserted: 0,
@@ -100,7 +101,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       }
       const report = await refreshFeed(
         { store, fetcher, now, ...(options.signal === undefined ? {} : { signal: options.signal }) },
-        feed ?? feedId,
+        feed ?? feedOrId,
         refreshOptions,
       );
       // Sync actions phones uploaded before the feed's episodes existed are matched now (cheap when none wait).
@@ -224,7 +225,7 @@ export async function startServing(
     crawler = startCrawler({
       store,
       queue: app.queue,
-      refresh: (feedId) => app.refresh(feedId),
+      refresh: (feed) => app.refresh(feed),
       concurrency: config.crawler.concurrency,
       perHost: config.crawler.perHost,
       skip: isDemoUrl,

@@ -42,7 +42,7 @@ describe('crawler', () => {
     const crawler = startCrawler({
       store,
       queue,
-      refresh: (id) => refreshFeed({ store, fetcher }, id),
+      refresh: (feed) => refreshFeed({ store, fetcher }, feed),
       concurrency: 6,
       perHost: 2,
       skip: (url) => url.startsWith('http://demo.earshot.invalid/'),

@@ -1,6 +1,7 @@
 // The crawler: a loop that enqueues due feeds, and workers that refresh them — at most `concurrency` at once overall
 // and `perHost` at once per host. Refreshes go through the job queue, so "refresh now" requests from the web and the
 // CLI share the same limits and survive a restart.
+import type { Feed } from '../../domain/feed.ts';
 import type { Store } from '../../store/ports.ts';
 import { HostLimiter, hostOf } from './limits.ts';
 import type { JobQueue, Worker } from './queue.ts';
@@ -11,7 +12,8 @@ export const REFRESH_JOB = 'refresh-feed';
 export interface CrawlerDeps {
   store: Store;
   queue: JobQueue;
-  refresh: (feedId: number) => Promise<RefreshReport>;
+  /** Refreshes the feed (already read from the store by the worker). */
+  refresh: (feed: Feed) => Promise<RefreshReport>;
   concurrency: number;
   perHost: number;
   now?: () => Date;
@@ -52,7 +54,7 @@ export function startCrawler(deps: CrawlerDeps): Crawler {
         await deps.store.feeds.setNextCheck(feed.id, FAR_FUTURE);
         return;
       }
-      const report = await hosts.run(hostOf(feed.url), () => deps.refresh(feedId));
+      const report = await hosts.run(hostOf(feed.url), () => deps.refresh(feed));
       deps.onReport?.(report);
     },
     {

@@ -54,7 +54,10 @@ export function createJobQueue(
       const inflight = new Set<Promise<void>>();
       let stopping = false;
       let wakeUp: (() => void) | undefined;
+      /** A wake-up that came while the loop was busy (claiming): it must not sleep before looking again. */
+      let woken = false;
       const wake = (): void => {
+        woken = true;
         wakeUp?.();
       };
       let set = wakers.get(kind);
@@ -108,11 +111,16 @@ export function createJobQueue(
           }
           if (stopping) break;
           if (claimed > 0 && claimed === free) continue;
+          if (woken) {
+            woken = false;
+            if (inflight.size < concurrency) continue;
+          }
           await new Promise<void>((resolve) => {
             const timer = setTimeout(done, pollMs);
             function done(): void {
               clearTimeout(timer);
               wakeUp = undefined;
+              woken = false;
               resolve();
             }
             wakeUp = done;

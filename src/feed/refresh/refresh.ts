@@ -178,8 +178,9 @@ export async function refreshFeed(
 
   let report = await attempt(deps, feed, feed.url, { conditional: true });
   // itunes:new-feed-url / podcast:newFeedUrl: followed like a 301, only once the target parses, loops refused.
-  const visited = new Set([feed.url, ...(await deps.store.feeds.aliases(feed.id)).map((a) => a.alias)]);
+  let visited: Set<string> | undefined;
   for (let hop = 0; hop < MAX_NEW_FEED_URL_HOPS && report.newFeedUrl !== undefined; hop++) {
+    visited ??= new Set([feed.url, ...(await deps.store.feeds.aliases(feed.id)).map((a) => a.alias)]);
     let target: string;
     try {
       target = normalizeFeedUrl(report.newFeedUrl);
@@ -488,7 +489,10 @@ async function scheduleNext(
 ): Promise<Date> {
   const show = await deps.store.shows.getByFeed(feedId);
   const hints = channel ?? show;
-  const page = show === undefined ? undefined : await deps.store.episodes.listForShow(show.id, { limit: 12 });
+  const page =
+    show === undefined
+      ? undefined
+      : await deps.store.episodes.listForShow(show.id, { limit: 12, withContent: false });
   const publishDates = (page?.items ?? []).flatMap((e) =>
     e.publishedAt === undefined ? [] : [new Date(e.sortKey)],
   );
