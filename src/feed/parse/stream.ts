@@ -233,6 +233,7 @@ class Collector implements EntitySink {
       get feedLanguage() {
         return feed.language;
       },
+      repeat: {},
     };
   }
 

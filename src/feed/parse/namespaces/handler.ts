@@ -28,6 +28,17 @@ export interface HandlerContext {
   problem(code: ProblemCode, message: string, episode?: string): void;
   /** The feed-level language, once known (for transcript defaults). */
   readonly feedLanguage: string | undefined;
+  /** Per-feed memory of work that repeats on every item; absent = nothing is remembered. */
+  readonly repeat?: RepeatCache;
+}
+
+/**
+ * What the last item computed from a value many feeds repeat verbatim on every item (one long keyword list on all
+ * 500 items): the next item with the same text reuses the result instead of splitting it again.
+ */
+export interface RepeatCache {
+  keywordsText?: string;
+  keywords?: readonly string[] | undefined;
 }
 
 /** Mutable builders: handlers set properties on these; the core finalises identity and defaults. */

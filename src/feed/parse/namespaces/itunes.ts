@@ -53,9 +53,21 @@ function yesOf(el: RawElement, ctx: HandlerContext): boolean | undefined {
   return false;
 }
 
-function keywordsOf(el: RawElement): string[] | undefined {
+/** Keywords of an itunes:keywords element; a fresh array each time (callers own it), the split done once per text. */
+function keywordsOf(el: RawElement, ctx: HandlerContext): string[] | undefined {
   const t = textOf(el);
   if (t === undefined) return undefined;
+  const cache = ctx.repeat;
+  if (cache !== undefined && cache.keywordsText === t) return cache.keywords?.slice();
+  const k = splitKeywords(t);
+  if (cache !== undefined) {
+    cache.keywordsText = t;
+    cache.keywords = k;
+  }
+  return k?.slice();
+}
+
+function splitKeywords(t: string): string[] | undefined {
   if (!t.includes(',') && !t.includes(';')) return [t.replace(/\s+/g, ' ')];
   const seen = new Set<string>();
   const out: string[] = [];
@@ -187,7 +199,7 @@ export const itunesHandler: NamespaceHandler = {
         return;
       }
       case 'keywords': {
-        const k = keywordsOf(el);
+        const k = keywordsOf(el, ctx);
         if (k !== undefined) feed.keywords = k;
         return;
       }
@@ -269,7 +281,7 @@ export const itunesHandler: NamespaceHandler = {
         return;
       }
       case 'keywords': {
-        const k = keywordsOf(el);
+        const k = keywordsOf(el, ctx);
         if (k !== undefined) ep.keywords = k;
         return;
       }

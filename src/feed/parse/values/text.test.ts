@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decodeDoubleEscaped, decodeHtmlEntities, htmlToText } from './text.ts';
+import {
+  decodeDoubleEscaped,
+  decodeHtmlEntities,
+  fastHtmlToText,
+  htmlToText,
+  htmlToTextByRegex,
+} from './text.ts';
 
 describe('htmlToText', () => {
   test('strips tags and keeps paragraph and line breaks', () => {
@@ -39,6 +45,102 @@ describe('htmlToText', () => {
   });
   test('unknown entities are left as written', () => {
     assert.equal(htmlToText('&gtgt; &bogus; R&D'), '&gtgt; &bogus; R&D');
+  });
+});
+
+describe('htmlToText single pass', () => {
+  // The one-pass reader must give exactly the text of the regex steps, or step aside (undefined) for them.
+  const pieces = [
+    '<p>',
+    '</p>',
+    '<br/>',
+    '<br>',
+    '<br />',
+    '< p>',
+    '</ p>',
+    '<li>',
+    '</li>',
+    '<td>',
+    '</TD>',
+    'a',
+    'Bö',
+    ' ',
+    '  ',
+    '\n',
+    '\r\n',
+    '\r',
+    '\t',
+    '\u00a0',
+    '\u2028',
+    '\ufeff',
+    '&amp;',
+    '&amp',
+    '&nbsp;',
+    '&#10;',
+    '&#x20;',
+    '&lt;p&gt;',
+    '&',
+    ';',
+    '&#146;',
+    '&bogus;',
+    '<a href="x>y">',
+    `<a title='it"s'>`,
+    `<a title="don't>`,
+    '<b',
+    '>',
+    '<',
+    '"',
+    "'",
+    '<x-y>',
+    '<x->',
+    '<x:>',
+    '<x_y>',
+    '<é>',
+    '<pé>',
+    '<DIV>',
+    '</DIV >',
+    '<!-- c -->',
+    '<script>x</script>',
+    ']]>',
+    '<head>',
+    '<header>',
+    '<?x?>',
+    `<p\n class="a">`,
+    `<${'n'.repeat(45)}>`,
+    `<i ${'a'.repeat(300)}>`,
+    `<i t="${'q'.repeat(1100)}">`,
+  ];
+  test('gives the regex steps\u2019 text for 20,000 mixtures of tags, entities and whitespace', () => {
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    let fast = 0;
+    for (let k = 0; k < 20000; k++) {
+      let html = '';
+      for (let j = 1 + next(12); j > 0; j--) html += pieces[next(pieces.length)];
+      const quick = fastHtmlToText(html);
+      if (quick === undefined) continue;
+      fast++;
+      assert.equal(quick, htmlToTextByRegex(html), JSON.stringify(html));
+    }
+    assert.ok(fast > 4000, `the single pass took only ${fast} inputs`);
+  });
+  test('show notes take the single pass; comments, scripts and odd tags are left to the regex steps', () => {
+    const notes =
+      '<p>Part 2</p>\n<p> </p>\n<p>Visit https://x.example &amp; more&nbsp;news.</p><br/> <a href="y">y</a>';
+    assert.equal(fastHtmlToText(notes), 'Part 2\n\nVisit https://x.example & more news.\n\ny');
+    for (const odd of [
+      'a<!-- x -->b',
+      'a<script>x</script>',
+      'a]]>',
+      '<x_y>z',
+      `<${'n'.repeat(45)}>`,
+      '&am<b>p;',
+    ]) {
+      assert.equal(fastHtmlToText(odd), undefined, odd);
+    }
   });
 });
 

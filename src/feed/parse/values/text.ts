@@ -312,9 +312,17 @@ const NEEDS_WORK = /[<&\t\n\r\f\v\u00a0\u2028\u2029\ufeff]| {2}/;
  * Plain text from HTML (or from text that may contain some): tags stripped, script/style/comments dropped,
  * entities decoded, whitespace collapsed (a line break stays a newline, two or more a blank line), `<p>`-like
  * blocks become a blank line and `<br>`/list items a newline. Runs for every item: plain one-line text returns at
- * once, and every other step is one native regex pass.
+ * once; ordinary show notes take one pass over their characters (`fastHtmlToText`); anything that pass is not sure
+ * about (comments, script/style, CDATA markers, odd tags) goes through the regex steps (`htmlToTextByRegex`), which
+ * define the result: both give the same text for every input the fast pass accepts.
  */
 export function htmlToText(html: string): string {
+  if (!NEEDS_WORK.test(html)) return html.trim();
+  return fastHtmlToText(html) ?? htmlToTextByRegex(html);
+}
+
+/** The reference: one native regex pass per step. Exported for the equivalence test. */
+export function htmlToTextByRegex(html: string): string {
   let s = html;
   if (!NEEDS_WORK.test(s)) return s.trim();
   if (s.includes('<')) {
@@ -323,4 +331,175 @@ export function htmlToText(html: string): string {
   }
   if (s.includes('&')) s = decodeHtmlEntities(s);
   return s.replace(WHITESPACE, collapse).trim();
+}
+
+// ---- The single pass ----------------------------------------------------------------------------------------------
+
+/** Anything DROP could remove, or a `<!`/`<?` construct: left to the regex steps. */
+const FAST_UNSURE = /<(?:script|style|noscript|template|head)|<[!?]|\]\]>/i;
+
+/** JavaScript's `\s` (the set trim() and the WHITESPACE pattern use). */
+function isSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+function isTagNameChar(c: number): boolean {
+  return (
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x30 && c <= 0x39) ||
+    c === 0x3a ||
+    c === 0x2d
+  );
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+}
+
+/** Characters an entity name or number can be made of (a text run ending in `&` plus these may continue past a tag). */
+function isEntityChar(c: number): boolean {
+  return isLetter(c) || (c >= 0x30 && c <= 0x39) || c === 0x23;
+}
+
+/**
+ * Builds the collapsed text piece by piece: every maximal run of whitespace (across pieces) becomes what
+ * `collapse` makes of it, a leading run is dropped and a trailing one never written (= trim()).
+ */
+class Collapser {
+  out = '';
+  /** Non-whitespace has been written (a run before it is leading whitespace, dropped). */
+  private started = false;
+  private inRun = false;
+  /** Line breaks in the current run, CRLF counted once. */
+  private breaks = 0;
+  private lastCR = false;
+
+  push(s: string): void {
+    const n = s.length;
+    let from = 0; // start of the text not written yet
+    let runStart = -1; // where the current run began in s (-1: in an earlier piece)
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (isSpace(c)) {
+        if (!this.inRun) {
+          this.inRun = true;
+          this.breaks = 0;
+          this.lastCR = false;
+          runStart = i;
+        }
+        if (c === 0x0d) {
+          this.breaks++;
+          this.lastCR = true;
+        } else {
+          if (c === 0x0a && !this.lastCR) this.breaks++;
+          this.lastCR = false;
+        }
+      } else if (this.inRun) {
+        // The run ends before a non-whitespace character.
+        this.inRun = false;
+        // A lone space between words is its own collapsed form: the text is not cut there.
+        if (i - runStart === 1 && runStart >= 0 && s.charCodeAt(runStart) === 0x20) {
+          if (this.started || runStart > from) continue;
+        }
+        if (runStart > from) {
+          this.out += s.slice(from, runStart);
+          this.started = true;
+        }
+        if (this.started) this.out += this.breaks === 0 ? ' ' : this.breaks === 1 ? '\n' : '\n\n';
+        from = i;
+      }
+    }
+    if (this.inRun) {
+      if (runStart > from) {
+        this.out += s.slice(from, runStart);
+        this.started = true;
+      }
+    } else if (from < n) {
+      this.out += from === 0 ? s : s.slice(from);
+      this.started = true;
+    }
+  }
+}
+
+/**
+ * The regex steps in one pass over the characters, for the HTML show notes are made of. Returns undefined for input
+ * whose result it cannot be sure of; the caller then uses the regex steps.
+ */
+export function fastHtmlToText(html: string): string | undefined {
+  if (FAST_UNSURE.test(html)) return undefined;
+  const out = new Collapser();
+  const n = html.length;
+  let text = 0; // start of the pending text segment
+  let lt = html.indexOf('<');
+  while (lt >= 0) {
+    let i = lt + 1;
+    const close = html.charCodeAt(i) === 0x2f;
+    if (close) i++;
+    if (!isLetter(html.charCodeAt(i))) {
+      lt = html.indexOf('<', lt + 1);
+      continue; // a literal `<` (no pattern starts a tag here)
+    }
+    const nameStart = i;
+    while (i < n && isTagNameChar(html.charCodeAt(i))) i++;
+    const nameLen = i - nameStart;
+    const last = html.charCodeAt(i - 1);
+    // Cases where the pattern's backtracking could pick another name or another alternative: not ours.
+    if (nameLen > 41 || last === 0x3a || last === 0x2d || html.charCodeAt(i) === 0x5f) return undefined;
+    let reps = 0;
+    for (;;) {
+      if (i >= n || reps > 256) return undefined;
+      const c = html.charCodeAt(i);
+      if (c === 0x3e) break;
+      if (c === 0x22 || c === 0x27) {
+        const q = html.indexOf(c === 0x22 ? '"' : "'", i + 1);
+        if (q < 0 || q - i - 1 > 1024) return undefined;
+        i = q + 1;
+      } else i++;
+      reps++;
+    }
+    if (reps > 256) return undefined;
+    // The tag is html[lt..i]; the text before it is html[text..lt].
+    const replacement = replacementFor(html.slice(nameStart, nameStart + nameLen).toLowerCase(), close);
+    if (lt > text) {
+      const seg = html.slice(text, lt);
+      if (replacement === '' && endsInEntityStart(seg)) return undefined;
+      pushText(out, seg);
+    }
+    if (replacement.length > 0) out.push(replacement);
+    text = i + 1;
+    lt = html.indexOf('<', text);
+  }
+  if (text < n) pushText(out, text === 0 ? html : html.slice(text));
+  return out.out;
+}
+
+function pushText(out: Collapser, seg: string): void {
+  out.push(seg.includes('&') ? decodeHtmlEntities(seg) : seg);
+}
+
+/** Whether the text ends in `&` followed only by entity characters (a reference that a removed tag could split). */
+function endsInEntityStart(seg: string): boolean {
+  const amp = seg.lastIndexOf('&');
+  if (amp < 0) return false;
+  for (let j = amp + 1; j < seg.length; j++) if (!isEntityChar(seg.charCodeAt(j))) return false;
+  return true;
+}
+
+function replacementFor(n: string, close: boolean): string {
+  if (PARAGRAPH.has(n)) return '\n\n';
+  if (LINE.has(n)) return close && n !== 'br' ? '' : '\n';
+  return n === 'td' || n === 'th' ? ' ' : '';
 }
