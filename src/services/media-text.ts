@@ -123,7 +123,8 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
   const ttlMs = deps.ttlMs ?? DAY_MS;
   const errorTtlMs = deps.errorTtlMs ?? ERROR_TTL_MS;
   const maxBytes = deps.maxBytes ?? MAX_BYTES;
-  const repo = deps.store.mediaText;
+  // Read at each use, so a store wired after the service (or without the cache) costs the cache, never the page.
+  const repo = (): MediaTextRepository => deps.store.mediaText;
   const inFlight = new Map<string, Promise<Loaded<unknown>>>();
   const memoryEntries = deps.memoryEntries ?? 200;
   const memoryBytes = deps.memoryBytes ?? 32 * 1024 * 1024;
@@ -200,7 +201,7 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
       const now = deps.now();
       // A database that cannot be read is a cache miss, not a broken page.
       const cached = await Promise.resolve()
-        .then(() => repo.get(kind, url))
+        .then(() => repo().get(kind, url))
         .catch(() => undefined);
       const stale = cached?.payload === undefined ? undefined : decodePayload<T>(cached.payload);
       const until = (ms: number): number => now.getTime() + ms;
@@ -217,7 +218,7 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
       }
       const save = (entry: Parameters<MediaTextRepository['put']>[0]): Promise<void> =>
         Promise.resolve()
-          .then(() => repo.put(entry))
+          .then(() => repo().put(entry))
           .catch(() => undefined);
       const times = (ms: number) => ({
         fetchedAt: now.toISOString(),
@@ -293,7 +294,7 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
       if (loaded.fresh && episodeId !== undefined) {
         await Promise.resolve()
           .then(() =>
-            repo.putEpisodeText({
+            repo().putEpisodeText({
               episodeId,
               url: ref.url,
               ...(ref.language === undefined ? {} : { language: ref.language }),
@@ -352,7 +353,7 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
 
     async transcriptText(episodeId) {
       const row = await Promise.resolve()
-        .then(() => repo.getEpisodeText(episodeId))
+        .then(() => repo().getEpisodeText(episodeId))
         .catch(() => undefined);
       return row?.text;
     },
