@@ -109,6 +109,7 @@ async function crawlPass(store: Store, total: number): Promise<PassResult> {
   });
   const queue = createJobQueue(store);
   const reports: RefreshReport[] = [];
+  const seen = new Set<number>();
   let done: () => void = () => {};
   const finished = new Promise<void>((resolve) => {
     done = resolve;
@@ -124,8 +125,10 @@ async function crawlPass(store: Store, total: number): Promise<PassResult> {
     tickMs: 100,
     onReport: (r) => {
       reports.push(r);
-      if (reports.length % 1000 === 0) log(`  ${reports.length}/${total} feeds`);
-      if (reports.length === total) done();
+      seen.add(r.feedId);
+      if (reports.length % 1000 === 0) log(`  ${seen.size}/${total} feeds`);
+      // A feed whose lease ran out may be refreshed twice; the pass ends when every feed has reported.
+      if (seen.size === total) done();
     },
     onError: (e) => log(`crawler error: ${String(e)}`),
   });
@@ -172,9 +175,13 @@ async function bareLoop(
   return { seconds, ...counts };
 }
 
+/** Reports by status; failures by error code (`failed:timeout`). Repeats of one feed count once per report. */
 function tally(reports: RefreshReport[]): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const r of reports) out[r.status] = (out[r.status] ?? 0) + 1;
+  for (const r of reports) {
+    const key = r.status === 'failed' && r.error !== undefined ? `failed:${r.error.code}` : r.status;
+    out[key] = (out[key] ?? 0) + 1;
+  }
   return out;
 }
 

@@ -5,7 +5,8 @@
 // Never a test: numbers are reported, not asserted.
 //
 // Options: --data <dir> (default <tmp>/earshot-bench-web-catalogue, reused while the generator version matches),
-//          --duration <s> (default 10), --connections <n> (default 10).
+//          --duration <s> (default 10), --connections <n> (default 10),
+//          --only <text> (pages whose name contains it, plus the bare page), --profile <dir> (server --cpu-prof there).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,8 @@ const duration = Number(arg('duration') ?? 10);
 const connections = Number(arg('connections') ?? 10);
 const defaultOut = '/work/notes/bench-web.md';
 const outFile = arg('out') ?? (existsSync(dirname(defaultOut)) ? defaultOut : undefined);
+const profileDir = arg('profile');
+const only = arg('only');
 const log = (m: string): void => console.error(m);
 
 interface Page {
@@ -47,12 +50,20 @@ interface Row extends Page {
   gzipBytes: number;
   errors: number;
   non2xx: number;
+  /** Server process CPU time per completed request, ms (load-independent, unlike latency). */
+  cpuMs: number;
 }
 
 async function startServers(): Promise<{ child: ChildProcess; earshot: string; bare: string }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'lib', 'web-server.ts'), dataDir],
+    [
+      ...(profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir]),
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'lib', 'web-server.ts'),
+      dataDir,
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   if (child.stdout === null) throw new Error('no stdout from the server child');
@@ -77,16 +88,23 @@ async function startServers(): Promise<{ child: ChildProcess; earshot: string; b
   return { child, earshot: urls.earshot, bare: urls.bare };
 }
 
-async function measurePage(page: Page, base: string): Promise<Row> {
+async function serverCpuMicros(bare: string): Promise<number> {
+  const res = await fetch(`${bare}/__cpu`);
+  return Number(await res.text());
+}
+
+async function measurePage(page: Page, base: string, bareBase: string): Promise<Row> {
   const url = `${base}${page.path}`;
   const res = await fetch(url);
   const body = Buffer.from(await res.arrayBuffer());
   if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
   // Warm-up (JIT, SQLite page cache), then the measured run.
   await autocannon({ url, connections, duration: Math.min(2, duration) });
+  const cpu0 = await serverCpuMicros(bareBase);
   const r = await autocannon({ url, connections, duration });
+  const cpuMs = ((await serverCpuMicros(bareBase)) - cpu0) / 1000 / Math.max(1, r.requests.total);
   log(
-    `  ${page.name}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms`,
+    `  ${page.name}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${cpuMs.toFixed(2)} ms CPU/request`,
   );
   return {
     ...page,
@@ -97,6 +115,7 @@ async function measurePage(page: Page, base: string): Promise<Row> {
     gzipBytes: gzipSync(body).byteLength,
     errors: r.errors + r.timeouts,
     non2xx: r.non2xx,
+    cpuMs,
   };
 }
 
@@ -131,8 +150,12 @@ async function main(): Promise<void> {
   const servers = await startServers();
   const rows: Row[] = [];
   try {
-    for (const page of pages)
-      rows.push(await measurePage(page, page.server === 'bare' ? servers.bare : servers.earshot));
+    for (const page of pages.filter(
+      (p) => only === undefined || p.server === 'bare' || p.name.includes(only),
+    ))
+      rows.push(
+        await measurePage(page, page.server === 'bare' ? servers.bare : servers.earshot, servers.bare),
+      );
   } finally {
     servers.child.kill('SIGTERM');
     await once(servers.child, 'exit');
@@ -143,15 +166,15 @@ async function main(): Promise<void> {
   const ok = (b: boolean): string => (b ? 'met' : '**missed**');
 
   const lines: string[] = [
-    `Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, ${availableParallelism()} cores shared, load average ${f(loadBefore)} at start and ${f(loadAfter)} at end (noisy: compare ratios, which come from one run). SQLite catalogue: ${data.shows} shows, ${data.episodes.toLocaleString('en')} episodes ingested through the real parse → sanitise → store path (generator v${data.version}). autocannon ${connections} connections, ${duration} s per page after a 2 s warm-up; server and bare page in one child process, autocannon in the parent.`,
+    `Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, ${availableParallelism()} cores shared, load average ${f(loadBefore)} at start and ${f(loadAfter)} at end (noisy: compare ratios, which come from one run). SQLite catalogue: ${data.shows} shows, ${data.episodes.toLocaleString('en')} episodes ingested through the real parse → sanitise → store path (generator v${data.version}). autocannon ${connections} connections, ${duration} s per page after a 2 s warm-up; server and bare page in one child process, autocannon in the parent. Server CPU/request (the child's CPU time over the run ÷ requests) does not grow with machine load the way latency does; with 10 connections on one event loop, p50 ≈ 10 × the time one request takes.`,
     '',
-    '| page | req/s | p50 | p99 | p99 target | req/s ÷ bare | HTML | gzipped | errors / non-2xx |',
-    '|---|---:|---:|---:|---|---:|---:|---:|---:|',
+    '| page | req/s | p50 | p99 | p99 target | req/s ÷ bare | server CPU/request | HTML | gzipped | errors / non-2xx |',
+    '|---|---:|---:|---:|---|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
     const target = r.target === undefined ? '–' : `< ${r.target} ms: ${ok(r.p99 < r.target)}`;
     lines.push(
-      `| ${r.name} | ${f(r.rps, 0)} | ${r.p50} ms | ${r.p99} ms | ${target} | ${f(r.rps / bare.rps, 3)}× | ${f(r.bytes / 1024)} KB | ${f(r.gzipBytes / 1024)} KB | ${r.errors} / ${r.non2xx} |`,
+      `| ${r.name} | ${f(r.rps, 0)} | ${r.p50} ms | ${r.p99} ms | ${target} | ${f(r.rps / bare.rps, 3)}× | ${f(r.cpuMs, 2)} ms | ${f(r.bytes / 1024)} KB | ${f(r.gzipBytes / 1024)} KB | ${r.errors} / ${r.non2xx} |`,
     );
   }
   const show = rows.find((r) => r.target === TARGETS.showP99 && r.path.startsWith('/shows/'));

@@ -1,6 +1,6 @@
 // Child process of `npm run bench:web`: Earshot's real server (the composition root's createApp + startServing, with
 // the crawler and the demo off, on 127.0.0.1 port 0) over the bench database, and a bare node:http server answering a
-// small static page — both in this one process, measured one at a time by the parent. Prints one JSON line with both
+// small static page (and /__cpu: this process's CPU time) — both in this one process, measured one at a time by the parent. Prints one JSON line with both
 // URLs, then serves until SIGTERM.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,7 +24,13 @@ const running = await startServing(app, { onError: (e) => console.error(e) });
 const BARE_PAGE = Buffer.from(
   `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Bare</title></head><body><main><h1>Bare page</h1><p>${'A small static page. '.repeat(20)}</p></main></body></html>\n`,
 );
-const bare = createServer((_req, res) => {
+const bare = createServer((req, res) => {
+  if (req.url === '/__cpu') {
+    // This process's CPU time so far (µs), for the parent's CPU-per-request figure; not part of the measured page.
+    const cpu = process.cpuUsage();
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(cpu.user + cpu.system));
+    return;
+  }
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': BARE_PAGE.byteLength });
   res.end(BARE_PAGE);
 });
