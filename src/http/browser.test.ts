@@ -180,6 +180,8 @@ describe('in Chromium', { skip: SKIP ?? false }, () => {
 
   test('home → search → episode → sign up → play → navigate and back while playing → mark played → reload', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // Generous: eight people share two cores here; these waits are for events, never speed assertions.
+    context.setDefaultTimeout(90_000);
     const page = await context.newPage();
     page.on('console', (m) => {
       if (
@@ -193,6 +195,9 @@ describe('in Chromium', { skip: SKIP ?? false }, () => {
     await page.goto(`${origin}/`);
     await page.getByRole('heading', { name: 'Popular Podcasts' }).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'home.png'), fullPage: true });
+    // Installable: the service worker registers and controls the app shell.
+    const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+    assert.equal(scope, `${origin}/`);
     await axeCheck(page, 'home');
 
     await page.fill('#site-search', 'Stakhanov');
@@ -306,7 +311,7 @@ describe('in Chromium', { skip: SKIP ?? false }, () => {
         | null; // our element
       if (p?.audio) p.audio.currentTime = p.audio.duration - 1.5;
     });
-    await page.getByRole('button', { name: /Played ✓/ }).waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: /Played ✓/ }).waitFor();
     await page.reload();
     await page.getByRole('button', { name: /Played ✓/ }).waitFor();
     assert.deepEqual(problems, []);

@@ -362,6 +362,11 @@ describe('listener actions and authorisation', () => {
     assert.equal((await a.json('GET', `/api/v1/me/progress/${episodeIds[2]}`)).json().positionSeconds, 321);
     assert.equal((await b.json('GET', `/api/v1/me/progress/${episodeIds[2]}`)).json().positionSeconds, 0);
     assert.match((await a.get(`/episodes/${episodeIds[2]}`)).body, /data-start="321"/);
+    const ids = (r: { json(): { items: { episodeId: number }[] } }) => r.json().items.map((p) => p.episodeId);
+    assert.deepEqual(ids(await a.json('GET', '/api/v1/me/in-progress')), [episodeIds[2]]);
+    assert.deepEqual(ids(await b.json('GET', '/api/v1/me/in-progress')), []);
+    assert.deepEqual(ids(await a.json('GET', '/api/v1/me/played')), [ep]);
+    assert.deepEqual(ids(await b.json('GET', '/api/v1/me/played')), []);
 
     assert.equal((await a.post(`/episodes/${ep}/enqueue`)).statusCode, 303);
     assert.equal((await a.json('GET', '/api/v1/me/queue')).json().items.length, 1);
@@ -521,6 +526,9 @@ describe('people, search and API', () => {
     assert.equal(res.statusCode, 200);
     assert.match(res.body, /<h1>Ada Keeper<\/h1>/);
     assert.match(res.body, /The Lighthouse Serial &lt;Test&gt;/);
+    const api = await c.json('GET', `/api/v1${href}`);
+    assert.equal(api.json().name, 'Ada Keeper');
+    assert.equal(api.json().shows[0].showId, showId);
   });
 
   test('the search page renders with the query kept in the box', async () => {

@@ -296,6 +296,45 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
     return reply.code(204).send();
   });
 
+  app.get<{ Params: { id: string } }>('/api/v1/people/:id', async (req) => {
+    const id = parseId(req.params.id, 'person');
+    const person = await store.people.get(id);
+    if (!person) throw notFound('No such person.');
+    const credits = await store.people.credits(id, { episodeLimit: 100 });
+    return {
+      id: person.id,
+      name: person.name,
+      ...(person.href ? { href: person.href } : {}),
+      ...(person.img ? { img: person.img } : {}),
+      shows: credits.shows.map((c) => ({
+        showId: c.showId,
+        title: c.title,
+        role: c.role,
+        url: showHref(c.showId),
+      })),
+      episodes: credits.episodes.map((c) => ({
+        episodeId: c.episodeId,
+        showId: c.showId,
+        title: c.title,
+        publishedAt: c.publishedAt,
+        role: c.role,
+        url: episodeHref(c.episodeId),
+      })),
+    };
+  });
+
+  const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).optional() });
+  app.get('/api/v1/me/in-progress', async (req) => {
+    const user = requireUser(req);
+    return {
+      items: (await lib().inProgress(user.id, listQuery.parse(req.query).limit ?? 50)).map(progressJson),
+    };
+  });
+  app.get('/api/v1/me/played', async (req) => {
+    const user = requireUser(req);
+    return { items: (await lib().played(user.id, listQuery.parse(req.query).limit ?? 50)).map(progressJson) };
+  });
+
   app.get('/api/v1/me/history', async (req) => {
     const user = requireUser(req);
     const q = z.object({ limit: z.coerce.number().int().min(1).max(200).optional() }).parse(req.query);
@@ -409,6 +448,17 @@ export function openApiDocument(): unknown {
         },
       },
       '/api/v1/me/history': { get: { ...mine, summary: 'Listening history, newest first', responses: ok } },
+      '/api/v1/me/in-progress': {
+        get: { ...mine, summary: 'Started, not finished, most recent first', responses: ok },
+      },
+      '/api/v1/me/played': { get: { ...mine, summary: 'Played episodes, most recent first', responses: ok } },
+      '/api/v1/people/{id}': {
+        get: {
+          summary: 'A person and every show and episode they appear in',
+          parameters: [id],
+          responses: ok,
+        },
+      },
     },
   };
 }
