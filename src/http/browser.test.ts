@@ -325,6 +325,7 @@ describe('in Chromium', { skip: SKIP ?? false }, () => {
       isMobile: true,
       hasTouch: true,
     });
+    context.setDefaultTimeout(90_000);
     const page = await context.newPage();
     await page.goto(`${origin}/episodes/1`);
     await page.locator('main button[data-play]').click();
