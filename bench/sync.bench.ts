@@ -2,6 +2,7 @@
 // with the session cookie, then downloaded back with `since` paging. Reports actions/s both ways and p99 per request.
 //   npm run bench:sync            (SQLite file in a temp dir; PostgreSQL too when EARSHOT_TEST_DATABASE_URL answers)
 //   node --import tsx bench/sync.bench.ts --out /work/notes/bench-sync.md
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -31,11 +32,42 @@ interface Result {
   downloaded: number;
 }
 
+interface ServedInfo {
+  baseUrl: string;
+  feedUrl: string;
+  episodes: { enclosureUrl: string; guid: string }[];
+}
+
+/** The server runs in its own process, as in production: the load generator must not share its event loop. */
+async function serve(database: string): Promise<{ server: ServedInfo; close(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, '--serve', database], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      const nl = buffer.indexOf('\n');
+      if (nl !== -1) resolve(buffer.slice(0, nl));
+    });
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return {
+    server: JSON.parse(line) as ServedInfo, // the child prints one JSON line describing itself
+    close: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.stdin.end();
+      }),
+  };
+}
+
 async function runOnce(label: string, database: string): Promise<Result> {
-  const server = await startSyncServer({ database });
+  const { server, close } = await serve(database);
   try {
-    const ep = server.episodes[0];
-    if (ep === undefined) throw new Error('no seeded episode');
+    const seeded = server.episodes;
+    if (seeded.length === 0) throw new Error('no seeded episode');
+    const episodeOf = (n: number) => seeded[n % seeded.length] ?? seeded[0] ?? { enclosureUrl: '', guid: '' };
     const login = await fetch(`${server.baseUrl}/api/2/auth/${TEST_USER.name}/login.json`, {
       method: 'POST',
       headers: { authorization: basicAuthHeader(TEST_USER.name, TEST_USER.password) },
@@ -47,12 +79,13 @@ async function runOnce(label: string, database: string): Promise<Result> {
     for (let i = 0; i < TOTAL; i += BATCH) {
       const batch = Array.from({ length: Math.min(BATCH, TOTAL - i) }, (_, j) => {
         const n = i + j;
-        // A mix like a real library: most actions on known episodes, some on shows the server does not know.
-        const known = n % 4 !== 0;
+        // A mix like a real library: actions on fetched shows, 1 in 20 on a show the server has not fetched yet
+        // (a phone's first sync); the others spread over the seeded show's episodes.
+        const known = n % 20 !== 0;
         return {
           podcast: known ? server.feedUrl : `http://unknown-${n % 50}.example/feed.xml`,
-          episode: known ? ep.enclosureUrl : `http://unknown-${n % 50}.example/${n}.mp3`,
-          guid: known ? ep.guid : `guid-${n}`,
+          episode: known ? episodeOf(n).enclosureUrl : `http://unknown-${n % 50}.example/${n}.mp3`,
+          guid: known ? episodeOf(n).guid : `guid-${n}`,
           action: n % 5 === 0 ? 'download' : 'play',
           timestamp: new Date(start + n * 1000).toISOString().slice(0, 19),
           ...(n % 5 === 0 ? {} : { started: 0, position: n % 1800, total: 1801 }),
@@ -101,7 +134,7 @@ async function runOnce(label: string, database: string): Promise<Result> {
       downloaded,
     };
   } finally {
-    await server.close();
+    await close();
   }
 }
 
@@ -123,40 +156,55 @@ async function postgresTarget(): Promise<{ url: string; drop(): Promise<void> } 
   }
 }
 
-const outIndex = process.argv.indexOf('--out');
-const out = outIndex === -1 ? undefined : process.argv[outIndex + 1];
-const results: Result[] = [];
-const dir = mkdtempSync(join(tmpdir(), 'earshot-sync-bench-'));
-try {
-  results.push(await runOnce('SQLite (file, WAL)', join(dir, 'bench.db')));
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
-const pg = await postgresTarget();
-if (pg !== undefined) {
-  try {
-    results.push(await runOnce('PostgreSQL', pg.url));
-  } finally {
-    await pg.drop();
-  }
+const serveIndex = process.argv.indexOf('--serve');
+if (serveIndex !== -1) {
+  const server = await startSyncServer({ database: process.argv[serveIndex + 1] ?? ':memory:' });
+  const info: ServedInfo = { baseUrl: server.baseUrl, feedUrl: server.feedUrl, episodes: server.episodes };
+  process.stdout.write(`${JSON.stringify(info)}\n`);
+  process.stdin.resume();
+  process.stdin.on('end', () => {
+    void server.close().then(() => process.exit(0));
+  });
+} else {
+  await main();
 }
 
-const lines = [
-  `# Sync benchmark (bench/sync.bench.ts)`,
-  '',
-  `${new Date().toISOString()} · Node ${process.version} · ${cpus().length} cores · ${TOTAL} actions, batches of ${BATCH}, loopback HTTP, session cookie`,
-  '',
-  '| store | upload actions/s | upload p50 ms/request | upload p99 ms/request | requests | download actions/s | download p99 ms/request | requests | downloaded |',
-  '|---|---|---|---|---|---|---|---|---|',
-  ...results.map(
-    (r) =>
-      `| ${r.label} | ${r.upRate.toFixed(0)} | ${r.upP50.toFixed(1)} | ${r.upP99.toFixed(1)} | ${r.upRequests} | ${r.downRate.toFixed(0)} | ${r.downP99.toFixed(1)} | ${r.downRequests} | ${r.downloaded} |`,
-  ),
-  '',
-  'Each upload matches every action to an episode (feed by URL/alias, guid, enclosure URL), stores it and applies plays',
-  "to the listener's progress; a quarter of the actions name feeds the server does not know (kept, feed added).",
-  'Downloads page on receive time (whole seconds, ≥ 1,000 per page).',
-  '',
-];
-console.log(lines.join('\n'));
-if (out !== undefined) writeFileSync(out, lines.join('\n'));
+async function main(): Promise<void> {
+  const outIndex = process.argv.indexOf('--out');
+  const out = outIndex === -1 ? undefined : process.argv[outIndex + 1];
+  const results: Result[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'earshot-sync-bench-'));
+  try {
+    results.push(await runOnce('SQLite (file, WAL)', join(dir, 'bench.db')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const pg = await postgresTarget();
+  if (pg !== undefined) {
+    try {
+      results.push(await runOnce('PostgreSQL', pg.url));
+    } finally {
+      await pg.drop();
+    }
+  }
+
+  const lines = [
+    `# Sync benchmark (bench/sync.bench.ts)`,
+    '',
+    `${new Date().toISOString()} · Node ${process.version} · ${cpus().length} cores · ${TOTAL} actions, batches of ${BATCH}, loopback HTTP to a server in its own process, session cookie`,
+    '',
+    '| store | upload actions/s | upload p50 ms/request | upload p99 ms/request | requests | download actions/s | download p99 ms/request | requests | downloaded |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...results.map(
+      (r) =>
+        `| ${r.label} | ${r.upRate.toFixed(0)} | ${r.upP50.toFixed(1)} | ${r.upP99.toFixed(1)} | ${r.upRequests} | ${r.downRate.toFixed(0)} | ${r.downP99.toFixed(1)} | ${r.downRequests} | ${r.downloaded} |`,
+    ),
+    '',
+    'Each upload matches every action to an episode (feed by URL/alias, guid, enclosure URL), stores it and applies plays',
+    "to the listener's progress; 1 action in 20 names a feed the server has not fetched yet (kept, feed added).",
+    'Downloads page on receive time (whole seconds, ≥ 1,000 per page).',
+    '',
+  ];
+  console.log(lines.join('\n'));
+  if (out !== undefined) writeFileSync(out, lines.join('\n'));
+}

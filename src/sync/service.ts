@@ -53,6 +53,7 @@ export interface DeviceJson {
 
 export const SESSION_TTL_MS = 365 * 24 * 3600_000;
 const AUTH_CACHE_MS = 5 * 60_000;
+const SESSION_CACHE_MS = 30_000;
 /** A play this close to the end marks the episode played (AntennaPod's "smart mark as played" default). */
 const PLAYED_WITHIN_SECONDS = 30;
 
@@ -68,6 +69,8 @@ export class SyncService implements SyncAppPasswords {
   /** Recently verified account passwords: password hashing is slow by design and Basic comes on every call. */
   readonly #authCache = new Map<string, { user: SyncUser; until: number }>();
   readonly #knownDevices = new Set<string>();
+  /** Session lookups, for 30 s: every cookie request would otherwise cost two queries. Logout clears its entry. */
+  readonly #sessionCache = new Map<string, { user: SyncUser; until: number }>();
 
   constructor(deps: SyncServiceDeps) {
     this.#repo = deps.repo;
@@ -113,12 +116,23 @@ export class SyncService implements SyncAppPasswords {
   }
 
   async sessionUser(token: string): Promise<SyncUser | undefined> {
-    const userId = await this.#repo.sessionUser(sha256(token), this.#now());
-    return userId === undefined ? undefined : this.#accounts.byId(userId);
+    const hash = sha256(token);
+    const nowMs = this.#now().getTime();
+    const cached = this.#sessionCache.get(hash);
+    if (cached !== undefined && cached.until > nowMs) return cached.user;
+    const userId = await this.#repo.sessionUser(hash, this.#now());
+    const user = userId === undefined ? undefined : await this.#accounts.byId(userId);
+    if (user !== undefined) {
+      if (this.#sessionCache.size > 10_000) this.#sessionCache.clear();
+      this.#sessionCache.set(hash, { user, until: nowMs + SESSION_CACHE_MS });
+    }
+    return user;
   }
 
   async endSession(token: string): Promise<void> {
-    await this.#repo.deleteSession(sha256(token));
+    const hash = sha256(token);
+    this.#sessionCache.delete(hash);
+    await this.#repo.deleteSession(hash);
   }
 
   /** A new app password (shown once); only its hash is stored. */
@@ -379,19 +393,20 @@ export class SyncService implements SyncAppPasswords {
     const unknownFeeds = new Set<string>();
     // A batch often repeats an episode (AntennaPod sends every play of it): match each (podcast, episode, guid) once.
     const matches = new Map<string, ReturnType<typeof matchEpisode<FeedRef, number>>>();
+    const keyOf = (a: EpisodeAction) => `${a.podcast}\u0000${a.episode}\u0000${a.guid ?? ''}`;
+    // Distinct keys are looked up concurrently (PostgreSQL answers them on several connections).
     for (const action of accepted) {
-      const key = `${action.podcast}\u0000${action.episode}\u0000${action.guid ?? ''}`;
-      let pending = matches.get(key);
-      if (pending === undefined) {
-        pending = matchEpisode(catalogue, action);
-        matches.set(key, pending);
-      }
-      const match = await pending;
-      if (match.kind === 'matched') {
+      const key = keyOf(action);
+      if (!matches.has(key)) matches.set(key, matchEpisode(catalogue, action));
+    }
+    await Promise.all(matches.values()); // every lookup settled (a failure rejects once, none goes unhandled)
+    for (const action of accepted) {
+      const match = await matches.get(keyOf(action));
+      if (match?.kind === 'matched') {
         stored.push({ ...action, episodeRef: match.episode });
       } else {
         stored.push(action);
-        if (match.kind === 'unknown-feed') unknownFeeds.add(action.podcast);
+        if (match?.kind === 'unknown-feed') unknownFeeds.add(action.podcast);
       }
     }
     await this.#repo.appendActions(userId, stored, nowMs);
@@ -458,17 +473,20 @@ export class SyncService implements SyncAppPasswords {
       if (seen === undefined || a.timestampMs >= seen.timestampMs)
         latest.set(a.episodeRef, { ...a, episodeRef: a.episodeRef, position: a.position });
     }
-    for (const a of latest.values()) {
-      const at = new Date(a.timestampMs);
-      await library.saveProgress(userId, a.episodeRef, a.position, at);
-      if (
-        a.total !== undefined &&
-        a.total > 0 &&
-        a.position >= a.total - Math.min(PLAYED_WITHIN_SECONDS, a.total * 0.1)
-      ) {
-        await library.setPlayed(userId, a.episodeRef, true, at);
-      }
-    }
+    // Different episodes are independent: apply them concurrently (each keeps the newest state by client time).
+    await Promise.all(
+      [...latest.values()].map(async (a) => {
+        const at = new Date(a.timestampMs);
+        await library.saveProgress(userId, a.episodeRef, a.position, at);
+        if (
+          a.total !== undefined &&
+          a.total > 0 &&
+          a.position >= a.total - Math.min(PLAYED_WITHIN_SECONDS, a.total * 0.1)
+        ) {
+          await library.setPlayed(userId, a.episodeRef, true, at);
+        }
+      }),
+    );
   }
 
   async downloadActions(
