@@ -36,6 +36,8 @@ export function parseHtmlTranscript(html: string): HtmlTranscript {
   let timed = false;
   let lastStart = 0;
   let pendingSpeaker: string | undefined;
+  // A <cite> written before its <p> names the speaker of the following paragraphs until the next <cite>.
+  let carriedSpeaker: string | undefined;
   let pendingStart: number | undefined;
   let skipDepth = 0;
   let inP = 0;
@@ -88,7 +90,10 @@ export function parseHtmlTranscript(html: string): HtmlTranscript {
           if (name === 'cite') {
             const speaker = value.replace(/\s*:$/, '');
             if (inP > 0) pSpeaker = speaker;
-            else pendingSpeaker = speaker;
+            else {
+              pendingSpeaker = speaker;
+              carriedSpeaker = speaker;
+            }
           } else {
             const start = parseClock(value) ?? durationAttribute(capture.datetime);
             if (start !== undefined) {
@@ -100,7 +105,7 @@ export function parseHtmlTranscript(html: string): HtmlTranscript {
         } else if (name === 'p' && inP > 0) {
           inP--;
           const text = squash(paragraph);
-          const speaker = pSpeaker ?? pendingSpeaker;
+          const speaker = pSpeaker ?? pendingSpeaker ?? carriedSpeaker;
           const start = pStart ?? pendingStart;
           pendingSpeaker = undefined;
           pendingStart = undefined;

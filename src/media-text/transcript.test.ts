@@ -155,6 +155,14 @@ describe('HTML', () => {
     ]);
   });
 
+  it('a <cite> before its paragraphs names the speaker until the next <cite>', () => {
+    const html = '<cite>Tracy:</cite><time>0:05</time><p>First line</p><time>0:09</time><p>Second</p>';
+    assert.deepEqual(parseTranscript(html, { type: 'text/html' }).cues, [
+      { start: 5, speaker: 'Tracy', text: 'First line' },
+      { start: 9, speaker: 'Tracy', text: 'Second' },
+    ]);
+  });
+
   it('HTML without <p> falls back to paragraphs of text, untimed', () => {
     const parsed = parseTranscript(testdata('untimed.html'), { type: 'text/html' });
     assert.equal(parsed.timed, false);
@@ -238,5 +246,45 @@ describe('choosing the parser', () => {
     const latin1 = new Uint8Array([...Buffer.from('Caf'), 0xe9, ...Buffer.from(' ouvert.')]);
     const parsed = parseTranscriptBytes(latin1, { contentType: 'text/plain; charset=iso-8859-1' });
     assert.equal(parsed.cues[0]?.text, 'Café ouvert.');
+  });
+});
+
+describe('the cases the web stopgap parser was tested on (src/http/media, now removed)', () => {
+  it('VTT voice tags and hours, SRT CRLF with a Name: prefix, JSON words merged, the format from a URL', () => {
+    assert.deepEqual(
+      parseTranscript(
+        'WEBVTT\n\n00:00:01.000 --> 00:00:04.500\n<v Tracy>Hello &amp; welcome.\n\n01:02:03.250 --> 01:02:05.000\nBye',
+        { type: 'text/vtt' },
+      ).cues,
+      [
+        { start: 1, end: 4.5, speaker: 'Tracy', text: 'Hello & welcome.' },
+        { start: 3723.25, end: 3725, text: 'Bye' },
+      ],
+    );
+    const srt = parseTranscript(
+      '1\r\n00:00:02,500 --> 00:00:03,000\r\nHolly: Hi there\r\n\r\n2\r\n00:00:04,000 --> 00:00:05,000\r\nplain',
+      { type: 'application/x-subrip' },
+    );
+    assert.deepEqual(srt.cues[0], { start: 2.5, end: 3, speaker: 'Holly', text: 'Hi there' });
+    assert.deepEqual([srt.cues[1]?.start, srt.cues[1]?.text], [4, 'plain']);
+    const json = JSON.stringify({
+      version: '1.0.0',
+      segments: [
+        { speaker: 'A', startTime: 0, endTime: 0.5, body: 'Hello' },
+        { speaker: 'A', startTime: 0.5, endTime: 1, body: 'world.' },
+        { speaker: 'B', startTime: 1.2, endTime: 2, body: 'Hi.' },
+      ],
+    });
+    assert.deepEqual(parseTranscript(json, { type: 'application/json' }).cues, [
+      { start: 0, end: 1, speaker: 'A', text: 'Hello world.' },
+      { start: 1.2, end: 2, speaker: 'B', text: 'Hi.' },
+    ]);
+    assert.equal(parseTranscript('One.\n\nTwo.', { type: 'text/plain' }).cues.length, 2);
+    assert.equal(
+      parseTranscript('WEBVTT\n\n00:01.000 --> 00:02.000\nHi', { url: 'https://a.example/t.vtt?x=1' }).format,
+      'vtt',
+    );
+    // The stopgap returned no cues for broken JSON; here it is a typed error the page shows as "unavailable".
+    assert.throws(() => parseTranscript('{not json', { type: 'application/json' }), formatError('bad-json'));
   });
 });
