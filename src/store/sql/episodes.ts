@@ -6,9 +6,10 @@ import {
   enclosureUrlWithoutQuery,
   episodeSortKey,
 } from '../../domain/episode.ts';
+import { personKey } from '../../domain/person.ts';
+import type { Person as ParsedPerson } from '../../feed/parse/types.ts';
 import { StoreError } from '../errors.ts';
 import type { EpisodeListOptions, EpisodePage, EpisodeRepository, EpisodeUpsertOptions } from '../ports.ts';
-import { type PersonIdCache, replaceCredits } from './people.ts';
 import {
   chunks,
   clampLimit,
@@ -372,14 +373,26 @@ export class SqlEpisodeRepository implements EpisodeRepository {
   }
 }
 
-async function upsert(
+/** `guid` + exact enclosure URL: what tells apart the items of one upsert call (verbatim repeats are one item). */
+function itemKey(guid: string, enclosureUrl: string | null | undefined): string {
+  return `${guid}\u0000${enclosureUrl ?? ''}`;
+}
+
+/** Identity lists for one batch fit in one statement's parameters (SQLite allows 32,766, PostgreSQL 65,535). */
+const FILTERED_READ_MAX = 1000;
+
+/**
+ * The stored identities an upsert needs. A complete call (vanish marking) needs every episode of the show; a batch of
+ * a huge feed needs only the episodes sharing a guid, an enclosure URL or an enclosure base with one of its items,
+ * so writing a feed in n batches reads each stored row about once instead of n times.
+ */
+function readIdentities(
   db: Kysely<Database>,
   showId: number,
   items: readonly EpisodeContent[],
-  options: EpisodeUpsertOptions,
-): Promise<EpisodeUpsertResult> {
-  const now = iso(options.now);
-  const stored = await db
+  complete: boolean,
+): Promise<Stored[]> {
+  let query = db
     .selectFrom('episodes')
     .select([
       'id',
@@ -391,14 +404,42 @@ async function upsert(
       'last_seen_at',
       'vanished_at',
     ])
-    .where('show_id', '=', showId)
-    .orderBy('id')
-    .execute();
+    .where('show_id', '=', showId);
+  if (!complete && items.length <= FILTERED_READ_MAX) {
+    if (items.length === 0) return Promise.resolve([]);
+    const guids = new Set<string>();
+    const urls = new Set<string>();
+    const bases = new Set<string>();
+    for (const item of items) {
+      guids.add(item.guid);
+      if (item.enclosure === undefined) continue;
+      urls.add(item.enclosure.url);
+      bases.add(enclosureUrlWithoutQuery(item.enclosure.url));
+    }
+    query = query.where((eb) =>
+      eb.or([
+        eb('guid', 'in', [...guids]),
+        ...(urls.size === 0
+          ? []
+          : [eb('enclosure_url', 'in', [...urls]), eb('enclosure_url_base', 'in', [...bases])]),
+      ]),
+    );
+  }
+  return query.orderBy('id').execute();
+}
+
+async function upsert(
+  db: Kysely<Database>,
+  showId: number,
+  items: readonly EpisodeContent[],
+  options: EpisodeUpsertOptions,
+): Promise<EpisodeUpsertResult> {
+  const now = iso(options.now);
+  const stored = await readIdentities(db, showId, items, options.complete);
   const result: EpisodeUpsertResult = { inserted: 0, updated: 0, unchanged: 0, vanished: 0 };
-  const people: PersonIdCache = new Map();
   const seenUnchanged: number[] = [];
-  const toInsert: Insertable<EpisodesTable>[] = [];
-  const toInsertWithPeople: { row: Insertable<EpisodesTable>; item: EpisodeContent }[] = [];
+  const toInsert: { row: Insertable<EpisodesTable>; item: EpisodeContent }[] = [];
+  const credits: CreditWork[] = [];
 
   const pairs = matchItems(items, stored, now);
   for (const { item, match } of pairs) {
@@ -412,8 +453,7 @@ async function upsert(
         first_seen_at: now,
         last_seen_at: now,
       };
-      if (item.persons !== undefined && item.persons.length > 0) toInsertWithPeople.push({ row, item });
-      else toInsert.push(row);
+      toInsert.push({ row, item });
       result.inserted++;
     } else if (match.content_hash === hash && match.vanished_at === null) {
       seenUnchanged.push(match.id);
@@ -430,24 +470,32 @@ async function upsert(
         })
         .where('id', '=', match.id)
         .execute();
-      if (match.content_hash !== hash) {
-        await replaceCredits(
-          db,
-          { table: 'episode_persons', id: match.id },
-          item.persons,
-          options.now,
-          people,
-        );
-      }
+      if (match.content_hash !== hash)
+        credits.push({ episodeId: match.id, persons: item.persons ?? [], replace: true });
       result.updated++;
     }
   }
 
-  for (const batch of chunks(toInsert, INSERT_CHUNK)) await db.insertInto('episodes').values(batch).execute();
-  for (const { row, item } of toInsertWithPeople) {
-    const { id } = await db.insertInto('episodes').values(row).returning('id').executeTakeFirstOrThrow();
-    await replaceCredits(db, { table: 'episode_persons', id }, item.persons, options.now, people);
+  // Multi-row inserts; ids come back (matched by guid + enclosure, unique within the call) only when credits need them.
+  for (const batch of chunks(toInsert, INSERT_CHUNK)) {
+    const rows = batch.map((entry) => entry.row);
+    const credited = batch.filter(({ item }) => item.persons !== undefined && item.persons.length > 0);
+    if (credited.length === 0) {
+      await db.insertInto('episodes').values(rows).execute();
+      continue;
+    }
+    const ids = await db
+      .insertInto('episodes')
+      .values(rows)
+      .returning(['id', 'guid', 'enclosure_url'])
+      .execute();
+    const byKey = new Map(ids.map((r) => [itemKey(r.guid, r.enclosure_url), r.id]));
+    for (const { item } of credited) {
+      const episodeId = byKey.get(itemKey(item.guid, item.enclosure?.url));
+      if (episodeId !== undefined) credits.push({ episodeId, persons: item.persons ?? [], replace: false });
+    }
   }
+  await writeEpisodeCredits(db, credits, options.now);
   for (const ids of chunks(seenUnchanged, ID_CHUNK)) {
     await db.updateTable('episodes').set({ last_seen_at: now }).where('id', 'in', ids).execute();
   }
@@ -479,4 +527,90 @@ async function upsert(
     .where('id', '=', showId)
     .execute();
   return result;
+}
+
+interface CreditWork {
+  episodeId: number;
+  persons: readonly ParsedPerson[];
+  /** The episode had credits before (an update): they are replaced. */
+  replace: boolean;
+}
+
+const PEOPLE_CHUNK = 200;
+const LINK_CHUNK = 500;
+
+/**
+ * The credits of many episodes at once (same result as replaceCredits per episode, in feed order): one delete per
+ * chunk of updated episodes, one upsert per chunk of distinct people (name from the first mention, link and image the
+ * latest ones given), one insert per chunk of links.
+ */
+async function writeEpisodeCredits(
+  db: Kysely<Database>,
+  work: readonly CreditWork[],
+  now: Date,
+): Promise<void> {
+  const replaced = work.filter((w) => w.replace).map((w) => w.episodeId);
+  for (const ids of chunks(replaced, ID_CHUNK))
+    await db.deleteFrom('episode_persons').where('episode_id', 'in', ids).execute();
+  const people = new Map<string, { key: string; name: string; href: string | null; img: string | null }>();
+  for (const { persons } of work) {
+    for (const person of persons) {
+      const key = personKey(person.name);
+      if (key === '') continue;
+      const known = people.get(key);
+      if (known === undefined)
+        people.set(key, {
+          key,
+          name: person.name.trim(),
+          href: person.href ?? null,
+          img: person.img ?? null,
+        });
+      else {
+        if (person.href !== undefined) known.href = person.href;
+        if (person.img !== undefined) known.img = person.img;
+      }
+    }
+  }
+  if (people.size === 0) return;
+  const ids = new Map<string, number>();
+  for (const batch of chunks([...people.values()], PEOPLE_CHUNK)) {
+    const rows = await db
+      .insertInto('people')
+      .values(batch.map((p) => ({ ...p, created_at: iso(now) })))
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet((eb) => ({
+          href: eb.fn.coalesce(eb.ref('excluded.href'), eb.ref('people.href')),
+          img: eb.fn.coalesce(eb.ref('excluded.img'), eb.ref('people.img')),
+        })),
+      )
+      .returning(['id', 'key'])
+      .execute();
+    for (const row of rows) ids.set(row.key, row.id);
+  }
+  const links: {
+    episode_id: number;
+    person_id: number;
+    role: string;
+    person_group: string;
+    position: number;
+  }[] = [];
+  for (const { episodeId, persons } of work) {
+    const seen = new Set<string>();
+    for (const person of persons) {
+      const personId = ids.get(personKey(person.name));
+      if (personId === undefined) continue;
+      const linkKey = `${personId}\u0000${person.role}`;
+      if (seen.has(linkKey)) continue;
+      links.push({
+        episode_id: episodeId,
+        person_id: personId,
+        role: person.role,
+        person_group: person.group,
+        position: seen.size,
+      });
+      seen.add(linkKey);
+    }
+  }
+  for (const batch of chunks(links, LINK_CHUNK))
+    await db.insertInto('episode_persons').values(batch).execute();
 }
