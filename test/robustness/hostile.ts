@@ -357,6 +357,16 @@ export function badAuthHeaders(t: Targets, attackerPassword: string): { label: s
   ];
 }
 
+/** Cookie headers a broken client or a forger sends. */
+export function badCookieHeaders(): { label: string; value: string }[] {
+  return [
+    { label: 'malformed escapes', value: 'sessionid=%ZZ; earshot_session=%ZZ; earshot_csrf=%E0%A4%A' },
+    { label: 'forged sessions', value: 'sessionid=forged-session; earshot_session=forged-session' },
+    { label: 'overlong', value: `sessionid=${'s'.repeat(8000)}; earshot_session=${'e'.repeat(8000)}` },
+    { label: 'junk', value: ';;;=;sessionid;=x; ="; earshot_session="' },
+  ];
+}
+
 /** A random string over an alphabet that stresses URL parsing and escaping. */
 export function randomText(rand: () => number, max: number): string {
   const alphabet = [

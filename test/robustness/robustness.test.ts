@@ -8,7 +8,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import type { Targets } from './hostile.ts';
 import { addListener, basic, bootRealServer, webSession } from './server.ts';
 import { describe as explain, identitiesFor, type Outcome, paramsOf, sweep } from './sweep.ts';
-import { CSRF, readCatalogue, seedListener, snapshot } from './world.ts';
+import { CSRF, readCatalogue, type Seeded, seedListener, snapshot } from './world.ts';
 
 const booted = await bootRealServer();
 after(() => booted.close());
@@ -21,18 +21,18 @@ const privateFeedOf = (markers: string[]): string[] => markers.filter((m) => m.e
 
 // Phase 1: alice (browser, sync app), anonymous visitors and the admin against everything, bravo's data as the prize.
 const bravoBefore = await snapshot(booted, bravo, catalogue);
-const targets: Targets = {
-  attacker: { name: alice.listener.name, device: alice.device },
-  victim: { name: bravo.listener.name, device: bravo.device },
+const targetsFor = (attacker: Seeded, victim: Seeded): Targets => ({
+  attacker: { name: attacker.listener.name, device: attacker.device },
+  victim: { name: victim.listener.name, device: victim.device },
   showIds: catalogue.showIds,
   episodeIds: catalogue.episodeIds,
-  victimEpisodeIds: bravo.episodeIds,
+  victimEpisodeIds: victim.episodeIds,
   personIds: catalogue.personIds,
-};
+});
 const results = await sweep(
   {
     booted,
-    targets,
+    targets: targetsFor(alice, bravo),
     forbidden: bravo.markers,
     // Subscribing from a phone adds the feed to the shared catalogue (issue 5), which the admin's feed health lists.
     identities: await identitiesFor(booted, alice, admin, privateFeedOf(bravo.markers)),
@@ -63,14 +63,7 @@ const renew = async (res: LightMyRequestResponse): Promise<void> => {
 const reverse = await sweep(
   {
     booted,
-    targets: {
-      attacker: { name: bravo.listener.name, device: bravo.device },
-      victim: { name: alice.listener.name, device: alice.device },
-      showIds: catalogue.showIds,
-      episodeIds: catalogue.episodeIds,
-      victimEpisodeIds: alice.episodeIds,
-      personIds: catalogue.personIds,
-    },
+    targets: targetsFor(bravo, alice),
     forbidden: alice.markers,
     identities: {
       web: {

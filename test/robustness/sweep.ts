@@ -5,6 +5,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import {
   badAuthHeaders,
+  badCookieHeaders,
   type HostileBody,
   hash,
   hostileBodies,
@@ -232,6 +233,20 @@ function requestsFor(ctx: SweepContext, route: RouteInfo, primary: Identity, ind
           formCsrf: false,
           remoteAddress: `10.77.${index % 250}.${1 + Math.floor(index / 250)}`,
           headers: () => ({ authorization: bad.value }),
+        },
+        url: base,
+        ...(withBody ? { body: { label: '{}', contentType: 'application/json', payload: '{}' } } : {}),
+      });
+    }
+  }
+  if (full) {
+    for (const bad of badCookieHeaders()) {
+      out.push({
+        variant: `cookie: ${bad.label}`,
+        identity: {
+          label: `bad cookies (${bad.label})`,
+          formCsrf: false,
+          headers: () => ({ cookie: bad.value }),
         },
         url: base,
         ...(withBody ? { body: { label: '{}', contentType: 'application/json', payload: '{}' } } : {}),
