@@ -7,13 +7,6 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { createFetcher } from '../feed/fetch/index.ts';
-import { createMediaTextService } from '../services/media-text.ts';
-import type {
-  EpisodeTranscriptText,
-  MediaTextCacheEntry,
-  MediaTextRepository,
-} from '../store/media-text-ports.ts';
 import {
   ingest,
   NO_REFERENCE,
@@ -89,22 +82,6 @@ function assetHost(): Promise<{ server: Server; base: string }> {
   );
 }
 
-/** The media-text cache in memory (the SQL one belongs to the store; this test is about the page). */
-function memoryMediaText(): MediaTextRepository {
-  const entries = new Map<string, MediaTextCacheEntry>();
-  const texts = new Map<number, EpisodeTranscriptText>();
-  return {
-    get: async (kind, url) => entries.get(`${kind} ${url}`),
-    put: async (entry) => void entries.set(`${entry.kind} ${entry.url}`, entry),
-    putEpisodeText: async (entry) => {
-      const changed = texts.get(entry.episodeId)?.text !== entry.text;
-      texts.set(entry.episodeId, entry);
-      return changed;
-    },
-    getEpisodeText: async (id) => texts.get(id),
-  };
-}
-
 async function audioState(page: Page): Promise<{ time: number; paused: boolean; src: string }> {
   return page.evaluate(() => {
     const p = document.querySelector('earshot-player') as (HTMLElement & { audio?: HTMLAudioElement }) | null; // our element
@@ -146,15 +123,7 @@ describe('in Chromium', { skip: SKIP ?? false }, () => {
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     assets = await assetHost();
-    // The real chain: the crawler's fetcher (SSRF guard lifted for the loopback host only) → T's media-text service.
-    const fetcher = createFetcher({ userAgent: 'Earshot-test/1.0', allowOrigins: [assets.base] });
-    t = await openTestApp({
-      mediaText: createMediaTextService({
-        fetcher,
-        store: { mediaText: memoryMediaText() },
-        now: () => new Date(),
-      }),
-    });
+    t = await openTestApp({}, { allowOrigins: [assets.base] });
     const feedUrl = `${assets.base}/feed.xml`;
     await ingest(t.store, feedUrl, referenceFeed(feedUrl, assets.base));
     origin = await t.app.listen({ host: '127.0.0.1', port: 0 });

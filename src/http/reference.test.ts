@@ -2,10 +2,11 @@
 // server-rendered episode page after the feed went through the real ingest path.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  ASSET_BASE,
   Client,
   ingest,
   NO_REFERENCE,
@@ -20,33 +21,36 @@ describe('the reference episode page', { skip: NO_REFERENCE ?? false }, () => {
   let stakhanov: number;
   let unearthed: number;
   let showId: number;
+  let host: Server;
+  let assetBase: string;
 
   before(async () => {
-    t = await openTestApp({
-      // Transcripts come through the crawler's door in production; here the fixture's own VTT is the remote file.
-      media: {
-        async fetchText(url: string) {
-          if (url === `${ASSET_BASE}/unearthed-in-july-2017.vtt`) {
-            return {
-              body: readFileSync(join(REFERENCE_DIR, 'unearthed-in-july-2017.vtt'), 'utf8'),
-              contentType: 'text/vtt',
-            };
-          }
-          throw new Error(`unexpected fetch ${url}`);
-        },
-      },
+    // The podcast host: serves the fixture's transcript; the server fetches it through the crawler's door.
+    host = createHttpServer((req, res) => {
+      if (req.url === '/reference/unearthed-in-july-2017.vtt') {
+        res
+          .writeHead(200, { 'content-type': 'text/vtt' })
+          .end(readFileSync(join(REFERENCE_DIR, 'unearthed-in-july-2017.vtt')));
+      } else res.writeHead(404).end();
     });
+    await new Promise<void>((ok) => host.listen(0, '127.0.0.1', ok));
+    const origin = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+    assetBase = `${origin}/reference`;
+    t = await openTestApp({}, { allowOrigins: [origin] });
     showId = await ingest(
       t.store,
       'https://feeds.example/symhc.xml',
-      referenceFeed('https://feeds.example/symhc.xml'),
+      referenceFeed('https://feeds.example/symhc.xml', assetBase),
     );
     const page = await t.store.episodes.listForShow(showId);
     const byTitle = new Map(page.items.map((e) => [e.title, e.id]));
     stakhanov = byTitle.get('Stakhanovite Movement') ?? 0;
     unearthed = byTitle.get('Unearthed in July 2017') ?? 0;
   });
-  after(() => t.close());
+  after(async () => {
+    await t.close();
+    host.close();
+  });
 
   test('"Stakhanovite Movement" shows everything the README lists', async () => {
     const res = await new Client(t.app).get(`/episodes/${stakhanov}`);
@@ -78,7 +82,7 @@ describe('the reference episode page', { skip: NO_REFERENCE ?? false }, () => {
     assert.match(b, /<earshot-player/);
     assert.match(
       b,
-      /<button type="button" class="play" data-play[\s\S]*?data-src="https:\/\/assets.example\/reference\/stakhanovite-movement.mp3"/,
+      /<button type="button" class="play" data-play[\s\S]*?data-src="[^"]*\/reference\/stakhanovite-movement.mp3"/,
     );
   });
 

@@ -19,7 +19,6 @@ import { contextOf, resolveContext } from './context.ts';
 import { registerDemoAssets } from './demo-assets.ts';
 import { codeForStatus, HttpError } from './errors.ts';
 import { type AccountSync, ListenerActions, type SyncBridge } from './listener-actions.ts';
-import type { MediaFetcher } from './media.ts';
 import { registerAccountRoutes } from './routes/account.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerApiRoutes } from './routes/api.ts';
@@ -56,7 +55,8 @@ export interface ServerDeps {
   listeners?: ListenerStore;
   config: WebConfig;
   /** Fetches transcripts and JSON chapters through the crawler's one outbound door. */
-  media?: MediaFetcher;
+  /** @deprecated Ignored: transcripts and chapters come from `mediaText` only. Kept until src/main.ts stops passing it. */
+  media?: { fetchText(url: string): Promise<{ body: string; contentType?: string }> };
   /** Transcripts and chapters, fetched once and cached in the database (T); preferred over `media`. */
   mediaText?: MediaTextService;
   feeds?: FeedAdmin;

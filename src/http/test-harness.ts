@@ -3,7 +3,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { createFetcher } from '../feed/fetch/index.ts';
 import { ingestFeedBody } from '../feed/refresh/refresh.ts';
+import { createMediaTextService } from '../services/media-text.ts';
 import { openStore, type Store } from '../store/index.ts';
 import type { ListenerStore } from '../store/listener-ports.ts';
 import { createServer, type ServerDeps } from './server.ts';
@@ -29,11 +31,20 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function openTestApp(extra: Partial<ServerDeps> = {}): Promise<TestApp> {
+/**
+ * A server over a fresh in-memory store. Transcripts and chapters come through the real chain — the crawler's
+ * fetcher (SSRF guard on, except for `allowOrigins`: the test's own loopback hosts) and the media-text service.
+ */
+export async function openTestApp(
+  extra: Partial<ServerDeps> = {},
+  options: { allowOrigins?: string[] } = {},
+): Promise<TestApp> {
   const store = await openStore({ databaseUrl: ':memory:', dataDir: '/nonexistent' });
   const listeners = store.listeners;
+  const fetcher = createFetcher({ userAgent: 'Earshot-test/1.0', allowOrigins: options.allowOrigins ?? [] });
   const app = await createServer({
     store,
+    mediaText: createMediaTextService({ fetcher, store, now: () => new Date() }),
     config: {
       siteName: 'Earshot',
       publicUrl: 'https://pods.example',

@@ -286,7 +286,8 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
   });
   app.delete<{ Params: { id: string } }>('/api/v1/me/queue/:id', async (req, reply) => {
     const user = mutate(req);
-    await lib().dequeue(user.id, parseId(req.params.id, 'episode'));
+    const ep = await episodeOr404(req.params.id);
+    await lib().dequeue(user.id, ep.id);
     return reply.code(204).send();
   });
   app.post<{ Params: { id: string } }>('/api/v1/me/queue/:id/move', async (req, reply) => {

@@ -17,7 +17,6 @@ import { checkCsrf, contextOf, requireUser } from '../context.ts';
 import { badRequest, HttpError, notFound } from '../errors.ts';
 import { parseId } from '../ids.ts';
 import { PopularShows, rowsForEpisodes, rowsForProgress, ShowLoader } from '../library-service.ts';
-import { MediaCache } from '../media.ts';
 import {
   episodeHref,
   episodeRow,
@@ -61,7 +60,6 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
   const { deps } = web;
   const { store } = deps;
   const notes = new NotesCache();
-  const media = new MediaCache(deps.media, deps.demoAssetsDir);
   const popular = new PopularShows(deps);
 
   app.get('/', async (req, reply) => {
@@ -154,7 +152,7 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
   });
 
   const chaptersOf = async (ep: Episode): Promise<Chapter[]> => {
-    if (!deps.mediaText) return media.chapters(ep, Date.now());
+    if (!deps.mediaText) return [];
     const r = await deps.mediaText.chaptersFor(ep, { waitMs: WAIT_MS });
     if (r.state !== 'ok') return [];
     return r.chapters
@@ -172,7 +170,7 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
     language: string | undefined,
     waitMs?: number,
   ): Promise<TranscriptModel | undefined> => {
-    if (!deps.mediaText) return media.transcript(ep, Date.now());
+    if (!deps.mediaText) return undefined;
     const r = await deps.mediaText.transcriptFor(ep, {
       ...(language ? { language } : {}),
       ...(waitMs !== undefined ? { waitMs } : {}),
