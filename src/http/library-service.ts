@@ -4,7 +4,7 @@ import type { Show } from '../domain/show.ts';
 import type { Progress } from '../store/listener-ports.ts';
 import type { Store } from '../store/ports.ts';
 import type { EpisodeRow, ShowCard } from '../views/models.ts';
-import { POPULARITY, rankShows } from './popularity.ts';
+import { POPULARITY, rankShows } from '../services/popularity.ts';
 import { episodeRow, showCard } from './present.ts';
 import type { ServerDeps } from './server.ts';
 
