@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { gzipSync } from 'node:zlib';
 import autocannon from 'autocannon';
-import { ensureWebData } from './lib/web-data.ts';
+import { BIG_SHOW_EPISODES, ensureWebData } from './lib/web-data.ts';
 
 const TARGETS = { showP99: 20, episodeP99: 20, searchP99: 50, showGzipKB: 30 };
 
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
   const pages: Page[] = [
     { name: 'home `/`', path: '/', server: 'earshot' },
     {
-      name: `show, ${data.episodes >= 2500 ? '2,500' : ''}-episode (first page)`,
+      name: `show, ${BIG_SHOW_EPISODES.toLocaleString('en')} episodes (first page)`,
       path: `/shows/${data.bigShowId}`,
       server: 'earshot',
       target: TARGETS.showP99,
