@@ -7,7 +7,15 @@ import { after, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import type { Targets } from './hostile.ts';
 import { addListener, basic, bootRealServer, webSession } from './server.ts';
-import { describe as explain, identitiesFor, type Outcome, paramsOf, sweep } from './sweep.ts';
+import {
+  describe as explain,
+  identitiesFor,
+  type Outcome,
+  paramsOf,
+  type SweepContext,
+  sendOne,
+  sweep,
+} from './sweep.ts';
 import { CSRF, readCatalogue, type Seeded, seedListener, snapshot } from './world.ts';
 
 const booted = await bootRealServer();
@@ -29,17 +37,15 @@ const targetsFor = (attacker: Seeded, victim: Seeded): Targets => ({
   victimEpisodeIds: victim.episodeIds,
   personIds: catalogue.personIds,
 });
-const results = await sweep(
-  {
-    booted,
-    targets: targetsFor(alice, bravo),
-    forbidden: bravo.markers,
-    // Subscribing from a phone adds the feed to the shared catalogue (issue 5), which the admin's feed health lists.
-    identities: await identitiesFor(booted, alice, admin, privateFeedOf(bravo.markers)),
-    attackerPassword: alice.listener.password,
-  },
-  booted.routes,
-);
+const phase1: SweepContext = {
+  booted,
+  targets: targetsFor(alice, bravo),
+  forbidden: bravo.markers,
+  // Subscribing from a phone adds the feed to the shared catalogue (issue 5), which the admin's feed health lists.
+  identities: await identitiesFor(booted, alice, admin, privateFeedOf(bravo.markers)),
+  attackerPassword: alice.listener.password,
+};
+const results = await sweep(phase1, booted.routes);
 const bravoAfter = await snapshot(booted, bravo, catalogue);
 
 // Phase 2: bravo's own cookies (browser session + CSRF, gPodder sessionid) on URLs that name alice and her things.
@@ -265,4 +271,44 @@ test('a listener with no data of their own sees none of anyone else’s, on any 
   assert.deepEqual([subs.add, subs.remove], [[], []]);
   assert.equal((await get(`/subscriptions/${charlie.name}.txt`, auth)).trim(), '');
   assert.deepEqual(JSON.parse(await get(`/api/2/settings/${charlie.name}/account.json`, auth)), {});
+});
+
+test('unrouted URLs and unregistered methods answer a 4xx with a message, never a 5xx', async () => {
+  const { web } = phase1.identities;
+  const urls = [
+    '/%ZZ',
+    '/%00',
+    '/no/such/page',
+    '//evil.example/',
+    '/..%2f..%2fpackage.json',
+    '/api/v1/nope',
+    '/api/v1/shows/1/nope',
+    '/api/2/',
+    '/index.php/',
+    `/${'x'.repeat(10_000)}`,
+    `/shows/${'1'.repeat(300)}`,
+  ];
+  const probes: Outcome[] = [];
+  for (const url of urls) {
+    for (const method of ['GET', 'POST'])
+      probes.push(await sendOne(phase1, { method, url }, { variant: 'unrouted', identity: web, url }));
+  }
+  const patterns = new Map<string, Set<string>>();
+  for (const r of booted.routes) patterns.set(r.url, (patterns.get(r.url) ?? new Set()).add(r.method));
+  for (const [pattern, methods] of patterns) {
+    const url = pattern.replace(/:(\w+)/g, '1').replace('*', 'x');
+    for (const method of ['GET', 'POST', 'PUT', 'DELETE', 'PATCH']) {
+      if (methods.has(method)) continue;
+      probes.push(
+        await sendOne(
+          phase1,
+          { method, url: pattern },
+          { variant: 'unregistered method', identity: web, url },
+        ),
+      );
+    }
+  }
+  assert.ok(probes.length > 100, `${probes.length} probes`);
+  const bad = probes.filter((o) => o.problems.length > 0 || o.status < 400).map(explain);
+  assert.deepEqual(bad, [], bad.slice(0, 10).join('\n'));
 });

@@ -47,7 +47,7 @@ export interface Identity {
   after?(res: LightMyRequestResponse): Promise<void>;
 }
 
-interface Request {
+export interface Request {
   variant: string;
   identity: Identity;
   url: string;
@@ -327,7 +327,8 @@ function requestsFor(ctx: SweepContext, route: RouteInfo, primary: Identity, ind
   return out;
 }
 
-async function sendOne(ctx: SweepContext, route: RouteInfo, r: Request): Promise<Outcome> {
+/** Sends one request and checks the answer (exported for probes outside the route table). */
+export async function sendOne(ctx: SweepContext, route: RouteInfo, r: Request): Promise<Outcome> {
   const headers: Record<string, string> = {
     accept: 'text/html,application/json;q=0.9',
     ...r.identity.headers(),
