@@ -76,6 +76,12 @@ export function parseSubscriptionList(urls: readonly string[]): {
   urls: string[];
   updateUrls: [string, string][];
 } {
+  if (urls.length > MAX_URLS_PER_UPLOAD) {
+    throw new SyncError(
+      'bad-request',
+      `at most ${MAX_URLS_PER_UPLOAD} subscriptions per list (got ${urls.length})`,
+    );
+  }
   const updateUrls: [string, string][] = [];
   return { urls: normaliseAll(urls, updateUrls), updateUrls };
 }

@@ -240,6 +240,29 @@ test('a client sending Basic on every call without keeping cookies gets one sess
   assert.equal(cookieOf(second.headers), cookieOf(first.headers));
 });
 
+test('a malformed session cookie is no cookie (401 challenge), never a 500', async () => {
+  const res = await call('GET', '/api/2/devices/alice.json', { headers: { cookie: 'sessionid=%ZZ' } });
+  assert.equal(res.status, 401);
+  assert.equal(
+    (
+      await call('GET', '/api/2/devices/alice.json', {
+        auth: alice,
+        headers: { cookie: 'sessionid=%E0%A4%A' },
+      })
+    ).status,
+    200,
+  );
+});
+
+test('a whole-list PUT of more than 10,000 entries is a 400 naming the limit', async () => {
+  const res = await call('PUT', '/subscriptions/alice/big.json', {
+    auth: alice,
+    body: JSON.stringify(Array.from({ length: 10_001 }, (_, i) => `http://f${i}.example/`)),
+  });
+  assert.equal(res.status, 400);
+  assert.match(res.json().message as string, /at most 10000/);
+});
+
 test('password guessing over Basic is slowed: after 20 failures from one address, 429 with Retry-After', async () => {
   const guess = basicAuthHeader('bob', 'guess');
   let last = 0;

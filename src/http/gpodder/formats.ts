@@ -4,6 +4,7 @@ import { writeOpml } from '../../opml/export.ts';
 import { parseOpml } from '../../opml/import.ts';
 import { SyncError } from '../../sync/errors.ts';
 import type { DirectoryPodcast } from '../../sync/ports.ts';
+import { MAX_URLS_PER_UPLOAD } from '../../sync/subscriptions.ts';
 
 export type Format = 'json' | 'jsonp' | 'txt' | 'opml';
 const FORMATS: readonly string[] = ['json', 'jsonp', 'txt', 'opml'];
@@ -73,6 +74,12 @@ export function urlListBody(raw: unknown, contentEncoding: string | undefined, f
   }
   const json: unknown = text.trim() === '' ? [] : jsonBody(raw, contentEncoding);
   if (!Array.isArray(json)) throw new SyncError('bad-request', 'the body must be a JSON list of feed URLs');
+  if (json.length > MAX_URLS_PER_UPLOAD) {
+    throw new SyncError(
+      'bad-request',
+      `at most ${MAX_URLS_PER_UPLOAD} subscriptions per list (got ${json.length})`,
+    );
+  }
   return json.map((item: unknown, i) => {
     if (typeof item === 'string') return item;
     if (typeof item === 'object' && item !== null && typeof (item as { url?: unknown }).url === 'string') {
