@@ -156,6 +156,28 @@ describe('odd requests', () => {
   });
 });
 
+describe('anonymous page cache', () => {
+  test('anonymous visitors share cached pages but each gets their own CSRF token; signed-in pages are never shared', async () => {
+    const a = new Client(t.app);
+    const b = new Client(t.app);
+    const first = await a.get(`/episodes/${episodeIds[1]}`);
+    const second = await b.get(`/episodes/${episodeIds[1]}`);
+    const token = (body: string) => /<meta name="csrf-token" content="([^"]+)">/.exec(body)?.[1];
+    assert.equal(token(first.body), a.csrf);
+    assert.equal(token(second.body), b.csrf);
+    assert.notEqual(a.csrf, b.csrf);
+    assert.doesNotMatch(second.body, /csrf[0-9a-f]{24}/);
+    assert.equal(first.body.replaceAll(a.csrf, 'T'), second.body.replaceAll(b.csrf, 'T'));
+    const user = new Client(t.app);
+    await user.signUp('quinn');
+    await user.post(`/episodes/${episodeIds[1]}/played`);
+    const mine = await user.get(`/episodes/${episodeIds[1]}`);
+    assert.match(mine.body, /Played ✓/);
+    assert.equal(mine.headers['cache-control'], 'private, no-store');
+    assert.doesNotMatch((await new Client(t.app).get(`/episodes/${episodeIds[1]}`)).body, /Played ✓|quinn/);
+  });
+});
+
 describe('home', () => {
   test('shows the Popular Podcasts rail with art and a short description, and recently updated shows', async () => {
     const res = await new Client(t.app).get('/');

@@ -19,6 +19,7 @@ import { contextOf, resolveContext } from './context.ts';
 import { registerDemoAssets } from './demo-assets.ts';
 import { codeForStatus, HttpError } from './errors.ts';
 import { type AccountSync, ListenerActions, type SyncBridge } from './listener-actions.ts';
+import { PageCache } from './page-cache.ts';
 import { registerAccountRoutes } from './routes/account.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerApiRoutes } from './routes/api.ts';
@@ -87,11 +88,19 @@ export interface WebApp {
   now: () => Date;
   secure: boolean;
   pageContext(req: FastifyRequest, query?: string): PageContext;
-  sendPage(reply: FastifyReply, markup: { toString(): string }, status?: number): FastifyReply;
+  /** `cache`: an anonymous 200 page is kept a few seconds for other anonymous visitors (see PageCache). */
+  sendPage(
+    reply: FastifyReply,
+    markup: { toString(): string },
+    status?: number,
+    options?: { cache?: boolean },
+  ): FastifyReply;
+  /** The cached page for an anonymous visitor, when there is one. */
+  fromCache(req: FastifyRequest, reply: FastifyReply): FastifyReply | undefined;
   baseUrl(req: FastifyRequest): string;
 }
 
-function contexts(req: FastifyRequest): { viewer?: unknown } | undefined {
+function contexts(req: FastifyRequest): { viewer?: unknown; csrfToken: string } | undefined {
   try {
     return contextOf(req);
   } catch {
@@ -183,6 +192,8 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
     ...(config.social?.length ? { social: config.social } : {}),
   };
   const headers = securityHeaders(secure);
+  const pageCache = new PageCache();
+  const cacheKey = (req: FastifyRequest) => `${req.host}${req.url}`;
 
   const app = Fastify({
     logger: config.logger ?? false,
@@ -220,22 +231,41 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
       return {
         site,
         assets: { css: assets.url('app.css'), js: assets.url('app.js') },
-        csrfToken: ctx.csrfToken,
+        // Anonymous pages are rendered with a placeholder, filled in per visitor by sendPage (so they can be cached).
+        csrfToken: ctx.viewer ? ctx.csrfToken : pageCache.sentinel,
         ...(ctx.viewer
           ? { viewer: { id: String(ctx.viewer.id), name: ctx.viewer.name, isAdmin: ctx.viewer.isAdmin } }
           : {}),
         ...(query ? { query } : {}),
       };
     },
-    sendPage(reply, markup, status = 200) {
+    sendPage(reply, markup, status = 200, options = {}) {
       // Signed-in pages carry private state: never stored by caches (the service worker honours this too).
-      const signedIn = contexts(reply.request)?.viewer !== undefined;
+      const ctx = contexts(reply.request);
+      const signedIn = ctx?.viewer !== undefined;
+      let body = markup.toString();
+      if (!signedIn) {
+        if (options.cache && status === 200) pageCache.set(cacheKey(reply.request), body, Date.now());
+        body = pageCache.fill(body, ctx?.csrfToken ?? '');
+      }
       return reply
         .code(status)
         .header('content-type', 'text/html; charset=utf-8')
         .header('cache-control', signedIn ? 'private, no-store' : 'no-cache')
         .header('vary', 'Cookie, HX-Request')
-        .send(markup.toString());
+        .send(body);
+    },
+    fromCache(req, reply) {
+      const ctx = contexts(req);
+      if (!ctx || ctx.viewer !== undefined) return undefined;
+      const hit = pageCache.get(cacheKey(req), Date.now());
+      if (hit === undefined) return undefined;
+      return reply
+        .code(200)
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .header('vary', 'Cookie, HX-Request')
+        .send(pageCache.fill(hit, ctx.csrfToken));
     },
     baseUrl(req) {
       if (config.publicUrl) return config.publicUrl.replace(/\/+$/, '');

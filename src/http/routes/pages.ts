@@ -63,6 +63,8 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
   const popular = new PopularShows(deps);
 
   app.get('/', async (req, reply) => {
+    const cached = web.fromCache(req, reply);
+    if (cached) return cached;
     const ctx = contextOf(req);
     const now = web.now();
     const pop = await popular.list(12, now);
@@ -93,10 +95,14 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
         ...(continueListening ? { continueListening } : {}),
         ...(newFromFollowed ? { newFromFollowed } : {}),
       }),
+      200,
+      { cache: true },
     );
   });
 
   app.get<{ Params: { id: string } }>('/shows/:id', async (req, reply) => {
+    const cached = web.fromCache(req, reply);
+    if (cached) return cached;
     const ctx = contextOf(req);
     const id = parseId(req.params.id, 'show');
     const query = showQuery.parse(req.query);
@@ -139,6 +145,8 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
         ...(following !== undefined ? { following } : {}),
         popular: pop.cards.slice(0, 6),
       }),
+      200,
+      { cache: true },
     );
   });
 
@@ -200,6 +208,8 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
   });
 
   app.get<{ Params: { id: string } }>('/episodes/:id', async (req, reply) => {
+    const cached = web.fromCache(req, reply);
+    if (cached) return cached;
     const ctx = contextOf(req);
     const id = parseId(req.params.id, 'episode');
     const query = episodeQuery.parse(req.query);
@@ -269,10 +279,14 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
         shareUrl,
         popular: pop.cards.slice(0, 6),
       }),
+      200,
+      { cache: true },
     );
   });
 
   app.get<{ Params: { id: string } }>('/people/:id', async (req, reply) => {
+    const cached = web.fromCache(req, reply);
+    if (cached) return cached;
     const ctx = contextOf(req);
     const id = parseId(req.params.id, 'person');
     const person = await store.people.get(id);
@@ -304,10 +318,14 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
         shows,
         episodes,
       }),
+      200,
+      { cache: true },
     );
   });
 
   app.get('/search', async (req, reply) => {
+    const cached = web.fromCache(req, reply);
+    if (cached) return cached;
     const ctx = contextOf(req);
     const q = (searchQuery.parse(req.query).q ?? '').trim();
     let model = {
@@ -330,7 +348,7 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
         people: found.people.map((p) => ({ name: p.name, href: personHref(p.id) })),
       };
     }
-    return web.sendPage(reply, searchPage(web.pageContext(req, q), model));
+    return web.sendPage(reply, searchPage(web.pageContext(req, q), model), 200, { cache: true });
   });
 
   app.get('/library', async (req, reply) => {
