@@ -7,7 +7,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config/config.ts';
 import { SESSION_TTL_SECONDS } from '../../src/http/context.ts';
 import { type App, createApp, type Running, startServing } from '../../src/main.ts';
@@ -124,7 +124,3 @@ export function webSession(booted: Booted, listener: Listener): Promise<string> 
 
 export const basic = (user: string, password: string): string =>
   `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
-
-export async function send(server: FastifyInstance, options: InjectOptions): Promise<LightMyRequestResponse> {
-  return server.inject(options);
-}
