@@ -94,8 +94,8 @@ export interface FeedRepository {
   recordFetch(feedId: number, outcome: FetchOutcome): Promise<Feed>;
   /** 410: the feed is gone; it keeps its episodes and is never due again. */
   markGone(feedId: number, at: Date, httpStatus?: number): Promise<Feed>;
-  /** Schedules the next check (e.g. "refresh now" when a listener opens a show). */
-  setNextCheck(feedId: number, at: Date): Promise<void>;
+  /** Schedules the next check of one feed or several (e.g. "refresh now" when a listener opens a show). */
+  setNextCheck(feedId: number | readonly number[], at: Date): Promise<void>;
 }
 
 export interface ShowPage {
@@ -229,6 +229,8 @@ export interface JobRepository {
    * later), a failed job revived, and its revision bumped so a worker running it now will run it once more.
    */
   enqueue(request: EnqueueRequest, now: Date): Promise<{ job: Job; created: boolean }>;
+  /** `enqueue` for many jobs in one statement per chunk (the crawler's tick); a key given twice counts once (last). */
+  enqueueMany(requests: readonly EnqueueRequest[], now: Date): Promise<void>;
   /**
    * Atomically claims up to `limit` due jobs of a kind (run at ≤ now, not failed, unlocked or lock expired), oldest
    * run-at first, incrementing `attempts`. Two claimers never get the same job (`FOR UPDATE SKIP LOCKED` on

@@ -69,13 +69,17 @@ export function startCrawler(deps: CrawlerDeps): Crawler {
   const tick = async (): Promise<number> => {
     const at = now();
     const due = await deps.store.feeds.due(at, 1000);
-    for (const feed of due) {
-      if (deps.skip?.(feed.url) === true) {
-        await deps.store.feeds.setNextCheck(feed.id, FAR_FUTURE);
-        continue;
-      }
-      await deps.store.feeds.setNextCheck(feed.id, new Date(at.getTime() + LEASE_MS));
-      await deps.queue.enqueue(REFRESH_JOB, String(feed.id), { feedId: feed.id }, at);
+    const skipped = due.filter((feed) => deps.skip?.(feed.url) === true).map((feed) => feed.id);
+    const leased = due.filter((feed) => deps.skip?.(feed.url) !== true).map((feed) => feed.id);
+    // A few statements per tick, not two per feed: lease them all, then queue them all.
+    if (skipped.length > 0) await deps.store.feeds.setNextCheck(skipped, FAR_FUTURE);
+    if (leased.length > 0) {
+      await deps.store.feeds.setNextCheck(leased, new Date(at.getTime() + LEASE_MS));
+      await deps.queue.enqueueMany(
+        REFRESH_JOB,
+        leased.map((feedId) => ({ key: String(feedId), payload: { feedId } })),
+        at,
+      );
     }
     return due.length;
   };

@@ -21,6 +21,33 @@ for (const backend of storeBackends) {
       await rm(dir, { recursive: true, force: true });
     });
 
+    it('enqueueMany adds new jobs and treats existing keys like enqueue (earlier run-at, revived, revision bumped)', async () => {
+      const queue = createJobQueue(store);
+      const t0 = new Date('2030-01-01T00:00:00Z');
+      const later = new Date('2030-01-02T00:00:00Z');
+      await queue.enqueue('test-m', 'old', { n: 0 }, later);
+      const before = await store.jobs.get('test-m', 'old');
+      await queue.enqueueMany(
+        'test-m',
+        [
+          { key: 'old', payload: { n: 1 } },
+          { key: 'new', payload: { n: 2 } },
+          { key: 'new', payload: { n: 3 } },
+        ],
+        t0,
+      );
+      const old = await store.jobs.get('test-m', 'old');
+      const fresh = await store.jobs.get('test-m', 'new');
+      assert.equal(old?.runAt, t0.toISOString());
+      assert.deepEqual(old?.payload, { n: 1 });
+      assert.equal(old?.revision, (before?.revision ?? 0) + 1);
+      assert.deepEqual(fresh?.payload, { n: 3 });
+      assert.equal(await store.jobs.count('test-m'), 2);
+      // Never later: a second call with a later run-at keeps the earlier one.
+      await queue.enqueueMany('test-m', [{ key: 'old', payload: { n: 4 } }], later);
+      assert.equal((await store.jobs.get('test-m', 'old'))?.runAt, t0.toISOString());
+    });
+
     it('runs each enqueued job once, at most `concurrency` at a time, and removes it when done', async () => {
       const queue = createJobQueue(store);
       const seen: string[] = [];

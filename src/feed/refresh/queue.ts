@@ -28,6 +28,8 @@ export interface Worker {
 
 export interface JobQueue {
   enqueue(kind: string, key: string, payload: unknown, runAt: Date): Promise<void>;
+  /** Many jobs of one kind at once (one statement per few hundred). */
+  enqueueMany(kind: string, jobs: readonly { key: string; payload: unknown }[], runAt: Date): Promise<void>;
   work(kind: string, handler: JobHandler, options: WorkOptions): Worker;
 }
 
@@ -43,6 +45,15 @@ export function createJobQueue(
   return {
     async enqueue(kind, key, payload, runAt) {
       await store.jobs.enqueue({ kind, key, payload, runAt }, now());
+      if (runAt.getTime() <= now().getTime()) for (const wake of wakers.get(kind) ?? []) wake();
+    },
+
+    async enqueueMany(kind, jobs, runAt) {
+      if (jobs.length === 0) return;
+      await store.jobs.enqueueMany(
+        jobs.map(({ key, payload }) => ({ kind, key, payload, runAt })),
+        now(),
+      );
       if (runAt.getTime() <= now().getTime()) for (const wake of wakers.get(kind) ?? []) wake();
     },
 

@@ -4,7 +4,7 @@ import type { FeedProblem } from '../../feed/parse/types.ts';
 import { StoreError } from '../errors.ts';
 import type { FeedListing, FeedRepository } from '../ports.ts';
 import type { InTransaction } from './episodes.ts';
-import { compact, fromJson, iso, toJson } from './rows.ts';
+import { chunks, compact, fromJson, iso, toJson } from './rows.ts';
 import type { Database, FeedsTable } from './schema.ts';
 
 type FeedRow = Selectable<FeedsTable>;
@@ -223,12 +223,15 @@ export class SqlFeedRepository implements FeedRepository {
     return toFeed(row);
   }
 
-  async setNextCheck(feedId: number, at: Date): Promise<void> {
-    await this.db
-      .updateTable('feeds')
-      .set({ next_check_at: iso(at) })
-      .where('id', '=', feedId)
-      .where('status', '!=', 'gone')
-      .execute();
+  async setNextCheck(feedId: number | readonly number[], at: Date): Promise<void> {
+    const ids = typeof feedId === 'number' ? [feedId] : feedId;
+    for (const batch of chunks(ids, 500)) {
+      await this.db
+        .updateTable('feeds')
+        .set({ next_check_at: iso(at) })
+        .where('id', 'in', batch)
+        .where('status', '!=', 'gone')
+        .execute();
+    }
   }
 }

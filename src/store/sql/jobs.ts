@@ -2,8 +2,10 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Job } from '../../domain/job.ts';
 import type { SqlDialect } from '../migrations/index.ts';
 import type { ClaimRequest, EnqueueRequest, JobRepository } from '../ports.ts';
-import { compact, fromJson, iso } from './rows.ts';
+import { chunks, compact, fromJson, iso } from './rows.ts';
 import type { Database, JobsTable } from './schema.ts';
+
+const ENQUEUE_CHUNK = 500;
 
 function toJob(row: Selectable<JobsTable>): Job {
   return compact<Job>({
@@ -63,6 +65,41 @@ export class SqlJobRepository implements JobRepository {
       .returningAll()
       .executeTakeFirstOrThrow();
     return { job: toJob(updated), created: false };
+  }
+
+  async enqueueMany(requests: readonly EnqueueRequest[], now: Date): Promise<void> {
+    const byKey = new Map<string, EnqueueRequest>();
+    for (const r of requests) byKey.set(`${r.kind}\u0000${r.key}`, r);
+    for (const batch of chunks([...byKey.values()], ENQUEUE_CHUNK)) {
+      await this.db
+        .insertInto('jobs')
+        .values(
+          batch.map((r) => ({
+            kind: r.kind,
+            key: r.key,
+            payload_json: r.payload === undefined ? null : JSON.stringify(r.payload),
+            run_at: iso(r.runAt),
+            created_at: iso(now),
+          })),
+        )
+        // The same update as `enqueue` makes to an existing job: run-at only earlier (or revived), revision bumped.
+        .onConflict((oc) =>
+          oc.columns(['kind', 'key']).doUpdateSet((eb) => ({
+            payload_json: eb.ref('excluded.payload_json'),
+            run_at: eb
+              .case()
+              .when('jobs.run_at', '>', eb.ref('excluded.run_at'))
+              .then(eb.ref('excluded.run_at'))
+              .when('jobs.failed_at', 'is not', null)
+              .then(eb.ref('excluded.run_at'))
+              .else(eb.ref('jobs.run_at'))
+              .end(),
+            failed_at: null,
+            revision: eb('jobs.revision', '+', 1),
+          })),
+        )
+        .execute();
+    }
   }
 
   async claim(request: ClaimRequest): Promise<Job[]> {
