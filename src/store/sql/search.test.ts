@@ -1,0 +1,71 @@
+// Search ranking beyond the store contract, on SQLite and (with EARSHOT_TEST_DATABASE_URL) PostgreSQL: a whole word
+// ranks before words it is only a prefix of, and only the last word of a query is matched as a prefix.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import pg from 'pg';
+import type { EpisodeContent } from '../../domain/episode.ts';
+import { openStore, type Store } from '../index.ts';
+
+const T0 = new Date('2026-01-01T00:00:00.000Z');
+const url = process.env.EARSHOT_TEST_DATABASE_URL;
+
+function episode(guid: string, title: string): EpisodeContent {
+  return { guid, guidSource: 'guid', title, enclosure: { url: `https://cdn.example/${guid}.mp3` } };
+}
+
+async function withStore(kind: 'sqlite' | 'postgres', run: (store: Store) => Promise<void>): Promise<void> {
+  if (kind === 'sqlite') {
+    const store = await openStore({ dataDir: '/nonexistent', databaseUrl: ':memory:' });
+    try {
+      await run(store);
+    } finally {
+      await store.close();
+    }
+    return;
+  }
+  if (url === undefined) throw new Error('unreachable: skipped without a URL');
+  const schema = `earshot_search_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  const target = new URL(url);
+  target.searchParams.set('options', `-c search_path=${schema}`);
+  const store = await openStore({ dataDir: '/nonexistent', databaseUrl: target.toString() });
+  try {
+    await run(store);
+  } finally {
+    await store.close();
+    await admin.query(`drop schema ${schema} cascade`);
+    await admin.end();
+  }
+}
+
+for (const kind of ['sqlite', 'postgres'] as const) {
+  const skip =
+    kind === 'postgres' && url === undefined
+      ? 'EARSHOT_TEST_DATABASE_URL is not set; skipping PostgreSQL search tests'
+      : false;
+  describe(`search ranking (${kind})`, { skip }, () => {
+    it('a whole-word title match ranks before a newer title that only starts with the word', () =>
+      withStore(kind, async (store) => {
+        const { feed } = await store.feeds.add('https://feeds.example/s.xml', T0);
+        const { show } = await store.shows.upsert(feed.id, { format: 'rss', title: 'Coal' }, T0);
+        await store.episodes.upsertForShow(show.id, [episode('old', 'Alexei Stakhanov')], {
+          now: T0,
+          complete: false,
+        });
+        await store.episodes.upsertForShow(show.id, [episode('new', 'The Stakhanovites')], {
+          now: T0,
+          complete: false,
+        });
+        const guids = async (q: string, limit = 10): Promise<string[]> =>
+          (await store.search.search(q, { limit })).episodes.map((r) => r.episode.guid);
+        assert.deepEqual(await guids('stakhanov'), ['old', 'new'], 'the whole word first');
+        assert.deepEqual(await guids('stakhanov', 1), ['old'], 'and it keeps its place at the limit');
+        assert.deepEqual(await guids('stakh'), ['new', 'old'], 'a partial word: newest first');
+        assert.deepEqual(await guids('stakhanov alex'), ['old'], 'the last word is a prefix');
+        assert.deepEqual(await guids('stakh alexei'), [], 'earlier words are whole words');
+      }));
+  });
+}
