@@ -40,6 +40,11 @@ export interface SyncServiceDeps {
   catalogue: SyncCatalogue;
   library?: SyncLibrary;
   now?: () => Date;
+  /**
+   * Runs `fn` with the repository and library bound to one database transaction (the store's); without it each
+   * call commits on its own.
+   */
+  transaction?: <T>(fn: (scope: { repo: SyncRepository; library?: SyncLibrary }) => Promise<T>) => Promise<T>;
   /** Errors that must not fail a request (a feed the crawler refused) are reported here. */
   warn?: (message: string) => void;
 }
@@ -66,6 +71,7 @@ export class SyncService implements SyncAppPasswords {
   readonly #library: SyncLibrary | undefined;
   readonly #now: () => Date;
   readonly #warn: (message: string) => void;
+  readonly #transaction: NonNullable<SyncServiceDeps['transaction']>;
   /** Recently verified account passwords: password hashing is slow by design and Basic comes on every call. */
   readonly #authCache = new Map<string, { user: SyncUser; until: number }>();
   readonly #knownDevices = new Set<string>();
@@ -79,6 +85,9 @@ export class SyncService implements SyncAppPasswords {
     this.#library = deps.library;
     this.#now = deps.now ?? (() => new Date());
     this.#warn = deps.warn ?? (() => {});
+    this.#transaction =
+      deps.transaction ??
+      ((fn) => fn({ repo: deps.repo, ...(deps.library === undefined ? {} : { library: deps.library }) }));
   }
 
   now(): Date {
@@ -409,8 +418,11 @@ export class SyncService implements SyncAppPasswords {
         if (match?.kind === 'unknown-feed') unknownFeeds.add(action.podcast);
       }
     }
-    await this.#repo.appendActions(userId, stored, nowMs);
-    await this.#applyToLibrary(userId, stored);
+    // One transaction per request: the log and the listener's progress change together, with one commit.
+    await this.#transaction(async (scope) => {
+      await scope.repo.appendActions(userId, stored, nowMs);
+      await this.#applyToLibrary(userId, stored, scope.library);
+    });
     // Actions for feeds we do not know yet are kept verbatim; the feeds are added so the shows appear.
     for (const url of unknownFeeds) {
       const normalised = normaliseFeedUrl(url);
@@ -462,8 +474,8 @@ export class SyncService implements SyncAppPasswords {
   async #applyToLibrary(
     userId: number,
     actions: readonly (EpisodeAction & { episodeRef?: number })[],
+    library = this.#library,
   ): Promise<void> {
-    const library = this.#library;
     if (library === undefined) return;
     // Only the newest play per episode matters: progress keeps the latest by client time anyway.
     const latest = new Map<number, EpisodeAction & { episodeRef: number; position: number }>();

@@ -158,6 +158,14 @@ export function createSyncService(deps: SyncServiceFactoryDeps): SyncService {
     accounts: accountsFrom(deps.users),
     catalogue: catalogueFrom(deps),
     ...(deps.library === undefined ? {} : { library: libraryFrom(deps.library) }),
+    // The store's transaction gives transaction-scoped sync and listener repositories (same database).
+    transaction: (fn) =>
+      deps.store.transaction((tx) =>
+        fn({
+          repo: tx.sync,
+          ...(deps.library === undefined ? {} : { library: libraryFrom(tx.listeners.library) }),
+        }),
+      ),
     ...(deps.now === undefined ? {} : { now: deps.now }),
     ...(deps.warn === undefined ? {} : { warn: deps.warn }),
   });
