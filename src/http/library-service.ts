@@ -1,10 +1,10 @@
 // Reads that combine the catalogue with one listener's data, for the pages and the API.
 import type { Episode } from '../domain/episode.ts';
 import type { Show } from '../domain/show.ts';
+import { POPULARITY, rankShows } from '../services/popularity.ts';
 import type { Progress } from '../store/listener-ports.ts';
 import type { Store } from '../store/ports.ts';
 import type { EpisodeRow, ShowCard } from '../views/models.ts';
-import { POPULARITY, rankShows } from '../services/popularity.ts';
 import { episodeRow, showCard } from './present.ts';
 import type { ServerDeps } from './server.ts';
 
@@ -40,7 +40,7 @@ export async function rowsForEpisodes(
   userId: number | undefined,
   episodes: Episode[],
   withShow: boolean,
-  showHint?: Show,
+  showHint?: Show | ReadonlyMap<number, Show>,
 ): Promise<EpisodeRow[]> {
   const progress =
     userId !== undefined && deps.listeners
@@ -52,7 +52,15 @@ export async function rowsForEpisodes(
   const shows = new ShowLoader(deps.store);
   const rows: EpisodeRow[] = [];
   for (const ep of episodes) {
-    const show = showHint && showHint.id === ep.showId ? showHint : await shows.get(ep.showId);
+    const known =
+      showHint === undefined
+        ? undefined
+        : 'feedId' in showHint
+          ? showHint.id === ep.showId
+            ? showHint
+            : undefined
+          : showHint.get(ep.showId);
+    const show = known ?? (await shows.get(ep.showId));
     if (!show) continue;
     const p = progress?.get(ep.id);
     rows.push(episodeRow(ep, show, { withShow, ...(p ? { progress: p } : {}) }));

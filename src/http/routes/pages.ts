@@ -30,7 +30,8 @@ import {
 } from '../present.ts';
 import type { WebApp } from '../server.ts';
 
-const PAGE_SIZE = 50;
+/** Episodes per show page: enough to browse, small enough that a page costs little to query, render and send. */
+const PAGE_SIZE = 30;
 /** A page render waits at most this long for a transcript or chapters file from a podcast host. */
 const WAIT_MS = 1500;
 
@@ -339,11 +340,13 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
       model = {
         query: q,
         shows: found.shows.map(showCard),
+        // The search already loaded each episode's show: pass them through rather than read them again.
         episodes: await rowsForEpisodes(
           deps,
           ctx.viewer?.id,
           found.episodes.map((e) => e.episode),
           true,
+          new Map(found.episodes.map((e) => [e.show.id, e.show])),
         ),
         people: found.people.map((p) => ({ name: p.name, href: personHref(p.id) })),
       };
