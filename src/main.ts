@@ -186,16 +186,6 @@ export async function startServing(
       ...(config.web.newsUrl === undefined ? {} : { newsUrl: config.web.newsUrl }),
       ...(config.web.advertiseUrl === undefined ? {} : { advertiseUrl: config.web.advertiseUrl }),
     },
-    media: {
-      async fetchText(url) {
-        const r = await app.fetcher.fetchResource(url);
-        if (r.kind === 'not-modified') throw new Error(`unexpected 304 for ${url}`);
-        return {
-          body: new TextDecoder().decode(r.body),
-          ...(r.contentType === undefined ? {} : { contentType: r.contentType }),
-        };
-      },
-    },
     mediaText: createMediaTextService({ fetcher: app.fetcher, store, now, readLocal: readDemoAsset }),
     feeds: feedAdmin,
     demoAssetsDir: demoAssetsDir(),

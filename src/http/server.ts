@@ -55,10 +55,7 @@ export interface ServerDeps {
   /** Accounts and listener data; without it the site is read-only (no sign-in). */
   listeners?: ListenerStore;
   config: WebConfig;
-  /** Fetches transcripts and JSON chapters through the crawler's one outbound door. */
-  /** @deprecated Ignored: transcripts and chapters come from `mediaText` only. Kept until src/main.ts stops passing it. */
-  media?: { fetchText(url: string): Promise<{ body: string; contentType?: string }> };
-  /** Transcripts and chapters, fetched once and cached in the database (T); preferred over `media`. */
+  /** Transcripts and chapters, fetched once through the crawler's outbound door and cached in the database. */
   mediaText?: MediaTextService;
   feeds?: FeedAdmin;
   search?: SearchIndex;
