@@ -5,6 +5,7 @@ import { sync } from './0003-sync.ts';
 import { search } from './0004-search.ts';
 import { mediaText } from './0005-media-text.ts';
 import { transcriptSearch } from './0006-transcript-search.ts';
+import { searchPrefixes } from './0007-search-prefixes.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   search,
   mediaText,
   transcriptSearch,
+  searchPrefixes,
 ];

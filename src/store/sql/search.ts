@@ -30,7 +30,10 @@ export class SqlSearchRepository implements SearchRepository {
   ) {}
 
   async search(query: string, options: { limit: number }): Promise<SearchResults> {
-    const terms = searchTerms(query);
+    const typed = searchTerms(query);
+    // A one-character last word after others is not typed yet: a prefix lookup for it would read every word starting
+    // with that letter (no prefix index for one character), and as a whole word it would almost never match.
+    const terms = typed.length > 1 && (typed[typed.length - 1] ?? '').length < 2 ? typed.slice(0, -1) : typed;
     if (terms.length === 0) return { shows: [], episodes: [], people: [] };
     const limit = clampLimit(options.limit, 10, 100);
     const [showIds, episodeIds, personIds] = await Promise.all([
@@ -77,16 +80,16 @@ export class SqlSearchRepository implements SearchRepository {
 
   /**
    * Ids of rows matching every term, the last one also as a prefix (the word being typed): title / name matches first,
-   * then the rest (then, for episodes, transcript matches), newest first within each. Each stage is one FTS lookup
-   * with a LIMIT, run only while fewer than `limit` ids are found. Whole words come before prefixes: an exact-word
-   * lookup streams the index newest first and stops at the LIMIT, while a prefix lookup longer than the prefix index
-   * (`prefix='2 3'`) merges the whole doclist of every word it covers, tens of milliseconds for a common word on
-   * 100,000 episodes; so it only runs when the whole word found too few.
+   * then the rest (then, for episodes, transcript matches), newest first within each, whole-word matches before
+   * prefix ones. Each stage is one FTS lookup with a LIMIT, run only while fewer than `limit` ids are found. A
+   * whole-word lookup streams the index newest first and stops at the LIMIT; so does a prefix lookup of up to 6
+   * characters (the prefix indexes of migration 0007). A longer prefix merges the whole doclist of every word it
+   * covers (≈10 ms for a common word on 100,000 episodes), so it only runs when the whole word found too few. A
+   * one-character query is matched as a whole word only.
    */
   private async rankedIds(table: Table, terms: string[], limit: number): Promise<number[]> {
     const last = terms[terms.length - 1] ?? '';
-    // Up to 3 characters the prefix index answers the prefix lookup directly, and it includes the whole word.
-    const modes: Mode[] = last.length <= 3 ? ['prefix'] : ['word', 'prefix'];
+    const modes: Mode[] = last.length < 2 ? ['word'] : ['word', 'prefix'];
     const stages: Array<{ scope: Scope; mode: Mode }> = [];
     const scopes: Scope[] = ['title'];
     // People have one indexed column (the name): the 'all' lookup would repeat the 'title' one.
