@@ -124,6 +124,11 @@ export interface EpisodeUpsertOptions {
    * marked vanished. An empty `items` never vanishes anything (a feed that shrinks to nothing is suspect).
    */
   complete: boolean;
+  /**
+   * Applied to new and changed items only, just before they are stored (the crawler sanitises show notes here). The
+   * content hash is of the item as given, so an unchanged item is recognised without preparing it again.
+   */
+  prepare?: (item: EpisodeContent) => EpisodeContent;
 }
 
 export interface EpisodeListOptions {

@@ -113,6 +113,34 @@ function refreshSuite(backend: Backend): void {
       assert.equal(r.inserted + r.updated, 0);
     });
 
+    it('prepares (sanitises) only new and changed episodes, and stores the prepared notes', async () => {
+      const feed = await add(path('prepared.xml'));
+      const { show } = await store.shows.upsert(feed.id, { format: 'rss', title: 'P' }, new Date(clock));
+      const prepared: string[] = [];
+      const prepare = <T extends { guid: string; contentHtml?: string }>(item: T): T => {
+        prepared.push(item.guid);
+        return { ...item, contentHtml: `clean:${item.contentHtml ?? ''}` };
+      };
+      const items = (notes: string) => [
+        { guid: 'a', guidSource: 'guid' as const, title: 'A', contentHtml: '<p>a</p>' },
+        { guid: 'b', guidSource: 'guid' as const, title: 'B', contentHtml: notes },
+      ];
+      const upsert = (notes: string) =>
+        store.episodes.upsertForShow(show.id, items(notes), {
+          now: new Date((clock += HOUR)),
+          complete: true,
+          prepare,
+        });
+      assert.equal((await upsert('<p>b</p>')).inserted, 2);
+      assert.deepEqual(prepared.splice(0), ['a', 'b']);
+      assert.equal((await upsert('<p>b</p>')).unchanged, 2);
+      assert.deepEqual(prepared.splice(0), []);
+      assert.equal((await upsert('<p>b2</p>')).updated, 1);
+      assert.deepEqual(prepared.splice(0), ['b']);
+      assert.equal((await store.episodes.findByGuid(show.id, 'b'))?.contentHtml, 'clean:<p>b2</p>');
+      assert.equal((await store.episodes.findByGuid(show.id, 'a'))?.contentHtml, 'clean:<p>a</p>');
+    });
+
     it('moves the stored URL on 301 and keeps the old one as an alias', async () => {
       const from = path('old.xml');
       const to = path('new.xml');

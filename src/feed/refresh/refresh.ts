@@ -1,6 +1,6 @@
 // Refreshing one feed, as one linear function:
 //   conditional GET (feed/fetch) → unchanged? record and stop → stream-parse (feed/parse) → in ONE transaction:
-//   upsert show + episodes in batches (show notes sanitised here, once) → move the URL after a 301/308 that parsed →
+//   upsert show + episodes in batches (show notes of new and changed episodes sanitised there, once) → move the URL after a 301/308 that parsed →
 //   schedule the next check → record health (with the parser's problems).
 // Nothing is lost: failures, an empty feed, HTML, a truncated body never delete or vanish stored episodes.
 import { randomUUID } from 'node:crypto';
@@ -17,7 +17,6 @@ import {
   type FeedProblem,
   FeedStreamParser,
   NotAFeedError,
-  type ParsedEpisode,
   type ParsedFeed,
 } from '../parse/index.ts';
 import { FeedUrlError, normalizeFeedUrl } from './feed-url.ts';
@@ -112,7 +111,8 @@ export async function ingestFeedBody(
   let flushed = false;
   const totals = { inserted: 0, updated: 0, unchanged: 0, vanished: 0 };
   const write = async (items: EpisodeContent[], complete: boolean): Promise<void> => {
-    const r = await tx.episodes.upsertForShow(showId, items, { now, complete });
+    // Show notes are sanitised only for new and changed episodes (the store hashes the raw item to tell).
+    const r = await tx.episodes.upsertForShow(showId, items, { now, complete, prepare: prepareEpisode });
     totals.inserted += r.inserted;
     totals.updated += r.updated;
     totals.unchanged += r.unchanged;
@@ -123,7 +123,7 @@ export async function ingestFeedBody(
     url: options.url,
     ...(options.contentType === undefined ? {} : { contentType: options.contentType }),
     options: { maxItems: options.maxItems ?? DEFAULT_MAX_ITEMS },
-    onEpisode: (episode) => pending.push(transform(prepareEpisode(episode))),
+    onEpisode: (episode) => pending.push(transform<EpisodeContent>(episode)),
   });
   for await (const chunk of chunks) {
     parser.write(chunk);
@@ -150,7 +150,7 @@ export async function ingestFeedBody(
   return { feed: parsed.feed, problems: parsed.problems, episodes: parsed.episodeCount, partial, ...totals };
 }
 
-function prepareEpisode(episode: ParsedEpisode): EpisodeContent {
+function prepareEpisode(episode: EpisodeContent): EpisodeContent {
   if (episode.contentHtml === undefined) return episode;
   const { contentHtml, ...rest } = episode;
   const clean = sanitizeShowNotes(contentHtml);

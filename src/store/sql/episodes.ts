@@ -445,33 +445,35 @@ async function upsert(
   for (const { item, match } of pairs) {
     const hash = sha1(JSON.stringify(item));
     if (match === undefined) {
+      const content = options.prepare?.(item) ?? item;
       const row = {
-        ...toColumns(item),
+        ...toColumns(content),
         show_id: showId,
         content_hash: hash,
-        sort_key: episodeSortKey(item.publishedAt, now),
+        sort_key: episodeSortKey(content.publishedAt, now),
         first_seen_at: now,
         last_seen_at: now,
       };
-      toInsert.push({ row, item });
+      toInsert.push({ row, item: content });
       result.inserted++;
     } else if (match.content_hash === hash && match.vanished_at === null) {
       seenUnchanged.push(match.id);
       result.unchanged++;
     } else {
+      const content = options.prepare?.(item) ?? item;
       await db
         .updateTable('episodes')
         .set({
-          ...toColumns(item),
+          ...toColumns(content),
           content_hash: hash,
-          sort_key: episodeSortKey(item.publishedAt, match.first_seen_at),
+          sort_key: episodeSortKey(content.publishedAt, match.first_seen_at),
           last_seen_at: now,
           vanished_at: null,
         })
         .where('id', '=', match.id)
         .execute();
       if (match.content_hash !== hash)
-        credits.push({ episodeId: match.id, persons: item.persons ?? [], replace: true });
+        credits.push({ episodeId: match.id, persons: content.persons ?? [], replace: true });
       result.updated++;
     }
   }
