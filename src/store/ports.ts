@@ -96,7 +96,19 @@ export interface FeedRepository {
   markGone(feedId: number, at: Date, httpStatus?: number): Promise<Feed>;
   /** Schedules the next check of one feed or several (e.g. "refresh now" when a listener opens a show). */
   setNextCheck(feedId: number | readonly number[], at: Date): Promise<void>;
+  /**
+   * What scheduling the next check needs, in one statement: the show's channel hints and the sort keys of its latest
+   * `limit` published episodes (vanished ones included), newest first. Undefined while the feed has no show.
+   */
+  scheduleHistory(feedId: number, limit: number): Promise<ScheduleHistory | undefined>;
 }
+
+export type ScheduleHistory = Pick<
+  ShowContent,
+  'ttlMinutes' | 'skipHours' | 'skipDays' | 'updateFrequency' | 'complete'
+> & {
+  publishDates: string[];
+};
 
 export interface ShowPage {
   items: Show[];

@@ -13,12 +13,7 @@ import type { Feed, FetchOutcome as StoredOutcome } from '../../domain/feed.ts';
 import type { ShowContent } from '../../domain/show.ts';
 import { type Store, StoreError } from '../../store/ports.ts';
 import { FeedFetchError, type Fetcher, type FetchStreamResult } from '../fetch/index.ts';
-import {
-  type FeedProblem,
-  FeedStreamParser,
-  NotAFeedError,
-  type ParsedFeed,
-} from '../parse/index.ts';
+import { type FeedProblem, FeedStreamParser, NotAFeedError, type ParsedFeed } from '../parse/index.ts';
 import { FeedUrlError, normalizeFeedUrl } from './feed-url.ts';
 import { sanitizeShowNotes } from './sanitize.ts';
 import { type FetchOutcome, nextCheck, type ScheduleOptions } from './schedule.ts';
@@ -487,15 +482,10 @@ async function scheduleNext(
   headers: { maxAgeSeconds?: number; retryAt?: Date },
   channel?: ParsedFeed,
 ): Promise<Date> {
-  const show = await deps.store.shows.getByFeed(feedId);
-  const hints = channel ?? show;
-  const page =
-    show === undefined
-      ? undefined
-      : await deps.store.episodes.listForShow(show.id, { limit: 12, withContent: false });
-  const publishDates = (page?.items ?? []).flatMap((e) =>
-    e.publishedAt === undefined ? [] : [new Date(e.sortKey)],
-  );
+  // One statement: the channel hints and the latest publication dates (a 304 reads nothing else).
+  const history = await deps.store.feeds.scheduleHistory(feedId, 12);
+  const hints = channel ?? history;
+  const publishDates = (history?.publishDates ?? []).map((sortKey) => new Date(sortKey));
   const feedHints: NonNullable<Parameters<typeof nextCheck>[0]['feed']> = {};
   if (hints?.ttlMinutes !== undefined) feedHints.ttlMinutes = hints.ttlMinutes;
   if (hints?.skipHours !== undefined) feedHints.skipHours = hints.skipHours;

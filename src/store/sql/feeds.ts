@@ -1,10 +1,11 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Feed, FeedAlias, FeedAliasKind, FeedStatus, FetchOutcome } from '../../domain/feed.ts';
+import type { ShowContent } from '../../domain/show.ts';
 import type { FeedProblem } from '../../feed/parse/types.ts';
 import { StoreError } from '../errors.ts';
-import type { FeedListing, FeedRepository } from '../ports.ts';
+import type { FeedListing, FeedRepository, ScheduleHistory } from '../ports.ts';
 import type { InTransaction } from './episodes.ts';
-import { chunks, compact, fromJson, iso, toJson } from './rows.ts';
+import { chunks, compact, fromFlag, fromJson, iso, toJson } from './rows.ts';
 import type { Database, FeedsTable } from './schema.ts';
 
 type FeedRow = Selectable<FeedsTable>;
@@ -221,6 +222,31 @@ export class SqlFeedRepository implements FeedRepository {
       .executeTakeFirst();
     if (row === undefined) throw new StoreError('not-found', `no feed ${feedId}`);
     return toFeed(row);
+  }
+
+  async scheduleHistory(feedId: number, limit: number): Promise<ScheduleHistory | undefined> {
+    const { rows } = await sql<{
+      extras_json: string | null;
+      complete: number | null;
+      update_frequency_json: string | null;
+      sort_key: string | null;
+      published_at: string | null;
+    }>`select s.extras_json, s.complete, s.update_frequency_json, e.sort_key, e.published_at
+      from shows s left join episodes e on e.id in
+        (select id from episodes where show_id = s.id order by sort_key desc, id desc limit ${limit})
+      where s.feed_id = ${feedId}
+      order by e.sort_key desc, e.id desc`.execute(this.db);
+    const first = rows[0];
+    if (first === undefined) return undefined;
+    const extras = fromJson<Partial<ShowContent>>(first.extras_json) ?? {};
+    return compact<ScheduleHistory>({
+      ttlMinutes: extras.ttlMinutes,
+      skipHours: extras.skipHours,
+      skipDays: extras.skipDays,
+      updateFrequency: fromJson(first.update_frequency_json),
+      complete: fromFlag(first.complete),
+      publishDates: rows.flatMap((r) => (r.published_at === null || r.sort_key === null ? [] : [r.sort_key])),
+    });
   }
 
   async setNextCheck(feedId: number | readonly number[], at: Date): Promise<void> {
