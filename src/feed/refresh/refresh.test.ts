@@ -102,6 +102,19 @@ function refreshSuite(backend: Backend): void {
       assert.deepEqual(await titles(feed.id), ['Three', 'Two', 'One']);
     });
 
+    it('schedules from the stored history: latest publication dates newest first, in one read', async () => {
+      const p = path('feed.xml');
+      server.route(p, feedRoute(small));
+      const feed = await add(p);
+      assert.equal(await store.feeds.scheduleHistory(feed.id, 12), undefined);
+      await refreshFeed(deps, feed.id);
+      const history = await store.feeds.scheduleHistory(feed.id, 2);
+      assert.deepEqual(
+        history?.publishDates.map((d) => d.slice(0, 10)),
+        ['2026-07-15', '2026-07-08'],
+      );
+    });
+
     it('recognises a 200 with an unchanged body by its hash', async () => {
       const p = path('feed.xml');
       server.route(p, feedRoute(small, { etag: false, lastModified: false }));
