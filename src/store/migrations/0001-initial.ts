@@ -1,16 +1,6 @@
 // The catalogue, the crawler's health and the job queue.
-import type { CreateTableBuilder, Kysely } from 'kysely';
-import type { Migration, SqlDialect } from './types.ts';
-
-/** An integer primary key the database numbers: AUTOINCREMENT on SQLite (ids never reused), identity on PostgreSQL. */
-function withId<T extends string>(
-  table: CreateTableBuilder<T, never>,
-  dialect: SqlDialect,
-): CreateTableBuilder<T, 'id'> {
-  return table.addColumn('id', 'integer', (col) =>
-    dialect === 'sqlite' ? col.primaryKey().autoIncrement() : col.primaryKey().generatedByDefaultAsIdentity(),
-  );
-}
+import type { Kysely } from 'kysely';
+import { type Migration, type SqlDialect, withId } from './types.ts';
 
 export const initial: Migration = {
   name: '0001-initial',

@@ -1,17 +1,8 @@
 // gPodder / Nextcloud sync (owner Y): devices, one subscription list per listener with its change log, the episode
 // action log, sync sessions, app passwords per device, settings. Times used for `since` windows are epoch
 // milliseconds (bigint) of the server's receive time; other times are ISO text like the rest of the schema.
-import type { CreateTableBuilder, Kysely } from 'kysely';
-import type { Migration, SqlDialect } from './types.ts';
-
-function withId<T extends string>(
-  table: CreateTableBuilder<T, never>,
-  dialect: SqlDialect,
-): CreateTableBuilder<T, 'id'> {
-  return table.addColumn('id', 'integer', (col) =>
-    dialect === 'sqlite' ? col.primaryKey().autoIncrement() : col.primaryKey().generatedByDefaultAsIdentity(),
-  );
-}
+import type { Kysely } from 'kysely';
+import { type Migration, type SqlDialect, withId } from './types.ts';
 
 export const sync: Migration = {
   name: '0003-sync',

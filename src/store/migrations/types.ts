@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { CreateTableBuilder, Kysely } from 'kysely';
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
@@ -11,4 +11,14 @@ export interface Migration {
   /** `0001-initial`: the order of the list is the order of application, names are never reused. */
   name: string;
   up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void>;
+}
+
+/** An integer primary key the database numbers: AUTOINCREMENT on SQLite (ids never reused), identity on PostgreSQL. */
+export function withId<T extends string>(
+  table: CreateTableBuilder<T, never>,
+  dialect: SqlDialect,
+): CreateTableBuilder<T, 'id'> {
+  return table.addColumn('id', 'integer', (col) =>
+    dialect === 'sqlite' ? col.primaryKey().autoIncrement() : col.primaryKey().generatedByDefaultAsIdentity(),
+  );
 }
