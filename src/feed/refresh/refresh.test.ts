@@ -138,12 +138,14 @@ function refreshSuite(backend: Backend): void {
         { guid: 'a', guidSource: 'guid' as const, title: 'A', contentHtml: '<p>a</p>' },
         { guid: 'b', guidSource: 'guid' as const, title: 'B', contentHtml: notes },
       ];
-      const upsert = (notes: string) =>
-        store.episodes.upsertForShow(show.id, items(notes), {
-          now: new Date((clock += HOUR)),
+      const upsert = (notes: string) => {
+        clock += HOUR;
+        return store.episodes.upsertForShow(show.id, items(notes), {
+          now: new Date(clock),
           complete: true,
           prepare,
         });
+      };
       assert.equal((await upsert('<p>b</p>')).inserted, 2);
       assert.deepEqual(prepared.splice(0), ['a', 'b']);
       assert.equal((await upsert('<p>b</p>')).unchanged, 2);
