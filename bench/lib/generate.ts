@@ -3,18 +3,7 @@
 
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-
-/** Small deterministic PRNG (mulberry32) so every run benchmarks the same bytes. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng as rng } from '../../test/support/random.ts';
 
 const WORDS =
   'history labor soviet miner record productivity campaign factory coal archive interview listener episode research guest story century war empire trade science music culture river city museum letter diary famous forgotten strange greatest'.split(

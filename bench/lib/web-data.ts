@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { ingestFeedBody } from '../../src/feed/refresh/refresh.ts';
 import { openStore } from '../../src/store/index.ts';
+import { prng as rng } from '../../test/support/random.ts';
 
 /** Bump when the generated data changes shape; an older database is then rebuilt. */
 export const GENERATOR_VERSION = 1;
@@ -23,17 +24,6 @@ export interface WebBenchData {
   buildSeconds: number;
   /** Bytes of RSS ingested. */
   feedBytes: number;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // Ordered roughly by how common a word is: words are drawn with a skew toward the front, so "history" is in a large

@@ -3,18 +3,6 @@
 // route: values are chosen by parameter name, so a new route gets the same treatment.
 import { gzipSync } from 'node:zlib';
 
-/** mulberry32: a small, fast, seeded PRNG (same seed → same sequence on every machine). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** FNV-1a: a per-route seed that does not depend on the order routes were registered in. */
 export function hash(text: string): number {
   let h = 0x811c9dc5;

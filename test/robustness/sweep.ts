@@ -3,6 +3,7 @@
 // (an HTML page or JSON {error|message}); redirects stay on this site; the attacker never receives a string that
 // only the victim's data contains.
 import type { LightMyRequestResponse } from 'fastify';
+import { prng } from '../support/random.ts';
 import {
   badAuthHeaders,
   badCookieHeaders,
@@ -12,7 +13,6 @@ import {
   hostileQueries,
   paramValues,
   pick,
-  prng,
   randomJson,
   randomText,
   type Targets,

@@ -4,7 +4,8 @@
 // other listener can be searched for it.
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
-import { hash, prng } from './hostile.ts';
+import { prng } from '../support/random.ts';
+import { hash } from './hostile.ts';
 import { addListener, type Booted, basic, type Listener, webSession } from './server.ts';
 
 export const CSRF = 'robustnessCsrfToken0123456789abcdef';
