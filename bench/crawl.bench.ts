@@ -8,12 +8,14 @@
 // Prints a Markdown table; writes it to --out (default /work/notes/bench-crawl.md when that folder exists).
 // Never a test: numbers are reported, not asserted. Skips (exit 0, with a message) when the shared corpus is absent.
 //
-// Options: --feeds <n> (10000), --origins <n> (40), --concurrency <n> (32), --per-host <n> (2).
+// Options: --feeds <n> (10000), --origins <n> (40), --concurrency <n> (32), --per-host <n> (2),
+// --cpu-prof <file>: write a V8 CPU profile of the crawler's second pass (open it in Chrome DevTools).
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Session } from 'node:inspector/promises';
 import { Agent, request } from 'undici';
 import { createFetcher } from '../src/feed/fetch/index.ts';
 import { startCrawler } from '../src/feed/refresh/crawler.ts';
@@ -39,6 +41,24 @@ const CONCURRENCY = arg('concurrency', 32);
 const PER_HOST = arg('per-host', 2);
 const outIdx = process.argv.indexOf('--out');
 const defaultOut = '/work/notes/bench-crawl.md';
+const profIdx = process.argv.indexOf('--cpu-prof');
+const profFile = profIdx >= 0 ? process.argv[profIdx + 1] : undefined;
+
+/** Runs `fn` under the V8 CPU profiler when --cpu-prof was given. */
+async function profiled<T>(fn: () => Promise<T>): Promise<T> {
+  if (profFile === undefined) return fn();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(profFile, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
 const outFile =
   outIdx >= 0 ? process.argv[outIdx + 1] : existsSync(dirname(defaultOut)) ? defaultOut : undefined;
 const log = (m: string): void => console.error(`${new Date().toISOString().slice(11, 19)} ${m}`);
@@ -285,7 +305,7 @@ async function main(): Promise<void> {
     log('pass 2: bare undici loop');
     const bare = await bareLoop(farm.urls, validators);
     log(`pass 2: bare ${f(bare.seconds)} s; Earshot crawler`);
-    const second = await crawlPass(store, FEEDS);
+    const second = await profiled(() => crawlPass(store, FEEDS));
     const secondTally = tally(second.reports);
     log(`pass 2: ${f(second.seconds)} s ${JSON.stringify(secondTally)}`);
     log('bare loop again (after Earshot, to bracket drift in machine load)');
