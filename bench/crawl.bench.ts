@@ -13,9 +13,9 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Session } from 'node:inspector/promises';
 import { Agent, request } from 'undici';
 import { createFetcher } from '../src/feed/fetch/index.ts';
 import { startCrawler } from '../src/feed/refresh/crawler.ts';
