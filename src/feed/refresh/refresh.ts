@@ -3,20 +3,17 @@
 //   upsert show + episodes in batches (show notes of new and changed episodes sanitised there, once) → move the URL after a 301/308 that parsed →
 //   schedule the next check → record health (with the parser's problems).
 // Nothing is lost: failures, an empty feed, HTML, a truncated body never delete or vanish stored episodes.
-import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { type FileHandle, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { EpisodeContent } from '../../domain/episode.ts';
 import type { Feed, FetchOutcome as StoredOutcome } from '../../domain/feed.ts';
-import type { ShowContent } from '../../domain/show.ts';
 import { type Store, StoreError } from '../../store/ports.ts';
 import { FeedFetchError, type Fetcher, type FetchStreamResult } from '../fetch/index.ts';
-import { type FeedProblem, FeedStreamParser, NotAFeedError, type ParsedFeed } from '../parse/index.ts';
+import { NotAFeedError, type ParsedFeed } from '../parse/index.ts';
 import { FeedUrlError, normalizeFeedUrl } from './feed-url.ts';
-import { sanitizeShowNotes } from './sanitize.ts';
+import { ingestFeedBody, type Spool, spoolBody } from './ingest.ts';
 import { type FetchOutcome, nextCheck, type ScheduleOptions } from './schedule.ts';
+
+// Importers of the ingest step predate ingest.ts (demo loader, test and bench harnesses).
+export { ingestFeedBody } from './ingest.ts';
 
 export interface RefreshDeps {
   store: Store;
@@ -57,100 +54,9 @@ export interface RefreshReport {
   newFeedUrlRefused?: string;
 }
 
-export interface IngestResult {
-  feed: ParsedFeed;
-  problems: FeedProblem[];
-  episodes: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  vanished: number;
-  /** The body ended early or hit the item cap: stored episodes not seen were NOT marked vanished. */
-  partial: boolean;
-}
-
-export interface IngestOptions {
-  url: string;
-  contentType?: string;
-  now: Date;
-  batchSize?: number;
-  maxItems?: number;
-  /** Applied to the channel and each episode before storing (the demo makes its asset URLs root-relative). */
-  transform?: <T>(value: T) => T;
-}
-
-const DEFAULT_BATCH = 500;
-const DEFAULT_MAX_ITEMS = 20_000;
 const DEFAULT_SPOOL = 4 * 1024 * 1024;
 const MAX_STORED_PROBLEMS = 100;
 const MAX_NEW_FEED_URL_HOPS = 3;
-
-/**
- * Parses a feed body as it streams and writes it for `feedId` through `tx` (call inside `store.transaction`).
- * Throws NotAFeedError (nothing written once the transaction rolls back) when the body is not a feed.
- */
-export async function ingestFeedBody(
-  tx: Store,
-  feedId: number,
-  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-  options: IngestOptions,
-): Promise<IngestResult> {
-  const { now } = options;
-  const transform = options.transform ?? (<T>(v: T): T => v);
-  const batchSize = options.batchSize ?? DEFAULT_BATCH;
-  const existing = await tx.shows.getByFeed(feedId);
-  // Episodes need a show row; a new feed gets a placeholder replaced by the real channel below (same transaction).
-  const showId = existing?.id ?? (await tx.shows.upsert(feedId, { format: 'rss' }, now)).show.id;
-
-  let pending: EpisodeContent[] = [];
-  let flushed = false;
-  const totals = { inserted: 0, updated: 0, unchanged: 0, vanished: 0 };
-  const write = async (items: EpisodeContent[], complete: boolean): Promise<void> => {
-    // Show notes are sanitised only for new and changed episodes (the store hashes the raw item to tell).
-    const r = await tx.episodes.upsertForShow(showId, items, { now, complete, prepare: prepareEpisode });
-    totals.inserted += r.inserted;
-    totals.updated += r.updated;
-    totals.unchanged += r.unchanged;
-    totals.vanished += r.vanished;
-  };
-
-  const parser = new FeedStreamParser({
-    url: options.url,
-    ...(options.contentType === undefined ? {} : { contentType: options.contentType }),
-    options: { maxItems: options.maxItems ?? DEFAULT_MAX_ITEMS },
-    onEpisode: (episode) => pending.push(transform<EpisodeContent>(episode)),
-  });
-  for await (const chunk of chunks) {
-    parser.write(chunk);
-    if (pending.length >= batchSize) {
-      const batch = pending;
-      pending = [];
-      flushed = true;
-      await write(batch, false);
-    }
-  }
-  const parsed = parser.end();
-  const partial = parsed.problems.some((p) => p.code === 'truncated' || p.code === 'too-many-items');
-  const complete = !partial && parsed.episodeCount > 0;
-  if (!flushed) {
-    // The common case: every item in one call, and the store marks vanished what the feed no longer lists.
-    await write(pending, complete);
-  } else {
-    if (pending.length > 0) await write(pending, false);
-    // Every batch used the same `now`: what this refresh did not touch has left the feed.
-    if (complete) totals.vanished += await tx.episodes.markVanished(showId, now, now);
-  }
-  const { liveItems: _live, ...channel } = parsed.feed;
-  await tx.shows.upsert(feedId, transform(channel satisfies ShowContent), now);
-  return { feed: parsed.feed, problems: parsed.problems, episodes: parsed.episodeCount, partial, ...totals };
-}
-
-function prepareEpisode(episode: EpisodeContent): EpisodeContent {
-  if (episode.contentHtml === undefined) return episode;
-  const { contentHtml, ...rest } = episode;
-  const clean = sanitizeShowNotes(contentHtml);
-  return clean === undefined ? rest : { ...rest, contentHtml: clean };
-}
 
 /** Refreshes one feed (by id or as read from the store). Never throws for feed trouble; only for a broken store. */
 export async function refreshFeed(
@@ -498,45 +404,4 @@ async function scheduleNext(
   );
   // A gone feed is marked gone, not scheduled; this is only reached for the other outcomes.
   return next.kind === 'at' ? next.at : new Date(now.getTime() + 24 * 3_600_000);
-}
-
-interface Spool {
-  chunks(): AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
-  dispose(): Promise<void>;
-}
-
-/** Reads a body to the end, in memory up to `threshold` bytes, then into a temporary file. */
-async function spoolBody(body: AsyncIterable<Uint8Array>, threshold: number, dir: string): Promise<Spool> {
-  const memory: Uint8Array[] = [];
-  let size = 0;
-  let file: string | undefined;
-  let handle: FileHandle | undefined;
-  try {
-    for await (const chunk of body) {
-      if (handle === undefined && size + chunk.byteLength <= threshold) {
-        memory.push(chunk);
-        size += chunk.byteLength;
-        continue;
-      }
-      if (handle === undefined) {
-        file = join(dir, `earshot-feed-${randomUUID()}.xml`);
-        handle = await open(file, 'w', 0o600);
-        for (const c of memory) await handle.write(c);
-        memory.length = 0;
-      }
-      await handle.write(chunk);
-    }
-  } catch (error) {
-    await handle?.close();
-    if (file !== undefined) await rm(file, { force: true });
-    throw error;
-  }
-  await handle?.close();
-  const path = file;
-  return {
-    chunks: () => (path === undefined ? memory : createReadStream(path, { highWaterMark: 64 * 1024 })),
-    dispose: async () => {
-      if (path !== undefined) await rm(path, { force: true });
-    },
-  };
 }
