@@ -61,6 +61,24 @@ describe('sanitizeShowNotes', () => {
     );
   });
 
+  it('keeps the text of tags it drops, re-escaped, and drops the bodies of script-like ones', () => {
+    assert.equal(
+      sanitizeShowNotes('<font color="red">a &amp; b &lt;c&gt;</font><noscript><p>x</p></noscript><b>d</b>'),
+      'a &amp; b &lt;c&gt;<b>d</b>',
+    );
+  });
+
+  it('keeps relative links and refuses protocol-relative ones', () => {
+    assert.equal(
+      sanitizeShowNotes('<a href="/ep/2">next</a> <a href="//evil.example/">x</a>'),
+      '<a href="/ep/2" rel="nofollow noopener ugc">next</a> <a rel="nofollow noopener ugc">x</a>',
+    );
+  });
+
+  it('closes what the feed left open and ignores stray closing tags', () => {
+    assert.equal(sanitizeShowNotes('<p>one <b>two</p></span>'), '<p>one <b>two</b></p>');
+  });
+
   it('gives nothing for notes that are only markup noise', () => {
     assert.equal(sanitizeShowNotes('<script>x</script>  '), undefined);
     assert.equal(sanitizeShowNotes(undefined), undefined);
