@@ -1,7 +1,6 @@
-// The streaming core: bytes → text (decode.ts) → htmlparser2 tokens → one small RawElement tree per direct child
+// The streaming core: bytes → text (decode.ts) → tokens (tokenizer.ts) → one small RawElement tree per direct child
 // of <channel>/<feed> and of each <item>/<entry> → namespace handlers → ParsedFeed + ParsedEpisode, each episode
 // emitted as its item closes. No whole-document tree is ever built.
-import { Parser } from 'htmlparser2';
 import { ByteDecoder } from './decode.ts';
 import { decodeEntities, type EntitySink, stripControlChars } from './entities.ts';
 import type { EpisodeBuilder, FeedBuilder, HandlerContext, RawElement } from './namespaces/handler.ts';
@@ -9,6 +8,7 @@ import { canonicalNamespace, NS } from './namespaces/handler.ts';
 import { dispatchChannel, dispatchItem, finaliseEpisode, fixTitle, IdentitySet } from './namespaces/item.ts';
 import { RSS090_NS } from './namespaces/rss.ts';
 import { ProblemLog } from './problems.ts';
+import { type Attributes, type TokenHandler, XmlTokenizer } from './tokenizer.ts';
 import {
   type FeedFormat,
   type FeedProblem,
@@ -92,25 +92,22 @@ class Scope {
  * A new scope when the element declares namespaces, else the parent's. `xml:base`, being the other attribute that
  * starts with "xml", is picked up in the same pass (into `found.base`).
  */
-function scopeFor(
-  parent: Scope,
-  attribs: Record<string, string>,
-  found: { base: string | undefined },
-): Scope {
+function scopeFor(parent: Scope, attrs: Attributes, found: { base: string | undefined }): Scope {
   let map: Map<string, string> | undefined;
   found.base = undefined;
-  for (const key in attribs) {
+  for (let i = 0; i < attrs.length; i++) {
+    const key = attrs.names[i] ?? '';
     if (key.charCodeAt(0) !== 0x78 || key.charCodeAt(1) !== 0x6d || key.charCodeAt(2) !== 0x6c) continue;
     let prefix: string;
     if (key === 'xml:base') {
-      found.base = attribs[key];
+      found.base = attrs.values[i];
       continue;
     }
     if (key.length === 5 && key === 'xmlns') prefix = '';
     else if (key.startsWith('xmlns:')) prefix = key.slice(6);
     else continue;
     map ??= new Map(parent.prefixes);
-    map.set(prefix, canonicalNamespace(attribs[key] ?? ''));
+    map.set(prefix, canonicalNamespace(attrs.values[i] ?? ''));
   }
   return map === undefined ? parent : new Scope(map);
 }
@@ -162,18 +159,45 @@ const EMPTY_ATTRS: Readonly<Record<string, string>> = Object.freeze({});
 const NO_CHILDREN: RawElement[] = [];
 const NON_WHITESPACE = /\S/;
 
-function markupAttrs(attribs: Record<string, string>): string {
+/** The tag's attributes written back as markup (valueless ones as `=""`), for HTML kept as text. */
+function markupAttrs(attrs: Attributes): string {
   let s = '';
-  for (const key in attribs) {
-    const v = attribs[key] ?? '';
+  for (let i = 0; i < attrs.length; i++) {
+    const key = attrs.names[i] ?? '';
+    const v = attrs.values[i] ?? '';
     s += v.includes('"') ? ` ${key}='${v}'` : ` ${key}="${v}"`;
   }
   return s;
 }
 
-// ---- The collector: htmlparser2 callbacks ------------------------------------------------------------------------
+/** Whether src[start, end) has a character other than whitespace (JavaScript's `\s`). */
+function hasNonWhitespace(src: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = src.charCodeAt(i);
+    if (c > 0x20 || (c !== 0x20 && (c < 0x09 || c > 0x0d))) {
+      if (c < 0x80 || NON_WHITESPACE.test(src[i] ?? '')) return true;
+    }
+  }
+  return false;
+}
+/**
+ * An attribute's key in RawElement.attrs: its local name (`xml:` ones keep the prefix); '' for namespace declarations
+ * and for `__proto__` (attribute names are untrusted keys: never let one reach the prototype).
+ */
+function attrKey(name: string): string {
+  let local = name;
+  const colon = name.indexOf(':');
+  if (colon >= 0) {
+    const prefix = name.slice(0, colon);
+    if (prefix === 'xmlns') return '';
+    if (prefix !== 'xml') local = name.slice(colon + 1);
+  } else if (name === 'xmlns') return '';
+  return local === '__proto__' ? '' : local;
+}
 
-class Collector implements EntitySink {
+// ---- The collector: tokenizer events ------------------------------------------------------------------------
+
+class Collector implements EntitySink, TokenHandler {
   readonly problems = new ProblemLog();
   readonly feed: FeedBuilder = {};
   format: FeedFormat | undefined;
@@ -216,6 +240,8 @@ class Collector implements EntitySink {
   private readonly found: { base: string | undefined } = { base: undefined };
   /** Finished CHILD frames, reused: one fewer allocation per element. */
   private readonly pool: Frame[] = [];
+  /** attrKey() of the attribute names seen so far. */
+  private readonly attrKeys = new Map<string, string>();
 
   constructor(url: string, maxItems: number | undefined, onEpisode: (e: ParsedEpisode) => void) {
     this.feedBase = usableBase(url);
@@ -259,7 +285,7 @@ class Collector implements EntitySink {
 
   // ---- tokenizer events ----
 
-  onopentag(name: string, attribs: Record<string, string>): void {
+  onopentag(name: string, attrs: Attributes): void {
     this.justOpened = true;
     if (this.skipDepth > 0) {
       this.skipDepth++;
@@ -271,38 +297,38 @@ class Collector implements EntitySink {
       if (this.recoverBeforeItem()) top = this.stack[this.stack.length - 1];
     }
     if (this.rawDepth > 0 || top?.rawMarkup === true) {
-      this.openRawMarkup(top, name, attribs);
+      this.openRawMarkup(top, name, attrs);
       return;
     }
     while (top?.kind === GHOST) top = this.stack[this.stack.indexOf(top) - 1];
     this.sawAnyElement = true;
-    const scope = scopeFor(top?.scope ?? this.rootScope, attribs, this.found);
+    const scope = scopeFor(top?.scope ?? this.rootScope, attrs, this.found);
     const q = scope.resolve(name);
     let base = top?.base ?? this.feedBase;
     const xmlBase = this.found.base;
     if (xmlBase !== undefined) base = usableBase(xmlBase) || (cleanUrl(xmlBase, base).url ?? base);
 
     if (top === undefined || top.kind === JUNK) {
-      this.openInProlog(q, name, scope, base, attribs);
+      this.openInProlog(q, name, scope, base, attrs);
       return;
     }
     switch (top.kind) {
       case ROOT:
-        if (this.format === 'atom') this.openInChannel(q, scope, base, attribs);
-        else this.openInRoot(q, scope, base, attribs);
+        if (this.format === 'atom') this.openInChannel(q, scope, base, attrs);
+        else this.openInRoot(q, scope, base, attrs);
         return;
       case CHANNEL:
-        this.openInChannel(q, scope, base, attribs);
+        this.openInChannel(q, scope, base, attrs);
         return;
       case ITEM:
         // An item inside an item: an unclosed previous item, or feedburner's empty `<item/>` junk. Read it as an
         // item of its own; the outer one goes on (an empty one is dropped when it closes).
         if ((q.local === 'item' || q.local === 'entry') && CORE_NS.has(q.ns))
-          this.openItem(scope, base, attribs);
-        else this.pushChild(top, q, scope, base, attribs);
+          this.openItem(scope, base, attrs);
+        else this.pushChild(top, q, scope, base, attrs);
         return;
       case CHILD:
-        this.pushChild(top, q, scope, base, attribs);
+        this.pushChild(top, q, scope, base, attrs);
         return;
       default:
         this.skipDepth = 1;
@@ -347,13 +373,7 @@ class Collector implements EntitySink {
     return true;
   }
 
-  private openInProlog(
-    q: QName,
-    name: string,
-    scope: Scope,
-    base: string,
-    attribs: Record<string, string>,
-  ): void {
+  private openInProlog(q: QName, name: string, scope: Scope, base: string, attrs: Attributes): void {
     if (this.state === 'after') {
       this.problems.once('after-element', 'junk-after-root', `<${name}> after the end of the feed ignored`);
       this.skipDepth = 1;
@@ -385,13 +405,13 @@ class Collector implements EntitySink {
       scope = new Scope(new Map([...scope.prefixes, [colon < 0 ? '' : name.slice(0, colon), NS.atom]]));
     }
     if (format === 'atom') {
-      const lang = attribs['xml:lang']?.trim();
+      const lang = attrs.get('xml:lang')?.trim();
       if (lang) this.feed.language = lang;
     }
     this.stack.push(frame(ROOT, scope, base));
   }
 
-  private openInRoot(q: QName, scope: Scope, base: string, attribs: Record<string, string>): void {
+  private openInRoot(q: QName, scope: Scope, base: string, attrs: Attributes): void {
     if (CORE_NS.has(q.ns)) {
       if (q.local === 'channel') {
         this.channelSeen = true;
@@ -399,26 +419,26 @@ class Collector implements EntitySink {
         return;
       }
       if (q.local === 'item') {
-        this.openItem(scope, base, attribs);
+        this.openItem(scope, base, attrs);
         return;
       }
       if (this.format === 'rdf' && (q.local === 'image' || q.local === 'textinput')) {
-        this.pushChild(undefined, q, scope, base, attribs);
+        this.pushChild(undefined, q, scope, base, attrs);
         return;
       }
     }
     this.skipDepth = 1;
   }
 
-  private openInChannel(q: QName, scope: Scope, base: string, attribs: Record<string, string>): void {
+  private openInChannel(q: QName, scope: Scope, base: string, attrs: Attributes): void {
     if ((q.local === 'item' || q.local === 'entry') && CORE_NS.has(q.ns)) {
-      this.openItem(scope, base, attribs);
+      this.openItem(scope, base, attrs);
       return;
     }
-    this.pushChild(undefined, q, scope, base, attribs);
+    this.pushChild(undefined, q, scope, base, attrs);
   }
 
-  private openItem(scope: Scope, base: string, attribs: Record<string, string>): void {
+  private openItem(scope: Scope, base: string, attrs: Attributes): void {
     if (this.episodeCount >= this.maxItems) {
       this.itemsSkipped++;
       this.skipDepth = 1;
@@ -430,7 +450,7 @@ class Collector implements EntitySink {
     this.openItems.push(f);
     this.stack.push(f);
     // RSS 1.0: the item's rdf:about is its URI, the link when there is no <link>.
-    const about = attribs['rdf:about'];
+    const about = attrs.get('rdf:about');
     if (about !== undefined) {
       const url = this.ctx.resolveUrl(decodeEntities(about, this), base);
       if (url !== undefined) f.ep.link = url;
@@ -442,12 +462,12 @@ class Collector implements EntitySink {
     q: QName,
     scope: Scope,
     base: string,
-    attribs: Record<string, string>,
+    attrs: Attributes,
   ): void {
     const el: RawElement = {
       ns: q.ns,
       name: q.local,
-      attrs: this.attrsOf(attribs),
+      attrs: this.attrsOf(attrs),
       text: '',
       children: NO_CHILDREN,
       base,
@@ -475,27 +495,26 @@ class Collector implements EntitySink {
     }
   }
 
-  private attrsOf(attribs: Record<string, string>): Readonly<Record<string, string>> {
+  private attrsOf(attrs: Attributes): Readonly<Record<string, string>> {
     let out: Record<string, string> | undefined;
-    for (const key in attribs) {
-      let local = key;
-      const colon = key.indexOf(':');
-      if (colon >= 0) {
-        const prefix = key.slice(0, colon);
-        if (prefix === 'xmlns') continue;
-        if (prefix !== 'xml') local = key.slice(colon + 1);
-      } else if (key === 'xmlns') continue;
-      // Attribute names are untrusted keys: never let one reach the prototype.
-      if (local === '__proto__') continue;
+    for (let i = 0; i < attrs.length; i++) {
+      const name = attrs.names[i] ?? '';
+      let key = this.attrKeys.get(name);
+      if (key === undefined) {
+        key = attrKey(name);
+        // Names repeat on every item; a hostile feed's endless distinct names are not all remembered.
+        if (this.attrKeys.size < 1024) this.attrKeys.set(name, key);
+      }
+      if (key.length === 0) continue;
       out ??= {};
-      if (Object.hasOwn(out, local)) continue;
-      const v = attribs[key] ?? '';
-      out[local] = v.length === 0 ? v : stripControlChars(decodeEntities(v, this));
+      if (Object.hasOwn(out, key)) continue;
+      const v = attrs.values[i] ?? '';
+      out[key] = v.length === 0 ? v : stripControlChars(decodeEntities(v, this));
     }
     return out ?? EMPTY_ATTRS;
   }
 
-  private openRawMarkup(top: Frame | undefined, name: string, attribs: Record<string, string>): void {
+  private openRawMarkup(top: Frame | undefined, name: string, attrs: Attributes): void {
     if (this.rawDepth === 0) {
       if (top === undefined) return;
       this.flushText(top);
@@ -504,40 +523,43 @@ class Collector implements EntitySink {
     const owner = this.rawOwner;
     this.rawDepth++;
     if (owner?.el === undefined) return;
-    owner.el.text += `<${name}${markupAttrs(attribs)}>`;
+    owner.el.text += `<${name}${markupAttrs(attrs)}>`;
   }
 
-  ontext(data: string): void {
+  ontext(src: string, start: number, end: number): void {
     this.justOpened = false;
     if (this.rawDepth > 0) {
       const el = this.rawOwner?.el;
+      const data = src.slice(start, end);
       if (el !== undefined) el.text += data;
       // HTML inside the markup keeps its entities for the HTML reader, but XML-undefined ones are still reported.
       if (!this.inCdata && data.includes('&')) decodeEntities(data, this);
       return;
     }
     if (this.skipDepth > 0) {
-      if (this.state === 'after' && NON_WHITESPACE.test(data)) this.junkAfterRoot();
+      if (this.state === 'after' && hasNonWhitespace(src, start, end)) this.junkAfterRoot();
       return;
     }
     const top = this.stack[this.stack.length - 1];
     if (top === undefined || top.kind === JUNK) {
       if (this.state === 'after') {
-        if (NON_WHITESPACE.test(data)) this.junkAfterRoot();
+        if (hasNonWhitespace(src, start, end)) this.junkAfterRoot();
       } else if (this.inInternalSubset) {
         // `]>` closing a DTD internal subset (the tokenizer ends the DOCTYPE at its first `>`).
-        if (data.includes(']')) this.inInternalSubset = false;
-      } else if (NON_WHITESPACE.test(data)) {
+        const bracket = src.indexOf(']', start);
+        if (bracket >= 0 && bracket < end) this.inInternalSubset = false;
+      } else if (hasNonWhitespace(src, start, end)) {
         this.sawText = true;
       }
       return;
     }
+    // Text between the children of a channel or an item (whitespace, mostly) is never sliced.
     if (top.kind !== CHILD) return;
     if (this.inCdata) {
       this.flushText(top);
-      if (top.el !== undefined) top.el.text += data;
+      if (top.el !== undefined) top.el.text += src.slice(start, end);
     } else {
-      top.pending += data;
+      top.pending += src.slice(start, end);
     }
   }
 
@@ -760,7 +782,7 @@ function frame(kind: number, scope: Scope, base: string): Frame {
 export class FeedStreamParser {
   private readonly collector: Collector;
   private readonly decoder: ByteDecoder;
-  private readonly parser: Parser;
+  private readonly tokenizer: XmlTokenizer;
   private ended = false;
 
   constructor(init: FeedStreamInit) {
@@ -769,22 +791,22 @@ export class FeedStreamParser {
     this.decoder = new ByteDecoder(init.contentType, (code, message) =>
       collector.problems.add(code, message),
     );
-    this.parser = new Parser(collector, { xmlMode: true, decodeEntities: false });
+    this.tokenizer = new XmlTokenizer(collector);
   }
 
   write(chunk: Uint8Array): void {
     if (this.ended) throw new Error('FeedStreamParser.write() after end()');
     const text = this.decoder.write(chunk);
-    if (text.length > 0) this.parser.write(text);
+    if (text.length > 0) this.tokenizer.write(text);
   }
 
   end(): FeedStreamResult {
     if (this.ended) throw new Error('FeedStreamParser.end() called twice');
     this.ended = true;
     const text = this.decoder.end();
-    if (text.length > 0) this.parser.write(text);
+    if (text.length > 0) this.tokenizer.write(text);
     this.collector.ending = true;
-    this.parser.end();
+    this.tokenizer.end();
     const { feed, problems } = this.collector.finish();
     return { feed, problems, episodeCount: this.collector.episodeCount };
   }
