@@ -65,6 +65,8 @@ interface QName {
 /** The namespace bindings in force for an element, with a cache of resolved qualified names. */
 class Scope {
   private readonly names = new Map<string, QName>();
+  /** Scopes of child elements that declare namespaces, by their declarations (feeds repeat them on every item). */
+  private children: Map<string, Scope> | undefined;
   constructor(readonly prefixes: ReadonlyMap<string, string>) {}
 
   resolve(qname: string): QName {
@@ -86,6 +88,26 @@ class Scope {
     this.names.set(qname, r);
     return r;
   }
+
+  /** The scope of a child element with these declarations (`prefix=uri` pairs, in order, as one key). */
+  child(key: string, declare: (prefixes: Map<string, string>) => void): Scope {
+    let scope = this.children?.get(key);
+    if (scope !== undefined) return scope;
+    const map = new Map(this.prefixes);
+    declare(map);
+    scope = new Scope(map);
+    this.children ??= new Map();
+    // A hostile feed could declare a new namespace on every element: only the first few are remembered.
+    if (this.children.size < 64) this.children.set(key, scope);
+    return scope;
+  }
+}
+
+/** The prefix an attribute declares (`xmlns` → '', `xmlns:p` → 'p'), or undefined when it declares none. */
+function declaredPrefix(key: string): string | undefined {
+  if (key.length === 5 && key === 'xmlns') return '';
+  if (key.startsWith('xmlns:')) return key.slice(6);
+  return undefined;
 }
 
 /**
@@ -93,23 +115,25 @@ class Scope {
  * starts with "xml", is picked up in the same pass (into `found.base`).
  */
 function scopeFor(parent: Scope, attrs: Attributes, found: { base: string | undefined }): Scope {
-  let map: Map<string, string> | undefined;
+  let key: string | undefined;
   found.base = undefined;
   for (let i = 0; i < attrs.length; i++) {
-    const key = attrs.names[i] ?? '';
-    if (key.charCodeAt(0) !== 0x78 || key.charCodeAt(1) !== 0x6d || key.charCodeAt(2) !== 0x6c) continue;
-    let prefix: string;
-    if (key === 'xml:base') {
+    const name = attrs.names[i] ?? '';
+    if (name.charCodeAt(0) !== 0x78 || name.charCodeAt(1) !== 0x6d || name.charCodeAt(2) !== 0x6c) continue;
+    if (name === 'xml:base') {
       found.base = attrs.values[i];
       continue;
     }
-    if (key.length === 5 && key === 'xmlns') prefix = '';
-    else if (key.startsWith('xmlns:')) prefix = key.slice(6);
-    else continue;
-    map ??= new Map(parent.prefixes);
-    map.set(prefix, canonicalNamespace(attrs.values[i] ?? ''));
+    const prefix = declaredPrefix(name);
+    if (prefix !== undefined) key = `${key ?? ''}${prefix}\u0000${attrs.values[i] ?? ''}\u0000`;
   }
-  return map === undefined ? parent : new Scope(map);
+  if (key === undefined) return parent;
+  return parent.child(key, (map) => {
+    for (let i = 0; i < attrs.length; i++) {
+      const prefix = declaredPrefix(attrs.names[i] ?? '');
+      if (prefix !== undefined) map.set(prefix, canonicalNamespace(attrs.values[i] ?? ''));
+    }
+  });
 }
 
 // ---- Frames ----------------------------------------------------------------------------------------------------
@@ -773,6 +797,9 @@ function frame(kind: number, scope: Scope, base: string): Frame {
   };
 }
 
+/** Bytes decoded at a time (see FeedStreamParser.write). */
+const DECODE_PIECE = 16 * 1024;
+
 // ---- Public streaming parser -------------------------------------------------------------------------------------
 
 /**
@@ -796,8 +823,14 @@ export class FeedStreamParser {
 
   write(chunk: Uint8Array): void {
     if (this.ended) throw new Error('FeedStreamParser.write() after end()');
-    const text = this.decoder.write(chunk);
-    if (text.length > 0) this.tokenizer.write(text);
+    // Decoded a piece at a time: V8 makes a string one byte per character only when all of it is ASCII, so one
+    // curly quote makes its whole piece two bytes per character, and every later scan and slice of it slower.
+    for (let at = 0; at < chunk.length; at += DECODE_PIECE) {
+      const text = this.decoder.write(
+        at === 0 && chunk.length <= DECODE_PIECE ? chunk : chunk.subarray(at, at + DECODE_PIECE),
+      );
+      if (text.length > 0) this.tokenizer.write(text);
+    }
   }
 
   end(): FeedStreamResult {

@@ -338,23 +338,6 @@ export function htmlToTextByRegex(html: string): string {
 /** Anything DROP could remove, or a `<!`/`<?` construct: left to the regex steps. */
 const FAST_UNSURE = /<(?:script|style|noscript|template|head)|<[!?]|\]\]>/i;
 
-/** JavaScript's `\s` (the set trim() and the WHITESPACE pattern use). */
-function isSpace(c: number): boolean {
-  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  if (c < 0xa0) return false;
-  return (
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
-}
-
 function isTagNameChar(c: number): boolean {
   return (
     (c >= 0x61 && c <= 0x7a) ||
@@ -375,72 +358,14 @@ function isEntityChar(c: number): boolean {
 }
 
 /**
- * Builds the collapsed text piece by piece: every maximal run of whitespace (across pieces) becomes what
- * `collapse` makes of it, a leading run is dropped and a trailing one never written (= trim()).
- */
-class Collapser {
-  out = '';
-  /** Non-whitespace has been written (a run before it is leading whitespace, dropped). */
-  private started = false;
-  private inRun = false;
-  /** Line breaks in the current run, CRLF counted once. */
-  private breaks = 0;
-  private lastCR = false;
-
-  push(s: string): void {
-    const n = s.length;
-    let from = 0; // start of the text not written yet
-    let runStart = -1; // where the current run began in s (-1: in an earlier piece)
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (isSpace(c)) {
-        if (!this.inRun) {
-          this.inRun = true;
-          this.breaks = 0;
-          this.lastCR = false;
-          runStart = i;
-        }
-        if (c === 0x0d) {
-          this.breaks++;
-          this.lastCR = true;
-        } else {
-          if (c === 0x0a && !this.lastCR) this.breaks++;
-          this.lastCR = false;
-        }
-      } else if (this.inRun) {
-        // The run ends before a non-whitespace character.
-        this.inRun = false;
-        // A lone space between words is its own collapsed form: the text is not cut there.
-        if (i - runStart === 1 && runStart >= 0 && s.charCodeAt(runStart) === 0x20) {
-          if (this.started || runStart > from) continue;
-        }
-        if (runStart > from) {
-          this.out += s.slice(from, runStart);
-          this.started = true;
-        }
-        if (this.started) this.out += this.breaks === 0 ? ' ' : this.breaks === 1 ? '\n' : '\n\n';
-        from = i;
-      }
-    }
-    if (this.inRun) {
-      if (runStart > from) {
-        this.out += s.slice(from, runStart);
-        this.started = true;
-      }
-    } else if (from < n) {
-      this.out += from === 0 ? s : s.slice(from);
-      this.started = true;
-    }
-  }
-}
-
-/**
  * The regex steps in one pass over the characters, for the HTML show notes are made of. Returns undefined for input
  * whose result it cannot be sure of; the caller then uses the regex steps.
  */
 export function fastHtmlToText(html: string): string | undefined {
   if (FAST_UNSURE.test(html)) return undefined;
-  const out = new Collapser();
+  // Tags become their replacements and text runs are entity-decoded, one piece at a time; whitespace is then collapsed
+  // in one native pass over the whole (the regex steps' last step, so runs that span pieces collapse the same way).
+  let out = '';
   const n = html.length;
   let text = 0; // start of the pending text segment
   let lt = html.indexOf('<');
@@ -476,18 +401,17 @@ export function fastHtmlToText(html: string): string | undefined {
     if (lt > text) {
       const seg = html.slice(text, lt);
       if (replacement === '' && endsInEntityStart(seg)) return undefined;
-      pushText(out, seg);
+      out += seg.includes('&') ? decodeHtmlEntities(seg) : seg;
     }
-    if (replacement.length > 0) out.push(replacement);
+    out += replacement;
     text = i + 1;
     lt = html.indexOf('<', text);
   }
-  if (text < n) pushText(out, text === 0 ? html : html.slice(text));
-  return out.out;
-}
-
-function pushText(out: Collapser, seg: string): void {
-  out.push(seg.includes('&') ? decodeHtmlEntities(seg) : seg);
+  if (text < n) {
+    const seg = text === 0 ? html : html.slice(text);
+    out += seg.includes('&') ? decodeHtmlEntities(seg) : seg;
+  }
+  return out.replace(WHITESPACE, collapse).trim();
 }
 
 /** Whether the text ends in `&` followed only by entity characters (a reference that a removed tag could split). */
