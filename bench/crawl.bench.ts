@@ -18,6 +18,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Agent, request } from 'undici';
 import { createFetcher } from '../src/feed/fetch/index.ts';
+import { createFetchRecorder } from '../src/feed/refresh/batch.ts';
 import { startCrawler } from '../src/feed/refresh/crawler.ts';
 import { createJobQueue } from '../src/feed/refresh/queue.ts';
 import { type RefreshReport, refreshFeed } from '../src/feed/refresh/refresh.ts';
@@ -128,6 +129,7 @@ async function crawlPass(store: Store, total: number): Promise<PassResult> {
     connectionsPerOrigin: PER_HOST,
   });
   const queue = createJobQueue(store);
+  const recordFetch = createFetchRecorder(store);
   const reports: RefreshReport[] = [];
   const seen = new Set<number>();
   let done: () => void = () => {};
@@ -139,7 +141,7 @@ async function crawlPass(store: Store, total: number): Promise<PassResult> {
   const crawler = startCrawler({
     store,
     queue,
-    refresh: (feedId) => refreshFeed({ store, fetcher }, feedId),
+    refresh: (feed) => refreshFeed({ store, fetcher, recordFetch }, feed),
     concurrency: CONCURRENCY,
     perHost: PER_HOST,
     tickMs: 100,

@@ -9,6 +9,7 @@ import { DEMO_ASSETS_PATH, demoAssetsDir, isDemoUrl } from './demo/catalogue.ts'
 import { type DemoLoadResult, loadDemoIfEmpty } from './demo/load.ts';
 import type { Feed } from './domain/feed.ts';
 import { createFetcher, earshotUserAgent, type Fetcher } from './feed/fetch/index.ts';
+import { createFetchRecorder } from './feed/refresh/batch.ts';
 import { type Crawler, startCrawler } from './feed/refresh/crawler.ts';
 import { FeedUrlError, normalizeFeedUrl } from './feed/refresh/feed-url.ts';
 import { createJobQueue, type JobQueue } from './feed/refresh/queue.ts';
@@ -74,6 +75,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     connectionsPerOrigin: config.crawler.perHost,
   });
   const queue = createJobQueue(store, { now });
+  // 304s and failures of refreshes finishing together are recorded in one transaction.
+  const recordFetch = createFetchRecorder(store);
   const syncRematch = createSyncService({
     store,
     repo: store.sync,
@@ -100,7 +103,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         };
       }
       const report = await refreshFeed(
-        { store, fetcher, now, ...(options.signal === undefined ? {} : { signal: options.signal }) },
+        {
+          store,
+          fetcher,
+          now,
+          recordFetch,
+          ...(options.signal === undefined ? {} : { signal: options.signal }),
+        },
         feed ?? feedOrId,
         refreshOptions,
       );

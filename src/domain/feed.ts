@@ -2,6 +2,7 @@
 // Timestamps are ISO 8601 UTC strings (`Date.prototype.toISOString()`), like everywhere in the domain.
 
 import type { FeedProblem } from '../feed/parse/types.ts';
+import type { ShowContent } from './show.ts';
 
 /** `active`: polled normally; `failing`: the last fetch failed (backing off); `gone`: 410, never polled again. */
 export type FeedStatus = 'active' | 'failing' | 'gone';
@@ -44,7 +45,17 @@ export interface Feed {
   problems?: FeedProblem[];
   /** A 429/503 `Retry-After` forbids fetching before this. */
   retryAfterUntil?: string;
+  /** What scheduling its next check needs, as of the last body ingested (absent before the first). */
+  schedule?: ScheduleInputs;
 }
+
+/** The channel's scheduling hints and the sort keys of its latest published episodes, newest first. */
+export type ScheduleInputs = Pick<
+  ShowContent,
+  'ttlMinutes' | 'skipHours' | 'skipDays' | 'updateFrequency' | 'complete'
+> & {
+  publishDates: string[];
+};
 
 /** What one fetch of a feed came to; `recordFetch` turns it into health and schedule. */
 export type FetchOutcome =
@@ -58,6 +69,8 @@ export type FetchOutcome =
       /** Replaces the stored problems (only for `ok`: a 304 keeps the previous ones). */
       problems?: FeedProblem[];
       nextCheckAt: Date;
+      /** Replaces the stored schedule inputs (after an ingest, or the first time they were read). */
+      schedule?: ScheduleInputs;
     }
   | {
       kind: 'error';
@@ -67,6 +80,7 @@ export type FetchOutcome =
       httpStatus?: number;
       nextCheckAt: Date;
       retryAfterUntil?: Date;
+      schedule?: ScheduleInputs;
     };
 
 /** Share of fetches answered 304, 0 when never fetched. */

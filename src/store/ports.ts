@@ -12,7 +12,7 @@
 // - Nothing is ever deleted by the crawler: episodes that leave a feed are marked vanished.
 
 import type { Episode, EpisodeContent, EpisodeOrder, EpisodeUpsertResult } from '../domain/episode.ts';
-import type { Feed, FeedAlias, FeedAliasKind, FetchOutcome } from '../domain/feed.ts';
+import type { Feed, FeedAlias, FeedAliasKind, FetchOutcome, ScheduleInputs } from '../domain/feed.ts';
 import type { Job } from '../domain/job.ts';
 import type { Credit, Person } from '../domain/person.ts';
 import type { Show, ShowContent } from '../domain/show.ts';
@@ -65,6 +65,8 @@ export interface FeedRepository {
    */
   add(url: string, now: Date): Promise<{ feed: Feed; created: boolean }>;
   get(id: number): Promise<Feed | undefined>;
+  /** Several feeds in one statement, in no particular order; unknown ids are left out. */
+  getMany(ids: readonly number[]): Promise<Feed[]>;
   /** The feed whose URL or any alias (old URL, `podcast:guid`) is `urlOrAlias`. */
   findByUrl(urlOrAlias: string): Promise<Feed | undefined>;
   /**
@@ -87,11 +89,23 @@ export interface FeedRepository {
    */
   due(now: Date, limit: number): Promise<Feed[]>;
   /**
+   * Takes the `limit` most overdue of the `due` feeds for a crawler, in one statement: their next check moves to
+   * `until` (the lease), so no other crawler takes them, and a crawler that dies holding them finds them due again
+   * when the lease runs out. Returned in no particular order. Two crawlers never lease the same feed at once
+   * (`FOR UPDATE SKIP LOCKED` on PostgreSQL, one `UPDATE … RETURNING` on SQLite).
+   */
+  leaseDue(now: Date, limit: number, until: Date): Promise<Feed[]>;
+  /**
    * Records one fetch: counts it (and 304s), sets last fetch/success, error streak (reset on success, +1 on error),
    * status (`active` on success, `failing` on error; a gone feed stays gone), validators and body hash (only when
    * given), parser problems (on `ok`), last error, retry-after and the next check.
    */
   recordFetch(feedId: number, outcome: FetchOutcome): Promise<Feed>;
+  /**
+   * `recordFetch` for many feeds in one transaction (the crawler's 304s and failures arrive by the dozen). Nothing is
+   * returned; a feed that no longer exists is skipped.
+   */
+  recordFetches(records: readonly { feedId: number; outcome: FetchOutcome }[]): Promise<void>;
   /** 410: the feed is gone; it keeps its episodes and is never due again. */
   markGone(feedId: number, at: Date, httpStatus?: number): Promise<Feed>;
   /** Schedules the next check of one feed or several (e.g. "refresh now" when a listener opens a show). */
@@ -103,12 +117,8 @@ export interface FeedRepository {
   scheduleHistory(feedId: number, limit: number): Promise<ScheduleHistory | undefined>;
 }
 
-export type ScheduleHistory = Pick<
-  ShowContent,
-  'ttlMinutes' | 'skipHours' | 'skipDays' | 'updateFrequency' | 'complete'
-> & {
-  publishDates: string[];
-};
+/** The schedule inputs as read from the show and its episodes (see `Feed.schedule` for the stored copy). */
+export type ScheduleHistory = ScheduleInputs;
 
 export interface ShowPage {
   items: Show[];
@@ -256,6 +266,8 @@ export interface JobRepository {
   claim(request: ClaimRequest): Promise<Job[]>;
   /** Done: removes the job, unless it was enqueued again meanwhile (then it is unlocked to run again). */
   complete(job: Job): Promise<void>;
+  /** `complete` for many jobs, in a few statements. */
+  completeMany(jobs: readonly Job[]): Promise<void>;
   /** Failed: unlocks it with `error` recorded, to run again at `retryAt`; without `retryAt` it is failed for good. */
   fail(job: Job, error: string, retryAt: Date | undefined, now: Date): Promise<void>;
   get(kind: string, key: string): Promise<Job | undefined>;

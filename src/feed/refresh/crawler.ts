@@ -1,9 +1,14 @@
-// The crawler: a loop that enqueues due feeds, and workers that refresh them — at most `concurrency` at once overall
-// and `perHost` at once per host. Refreshes go through the job queue, so "refresh now" requests from the web and the
-// CLI share the same limits and survive a restart.
+// The crawler: refreshes feeds when they are due — at most `concurrency` at once overall and `perHost` at once per
+// host. Two ways in, sharing those limits:
+//   - scheduled refreshes: the feeds table is their queue. Due feeds are leased in batches (one UPDATE moves their next
+//     check `LEASE_MS` ahead), refreshed, and their fetch record sets the real next check. A crawler that dies holding
+//     a lease finds those feeds due again when it runs out, so nothing is lost, and a 304 costs the database one row
+//     update (written with others in one transaction) instead of a job's insert, claim and delete on top.
+//   - "refresh now" (a feed added on the web or the CLI): a job in the job queue, so the request survives a restart.
 import type { Feed } from '../../domain/feed.ts';
 import type { Store } from '../../store/ports.ts';
-import { HostLimiter, hostOf } from './limits.ts';
+import { batchCalls } from './batch.ts';
+import { HostLimiter, hostOf, Semaphore } from './limits.ts';
 import type { JobQueue, Worker } from './queue.ts';
 import type { RefreshReport } from './refresh.ts';
 
@@ -12,12 +17,12 @@ export const REFRESH_JOB = 'refresh-feed';
 export interface CrawlerDeps {
   store: Store;
   queue: JobQueue;
-  /** Refreshes the feed (already read from the store by the worker). */
+  /** Refreshes the feed (already read from the store by the crawler). */
   refresh: (feed: Feed) => Promise<RefreshReport>;
   concurrency: number;
   perHost: number;
   now?: () => Date;
-  /** How often due feeds are looked for. Default 30 s. */
+  /** How often due feeds are looked for while none are. Default 30 s. */
   tickMs?: number;
   /** Feeds the crawler must never fetch (the shipped demo). */
   skip?: (url: string) => boolean;
@@ -26,7 +31,7 @@ export interface CrawlerDeps {
 }
 
 export interface Crawler {
-  /** Enqueues every due feed now; returns how many. */
+  /** Leases due feeds now and starts refreshing them; returns how many it leased. */
   tick(): Promise<number>;
   /** Asks for a refresh of one feed as soon as a worker is free. */
   refreshSoon(feedId: number): Promise<void>;
@@ -34,31 +39,50 @@ export interface Crawler {
   stop(): Promise<void>;
 }
 
-/** While a refresh job waits in the queue the feed is not due again; after this, a lost job is recreated. */
+/** A leased feed not refreshed by then (the crawler died) is due again. */
 const LEASE_MS = 15 * 60_000;
 const FAR_FUTURE = new Date('9999-12-31T00:00:00Z');
 
 export function startCrawler(deps: CrawlerDeps): Crawler {
   const now = deps.now ?? (() => new Date());
+  const concurrency = Math.max(1, deps.concurrency);
   const hosts = new HostLimiter(deps.perHost);
+  // Host first, then a global slot: a refresh waiting for its busy host does not hold a slot other hosts could use.
+  const slots = new Semaphore(concurrency);
   let stopped = false;
+  /** Leased feeds still waiting for a slot when the crawler stopped: due again at once, not after the lease. */
+  const released: number[] = [];
+  const run = async (feed: Feed): Promise<void> => {
+    if (deps.skip?.(feed.url) === true) {
+      await deps.store.feeds.setNextCheck(feed.id, FAR_FUTURE);
+      return;
+    }
+    const report = await hosts.run(hostOf(feed.url), () =>
+      slots.run(async () => {
+        if (!stopped) return deps.refresh(feed);
+        released.push(feed.id);
+        return undefined;
+      }),
+    );
+    if (report !== undefined) deps.onReport?.(report);
+  };
 
+  // ---- "refresh now": jobs ----
+  // The queue hands out claimed jobs together: their feeds are read in one statement.
+  const loadFeed = batchCalls<number, Feed | undefined>(async (ids) => {
+    const byId = new Map((await deps.store.feeds.getMany(ids)).map((feed) => [feed.id, feed]));
+    return ids.map((id) => byId.get(id));
+  });
   const worker: Worker = deps.queue.work(
     REFRESH_JOB,
     async (payload) => {
       const feedId = feedIdOf(payload);
       if (feedId === undefined) return;
-      const feed = await deps.store.feeds.get(feedId);
-      if (feed === undefined) return;
-      if (deps.skip?.(feed.url) === true) {
-        await deps.store.feeds.setNextCheck(feed.id, FAR_FUTURE);
-        return;
-      }
-      const report = await hosts.run(hostOf(feed.url), () => deps.refresh(feed));
-      deps.onReport?.(report);
+      const feed = await loadFeed(feedId);
+      if (feed !== undefined) await run(feed);
     },
     {
-      concurrency: deps.concurrency,
+      concurrency,
       // A refresh never throws for feed trouble; what reaches here is a broken store: retry soon.
       retryAt: (job, _error, at) =>
         job.attempts >= 5 ? undefined : new Date(at.getTime() + 60_000 * job.attempts),
@@ -66,49 +90,77 @@ export function startCrawler(deps: CrawlerDeps): Crawler {
     },
   );
 
-  const tick = async (): Promise<number> => {
-    const at = now();
-    const due = await deps.store.feeds.due(at, 1000);
-    const skipped = due.filter((feed) => deps.skip?.(feed.url) === true).map((feed) => feed.id);
-    const leased = due.filter((feed) => deps.skip?.(feed.url) !== true).map((feed) => feed.id);
-    // A few statements per tick, not two per feed: lease them all, then queue them all.
-    if (skipped.length > 0) await deps.store.feeds.setNextCheck(skipped, FAR_FUTURE);
-    if (leased.length > 0) {
-      await deps.store.feeds.setNextCheck(leased, new Date(at.getTime() + LEASE_MS));
-      await deps.queue.enqueueMany(
-        REFRESH_JOB,
-        leased.map((feedId) => ({ key: String(feedId), payload: { feedId } })),
-        at,
-      );
+  // ---- scheduled refreshes: leased batches ----
+  // Enough leased work to keep every slot busy while the next batch is read, and little enough that a lease never
+  // runs out while its feed waits (a batch is done in seconds; the lease lasts 15 minutes).
+  const batch = Math.max(100, concurrency * 8);
+  const lowWater = Math.max(concurrency * 2, batch / 2);
+  const running = new Set<Promise<void>>();
+  let filling: Promise<number> | undefined;
+
+  const start = (feed: Feed): void => {
+    const p: Promise<void> = run(feed)
+      .catch((error: unknown) => deps.onError?.(error))
+      .finally(() => {
+        running.delete(p);
+        // Refill before the slots run dry (no need to wait for the timer while feeds are due).
+        if (running.size < lowWater && filling === undefined && !stopped && leasedLast === batch) void fill();
+      });
+    running.add(p);
+  };
+
+  /** Whether the last lease came back full (more may be due right away). */
+  let leasedLast = 0;
+  /** Leases batches until enough work is in hand or nothing more is due; returns how many feeds it leased. */
+  const leaseMore = async (): Promise<number> => {
+    let total = 0;
+    try {
+      while (!stopped && running.size < lowWater) {
+        const at = now();
+        const feeds = await deps.store.feeds.leaseDue(at, batch, new Date(at.getTime() + LEASE_MS));
+        leasedLast = feeds.length;
+        total += feeds.length;
+        for (const feed of feeds) start(feed);
+        if (feeds.length < batch) break;
+      }
+    } catch (error) {
+      deps.onError?.(error);
     }
-    return due.length;
+    return total;
+  };
+  /** One leaseMore at a time (`finally` runs after the assignment even when leaseMore had nothing to await). */
+  const fill = (): Promise<number> => {
+    filling ??= leaseMore().finally(() => {
+      filling = undefined;
+    });
+    return filling;
   };
 
   let timer: NodeJS.Timeout | undefined;
-  let ticking: Promise<unknown> = Promise.resolve();
   const schedule = (): void => {
     if (stopped) return;
     timer = setTimeout(() => {
-      ticking = tick()
-        .catch((error: unknown) => deps.onError?.(error))
-        .finally(schedule);
+      void fill().finally(schedule);
     }, deps.tickMs ?? 30_000);
     timer.unref();
   };
-  ticking = tick()
-    .catch((error: unknown) => deps.onError?.(error))
-    .finally(schedule);
+  void fill().finally(schedule);
 
   return {
-    tick,
+    tick: async () => {
+      await filling;
+      return fill();
+    },
     async refreshSoon(feedId) {
       await deps.queue.enqueue(REFRESH_JOB, String(feedId), { feedId }, now());
     },
     async stop() {
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);
-      await ticking;
+      await filling;
       await worker.stop();
+      await Promise.all([...running]);
+      if (released.length > 0) await deps.store.feeds.setNextCheck(released, now());
     },
   };
 }

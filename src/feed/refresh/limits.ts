@@ -36,6 +36,29 @@ export class HostLimiter {
   }
 }
 
+/** At most `size` tasks at once; the rest wait in order. */
+export class Semaphore {
+  readonly #size: number;
+  #active = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.#size = Math.max(1, size);
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#active >= this.#size) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    else this.#active++;
+    try {
+      return await task();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next !== undefined) next();
+      else this.#active--;
+    }
+  }
+}
+
 /** The host a feed URL is polite about (lowercased host and port; unparsable URLs share one bucket). */
 export function hostOf(url: string): string {
   try {

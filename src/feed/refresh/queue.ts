@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Job } from '../../domain/job.ts';
 import type { Store } from '../../store/ports.ts';
+import { batchCalls } from './batch.ts';
 
 export type JobHandler = (payload: unknown, job: Job) => Promise<void>;
 
@@ -41,6 +42,11 @@ export function createJobQueue(
   const workerId = options.workerId ?? `earshot-${process.pid}-${randomUUID().slice(0, 8)}`;
   /** Wakes idle workers of a kind when this process enqueues due work. */
   const wakers = new Map<string, Set<() => void>>();
+  /** Jobs finished in one turn of the event loop are removed together. */
+  const complete = batchCalls<Job, undefined>(async (jobs) => {
+    await store.jobs.completeMany(jobs);
+    return jobs.map(() => undefined);
+  });
 
   return {
     async enqueue(kind, key, payload, runAt) {
@@ -63,6 +69,10 @@ export function createJobQueue(
       const lockMs = work.lockMs ?? 10 * 60_000;
       const retryAt = work.retryAt ?? defaultRetry;
       const inflight = new Set<Promise<void>>();
+      // Claiming costs one statement however many jobs it takes: when jobs finish one by one, wait until a quarter of
+      // the slots are free and claim them together — unless the wait is for new work (an enqueue, the poll timer).
+      const batchMin = Math.max(1, Math.ceil(concurrency / 4));
+      let eager = true;
       let stopping = false;
       let wakeUp: (() => void) | undefined;
       /** A wake-up that came while the loop was busy (claiming): it must not sleep before looking again. */
@@ -71,17 +81,21 @@ export function createJobQueue(
         woken = true;
         wakeUp?.();
       };
+      const wakeForWork = (): void => {
+        eager = true;
+        wake();
+      };
       let set = wakers.get(kind);
       if (set === undefined) {
         set = new Set();
         wakers.set(kind, set);
       }
-      set.add(wake);
+      set.add(wakeForWork);
 
       const run = async (job: Job): Promise<void> => {
         try {
           await handler(job.payload, job);
-          await store.jobs.complete(job);
+          await complete(job);
         } catch (error) {
           work.onError?.(error, job);
           const message = error instanceof Error ? error.message : String(error);
@@ -97,7 +111,8 @@ export function createJobQueue(
         while (!stopping) {
           const free = concurrency - inflight.size;
           let claimed = 0;
-          if (free > 0) {
+          if (free > 0 && (eager || free >= batchMin)) {
+            eager = false;
             try {
               const jobs = await store.jobs.claim({ kind, workerId, now: now(), limit: free, lockMs });
               claimed = jobs.length;
@@ -127,7 +142,10 @@ export function createJobQueue(
             if (inflight.size < concurrency) continue;
           }
           await new Promise<void>((resolve) => {
-            const timer = setTimeout(done, pollMs);
+            const timer = setTimeout(() => {
+              eager = true;
+              done();
+            }, pollMs);
             function done(): void {
               clearTimeout(timer);
               wakeUp = undefined;
@@ -147,7 +165,7 @@ export function createJobQueue(
           stopping = true;
           wake();
           await loop;
-          set.delete(wake);
+          set.delete(wakeForWork);
           await Promise.all([...inflight]);
         },
       };

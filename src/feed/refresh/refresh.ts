@@ -4,7 +4,7 @@
 //   schedule the next check → record health (with the parser's problems).
 // Nothing is lost: failures, an empty feed, HTML, a truncated body never delete or vanish stored episodes.
 import { tmpdir } from 'node:os';
-import type { Feed, FetchOutcome as StoredOutcome } from '../../domain/feed.ts';
+import type { Feed, ScheduleInputs, FetchOutcome as StoredOutcome } from '../../domain/feed.ts';
 import { type Store, StoreError } from '../../store/ports.ts';
 import { FeedFetchError, type Fetcher, type FetchStreamResult } from '../fetch/index.ts';
 import { NotAFeedError, type ParsedFeed } from '../parse/index.ts';
@@ -30,6 +30,12 @@ export interface RefreshDeps {
   spoolThresholdBytes?: number;
   spoolDir?: string;
   signal?: AbortSignal;
+  /**
+   * Records a fetch that needs no transaction of its own (a 304, a failure). Default: `store.feeds.recordFetch`, one
+   * statement each; the crawler passes a batching recorder that writes the records of many feeds in one transaction.
+   * Either way the refresh reports only once the record is written.
+   */
+  recordFetch?: (feedId: number, outcome: StoredOutcome) => Promise<void>;
 }
 
 export type RefreshStatus = 'updated' | 'unchanged' | 'not-modified' | 'failed' | 'gone' | 'skipped';
@@ -159,17 +165,18 @@ async function attempt(
   }
 
   if (fetched.kind === 'not-modified') {
-    const nextCheckAt = await scheduleNext(deps, feed.id, { kind: 'unchanged' }, 0, now, {
+    const next = await scheduleNext(deps, feed, { kind: 'unchanged' }, 0, now, {
       ...(fetched.cacheControlMaxAge === undefined ? {} : { maxAgeSeconds: fetched.cacheControlMaxAge }),
     });
-    const stored = await store.feeds.recordFetch(feed.id, {
+    await record(deps, feed.id, {
       kind: 'not-modified',
       at: now,
       httpStatus: fetched.status,
       ...validatorsOf(fetched),
-      nextCheckAt,
+      nextCheckAt: next.at,
+      ...next.store,
     });
-    return { ...report, status: 'not-modified', url: stored.url, nextCheckAt: nextCheckAt.toISOString() };
+    return { ...report, status: 'not-modified', nextCheckAt: next.at.toISOString() };
   }
 
   // Read the whole body first (memory, or a temporary file past the threshold): no transaction waits on the network,
@@ -194,23 +201,17 @@ async function attempt(
     if (!candidate && feed.bodyHash === sha && feed.lastSuccessAt !== undefined) {
       const result = await store.transaction(async (tx) => {
         const moved = moveTo === undefined ? undefined : await tryMove(tx, feed, moveTo, 'redirect', now);
-        const nextCheckAt = await scheduleNext(
-          { ...deps, store: tx },
-          feed.id,
-          { kind: 'unchanged' },
-          0,
-          now,
-          headers,
-        );
+        const next = await scheduleNext({ ...deps, store: tx }, feed, { kind: 'unchanged' }, 0, now, headers);
         const stored = await tx.feeds.recordFetch(feed.id, {
           kind: 'not-modified',
           at: now,
           httpStatus: fetched.status,
           ...validatorsOf(fetched),
           bodyHash: sha,
-          nextCheckAt,
+          nextCheckAt: next.at,
+          ...next.store,
         });
-        return { stored, moved, nextCheckAt };
+        return { stored, moved, nextCheckAt: next.at };
       });
       return {
         ...report,
@@ -241,15 +242,16 @@ async function attempt(
       }
       const podcastGuid = ingest.feed.podcastGuid;
       if (podcastGuid !== undefined) await tx.feeds.addAlias(feed.id, podcastGuid, 'podcast-guid', now);
-      const nextCheckAt = await scheduleNext(
+      const next = await scheduleNext(
         { ...deps, store: tx },
-        feed.id,
+        feed,
         { kind: 'updated' },
         0,
         now,
         headers,
         ingest.feed,
       );
+      const nextCheckAt = next.at;
       const stored = await tx.feeds.recordFetch(feed.id, {
         kind: 'ok',
         at: now,
@@ -259,6 +261,7 @@ async function attempt(
         ...(ingest.partial ? {} : { bodyHash: sha }),
         problems: ingest.problems.slice(0, MAX_STORED_PROBLEMS),
         nextCheckAt,
+        ...next.store,
       });
       return { ingest, stored, moved, nextCheckAt };
     });
@@ -351,9 +354,9 @@ async function recordFailure(
   }
   const streak = feed.errorStreak + 1;
   const outcome: FetchOutcome = status === undefined ? { kind: 'failed' } : { kind: 'failed', status };
-  const nextCheckAt = await scheduleNext(
+  const next = await scheduleNext(
     deps,
-    feed.id,
+    feed,
     outcome,
     streak,
     now,
@@ -365,43 +368,72 @@ async function recordFailure(
     code,
     message,
     ...(status === undefined ? {} : { httpStatus: status }),
-    nextCheckAt,
+    nextCheckAt: next.at,
     ...(retryAfter === undefined ? {} : { retryAfterUntil: retryAfter }),
+    ...next.store,
   };
-  const saved = await deps.store.feeds.recordFetch(feed.id, stored);
-  return {
-    ...report,
-    url: saved.url,
-    status: 'failed',
-    error: { code, message },
-    nextCheckAt: nextCheckAt.toISOString(),
-  };
+  await record(deps, feed.id, stored);
+  return { ...report, status: 'failed', error: { code, message }, nextCheckAt: next.at.toISOString() };
 }
 
-/** The next check from the feed's stored history (its latest episodes and channel hints). */
+/** Writes a record that needs no transaction of its own, through the crawler's batching recorder when there is one. */
+async function record(
+  deps: Pick<RefreshDeps, 'store' | 'recordFetch'>,
+  feedId: number,
+  outcome: StoredOutcome,
+): Promise<void> {
+  if (deps.recordFetch !== undefined) await deps.recordFetch(feedId, outcome);
+  else await deps.store.feeds.recordFetch(feedId, outcome);
+}
+
+/**
+ * The next check, from the schedule inputs stored on the feed — a 304 reads nothing. After an ingest (`channel`), or
+ * while the feed has none stored, they are read from the show and its episodes, and `store` carries them into the
+ * fetch record so that the next refresh finds them on the feed.
+ */
 async function scheduleNext(
   deps: Pick<RefreshDeps, 'store' | 'random' | 'schedule'>,
-  feedId: number,
+  feed: Feed,
   outcome: FetchOutcome,
   errorStreak: number,
   now: Date,
   headers: { maxAgeSeconds?: number; retryAt?: Date },
   channel?: ParsedFeed,
-): Promise<Date> {
-  // One statement: the channel hints and the latest publication dates (a 304 reads nothing else).
-  const history = await deps.store.feeds.scheduleHistory(feedId, 12);
-  const hints = channel ?? history;
-  const publishDates = (history?.publishDates ?? []).map((sortKey) => new Date(sortKey));
-  const feedHints: NonNullable<Parameters<typeof nextCheck>[0]['feed']> = {};
-  if (hints?.ttlMinutes !== undefined) feedHints.ttlMinutes = hints.ttlMinutes;
-  if (hints?.skipHours !== undefined) feedHints.skipHours = hints.skipHours;
-  if (hints?.skipDays !== undefined) feedHints.skipDays = hints.skipDays;
-  if (hints?.updateFrequency !== undefined) feedHints.updateFrequency = hints.updateFrequency;
-  if (hints?.complete !== undefined) feedHints.complete = hints.complete;
+): Promise<{ at: Date; store: { schedule?: ScheduleInputs } }> {
+  let inputs = channel === undefined ? feed.schedule : undefined;
+  let store: { schedule?: ScheduleInputs } = {};
+  if (inputs === undefined) {
+    // One statement: the channel hints and the latest publication dates.
+    const history = await deps.store.feeds.scheduleHistory(feed.id, 12);
+    if (channel !== undefined)
+      inputs = { ...scheduleHints(channel), publishDates: history?.publishDates ?? [] };
+    else inputs = history;
+    if (inputs !== undefined) store = { schedule: inputs };
+  }
+  const publishDates = (inputs?.publishDates ?? []).map((sortKey) => new Date(sortKey));
   const next = nextCheck(
-    { outcome, errorStreak, publishDates, headers, feed: feedHints, now },
+    {
+      outcome,
+      errorStreak,
+      publishDates,
+      headers,
+      feed: inputs === undefined ? {} : scheduleHints(inputs),
+      now,
+    },
     { ...deps.schedule, ...(deps.random === undefined ? {} : { random: deps.random }) },
   );
   // A gone feed is marked gone, not scheduled; this is only reached for the other outcomes.
-  return next.kind === 'at' ? next.at : new Date(now.getTime() + 24 * 3_600_000);
+  const at = next.kind === 'at' ? next.at : new Date(now.getTime() + 24 * 3_600_000);
+  return { at, store };
+}
+
+/** The channel hints the schedule reads, without the absent ones. */
+function scheduleHints(hints: Omit<ScheduleInputs, 'publishDates'>): Omit<ScheduleInputs, 'publishDates'> {
+  const out: Omit<ScheduleInputs, 'publishDates'> = {};
+  if (hints.ttlMinutes !== undefined) out.ttlMinutes = hints.ttlMinutes;
+  if (hints.skipHours !== undefined) out.skipHours = hints.skipHours;
+  if (hints.skipDays !== undefined) out.skipDays = hints.skipDays;
+  if (hints.updateFrequency !== undefined) out.updateFrequency = hints.updateFrequency;
+  if (hints.complete !== undefined) out.complete = hints.complete;
+  return out;
 }

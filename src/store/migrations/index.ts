@@ -6,6 +6,7 @@ import { search } from './0004-search.ts';
 import { mediaText } from './0005-media-text.ts';
 import { transcriptSearch } from './0006-transcript-search.ts';
 import { searchPrefixes } from './0007-search-prefixes.ts';
+import { feedSchedule } from './0008-feed-schedule.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   mediaText,
   transcriptSearch,
   searchPrefixes,
+  feedSchedule,
 ];

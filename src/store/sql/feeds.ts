@@ -1,8 +1,9 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
-import type { Feed, FeedAlias, FeedAliasKind, FeedStatus, FetchOutcome } from '../../domain/feed.ts';
+import type { Feed, FeedAlias, FeedAliasKind, FetchOutcome, ScheduleInputs } from '../../domain/feed.ts';
 import type { ShowContent } from '../../domain/show.ts';
 import type { FeedProblem } from '../../feed/parse/types.ts';
 import { StoreError } from '../errors.ts';
+import type { SqlDialect } from '../migrations/index.ts';
 import type { FeedListing, FeedRepository, ScheduleHistory } from '../ports.ts';
 import type { InTransaction } from './episodes.ts';
 import { chunks, compact, fromFlag, fromJson, iso, toJson } from './rows.ts';
@@ -31,6 +32,8 @@ function toFeed(row: FeedRow): Feed {
     notModifiedCount: row.not_modified_count,
     problems: fromJson<FeedProblem[]>(row.problems_json),
     retryAfterUntil: row.retry_after_until,
+    // `?? null`: a database migrated only part-way (a test of an older migration) has no such column yet.
+    schedule: fromJson<ScheduleInputs>(row.schedule_json ?? null),
   });
 }
 
@@ -38,6 +41,7 @@ export class SqlFeedRepository implements FeedRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly inTransaction: InTransaction,
+    private readonly dialect: SqlDialect,
   ) {}
 
   async add(url: string, now: Date): Promise<{ feed: Feed; created: boolean }> {
@@ -59,6 +63,15 @@ export class SqlFeedRepository implements FeedRepository {
   async get(id: number): Promise<Feed | undefined> {
     const row = await this.db.selectFrom('feeds').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toFeed(row);
+  }
+
+  async getMany(ids: readonly number[]): Promise<Feed[]> {
+    const out: Feed[] = [];
+    for (const batch of chunks(ids, 500)) {
+      const rows = await this.db.selectFrom('feeds').selectAll().where('id', 'in', batch).execute();
+      for (const row of rows) out.push(toFeed(row));
+    }
+    return out;
   }
 
   async findByUrl(urlOrAlias: string): Promise<Feed | undefined> {
@@ -166,45 +179,76 @@ export class SqlFeedRepository implements FeedRepository {
     return rows.map(toFeed);
   }
 
-  async recordFetch(feedId: number, outcome: FetchOutcome): Promise<Feed> {
-    const at = iso(outcome.at);
-    let query = this.db
+  async leaseDue(now: Date, limit: number, until: Date): Promise<Feed[]> {
+    const at = iso(now);
+    const rows = await this.db
       .updateTable('feeds')
-      .set((eb) => ({
-        last_fetch_at: at,
-        fetch_count: eb('fetch_count', '+', 1),
-        next_check_at: iso(outcome.nextCheckAt),
-        status: eb
-          .case()
-          .when('status', '=', 'gone')
-          .then(eb.val<FeedStatus>('gone'))
-          .else(eb.val<FeedStatus>(outcome.kind === 'error' ? 'failing' : 'active'))
-          .end(),
-      }))
-      .where('id', '=', feedId);
-    if (outcome.httpStatus !== undefined) query = query.set({ http_status: outcome.httpStatus });
-    if (outcome.kind === 'error') {
-      query = query.set((eb) => ({
-        error_streak: eb('error_streak', '+', 1),
-        last_error_code: outcome.code,
-        last_error_message: outcome.message,
-        last_error_at: at,
-        retry_after_until: outcome.retryAfterUntil === undefined ? null : iso(outcome.retryAfterUntil),
-      }));
-    } else {
-      query = query.set({ error_streak: 0, last_success_at: at, retry_after_until: null });
-      if (outcome.kind === 'not-modified')
-        query = query.set((eb) => ({ not_modified_count: eb('not_modified_count', '+', 1) }));
-      if (outcome.etag !== undefined) query = query.set({ etag: outcome.etag });
-      if (outcome.lastModified !== undefined) query = query.set({ last_modified: outcome.lastModified });
-      if (outcome.bodyHash !== undefined) query = query.set({ body_hash: outcome.bodyHash });
-      if (outcome.kind === 'ok' && outcome.problems !== undefined) {
-        query = query.set({ problems_json: outcome.problems.length === 0 ? null : toJson(outcome.problems) });
-      }
-    }
-    const row = await query.returningAll().executeTakeFirst();
+      .set({ next_check_at: iso(until) })
+      .where('id', 'in', (eb) => {
+        const due = eb
+          .selectFrom('feeds')
+          .select('id')
+          .where('status', '!=', 'gone')
+          .where('next_check_at', '<=', at)
+          .where((w) => w.or([w('retry_after_until', 'is', null), w('retry_after_until', '<=', at)]))
+          .orderBy('next_check_at')
+          .orderBy('id')
+          .limit(limit);
+        // SQLite runs one UPDATE at a time (the statement is atomic); PostgreSQL needs the row locks.
+        return this.dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
+      })
+      .returningAll()
+      .execute();
+    return rows.map(toFeed);
+  }
+
+  async recordFetch(feedId: number, outcome: FetchOutcome): Promise<Feed> {
+    const { rows } = await this.fetchUpdate(this.db, feedId, outcome, true);
+    const row = rows[0];
     if (row === undefined) throw new StoreError('not-found', `no feed ${feedId}`);
     return toFeed(row);
+  }
+
+  async recordFetches(records: readonly { feedId: number; outcome: FetchOutcome }[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.inTransaction(async (db) => {
+      for (const { feedId, outcome } of records) await this.fetchUpdate(db, feedId, outcome, false);
+    });
+  }
+
+  /**
+   * The one UPDATE that records a fetch (see FeedRepository.recordFetch for what it sets). Written as one fixed
+   * statement per outcome kind — optional values through `coalesce` — rather than with the query builder: it runs for
+   * every feed the crawler fetches, and building the query cost more than running it.
+   */
+  private fetchUpdate(db: Kysely<Database>, feedId: number, outcome: FetchOutcome, returning: boolean) {
+    const at = iso(outcome.at);
+    const next = iso(outcome.nextCheckAt);
+    const httpStatus = outcome.httpStatus ?? null;
+    const schedule = outcome.schedule === undefined ? null : toJson(outcome.schedule);
+    const ret = returning ? sql` returning *` : sql``;
+    if (outcome.kind === 'error') {
+      return sql<FeedRow>`update feeds set last_fetch_at = ${at}, fetch_count = fetch_count + 1,
+        next_check_at = ${next}, status = case when status = 'gone' then status else 'failing' end,
+        http_status = coalesce(${httpStatus}, http_status), schedule_json = coalesce(${schedule}, schedule_json),
+        error_streak = error_streak + 1, last_error_code = ${outcome.code},
+        last_error_message = ${outcome.message}, last_error_at = ${at},
+        retry_after_until = ${outcome.retryAfterUntil === undefined ? null : iso(outcome.retryAfterUntil)}
+        where id = ${feedId}${ret}`.execute(db);
+    }
+    // A 304 keeps the stored problems; an `ok` without problems given keeps them too.
+    const problems = outcome.kind === 'ok' ? outcome.problems : undefined;
+    const problemsJson = problems === undefined || problems.length === 0 ? null : toJson(problems);
+    return sql<FeedRow>`update feeds set last_fetch_at = ${at}, fetch_count = fetch_count + 1,
+      next_check_at = ${next}, status = case when status = 'gone' then status else 'active' end,
+      http_status = coalesce(${httpStatus}, http_status), schedule_json = coalesce(${schedule}, schedule_json),
+      error_streak = 0, last_success_at = ${at}, retry_after_until = null,
+      not_modified_count = not_modified_count + ${outcome.kind === 'not-modified' ? 1 : 0},
+      etag = coalesce(${outcome.etag ?? null}, etag),
+      last_modified = coalesce(${outcome.lastModified ?? null}, last_modified),
+      body_hash = coalesce(${outcome.bodyHash ?? null}, body_hash),
+      problems_json = case when ${problems === undefined ? 0 : 1} = 1 then ${problemsJson} else problems_json end
+      where id = ${feedId}${ret}`.execute(db);
   }
 
   async markGone(feedId: number, at: Date, httpStatus?: number): Promise<Feed> {

@@ -143,6 +143,28 @@ export class SqlJobRepository implements JobRepository {
     }
   }
 
+  async completeMany(jobs: readonly Job[]): Promise<void> {
+    for (const batch of chunks(jobs, 200)) {
+      const deleted = await this.db
+        .deleteFrom('jobs')
+        .where((eb) =>
+          eb.or(batch.map((job) => eb.and([eb('id', '=', job.id), eb('revision', '=', job.revision)]))),
+        )
+        .returning('id')
+        .execute();
+      const gone = new Set(deleted.map((row) => row.id));
+      // Enqueued again while running: run those once more at their (possibly earlier) run-at.
+      const again = batch.filter((job) => !gone.has(job.id)).map((job) => job.id);
+      if (again.length > 0) {
+        await this.db
+          .updateTable('jobs')
+          .set({ locked_by: null, locked_until: null })
+          .where('id', 'in', again)
+          .execute();
+      }
+    }
+  }
+
   async fail(job: Job, error: string, retryAt: Date | undefined, now: Date): Promise<void> {
     await this.db
       .updateTable('jobs')

@@ -44,6 +44,7 @@ export interface FeedsTable {
   not_modified_count: Auto;
   problems_json: string | null;
   retry_after_until: string | null;
+  schedule_json: string | null;
 }
 
 export interface FeedAliasesTable {

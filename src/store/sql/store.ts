@@ -39,7 +39,7 @@ export class SqlStore implements Store {
     private readonly inside: boolean,
   ) {
     const run: InTransaction = (fn) => this.track(() => inTransaction(db, dialect, fn));
-    this.feeds = new SqlFeedRepository(db, run);
+    this.feeds = new SqlFeedRepository(db, run, dialect);
     this.shows = new SqlShowRepository(db, run);
     this.episodes = new SqlEpisodeRepository(db, run);
     this.sync = createSyncRepository(db, dialect);
