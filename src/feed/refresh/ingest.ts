@@ -35,6 +35,13 @@ export interface IngestOptions {
 
 const DEFAULT_BATCH = 500;
 const DEFAULT_MAX_ITEMS = 20_000;
+/**
+ * Body bytes after which the episodes read so far are written even when fewer than a batch. Memory, not item count, is
+ * what a batch costs: pending episodes keep the parser's text of their chunks reachable, and a batch's rows, show notes
+ * and statements live while it is written; in a big feed anything that lives that long is promoted to V8's old space
+ * and stays until the next full GC. Feeds smaller than this are still written in one call.
+ */
+const BATCH_BYTES = 256 * 1024;
 
 /**
  * Parses a feed body as it streams and writes it for `feedId` through `tx` (call inside `store.transaction`).
@@ -71,11 +78,14 @@ export async function ingestFeedBody(
     options: { maxItems: options.maxItems ?? DEFAULT_MAX_ITEMS },
     onEpisode: (episode) => pending.push(transform<EpisodeContent>(episode)),
   });
+  let bytes = 0;
   for await (const chunk of chunks) {
     parser.write(chunk);
-    if (pending.length >= batchSize) {
+    bytes += chunk.byteLength;
+    if (pending.length >= batchSize || (bytes >= BATCH_BYTES && pending.length > 0)) {
       const batch = pending;
       pending = [];
+      bytes = 0;
       flushed = true;
       await write(batch, false);
     }
