@@ -6,8 +6,12 @@ import type { ParsedEpisode, ParseInput, ParseOptions, ParseResult } from './typ
 export { type FeedStreamInit, FeedStreamParser, type FeedStreamResult } from './stream.ts';
 export * from './types.ts';
 
-/** Bytes handed to the tokenizer at a time, so that no more than this much text is decoded at once. */
-const CHUNK = 64 * 1024;
+/**
+ * Bytes handed to the stream parser at a time, so that no more than this much text is decoded at once. Large enough
+ * that the decoded strings the episodes keep slices of are V8 large objects (over 128 KiB), which the young-generation
+ * GC promotes without copying: with 64 KiB chunks, a quarter of a big feed's parse time went to copying them.
+ */
+const CHUNK = 256 * 1024;
 
 /**
  * Parses a whole feed body. Throws NotAFeedError for input that is not a feed (empty, HTML, binary, another XML

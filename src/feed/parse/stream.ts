@@ -1,6 +1,7 @@
 // The streaming core: bytes → text (decode.ts) → tokens (tokenizer.ts) → one small RawElement tree per direct child
 // of <channel>/<feed> and of each <item>/<entry> → namespace handlers → ParsedFeed + ParsedEpisode, each episode
 // emitted as its item closes. No whole-document tree is ever built.
+import { isAscii } from 'node:buffer';
 import { ByteDecoder } from './decode.ts';
 import { decodeEntities, type EntitySink, stripControlChars } from './entities.ts';
 import type { EpisodeBuilder, FeedBuilder, HandlerContext, RawElement } from './namespaces/handler.ts';
@@ -797,8 +798,8 @@ function frame(kind: number, scope: Scope, base: string): Frame {
   };
 }
 
-/** Bytes decoded at a time (see FeedStreamParser.write). */
-const DECODE_PIECE = 16 * 1024;
+/** The granularity at which FeedStreamParser.write tells ASCII from non-ASCII input. */
+const ASCII_PIECE = 16 * 1024;
 
 // ---- Public streaming parser -------------------------------------------------------------------------------------
 
@@ -823,13 +824,22 @@ export class FeedStreamParser {
 
   write(chunk: Uint8Array): void {
     if (this.ended) throw new Error('FeedStreamParser.write() after end()');
-    // Decoded a piece at a time: V8 makes a string one byte per character only when all of it is ASCII, so one
-    // curly quote makes its whole piece two bytes per character, and every later scan and slice of it slower.
-    for (let at = 0; at < chunk.length; at += DECODE_PIECE) {
-      const text = this.decoder.write(
-        at === 0 && chunk.length <= DECODE_PIECE ? chunk : chunk.subarray(at, at + DECODE_PIECE),
-      );
+    // Decoded in runs of pieces that are all ASCII or all not. V8 stores a string one byte per character only when
+    // all of it is ASCII, so one curly quote would make a whole chunk two bytes per character, and every later scan
+    // and slice of it slower; and the runs stay large, so that strings the episodes keep (slices pin their whole
+    // string) are big enough for V8's large-object space, which the young-generation GC never copies.
+    const n = chunk.length;
+    for (let start = 0; start < n; ) {
+      let end = Math.min(n, start + ASCII_PIECE);
+      const ascii = isAscii(chunk.subarray(start, end));
+      while (end < n) {
+        const next = Math.min(n, end + ASCII_PIECE);
+        if (isAscii(chunk.subarray(end, next)) !== ascii) break;
+        end = next;
+      }
+      const text = this.decoder.write(start === 0 && end === n ? chunk : chunk.subarray(start, end));
       if (text.length > 0) this.tokenizer.write(text);
+      start = end;
     }
   }
 

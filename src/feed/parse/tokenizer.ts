@@ -285,7 +285,7 @@ export class XmlTokenizer {
             const c = buf.charCodeAt(i);
             // Name characters are mostly letters and `:`, all above `>`: one comparison for them.
             if (c <= GT && endsName(c)) break;
-            hash = (hash * 31 + c) | 0;
+            hash = (hash * 31 + c) & 0x3fffffff; // stays a small integer: no number allocated per character
             i++;
           }
           if (i >= n) {
@@ -355,7 +355,7 @@ export class XmlTokenizer {
           while (i < n) {
             const c = buf.charCodeAt(i);
             if (c <= GT && (c === EQ || endsName(c))) break;
-            hash = (hash * 31 + c) | 0;
+            hash = (hash * 31 + c) & 0x3fffffff; // stays a small integer: no number allocated per character
             i++;
           }
           if (i >= n) {
@@ -481,7 +481,7 @@ export class XmlTokenizer {
             const c = buf.charCodeAt(i);
             // Name characters are mostly letters and `:`, all above `>`: one comparison for them.
             if (c <= GT && endsName(c)) break;
-            hash = (hash * 31 + c) | 0;
+            hash = (hash * 31 + c) & 0x3fffffff; // stays a small integer: no number allocated per character
             i++;
           }
           if (i >= n) {
