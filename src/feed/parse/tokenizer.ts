@@ -299,9 +299,16 @@ export class XmlTokenizer {
           this.carry = '';
           this.tagName = name;
           // Pushed now, as htmlparser2 does: a tag cut off by the end of input is still closed (implied) at the end.
-          this.stack.push(name);
+          stack.push(name);
           this.attrs.length = 0;
-          state = BEFORE_ATTR;
+          if (buf.charCodeAt(i) === GT) {
+            // The common case, `<name>`, without a round through BEFORE_ATTR.
+            h.onopentag(name, this.attrs);
+            state = TEXT;
+            i++;
+          } else {
+            state = BEFORE_ATTR;
+          }
           continue;
         }
 
@@ -366,6 +373,19 @@ export class XmlTokenizer {
           this.attrName =
             this.carry.length > 0 ? detached(this.carry + buf.slice(sec, i)) : this.name(buf, sec, i, hash);
           this.carry = '';
+          // The common case, `name="value"` (or single quotes), in one step.
+          if (buf.charCodeAt(i) === EQ && i + 1 < n) {
+            const q = buf.charCodeAt(i + 1);
+            if (q === DQ || q === SQ) {
+              const close = buf.indexOf(q === DQ ? '"' : "'", i + 2);
+              if (close >= 0) {
+                this.attrs.add(this.attrName, buf.slice(i + 2, close));
+                state = BEFORE_ATTR;
+                i = close + 1;
+                continue;
+              }
+            }
+          }
           state = AFTER_ATTR;
           continue;
         }
