@@ -144,7 +144,7 @@ async function crawlPass(store: Store, total: number): Promise<PassResult> {
   const crawler = startCrawler({
     store,
     queue,
-    refresh: (feed) => refreshFeed({ store, fetcher, recordFetch }, feed),
+    refresh: (feed, limit) => refreshFeed({ store, fetcher, recordFetch, limit }, feed),
     concurrency: CONCURRENCY,
     perHost: PER_HOST,
     tickMs: 100,

@@ -13,7 +13,7 @@ import { createFetchRecorder } from './feed/refresh/batch.ts';
 import { type Crawler, startCrawler } from './feed/refresh/crawler.ts';
 import { FeedUrlError, normalizeFeedUrl } from './feed/refresh/feed-url.ts';
 import { createJobQueue, type JobQueue } from './feed/refresh/queue.ts';
-import { type RefreshReport, refreshFeed } from './feed/refresh/refresh.ts';
+import { type FetchLimit, type RefreshReport, refreshFeed } from './feed/refresh/refresh.ts';
 import { createSyncService } from './http/gpodder/adapters.ts';
 import { gpodderPlugin } from './http/gpodder/plugin.ts';
 import { createServer, type FeedAdmin, type ServerDeps } from './http/server.ts';
@@ -48,7 +48,7 @@ export interface App {
   readonly fetcher: Fetcher;
   readonly queue: JobQueue;
   /** Refreshes one feed now (outside the queue; the CLI's path). */
-  refresh(feed: Feed | number, options?: { force?: boolean }): Promise<RefreshReport>;
+  refresh(feed: Feed | number, options?: { force?: boolean; limit?: FetchLimit }): Promise<RefreshReport>;
   /** Adds a feed by URL (normalised; idempotent). Throws FeedUrlError for what cannot be a feed URL. */
   addFeed(url: string): Promise<{ feedId: number; created: boolean; url: string }>;
   close(): Promise<void>;
@@ -88,7 +88,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     store,
     fetcher,
     queue,
-    async refresh(feedOrId, refreshOptions) {
+    async refresh(feedOrId, { limit, ...refreshOptions } = {}) {
       const feed = typeof feedOrId === 'number' ? await store.feeds.get(feedOrId) : feedOrId;
       if (feed !== undefined && isDemoUrl(feed.url)) {
         // The shipped demo lives in the repository, not on the network.
@@ -108,6 +108,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           fetcher,
           now,
           recordFetch,
+          ...(limit === undefined ? {} : { limit }),
           ...(options.signal === undefined ? {} : { signal: options.signal }),
         },
         feed ?? feedOrId,
@@ -224,7 +225,7 @@ export async function startServing(
     crawler = startCrawler({
       store,
       queue: app.queue,
-      refresh: (feed) => app.refresh(feed),
+      refresh: (feed, limit) => app.refresh(feed, { limit }),
       concurrency: config.crawler.concurrency,
       perHost: config.crawler.perHost,
       skip: isDemoUrl,

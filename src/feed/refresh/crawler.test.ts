@@ -42,7 +42,7 @@ describe('crawler', () => {
     const crawler = startCrawler({
       store,
       queue,
-      refresh: (feed) => refreshFeed({ store, fetcher }, feed),
+      refresh: (feed, limit) => refreshFeed({ store, fetcher, limit }, feed),
       concurrency: 6,
       perHost: 2,
       skip: (url) => url.startsWith('http://demo.earshot.invalid/'),

@@ -10,15 +10,18 @@ import type { Store } from '../../store/ports.ts';
 import { batchCalls } from './batch.ts';
 import { HostLimiter, hostOf, Semaphore } from './limits.ts';
 import type { JobQueue, Worker } from './queue.ts';
-import type { RefreshReport } from './refresh.ts';
+import type { FetchLimit, RefreshReport } from './refresh.ts';
 
 export const REFRESH_JOB = 'refresh-feed';
 
 export interface CrawlerDeps {
   store: Store;
   queue: JobQueue;
-  /** Refreshes the feed (already read from the store by the crawler). */
-  refresh: (feed: Feed) => Promise<RefreshReport>;
+  /**
+   * Refreshes the feed (already read from the store by the crawler), running its fetches through `limit` — the
+   * crawler's per-host and global slots (see RefreshDeps.limit).
+   */
+  refresh: (feed: Feed, limit: FetchLimit) => Promise<RefreshReport>;
   concurrency: number;
   perHost: number;
   now?: () => Date;
@@ -52,19 +55,20 @@ export function startCrawler(deps: CrawlerDeps): Crawler {
   let stopped = false;
   /** Leased feeds still waiting for a slot when the crawler stopped: due again at once, not after the lease. */
   const released: number[] = [];
+  const limit: FetchLimit = (url, task) =>
+    hosts.run(hostOf(url), () => slots.run(() => (stopped ? Promise.reject(new CrawlerStopped()) : task())));
   const run = async (feed: Feed): Promise<void> => {
     if (deps.skip?.(feed.url) === true) {
       await deps.store.feeds.setNextCheck(feed.id, FAR_FUTURE);
       return;
     }
-    const report = await hosts.run(hostOf(feed.url), () =>
-      slots.run(async () => {
-        if (!stopped) return deps.refresh(feed);
-        released.push(feed.id);
-        return undefined;
-      }),
-    );
-    if (report !== undefined) deps.onReport?.(report);
+    try {
+      deps.onReport?.(await deps.refresh(feed, limit));
+    } catch (error) {
+      // Stopped while it waited for a slot: nothing was fetched, nothing recorded.
+      if (error instanceof CrawlerStopped) released.push(feed.id);
+      else throw error;
+    }
   };
 
   // ---- "refresh now": jobs ----
@@ -163,6 +167,12 @@ export function startCrawler(deps: CrawlerDeps): Crawler {
       if (released.length > 0) await deps.store.feeds.setNextCheck(released, now());
     },
   };
+}
+
+class CrawlerStopped extends Error {
+  constructor() {
+    super('the crawler stopped before this refresh got a slot');
+  }
 }
 
 function feedIdOf(payload: unknown): number | undefined {

@@ -36,7 +36,15 @@ export interface RefreshDeps {
    * Either way the refresh reports only once the record is written.
    */
   recordFetch?: (feedId: number, outcome: StoredOutcome) => Promise<void>;
+  /**
+   * Runs one fetch under the caller's politeness limits (the crawler's per-host and global slots), keyed by the URL
+   * fetched. The slot covers the request, reading the body and ingesting it; the light records of a 304, an unchanged
+   * body or a failure are written after it is released. Default: no limit.
+   */
+  limit?: FetchLimit;
 }
+
+export type FetchLimit = <T>(url: string, task: () => Promise<T>) => Promise<T>;
 
 export type RefreshStatus = 'updated' | 'unchanged' | 'not-modified' | 'failed' | 'gone' | 'skipped';
 
@@ -131,6 +139,26 @@ async function attempt(
   url: string,
   how: { conditional: boolean; moveKind?: 'new-feed-url' },
 ): Promise<AttemptReport> {
+  if (deps.limit === undefined) return attemptNow(deps, feed, url, how);
+  // Records that need no transaction wait until the slot is free again: a slot is for talking to the host.
+  const deferred: StoredOutcome[] = [];
+  const inner: RefreshDeps = {
+    ...deps,
+    recordFetch: async (_feedId, outcome) => {
+      deferred.push(outcome);
+    },
+  };
+  const report = await deps.limit(url, () => attemptNow(inner, feed, url, how));
+  for (const outcome of deferred) await record(deps, feed.id, outcome);
+  return report;
+}
+
+async function attemptNow(
+  deps: RefreshDeps,
+  feed: Feed,
+  url: string,
+  how: { conditional: boolean; moveKind?: 'new-feed-url' },
+): Promise<AttemptReport> {
   const { store } = deps;
   // Strictly after the feed's last fetch: the store tells one refresh's batches apart by their shared `now`, so two
   // refreshes (a feed and its new-feed-url, or a fast clock) must never share one.
@@ -198,7 +226,22 @@ async function attempt(
     const headers =
       fetched.cacheControlMaxAge === undefined ? {} : { maxAgeSeconds: fetched.cacheControlMaxAge };
 
+    if (!candidate && feed.bodyHash === sha && feed.lastSuccessAt !== undefined && moveTo === undefined) {
+      // The common "200 but nothing changed": a record like a 304's.
+      const next = await scheduleNext(deps, feed, { kind: 'unchanged' }, 0, now, headers);
+      await record(deps, feed.id, {
+        kind: 'not-modified',
+        at: now,
+        httpStatus: fetched.status,
+        ...validatorsOf(fetched),
+        bodyHash: sha,
+        nextCheckAt: next.at,
+        ...next.store,
+      });
+      return { ...report, status: 'unchanged', nextCheckAt: next.at.toISOString() };
+    }
     if (!candidate && feed.bodyHash === sha && feed.lastSuccessAt !== undefined) {
+      // Unchanged, but it answered from a new permanent URL: move it, in one transaction with the record.
       const result = await store.transaction(async (tx) => {
         const moved = moveTo === undefined ? undefined : await tryMove(tx, feed, moveTo, 'redirect', now);
         const next = await scheduleNext({ ...deps, store: tx }, feed, { kind: 'unchanged' }, 0, now, headers);
