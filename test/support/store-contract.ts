@@ -353,6 +353,78 @@ export function storeContract(name: string, harness: StoreHarness): void {
         );
       });
 
+      it('leases the most overdue due feeds in batches, never the same feed twice while leased', async (store) => {
+        const ids: number[] = [];
+        for (const n of [1, 2, 3, 4, 5])
+          ids.push((await store.feeds.add(`https://feeds.example/lease-${n}.xml`, T0)).feed.id);
+        const [a, b, c, d, e] = ids as [number, number, number, number, number];
+        for (const [id, minutes] of [
+          [a, 30],
+          [b, 10],
+          [c, 20],
+          [d, 90],
+        ] as const)
+          await store.feeds.recordFetch(id, { kind: 'ok', at: T0, nextCheckAt: at(minutes) });
+        await store.feeds.markGone(e, T0, 410);
+        const lease = at(40 + 15);
+        const first = await store.feeds.leaseDue(at(40), 2, lease);
+        assert.deepEqual(first.map((f) => f.id).sort(), [b, c].sort(), 'the two most overdue');
+        assert.ok(first.every((f) => f.nextCheckAt === lease.toISOString()), 'their next check is the lease');
+        const second = await store.feeds.leaseDue(at(40), 10, lease);
+        assert.deepEqual(
+          second.map((f) => f.id),
+          [a],
+          'leased feeds are not due; gone and future ones never were',
+        );
+        assert.deepEqual(await store.feeds.leaseDue(at(40), 10, lease), []);
+        assert.deepEqual(
+          (await store.feeds.leaseDue(at(56), 10, at(70))).map((f) => f.id).sort(),
+          [a, b, c].sort(),
+          'a lease that ran out (the crawler died) makes the feed due again',
+        );
+      });
+
+      it('records many fetches at once exactly as one by one, and keeps the schedule inputs', async (store) => {
+        const one = (await store.feeds.add('https://feeds.example/one.xml', T0)).feed.id;
+        const many = (await store.feeds.add('https://feeds.example/many.xml', T0)).feed.id;
+        const failing = (await store.feeds.add('https://feeds.example/failing.xml', T0)).feed.id;
+        const schedule = { ttlMinutes: 60, publishDates: ['2025-12-31T00:00:00.000Z'] };
+        const ok = { kind: 'ok', at: T0, etag: '"v1"', nextCheckAt: at(60), schedule } as const;
+        const notModified = { kind: 'not-modified', at: at(60), httpStatus: 304, nextCheckAt: at(120) } as const;
+        const error = {
+          kind: 'error',
+          at: at(120),
+          code: 'http-status',
+          message: 'HTTP 500',
+          httpStatus: 500,
+          nextCheckAt: at(180),
+        } as const;
+        for (const outcome of [ok, notModified]) await store.feeds.recordFetch(one, outcome);
+        await store.feeds.recordFetches([
+          { feedId: many, outcome: ok },
+          { feedId: failing, outcome: ok },
+        ]);
+        await store.feeds.recordFetches([
+          { feedId: many, outcome: notModified },
+          { feedId: failing, outcome: error },
+          { feedId: 987_654, outcome: error },
+        ]);
+        const [a, b] = await store.feeds.getMany([one, many, 987_654]).then((feeds) =>
+          [one, many].map((id) => feeds.find((f) => f.id === id)),
+        );
+        const { id: _a, url: _au, ...fromOne } = a ?? assert.fail('feed one');
+        const { id: _b, url: _bu, ...fromMany } = b ?? assert.fail('feed many');
+        assert.deepEqual(fromMany, fromOne);
+        assert.equal(fromMany.etag, '"v1"', 'a 304 keeps the validators it did not replace');
+        assert.equal(fromMany.notModifiedCount, 1);
+        assert.deepEqual(fromMany.schedule, schedule);
+        const f = await store.feeds.get(failing);
+        assert.equal(f?.status, 'failing');
+        assert.equal(f?.errorStreak, 1);
+        assert.equal(f?.lastErrorMessage, 'HTTP 500');
+        assert.deepEqual(f?.schedule, schedule, 'a failure keeps the schedule inputs');
+      });
+
       it('lists feeds with their show and episode count', async (store) => {
         const showId = await showOf(store, 'https://feeds.example/b.xml');
         await store.feeds.add('https://feeds.example/a.xml', T0);
@@ -886,6 +958,20 @@ export function storeContract(name: string, harness: StoreHarness): void {
         assert.deepEqual(
           (await claim(200)).map((j) => j.key),
           ['b'],
+        );
+      });
+
+      it('completes many jobs at once; one enqueued again meanwhile runs once more', async (store) => {
+        for (const key of ['a', 'b', 'c']) await store.jobs.enqueue({ kind: 'k', key, payload: {}, runAt: T0 }, T0);
+        const jobs = await store.jobs.claim({ kind: 'k', workerId: 'w', now: at(1), limit: 10, lockMs: 60_000 });
+        assert.equal(jobs.length, 3);
+        await store.jobs.enqueue({ kind: 'k', key: 'b', payload: { again: true }, runAt: at(1) }, at(1));
+        await store.jobs.completeMany(jobs);
+        assert.equal(await store.jobs.count('k'), 1);
+        const again = await store.jobs.claim({ kind: 'k', workerId: 'w', now: at(2), limit: 10, lockMs: 60_000 });
+        assert.deepEqual(
+          again.map((j) => [j.key, j.payload]),
+          [['b', { again: true }]],
         );
       });
 
