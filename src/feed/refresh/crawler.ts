@@ -113,7 +113,7 @@ export function startCrawler(deps: CrawlerDeps): Crawler {
     running.add(p);
   };
 
-  /** Whether the last lease came back full (more may be due right away). */
+  /** How many feeds the last lease returned: a full batch means more may be due right away. */
   let leasedLast = 0;
   /** Leases batches until enough work is in hand or nothing more is due; returns how many feeds it leased. */
   const leaseMore = async (): Promise<number> => {
