@@ -627,7 +627,7 @@ class Collector implements EntitySink, TokenHandler {
   }
 
   onclosetag(name: string, isImplied: boolean): void {
-    // htmlparser2 reports `<x/>` as an implied close right after the open tag.
+    // The tokenizer reports `<x/>` as an implied close right after the open tag (htmlparser2's convention).
     const implied = isImplied && !this.justOpened;
     this.justOpened = false;
     if (this.skipDepth > 0) {

@@ -12,7 +12,8 @@
 // with String.prototype.indexOf instead of a per-character state machine, hands text over as offsets (sliced only
 // when kept), and interns element and attribute names (the same few dozen names repeat on every item).
 // Text is emitted as it arrives (a text run may come in several pieces, split where a write ended); markup split
-// across writes is carried over.
+// across writes is carried over. One deliberate difference: input that ends inside `</x ` or `<x /` yields no text
+// here, where htmlparser2 emits text read from before its buffer.
 
 /** The attributes of the open tag being reported; valid only during `onopentag` (the object is reused). */
 export class Attributes {
