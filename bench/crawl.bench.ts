@@ -255,9 +255,10 @@ async function memoryPass(tmp: string): Promise<MemoryRun & { mb: number; items:
       if (code !== 0) throw new Error(`memory child failed (${String(code)})`);
       rmSync(dataDir, { recursive: true, force: true });
       // The child prints this shape on its last line.
-      runs.push(JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as MemoryRun);
+      const run = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as MemoryRun;
+      runs.push(run);
       log(
-        `pass 3: run ${i + 1}/${MEMORY_RUNS}: peak RSS growth ${f(runs.at(-1)?.peakGrowthMB ?? Number.NaN)} MiB`,
+        `pass 3: run ${i + 1}/${MEMORY_RUNS}: peak RSS growth ${f(run.peakGrowthMB)} MiB (V8 heap +${f(run.heapGrowthMB)}, external +${f(run.externalGrowthMB)} at the peak)`,
       );
     }
     const sorted = [...runs].sort((x, y) => x.peakGrowthMB - y.peakGrowthMB);
