@@ -391,159 +391,6 @@ export class XmlTokenizer {
           continue;
         }
 
-        case AFTER_ATTR: {
-          while (i < n && isWs(buf.charCodeAt(i))) i++;
-          if (i >= n) {
-            this.state = state;
-            return;
-          }
-          const c = buf.charCodeAt(i);
-          if (c === EQ) {
-            state = BEFORE_VALUE;
-            i++;
-          } else {
-            this.attrs.add(this.attrName, '');
-            if (c === SLASH || c === GT) {
-              state = BEFORE_ATTR;
-            } else {
-              state = ATTR_NAME;
-              sec = i;
-              hash = c;
-              i++;
-            }
-          }
-          continue;
-        }
-
-        case BEFORE_VALUE: {
-          while (i < n && isWs(buf.charCodeAt(i))) i++;
-          if (i >= n) {
-            this.state = state;
-            return;
-          }
-          const c = buf.charCodeAt(i);
-          if (c === DQ || c === SQ) {
-            this.quote = c;
-            state = VALUE_QUOTED;
-            sec = i + 1;
-            i++;
-          } else {
-            state = VALUE_UNQUOTED;
-            sec = i;
-          }
-          continue;
-        }
-
-        case VALUE_QUOTED: {
-          const q = buf.indexOf(this.quote === DQ ? '"' : "'", i);
-          if (q < 0) {
-            if (!final) this.carry += buf.slice(sec, n);
-            i = n;
-            this.state = state;
-            return;
-          }
-          this.attrs.add(
-            this.attrName,
-            this.carry.length > 0 ? this.carry + buf.slice(sec, q) : buf.slice(sec, q),
-          );
-          this.carry = '';
-          state = BEFORE_ATTR;
-          i = q + 1;
-          continue;
-        }
-
-        case VALUE_UNQUOTED: {
-          while (i < n) {
-            const c = buf.charCodeAt(i);
-            if (c === GT || isWs(c)) break;
-            i++;
-          }
-          if (i >= n) {
-            if (!final) this.carry += buf.slice(sec, n);
-            this.state = state;
-            return;
-          }
-          this.attrs.add(
-            this.attrName,
-            this.carry.length > 0 ? this.carry + buf.slice(sec, i) : buf.slice(sec, i),
-          );
-          this.carry = '';
-          state = BEFORE_ATTR;
-          continue;
-        }
-
-        case CLOSE_BEFORE_NAME: {
-          // sec is the `<` (or 0, with `</` and whitespace in carry).
-          while (i < n && isWs(buf.charCodeAt(i))) i++;
-          if (i >= n) {
-            if (final) this.text(this.carry + buf.slice(sec, n));
-            else this.carry += buf.slice(sec, n);
-            this.state = state;
-            return;
-          }
-          const c = buf.charCodeAt(i);
-          if (c === GT) {
-            // `</>`: text, like a `<` before whitespace.
-            this.text(this.carry + buf.slice(sec, i + 1));
-            state = TEXT;
-            i++;
-          } else {
-            state = c === SLASH ? BOGUS : CLOSE_NAME;
-            sec = i;
-            hash = c;
-            i++;
-          }
-          this.carry = '';
-          continue;
-        }
-
-        case CLOSE_NAME: {
-          while (i < n) {
-            const c = buf.charCodeAt(i);
-            // Name characters are mostly letters and `:`, all above `>`: one comparison for them.
-            if (c <= GT && endsName(c)) break;
-            hash = (hash * 31 + c) & 0x3fffffff; // stays a small integer: no number allocated per character
-            i++;
-          }
-          if (i >= n) {
-            // At the end of input an unfinished close tag is dropped.
-            if (!final) this.carry += buf.slice(sec, n);
-            this.state = state;
-            return;
-          }
-          const name = this.carry.length > 0 ? this.carry + buf.slice(sec, i) : this.name(buf, sec, i, hash);
-          this.carry = '';
-          this.closeTag(name);
-          state = CLOSE_AFTER_NAME;
-          continue;
-        }
-
-        case CLOSE_AFTER_NAME: {
-          const gt = buf.indexOf('>', i);
-          if (gt < 0) {
-            i = n;
-            this.state = state;
-            return;
-          }
-          state = TEXT;
-          i = gt + 1;
-          continue;
-        }
-
-        case BOGUS: {
-          const gt = buf.indexOf('>', i);
-          if (gt < 0) {
-            if (final) this.text(this.carry + buf.slice(sec, n));
-            else this.carry += buf.slice(sec, n);
-            this.state = state;
-            return;
-          }
-          this.carry = '';
-          state = TEXT;
-          i = gt + 1;
-          continue;
-        }
-
         case CDATA: {
           const end = buf.indexOf(']]>', i);
           if (end >= 0) {
@@ -583,87 +430,259 @@ export class XmlTokenizer {
           return;
         }
 
-        case COMMENT: {
-          // Ends at the first `-->` or `--!>`; the content is dropped.
-          let j = i;
-          let end = -1;
-          let partial = -1;
-          for (;;) {
-            const d = buf.indexOf('--', j);
-            if (d < 0) break;
-            const c = d + 2 < n ? buf.charCodeAt(d + 2) : -1;
-            if (c === GT) {
-              end = d + 3;
+        default: {
+          // The states real feeds rarely reach live in their own method, so that this loop's type feedback is complete
+          // early and the optimising compiler is not sent back to it again and again (each time with a large graph).
+          this.state = state;
+          this.sec = sec;
+          this.hash = hash;
+          const next = this.rare(buf, i, final);
+          if (next < 0) return;
+          i = next;
+          state = this.state;
+          sec = this.sec;
+          hash = this.hash;
+          continue;
+        }
+      }
+    }
+  }
+
+  /** Section start and name hash while a rare state runs (run()'s locals otherwise). */
+  private sec = 0;
+  private hash = 0;
+
+  /**
+   * One step of a state run() leaves to this method, from `i`; returns where to go on, or -1 when the input is used
+   * up (the state to resume in is saved).
+   */
+  private rare(buf: string, i: number, final: boolean): number {
+    const n = buf.length;
+    switch (this.state) {
+      case AFTER_ATTR: {
+        while (i < n && isWs(buf.charCodeAt(i))) i++;
+        if (i >= n) {
+          return -1;
+        }
+        const c = buf.charCodeAt(i);
+        if (c === EQ) {
+          this.state = BEFORE_VALUE;
+          i++;
+        } else {
+          this.attrs.add(this.attrName, '');
+          if (c === SLASH || c === GT) {
+            this.state = BEFORE_ATTR;
+          } else {
+            this.state = ATTR_NAME;
+            this.sec = i;
+            this.hash = c;
+            i++;
+          }
+        }
+        return i;
+      }
+
+      case BEFORE_VALUE: {
+        while (i < n && isWs(buf.charCodeAt(i))) i++;
+        if (i >= n) {
+          return -1;
+        }
+        const c = buf.charCodeAt(i);
+        if (c === DQ || c === SQ) {
+          this.quote = c;
+          this.state = VALUE_QUOTED;
+          this.sec = i + 1;
+          i++;
+        } else {
+          this.state = VALUE_UNQUOTED;
+          this.sec = i;
+        }
+        return i;
+      }
+
+      case VALUE_QUOTED: {
+        const q = buf.indexOf(this.quote === DQ ? '"' : "'", i);
+        if (q < 0) {
+          if (!final) this.carry += buf.slice(this.sec, n);
+          i = n;
+          return -1;
+        }
+        this.attrs.add(
+          this.attrName,
+          this.carry.length > 0 ? this.carry + buf.slice(this.sec, q) : buf.slice(this.sec, q),
+        );
+        this.carry = '';
+        this.state = BEFORE_ATTR;
+        i = q + 1;
+        return i;
+      }
+
+      case VALUE_UNQUOTED: {
+        while (i < n) {
+          const c = buf.charCodeAt(i);
+          if (c === GT || isWs(c)) break;
+          i++;
+        }
+        if (i >= n) {
+          if (!final) this.carry += buf.slice(this.sec, n);
+          return -1;
+        }
+        this.attrs.add(
+          this.attrName,
+          this.carry.length > 0 ? this.carry + buf.slice(this.sec, i) : buf.slice(this.sec, i),
+        );
+        this.carry = '';
+        this.state = BEFORE_ATTR;
+        return i;
+      }
+
+      case CLOSE_BEFORE_NAME: {
+        // sec is the `<` (or 0, with `</` and whitespace in carry).
+        while (i < n && isWs(buf.charCodeAt(i))) i++;
+        if (i >= n) {
+          if (final) this.text(this.carry + buf.slice(this.sec, n));
+          else this.carry += buf.slice(this.sec, n);
+          return -1;
+        }
+        const c = buf.charCodeAt(i);
+        if (c === GT) {
+          // `</>`: text, like a `<` before whitespace.
+          this.text(this.carry + buf.slice(this.sec, i + 1));
+          this.state = TEXT;
+          i++;
+        } else {
+          this.state = c === SLASH ? BOGUS : CLOSE_NAME;
+          this.sec = i;
+          this.hash = c;
+          i++;
+        }
+        this.carry = '';
+        return i;
+      }
+
+      case CLOSE_NAME: {
+        let hash = this.hash;
+        while (i < n) {
+          const c = buf.charCodeAt(i);
+          // Name characters are mostly letters and `:`, all above `>`: one comparison for them.
+          if (c <= GT && endsName(c)) break;
+          hash = (hash * 31 + c) & 0x3fffffff; // stays a small integer: no number allocated per character
+          i++;
+        }
+        if (i >= n) {
+          // At the end of input an unfinished close tag is dropped.
+          if (!final) this.carry += buf.slice(this.sec, n);
+          return -1;
+        }
+        const name =
+          this.carry.length > 0 ? this.carry + buf.slice(this.sec, i) : this.name(buf, this.sec, i, hash);
+        this.carry = '';
+        this.closeTag(name);
+        this.state = CLOSE_AFTER_NAME;
+        return i;
+      }
+
+      case CLOSE_AFTER_NAME: {
+        const gt = buf.indexOf('>', i);
+        if (gt < 0) {
+          i = n;
+          return -1;
+        }
+        this.state = TEXT;
+        i = gt + 1;
+        return i;
+      }
+
+      case BOGUS: {
+        const gt = buf.indexOf('>', i);
+        if (gt < 0) {
+          if (final) this.text(this.carry + buf.slice(this.sec, n));
+          else this.carry += buf.slice(this.sec, n);
+          return -1;
+        }
+        this.carry = '';
+        this.state = TEXT;
+        i = gt + 1;
+        return i;
+      }
+
+      case COMMENT: {
+        // Ends at the first `-->` or `--!>`; the content is dropped.
+        let j = i;
+        let end = -1;
+        let partial = -1;
+        for (;;) {
+          const d = buf.indexOf('--', j);
+          if (d < 0) break;
+          const c = d + 2 < n ? buf.charCodeAt(d + 2) : -1;
+          if (c === GT) {
+            end = d + 3;
+            break;
+          }
+          if (c === BANG) {
+            const c2 = d + 3 < n ? buf.charCodeAt(d + 3) : -1;
+            if (c2 === GT) {
+              end = d + 4;
               break;
             }
-            if (c === BANG) {
-              const c2 = d + 3 < n ? buf.charCodeAt(d + 3) : -1;
-              if (c2 === GT) {
-                end = d + 4;
-                break;
-              }
-              if (c2 < 0) {
-                partial = d;
-                break;
-              }
-            } else if (c < 0) {
+            if (c2 < 0) {
               partial = d;
               break;
             }
-            j = d + 1;
+          } else if (c < 0) {
+            partial = d;
+            break;
           }
-          if (end >= 0) {
-            state = TEXT;
-            i = end;
-            continue;
-          }
-          // An unclosed comment is dropped at the end of input; otherwise keep what may begin its end.
-          if (!final) this.hold = buf.slice(partial >= 0 ? partial : Math.max(i, n - 1));
-          this.state = state;
-          return;
+          j = d + 1;
         }
-
-        case PI: {
-          const q = buf.indexOf('?>', i);
-          if (q < 0) {
-            if (final) {
-              this.text(this.carry + buf.slice(sec, n));
-            } else if (n > sec && buf.charCodeAt(n - 1) === QUESTION) {
-              this.carry += buf.slice(sec, n - 1);
-              this.hold = '?';
-            } else {
-              this.carry += buf.slice(sec, n);
-            }
-            this.state = state;
-            return;
-          }
-          const value = this.carry + buf.slice(sec, q);
-          this.carry = '';
-          h.onprocessinginstruction(`?${instructionName(value)}`, `?${value}`);
-          state = TEXT;
-          i = q + 2;
-          continue;
+        if (end >= 0) {
+          this.state = TEXT;
+          i = end;
+          return i;
         }
-
-        case DECLARATION: {
-          const gt = buf.indexOf('>', i);
-          if (gt < 0) {
-            if (final) this.text(this.carry + buf.slice(sec, n));
-            else this.carry += buf.slice(sec, n);
-            this.state = state;
-            return;
-          }
-          const value = this.carry + buf.slice(sec, gt);
-          this.carry = '';
-          this.declaration(value);
-          state = TEXT;
-          i = gt + 1;
-          continue;
-        }
-
-        default:
-          throw new Error(`XmlTokenizer: unknown state ${state}`);
+        // An unclosed comment is dropped at the end of input; otherwise keep what may begin its end.
+        if (!final) this.hold = buf.slice(partial >= 0 ? partial : Math.max(i, n - 1));
+        return -1;
       }
+
+      case PI: {
+        const q = buf.indexOf('?>', i);
+        if (q < 0) {
+          if (final) {
+            this.text(this.carry + buf.slice(this.sec, n));
+          } else if (n > this.sec && buf.charCodeAt(n - 1) === QUESTION) {
+            this.carry += buf.slice(this.sec, n - 1);
+            this.hold = '?';
+          } else {
+            this.carry += buf.slice(this.sec, n);
+          }
+          return -1;
+        }
+        const value = this.carry + buf.slice(this.sec, q);
+        this.carry = '';
+        this.h.onprocessinginstruction(`?${instructionName(value)}`, `?${value}`);
+        this.state = TEXT;
+        i = q + 2;
+        return i;
+      }
+
+      case DECLARATION: {
+        const gt = buf.indexOf('>', i);
+        if (gt < 0) {
+          if (final) this.text(this.carry + buf.slice(this.sec, n));
+          else this.carry += buf.slice(this.sec, n);
+          return -1;
+        }
+        const value = this.carry + buf.slice(this.sec, gt);
+        this.carry = '';
+        this.declaration(value);
+        this.state = TEXT;
+        i = gt + 1;
+        return i;
+      }
+
+      default:
+        throw new Error(`XmlTokenizer: unknown state ${this.state}`);
     }
   }
 
