@@ -159,6 +159,29 @@ export class DecodedBody implements AsyncIterable<Uint8Array> {
     return this.#digest;
   }
 
+  /**
+   * The body exactly as it arrives — Content-Encoding not undone, not hashed — read instead of iterating this object
+   * (once): the raw size cap applies, and the connection is freed if it is not read to the end. For spooling a big
+   * body compressed; `over` decodes the spooled bytes later.
+   */
+  async *raw(): AsyncGenerator<Uint8Array> {
+    if (this.#started) throw new Error('a feed body can be read only once');
+    this.#started = true;
+    let completed = false;
+    try {
+      yield* capped(this.#source, this.#options.maxBytes, this.#options.url, 'raw');
+      completed = true;
+    } finally {
+      if (!completed) this.#options.release?.();
+    }
+  }
+
+  /** The same decoding (encodings, cap, HTML refusal, hash) over `raw`: bytes `raw()` gave, read back from a spool. */
+  over(raw: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): DecodedBody {
+    const { release: _release, ...options } = this.#options;
+    return new DecodedBody(Symbol.asyncIterator in raw ? raw : fromSync(raw), options);
+  }
+
   /** Gives the body up without reading it (frees the connection). Safe to call more than once. */
   async cancel(): Promise<void> {
     if (this.#cancelled) return;
@@ -243,6 +266,10 @@ async function* capped(
 }
 
 const SMALL_BODY_BYTES = 1024 * 1024;
+
+async function* fromSync(chunks: Iterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield* chunks;
+}
 
 async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   if (bytes.byteLength > 0) yield bytes;
