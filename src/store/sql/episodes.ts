@@ -68,8 +68,9 @@ export const LIST_COLUMNS = [
   'vanished_at',
 ] as const satisfies readonly Exclude<keyof EpisodesTable, 'content_html'>[];
 
-const INSERT_CHUNK = 100;
-const ID_CHUNK = 500;
+/** Rows per multi-row episode insert at most (a power of two, see `shapedRuns`). */
+const INSERT_RUN = 64;
+const ID_CHUNK = 512;
 const MAX_PAGE = 500;
 
 function toColumns(content: EpisodeContent): ContentColumns {
@@ -166,6 +167,34 @@ export function toEpisode(row: EpisodeRow): Episode {
     vanishedAt: row.vanished_at,
     sortKey: row.sort_key,
   });
+}
+
+/**
+ * `items` in runs whose lengths are powers of two, largest first, each at most `max` (a power of two). A multi-row
+ * statement's SQL text depends on its row count and the SQLite connection keeps one prepared statement per text
+ * (a 60-row episode insert is ~150 KB of native memory): any count up to `max` would leave up to `max` big statements
+ * in that cache for the life of the process; this leaves log2(max) + 1 shapes.
+ */
+function shapedRuns<T>(items: readonly T[], max: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; ) {
+    let size = max;
+    while (size > items.length - i) size >>= 1;
+    out.push(items.slice(i, i + size));
+    i += size;
+  }
+  return out;
+}
+
+/** An IN list padded to a power-of-two length by repeating its last value (same rows match), for the same reason. */
+function paddedList<T>(values: readonly T[]): T[] {
+  const out = [...values];
+  const last = out.at(-1);
+  if (last === undefined) return out;
+  let size = 1;
+  while (size < out.length) size *= 2;
+  while (out.length < size) out.push(last);
+  return out;
 }
 
 interface Stored {
@@ -418,10 +447,13 @@ function readIdentities(
     }
     query = query.where((eb) =>
       eb.or([
-        eb('guid', 'in', [...guids]),
+        eb('guid', 'in', paddedList([...guids])),
         ...(urls.size === 0
           ? []
-          : [eb('enclosure_url', 'in', [...urls]), eb('enclosure_url_base', 'in', [...bases])]),
+          : [
+              eb('enclosure_url', 'in', paddedList([...urls])),
+              eb('enclosure_url_base', 'in', paddedList([...bases])),
+            ]),
       ]),
     );
   }
@@ -481,7 +513,7 @@ async function upsert(
   }
 
   // Multi-row inserts; ids come back (matched by guid + enclosure, unique within the call) only when credits need them.
-  for (const batch of chunks(toInsert, INSERT_CHUNK)) {
+  for (const batch of shapedRuns(toInsert, INSERT_RUN)) {
     const rows = batch.map((entry) => entry.row);
     const credited = batch.filter(({ item }) => item.persons !== undefined && item.persons.length > 0);
     if (credited.length === 0) {
@@ -501,7 +533,7 @@ async function upsert(
   }
   await writeEpisodeCredits(db, credits, options.now);
   for (const ids of chunks(seenUnchanged, ID_CHUNK)) {
-    await db.updateTable('episodes').set({ last_seen_at: now }).where('id', 'in', ids).execute();
+    await db.updateTable('episodes').set({ last_seen_at: now }).where('id', 'in', paddedList(ids)).execute();
   }
 
   if (options.complete && items.length > 0) {
@@ -511,7 +543,7 @@ async function upsert(
       .filter((row) => row.vanished_at === null && !matched.has(row.id))
       .map((row) => row.id);
     for (const ids of chunks(gone, ID_CHUNK)) {
-      await db.updateTable('episodes').set({ vanished_at: now }).where('id', 'in', ids).execute();
+      await db.updateTable('episodes').set({ vanished_at: now }).where('id', 'in', paddedList(ids)).execute();
     }
     result.vanished = gone.length;
   }
@@ -540,8 +572,8 @@ interface CreditWork {
   replace: boolean;
 }
 
-const PEOPLE_CHUNK = 200;
-const LINK_CHUNK = 500;
+const PEOPLE_RUN = 128;
+const LINK_RUN = 256;
 
 /**
  * The credits of many episodes at once (same result as replaceCredits per episode, in feed order): one delete per
@@ -555,7 +587,7 @@ async function writeEpisodeCredits(
 ): Promise<void> {
   const replaced = work.filter((w) => w.replace).map((w) => w.episodeId);
   for (const ids of chunks(replaced, ID_CHUNK))
-    await db.deleteFrom('episode_persons').where('episode_id', 'in', ids).execute();
+    await db.deleteFrom('episode_persons').where('episode_id', 'in', paddedList(ids)).execute();
   const people = new Map<string, { key: string; name: string; href: string | null; img: string | null }>();
   for (const { persons } of work) {
     for (const person of persons) {
@@ -577,7 +609,7 @@ async function writeEpisodeCredits(
   }
   if (people.size === 0) return;
   const ids = new Map<string, number>();
-  for (const batch of chunks([...people.values()], PEOPLE_CHUNK)) {
+  for (const batch of shapedRuns([...people.values()], PEOPLE_RUN)) {
     const rows = await db
       .insertInto('people')
       .values(batch.map((p) => ({ ...p, created_at: iso(now) })))
@@ -615,6 +647,6 @@ async function writeEpisodeCredits(
       seen.add(linkKey);
     }
   }
-  for (const batch of chunks(links, LINK_CHUNK))
+  for (const batch of shapedRuns(links, LINK_RUN))
     await db.insertInto('episode_persons').values(batch).execute();
 }
