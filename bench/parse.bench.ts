@@ -12,7 +12,7 @@ import RssParser from 'rss-parser';
 import { corpusDir } from '../test/support/corpus.ts';
 import { parseBytes, streamParseFile } from './lib/earshot.ts';
 import { generateFeed } from './lib/generate.ts';
-import { type MeasureOptions, measure, type Timing } from './lib/timing.ts';
+import { type MeasureOptions, measure, measureRounds, type Timing } from './lib/timing.ts';
 
 // partytime logs (pino, straight to fd 1) a warning per item without a guid unless told otherwise; this is the
 // bench's process boundary, so it sets partytime's own switch before loading it.
@@ -113,17 +113,21 @@ async function benchOne(name: string, path: string, big: boolean): Promise<Row> 
   const opts: MeasureOptions = big
     ? { warmups: 1, minRuns: 5, maxRuns: 5, cpuBudgetMs: 0 }
     : { warmups: 3, minRuns: 9, maxRuns: 41, cpuBudgetMs: 1500 };
-  const row: Row = {
-    name,
-    bytes: body.byteLength,
-    earshot: await measure(body.byteLength, () => parseBytes(body, url), opts),
-    partytime: await quiet(() =>
-      measure(body.byteLength, () => partytimeParse(body.toString('utf8'), { allowMissingGuid: true }), opts),
+  // partytime prints per item; its runs (and, measured in the same rounds, everyone's) write into nothing.
+  const t = await quiet(() =>
+    measureRounds(
+      body.byteLength,
+      {
+        earshot: () => parseBytes(body, url),
+        partytime: () => partytimeParse(body.toString('utf8'), { allowMissingGuid: true }),
+        rssParser: () => rssParser.parseString(body.toString('utf8')),
+        tokenizer: () => tokenizerPass(body),
+        tokenizerDirect: () => tokenizerDirectPass(body),
+      },
+      opts,
     ),
-    rssParser: await measure(body.byteLength, () => rssParser.parseString(body.toString('utf8')), opts),
-    tokenizer: await measure(body.byteLength, () => tokenizerPass(body), opts),
-    tokenizerDirect: await measure(body.byteLength, () => tokenizerDirectPass(body), opts),
-  };
+  );
+  const row: Row = { name, bytes: body.byteLength, ...t };
   if (big) row.earshotStream = await measure(body.byteLength, () => streamParseFile(path), opts);
   console.error(`  ${name}: done`);
   return row;
@@ -183,7 +187,7 @@ async function main(): Promise<void> {
 
     const lines: string[] = [];
     lines.push(
-      `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores. MB/s = 10^6 input bytes per second of process CPU time (user+system, GC threads included), median of N runs (N per feed in the last column) after warm-up runs, every contender timed from the same bytes read from disk to its result (Buffer → string decoding included for all, both tokenizer floors too); CPU time is used because the machine is shared and wall time mostly measures waiting for a core.`,
+      `Node ${process.version}, ${new Date().toISOString().slice(0, 10)}, load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores. MB/s = 10^6 input bytes per second of process CPU time (user+system, GC threads included), median of N runs (N per feed in the last column) after warm-up runs, measured in rounds (each round runs every contender once, order rotating), every contender timed from the same bytes read from disk to its result (Buffer → string decoding included for all, both tokenizer floors too); CPU time is used because the machine is shared and wall time mostly measures waiting for a core.`,
       '',
       '| feed | size | Earshot parseFeed | Earshot stream | partytime | rss-parser | htmlparser2 Parser floor | htmlparser2 Tokenizer floor | Earshot ÷ faster peer | Earshot ÷ Parser floor | Earshot ÷ Tokenizer floor | N (Earshot min–max ms) |',
       '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',

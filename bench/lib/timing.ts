@@ -63,3 +63,57 @@ export async function measure(bytes: number, fn: () => unknown, opts: MeasureOpt
     wallMbPerSec: bytes / 1e6 / (medianWallMs / 1000),
   };
 }
+
+/**
+ * Several contenders on the same input, measured in rounds: each round runs every contender once (the order rotating
+ * from round to round), so a burst of load on the shared machine, or garbage one contender leaves for the next to
+ * collect, lands on all of them alike rather than on whoever happened to be measured then. (No forced GC between runs:
+ * its helper threads go on sweeping into the next run's process CPU time.) Each contender's figure is the median of its
+ * runs, as in `measure`.
+ */
+export async function measureRounds<K extends string>(
+  bytes: number,
+  contenders: Readonly<Record<K, () => unknown>>,
+  opts: MeasureOptions,
+): Promise<Record<K, Timing>> {
+  // Object.keys gives back exactly the keys of `contenders`, which are K.
+  const names = Object.keys(contenders) as K[];
+  for (let i = 0; i < opts.warmups; i++) for (const name of names) await contenders[name]();
+  const cpu = new Map<K, number[]>(names.map((n) => [n, []]));
+  const wall = new Map<K, number[]>(names.map((n) => [n, []]));
+  let rounds = 0;
+  let used = 0;
+  while (rounds < opts.maxRuns && (rounds < opts.minRuns || used < opts.cpuBudgetMs)) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(k + rounds) % names.length];
+      if (name === undefined) continue;
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await contenders[name]();
+      const w = performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      cpu.get(name)?.push((c.user + c.system) / 1000);
+      wall.get(name)?.push(w);
+    }
+    rounds++;
+    // The budget is per contender: the slowest one's CPU so far.
+    used = Math.max(...names.map((n) => (cpu.get(n) ?? []).reduce((a, b) => a + b, 0)));
+  }
+  const out = {} as Record<K, Timing>; // filled for every name just below
+  for (const name of names) {
+    const c = cpu.get(name) ?? [];
+    const w = wall.get(name) ?? [];
+    const medianCpuMs = median(c);
+    const medianWallMs = median(w);
+    out[name] = {
+      medianCpuMs,
+      minCpuMs: Math.min(...c),
+      maxCpuMs: Math.max(...c),
+      medianWallMs,
+      runs: c.length,
+      mbPerSec: bytes / 1e6 / (medianCpuMs / 1000),
+      wallMbPerSec: bytes / 1e6 / (medianWallMs / 1000),
+    };
+  }
+  return out;
+}
