@@ -13,7 +13,7 @@ import { createFetchRecorder } from './feed/refresh/batch.ts';
 import { type Crawler, startCrawler } from './feed/refresh/crawler.ts';
 import { FeedUrlError, normalizeFeedUrl } from './feed/refresh/feed-url.ts';
 import { createJobQueue, type JobQueue } from './feed/refresh/queue.ts';
-import { type FetchLimit, type RefreshReport, refreshFeed } from './feed/refresh/refresh.ts';
+import { type FetchLimit, type RefreshReport, refreshFeed, skippedReport } from './feed/refresh/refresh.ts';
 import { createSyncService } from './http/gpodder/adapters.ts';
 import { gpodderPlugin } from './http/gpodder/plugin.ts';
 import { createServer, type FeedAdmin, type ServerDeps } from './http/server.ts';
@@ -92,15 +92,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const feed = typeof feedOrId === 'number' ? await store.feeds.get(feedOrId) : feedOrId;
       if (feed !== undefined && isDemoUrl(feed.url)) {
         // The shipped demo lives in the repository, not on the network.
-        return {
-          feedId: feed.id,
-          url: feed.url,
-          status: 'skipped',
-          inserted: 0,
-          updated: 0,
-          vanished: 0,
-          problems: 0,
-        };
+        return skippedReport(feed);
       }
       const report = await refreshFeed(
         {

@@ -81,16 +81,7 @@ export async function refreshFeed(
 ): Promise<RefreshReport> {
   const feed = typeof feedOrId === 'number' ? await deps.store.feeds.get(feedOrId) : feedOrId;
   if (feed === undefined) throw new StoreError('not-found', `no feed ${String(feedOrId)}`);
-  const base: RefreshReport = {
-    feedId: feed.id,
-    url: feed.url,
-    status: 'skipped',
-    inserted: 0,
-    updated: 0,
-    vanished: 0,
-    problems: 0,
-  };
-  if (feed.status === 'gone' && options.force !== true) return base;
+  if (feed.status === 'gone' && options.force !== true) return skippedReport(feed);
 
   let report = await attempt(deps, feed, feed.url, { conditional: true });
   // itunes:new-feed-url / podcast:newFeedUrl: followed like a 301, only once the target parses, loops refused.
@@ -132,6 +123,19 @@ async function* hashed(chunks: AsyncIterable<Uint8Array>, hash: Hash): AsyncGene
     hash.update(chunk);
     yield chunk;
   }
+}
+
+/** The report of a refresh that fetched nothing (a gone feed, the shipped demo). */
+export function skippedReport(feed: Pick<Feed, 'id' | 'url'>): RefreshReport {
+  return {
+    feedId: feed.id,
+    url: feed.url,
+    status: 'skipped',
+    inserted: 0,
+    updated: 0,
+    vanished: 0,
+    problems: 0,
+  };
 }
 
 interface AttemptReport extends RefreshReport {
@@ -239,10 +243,11 @@ async function attemptNow(
     const headers =
       fetched.cacheControlMaxAge === undefined ? {} : { maxAgeSeconds: fetched.cacheControlMaxAge };
 
-    if (!candidate && feed.bodyHash === sha && feed.lastSuccessAt !== undefined && moveTo === undefined) {
-      // The common "200 but nothing changed": a record like a 304's.
+    if (!candidate && feed.bodyHash === sha && feed.lastSuccessAt !== undefined) {
+      // "200 but nothing changed": recorded like a 304 — in one transaction with the move when it answered from a
+      // new permanent URL, else through the batching recorder.
       const next = await scheduleNext(deps, feed, { kind: 'unchanged' }, 0, now, headers);
-      await record(deps, feed.id, {
+      const outcome: StoredOutcome = {
         kind: 'not-modified',
         at: now,
         httpStatus: fetched.status,
@@ -250,32 +255,17 @@ async function attemptNow(
         bodyHash: sha,
         nextCheckAt: next.at,
         ...next.store,
-      });
-      return { ...report, status: 'unchanged', nextCheckAt: next.at.toISOString() };
-    }
-    if (!candidate && feed.bodyHash === sha && feed.lastSuccessAt !== undefined) {
-      // Unchanged, but it answered from a new permanent URL: move it, in one transaction with the record.
-      const result = await store.transaction(async (tx) => {
-        const moved = moveTo === undefined ? undefined : await tryMove(tx, feed, moveTo, 'redirect', now);
-        const next = await scheduleNext({ ...deps, store: tx }, feed, { kind: 'unchanged' }, 0, now, headers);
-        const stored = await tx.feeds.recordFetch(feed.id, {
-          kind: 'not-modified',
-          at: now,
-          httpStatus: fetched.status,
-          ...validatorsOf(fetched),
-          bodyHash: sha,
-          nextCheckAt: next.at,
-          ...next.store,
-        });
-        return { stored, moved, nextCheckAt: next.at };
-      });
-      return {
-        ...report,
-        status: 'unchanged',
-        url: result.stored.url,
-        ...(result.moved === undefined ? {} : { movedFrom: result.moved }),
-        nextCheckAt: result.nextCheckAt.toISOString(),
       };
+      const unchanged = { ...report, status: 'unchanged' as const, nextCheckAt: next.at.toISOString() };
+      if (moveTo === undefined) {
+        await record(deps, feed.id, outcome);
+        return unchanged;
+      }
+      const { stored, movedFrom } = await store.transaction(async (tx) => {
+        const movedFrom = await tryMove(tx, feed, moveTo, 'redirect', now);
+        return { movedFrom, stored: await tx.feeds.recordFetch(feed.id, outcome) };
+      });
+      return { ...unchanged, url: stored.url, ...(movedFrom === undefined ? {} : { movedFrom }) };
     }
 
     const result = await store.transaction(async (tx) => {

@@ -165,41 +165,40 @@ export class SqlFeedRepository implements FeedRepository {
   }
 
   async due(now: Date, limit: number): Promise<Feed[]> {
-    const at = iso(now);
     const rows = await this.db
       .selectFrom('feeds')
       .selectAll()
-      .where('status', '!=', 'gone')
-      .where('next_check_at', '<=', at)
-      .where((eb) => eb.or([eb('retry_after_until', 'is', null), eb('retry_after_until', '<=', at)]))
+      .where('id', 'in', this.dueIds(now, limit))
       .orderBy('next_check_at')
       .orderBy('id')
-      .limit(limit)
       .execute();
     return rows.map(toFeed);
   }
 
   async leaseDue(now: Date, limit: number, until: Date): Promise<Feed[]> {
-    const at = iso(now);
+    const due = this.dueIds(now, limit);
     const rows = await this.db
       .updateTable('feeds')
       .set({ next_check_at: iso(until) })
-      .where('id', 'in', (eb) => {
-        const due = eb
-          .selectFrom('feeds')
-          .select('id')
-          .where('status', '!=', 'gone')
-          .where('next_check_at', '<=', at)
-          .where((w) => w.or([w('retry_after_until', 'is', null), w('retry_after_until', '<=', at)]))
-          .orderBy('next_check_at')
-          .orderBy('id')
-          .limit(limit);
-        // SQLite runs one UPDATE at a time (the statement is atomic); PostgreSQL needs the row locks.
-        return this.dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
-      })
+      // SQLite runs one UPDATE at a time (the statement is atomic); PostgreSQL needs the row locks.
+      .where('id', 'in', this.dialect === 'postgres' ? due.forUpdate().skipLocked() : due)
       .returningAll()
       .execute();
     return rows.map(toFeed);
+  }
+
+  /** The ids of the `limit` most overdue due feeds (the one definition of "due", on the next_check_at index). */
+  private dueIds(now: Date, limit: number) {
+    const at = iso(now);
+    return this.db
+      .selectFrom('feeds')
+      .select('id')
+      .where('status', '!=', 'gone')
+      .where('next_check_at', '<=', at)
+      .where((eb) => eb.or([eb('retry_after_until', 'is', null), eb('retry_after_until', '<=', at)]))
+      .orderBy('next_check_at')
+      .orderBy('id')
+      .limit(limit);
   }
 
   async recordFetch(feedId: number, outcome: FetchOutcome): Promise<Feed> {

@@ -127,20 +127,8 @@ export class SqlJobRepository implements JobRepository {
     return rows.map(toJob).sort((a, b) => (a.runAt < b.runAt ? -1 : a.runAt > b.runAt ? 1 : a.id - b.id));
   }
 
-  async complete(job: Job): Promise<void> {
-    const deleted = await this.db
-      .deleteFrom('jobs')
-      .where('id', '=', job.id)
-      .where('revision', '=', job.revision)
-      .executeTakeFirst();
-    if (deleted.numDeletedRows === 0n) {
-      // Enqueued again while running: run it once more at its (possibly earlier) run-at.
-      await this.db
-        .updateTable('jobs')
-        .set({ locked_by: null, locked_until: null })
-        .where('id', '=', job.id)
-        .execute();
-    }
+  complete(job: Job): Promise<void> {
+    return this.completeMany([job]);
   }
 
   async completeMany(jobs: readonly Job[]): Promise<void> {
