@@ -1,41 +1,5 @@
 // Politeness and concurrency: a global limit on work in flight plus a per-host limit (many feeds share one CDN).
 
-/** At most `perHost` tasks at once for one host; the rest wait in order. */
-export class HostLimiter {
-  readonly #perHost: number;
-  readonly #hosts = new Map<string, { active: number; waiting: (() => void)[] }>();
-
-  constructor(perHost: number) {
-    this.#perHost = Math.max(1, perHost);
-  }
-
-  async run<T>(host: string, task: () => Promise<T>): Promise<T> {
-    let slot = this.#hosts.get(host);
-    if (slot === undefined) {
-      slot = { active: 0, waiting: [] };
-      this.#hosts.set(host, slot);
-    }
-    const s = slot;
-    if (s.active >= this.#perHost) await new Promise<void>((resolve) => s.waiting.push(resolve));
-    else s.active++;
-    try {
-      return await task();
-    } finally {
-      const next = s.waiting.shift();
-      if (next !== undefined) next();
-      else {
-        s.active--;
-        if (s.active === 0) this.#hosts.delete(host);
-      }
-    }
-  }
-
-  /** Tasks running now for `host`. */
-  active(host: string): number {
-    return this.#hosts.get(host)?.active ?? 0;
-  }
-}
-
 /** At most `size` tasks at once; the rest wait in order. */
 export class Semaphore {
   readonly #size: number;
@@ -46,16 +10,51 @@ export class Semaphore {
     this.#size = Math.max(1, size);
   }
 
+  /** Tasks running now. */
+  get active(): number {
+    return this.#active;
+  }
+
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.#active >= this.#size) await new Promise<void>((resolve) => this.#waiting.push(resolve));
     else this.#active++;
     try {
       return await task();
     } finally {
+      // A waiting task takes the slot over; only when none waits is it freed.
       const next = this.#waiting.shift();
       if (next !== undefined) next();
       else this.#active--;
     }
+  }
+}
+
+/** At most `perHost` tasks at once for one host (a Semaphore per host, dropped when idle); the rest wait in order. */
+export class HostLimiter {
+  readonly #perHost: number;
+  readonly #hosts = new Map<string, Semaphore>();
+
+  constructor(perHost: number) {
+    this.#perHost = Math.max(1, perHost);
+  }
+
+  async run<T>(host: string, task: () => Promise<T>): Promise<T> {
+    let slots = this.#hosts.get(host);
+    if (slots === undefined) {
+      slots = new Semaphore(this.#perHost);
+      this.#hosts.set(host, slots);
+    }
+    const s = slots;
+    try {
+      return await s.run(task);
+    } finally {
+      if (s.active === 0 && this.#hosts.get(host) === s) this.#hosts.delete(host);
+    }
+  }
+
+  /** Tasks running now for `host`. */
+  active(host: string): number {
+    return this.#hosts.get(host)?.active ?? 0;
   }
 }
 
