@@ -145,4 +145,24 @@ describe('decoding', () => {
     const padded = `<rss><channel><!--${' '.repeat(2000)}--><title>Nul\u0000 here</title></channel></rss>`;
     assert.equal(parseBytes(utf8(padded)).feed.title, 'Nul here');
   });
+
+  it('removes NULs from long texts, also when the first one arrives in a later write', () => {
+    const notes = `${'show notes '.repeat(200)}\u0000end`;
+    const body = utf8(
+      `<rss><channel><!--${' '.repeat(2000)}--><title>T</title><item><guid>g</guid><description>${notes}</description></item></channel></rss>`,
+    );
+    const whole: string[] = [];
+    const streamed: string[] = [];
+    for (const [out, step] of [
+      [whole, body.length],
+      [streamed, 1500],
+    ] as const) {
+      const p = new FeedStreamParser({ url: URL_, onEpisode: (e) => out.push(e.description ?? '') });
+      for (let o = 0; o < body.length; o += step) p.write(body.subarray(o, o + step));
+      p.end();
+    }
+    assert.equal(whole[0]?.endsWith('notes end'), true);
+    assert.equal(whole[0]?.includes('\u0000'), false);
+    assert.deepEqual(streamed, whole);
+  });
 });

@@ -179,6 +179,8 @@ export class ByteDecoder {
   private readonly lenient = new TextDecoder('utf-8', { ignoreBOM: true });
   private sawMultibyte = false;
   private invalidBytes = 0;
+  /** Whether a 0x00 byte has been written so far. */
+  private zeroByteSeen = false;
   /** The encoding finally used, for messages and tests. */
   encoding = 'utf-8';
 
@@ -187,7 +189,19 @@ export class ByteDecoder {
     private readonly report: ProblemSink,
   ) {}
 
+  /**
+   * Whether the text decoded so far may contain U+0000. UTF-8, and its windows-1252 fallback, only decode one from a
+   * 0x00 byte, which a native scan of the bytes finds far faster than any search of the decoded text; other decoders
+   * are not looked into (UTF-16 is full of zero bytes anyway).
+   */
+  get mayContainNul(): boolean {
+    return this.zeroByteSeen || this.mode?.kind !== 'utf8';
+  }
+
   write(chunk: Uint8Array): string {
+    if (!this.zeroByteSeen && Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).indexOf(0) >= 0) {
+      this.zeroByteSeen = true;
+    }
     if (this.mode === undefined) {
       if (chunk.length === 0) return '';
       this.sniffBuffer.push(chunk);

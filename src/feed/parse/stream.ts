@@ -229,6 +229,8 @@ class Collector implements EntitySink, TokenHandler {
   episodeCount = 0;
   /** Set just before the tokenizer is told the input ended: implied closes from then on mean truncation. */
   ending = false;
+  /** False while the input decoded so far cannot hold U+0000 (the decoder says so): long texts need no search. */
+  mayContainNul = true;
 
   private readonly stack: Frame[] = [];
   private readonly rootScope = new Scope(new Map());
@@ -671,7 +673,7 @@ class Collector implements EntitySink, TokenHandler {
     const t = el.text;
     if (t.length > 0) {
       if (t.length < 1024) el.text = stripControlChars(t);
-      else if (t.indexOf('\u0000') >= 0) el.text = t.replaceAll('\u0000', '');
+      else if (this.mayContainNul && t.indexOf('\u0000') >= 0) el.text = t.replaceAll('\u0000', '');
     }
     f.el = undefined;
     f.rawMarkup = false;
@@ -838,6 +840,7 @@ export class FeedStreamParser {
         end = next;
       }
       const text = this.decoder.write(start === 0 && end === n ? chunk : chunk.subarray(start, end));
+      this.collector.mayContainNul = this.decoder.mayContainNul;
       if (text.length > 0) this.tokenizer.write(text);
       start = end;
     }
@@ -847,6 +850,7 @@ export class FeedStreamParser {
     if (this.ended) throw new Error('FeedStreamParser.end() called twice');
     this.ended = true;
     const text = this.decoder.end();
+    this.collector.mayContainNul = this.decoder.mayContainNul;
     if (text.length > 0) this.tokenizer.write(text);
     this.collector.ending = true;
     this.tokenizer.end();
