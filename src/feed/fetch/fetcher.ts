@@ -3,11 +3,13 @@
 
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { lookup as dnsLookup } from 'node:dns/promises';
+import type { IncomingHttpHeaders } from 'node:http';
 import { isIP, type LookupFunction } from 'node:net';
-import { Agent, buildConnector, type Dispatcher } from 'undici';
+import { Agent, buildConnector } from 'undici';
 import { blockedRange } from './address-guard.ts';
 import { DecodedBody } from './decode.ts';
 import { FeedFetchError } from './errors.ts';
+import { exchange, type Response, type ResponseBody } from './exchange.ts';
 import { headerValue, parseMaxAge, parseRetryAfter } from './headers.ts';
 import { normaliseFeedUrl } from './url.ts';
 
@@ -252,7 +254,6 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     const maxBodyBytes = profile.maxBytes;
     let url = normaliseFeedUrl(input);
     const hops: Redirect[] = [];
-    const seen = new Set<string>([url.href]);
     const headers: Record<string, string> = {
       'user-agent': options.userAgent,
       accept: profile.accept,
@@ -268,118 +269,87 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         : `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
 
     for (;;) {
-      if (!isExempt(url.protocol, url.hostname, url.port)) {
+      if (!allowPrivate && !isExempt(url.protocol, url.hostname, url.port)) {
         const refusal = literalRefusal(url.hostname);
         if (refusal !== undefined) throw refusal;
       }
+      const origin = url.origin;
+      const href = url.href;
       const hopHeaders =
-        authorization !== undefined && url.origin === credentialOrigin
-          ? { ...headers, authorization }
-          : headers;
-      let response: Dispatcher.ResponseData;
+        authorization !== undefined && origin === credentialOrigin ? { ...headers, authorization } : headers;
+      let response: Response;
       try {
-        response = await agent.request({
-          origin: url.origin,
-          path: `${url.pathname}${url.search}`,
-          method: 'GET',
-          headers: hopHeaders,
-          signal: fetchOptions.signal,
-        });
+        response = await exchange(
+          agent,
+          { origin, path: `${url.pathname}${url.search}`, method: 'GET', headers: hopHeaders },
+          fetchOptions.signal,
+        );
       } catch (error) {
-        const failure = toFetchError(error, url.href, 'headers');
+        const failure = toFetchError(error, href, 'headers');
         // The connector only knows the host; name the URL that was being fetched.
-        if (failure.url !== url.href) {
-          throw new FeedFetchError(failure.code, failure.message, { url: url.href, cause: failure });
+        if (failure.url !== href) {
+          throw new FeedFetchError(failure.code, failure.message, { url: href, cause: failure });
         }
         throw failure;
       }
-      const { statusCode } = response;
-      const get = (name: string): string | undefined => headerValue(response.headers, name);
+      const { status, headers: received, body } = response;
 
-      if (REDIRECTS.has(statusCode)) {
-        await response.body.dump().catch(() => {});
-        const location = get('location');
-        if (location === undefined) {
-          throw new FeedFetchError('http-status', `HTTP ${statusCode} without a Location`, {
-            url: url.href,
-            status: statusCode,
-          });
-        }
-        let next: URL;
-        try {
-          next = new URL(location, url);
-        } catch (cause) {
-          throw new FeedFetchError(
-            'bad-url',
-            `redirect to an unparseable Location ${JSON.stringify(location)}`,
-            {
-              url: url.href,
-              status: statusCode,
-              cause,
-            },
-          );
-        }
-        next.hash = '';
-        hops.push({ status: statusCode, url: url.href, location: next.href });
+      if (REDIRECTS.has(status)) {
+        const next = redirectTarget(href, status, headerValue(received, 'location'));
+        hops.push({ status, url: href, location: next.href });
         if (next.protocol !== 'http:' && next.protocol !== 'https:') {
           throw new FeedFetchError('blocked-address', `redirect to a ${next.protocol} URL refused`, {
             url: next.href,
-            status: statusCode,
+            status,
           });
         }
-        if (seen.has(next.href)) {
+        // Every URL fetched so far is the `url` of a hop.
+        if (hops.some((h) => h.url === next.href)) {
           throw new FeedFetchError('redirect-loop', `redirect loop back to ${next.href}`, {
-            url: url.href,
-            status: statusCode,
+            url: href,
+            status,
           });
         }
         if (hops.length > maxRedirects) {
           throw new FeedFetchError('too-many-redirects', `more than ${maxRedirects} redirects`, {
-            url: url.href,
-            status: statusCode,
+            url: href,
+            status,
           });
         }
-        seen.add(next.href);
         url = next;
         continue;
       }
 
-      const meta = metaFrom(url.href, hops, statusCode, get, now());
-      if (statusCode === 304) {
-        await response.body.dump().catch(() => {});
-        return { kind: 'not-modified', ...meta };
-      }
-      if (statusCode < 200 || statusCode >= 300) {
-        await response.body.dump().catch(() => {});
-        if (statusCode === 410) {
-          throw new FeedFetchError('gone', 'HTTP 410: the feed is gone', {
-            url: url.href,
-            status: statusCode,
-          });
+      const meta = metaFrom(href, hops, status, received, now);
+      if (status === 304) return { kind: 'not-modified', ...meta };
+      if (body === undefined) {
+        if (status === 410) {
+          throw new FeedFetchError('gone', 'HTTP 410: the feed is gone', { url: href, status });
         }
-        throw new FeedFetchError('http-status', `HTTP ${statusCode}`, {
-          url: url.href,
-          status: statusCode,
+        throw new FeedFetchError('http-status', `HTTP ${status}`, {
+          url: href,
+          status,
           ...(meta.retryAfter === undefined ? {} : { retryAfter: meta.retryAfter }),
         });
       }
 
-      const length = Number(get('content-length'));
-      if (get('content-encoding') === undefined && Number.isFinite(length) && length > maxBodyBytes) {
-        response.body.destroy();
+      const contentEncoding = headerValue(received, 'content-encoding');
+      const length = Number(headerValue(received, 'content-length'));
+      if (contentEncoding === undefined && Number.isFinite(length) && length > maxBodyBytes) {
+        body.destroy();
         throw new FeedFetchError('too-large', `the feed is ${length} bytes, more than ${maxBodyBytes}`, {
-          url: url.href,
+          url: href,
         });
       }
-      const contentType = get('content-type');
-      const body = new DecodedBody(timedBody(response.body, timeouts.bodyMs, url.href), {
-        contentEncoding: get('content-encoding'),
+      const contentType = headerValue(received, 'content-type');
+      const decoded = new DecodedBody(timedBody(body, timeouts.bodyMs, href), {
+        contentEncoding,
         maxBytes: maxBodyBytes,
-        url: url.href,
+        url: href,
         rejectHtml: profile.rejectHtml,
-        release: () => response.body.destroy(),
+        release: () => body.destroy(),
       });
-      return { kind: 'ok', ...meta, ...(contentType === undefined ? {} : { contentType }), body };
+      return { kind: 'ok', ...meta, ...(contentType === undefined ? {} : { contentType }), body: decoded };
     }
   }
 
@@ -418,48 +388,65 @@ function blocked(host: string, address: string, range: string): FeedFetchError {
   );
 }
 
+/** Where a redirect points, resolved against the URL that answered it, fragment dropped. */
+function redirectTarget(href: string, status: number, location: string | undefined): URL {
+  if (location === undefined) {
+    throw new FeedFetchError('http-status', `HTTP ${status} without a Location`, { url: href, status });
+  }
+  try {
+    const next = new URL(location, href);
+    next.hash = '';
+    return next;
+  } catch (cause) {
+    throw new FeedFetchError('bad-url', `redirect to an unparseable Location ${JSON.stringify(location)}`, {
+      url: href,
+      status,
+      cause,
+    });
+  }
+}
+
 function metaFrom(
   finalUrl: string,
   hops: Redirect[],
   status: number,
-  get: (name: string) => string | undefined,
-  now: Date,
+  headers: IncomingHttpHeaders,
+  now: () => Date,
 ): FetchMeta {
-  const etag = get('etag');
-  const lastModified = get('last-modified');
-  const maxAge = parseMaxAge(get('cache-control'));
-  const retryAfter = parseRetryAfter(get('retry-after'), now);
-  const permanent = hops.length > 0 && hops.every((h) => h.status === 301 || h.status === 308);
-  return {
-    finalUrl,
-    hops,
-    status,
-    ...(permanent ? { permanentUrl: finalUrl } : {}),
-    ...(etag === undefined ? {} : { etag }),
-    ...(lastModified === undefined ? {} : { lastModified }),
-    ...(maxAge === undefined ? {} : { cacheControlMaxAge: maxAge }),
-    ...(retryAfter === undefined ? {} : { retryAfter }),
-  };
+  const meta: FetchMeta = { finalUrl, hops, status };
+  if (hops.length > 0 && hops.every((h) => h.status === 301 || h.status === 308))
+    meta.permanentUrl = finalUrl;
+  const etag = headerValue(headers, 'etag');
+  if (etag !== undefined) meta.etag = etag;
+  const lastModified = headerValue(headers, 'last-modified');
+  if (lastModified !== undefined) meta.lastModified = lastModified;
+  const maxAge = parseMaxAge(headerValue(headers, 'cache-control'));
+  if (maxAge !== undefined) meta.cacheControlMaxAge = maxAge;
+  const retryAfter = headerValue(headers, 'retry-after');
+  if (retryAfter !== undefined) {
+    const when = parseRetryAfter(retryAfter, now());
+    if (when !== undefined) meta.retryAfter = when;
+  }
+  return meta;
 }
 
-/** The raw body with an overall deadline; undici's own bodyTimeout covers silences between chunks. */
-async function* timedBody(
-  body: Dispatcher.ResponseData['body'],
-  ms: number,
-  url: string,
-): AsyncGenerator<Uint8Array> {
+/**
+ * The body with an overall deadline: past it, the body is destroyed (the connection closed) and the reader gets a
+ * `timeout`. undici's bodyTimeout covers silences between chunks.
+ */
+async function* timedBody(body: ResponseBody, ms: number, url: string): AsyncGenerator<Uint8Array> {
   const timer = setTimeout(() => {
     body.destroy(
       new FeedFetchError('timeout', `reading the body took longer than ${ms} ms`, { url, phase: 'body' }),
     );
   }, ms);
   try {
-    for await (const chunk of body) yield chunk;
+    yield* body;
   } catch (error) {
     throw toFetchError(error, url, 'body');
   } finally {
     clearTimeout(timer);
-    if (!body.destroyed) body.destroy();
+    body.destroy();
   }
 }
 
