@@ -41,8 +41,6 @@ export interface Feed {
   httpStatus?: number;
   fetchCount: number;
   notModifiedCount: number;
-  /** What the parser reported about the last body it parsed. */
-  problems?: FeedProblem[];
   /** A 429/503 `Retry-After` forbids fetching before this. */
   retryAfterUntil?: string;
   /** What scheduling its next check needs, as of the last body ingested (absent before the first). */

@@ -16,6 +16,7 @@ import type { Feed, FeedAlias, FeedAliasKind, FetchOutcome, ScheduleInputs } fro
 import type { Job } from '../domain/job.ts';
 import type { Credit, Person } from '../domain/person.ts';
 import type { Show, ShowContent } from '../domain/show.ts';
+import type { FeedProblem } from '../feed/parse/types.ts';
 
 import type { ListenerStore } from './listener-ports.ts';
 import type { MediaTextRepository } from './media-text-ports.ts';
@@ -56,6 +57,8 @@ export interface FeedListing {
   showId?: number;
   showTitle?: string;
   episodeCount: number;
+  /** What the parser reported about the feed's last parsed body (a 304 keeps them); empty when nothing. */
+  problems: FeedProblem[];
 }
 
 export interface FeedRepository {

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { sql } from 'kysely';
 import { storeContract } from '../../test/support/store-contract.ts';
 import { openStore, StoreError } from './index.ts';
 import { migrations } from './migrations/index.ts';
@@ -60,6 +61,36 @@ test('SQLite: migrating is idempotent, and a database from a newer Earshot is re
     );
   } finally {
     await db.destroy();
+  }
+});
+
+test("SQLite: upgrading keeps every feed's parser problems (0009 moves them off the feed row)", async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'earshot-store-'));
+  const file = join(dataDir, 'earshot.db');
+  try {
+    const before = migrations.findIndex((m) => m.name === '0009-feed-problems');
+    const { db, dialect } = await connect(file);
+    await migrate(db, dialect, migrations.slice(0, before));
+    const problems = [{ code: 'bad-date', message: 'unreadable date', episode: 'g1' }];
+    await sql`insert into feeds (url, status, created_at, problems_json)
+      values ('https://feeds.example/a.xml', 'active', '2026-01-01T00:00:00.000Z', ${JSON.stringify(problems)}),
+             ('https://feeds.example/b.xml', 'active', '2026-01-01T00:00:00.000Z', null)`.execute(db);
+    await db.destroy();
+    const store = await openStore({ dataDir, databaseUrl: file });
+    try {
+      const listed = await store.feeds.list();
+      assert.deepEqual(
+        listed.map((l) => [l.feed.url, l.problems]),
+        [
+          ['https://feeds.example/a.xml', problems],
+          ['https://feeds.example/b.xml', []],
+        ],
+      );
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
   }
 });
 

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { EpisodeContent } from '../../src/domain/episode.ts';
 import type { ShowContent } from '../../src/domain/show.ts';
+import type { FeedProblem } from '../../src/feed/parse/types.ts';
 import { type Store, StoreError } from '../../src/store/index.ts';
 
 /** A fresh, empty database; `open` may be called several times for concurrent clients of the same data. */
@@ -276,7 +277,12 @@ export function storeContract(name: string, harness: StoreHarness): void {
             0,
           ],
         );
-        assert.deepEqual(f.problems, [{ code: 'bad-date', message: 'unreadable date', episode: 'g1' }]);
+        // Problems are health, read with the listing.
+        const problemsOf = async (id: number) =>
+          (await store.feeds.list()).find((l) => l.feed.id === id)?.problems;
+        assert.deepEqual(await problemsOf(feed.id), [
+          { code: 'bad-date', message: 'unreadable date', episode: 'g1' },
+        ]);
         f = await store.feeds.recordFetch(feed.id, {
           kind: 'not-modified',
           at: at(61),
@@ -284,7 +290,11 @@ export function storeContract(name: string, harness: StoreHarness): void {
           nextCheckAt: at(121),
         });
         assert.deepEqual([f.fetchCount, f.notModifiedCount, f.etag, f.httpStatus], [2, 1, 'W/"abc"', 304]);
-        assert.equal(f.problems?.length, 1, 'a 304 keeps the problems of the body it stands for');
+        assert.equal(
+          (await problemsOf(feed.id))?.length,
+          1,
+          'a 304 keeps the problems of the body it stands for',
+        );
         for (const minute of [121, 181]) {
           f = await store.feeds.recordFetch(feed.id, {
             kind: 'error',
@@ -308,8 +318,8 @@ export function storeContract(name: string, harness: StoreHarness): void {
           nextCheckAt: at(360),
         });
         assert.deepEqual(
-          [f.status, f.errorStreak, f.problems, f.retryAfterUntil],
-          ['active', 0, undefined, undefined],
+          [f.status, f.errorStreak, await problemsOf(feed.id), f.retryAfterUntil],
+          ['active', 0, [], undefined],
         );
         f = await store.feeds.markGone(feed.id, at(400), 410);
         assert.deepEqual([f.status, f.nextCheckAt, f.httpStatus], ['gone', undefined, 410]);
@@ -369,7 +379,10 @@ export function storeContract(name: string, harness: StoreHarness): void {
         const lease = at(40 + 15);
         const first = await store.feeds.leaseDue(at(40), 2, lease);
         assert.deepEqual(first.map((f) => f.id).sort(), [b, c].sort(), 'the two most overdue');
-        assert.ok(first.every((f) => f.nextCheckAt === lease.toISOString()), 'their next check is the lease');
+        assert.ok(
+          first.every((f) => f.nextCheckAt === lease.toISOString()),
+          'their next check is the lease',
+        );
         const second = await store.feeds.leaseDue(at(40), 10, lease);
         assert.deepEqual(
           second.map((f) => f.id),
@@ -389,8 +402,14 @@ export function storeContract(name: string, harness: StoreHarness): void {
         const many = (await store.feeds.add('https://feeds.example/many.xml', T0)).feed.id;
         const failing = (await store.feeds.add('https://feeds.example/failing.xml', T0)).feed.id;
         const schedule = { ttlMinutes: 60, publishDates: ['2025-12-31T00:00:00.000Z'] };
-        const ok = { kind: 'ok', at: T0, etag: '"v1"', nextCheckAt: at(60), schedule } as const;
-        const notModified = { kind: 'not-modified', at: at(60), httpStatus: 304, nextCheckAt: at(120) } as const;
+        const problems: FeedProblem[] = [{ code: 'bad-date', message: 'unreadable date' }];
+        const ok = { kind: 'ok', at: T0, etag: '"v1"', nextCheckAt: at(60), schedule, problems } as const;
+        const notModified = {
+          kind: 'not-modified',
+          at: at(60),
+          httpStatus: 304,
+          nextCheckAt: at(120),
+        } as const;
         const error = {
           kind: 'error',
           at: at(120),
@@ -409,9 +428,9 @@ export function storeContract(name: string, harness: StoreHarness): void {
           { feedId: failing, outcome: error },
           { feedId: 987_654, outcome: error },
         ]);
-        const [a, b] = await store.feeds.getMany([one, many, 987_654]).then((feeds) =>
-          [one, many].map((id) => feeds.find((f) => f.id === id)),
-        );
+        const [a, b] = await store.feeds
+          .getMany([one, many, 987_654])
+          .then((feeds) => [one, many].map((id) => feeds.find((f) => f.id === id)));
         const { id: _a, url: _au, ...fromOne } = a ?? assert.fail('feed one');
         const { id: _b, url: _bu, ...fromMany } = b ?? assert.fail('feed many');
         assert.deepEqual(fromMany, fromOne);
@@ -423,6 +442,12 @@ export function storeContract(name: string, harness: StoreHarness): void {
         assert.equal(f?.errorStreak, 1);
         assert.equal(f?.lastErrorMessage, 'HTTP 500');
         assert.deepEqual(f?.schedule, schedule, 'a failure keeps the schedule inputs');
+        const listed = new Map((await store.feeds.list()).map((l) => [l.feed.id, l.problems]));
+        assert.deepEqual(
+          [listed.get(one), listed.get(many), listed.get(failing)],
+          [problems, problems, problems],
+          'problems written one by one and in a batch alike, kept by a 304 and a failure',
+        );
       });
 
       it('lists feeds with their show and episode count', async (store) => {
@@ -962,13 +987,26 @@ export function storeContract(name: string, harness: StoreHarness): void {
       });
 
       it('completes many jobs at once; one enqueued again meanwhile runs once more', async (store) => {
-        for (const key of ['a', 'b', 'c']) await store.jobs.enqueue({ kind: 'k', key, payload: {}, runAt: T0 }, T0);
-        const jobs = await store.jobs.claim({ kind: 'k', workerId: 'w', now: at(1), limit: 10, lockMs: 60_000 });
+        for (const key of ['a', 'b', 'c'])
+          await store.jobs.enqueue({ kind: 'k', key, payload: {}, runAt: T0 }, T0);
+        const jobs = await store.jobs.claim({
+          kind: 'k',
+          workerId: 'w',
+          now: at(1),
+          limit: 10,
+          lockMs: 60_000,
+        });
         assert.equal(jobs.length, 3);
         await store.jobs.enqueue({ kind: 'k', key: 'b', payload: { again: true }, runAt: at(1) }, at(1));
         await store.jobs.completeMany(jobs);
         assert.equal(await store.jobs.count('k'), 1);
-        const again = await store.jobs.claim({ kind: 'k', workerId: 'w', now: at(2), limit: 10, lockMs: 60_000 });
+        const again = await store.jobs.claim({
+          kind: 'k',
+          workerId: 'w',
+          now: at(2),
+          limit: 10,
+          lockMs: 60_000,
+        });
         assert.deepEqual(
           again.map((j) => [j.key, j.payload]),
           [['b', { again: true }]],

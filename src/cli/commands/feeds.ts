@@ -29,7 +29,7 @@ ${CONFIG_FLAGS_USAGE}`,
       if (ctx.json) {
         for (const l of all) {
           io.stdout.write(
-            `${JSON.stringify({ ...l.feed, showTitle: l.showTitle, episodeCount: l.episodeCount, notModifiedShare: notModifiedShare(l.feed) })}\n`,
+            `${JSON.stringify({ ...l.feed, ...(l.problems.length === 0 ? {} : { problems: l.problems }), showTitle: l.showTitle, episodeCount: l.episodeCount, notModifiedShare: notModifiedShare(l.feed) })}\n`,
           );
         }
         return EXIT.ok;
@@ -54,7 +54,7 @@ ${CONFIG_FLAGS_USAGE}`,
           when(f.lastFetchAt),
           f.status === 'gone' ? '-' : when(f.nextCheckAt),
           f.fetchCount === 0 ? '-' : `${Math.round(notModifiedShare(f) * 100)}%`,
-          f.problems === undefined || f.problems.length === 0 ? '' : `${f.problems.length}`,
+          l.problems.length === 0 ? '' : `${l.problems.length}`,
           l.showTitle ?? '',
           f.url,
         ];

@@ -47,12 +47,12 @@ export function registerAdminRoutes(app: FastifyInstance, web: WebApp): void {
     requireAdmin(req);
     const q = listQuery.parse(req.query);
     const listings = await deps.store.feeds.list({ limit: 1000 });
-    const feeds: FeedHealthRow[] = listings.map(({ feed, showId, showTitle }) => ({
+    const feeds: FeedHealthRow[] = listings.map(({ feed, showId, showTitle, problems }) => ({
       id: String(feed.id),
       url: feed.url,
       status: feed.status,
       errorStreak: feed.errorStreak,
-      problems: (feed.problems ?? []).map((p) => ({ code: p.code, message: p.message })),
+      problems: problems.map((p) => ({ code: p.code, message: p.message })),
       ...(showTitle ? { title: showTitle } : {}),
       ...(showId !== undefined ? { showHref: showHref(showId) } : {}),
       ...(feed.lastFetchAt ? { lastFetchedAt: feed.lastFetchAt } : {}),

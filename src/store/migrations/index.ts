@@ -7,6 +7,7 @@ import { mediaText } from './0005-media-text.ts';
 import { transcriptSearch } from './0006-transcript-search.ts';
 import { searchPrefixes } from './0007-search-prefixes.ts';
 import { feedSchedule } from './0008-feed-schedule.ts';
+import { feedProblems } from './0009-feed-problems.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   transcriptSearch,
   searchPrefixes,
   feedSchedule,
+  feedProblems,
 ];

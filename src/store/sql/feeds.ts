@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { CompiledQuery, type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Feed, FeedAlias, FeedAliasKind, FetchOutcome, ScheduleInputs } from '../../domain/feed.ts';
 import type { ShowContent } from '../../domain/show.ts';
 import type { FeedProblem } from '../../feed/parse/types.ts';
@@ -11,33 +11,149 @@ import type { Database, FeedsTable } from './schema.ts';
 
 type FeedRow = Selectable<FeedsTable>;
 
+/**
+ * A row as a Feed; NULL columns become absent properties. Written out property by property rather than through
+ * `compact`: the crawler turns every leased row into a Feed, and this runs for each.
+ */
 function toFeed(row: FeedRow): Feed {
-  return compact<Feed>({
+  const feed: Feed = {
     id: row.id,
     url: row.url,
     status: row.status,
     createdAt: row.created_at,
-    etag: row.etag,
-    lastModified: row.last_modified,
-    bodyHash: row.body_hash,
-    lastFetchAt: row.last_fetch_at,
-    lastSuccessAt: row.last_success_at,
-    nextCheckAt: row.next_check_at,
     errorStreak: row.error_streak,
-    lastErrorCode: row.last_error_code,
-    lastErrorMessage: row.last_error_message,
-    lastErrorAt: row.last_error_at,
-    httpStatus: row.http_status,
     fetchCount: row.fetch_count,
     notModifiedCount: row.not_modified_count,
-    problems: fromJson<FeedProblem[]>(row.problems_json),
-    retryAfterUntil: row.retry_after_until,
-    // `?? null`: a database migrated only part-way (a test of an older migration) has no such column yet.
-    schedule: fromJson<ScheduleInputs>(row.schedule_json ?? null),
-  });
+  };
+  if (row.etag !== null) feed.etag = row.etag;
+  if (row.last_modified !== null) feed.lastModified = row.last_modified;
+  if (row.body_hash !== null) feed.bodyHash = row.body_hash;
+  if (row.last_fetch_at !== null) feed.lastFetchAt = row.last_fetch_at;
+  if (row.last_success_at !== null) feed.lastSuccessAt = row.last_success_at;
+  if (row.next_check_at !== null) feed.nextCheckAt = row.next_check_at;
+  if (row.last_error_code !== null) feed.lastErrorCode = row.last_error_code;
+  if (row.last_error_message !== null) feed.lastErrorMessage = row.last_error_message;
+  if (row.last_error_at !== null) feed.lastErrorAt = row.last_error_at;
+  if (row.http_status !== null) feed.httpStatus = row.http_status;
+  if (row.retry_after_until !== null) feed.retryAfterUntil = row.retry_after_until;
+  // `?? null`: a database migrated only part-way (a test of an older migration) has no such column yet.
+  const schedule = fromJson<ScheduleInputs>(row.schedule_json ?? null);
+  if (schedule !== undefined) feed.schedule = schedule;
+  return feed;
+}
+
+/** One fetch record as the recording UPDATE reads it (a JSON object per record; absent values are null). */
+interface FetchRecordRow {
+  id: number;
+  at: string;
+  next: string;
+  http_status: number | null;
+  schedule: string | null;
+  not_modified: number;
+  etag: string | null;
+  last_modified: string | null;
+  body_hash: string | null;
+  code: string | null;
+  message: string | null;
+  retry_after_until: string | null;
+}
+
+/** The columns of FetchRecordRow, with their SQL types, in one place for both readers below. */
+const FETCH_RECORD_COLUMNS: readonly [keyof FetchRecordRow, 'integer' | 'text'][] = [
+  ['id', 'integer'],
+  ['at', 'text'],
+  ['next', 'text'],
+  ['http_status', 'integer'],
+  ['schedule', 'text'],
+  ['not_modified', 'integer'],
+  ['etag', 'text'],
+  ['last_modified', 'text'],
+  ['body_hash', 'text'],
+  ['code', 'text'],
+  ['message', 'text'],
+  ['retry_after_until', 'text'],
+];
+
+/**
+ * PostgreSQL reads a batch's records as rows of one JSON parameter: one statement (one round trip) for the batch.
+ * SQLite runs one statement per record instead — it has no round trips to save, and its UPDATE … FROM json_each cost
+ * more than the row updates it replaced.
+ */
+const pgColumns = sql.raw(FETCH_RECORD_COLUMNS.map(([c, type]) => `${c} ${type}`).join(', '));
+const pgRecords = (records: readonly FetchRecordRow[]) =>
+  sql`jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as r(${pgColumns})`;
+
+/** A value of the record being written: a bound parameter, or a column of PostgreSQL's `r` rows. */
+type RecordValue = (column: keyof FetchRecordRow) => RawBuilder<unknown>;
+
+/**
+ * The SET list of the recording UPDATE (see FeedRepository.recordFetch for what it sets): one fixed text per kind of
+ * outcome, optional values through `coalesce`. Columns the record shares with `feeds` are named `feeds.` on the right.
+ */
+function fetchSet(kind: 'success' | 'error', v: RecordValue) {
+  if (kind === 'error') {
+    return sql`last_fetch_at = ${v('at')}, fetch_count = fetch_count + 1, next_check_at = ${v('next')},
+      status = case when status = 'gone' then status else 'failing' end,
+      http_status = coalesce(${v('http_status')}, feeds.http_status),
+      schedule_json = coalesce(${v('schedule')}, schedule_json), error_streak = error_streak + 1,
+      last_error_code = ${v('code')}, last_error_message = ${v('message')}, last_error_at = ${v('at')},
+      retry_after_until = ${v('retry_after_until')}`;
+  }
+  return sql`last_fetch_at = ${v('at')}, fetch_count = fetch_count + 1, next_check_at = ${v('next')},
+    status = case when status = 'gone' then status else 'active' end,
+    http_status = coalesce(${v('http_status')}, feeds.http_status),
+    schedule_json = coalesce(${v('schedule')}, schedule_json), error_streak = 0, last_success_at = ${v('at')},
+    retry_after_until = null, not_modified_count = not_modified_count + ${v('not_modified')},
+    etag = coalesce(${v('etag')}, feeds.etag), last_modified = coalesce(${v('last_modified')}, feeds.last_modified),
+    body_hash = coalesce(${v('body_hash')}, feeds.body_hash)`;
+}
+
+const RECORD_COLUMNS = new Set<string>(FETCH_RECORD_COLUMNS.map(([c]) => c));
+function fetchRecordColumn(name: unknown): keyof FetchRecordRow {
+  if (typeof name !== 'string' || !RECORD_COLUMNS.has(name))
+    throw new Error(`not a record column: ${String(name)}`);
+  // Checked against the list of FetchRecordRow's keys just above.
+  return name as keyof FetchRecordRow;
+}
+
+const pgValue: RecordValue = (column) => sql.ref(`r.${column}`);
+
+function successOrError(outcome: FetchOutcome): 'success' | 'error' {
+  return outcome.kind === 'error' ? 'error' : 'success';
+}
+
+function fetchRecordRow(feedId: number, outcome: FetchOutcome): FetchRecordRow {
+  const row: FetchRecordRow = {
+    id: feedId,
+    at: iso(outcome.at),
+    next: iso(outcome.nextCheckAt),
+    http_status: outcome.httpStatus ?? null,
+    schedule: outcome.schedule === undefined ? null : toJson(outcome.schedule),
+    not_modified: outcome.kind === 'not-modified' ? 1 : 0,
+    etag: null,
+    last_modified: null,
+    body_hash: null,
+    code: null,
+    message: null,
+    retry_after_until: null,
+  };
+  if (outcome.kind === 'error') {
+    row.code = outcome.code;
+    row.message = outcome.message;
+    if (outcome.retryAfterUntil !== undefined) row.retry_after_until = iso(outcome.retryAfterUntil);
+  } else {
+    row.etag = outcome.etag ?? null;
+    row.last_modified = outcome.lastModified ?? null;
+    row.body_hash = outcome.bodyHash ?? null;
+  }
+  return row;
 }
 
 export class SqlFeedRepository implements FeedRepository {
+  private readonly sqliteStatements = new Map<
+    string,
+    { sql: string; parameters: (keyof FetchRecordRow)[] }
+  >();
   constructor(
     private readonly db: Kysely<Database>,
     private readonly inTransaction: InTransaction,
@@ -136,11 +252,13 @@ export class SqlFeedRepository implements FeedRepository {
     const rows = await this.db
       .selectFrom('feeds')
       .leftJoin('shows', 'shows.feed_id', 'feeds.id')
+      .leftJoin('feed_problems', 'feed_problems.feed_id', 'feeds.id')
       .selectAll('feeds')
       .select([
         'shows.id as show_id',
         'shows.title as show_title',
         'shows.episode_count as show_episode_count',
+        'feed_problems.problems_json',
       ])
       .orderBy('feeds.url')
       .limit(options.limit ?? 1000)
@@ -152,6 +270,7 @@ export class SqlFeedRepository implements FeedRepository {
         showId: row.show_id,
         showTitle: row.show_title,
         episodeCount: row.show_episode_count ?? 0,
+        problems: fromJson<FeedProblem[]>(row.problems_json) ?? [],
       }),
     );
   }
@@ -202,52 +321,105 @@ export class SqlFeedRepository implements FeedRepository {
   }
 
   async recordFetch(feedId: number, outcome: FetchOutcome): Promise<Feed> {
-    const { rows } = await this.fetchUpdate(this.db, feedId, outcome, true);
-    const row = rows[0];
-    if (row === undefined) throw new StoreError('not-found', `no feed ${feedId}`);
-    return toFeed(row);
+    const write = async (db: Kysely<Database>): Promise<Feed> => {
+      const record = fetchRecordRow(feedId, outcome);
+      const [row] = await this.fetchUpdate(db, successOrError(outcome), [record], true);
+      if (row === undefined) throw new StoreError('not-found', `no feed ${feedId}`);
+      await this.replaceProblems(db, feedId, outcome);
+      return toFeed(row);
+    };
+    return outcome.kind === 'ok' && outcome.problems !== undefined
+      ? this.inTransaction(write)
+      : write(this.db);
   }
 
   async recordFetches(records: readonly { feedId: number; outcome: FetchOutcome }[]): Promise<void> {
     if (records.length === 0) return;
     await this.inTransaction(async (db) => {
-      for (const { feedId, outcome } of records) await this.fetchUpdate(db, feedId, outcome, false);
+      // One statement per kind for the whole batch. A feed recorded twice in one batch splits it, so that both of
+      // its records count, in order.
+      const pending = { success: [] as FetchRecordRow[], error: [] as FetchRecordRow[] };
+      const inPending = new Set<number>();
+      const flush = async (): Promise<void> => {
+        for (const kind of ['success', 'error'] as const) {
+          if (pending[kind].length > 0) await this.fetchUpdate(db, kind, pending[kind], false);
+          pending[kind] = [];
+        }
+        inPending.clear();
+      };
+      for (const { feedId, outcome } of records) {
+        if (inPending.has(feedId)) await flush();
+        pending[successOrError(outcome)].push(fetchRecordRow(feedId, outcome));
+        inPending.add(feedId);
+      }
+      await flush();
+      // Problems come with an ingest, which records itself; here only for completeness (a feed that vanished is
+      // skipped, like its record).
+      const withProblems = records.filter((r) => r.outcome.kind === 'ok' && r.outcome.problems !== undefined);
+      if (withProblems.length === 0) return;
+      const ids = withProblems.map((r) => r.feedId);
+      const live = new Set(
+        (await db.selectFrom('feeds').select('id').where('id', 'in', ids).execute()).map((f) => f.id),
+      );
+      for (const { feedId, outcome } of withProblems)
+        if (live.has(feedId)) await this.replaceProblems(db, feedId, outcome);
     });
   }
 
-  /**
-   * The one UPDATE that records a fetch (see FeedRepository.recordFetch for what it sets). Written as one fixed
-   * statement per outcome kind — optional values through `coalesce` — rather than with the query builder: it runs for
-   * every feed the crawler fetches, and building the query cost more than running it.
-   */
-  private fetchUpdate(db: Kysely<Database>, feedId: number, outcome: FetchOutcome, returning: boolean) {
-    const at = iso(outcome.at);
-    const next = iso(outcome.nextCheckAt);
-    const httpStatus = outcome.httpStatus ?? null;
-    const schedule = outcome.schedule === undefined ? null : toJson(outcome.schedule);
-    const ret = returning ? sql` returning *` : sql``;
-    if (outcome.kind === 'error') {
-      return sql<FeedRow>`update feeds set last_fetch_at = ${at}, fetch_count = fetch_count + 1,
-        next_check_at = ${next}, status = case when status = 'gone' then status else 'failing' end,
-        http_status = coalesce(${httpStatus}, http_status), schedule_json = coalesce(${schedule}, schedule_json),
-        error_streak = error_streak + 1, last_error_code = ${outcome.code},
-        last_error_message = ${outcome.message}, last_error_at = ${at},
-        retry_after_until = ${outcome.retryAfterUntil === undefined ? null : iso(outcome.retryAfterUntil)}
-        where id = ${feedId}${ret}`.execute(db);
+  /** An `ok` with problems given replaces the stored ones (none: the row goes); anything else keeps them. */
+  private async replaceProblems(db: Kysely<Database>, feedId: number, outcome: FetchOutcome): Promise<void> {
+    if (outcome.kind !== 'ok' || outcome.problems === undefined) return;
+    if (outcome.problems.length === 0) {
+      await db.deleteFrom('feed_problems').where('feed_id', '=', feedId).execute();
+      return;
     }
-    // A 304 keeps the stored problems; an `ok` without problems given keeps them too.
-    const problems = outcome.kind === 'ok' ? outcome.problems : undefined;
-    const problemsJson = problems === undefined || problems.length === 0 ? null : toJson(problems);
-    return sql<FeedRow>`update feeds set last_fetch_at = ${at}, fetch_count = fetch_count + 1,
-      next_check_at = ${next}, status = case when status = 'gone' then status else 'active' end,
-      http_status = coalesce(${httpStatus}, http_status), schedule_json = coalesce(${schedule}, schedule_json),
-      error_streak = 0, last_success_at = ${at}, retry_after_until = null,
-      not_modified_count = not_modified_count + ${outcome.kind === 'not-modified' ? 1 : 0},
-      etag = coalesce(${outcome.etag ?? null}, etag),
-      last_modified = coalesce(${outcome.lastModified ?? null}, last_modified),
-      body_hash = coalesce(${outcome.bodyHash ?? null}, body_hash),
-      problems_json = case when ${problems === undefined ? 0 : 1} = 1 then ${problemsJson} else problems_json end
-      where id = ${feedId}${ret}`.execute(db);
+    const problemsJson = JSON.stringify(outcome.problems);
+    await db
+      .insertInto('feed_problems')
+      .values({ feed_id: feedId, problems_json: problemsJson })
+      .onConflict((oc) => oc.column('feed_id').doUpdateSet({ problems_json: problemsJson }))
+      .execute();
+  }
+
+  /** The one UPDATE that records fetches, for any number of feeds (see `fetchSet`). */
+  private async fetchUpdate(
+    db: Kysely<Database>,
+    kind: 'success' | 'error',
+    records: readonly FetchRecordRow[],
+    returning: boolean,
+  ): Promise<FeedRow[]> {
+    if (this.dialect === 'postgres') {
+      const ret = returning ? sql` returning feeds.*` : sql``;
+      const set = fetchSet(kind, pgValue);
+      const { rows } = await sql<FeedRow>`update feeds set ${set} from ${pgRecords(records)}
+        where feeds.id = r.id${ret}`.execute(db);
+      return rows;
+    }
+    const statement = this.sqliteFetchUpdate(kind, returning);
+    const out: FeedRow[] = [];
+    for (const record of records) {
+      const parameters = statement.parameters.map((name) => record[name]);
+      const { rows } = await db.executeQuery<FeedRow>(CompiledQuery.raw(statement.sql, parameters));
+      out.push(...rows);
+    }
+    return out;
+  }
+
+  /**
+   * SQLite's recording UPDATE, compiled once per kind: its parameters are the names of the record's fields, in the
+   * order the statement binds them, so each record costs a lookup per parameter and no query building.
+   */
+  private sqliteFetchUpdate(kind: 'success' | 'error', returning: boolean) {
+    const key = `${kind}${returning ? ' returning' : ''}`;
+    let compiled = this.sqliteStatements.get(key);
+    if (compiled === undefined) {
+      const set = fetchSet(kind, (column) => sql.val(column));
+      const ret = returning ? sql` returning *` : sql``;
+      const query = sql`update feeds set ${set} where id = ${sql.val('id')}${ret}`.compile(this.db);
+      compiled = { sql: query.sql, parameters: query.parameters.map(fetchRecordColumn) };
+      this.sqliteStatements.set(key, compiled);
+    }
+    return compiled;
   }
 
   async markGone(feedId: number, at: Date, httpStatus?: number): Promise<Feed> {

@@ -10,6 +10,7 @@ type Auto = Generated<number>;
 export interface Database {
   schema_migrations: SchemaMigrationsTable;
   feeds: FeedsTable;
+  feed_problems: FeedProblemsTable;
   feed_aliases: FeedAliasesTable;
   shows: ShowsTable;
   episodes: EpisodesTable;
@@ -42,9 +43,14 @@ export interface FeedsTable {
   http_status: number | null;
   fetch_count: Auto;
   not_modified_count: Auto;
-  problems_json: string | null;
   retry_after_until: string | null;
   schedule_json: string | null;
+}
+
+/** The parser's problems with a feed's last parsed body (a feed without any has no row). */
+export interface FeedProblemsTable {
+  feed_id: number;
+  problems_json: string;
 }
 
 export interface FeedAliasesTable {
