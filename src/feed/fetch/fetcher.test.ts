@@ -8,6 +8,7 @@ import {
   type FeedServer,
   feedRoute,
   htmlRoute,
+  type Route,
   redirectRoute,
   slowHeadersRoute,
   startFeedServer,
@@ -15,7 +16,14 @@ import {
   streamingBodyRoute,
 } from '../../../test/support/feed-server.ts';
 import { FeedFetchError } from './errors.ts';
-import { createFetcher, earshotUserAgent, type Fetcher, type FetchResult } from './fetcher.ts';
+import {
+  createFetcher,
+  earshotUserAgent,
+  type Fetcher,
+  type FetchResult,
+  type FetchStreamResult,
+  type StreamedFeed,
+} from './fetcher.ts';
 
 const tiny = readFileSync(join(import.meta.dirname, 'testdata', 'tiny-feed.xml'));
 const userAgent = earshotUserAgent('9.8.7', 'https://earshot.example/project');
@@ -25,6 +33,47 @@ function ok(result: FetchResult): Extract<FetchResult, { kind: 'ok' }> {
   // narrowed by the assertion above
   return result as Extract<FetchResult, { kind: 'ok' }>;
 }
+
+function streamed(result: FetchStreamResult): StreamedFeed {
+  assert.equal(result.kind, 'ok');
+  // narrowed by the assertion above
+  return result as StreamedFeed;
+}
+
+/**
+ * An endless body sent as fast as the client takes it, with what the server has handed to its socket so far and a
+ * promise that settles when the client closes the connection.
+ */
+function endlessBody(status = 200): { route: Route; sent: () => number; closed: Promise<void> } {
+  const chunk = Buffer.from(`<item><title>${'x'.repeat(1000)}</title></item>\n`.repeat(64));
+  let sent = 0;
+  let closed: () => void = () => {};
+  const whenClosed = new Promise<void>((resolve) => {
+    closed = resolve;
+  });
+  const route: Route = (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/rss+xml' });
+    res.write('<?xml version="1.0"?>\n<rss version="2.0"><channel><title>Endless</title>\n');
+    let open = true;
+    res.on('close', () => {
+      open = false;
+      closed();
+    });
+    const pump = (): void => {
+      while (open) {
+        sent += chunk.byteLength;
+        if (!res.write(chunk)) {
+          res.once('drain', pump);
+          return;
+        }
+      }
+    };
+    pump();
+  };
+  return { route, sent: () => sent, closed: whenClosed };
+}
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function rejectsWith(promise: Promise<unknown>, code: string): Promise<FeedFetchError> {
   try {
@@ -348,5 +397,86 @@ describe('fetchFeed against a loopback server', () => {
     for await (const chunk of result.body) chunks.push(chunk);
     assert.deepEqual(Buffer.concat(chunks), tiny);
     assert.equal(result.body.sha256, createHash('sha256').update(tiny).digest('hex'));
+  });
+
+  it('holds a fast server back while the reader is slow, instead of buffering the body', {
+    timeout: 10_000,
+  }, async () => {
+    const endless = endlessBody();
+    server.route('/firehose.xml', endless.route);
+    const { body } = streamed(await fetcher.fetchFeedStream(server.url('/firehose.xml')));
+    const chunks = body[Symbol.asyncIterator]();
+    let read = 0;
+    const readSome = async (bytes: number): Promise<void> => {
+      for (const target = read + bytes; read < target; ) {
+        const next = await chunks.next();
+        assert.equal(next.done, false);
+        read += next.value?.byteLength ?? 0;
+      }
+    };
+    try {
+      await readSome(1);
+      await pause(500); // the reader stalls: only socket buffers may fill meanwhile
+      const slack = endless.sent() - read;
+      assert.ok(slack < 32 * 1024 * 1024, `the server got ${slack} bytes ahead of a stalled reader`);
+      await readSome(8 * 1024 * 1024); // reading picks up where it stopped
+    } finally {
+      await chunks.return(undefined);
+    }
+    await endless.closed;
+  });
+
+  it('stops a body being read when the caller aborts, with aborted, and closes the connection', {
+    timeout: 10_000,
+  }, async () => {
+    const endless = endlessBody();
+    server.route('/abort-body.xml', endless.route);
+    const controller = new AbortController();
+    const { body } = streamed(
+      await fetcher.fetchFeedStream(server.url('/abort-body.xml'), { signal: controller.signal }),
+    );
+    let read = 0;
+    await rejectsWith(
+      (async () => {
+        for await (const chunk of body) {
+          read += chunk.byteLength;
+          if (read > 2 * 1024 * 1024) controller.abort();
+        }
+      })(),
+      'aborted',
+    );
+    await endless.closed;
+  });
+
+  it('closes the connection of a body given up unread, so the origin stays usable', {
+    timeout: 10_000,
+  }, async () => {
+    const single = createFetcher({ userAgent, allowPrivate: true, connectionsPerOrigin: 1 });
+    try {
+      const endless = endlessBody();
+      server.route('/unread.xml', endless.route);
+      server.route('/after-unread.xml', feedRoute(tiny));
+      const { body } = streamed(await single.fetchFeedStream(server.url('/unread.xml')));
+      await body.cancel();
+      await endless.closed;
+      ok(await single.fetchFeed(server.url('/after-unread.xml')));
+    } finally {
+      await single.close();
+    }
+  });
+
+  it('does not let an endless error page hold the connection', { timeout: 10_000 }, async () => {
+    const single = createFetcher({ userAgent, allowPrivate: true, connectionsPerOrigin: 1 });
+    try {
+      const endless = endlessBody(503);
+      server.route('/endless-error.xml', endless.route);
+      server.route('/after-error.xml', feedRoute(tiny));
+      const error = await rejectsWith(single.fetchFeed(server.url('/endless-error.xml')), 'http-status');
+      assert.equal(error.status, 503);
+      await endless.closed;
+      ok(await single.fetchFeed(server.url('/after-error.xml')));
+    } finally {
+      await single.close();
+    }
   });
 });
