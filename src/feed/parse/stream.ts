@@ -90,12 +90,18 @@ class Scope {
     return r;
   }
 
-  /** The scope of a child element with these declarations (`prefix=uri` pairs, in order, as one key). */
-  child(key: string, declare: (prefixes: Map<string, string>) => void): Scope {
+  /**
+   * The scope of a child element whose attributes declare namespaces; `key` is those declarations (`prefix=uri`
+   * pairs, in order) as one string.
+   */
+  child(key: string, attrs: Attributes): Scope {
     let scope = this.children?.get(key);
     if (scope !== undefined) return scope;
     const map = new Map(this.prefixes);
-    declare(map);
+    for (let i = 0; i < attrs.length; i++) {
+      const prefix = declaredPrefix(attrs.names[i] ?? '');
+      if (prefix !== undefined) map.set(prefix, canonicalNamespace(attrs.values[i] ?? ''));
+    }
     scope = new Scope(map);
     this.children ??= new Map();
     // A hostile feed could declare a new namespace on every element: only the first few are remembered.
@@ -128,13 +134,8 @@ function scopeFor(parent: Scope, attrs: Attributes, found: { base: string | unde
     const prefix = declaredPrefix(name);
     if (prefix !== undefined) key = `${key ?? ''}${prefix}\u0000${attrs.values[i] ?? ''}\u0000`;
   }
-  if (key === undefined) return parent;
-  return parent.child(key, (map) => {
-    for (let i = 0; i < attrs.length; i++) {
-      const prefix = declaredPrefix(attrs.names[i] ?? '');
-      if (prefix !== undefined) map.set(prefix, canonicalNamespace(attrs.values[i] ?? ''));
-    }
-  });
+  // (No callback for the declarations: a closure over `attrs` would cost an allocation on every element.)
+  return key === undefined ? parent : parent.child(key, attrs);
 }
 
 // ---- Frames ----------------------------------------------------------------------------------------------------
