@@ -69,6 +69,32 @@ export class IdentitySet implements SeenIdentities {
   }
 }
 
+/** The EpisodeBuilder fields that are working values of the core, never part of a ParsedEpisode. */
+const INTERNAL_FIELDS = new Set<string>([
+  'rawGuid',
+  'guidIsPermaLink',
+  'descriptionHtml',
+  'summaryHtml',
+  'mediaEnclosure',
+  'mediaThumbnail',
+  'updatedAt',
+]);
+
+/**
+ * `{ guid, guidSource, ...b }` without the internal fields, in b's order: one copy per episode, where destructuring
+ * the internal fields off into a rest object and spreading that would make two.
+ */
+function publicPart(b: EpisodeBuilder, guid: string, guidSource: ParsedEpisode['guidSource']): ParsedEpisode {
+  const ep: ParsedEpisode = { guid, guidSource };
+  // Both are plain objects with string keys; the loop copies b's own fields but the internal ones, which is what
+  // `const { rawGuid, …, ...rest } = b` would have kept (for-in and spread visit own keys in the same order, and
+  // EpisodeBuilder objects are object literals with nothing inherited).
+  const from = b as Record<string, unknown>;
+  const to = ep as unknown as Record<string, unknown>;
+  for (const key in from) if (!INTERNAL_FIELDS.has(key)) to[key] = from[key];
+  return ep;
+}
+
 /** Markup or entities that make a description worth keeping as HTML. */
 const LOOKS_HTML = /<[a-zA-Z!/]|&[#a-zA-Z]/;
 
@@ -108,11 +134,10 @@ export function finaliseEpisode(b: EpisodeBuilder, ctx: HandlerContext, seen: Se
     mediaEnclosure,
     mediaThumbnail,
     updatedAt,
-    ...rest
   } = b;
-  const enclosure = rest.enclosure ?? mediaEnclosure;
-  const publishedAt = rest.publishedAt ?? updatedAt;
-  let link = rest.link;
+  const enclosure = b.enclosure ?? mediaEnclosure;
+  const publishedAt = b.publishedAt ?? updatedAt;
+  let link = b.link;
   const trimmedGuid = rawGuid?.trim();
   if (
     link === undefined &&
@@ -126,7 +151,7 @@ export function finaliseEpisode(b: EpisodeBuilder, ctx: HandlerContext, seen: Se
   // Identity (protocols.md §2.5).
   let guid: string;
   let guidSource: ParsedEpisode['guidSource'];
-  const deferred: [Parameters<HandlerContext['problem']>[0], string][] = [];
+  let deferred: [Parameters<HandlerContext['problem']>[0], string][] | undefined;
   if (trimmedGuid !== undefined && trimmedGuid.length > 0) {
     guid = trimmedGuid;
     guidSource = 'guid';
@@ -138,14 +163,10 @@ export function finaliseEpisode(b: EpisodeBuilder, ctx: HandlerContext, seen: Se
       guid = link;
       guidSource = 'link';
     } else {
-      guid = hash(
-        rest.title ?? '',
-        publishedAt ?? '',
-        descriptionHtml ?? summaryHtml ?? rest.contentHtml ?? '',
-      );
+      guid = hash(b.title ?? '', publishedAt ?? '', descriptionHtml ?? summaryHtml ?? b.contentHtml ?? '');
       guidSource = 'hash';
     }
-    deferred.push(
+    deferred = [
       rawGuid === undefined
         ? [
             'missing-guid',
@@ -155,31 +176,32 @@ export function finaliseEpisode(b: EpisodeBuilder, ctx: HandlerContext, seen: Se
             'blank-guid',
             `item has a blank guid; identified by its ${guidSource === 'hash' ? 'title and date' : guidSource}`,
           ],
-    );
+    ];
   }
   if (seen.has(guid)) {
     const original = guid;
-    const apart = enclosure?.url ?? link ?? hash(rest.title ?? '', publishedAt ?? '');
+    const apart = enclosure?.url ?? link ?? hash(b.title ?? '', publishedAt ?? '');
     guid = `${original}#${apart}`;
     for (let i = 2; seen.has(guid); i++) guid = `${original}#${apart}#${i}`;
+    deferred ??= [];
     deferred.push([
       'duplicate-guid',
       `guid "${short(original)}" is used by more than one item; told apart by ${enclosure !== undefined ? 'enclosure URL' : 'link or content'}`,
     ]);
   }
   seen.add(guid);
-  for (const [code, message] of deferred) ctx.problem(code, message, guid);
+  if (deferred !== undefined) for (const [code, message] of deferred) ctx.problem(code, message, guid);
 
-  const ep: ParsedEpisode = { guid, guidSource, ...rest };
+  const ep = publicPart(b, guid, guidSource);
   if (link !== undefined) ep.link = link;
   if (enclosure !== undefined) ep.enclosure = enclosure;
   else ctx.problem('missing-enclosure', 'item has no enclosure (nothing to play)', guid);
   if (publishedAt !== undefined) ep.publishedAt = publishedAt;
-  const title = fixTitle(rest.title, ctx, guid);
+  const title = fixTitle(b.title, ctx, guid);
   if (title !== undefined) ep.title = title;
   else ctx.problem('missing-title', 'item has no title', guid);
 
-  const description = plainText(descriptionHtml) ?? rest.description ?? plainText(summaryHtml);
+  const description = plainText(descriptionHtml) ?? b.description ?? plainText(summaryHtml);
   if (description !== undefined) ep.description = description;
   else delete ep.description;
   if (ep.contentHtml === undefined) {
