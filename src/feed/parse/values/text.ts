@@ -368,6 +368,7 @@ export function fastHtmlToText(html: string): string | undefined {
   let out = '';
   const n = html.length;
   let text = 0; // start of the pending text segment
+  let amp = html.indexOf('&'); // the first `&` from `text` on (once looked for again), -1 when there is none
   let lt = html.indexOf('<');
   while (lt >= 0) {
     let i = lt + 1;
@@ -397,11 +398,16 @@ export function fastHtmlToText(html: string): string | undefined {
     }
     if (reps > 256) return undefined;
     // The tag is html[lt..i]; the text before it is html[text..lt].
-    const replacement = replacementFor(html.slice(nameStart, nameStart + nameLen).toLowerCase(), close);
+    const replacement = replacementFor(html, nameStart, nameLen, close);
     if (lt > text) {
-      const seg = html.slice(text, lt);
-      if (replacement === '' && endsInEntityStart(seg)) return undefined;
-      out += seg.includes('&') ? decodeHtmlEntities(seg) : seg;
+      if (amp >= 0 && amp < text) amp = html.indexOf('&', text);
+      if (amp >= 0 && amp < lt) {
+        const seg = html.slice(text, lt);
+        if (replacement === '' && endsInEntityStart(seg)) return undefined;
+        out += decodeHtmlEntities(seg);
+      } else {
+        out += html.slice(text, lt);
+      }
     }
     out += replacement;
     text = i + 1;
@@ -422,7 +428,36 @@ function endsInEntityStart(seg: string): boolean {
   return true;
 }
 
-function replacementFor(n: string, close: boolean): string {
+/**
+ * The replacement of the tag named html[start, start + length), any case. The one- and two-letter names show notes
+ * are mostly made of are told apart by their characters, without a lower-cased copy of the name.
+ */
+function replacementFor(html: string, start: number, length: number, close: boolean): string {
+  if (length <= 2) {
+    const a = html.charCodeAt(start) | 0x20; // ASCII letters to lower case (the name starts with a letter)
+    if (length === 1) return a === 0x70 ? '\n\n' : ''; // p; a, b, i, u, s, q … are inline
+    const b = html.charCodeAt(start + 1) | 0x20; // a digit, ':' or '-' stays what it is
+    if (a === 0x62 && b === 0x72) return '\n'; // br
+    if (
+      (a === 0x6c && b === 0x69) ||
+      (a === 0x74 && b === 0x72) ||
+      (a === 0x64 && (b === 0x74 || b === 0x64))
+    ) {
+      return close ? '' : '\n'; // li, tr, dt, dd
+    }
+    if (a === 0x74 && (b === 0x64 || b === 0x68)) return ' '; // td, th
+    if (
+      (b === 0x6c && (a === 0x75 || a === 0x6f || a === 0x64)) || // ul, ol, dl
+      (a === 0x68 && (b === 0x72 || (b >= 0x31 && b <= 0x36))) // hr, h1–h6
+    ) {
+      return '\n\n';
+    }
+    return '';
+  }
+  return replacementForName(html.slice(start, start + length).toLowerCase(), close);
+}
+
+function replacementForName(n: string, close: boolean): string {
   if (PARAGRAPH.has(n)) return '\n\n';
   if (LINE.has(n)) return close && n !== 'br' ? '' : '\n';
   return n === 'td' || n === 'th' ? ' ' : '';
