@@ -29,6 +29,6 @@ export function normaliseFeedUrl(input: string): URL {
       url: input,
     });
   }
-  url.hash = '';
+  if (url.hash !== '') url.hash = ''; // setting it re-serialises the URL, even to the same value
   return url;
 }
