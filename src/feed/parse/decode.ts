@@ -4,7 +4,7 @@
 // invalid bytes is decoded sequence by sequence, each invalid byte as windows-1252. That handles both a whole
 // document in windows-1252 without a declaration and the common UTF-8 feed with one pasted cp1252 episode.
 
-import { Buffer, isUtf8 } from 'node:buffer';
+import { Buffer, isAscii, isUtf8, transcode } from 'node:buffer';
 import { NotAFeedError, type ProblemCode } from './types.ts';
 
 export type ProblemSink = (code: ProblemCode, message: string) => void;
@@ -360,9 +360,9 @@ export class ByteDecoder {
     if (cut < bytes.length) this.carry = bytes.slice(cut);
     const body = cut < bytes.length ? bytes.subarray(0, cut) : bytes;
     if (body.length === 0) return '';
-    // isUtf8 (simdutf) + Buffer's decoder is measurably faster than a fatal TextDecoder on large feeds.
+    // isUtf8 (simdutf) + a decoder that trusts it is measurably faster than a fatal TextDecoder on large feeds.
     if (isUtf8(body)) {
-      const text = Buffer.from(body.buffer, body.byteOffset, body.length).toString('utf8');
+      const text = decodeValidUtf8(body);
       if (!this.sawMultibyte && text.length !== body.length) this.sawMultibyte = true;
       return text;
     }
@@ -421,6 +421,30 @@ export class ByteDecoder {
     }
   }
 }
+
+/**
+ * Bytes already known to be valid UTF-8 → a string. Text with non-ASCII characters is transcoded to UTF-16 natively
+ * (simdutf: ~2.5 GB/s, where V8's own UTF-8 decoder, which Buffer#toString('utf8') uses, managed ~0.5) and copied
+ * into a string from there; ASCII is copied as it is, one byte per character. Node built without ICU has no
+ * transcode: then Buffer#toString does it all.
+ */
+function decodeValidUtf8(body: Uint8Array): string {
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.length);
+  if (isAscii(bytes)) return bytes.toString('latin1');
+  if (typeof transcode !== 'function') return bytes.toString('utf8');
+  if (bytes.length <= TRANSCODE_PIECE) return transcode(bytes, 'utf8', 'utf16le').toString('utf16le');
+  const parts: string[] = [];
+  for (let start = 0; start < bytes.length; ) {
+    let end = Math.min(bytes.length, start + TRANSCODE_PIECE);
+    // Pieces end between characters: back off continuation bytes (the whole is complete UTF-8).
+    while (end < bytes.length && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+    parts.push(transcode(bytes.subarray(start, end), 'utf8', 'utf16le').toString('utf16le'));
+    start = end;
+  }
+  return parts.join('');
+}
+
+const TRANSCODE_PIECE = 32 * 1024;
 
 function validUtf8(b: Uint8Array): boolean {
   // The sniff window may end inside a sequence: only judge complete sequences.
