@@ -64,6 +64,26 @@ describe('entities', () => {
     assert.equal(episode(r, 'entities-2').enclosure?.url, 'https://example.com/e2.mp3?a=1&b=2');
   });
 
+  it('reports entities and unclosed tags in elements no handler reads (never built) as in any other', () => {
+    const unread = parseText(
+      '<rss><channel><title>T</title><item><guid>g</guid><title>E</title>' +
+        '<wfw:commentRss xmlns:wfw="http://wellformedweb.org/CommentAPI/" a="&aring;">x &eacute;' +
+        '<wfw:inner>&frac12; &nosuch;</wfw:inner><wfw:open>&amp;</wfw:commentRss>' +
+        '<enclosure url="https://example.com/e.mp3"/></item></channel></rss>',
+    );
+    assert.deepEqual(
+      unread.problems.map((p) => [p.code, p.message.split(' ')[0]]),
+      [
+        ['undefined-entity', '&aring;'],
+        ['undefined-entity', '&eacute;'],
+        ['undefined-entity', '&frac12;'],
+        ['undefined-entity', '&nosuch;'],
+        ['unclosed-element', '<open>'],
+      ],
+    );
+    assert.deepEqual(unread.episodes.map((e) => e.guid), ['g']);
+  });
+
   it('includes CDATA text without decoding entities inside it', () => {
     assert.equal(episode(r, 'entities-1').contentHtml, 'Kept <b>as is</b> &amp; raw');
     assert.equal(episode(r, 'entities-1').description, 'Kept as is & raw');

@@ -6,6 +6,7 @@ import { ByteDecoder } from './decode.ts';
 import { decodeEntities, type EntitySink, stripControlChars } from './entities.ts';
 import type { EpisodeBuilder, FeedBuilder, HandlerContext, RawElement } from './namespaces/handler.ts';
 import { canonicalNamespace, NS } from './namespaces/handler.ts';
+import { readsChildrenIn } from './namespaces/index.ts';
 import { dispatchChannel, dispatchItem, finaliseEpisode, fixTitle, IdentitySet } from './namespaces/item.ts';
 import { RSS090_NS } from './namespaces/rss.ts';
 import { ProblemLog } from './problems.ts';
@@ -68,6 +69,11 @@ class Scope {
   private readonly names = new Map<string, QName>();
   /** Scopes of child elements that declare namespaces, by their declarations (feeds repeat them on every item). */
   private children: Map<string, Scope> | undefined;
+  /**
+   * The same for elements with one declaration (`<dc:creator xmlns:dc="…">` on every item), by attribute name, then
+   * value: found without building the key string.
+   */
+  private declaring: Map<string, Map<string, Scope>> | undefined;
   constructor(readonly prefixes: ReadonlyMap<string, string>) {}
 
   resolve(qname: string): QName {
@@ -108,6 +114,21 @@ class Scope {
     if (this.children.size < 64) this.children.set(key, scope);
     return scope;
   }
+
+  /** `child` for an element whose one declaration is the attribute `name="value"`. */
+  childDeclaring(name: string, value: string, attrs: Attributes): Scope {
+    let byValue = this.declaring?.get(name);
+    const known = byValue?.get(value);
+    if (known !== undefined) return known;
+    const scope = this.child(`${declaredPrefix(name) ?? ''}\u0000${value}\u0000`, attrs);
+    this.declaring ??= new Map();
+    if (byValue === undefined && this.declaring.size < 64) {
+      byValue = new Map();
+      this.declaring.set(name, byValue);
+    }
+    if (byValue !== undefined && byValue.size < 64) byValue.set(value, scope);
+    return scope;
+  }
 }
 
 /** The prefix an attribute declares (`xmlns` → '', `xmlns:p` → 'p'), or undefined when it declares none. */
@@ -122,7 +143,8 @@ function declaredPrefix(key: string): string | undefined {
  * starts with "xml", is picked up in the same pass (into `found.base`).
  */
 function scopeFor(parent: Scope, attrs: Attributes, found: { base: string | undefined }): Scope {
-  let key: string | undefined;
+  let declarations = 0;
+  let first = 0;
   found.base = undefined;
   for (let i = 0; i < attrs.length; i++) {
     const name = attrs.names[i] ?? '';
@@ -131,11 +153,18 @@ function scopeFor(parent: Scope, attrs: Attributes, found: { base: string | unde
       found.base = attrs.values[i];
       continue;
     }
-    const prefix = declaredPrefix(name);
-    if (prefix !== undefined) key = `${key ?? ''}${prefix}\u0000${attrs.values[i] ?? ''}\u0000`;
+    if ((name === 'xmlns' || name.startsWith('xmlns:')) && declarations++ === 0) first = i;
+  }
+  if (declarations === 0) return parent;
+  if (declarations === 1)
+    return parent.childDeclaring(attrs.names[first] ?? '', attrs.values[first] ?? '', attrs);
+  let key = '';
+  for (let i = 0; i < attrs.length; i++) {
+    const prefix = declaredPrefix(attrs.names[i] ?? '');
+    if (prefix !== undefined) key += `${prefix}\u0000${attrs.values[i] ?? ''}\u0000`;
   }
   // (No callback for the declarations: a closure over `attrs` would cost an allocation on every element.)
-  return key === undefined ? parent : parent.child(key, attrs);
+  return parent.child(key, attrs);
 }
 
 // ---- Frames ----------------------------------------------------------------------------------------------------
@@ -151,8 +180,10 @@ interface Frame {
   kind: number;
   scope: Scope;
   base: string;
-  /** CHILD: the element being built. */
+  /** CHILD: the element being built; undefined for an element nothing reads (see `pushChild`). */
   el: RawElement | undefined;
+  /** CHILD: the element's local name. */
+  name: string;
   /** CHILD: raw character data not yet entity-decoded. */
   pending: string;
   /** CHILD: inner markup is collected as text (descriptions, content:encoded). */
@@ -184,6 +215,11 @@ const EMPTY_ATTRS: Readonly<Record<string, string>> = Object.freeze({});
 /** Shared by every element without children until its first child arrives (never mutated). */
 const NO_CHILDREN: RawElement[] = [];
 const NON_WHITESPACE = /\S/;
+
+function anyValueHasAmpersand(attrs: Attributes): boolean {
+  for (let i = 0; i < attrs.length; i++) if (attrs.values[i]?.includes('&') === true) return true;
+  return false;
+}
 
 /** The tag's attributes written back as markup (valueless ones as `=""`), for HTML kept as text. */
 function markupAttrs(attrs: Attributes): string {
@@ -393,7 +429,7 @@ class Collector implements EntitySink, TokenHandler {
       }
       // Close it as the tokenizer would have, had the close tag been there.
       this.justOpened = false;
-      this.onclosetag(f.el?.name ?? 'item', true);
+      this.onclosetag(f.kind === CHILD ? f.name : 'item', true);
       ghosts.push(frame(GHOST, f.scope, f.base));
     }
     this.stack.push(...ghosts);
@@ -492,35 +528,35 @@ class Collector implements EntitySink, TokenHandler {
     base: string,
     attrs: Attributes,
   ): void {
-    const el: RawElement = {
-      ns: q.ns,
-      name: q.local,
-      attrs: this.attrsOf(attrs),
-      text: '',
-      children: NO_CHILDREN,
-      base,
-    };
+    // An element no handler reads (a namespace no handler knows, feedburner's or wfw's, and everything inside it) is
+    // not built: no attribute object, no text. What it holds is still reported (entities XML does not define, bare
+    // `&`, an implied close), exactly as when it was built.
+    const unread =
+      parent?.kind === CHILD ? parent.el === undefined : !readsChildrenIn(q.ns, parent?.kind === ITEM);
+    let el: RawElement | undefined;
+    if (!unread) {
+      el = { ns: q.ns, name: q.local, attrs: this.attrsOf(attrs), text: '', children: NO_CHILDREN, base };
+    } else if (anyValueHasAmpersand(attrs)) {
+      this.attrsOf(attrs);
+    }
     if (parent?.kind === CHILD) {
       this.flushText(parent);
       const p = parent.el;
-      if (p !== undefined) {
+      if (p !== undefined && el !== undefined) {
         if (p.children === NO_CHILDREN) p.children = [el];
         else p.children.push(el);
       }
     }
-    const f = this.pool.pop();
-    if (f === undefined) {
-      const n = frame(CHILD, scope, base);
-      n.el = el;
-      n.rawMarkup = q.raw;
-      this.stack.push(n);
-    } else {
+    let f = this.pool.pop();
+    if (f === undefined) f = frame(CHILD, scope, base);
+    else {
       f.scope = scope;
       f.base = base;
-      f.el = el;
-      f.rawMarkup = q.raw;
-      this.stack.push(f);
     }
+    f.el = el;
+    f.name = q.local;
+    f.rawMarkup = q.raw;
+    this.stack.push(f);
   }
 
   private attrsOf(attrs: Attributes): Readonly<Record<string, string>> {
@@ -667,27 +703,29 @@ class Collector implements EntitySink, TokenHandler {
 
   private closeChild(f: Frame, implied: boolean): void {
     const el = f.el;
-    if (el === undefined) return;
     this.flushText(f);
-    // Characters XML forbids (C0 controls): stripped from every short value; long ones (show notes) only lose NULs,
-    // which databases reject — a whole-document scan would cost more than the rest of the parse.
-    const t = el.text;
-    if (t.length > 0) {
-      if (t.length < 1024) el.text = stripControlChars(t);
-      else if (this.mayContainNul && t.indexOf('\u0000') >= 0) el.text = t.replaceAll('\u0000', '');
+    if (el !== undefined) {
+      // Characters XML forbids (C0 controls): stripped from every short value; long ones (show notes) only lose NULs,
+      // which databases reject — a whole-document scan would cost more than the rest of the parse.
+      const t = el.text;
+      if (t.length > 0) {
+        if (t.length < 1024) el.text = stripControlChars(t);
+        else if (this.mayContainNul && t.indexOf('\u0000') >= 0) el.text = t.replaceAll('\u0000', '');
+      }
     }
+    const name = f.name;
     f.el = undefined;
     f.rawMarkup = false;
     this.pool.push(f);
-    if (implied && !this.ending) this.reportUnclosed(el.name);
+    if (implied && !this.ending) this.reportUnclosed(name);
     let at = this.stack.length - 1;
     while (this.stack[at]?.kind === GHOST) at--;
     const parent = this.stack[at];
     if (parent === undefined || parent.kind === CHILD) return;
     if (parent.kind === ITEM) {
       parent.childCount++;
-      if (parent.ep !== undefined) dispatchItem(el, parent.ep, this.ctx);
-    } else {
+      if (el !== undefined && parent.ep !== undefined) dispatchItem(el, parent.ep, this.ctx);
+    } else if (el !== undefined) {
       dispatchChannel(el, this.feed, this.ctx);
     }
   }
@@ -723,8 +761,10 @@ class Collector implements EntitySink, TokenHandler {
   }
 
   private flushText(f: Frame): void {
-    if (f.pending.length === 0 || f.el === undefined) return;
-    f.el.text += decodeEntities(f.pending, this);
+    if (f.pending.length === 0) return;
+    // Decoded for the problems it reports even when no element keeps the text.
+    const text = decodeEntities(f.pending, this);
+    if (f.el !== undefined) f.el.text += text;
     f.pending = '';
   }
 
@@ -795,6 +835,7 @@ function frame(kind: number, scope: Scope, base: string): Frame {
     el: undefined,
     pending: '',
     rawMarkup: false,
+    name: '',
     ep: undefined,
     problems: undefined,
     childCount: 0,

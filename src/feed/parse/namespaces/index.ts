@@ -37,6 +37,24 @@ function build(): Map<string, NamespaceHandler[]> {
 
 const NONE: readonly NamespaceHandler[] = [];
 
+let readers: { item: Set<string>; channel: Set<string> } | undefined;
+
+/**
+ * Whether any handler reads direct children of an item (`inItem`) or of the channel in this namespace: the elements
+ * of other namespaces there are never built into RawElements.
+ */
+export function readsChildrenIn(ns: string, inItem: boolean): boolean {
+  if (readers === undefined) {
+    readers = { item: new Set(), channel: new Set() };
+    registry ??= build();
+    for (const [uri, handlers] of registry) {
+      if (handlers.some((h) => h.item !== undefined)) readers.item.add(uri);
+      if (handlers.some((h) => h.channel !== undefined)) readers.channel.add(uri);
+    }
+  }
+  return (inItem ? readers.item : readers.channel).has(ns);
+}
+
 /** The handlers registered for a canonical namespace URI (empty for namespaces nobody handles). */
 export function handlersFor(ns: string): readonly NamespaceHandler[] {
   registry ??= build();
