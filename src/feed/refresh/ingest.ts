@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { type FileHandle, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EpisodeContent } from '../../domain/episode.ts';
 import type { ShowContent } from '../../domain/show.ts';
@@ -133,7 +134,8 @@ export interface Spool {
 export async function spoolBody(
   body: AsyncIterable<Uint8Array>,
   threshold: number,
-  dir: string,
+  /** Where a body past the threshold goes; default the OS's temporary folder (looked up only then). */
+  dir?: string,
 ): Promise<Spool> {
   const memory: Uint8Array[] = [];
   let size = 0;
@@ -147,7 +149,7 @@ export async function spoolBody(
         continue;
       }
       if (handle === undefined) {
-        file = join(dir, `earshot-feed-${randomUUID()}.xml`);
+        file = join(dir ?? tmpdir(), `earshot-feed-${randomUUID()}.xml`);
         handle = await open(file, 'w', 0o600);
         for (const c of memory) await handle.write(c);
         memory.length = 0;

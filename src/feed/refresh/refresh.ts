@@ -4,7 +4,6 @@
 //   schedule the next check → record health (with the parser's problems).
 // Nothing is lost: failures, an empty feed, HTML, a truncated body never delete or vanish stored episodes.
 import { createHash, type Hash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import type { Feed, ScheduleInputs, FetchOutcome as StoredOutcome } from '../../domain/feed.ts';
 import { type Store, StoreError } from '../../store/ports.ts';
 import { FeedFetchError, type Fetcher, type FetchStreamResult } from '../fetch/index.ts';
@@ -113,6 +112,7 @@ export async function refreshFeed(
     next.vanished += report.vanished;
     report = next;
   }
+  if (report.newFeedUrl === undefined) return report;
   const { newFeedUrl: _n, ...result } = report;
   return result;
 }
@@ -155,22 +155,18 @@ async function attempt(
   if (deps.limit === undefined) return attemptNow(deps, feed, url, how);
   // Records that need no transaction wait until the slot is free again: a slot is for talking to the host.
   const deferred: StoredOutcome[] = [];
-  const inner: RefreshDeps = {
-    ...deps,
-    recordFetch: async (_feedId, outcome) => {
-      deferred.push(outcome);
-    },
-  };
-  const report = await deps.limit(url, () => attemptNow(inner, feed, url, how));
+  const report = await deps.limit(url, () => attemptNow(deps, feed, url, how, deferred));
   for (const outcome of deferred) await record(deps, feed.id, outcome);
   return report;
 }
 
+/** `deferred`: where the records that need no transaction go instead of being written (see `attempt`). */
 async function attemptNow(
   deps: RefreshDeps,
   feed: Feed,
   url: string,
   how: { conditional: boolean; moveKind?: 'new-feed-url' },
+  deferred?: StoredOutcome[],
 ): Promise<AttemptReport> {
   const { store } = deps;
   // Strictly after the feed's last fetch: the store tells one refresh's batches apart by their shared `now`, so two
@@ -202,22 +198,31 @@ async function attemptNow(
       ...(deps.signal === undefined ? {} : { signal: deps.signal }),
     });
   } catch (error) {
-    return candidate ? failedCandidate(report, error) : recordFailure(deps, feed, report, error, now);
+    return candidate
+      ? failedCandidate(report, error)
+      : recordFailure(deps, feed, report, error, now, deferred);
   }
 
   if (fetched.kind === 'not-modified') {
     const next = await scheduleNext(deps, feed, { kind: 'unchanged' }, 0, now, {
       ...(fetched.cacheControlMaxAge === undefined ? {} : { maxAgeSeconds: fetched.cacheControlMaxAge }),
     });
-    await record(deps, feed.id, {
-      kind: 'not-modified',
-      at: now,
-      httpStatus: fetched.status,
-      ...validatorsOf(fetched),
-      nextCheckAt: next.at,
-      ...next.store,
-    });
-    return { ...report, status: 'not-modified', nextCheckAt: next.at.toISOString() };
+    await record(
+      deps,
+      feed.id,
+      {
+        kind: 'not-modified',
+        at: now,
+        httpStatus: fetched.status,
+        ...validatorsOf(fetched),
+        nextCheckAt: next.at,
+        ...next.store,
+      },
+      deferred,
+    );
+    report.status = 'not-modified';
+    report.nextCheckAt = next.at.toISOString();
+    return report;
   }
 
   // Read the whole body first (memory, or a temporary file past the threshold): no transaction waits on the network,
@@ -230,10 +235,12 @@ async function attemptNow(
     spool = await spoolBody(
       hashed(fetched.body.raw(), hash),
       deps.spoolThresholdBytes ?? DEFAULT_SPOOL,
-      deps.spoolDir ?? tmpdir(),
+      deps.spoolDir,
     );
   } catch (error) {
-    return candidate ? failedCandidate(report, error) : recordFailure(deps, feed, report, error, now);
+    return candidate
+      ? failedCandidate(report, error)
+      : recordFailure(deps, feed, report, error, now, deferred);
   }
   try {
     // Of the bytes as sent: a server that compresses the same feed the same way sends the same bytes.
@@ -258,7 +265,7 @@ async function attemptNow(
       };
       const unchanged = { ...report, status: 'unchanged' as const, nextCheckAt: next.at.toISOString() };
       if (moveTo === undefined) {
-        await record(deps, feed.id, outcome);
+        await record(deps, feed.id, outcome, deferred);
         return unchanged;
       }
       const { stored, movedFrom } = await store.transaction(async (tx) => {
@@ -329,7 +336,9 @@ async function attemptNow(
     return out;
   } catch (error) {
     if (error instanceof StoreError && error.code !== 'conflict') throw error;
-    return candidate ? failedCandidate(report, error) : recordFailure(deps, feed, report, error, now);
+    return candidate
+      ? failedCandidate(report, error)
+      : recordFailure(deps, feed, report, error, now, deferred);
   } finally {
     await spool.dispose();
   }
@@ -390,6 +399,7 @@ async function recordFailure(
   report: AttemptReport,
   error: unknown,
   now: Date,
+  deferred?: StoredOutcome[],
 ): Promise<AttemptReport> {
   // Shutting down is not the feed's fault: record nothing, it is due again on the next start.
   if (error instanceof FeedFetchError && error.code === 'aborted') throw error;
@@ -418,17 +428,22 @@ async function recordFailure(
     ...(retryAfter === undefined ? {} : { retryAfterUntil: retryAfter }),
     ...next.store,
   };
-  await record(deps, feed.id, stored);
+  await record(deps, feed.id, stored, deferred);
   return { ...report, status: 'failed', error: { code, message }, nextCheckAt: next.at.toISOString() };
 }
 
-/** Writes a record that needs no transaction of its own, through the crawler's batching recorder when there is one. */
+/**
+ * Writes a record that needs no transaction of its own, through the crawler's batching recorder when there is one —
+ * or keeps it in `deferred` for the caller to write later.
+ */
 async function record(
   deps: Pick<RefreshDeps, 'store' | 'recordFetch'>,
   feedId: number,
   outcome: StoredOutcome,
+  deferred?: StoredOutcome[],
 ): Promise<void> {
-  if (deps.recordFetch !== undefined) await deps.recordFetch(feedId, outcome);
+  if (deferred !== undefined) deferred.push(outcome);
+  else if (deps.recordFetch !== undefined) await deps.recordFetch(feedId, outcome);
   else await deps.store.feeds.recordFetch(feedId, outcome);
 }
 

@@ -5,6 +5,7 @@ import type { FeedProblem } from '../../feed/parse/types.ts';
 import { StoreError } from '../errors.ts';
 import type { SqlDialect } from '../migrations/index.ts';
 import type { FeedListing, FeedRepository, ScheduleHistory } from '../ports.ts';
+import type { SqliteStatements } from './connect.ts';
 import type { InTransaction } from './episodes.ts';
 import { chunks, compact, fromFlag, fromJson, iso, toJson } from './rows.ts';
 import type { Database, FeedsTable } from './schema.ts';
@@ -158,6 +159,7 @@ export class SqlFeedRepository implements FeedRepository {
     private readonly db: Kysely<Database>,
     private readonly inTransaction: InTransaction,
     private readonly dialect: SqlDialect,
+    private readonly sqlite?: SqliteStatements,
   ) {}
 
   async add(url: string, now: Date): Promise<{ feed: Feed; created: boolean }> {
@@ -323,7 +325,7 @@ export class SqlFeedRepository implements FeedRepository {
   async recordFetch(feedId: number, outcome: FetchOutcome): Promise<Feed> {
     const write = async (db: Kysely<Database>): Promise<Feed> => {
       const record = fetchRecordRow(feedId, outcome);
-      const [row] = await this.fetchUpdate(db, successOrError(outcome), [record], true);
+      const [row] = await this.fetchUpdate(db, successOrError(outcome), [record], 'returning');
       if (row === undefined) throw new StoreError('not-found', `no feed ${feedId}`);
       await this.replaceProblems(db, feedId, outcome);
       return toFeed(row);
@@ -342,7 +344,7 @@ export class SqlFeedRepository implements FeedRepository {
       const inPending = new Set<number>();
       const flush = async (): Promise<void> => {
         for (const kind of ['success', 'error'] as const) {
-          if (pending[kind].length > 0) await this.fetchUpdate(db, kind, pending[kind], false);
+          if (pending[kind].length > 0) await this.fetchUpdate(db, kind, pending[kind], 'in-transaction');
           pending[kind] = [];
         }
         inPending.clear();
@@ -382,12 +384,18 @@ export class SqlFeedRepository implements FeedRepository {
   }
 
   /** The one UPDATE that records fetches, for any number of feeds (see `fetchSet`). */
+  /**
+   * The one UPDATE that records fetches, for any number of feeds (see `fetchSet`). `returning` (recordFetch) gives the
+   * updated rows; without it (recordFetches) the caller is inside its transaction, where SQLite may run the statement
+   * directly (see SqliteStatements).
+   */
   private async fetchUpdate(
     db: Kysely<Database>,
     kind: 'success' | 'error',
     records: readonly FetchRecordRow[],
-    returning: boolean,
+    how: 'returning' | 'in-transaction',
   ): Promise<FeedRow[]> {
+    const returning = how === 'returning';
     if (this.dialect === 'postgres') {
       const ret = returning ? sql` returning feeds.*` : sql``;
       const set = fetchSet(kind, pgValue);
@@ -396,6 +404,11 @@ export class SqlFeedRepository implements FeedRepository {
       return rows;
     }
     const statement = this.sqliteFetchUpdate(kind, returning);
+    if (how === 'in-transaction' && this.sqlite !== undefined) {
+      const prepared = this.sqlite.prepare(statement.sql);
+      for (const record of records) prepared.run(statement.parameters.map((name) => record[name]));
+      return [];
+    }
     const out: FeedRow[] = [];
     for (const record of records) {
       const parameters = statement.parameters.map((name) => record[name]);

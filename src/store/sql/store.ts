@@ -5,7 +5,7 @@ import type { MediaTextRepository } from '../media-text-ports.ts';
 import type { SqlDialect } from '../migrations/index.ts';
 import type { Store } from '../ports.ts';
 import type { SyncRepository } from '../sync-ports.ts';
-import { inTransaction } from './connect.ts';
+import { inTransaction, type SqliteStatements } from './connect.ts';
 import { type InTransaction, SqlEpisodeRepository } from './episodes.ts';
 import { SqlFeedRepository } from './feeds.ts';
 import { SqlJobRepository } from './jobs.ts';
@@ -37,9 +37,10 @@ export class SqlStore implements Store {
     private readonly db: Kysely<Database>,
     readonly dialect: SqlDialect,
     private readonly inside: boolean,
+    private readonly sqlite?: SqliteStatements,
   ) {
     const run: InTransaction = (fn) => this.track(() => inTransaction(db, dialect, fn));
-    this.feeds = new SqlFeedRepository(db, run, dialect);
+    this.feeds = new SqlFeedRepository(db, run, dialect, sqlite);
     this.shows = new SqlShowRepository(db, run);
     this.episodes = new SqlEpisodeRepository(db, run);
     this.sync = createSyncRepository(db, dialect);
@@ -56,7 +57,7 @@ export class SqlStore implements Store {
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.inside) return fn(this);
     return this.track(() =>
-      inTransaction(this.db, this.dialect, (trx) => fn(new SqlStore(trx, this.dialect, true))),
+      inTransaction(this.db, this.dialect, (trx) => fn(new SqlStore(trx, this.dialect, true, this.sqlite))),
     );
   }
 
