@@ -175,10 +175,12 @@ export class ResponseBody implements AsyncIterable<Uint8Array> {
   }
 
   /** Gives the body up: unless it arrived whole, the connection is closed (the rest of the body is never read). */
-  destroy(reason: Error = new Error('response body given up')): void {
+  destroy(reason?: Error): void {
     if (this.settled) return;
-    this.fail(reason);
-    this.#controller.abort(reason);
+    // Only now: an Error is costly to build (its stack), and most calls come after the body has arrived whole.
+    const error = reason ?? new Error('response body given up');
+    this.fail(error);
+    this.#controller.abort(error);
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
