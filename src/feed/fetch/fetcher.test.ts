@@ -327,6 +327,25 @@ describe('fetchFeed against a loopback server', () => {
     await rejectsWith(pending, 'aborted');
   });
 
+  it('stops a fetch still waiting for a connection as soon as the caller aborts', {
+    timeout: 10_000,
+  }, async () => {
+    const single = createFetcher({ userAgent, allowPrivate: true, connectionsPerOrigin: 1 });
+    try {
+      server.route('/busy-connection.xml', slowHeadersRoute(1_500, feedRoute(tiny)));
+      const occupying = single.fetchFeed(server.url('/busy-connection.xml'));
+      const controller = new AbortController();
+      const waiting = single.fetchFeed(server.url('/busy-connection.xml'), { signal: controller.signal });
+      setTimeout(() => controller.abort(), 50);
+      const started = Date.now();
+      await rejectsWith(waiting, 'aborted');
+      assert.ok(Date.now() - started < 1_000, 'the abort waited for the connection to be free');
+      ok(await occupying);
+    } finally {
+      await single.close();
+    }
+  });
+
   it('reports an unknown host as dns', async () => {
     const resolving = createFetcher({
       userAgent,

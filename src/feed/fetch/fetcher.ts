@@ -9,7 +9,7 @@ import { Agent, buildConnector } from 'undici';
 import { blockedRange } from './address-guard.ts';
 import { DecodedBody } from './decode.ts';
 import { FeedFetchError } from './errors.ts';
-import { exchange, type Response, type ResponseBody } from './exchange.ts';
+import { exchange, type RawResponse, type ResponseBody } from './exchange.ts';
 import { headerValue, parseMaxAge, parseRetryAfter } from './headers.ts';
 import { normaliseFeedUrl } from './url.ts';
 
@@ -277,7 +277,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       const href = url.href;
       const hopHeaders =
         authorization !== undefined && origin === credentialOrigin ? { ...headers, authorization } : headers;
-      let response: Response;
+      let response: RawResponse;
       try {
         response = await exchange(
           agent,
