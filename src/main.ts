@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.ts';
 import { DEMO_ASSETS_PATH, demoAssetsDir, isDemoUrl } from './demo/catalogue.ts';
 import { type DemoLoadResult, loadDemoIfEmpty } from './demo/load.ts';
-import type { Feed } from './domain/feed.ts';
+import type { FeedToRefresh } from './domain/feed.ts';
 import { createFetcher, earshotUserAgent, type Fetcher } from './feed/fetch/index.ts';
 import { createFetchRecorder } from './feed/refresh/batch.ts';
 import { type Crawler, startCrawler } from './feed/refresh/crawler.ts';
@@ -48,7 +48,10 @@ export interface App {
   readonly fetcher: Fetcher;
   readonly queue: JobQueue;
   /** Refreshes one feed now (outside the queue; the CLI's path). */
-  refresh(feed: Feed | number, options?: { force?: boolean; limit?: FetchLimit }): Promise<RefreshReport>;
+  refresh(
+    feed: FeedToRefresh | number,
+    options?: { force?: boolean; limit?: FetchLimit },
+  ): Promise<RefreshReport>;
   /** Adds a feed by URL (normalised; idempotent). Throws FeedUrlError for what cannot be a feed URL. */
   addFeed(url: string): Promise<{ feedId: number; created: boolean; url: string }>;
   close(): Promise<void>;

@@ -47,6 +47,21 @@ export interface Feed {
   schedule?: ScheduleInputs;
 }
 
+/** What refreshing a feed reads of it, and so what the crawler leases: the rest of the row stays in the database. */
+export type FeedToRefresh = Pick<
+  Feed,
+  | 'id'
+  | 'url'
+  | 'status'
+  | 'etag'
+  | 'lastModified'
+  | 'bodyHash'
+  | 'lastFetchAt'
+  | 'lastSuccessAt'
+  | 'errorStreak'
+  | 'schedule'
+>;
+
 /** The channel's scheduling hints and the sort keys of its latest published episodes, newest first. */
 export type ScheduleInputs = Pick<
   ShowContent,

@@ -12,7 +12,14 @@
 // - Nothing is ever deleted by the crawler: episodes that leave a feed are marked vanished.
 
 import type { Episode, EpisodeContent, EpisodeOrder, EpisodeUpsertResult } from '../domain/episode.ts';
-import type { Feed, FeedAlias, FeedAliasKind, FetchOutcome, ScheduleInputs } from '../domain/feed.ts';
+import type {
+  Feed,
+  FeedAlias,
+  FeedAliasKind,
+  FeedToRefresh,
+  FetchOutcome,
+  ScheduleInputs,
+} from '../domain/feed.ts';
 import type { Job } from '../domain/job.ts';
 import type { Credit, Person } from '../domain/person.ts';
 import type { Show, ShowContent } from '../domain/show.ts';
@@ -95,9 +102,10 @@ export interface FeedRepository {
    * Takes the `limit` most overdue of the `due` feeds for a crawler, in one statement: their next check moves to
    * `until` (the lease), so no other crawler takes them, and a crawler that dies holding them finds them due again
    * when the lease runs out. Returned in no particular order. Two crawlers never lease the same feed at once
-   * (`FOR UPDATE SKIP LOCKED` on PostgreSQL, one `UPDATE … RETURNING` on SQLite).
+   * (`FOR UPDATE SKIP LOCKED` on PostgreSQL, one `UPDATE … RETURNING` on SQLite). Only what a refresh reads comes
+   * back: the crawler leases every feed it fetches, and each column returned costs.
    */
-  leaseDue(now: Date, limit: number, until: Date): Promise<Feed[]>;
+  leaseDue(now: Date, limit: number, until: Date): Promise<FeedToRefresh[]>;
   /**
    * Records one fetch: counts it (and 304s), sets last fetch/success, error streak (reset on success, +1 on error),
    * status (`active` on success, `failing` on error; a gone feed stays gone), validators and body hash (only when

@@ -379,10 +379,19 @@ export function storeContract(name: string, harness: StoreHarness): void {
         const lease = at(40 + 15);
         const first = await store.feeds.leaseDue(at(40), 2, lease);
         assert.deepEqual(first.map((f) => f.id).sort(), [b, c].sort(), 'the two most overdue');
+        const stored = await store.feeds.getMany([b, c]);
         assert.ok(
-          first.every((f) => f.nextCheckAt === lease.toISOString()),
+          stored.every((f) => f.nextCheckAt === lease.toISOString()),
           'their next check is the lease',
         );
+        for (const leased of first) {
+          const full = stored.find((f) => f.id === leased.id);
+          assert.deepEqual(
+            [leased.url, leased.status, leased.errorStreak, leased.lastSuccessAt, leased.lastFetchAt],
+            [full?.url, full?.status, full?.errorStreak, full?.lastSuccessAt, full?.lastFetchAt],
+            'a leased feed carries what its refresh reads',
+          );
+        }
         const second = await store.feeds.leaseDue(at(40), 10, lease);
         assert.deepEqual(
           second.map((f) => f.id),

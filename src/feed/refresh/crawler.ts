@@ -5,7 +5,7 @@
 //     a lease finds those feeds due again when it runs out, so nothing is lost, and a 304 costs the database one row
 //     update (written with others in one transaction) instead of a job's insert, claim and delete on top.
 //   - "refresh now" (a feed added on the web or the CLI): a job in the job queue, so the request survives a restart.
-import type { Feed } from '../../domain/feed.ts';
+import type { Feed, FeedToRefresh } from '../../domain/feed.ts';
 import type { Store } from '../../store/ports.ts';
 import { batchCalls } from './batch.ts';
 import { HostLimiter, hostOf, Semaphore } from './limits.ts';
@@ -21,7 +21,7 @@ export interface CrawlerDeps {
    * Refreshes the feed (already read from the store by the crawler), running its fetches through `limit` — the
    * crawler's per-host and global slots (see RefreshDeps.limit).
    */
-  refresh: (feed: Feed, limit: FetchLimit) => Promise<RefreshReport>;
+  refresh: (feed: FeedToRefresh, limit: FetchLimit) => Promise<RefreshReport>;
   concurrency: number;
   perHost: number;
   now?: () => Date;
@@ -57,7 +57,7 @@ export function startCrawler(deps: CrawlerDeps): Crawler {
   const released: number[] = [];
   const limit: FetchLimit = (url, task) =>
     hosts.run(hostOf(url), () => slots.run(() => (stopped ? Promise.reject(new CrawlerStopped()) : task())));
-  const run = async (feed: Feed): Promise<void> => {
+  const run = async (feed: FeedToRefresh): Promise<void> => {
     if (deps.skip?.(feed.url) === true) {
       await deps.store.feeds.setNextCheck(feed.id, FAR_FUTURE);
       return;
@@ -102,7 +102,7 @@ export function startCrawler(deps: CrawlerDeps): Crawler {
   const running = new Set<Promise<void>>();
   let filling: Promise<number> | undefined;
 
-  const start = (feed: Feed): void => {
+  const start = (feed: FeedToRefresh): void => {
     const p: Promise<void> = run(feed)
       .catch((error: unknown) => deps.onError?.(error))
       .finally(() => {

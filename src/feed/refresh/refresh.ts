@@ -4,7 +4,7 @@
 //   schedule the next check → record health (with the parser's problems).
 // Nothing is lost: failures, an empty feed, HTML, a truncated body never delete or vanish stored episodes.
 import { createHash, type Hash } from 'node:crypto';
-import type { Feed, ScheduleInputs, FetchOutcome as StoredOutcome } from '../../domain/feed.ts';
+import type { FeedToRefresh, ScheduleInputs, FetchOutcome as StoredOutcome } from '../../domain/feed.ts';
 import { type Store, StoreError } from '../../store/ports.ts';
 import { FeedFetchError, type Fetcher, type FetchStreamResult } from '../fetch/index.ts';
 import { NotAFeedError, type ParsedFeed } from '../parse/index.ts';
@@ -75,7 +75,7 @@ const MAX_NEW_FEED_URL_HOPS = 3;
 /** Refreshes one feed (by id or as read from the store). Never throws for feed trouble; only for a broken store. */
 export async function refreshFeed(
   deps: RefreshDeps,
-  feedOrId: Feed | number,
+  feedOrId: FeedToRefresh | number,
   options: { force?: boolean } = {},
 ): Promise<RefreshReport> {
   const feed = typeof feedOrId === 'number' ? await deps.store.feeds.get(feedOrId) : feedOrId;
@@ -126,7 +126,7 @@ async function* hashed(chunks: AsyncIterable<Uint8Array>, hash: Hash): AsyncGene
 }
 
 /** The report of a refresh that fetched nothing (a gone feed, the shipped demo). */
-export function skippedReport(feed: Pick<Feed, 'id' | 'url'>): RefreshReport {
+export function skippedReport(feed: Pick<FeedToRefresh, 'id' | 'url'>): RefreshReport {
   return {
     feedId: feed.id,
     url: feed.url,
@@ -148,7 +148,7 @@ interface AttemptReport extends RefreshReport {
  */
 async function attempt(
   deps: RefreshDeps,
-  feed: Feed,
+  feed: FeedToRefresh,
   url: string,
   how: { conditional: boolean; moveKind?: 'new-feed-url' },
 ): Promise<AttemptReport> {
@@ -163,7 +163,7 @@ async function attempt(
 /** `deferred`: where the records that need no transaction go instead of being written (see `attempt`). */
 async function attemptNow(
   deps: RefreshDeps,
-  feed: Feed,
+  feed: FeedToRefresh,
   url: string,
   how: { conditional: boolean; moveKind?: 'new-feed-url' },
   deferred?: StoredOutcome[],
@@ -346,7 +346,7 @@ async function attemptNow(
 
 async function tryMove(
   tx: Store,
-  feed: Feed,
+  feed: FeedToRefresh,
   to: string,
   kind: 'redirect' | 'new-feed-url',
   now: Date,
@@ -395,7 +395,7 @@ function failedCandidate(report: AttemptReport, error: unknown): AttemptReport {
 
 async function recordFailure(
   deps: RefreshDeps,
-  feed: Feed,
+  feed: FeedToRefresh,
   report: AttemptReport,
   error: unknown,
   now: Date,
@@ -454,7 +454,7 @@ async function record(
  */
 async function scheduleNext(
   deps: Pick<RefreshDeps, 'store' | 'random' | 'schedule'>,
-  feed: Feed,
+  feed: FeedToRefresh,
   outcome: FetchOutcome,
   errorStreak: number,
   now: Date,

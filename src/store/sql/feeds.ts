@@ -1,5 +1,12 @@
 import { CompiledQuery, type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
-import type { Feed, FeedAlias, FeedAliasKind, FetchOutcome, ScheduleInputs } from '../../domain/feed.ts';
+import type {
+  Feed,
+  FeedAlias,
+  FeedAliasKind,
+  FeedToRefresh,
+  FetchOutcome,
+  ScheduleInputs,
+} from '../../domain/feed.ts';
 import type { ShowContent } from '../../domain/show.ts';
 import type { FeedProblem } from '../../feed/parse/types.ts';
 import { StoreError } from '../errors.ts';
@@ -12,34 +19,50 @@ import type { Database, FeedsTable } from './schema.ts';
 
 type FeedRow = Selectable<FeedsTable>;
 
+/** The columns of FeedToRefresh: what leaseDue returns. */
+const TO_REFRESH = [
+  'id',
+  'url',
+  'status',
+  'etag',
+  'last_modified',
+  'body_hash',
+  'last_fetch_at',
+  'last_success_at',
+  'error_streak',
+  'schedule_json',
+] as const;
+
 /**
- * A row as a Feed; NULL columns become absent properties. Written out property by property rather than through
- * `compact`: the crawler turns every leased row into a Feed, and this runs for each.
+ * Rows as domain values; NULL columns become absent properties. Written out property by property rather than through
+ * `compact`: the crawler turns every leased row into one.
  */
-function toFeed(row: FeedRow): Feed {
-  const feed: Feed = {
-    id: row.id,
-    url: row.url,
-    status: row.status,
-    createdAt: row.created_at,
-    errorStreak: row.error_streak,
-    fetchCount: row.fetch_count,
-    notModifiedCount: row.not_modified_count,
-  };
+function toFeedToRefresh(row: Pick<FeedRow, (typeof TO_REFRESH)[number]>): FeedToRefresh {
+  const feed: FeedToRefresh = { id: row.id, url: row.url, status: row.status, errorStreak: row.error_streak };
   if (row.etag !== null) feed.etag = row.etag;
   if (row.last_modified !== null) feed.lastModified = row.last_modified;
   if (row.body_hash !== null) feed.bodyHash = row.body_hash;
   if (row.last_fetch_at !== null) feed.lastFetchAt = row.last_fetch_at;
   if (row.last_success_at !== null) feed.lastSuccessAt = row.last_success_at;
+  // `?? null`: a database migrated only part-way (a test of an older migration) has no such column yet.
+  const schedule = fromJson<ScheduleInputs>(row.schedule_json ?? null);
+  if (schedule !== undefined) feed.schedule = schedule;
+  return feed;
+}
+
+function toFeed(row: FeedRow): Feed {
+  const feed: Feed = {
+    ...toFeedToRefresh(row),
+    createdAt: row.created_at,
+    fetchCount: row.fetch_count,
+    notModifiedCount: row.not_modified_count,
+  };
   if (row.next_check_at !== null) feed.nextCheckAt = row.next_check_at;
   if (row.last_error_code !== null) feed.lastErrorCode = row.last_error_code;
   if (row.last_error_message !== null) feed.lastErrorMessage = row.last_error_message;
   if (row.last_error_at !== null) feed.lastErrorAt = row.last_error_at;
   if (row.http_status !== null) feed.httpStatus = row.http_status;
   if (row.retry_after_until !== null) feed.retryAfterUntil = row.retry_after_until;
-  // `?? null`: a database migrated only part-way (a test of an older migration) has no such column yet.
-  const schedule = fromJson<ScheduleInputs>(row.schedule_json ?? null);
-  if (schedule !== undefined) feed.schedule = schedule;
   return feed;
 }
 
@@ -296,16 +319,16 @@ export class SqlFeedRepository implements FeedRepository {
     return rows.map(toFeed);
   }
 
-  async leaseDue(now: Date, limit: number, until: Date): Promise<Feed[]> {
+  async leaseDue(now: Date, limit: number, until: Date): Promise<FeedToRefresh[]> {
     const due = this.dueIds(now, limit);
     const rows = await this.db
       .updateTable('feeds')
       .set({ next_check_at: iso(until) })
       // SQLite runs one UPDATE at a time (the statement is atomic); PostgreSQL needs the row locks.
       .where('id', 'in', this.dialect === 'postgres' ? due.forUpdate().skipLocked() : due)
-      .returningAll()
+      .returning(TO_REFRESH)
       .execute();
-    return rows.map(toFeed);
+    return rows.map(toFeedToRefresh);
   }
 
   /** The ids of the `limit` most overdue due feeds (the one definition of "due", on the next_check_at index). */
