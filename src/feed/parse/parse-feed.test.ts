@@ -81,7 +81,10 @@ describe('entities', () => {
         ['unclosed-element', '<open>'],
       ],
     );
-    assert.deepEqual(unread.episodes.map((e) => e.guid), ['g']);
+    assert.deepEqual(
+      unread.episodes.map((e) => e.guid),
+      ['g'],
+    );
   });
 
   it('includes CDATA text without decoding entities inside it', () => {
