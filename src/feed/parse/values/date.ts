@@ -351,8 +351,43 @@ function isoFromMs(ms: number): string {
   rem -= mi * 60_000;
   const sec = Math.floor(rem / 1000);
   const milli = rem - sec * 1000;
+  if (y >= 1000 && y <= 9999) {
+    // One flat string from its character codes: a template literal would make a tree of a dozen string pieces
+    // (~500 bytes), and every episode keeps its dates.
+    return String.fromCharCode(
+      digit(y / 1000),
+      digit(y / 100),
+      digit(y / 10),
+      digit(y),
+      0x2d, // -
+      digit(m / 10),
+      digit(m),
+      0x2d,
+      digit(d / 10),
+      digit(d),
+      0x54, // T
+      digit(h / 10),
+      digit(h),
+      0x3a, // :
+      digit(mi / 10),
+      digit(mi),
+      0x3a,
+      digit(sec / 10),
+      digit(sec),
+      0x2e, // .
+      digit(milli / 100),
+      digit(milli / 10),
+      digit(milli),
+      0x5a, // Z
+    );
+  }
   const msText = milli < 10 ? `00${milli}` : milli < 100 ? `0${milli}` : `${milli}`;
   return `${y}-${pad2(m)}-${pad2(d)}T${pad2(h)}:${pad2(mi)}:${pad2(sec)}.${msText}Z`;
+}
+
+/** The character code of the last decimal digit of the integer part of a non-negative n. */
+function digit(n: number): number {
+  return 0x30 + (Math.floor(n) % 10);
 }
 
 function build(
