@@ -1,4 +1,5 @@
 // `earshot serve`: the web server and the crawler in one process (what `npm start` runs).
+import { setMaxListeners } from 'node:events';
 import { describeDatabase } from '../../config/config.ts';
 import { CONFIG_FLAGS_USAGE } from '../../config/flags.ts';
 import { createApp, startServing } from '../../main.ts';
@@ -31,6 +32,8 @@ ${CONFIG_FLAGS_USAGE}`,
     };
     // Aborted on SIGTERM/SIGINT: downloads in flight stop (no transaction has begun for them); transactions finish.
     const stopping = new AbortController();
+    // Every refresh in flight listens to it (the crawler runs dozens): not a leak, so no MaxListeners warning.
+    setMaxListeners(0, stopping.signal);
     let app: Awaited<ReturnType<typeof createApp>>;
     try {
       app = await createApp(config, {

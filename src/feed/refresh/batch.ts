@@ -12,10 +12,15 @@ interface Waiting<I, O> {
 }
 
 /**
- * Calls made during one turn of the event loop are handed to `flush` together, once, in the turn's check phase
- * (`setImmediate`); `flush` returns one result per item, in order. A failed flush fails every call in it.
+ * Calls are handed to `flush` together: those made during one turn of the event loop (flushed in the turn's check
+ * phase, `setImmediate`), or with `windowMs`, those made within that long of the first one waiting. `flush` returns
+ * one result per item, in order. A failed flush fails every call in it.
  */
-export function batchCalls<I, O>(flush: (items: I[]) => Promise<O[]>): (item: I) => Promise<O> {
+export function batchCalls<I, O>(
+  flush: (items: I[]) => Promise<O[]>,
+  options: { windowMs?: number } = {},
+): (item: I) => Promise<O> {
+  const windowMs = options.windowMs ?? 0;
   let waiting: Waiting<I, O>[] = [];
   const run = (): void => {
     const batch = waiting;
@@ -36,16 +41,30 @@ export function batchCalls<I, O>(flush: (items: I[]) => Promise<O[]>): (item: I)
   };
   return (item) =>
     new Promise<O>((resolve, reject) => {
-      if (waiting.length === 0) setImmediate(run);
+      if (waiting.length === 0) {
+        if (windowMs > 0) setTimeout(run, windowMs);
+        else setImmediate(run);
+      }
       waiting.push({ item, resolve, reject });
     });
 }
 
-/** `store.feeds.recordFetch` for the crawler: the records of one turn in one transaction. */
+/**
+ * How long a fetch record may wait for others to share its transaction. A busy crawler finishes a refresh every few
+ * hundred µs, so one event-loop turn held two or three records and the commits (WAL writes, locking) cost more than
+ * the updates; a few milliseconds gather dozens. Nothing waits on them but the refresh's report: its host slot is
+ * already free.
+ */
+const RECORD_WINDOW_MS = 5;
+
+/** `store.feeds.recordFetch` for the crawler: the records of a few milliseconds in one transaction. */
 export function createFetchRecorder(store: Store): (feedId: number, outcome: FetchOutcome) => Promise<void> {
-  const record = batchCalls<{ feedId: number; outcome: FetchOutcome }, undefined>(async (records) => {
-    await store.feeds.recordFetches(records);
-    return records.map(() => undefined);
-  });
+  const record = batchCalls<{ feedId: number; outcome: FetchOutcome }, undefined>(
+    async (records) => {
+      await store.feeds.recordFetches(records);
+      return records.map(() => undefined);
+    },
+    { windowMs: RECORD_WINDOW_MS },
+  );
   return (feedId, outcome) => record({ feedId, outcome });
 }

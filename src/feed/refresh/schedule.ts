@@ -115,7 +115,6 @@ function successInterval(
   input: ScheduleInput,
   o: Required<Omit<ScheduleOptions, 'random'>>,
 ): { interval: number; reason: NextCheckReason } {
-  const clamp = (ms: number): number => Math.min(Math.max(ms, o.minIntervalMs), o.maxIntervalMs);
   if (input.feed?.complete === true || input.feed?.updateFrequency?.complete === true) {
     return { interval: o.maxIntervalMs, reason: 'complete' };
   }
@@ -132,12 +131,16 @@ function successInterval(
   let cadence: number | undefined;
   const gap =
     medianGap(dates) ?? (dates.length < 3 ? rrulePeriodMs(input.feed?.updateFrequency?.rrule) : undefined);
-  if (gap !== undefined) cadence = clamp(gap / CHECKS_PER_GAP);
-  const base = cadence ?? clamp(o.defaultIntervalMs);
+  if (gap !== undefined) cadence = clamp(gap / CHECKS_PER_GAP, o);
+  const base = cadence ?? clamp(o.defaultIntervalMs, o);
 
   const hint = Math.min(hintMs(input), o.maxHintMs);
-  if (hint > base) return { interval: clamp(hint), reason: 'hint' };
+  if (hint > base) return { interval: clamp(hint, o), reason: 'hint' };
   return { interval: base, reason: 'cadence' };
+}
+
+function clamp(ms: number, o: { minIntervalMs: number; maxIntervalMs: number }): number {
+  return Math.min(Math.max(ms, o.minIntervalMs), o.maxIntervalMs);
 }
 
 /** The longest wait the server or the feed asked for: Cache-Control max-age, <ttl>. */
