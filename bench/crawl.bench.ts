@@ -2,14 +2,17 @@
 // with ETag/Last-Modified (and gzip) by test/support/feed-server.ts from ~40 origins in a child process. In one run:
 //   1. first ingest through the real path (job queue → crawler with per-host limits → refresh: conditional GET,
 //      parse, sanitise, upsert) into a fresh SQLite store — feeds/s, episodes/s, MB/s;
-//   2. a second pass where 90% answer 304 — feeds/s, against a bare undici request loop over the same farm with the
-//      same concurrency and connections per origin, in the same run;
+//   2. a second pass where 90% answer 304 — feeds/s, against two bare undici loops over the same farm with the same
+//      concurrency and connections per origin, in the same run: `fetch()` (the issue's "bare undici fetch loop") and
+//      the leaner `request()`. Measured in rounds (each round: a different tenth of the feeds changed, every feed due,
+//      then the three contenders one after another, the order rotating); medians reported;
 //   3. a generated 25 MB feed ingested through the same refresh path in a child process — peak RSS growth.
 // Prints a Markdown table; writes it to --out (default /work/notes/bench-crawl.md when that folder exists).
 // Never a test: numbers are reported, not asserted. Skips (exit 0, with a message) when the shared corpus is absent.
 //
 // Options: --feeds <n> (10000), --origins <n> (40), --concurrency <n> (32), --per-host <n> (2),
-// --cpu-prof <file>: write a V8 CPU profile of the crawler's second pass (open it in Chrome DevTools).
+// --rounds <n> (3): rounds of pass 2.
+// --cpu-prof <file>: write a V8 CPU profile of the crawler's last second-pass round (open it in Chrome DevTools).
 // --memory-runs <n> (3): pass 3 is run n times (fresh child and store each) and the median reported, since one run
 // depends on when V8 happens to collect; --only-memory: pass 3 alone (no corpus needed).
 import { type ChildProcess, fork } from 'node:child_process';
@@ -18,7 +21,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { Session } from 'node:inspector/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Agent, request } from 'undici';
+import { Agent, fetch, request } from 'undici';
 import { createFetcher } from '../src/feed/fetch/index.ts';
 import { createFetchRecorder } from '../src/feed/refresh/batch.ts';
 import { startCrawler } from '../src/feed/refresh/crawler.ts';
@@ -43,6 +46,7 @@ const ORIGINS = arg('origins', 40);
 const CONCURRENCY = arg('concurrency', 32);
 const PER_HOST = arg('per-host', 2);
 const MEMORY_RUNS = Math.max(1, arg('memory-runs', 3));
+const ROUNDS = arg('rounds', 3);
 const outIdx = process.argv.indexOf('--out');
 const defaultOut = '/work/notes/bench-crawl.md';
 const profIdx = process.argv.indexOf('--cpu-prof');
@@ -165,11 +169,24 @@ async function crawlPass(store: Store, total: number): Promise<PassResult> {
   return { seconds, reports, cpuSeconds: (c.user + c.system) / 1e6 };
 }
 
-/** The baseline: undici requests with the same validators, concurrency and connections per origin; bodies read. */
+type Validators = { etag?: string; lastModified?: string } | undefined;
+interface BareResult {
+  seconds: number;
+  cpuSeconds: number;
+  notModified: number;
+  ok: number;
+  other: number;
+}
+
+/**
+ * A baseline: bare undici `fetch()` or `request()` calls with the same validators, concurrency and connections per
+ * origin; bodies read.
+ */
 async function bareLoop(
+  api: 'fetch' | 'request',
   urls: string[],
-  validators: ({ etag?: string; lastModified?: string } | undefined)[],
-): Promise<{ seconds: number; cpuSeconds: number; notModified: number; ok: number; other: number }> {
+  validators: Validators[],
+): Promise<BareResult> {
   const agent = new Agent({ connections: PER_HOST });
   let next = 0;
   const counts = { notModified: 0, ok: 0, other: 0 };
@@ -188,10 +205,18 @@ async function bareLoop(
       };
       if (v?.etag !== undefined) headers['if-none-match'] = v.etag;
       if (v?.lastModified !== undefined) headers['if-modified-since'] = v.lastModified;
-      const res = await request(url, { dispatcher: agent, headers });
-      await res.body.arrayBuffer();
-      if (res.statusCode === 304) counts.notModified++;
-      else if (res.statusCode === 200) counts.ok++;
+      let status: number;
+      if (api === 'fetch') {
+        const res = await fetch(url, { dispatcher: agent, headers });
+        await res.arrayBuffer();
+        status = res.status;
+      } else {
+        const res = await request(url, { dispatcher: agent, headers });
+        await res.body.arrayBuffer();
+        status = res.statusCode;
+      }
+      if (status === 304) counts.notModified++;
+      else if (status === 200) counts.ok++;
       else counts.other++;
     }
   };
@@ -200,6 +225,12 @@ async function bareLoop(
   const c = process.cpuUsage(c0);
   await agent.close();
   return { seconds, cpuSeconds: (c.user + c.system) / 1e6, ...counts };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 /** Reports by status; failures by error code (`failed:timeout`). Repeats of one feed count once per report. */
@@ -321,30 +352,41 @@ async function main(): Promise<void> {
     const firstTally = tally(first.reports);
     log(`pass 1: ${f(first.seconds)} s ${JSON.stringify(firstTally)}`);
 
-    // 2. Second pass: 10% of feeds changed, every feed due now; the bare loop sends the same validators.
-    const validators = await Promise.all(
-      ids.map(async (id) => {
-        const feed = await store.feeds.get(id);
-        return feed === undefined
-          ? undefined
-          : {
-              ...(feed.etag === undefined ? {} : { etag: feed.etag }),
-              ...(feed.lastModified === undefined ? {} : { lastModified: feed.lastModified }),
-            };
-      }),
-    );
-    const changed = ids.map((_, g) => g).filter((g) => g % 10 === 3);
-    await farm.change(changed);
-    const dueAt = new Date();
-    for (const id of ids) await store.feeds.setNextCheck(id, dueAt);
-    log('pass 2: bare undici loop');
-    const bare = await bareLoop(farm.urls, validators);
-    log(`pass 2: bare ${f(bare.seconds)} s; Earshot crawler`);
-    const second = await profiled(() => crawlPass(store, FEEDS));
-    const secondTally = tally(second.reports);
-    log(`pass 2: ${f(second.seconds)} s ${JSON.stringify(secondTally)}`);
-    log('bare loop again (after Earshot, to bracket drift in machine load)');
-    const bare2 = await bareLoop(farm.urls, validators);
+    // 2. Second pass, in rounds: a tenth of the feeds changed (a different tenth each round), every feed due; the bare
+    // loops send the validators stored after the previous round, as the crawler does.
+    const rounds: { earshot: PassResult; fetch: BareResult; request: BareResult }[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const validators = (await store.feeds.getMany(ids)).reduce<Validators[]>((out, feed) => {
+        const g = index.get(feed.id);
+        if (g !== undefined) {
+          out[g] = {
+            ...(feed.etag === undefined ? {} : { etag: feed.etag }),
+            ...(feed.lastModified === undefined ? {} : { lastModified: feed.lastModified }),
+          };
+        }
+        return out;
+      }, []);
+      await farm.change(ids.map((_, g) => g).filter((g) => g % 10 === (3 + round) % 10));
+      await store.feeds.setNextCheck(ids, new Date());
+      const contenders = ['request', 'fetch', 'earshot'] as const;
+      const result: Partial<(typeof rounds)[number]> = {};
+      for (let k = 0; k < contenders.length; k++) {
+        const who = contenders[(k + round) % contenders.length];
+        if (who === 'earshot') {
+          const last = round === ROUNDS - 1;
+          result.earshot = await (last ? profiled(() => crawlPass(store, FEEDS)) : crawlPass(store, FEEDS));
+        } else if (who !== undefined) {
+          result[who] = await bareLoop(who, farm.urls, validators);
+        }
+      }
+      const { earshot, fetch: viaFetch, request: viaRequest } = result;
+      if (earshot === undefined || viaFetch === undefined || viaRequest === undefined)
+        throw new Error('a contender did not run');
+      rounds.push({ earshot, fetch: viaFetch, request: viaRequest });
+      log(
+        `pass 2, round ${round + 1}/${ROUNDS}: Earshot ${f(FEEDS / earshot.seconds, 0)} feeds/s ${JSON.stringify(tally(earshot.reports))}; bare request ${f(FEEDS / viaRequest.seconds, 0)}, bare fetch ${f(FEEDS / viaFetch.seconds, 0)}`,
+      );
+    }
     await store.close();
     farm.child.disconnect();
     await once(farm.child, 'exit');
@@ -355,23 +397,31 @@ async function main(): Promise<void> {
     const loadEnd = loadavg()[0] ?? 0;
 
     const firstRate = FEEDS / first.seconds;
-    const secondRate = FEEDS / second.seconds;
-    const bareRate = FEEDS / Math.min(bare.seconds, bare2.seconds);
-    const ratio = secondRate / bareRate;
+    const rate = (r: { seconds: number }): number => FEEDS / r.seconds;
+    const cpuMs = (r: { cpuSeconds: number }): number => (r.cpuSeconds * 1000) / FEEDS;
+    const secondRate = median(rounds.map((r) => rate(r.earshot)));
+    const requestRate = median(rounds.map((r) => rate(r.request)));
+    const fetchRate = median(rounds.map((r) => rate(r.fetch)));
+    // Ratios per round (same moment, same machine load), then their median.
+    const vsRequest = median(rounds.map((r) => rate(r.earshot) / rate(r.request)));
+    const vsFetch = median(rounds.map((r) => rate(r.earshot) / rate(r.fetch)));
     // CPU per feed does not depend on how many other processes want the cores; wall time does.
-    const cpuPerFeed = (second.cpuSeconds * 1000) / FEEDS;
-    const bareCpuPerFeed = (Math.min(bare.cpuSeconds, bare2.cpuSeconds) * 1000) / FEEDS;
+    const cpuPerFeed = median(rounds.map((r) => cpuMs(r.earshot)));
+    const requestCpu = median(rounds.map((r) => cpuMs(r.request)));
+    const fetchCpu = median(rounds.map((r) => cpuMs(r.fetch)));
+    const secondTally = tally(rounds.at(-1)?.earshot.reports ?? []);
+    const lastBare = rounds.at(-1)?.request;
     const ok = (b: boolean): string => (b ? 'met' : '**missed**');
     const lines = [
-      `Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, ${availableParallelism()} cores shared, load average ${f(loadStart)} at start, ${f(loadEnd)} at end (noisy: the ratio comes from one run). Farm: ${FEEDS.toLocaleString('en')} feeds from ${bodies.length} real corpus feeds (RSS/Atom, 3–100 KB, 3–60 items), ${ORIGINS} loopback origins in a child process, ETag + Last-Modified, gzip. Crawler: job queue + startCrawler + refreshFeed, concurrency ${CONCURRENCY}, ${PER_HOST} per host (= connections per origin), fresh SQLite store.`,
+      `Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, ${availableParallelism()} cores shared, load average ${f(loadStart)} at start, ${f(loadEnd)} at end. Farm: ${FEEDS.toLocaleString('en')} feeds from ${bodies.length} real corpus feeds (RSS/Atom, 3–100 KB, 3–60 items), ${ORIGINS} loopback origins in a child process, ETag + Last-Modified, gzip. Crawler: job queue + startCrawler + refreshFeed, concurrency ${CONCURRENCY}, ${PER_HOST} per host (= connections per origin), fresh SQLite store.`,
       '',
       '| pass | feeds | wall | feeds/s | other figures | crawler CPU | outcome |',
       '|---|---:|---:|---:|---|---:|---|',
       `| 1. first ingest | ${FEEDS} | ${f(first.seconds)} s | ${f(firstRate, 0)} | ${f(episodes / first.seconds, 0)} episodes/s (${episodes.toLocaleString('en')} stored), ${f(firstBytes / 1e6 / first.seconds, 2)} MB/s of feed XML (${f(firstBytes / 1e6, 0)} MB) | ${f(first.cpuSeconds)} s | ${JSON.stringify(firstTally)} |`,
-      `| 2. second pass, 10% changed | ${FEEDS} | ${f(second.seconds)} s | ${f(secondRate, 0)} | bare undici loop: ${f(FEEDS / bare.seconds, 0)} and ${f(FEEDS / bare2.seconds, 0)} feeds/s (before/after; best used) → **${f(ratio, 2)}× bare**; CPU per feed ${f(cpuPerFeed, 2)} ms vs bare ${f(bareCpuPerFeed, 2)} ms (${f(bareCpuPerFeed / cpuPerFeed, 2)}× by CPU) | ${f(second.cpuSeconds)} s | ${JSON.stringify(secondTally)}; bare: ${bare.notModified} × 304, ${bare.ok} × 200 |`,
+      `| 2. second pass, 10% changed | ${FEEDS} | median of ${ROUNDS} rounds | ${f(secondRate, 0)} | bare undici \`fetch()\` loop ${f(fetchRate, 0)} feeds/s → **${f(vsFetch, 2)}×**; bare \`request()\` loop ${f(requestRate, 0)} feeds/s → **${f(vsRequest, 2)}×** (ratios: median over rounds); CPU per feed ${f(cpuPerFeed, 3)} ms vs ${f(fetchCpu, 3)} (fetch) and ${f(requestCpu, 3)} (request) | ${f((cpuPerFeed * FEEDS) / 1000)} s | ${JSON.stringify(secondTally)} (last round); bare request: ${lastBare?.notModified ?? 0} × 304, ${lastBare?.ok ?? 0} × 200 |`,
       memoryRow(mem),
       '',
-      `Targets: second pass ≥ ${TARGETS.secondPassFeedsPerSec} feeds/s — ${f(secondRate, 0)}, ${ok(secondRate >= TARGETS.secondPassFeedsPerSec)}; ≥ ${TARGETS.vsBare}× the bare loop — ${f(ratio, 2)}×, ${ok(ratio >= TARGETS.vsBare)}; 25 MB feed < ${TARGETS.rssGrowthMB} MiB RSS growth — ${f(mem.peakGrowthMB)} MiB, ${ok(mem.peakGrowthMB < TARGETS.rssGrowthMB)}.`,
+      `Targets: second pass ≥ ${TARGETS.secondPassFeedsPerSec} feeds/s — ${f(secondRate, 0)}, ${ok(secondRate >= TARGETS.secondPassFeedsPerSec)}; ≥ ${TARGETS.vsBare}× the bare undici fetch loop — ${f(vsFetch, 2)}×, ${ok(vsFetch >= TARGETS.vsBare)} (against the leaner request() loop ${f(vsRequest, 2)}×, ${ok(vsRequest >= TARGETS.vsBare)}); 25 MB feed < ${TARGETS.rssGrowthMB} MiB RSS growth — ${f(mem.peakGrowthMB)} MiB, ${ok(mem.peakGrowthMB < TARGETS.rssGrowthMB)}.`,
     ];
     const table = lines.join('\n');
     console.log(table);
