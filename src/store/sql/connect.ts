@@ -63,10 +63,6 @@ function openSqlite(file: string): KyselySqliteDatabase & SqliteStatements {
   // better-sqlite3 builds SQLite with a 16 MiB page cache per connection (SQLITE_DEFAULT_CACHE_SIZE=-16000 in its
   // defines.gypi); one big ingest filled it and kept it. 8 MiB still holds every hot page of the pages we serve.
   database.pragma('cache_size = -8000');
-  // The crawler rewrites a few thousand feed rows a second (each 304 is one row), so the WAL reached the default
-  // 1,000-page checkpoint every few dozen commits, and the checkpoints (copying pages back, with an fsync) cost more
-  // than the updates. At 4,000 pages (16 MB of WAL at most) a page rewritten several times is copied back once.
-  database.pragma('wal_autocheckpoint = 4000');
   return withStatementCache(database);
 }
 
