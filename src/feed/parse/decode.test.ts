@@ -146,6 +146,27 @@ describe('decoding', () => {
     assert.equal(parseBytes(utf8(padded)).feed.title, 'Nul here');
   });
 
+  it('decodes large non-ASCII runs (transcoded natively) to the same text as small writes', () => {
+    // Every kind of UTF-8 sequence, 2 to 4 bytes, a BOM-like U+FEFF mid-text, and pieces cut anywhere.
+    const words = 'Café “Ñandú” – 日本 € 🎧 \ufeff ok ';
+    const items = Array.from(
+      { length: 1500 },
+      (_, i) =>
+        `<item><guid>${i}</guid><title>${i} ${words}</title><description>${words.repeat(6)}</description></item>`,
+    ).join('');
+    const body = utf8(`<rss><channel><title>${words}</title>${items}</channel></rss>`);
+    assert.ok(body.length > 512 * 1024);
+    const whole = parseFeed({ body, url: URL_ });
+    const episodes: unknown[] = [];
+    const p = new FeedStreamParser({ url: URL_, onEpisode: (e) => episodes.push(e) });
+    for (let o = 0; o < body.length; o += 4099) p.write(body.subarray(o, o + 4099));
+    const streamed = p.end();
+    assert.equal(whole.episodes.length, 1500);
+    assert.deepEqual(whole.episodes, episodes);
+    assert.deepEqual(whole.feed, streamed.feed);
+    assert.equal(whole.episodes[1499]?.title, '1499 Café “Ñandú” – 日本 € 🎧 ok'); // U+FEFF is whitespace to lineOf
+  });
+
   it('removes NULs from long texts, also when the first one arrives in a later write', () => {
     const notes = `${'show notes '.repeat(200)}\u0000end`;
     const body = utf8(
