@@ -110,8 +110,9 @@ async function benchOne(name: string, path: string, big: boolean): Promise<Row> 
   // Every contender starts from the same bytes read from disk and is timed until its result: the peers take a
   // string, so their Buffer → string decoding is inside their timing, as it is inside Earshot's (which decodes
   // itself, BOM/charset sniffing included) and the tokenizer floor's.
+  // The 26 MB feed: 9 rounds, not 5 — a major GC landing in one or two runs moved a median of 5 by up to 40%.
   const opts: MeasureOptions = big
-    ? { warmups: 1, minRuns: 5, maxRuns: 5, cpuBudgetMs: 0 }
+    ? { warmups: 1, minRuns: 9, maxRuns: 9, cpuBudgetMs: 0 }
     : { warmups: 3, minRuns: 9, maxRuns: 41, cpuBudgetMs: 1500 };
   // partytime prints per item; its runs (and, measured in the same rounds, everyone's) write into nothing.
   const t = await quiet(() =>
