@@ -69,16 +69,20 @@ export class IdentitySet implements SeenIdentities {
   }
 }
 
-/** The EpisodeBuilder fields that are working values of the core, never part of a ParsedEpisode. */
-const INTERNAL_FIELDS = new Set<string>([
-  'rawGuid',
-  'guidIsPermaLink',
-  'descriptionHtml',
-  'summaryHtml',
-  'mediaEnclosure',
-  'mediaThumbnail',
-  'updatedAt',
-]);
+/**
+ * The EpisodeBuilder fields that are working values of the core, never part of a ParsedEpisode. A Record of all of
+ * them, so that an internal field added to EpisodeBuilder and not listed here fails to compile.
+ */
+const INTERNAL: Record<Exclude<keyof EpisodeBuilder, keyof ParsedEpisode>, true> = {
+  rawGuid: true,
+  guidIsPermaLink: true,
+  descriptionHtml: true,
+  summaryHtml: true,
+  mediaEnclosure: true,
+  mediaThumbnail: true,
+  updatedAt: true,
+};
+const INTERNAL_FIELDS: ReadonlySet<string> = new Set(Object.keys(INTERNAL));
 
 /**
  * `{ guid, guidSource, ...b }` without the internal fields, in b's order: one copy per episode, where destructuring
