@@ -481,7 +481,8 @@ async function scheduleNext(
       feed: inputs === undefined ? {} : scheduleHints(inputs),
       now,
     },
-    { ...deps.schedule, ...(deps.random === undefined ? {} : { random: deps.random }) },
+    // The same options object for every feed when there is no random source to add (nextCheck merges it once).
+    deps.random === undefined ? deps.schedule : { ...deps.schedule, random: deps.random },
   );
   // A gone feed is marked gone, not scheduled; this is only reached for the other outcomes.
   const at = next.kind === 'at' ? next.at : new Date(now.getTime() + 24 * 3_600_000);

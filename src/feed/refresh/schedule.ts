@@ -64,7 +64,9 @@ export type NextCheckReason = 'cadence' | 'hint' | 'dormant' | 'complete' | 'bac
 
 export type NextCheck = { kind: 'at'; at: Date; reason: NextCheckReason } | { kind: 'never'; reason: 'gone' };
 
-const DEFAULTS: Required<Omit<ScheduleOptions, 'random'>> = {
+type Resolved = Required<Omit<ScheduleOptions, 'random'>>;
+
+const DEFAULTS: Resolved = {
   minIntervalMs: 15 * MINUTE,
   maxIntervalMs: DAY,
   maxHintMs: 6 * HOUR,
@@ -82,8 +84,16 @@ const CHECKS_PER_GAP = 8;
 /** How many recent publication dates make the cadence. */
 const HISTORY = 12;
 
-export function nextCheck(input: ScheduleInput, options: ScheduleOptions = {}): NextCheck {
-  const o = { ...DEFAULTS, ...options };
+/** Options merged with the defaults, once per options object (a crawler passes the same one for every feed). */
+const resolved = new WeakMap<ScheduleOptions, Resolved>();
+const NO_OPTIONS: ScheduleOptions = {};
+
+export function nextCheck(input: ScheduleInput, options: ScheduleOptions = NO_OPTIONS): NextCheck {
+  let o = resolved.get(options);
+  if (o === undefined) {
+    o = { ...DEFAULTS, ...options };
+    resolved.set(options, o);
+  }
   const random = options.random ?? Math.random;
   const now = input.now.getTime();
   const { outcome } = input;
@@ -111,19 +121,18 @@ export function nextCheck(input: ScheduleInput, options: ScheduleOptions = {}): 
   return at(outOfSkipped(now + jittered, input.feed, now + o.maxIntervalMs), reason);
 }
 
-function successInterval(
-  input: ScheduleInput,
-  o: Required<Omit<ScheduleOptions, 'random'>>,
-): { interval: number; reason: NextCheckReason } {
+function successInterval(input: ScheduleInput, o: Resolved): { interval: number; reason: NextCheckReason } {
   if (input.feed?.complete === true || input.feed?.updateFrequency?.complete === true) {
     return { interval: o.maxIntervalMs, reason: 'complete' };
   }
   const now = input.now.getTime();
-  const dates = input.publishDates
-    .map((d) => d.getTime())
-    .filter((t) => Number.isFinite(t) && t <= now)
-    .sort((a, b) => b - a)
-    .slice(0, HISTORY);
+  const dates: number[] = [];
+  for (const d of input.publishDates) {
+    const t = d.getTime();
+    if (Number.isFinite(t) && t <= now) dates.push(t);
+  }
+  dates.sort((a, b) => b - a);
+  if (dates.length > HISTORY) dates.length = HISTORY;
   const latest = dates[0];
   if (latest !== undefined && now - latest > DORMANT_AFTER_MS)
     return { interval: o.maxIntervalMs, reason: 'dormant' };
@@ -227,6 +236,7 @@ const DAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'frid
 
 /** Moves `t` forward to the first hour that is in neither skipHours nor skipDays (UTC), but not past `limit`. */
 function outOfSkipped(t: number, feed: ScheduleInput['feed'], limit: number): number {
+  if (!feed?.skipHours?.length && !feed?.skipDays?.length) return t;
   const hours = new Set((feed?.skipHours ?? []).filter((h) => Number.isInteger(h) && h >= 0 && h <= 23));
   const days = new Set(
     (feed?.skipDays ?? []).map((d) => d.trim().toLowerCase()).filter((d) => DAY_NAMES.includes(d)),
