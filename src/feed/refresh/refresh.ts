@@ -6,7 +6,12 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { FeedToRefresh, ScheduleInputs, FetchOutcome as StoredOutcome } from '../../domain/feed.ts';
 import { type Store, StoreError } from '../../store/ports.ts';
-import { FeedFetchError, type Fetcher, type FetchStreamResult } from '../fetch/index.ts';
+import {
+  FeedFetchError,
+  type Fetcher,
+  type FetchFeedOptions,
+  type FetchStreamResult,
+} from '../fetch/index.ts';
 import { NotAFeedError, type ParsedFeed } from '../parse/index.ts';
 import { FeedUrlError, normalizeFeedUrl } from './feed-url.ts';
 import { ingestFeedBody, type Spool, spoolBody } from './ingest.ts';
@@ -171,7 +176,7 @@ async function attemptNow(
   const { store } = deps;
   // Strictly after the feed's last fetch: the store tells one refresh's batches apart by their shared `now`, so two
   // refreshes (a feed and its new-feed-url, or a fast clock) must never share one.
-  const clock = (deps.now ?? (() => new Date()))().getTime();
+  const clock = deps.now === undefined ? Date.now() : deps.now().getTime();
   const last = feed.lastFetchAt === undefined ? Number.NEGATIVE_INFINITY : Date.parse(feed.lastFetchAt);
   const now = new Date(Math.max(clock, last + 1));
   const report: AttemptReport = {
@@ -187,16 +192,11 @@ async function attemptNow(
 
   let fetched: FetchStreamResult;
   try {
-    const validators = how.conditional
-      ? {
-          ...(feed.etag === undefined ? {} : { etag: feed.etag }),
-          ...(feed.lastModified === undefined ? {} : { lastModified: feed.lastModified }),
-        }
-      : {};
-    fetched = await deps.fetcher.fetchFeedStream(url, {
-      ...validators,
-      ...(deps.signal === undefined ? {} : { signal: deps.signal }),
-    });
+    const options: FetchFeedOptions = {};
+    if (how.conditional && feed.etag !== undefined) options.etag = feed.etag;
+    if (how.conditional && feed.lastModified !== undefined) options.lastModified = feed.lastModified;
+    if (deps.signal !== undefined) options.signal = deps.signal;
+    fetched = await deps.fetcher.fetchFeedStream(url, options);
   } catch (error) {
     return candidate
       ? failedCandidate(report, error)
