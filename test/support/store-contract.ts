@@ -457,6 +457,16 @@ export function storeContract(name: string, harness: StoreHarness): void {
           [problems, problems, problems],
           'problems written one by one and in a batch alike, kept by a 304 and a failure',
         );
+        // The same feed twice in one batch (a job and a lease finishing together): both fetches count, in order.
+        await store.feeds.recordFetches([
+          { feedId: many, outcome: { ...notModified, at: at(130), nextCheckAt: at(190) } },
+          { feedId: many, outcome: { ...notModified, at: at(131), nextCheckAt: at(191) } },
+        ]);
+        const twice = await store.feeds.get(many);
+        assert.deepEqual(
+          [twice?.fetchCount, twice?.notModifiedCount, twice?.nextCheckAt],
+          [(b?.fetchCount ?? 0) + 2, (b?.notModifiedCount ?? 0) + 2, at(191).toISOString()],
+        );
       });
 
       it('lists feeds with their show and episode count', async (store) => {
