@@ -361,8 +361,8 @@ export class SqlFeedRepository implements FeedRepository {
   async recordFetches(records: readonly { feedId: number; outcome: FetchOutcome }[]): Promise<void> {
     if (records.length === 0) return;
     await this.inTransaction(async (db) => {
-      // One statement per kind for the whole batch. A feed recorded twice in one batch splits it, so that both of
-      // its records count, in order.
+      // Grouped by kind (on PostgreSQL one statement per group). A feed recorded twice in one batch splits it, so
+      // that both of its records count, in order.
       const pending = { success: [] as FetchRecordRow[], error: [] as FetchRecordRow[] };
       const inPending = new Set<number>();
       const flush = async (): Promise<void> => {
@@ -406,7 +406,6 @@ export class SqlFeedRepository implements FeedRepository {
       .execute();
   }
 
-  /** The one UPDATE that records fetches, for any number of feeds (see `fetchSet`). */
   /**
    * The one UPDATE that records fetches, for any number of feeds (see `fetchSet`). `returning` (recordFetch) gives the
    * updated rows; without it (recordFetches) the caller is inside its transaction, where SQLite may run the statement
