@@ -194,6 +194,18 @@ export class XmlTokenizer {
     if (s.length > 0) this.h.ontext(s, 0, s.length);
   }
 
+  /**
+   * The `>` that ends a section begun at `this.sec` (a declaration, a bogus comment), or -1: then what this write
+   * held of the section is carried to the next, and at the end of input it is text.
+   */
+  private sectionEnd(buf: string, from: number, n: number, final: boolean): number {
+    const gt = buf.indexOf('>', from);
+    if (gt >= 0) return gt;
+    if (final) this.text(this.carry + buf.slice(this.sec, n));
+    else this.carry += buf.slice(this.sec, n);
+    return -1;
+  }
+
   private declaration(value: string): void {
     this.h.onprocessinginstruction(`!${instructionName(value)}`, `!${value}`);
   }
@@ -594,12 +606,8 @@ export class XmlTokenizer {
       }
 
       case BOGUS: {
-        const gt = buf.indexOf('>', i);
-        if (gt < 0) {
-          if (final) this.text(this.carry + buf.slice(this.sec, n));
-          else this.carry += buf.slice(this.sec, n);
-          return -1;
-        }
+        const gt = this.sectionEnd(buf, i, n, final);
+        if (gt < 0) return -1;
         this.carry = '';
         this.state = TEXT;
         i = gt + 1;
@@ -667,12 +675,8 @@ export class XmlTokenizer {
       }
 
       case DECLARATION: {
-        const gt = buf.indexOf('>', i);
-        if (gt < 0) {
-          if (final) this.text(this.carry + buf.slice(this.sec, n));
-          else this.carry += buf.slice(this.sec, n);
-          return -1;
-        }
+        const gt = this.sectionEnd(buf, i, n, final);
+        if (gt < 0) return -1;
         const value = this.carry + buf.slice(this.sec, gt);
         this.carry = '';
         this.declaration(value);
