@@ -429,30 +429,26 @@ function endsInEntityStart(seg: string): boolean {
 }
 
 /**
- * The replacement of the tag named html[start, start + length), any case. The one- and two-letter names show notes
- * are mostly made of are told apart by their characters, without a lower-cased copy of the name.
+ * Tag names of one or two characters, lower-cased, by their character codes (`a << 16 | b`, `b` 0 for one letter):
+ * the same classification as replacementForName, read off its sets once, so the names show notes are mostly made of
+ * need no lower-cased copy.
  */
+const SHORT_NAMES = new Map<number, string>();
+for (const name of [...PARAGRAPH, ...LINE, 'td', 'th']) {
+  if (name.length <= 2) SHORT_NAMES.set(shortKey(name, 0, name.length), name);
+}
+
+function shortKey(s: string, start: number, length: number): number {
+  // ASCII letters to lower case; the other characters a name may hold (digits, `:`, `-`) have that bit set already.
+  const a = s.charCodeAt(start) | 0x20;
+  return length === 1 ? a << 16 : (a << 16) | (s.charCodeAt(start + 1) | 0x20);
+}
+
+/** The replacement of the tag named html[start, start + length), any case. */
 function replacementFor(html: string, start: number, length: number, close: boolean): string {
   if (length <= 2) {
-    const a = html.charCodeAt(start) | 0x20; // ASCII letters to lower case (the name starts with a letter)
-    if (length === 1) return a === 0x70 ? '\n\n' : ''; // p; a, b, i, u, s, q … are inline
-    const b = html.charCodeAt(start + 1) | 0x20; // a digit, ':' or '-' stays what it is
-    if (a === 0x62 && b === 0x72) return '\n'; // br
-    if (
-      (a === 0x6c && b === 0x69) ||
-      (a === 0x74 && b === 0x72) ||
-      (a === 0x64 && (b === 0x74 || b === 0x64))
-    ) {
-      return close ? '' : '\n'; // li, tr, dt, dd
-    }
-    if (a === 0x74 && (b === 0x64 || b === 0x68)) return ' '; // td, th
-    if (
-      (b === 0x6c && (a === 0x75 || a === 0x6f || a === 0x64)) || // ul, ol, dl
-      (a === 0x68 && (b === 0x72 || (b >= 0x31 && b <= 0x36))) // hr, h1–h6
-    ) {
-      return '\n\n';
-    }
-    return '';
+    const name = SHORT_NAMES.get(shortKey(html, start, length));
+    return name === undefined ? '' : replacementForName(name, close);
   }
   return replacementForName(html.slice(start, start + length).toLowerCase(), close);
 }
