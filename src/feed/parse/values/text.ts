@@ -317,9 +317,13 @@ const NEEDS_WORK = /[<&\t\n\r\f\v\u00a0\u2028\u2029\ufeff]| {2}/;
  * define the result: both give the same text for every input the fast pass accepts.
  */
 export function htmlToText(html: string): string {
-  if (!NEEDS_WORK.test(html)) return html.trim();
+  // NEEDS_WORK, with its two commonest characters looked for natively first.
+  if (!html.includes('<') && !html.includes('&') && !NEEDS_WHITESPACE_WORK.test(html)) return html.trim();
   return fastHtmlToText(html) ?? htmlToTextByRegex(html);
 }
+
+/** NEEDS_WORK without `<` and `&`. */
+const NEEDS_WHITESPACE_WORK = /[\t\n\r\f\v\u00a0\u2028\u2029\ufeff]| {2}/;
 
 /** The reference: one native regex pass per step. Exported for the equivalence test. */
 export function htmlToTextByRegex(html: string): string {
@@ -335,8 +339,23 @@ export function htmlToTextByRegex(html: string): string {
 
 // ---- The single pass ----------------------------------------------------------------------------------------------
 
-/** Anything DROP could remove, or a `<!`/`<?` construct: left to the regex steps. */
-const FAST_UNSURE = /<(?:script|style|noscript|template|head)|<[!?]|\]\]>/i;
+/**
+ * What the single pass leaves to the regex steps: anything DROP could remove, and `<!`/`<?` constructs; that is, any
+ * match of `/<(?:script|style|noscript|template|head)|<[!?]|\]\]>/i`. The pass looks for these itself, at each `<` it
+ * visits (a `<` inside a tag makes it unsure too), and with one search for `]]>`. These names, lower case, are
+ * matched as a prefix of an opening tag's name.
+ */
+const UNSURE_NAMES = ['script', 'style', 'noscript', 'template', 'head'];
+
+/** Whether an opening tag's name html[nameStart, +nameLen) begins with one of UNSURE_NAMES, in any case. */
+function unsureName(html: string, nameStart: number, nameLen: number): boolean {
+  if (nameLen < 4) return false;
+  const first = html.charCodeAt(nameStart) | 0x20;
+  if (first !== 0x73 && first !== 0x6e && first !== 0x74 && first !== 0x68) return false; // s n t h
+  const lower = html.slice(nameStart, nameStart + Math.min(nameLen, 8)).toLowerCase();
+  for (const name of UNSURE_NAMES) if (lower.startsWith(name)) return true;
+  return false;
+}
 
 function isTagNameChar(c: number): boolean {
   return (
@@ -362,7 +381,7 @@ function isEntityChar(c: number): boolean {
  * whose result it cannot be sure of; the caller then uses the regex steps.
  */
 export function fastHtmlToText(html: string): string | undefined {
-  if (FAST_UNSURE.test(html)) return undefined;
+  if (html.includes(']]>')) return undefined;
   // Tags become their replacements and text runs are entity-decoded, one piece at a time; whitespace is then collapsed
   // in one native pass over the whole (the regex steps' last step, so runs that span pieces collapse the same way).
   let out = '';
@@ -372,7 +391,9 @@ export function fastHtmlToText(html: string): string | undefined {
   let lt = html.indexOf('<');
   while (lt >= 0) {
     let i = lt + 1;
-    const close = html.charCodeAt(i) === 0x2f;
+    const after = html.charCodeAt(i);
+    if (after === 0x21 || after === 0x3f) return undefined; // `<!`, `<?`: comments, CDATA, declarations
+    const close = after === 0x2f;
     if (close) i++;
     if (!isLetter(html.charCodeAt(i))) {
       lt = html.indexOf('<', lt + 1);
@@ -384,6 +405,8 @@ export function fastHtmlToText(html: string): string | undefined {
     const last = html.charCodeAt(i - 1);
     // Cases where the pattern's backtracking could pick another name or another alternative: not ours.
     if (nameLen > 41 || last === 0x3a || last === 0x2d || html.charCodeAt(i) === 0x5f) return undefined;
+    if (!close && unsureName(html, nameStart, nameLen)) return undefined;
+    const nextLt = html.indexOf('<', i);
     let reps = 0;
     for (;;) {
       if (i >= n || reps > 256) return undefined;
@@ -397,6 +420,8 @@ export function fastHtmlToText(html: string): string | undefined {
       reps++;
     }
     if (reps > 256) return undefined;
+    // A `<` inside the tag (in a quoted value): not looked at above, so not ours.
+    if (nextLt >= 0 && nextLt < i) return undefined;
     // The tag is html[lt..i]; the text before it is html[text..lt].
     const replacement = replacementFor(html, nameStart, nameLen, close);
     if (lt > text) {
@@ -411,7 +436,7 @@ export function fastHtmlToText(html: string): string | undefined {
     }
     out += replacement;
     text = i + 1;
-    lt = html.indexOf('<', text);
+    lt = nextLt;
   }
   if (text < n) {
     const seg = text === 0 ? html : html.slice(text);
