@@ -73,7 +73,9 @@ class Scope {
    * The same for elements with one declaration (`<dc:creator xmlns:dc="…">` on every item), by attribute name, then
    * value: found without building the key string.
    */
-  private declaring: Map<string, Map<string, Scope>> | undefined;
+  private declaring:
+    | Map<string, { lastValue: string; lastScope: Scope; byValue: Map<string, Scope> }>
+    | undefined;
   constructor(readonly prefixes: ReadonlyMap<string, string>) {}
 
   resolve(qname: string): QName {
@@ -117,16 +119,20 @@ class Scope {
 
   /** `child` for an element whose one declaration is the attribute `name="value"`. */
   childDeclaring(name: string, value: string, attrs: Attributes): Scope {
-    let byValue = this.declaring?.get(name);
-    const known = byValue?.get(value);
-    if (known !== undefined) return known;
-    const scope = this.child(`${declaredPrefix(name) ?? ''}\u0000${value}\u0000`, attrs);
-    this.declaring ??= new Map();
-    if (byValue === undefined && this.declaring.size < 64) {
-      byValue = new Map();
-      this.declaring.set(name, byValue);
+    let byName = this.declaring?.get(name);
+    // The value compared with the last one seen under this name first: no hash of a string sliced anew each time.
+    if (byName !== undefined && byName.lastValue === value) return byName.lastScope;
+    const known = byName?.byValue.get(value);
+    const scope = known ?? this.child(`${declaredPrefix(name) ?? ''}\u0000${value}\u0000`, attrs);
+    if (byName === undefined) {
+      this.declaring ??= new Map();
+      if (this.declaring.size >= 64) return scope;
+      byName = { lastValue: value, lastScope: scope, byValue: new Map() };
+      this.declaring.set(name, byName);
     }
-    if (byValue !== undefined && byValue.size < 64) byValue.set(value, scope);
+    byName.lastValue = value;
+    byName.lastScope = scope;
+    if (known === undefined && byName.byValue.size < 64) byName.byValue.set(value, scope);
     return scope;
   }
 }

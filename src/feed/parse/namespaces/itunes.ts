@@ -67,14 +67,25 @@ function keywordsOf(el: RawElement, ctx: HandlerContext): string[] | undefined {
   return k?.slice();
 }
 
+const KEYWORD_SEPARATOR = /[,;]/;
+const WHITESPACE_RUN = /\s+/g;
+/** Whitespace that `replace(WHITESPACE_RUN, ' ')` would change in a trimmed keyword. */
+const ODD_WHITESPACE = /\s\s|[^\S ]/;
+
+function oneLine(k: string): string {
+  return ODD_WHITESPACE.test(k) ? k.replace(WHITESPACE_RUN, ' ') : k;
+}
+
 function splitKeywords(t: string): string[] | undefined {
-  if (!t.includes(',') && !t.includes(';')) return [t.replace(/\s+/g, ' ')];
+  if (!t.includes(',') && !t.includes(';')) return [oneLine(t)];
   const seen = new Set<string>();
   const out: string[] = [];
-  for (const part of t.split(/[,;]/)) {
-    const k = part.trim().replace(/\s+/g, ' ');
-    if (k.length === 0 || seen.has(k.toLowerCase())) continue;
-    seen.add(k.toLowerCase());
+  for (const part of t.split(KEYWORD_SEPARATOR)) {
+    const k = oneLine(part.trim());
+    if (k.length === 0) continue;
+    const folded = k.toLowerCase();
+    if (seen.has(folded)) continue;
+    seen.add(folded);
     out.push(k);
   }
   return out.length > 0 ? out : undefined;

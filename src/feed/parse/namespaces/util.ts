@@ -10,11 +10,17 @@ export function textOf(el: RawElement): string | undefined {
   return t.length > 0 ? t : undefined;
 }
 
+// Regexes used on every item are module constants: a literal in a function body is a new RegExp object per call.
+const WHITESPACE_TO_COLLAPSE = /\s\s|[\n\r\t]/;
+const WHITESPACE_RUN = /\s+/g;
+const QUERY_OR_FRAGMENT = /[?#]/;
+const DIGITS = /^\d+$/;
+
 /** Trimmed text with runs of whitespace (line breaks in titles) collapsed to one space. */
 export function lineOf(el: RawElement): string | undefined {
   const t = textOf(el);
   if (t === undefined) return undefined;
-  return /\s\s|[\n\r\t]/.test(t) ? t.replace(/\s+/g, ' ') : t;
+  return WHITESPACE_TO_COLLAPSE.test(t) ? t.replace(WHITESPACE_RUN, ' ') : t;
 }
 
 /** The first direct child with this local name (and namespace, default: same as the parent). */
@@ -86,7 +92,7 @@ const ALIASES: Readonly<Record<string, string>> = {
 
 export function typeFromExtension(url: string): string | undefined {
   let path = url;
-  const q = path.search(/[?#]/);
+  const q = path.search(QUERY_OR_FRAGMENT);
   if (q >= 0) path = path.slice(0, q);
   const dot = path.lastIndexOf('.');
   if (dot < 0 || dot < path.lastIndexOf('/')) return undefined;
@@ -136,7 +142,7 @@ export function makeEnclosure(
   if (type !== undefined) enclosure.type = type;
   if (rawLength !== undefined) {
     const t = rawLength.trim();
-    if (/^\d+$/.test(t)) {
+    if (DIGITS.test(t)) {
       const n = Number(t);
       if (n > 0 && Number.isSafeInteger(n)) enclosure.length = n;
     } else if (t.length > 0) {

@@ -280,12 +280,15 @@ function fromIso(m: RegExpExecArray): string | undefined {
   );
 }
 
+const NUMERIC_ZONE = /^([+-])(\d{1,2})(?::?(\d{2}))?$/;
+const MILITARY_ZONE = /^[a-ik-y]$/;
+
 /** Minutes east of UTC for `GMT`, `EST`, `+0530`, `+05:30`, `-5`, a military letter; undefined if unknown. */
 function zoneOffset(zone: string): number | undefined {
   const z = zone.toLowerCase();
   const named = ZONES[z];
   if (named !== undefined) return named;
-  const m = /^([+-])(\d{1,2})(?::?(\d{2}))?$/.exec(z);
+  const m = NUMERIC_ZONE.exec(z);
   if (m !== null) {
     const [, sign, hh = '0', mm = '0'] = m;
     const h = Number(hh);
@@ -294,7 +297,7 @@ function zoneOffset(zone: string): number | undefined {
     return (sign === '-' ? -1 : 1) * (h * 60 + mins);
   }
   // Military zones as used by the military (A = UTC+1 … M = +12, N = −1 … Y = −12), not RFC 822's inverted table.
-  if (/^[a-ik-y]$/.test(z)) {
+  if (MILITARY_ZONE.test(z)) {
     const c = z.charCodeAt(0);
     if (c <= 105) return (c - 96) * 60; // a..i → 1..9
     if (c <= 109) return (c - 97) * 60; // k..m → 10..12

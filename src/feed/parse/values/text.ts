@@ -297,11 +297,13 @@ function tagReplacement(
 // Only whitespace runs that need changing: single spaces between words (the common case) are never visited.
 const WHITESPACE = / ?[^\S ]\s*| {2,}\s*/g;
 
+const CRLF = /\r\n?/g;
+
 function collapse(run: string): string {
   const first = run.indexOf('\n');
   const lf = first < 0 ? run.indexOf('\r') : first;
   if (lf < 0) return ' ';
-  const normalised = run.includes('\r') ? run.replace(/\r\n?/g, '\n') : run;
+  const normalised = run.includes('\r') ? run.replace(CRLF, '\n') : run;
   const at = normalised.indexOf('\n');
   return normalised.indexOf('\n', at + 1) < 0 ? '\n' : '\n\n';
 }
