@@ -98,6 +98,26 @@ describe('parseDate', () => {
       assert.equal(parseDate(raw), expected);
     });
   }
+  test('the common RFC 822 form, read without a regex, and its near misses agree with the JavaScript engine', () => {
+    for (const raw of [
+      'Tue, 19 May 2015 00:00:00 -0000',
+      'Tue, 9 May 2015 23:59:59 +1400',
+      'Thu, 28 Jan 2016 10:06:52 PST',
+      'Mon, 01 Jan 2024 08:00:00 +0530',
+      'Sat, 31 Dec 2039 12:00:00 UT',
+      'Sat, 31 Dec 2039 12:00:00 UTC',
+      'Sat, 31 Dec 2039 12:00:00 Z',
+      // Near misses the fast path leaves to the general rules.
+      'Tue, 19 May 2015 0:00:00 GMT',
+      'Tue, 19 May 2015 00:00 GMT',
+      'Tue, 19 May 2015 00:00:00 gmt',
+      'Tue,19 May 2015 00:00:00 GMT',
+      'Tue, 19 May 2015  00:00:00 GMT',
+    ]) {
+      assert.equal(parseDate(raw), new Date(raw).toISOString(), raw);
+    }
+    assert.equal(parseDate('Wed, 29 Feb 2023 08:00:00 GMT'), undefined); // no such day
+  });
 });
 
 const BE_CEAU = 'feeds/be-ceau-podcast-parser';

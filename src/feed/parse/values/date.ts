@@ -248,6 +248,8 @@ const ISO8601 =
 export function parseDate(raw: string): string | undefined {
   const s = raw.trim();
   if (s === '') return undefined;
+  const common = commonRfc822(s);
+  if (common !== undefined) return common;
   const fast = RFC822.exec(s);
   if (fast !== null) {
     const [, d, mon = '', y, h, mi, sec, zone = ''] = fast;
@@ -261,6 +263,94 @@ export function parseDate(raw: string): string | undefined {
   const iso = ISO8601.exec(s);
   if (iso !== null) return fromIso(iso);
   return lenient(s);
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+
+function isUpper(c: number): boolean {
+  return c >= 0x41 && c <= 0x5a;
+}
+
+/** Whether s from z on is one of the RFC822 pattern's named zones: `Z`, `UT`, or three capitals (GMT, UTC, PST …). */
+function isNamedZone(s: string, z: number): boolean {
+  switch (s.length - z) {
+    case 1:
+      return s.charCodeAt(z) === 0x5a;
+    case 2:
+      return s.charCodeAt(z) === 0x55 && s.charCodeAt(z + 1) === 0x54;
+    case 3:
+      return isUpper(s.charCodeAt(z)) && isUpper(s.charCodeAt(z + 1)) && isUpper(s.charCodeAt(z + 2));
+    default:
+      return false;
+  }
+}
+
+/** The number the two digits at s[i], s[i + 1] make; -1 when they are not both digits. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 0x30;
+  const b = s.charCodeAt(i + 1) - 0x30;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * The form nearly every feed writes, `Tue, 19 May 2015 00:00:00 -0000` (or `GMT`, `PST` …; the day may have one
+ * digit), read by character codes: about a third of the cost of the RFC822 pattern and its captures. It accepts
+ * only strings that pattern matches with the same captures, and gives the same result; for anything else, or a date
+ * that does not build, it gives undefined and parseDate goes on as before.
+ */
+function commonRfc822(s: string): string | undefined {
+  const n = s.length;
+  if (n < 25 || s.charCodeAt(3) !== 0x2c || s.charCodeAt(4) !== 0x20) return undefined;
+  if (!isLetter(s.charCodeAt(0)) || !isLetter(s.charCodeAt(1)) || !isLetter(s.charCodeAt(2)))
+    return undefined;
+  let i = 5;
+  let day = s.charCodeAt(i) - 0x30;
+  if (day < 0 || day > 9) return undefined;
+  const d2 = s.charCodeAt(i + 1) - 0x30;
+  if (d2 >= 0 && d2 <= 9) {
+    day = day * 10 + d2;
+    i++;
+  }
+  i++;
+  // ` Mmm YYYY HH:MM:SS ` is 19 characters, then the zone.
+  if (
+    n < i + 20 ||
+    s.charCodeAt(i) !== 0x20 ||
+    s.charCodeAt(i + 4) !== 0x20 ||
+    s.charCodeAt(i + 9) !== 0x20
+  ) {
+    return undefined;
+  }
+  if (!isLetter(s.charCodeAt(i + 1)) || !isLetter(s.charCodeAt(i + 2)) || !isLetter(s.charCodeAt(i + 3))) {
+    return undefined;
+  }
+  const centuries = twoDigits(s, i + 5);
+  const years = twoDigits(s, i + 7);
+  const hour = twoDigits(s, i + 10);
+  const minute = twoDigits(s, i + 13);
+  const second = twoDigits(s, i + 16);
+  if (centuries < 0 || years < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
+  if (s.charCodeAt(i + 12) !== 0x3a || s.charCodeAt(i + 15) !== 0x3a || s.charCodeAt(i + 18) !== 0x20) {
+    return undefined;
+  }
+  const z = i + 19;
+  let offset: number | undefined;
+  const sign = s.charCodeAt(z);
+  if (n - z === 5 && (sign === 0x2b || sign === 0x2d)) {
+    const hh = twoDigits(s, z + 1);
+    const mm = twoDigits(s, z + 3);
+    if (hh < 0 || mm < 0) return undefined;
+    if (hh > 14 || mm > 59) return undefined; // as zoneOffset
+    offset = (sign === 0x2d ? -1 : 1) * (hh * 60 + mm);
+  } else {
+    if (!isNamedZone(s, z)) return undefined;
+    offset = zoneOffset(s.slice(z));
+  }
+  const month = MONTHS[s.slice(i + 1, i + 4).toLowerCase()];
+  if (month === undefined || offset === undefined) return undefined;
+  return build(centuries * 100 + years, month, day, hour, minute, second, 0, offset);
 }
 
 function fromIso(m: RegExpExecArray): string | undefined {
