@@ -18,7 +18,8 @@ const DOT_SEGMENT = /\/\.\.?(?:\/|$|\?)/;
 const DEFAULT_PORT = /^(?:http:\/\/[^/]*:80|https:\/\/[^/]*:443)\//;
 
 function isCanonical(s: string): boolean {
-  return CANONICAL.test(s) && !DOT_SEGMENT.test(s) && !DEFAULT_PORT.test(s);
+  // (A dot segment needs a `/.`, looked for natively first.)
+  return CANONICAL.test(s) && !(s.includes('/.') && DOT_SEGMENT.test(s)) && !DEFAULT_PORT.test(s);
 }
 
 export function cleanUrl(raw: string, base: string): { url?: string; reason?: string } {

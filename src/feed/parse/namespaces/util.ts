@@ -13,7 +13,6 @@ export function textOf(el: RawElement): string | undefined {
 // Regexes used on every item are module constants: a literal in a function body is a new RegExp object per call.
 const WHITESPACE_TO_COLLAPSE = /\s\s|[\n\r\t]/;
 const WHITESPACE_RUN = /\s+/g;
-const QUERY_OR_FRAGMENT = /[?#]/;
 const DIGITS = /^\d+$/;
 
 /** Trimmed text with runs of whitespace (line breaks in titles) collapsed to one space. */
@@ -92,7 +91,9 @@ const ALIASES: Readonly<Record<string, string>> = {
 
 export function typeFromExtension(url: string): string | undefined {
   let path = url;
-  const q = path.search(QUERY_OR_FRAGMENT);
+  const query = path.indexOf('?');
+  const fragment = path.indexOf('#');
+  const q = query < 0 ? fragment : fragment < 0 ? query : Math.min(query, fragment);
   if (q >= 0) path = path.slice(0, q);
   const dot = path.lastIndexOf('.');
   if (dot < 0 || dot < path.lastIndexOf('/')) return undefined;
