@@ -1,5 +1,6 @@
-// Feed dates → ISO 8601 UTC (`2024-01-22T08:00:00.000Z`). Pure; runs for every item, so the common shapes
-// (RFC 822 and ISO 8601) take a single-regex fast path and everything else goes through a lenient tokeniser.
+// Feed dates → ISO 8601 UTC (`2024-01-22T08:00:00.000Z`). Pure; runs for every item, so the common shapes take a
+// fast path (the usual RFC 822 form read by character codes, then one regex each for RFC 822 and ISO 8601) and
+// everything else goes through a lenient tokeniser.
 //
 // Lenient path, in words: strip HTML and quotes; read tokens left to right; a month word (English, German,
 // French, Spanish, Italian, Portuguese, Dutch, Scandinavian, Romanian, Turkish, common misspellings) sets the
@@ -8,6 +9,7 @@
 // `d-m-yyyy` are day/month; weekday names are ignored (they are often wrong); a named zone, military letter,
 // `GMT+2` or numeric offset sets the offset; no zone means UTC. Anything without a day, month and year is
 // undefined.
+import { isAsciiLetter, isAsciiUpper } from './chars.ts';
 
 const MONTHS: Readonly<Record<string, number>> = buildMonths();
 
@@ -265,14 +267,6 @@ export function parseDate(raw: string): string | undefined {
   return lenient(s);
 }
 
-function isLetter(c: number): boolean {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-}
-
-function isUpper(c: number): boolean {
-  return c >= 0x41 && c <= 0x5a;
-}
-
 /** Whether s from z on is one of the RFC822 pattern's named zones: `Z`, `UT`, or three capitals (GMT, UTC, PST …). */
 function isNamedZone(s: string, z: number): boolean {
   switch (s.length - z) {
@@ -281,7 +275,11 @@ function isNamedZone(s: string, z: number): boolean {
     case 2:
       return s.charCodeAt(z) === 0x55 && s.charCodeAt(z + 1) === 0x54;
     case 3:
-      return isUpper(s.charCodeAt(z)) && isUpper(s.charCodeAt(z + 1)) && isUpper(s.charCodeAt(z + 2));
+      return (
+        isAsciiUpper(s.charCodeAt(z)) &&
+        isAsciiUpper(s.charCodeAt(z + 1)) &&
+        isAsciiUpper(s.charCodeAt(z + 2))
+      );
     default:
       return false;
   }
@@ -303,7 +301,7 @@ function twoDigits(s: string, i: number): number {
 function commonRfc822(s: string): string | undefined {
   const n = s.length;
   if (n < 25 || s.charCodeAt(3) !== 0x2c || s.charCodeAt(4) !== 0x20) return undefined;
-  if (!isLetter(s.charCodeAt(0)) || !isLetter(s.charCodeAt(1)) || !isLetter(s.charCodeAt(2)))
+  if (!isAsciiLetter(s.charCodeAt(0)) || !isAsciiLetter(s.charCodeAt(1)) || !isAsciiLetter(s.charCodeAt(2)))
     return undefined;
   let i = 5;
   let day = s.charCodeAt(i) - 0x30;
@@ -323,7 +321,11 @@ function commonRfc822(s: string): string | undefined {
   ) {
     return undefined;
   }
-  if (!isLetter(s.charCodeAt(i + 1)) || !isLetter(s.charCodeAt(i + 2)) || !isLetter(s.charCodeAt(i + 3))) {
+  if (
+    !isAsciiLetter(s.charCodeAt(i + 1)) ||
+    !isAsciiLetter(s.charCodeAt(i + 2)) ||
+    !isAsciiLetter(s.charCodeAt(i + 3))
+  ) {
     return undefined;
   }
   const centuries = twoDigits(s, i + 5);

@@ -1,16 +1,13 @@
 // Lenient number parsing for attribute and text values (lengths, sizes, seasons, splits). These only answer
 // `undefined` for unusable input; the caller decides whether that is worth a problem.
+import { isAsciiDigit } from './chars.ts';
 
 // Read with char codes rather than regex matches: these run on several values of every item, and each match would
 // allocate its result array. What they accept, as patterns: /^\+?(\d+)(?:\.0*)?$/ and /^([+-]?)(\d*)(?:[.,](\d+))?$/.
 
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
-}
-
 /** The end of the run of ASCII digits in s from i. */
 function digitsEnd(s: string, i: number): number {
-  while (i < s.length && isDigit(s.charCodeAt(i))) i++;
+  while (i < s.length && isAsciiDigit(s.charCodeAt(i))) i++;
   return i;
 }
 

@@ -1,5 +1,6 @@
 // Text helpers that run on every item: HTML show notes → a plain-text summary, HTML entity decoding, and the
 // second decoding pass for double-escaped titles (`&amp;amp;`, `&amp;#039;`).
+import { isAsciiLetter } from './chars.ts';
 
 /** HTML named entities feeds actually use (the Latin-1 set plus typography), by name without `&`/`;`. */
 export const HTML_ENTITIES: Readonly<Record<string, string>> = {
@@ -369,13 +370,9 @@ function isTagNameChar(c: number): boolean {
   );
 }
 
-function isLetter(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
-}
-
 /** Characters an entity name or number can be made of (a text run ending in `&` plus these may continue past a tag). */
 function isEntityChar(c: number): boolean {
-  return isLetter(c) || (c >= 0x30 && c <= 0x39) || c === 0x23;
+  return isAsciiLetter(c) || (c >= 0x30 && c <= 0x39) || c === 0x23;
 }
 
 /**
@@ -397,7 +394,7 @@ export function fastHtmlToText(html: string): string | undefined {
     if (after === 0x21 || after === 0x3f) return undefined; // `<!`, `<?`: comments, CDATA, declarations
     const close = after === 0x2f;
     if (close) i++;
-    if (!isLetter(html.charCodeAt(i))) {
+    if (!isAsciiLetter(html.charCodeAt(i))) {
       lt = html.indexOf('<', lt + 1);
       continue; // a literal `<` (no pattern starts a tag here)
     }
