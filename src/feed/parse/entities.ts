@@ -151,3 +151,55 @@ function replaceControl(c: string): string {
 export function stripControlChars(s: string): string {
   return CONTROL.test(s) ? s.replace(CONTROL_ALL, replaceControl) : s;
 }
+
+/**
+ * An element's decoded text with the characters XML forbids taken out: every short value loses them all
+ * (`stripControlChars`); long ones (show notes) only lose NULs, which databases reject, and only when the decoder saw
+ * one could be there (`mayContainNul`) — a scan of every long value would cost more than the rest of the parse.
+ */
+export function cleanText(t: string, mayContainNul: boolean): string {
+  if (t.length < 1024) return stripControlChars(t);
+  return mayContainNul && t.indexOf('\u0000') >= 0 ? t.replaceAll('\u0000', '') : t;
+}
+
+/** An `&` that does not begin one of the five XML entities (which decode without a word to report). */
+const NOT_PREDEFINED = /&(?!quot;|lt;|gt;|amp;|apos;)/;
+/** A character no decoding or control-character removal can take away or turn into whitespace. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const LASTING = /[^\s\u0000-\u001f\u007f-\u009f\ufffe\uffff]/;
+
+const SILENT: EntitySink = {
+  undefinedEntity: () => {},
+  bareAmpersand: () => {},
+};
+
+/**
+ * Character data decoded only when it is read: for text that is often never used (an item's itunes:summary beside
+ * its description is a second copy of the show notes, with every tag escaped as `&lt;…&gt;`). Only text whose
+ * decoding has nothing to report waits — every `&` in it begins one of the five XML entities; the rest is decoded at
+ * once, its problems reported in document order. Reading `value` gives what decoding at once would have.
+ */
+export class DeferredText {
+  private decoded: string | undefined;
+
+  private constructor(
+    private readonly raw: string,
+    private readonly mayContainNul: boolean,
+  ) {}
+
+  /** The deferred form of `raw` (character data as written), or undefined when decoding it would report problems. */
+  static of(raw: string, mayContainNul: boolean): DeferredText | undefined {
+    return NOT_PREDEFINED.test(raw) ? undefined : new DeferredText(raw, mayContainNul);
+  }
+
+  /** The decoded, cleaned text (see `cleanText`). */
+  get value(): string {
+    this.decoded ??= cleanText(decodeEntities(this.raw, SILENT), this.mayContainNul);
+    return this.decoded;
+  }
+
+  /** Whether the text has anything but whitespace in it; decoded only when the raw text cannot tell. */
+  hasContent(): boolean {
+    return LASTING.test(this.raw) || this.value.trim().length > 0;
+  }
+}

@@ -87,6 +87,53 @@ describe('entities', () => {
     );
   });
 
+  it('reads an escaped itunes:summary the same whether or not it is needed, and reports what decoding it finds', () => {
+    const NS = 'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"';
+    const summary =
+      '&lt;p&gt;Notes with &quot;quotes&quot; &amp;amp; &lt;a href=&quot;https://x.example/&quot;&gt;a link&lt;/a&gt;&lt;/p&gt;';
+    const item = (guid: string, inner: string) =>
+      `<item><guid>${guid}</guid><title>T</title><enclosure url="https://example.com/${guid}.mp3"/>${inner}</item>`;
+    const xml =
+      `<rss ${NS}><channel><title>S</title>` +
+      item(
+        'beside-description',
+        `<description>Plain words</description><itunes:summary>${summary}</itunes:summary>`,
+      ) +
+      item('alone', `<itunes:summary>${summary}</itunes:summary>`) +
+      item(
+        'after-subtitle',
+        `<itunes:subtitle>Short</itunes:subtitle><itunes:summary>  ${summary}</itunes:summary>`,
+      ) +
+      item('blank', '<itunes:subtitle>Short</itunes:subtitle><itunes:summary> \u0001 </itunes:summary>') +
+      item('with-nbsp', '<itunes:summary>Notes&nbsp;here &amp; &there</itunes:summary>') +
+      item('cdata', '<itunes:summary>&lt;b&gt;x&lt;/b&gt; <![CDATA[<i>y</i>]]></itunes:summary>') +
+      '</channel></rss>';
+    const html = '<p>Notes with "quotes" &amp; <a href="https://x.example/">a link</a></p>';
+    const whole = parseText(xml);
+    assert.equal(episode(whole, 'beside-description').description, 'Plain words');
+    assert.equal(episode(whole, 'beside-description').contentHtml, undefined);
+    assert.equal(episode(whole, 'alone').description, 'Notes with "quotes" & a link');
+    assert.equal(episode(whole, 'alone').contentHtml, html);
+    assert.equal(episode(whole, 'after-subtitle').contentHtml, html, 'the summary wins over the subtitle');
+    assert.equal(episode(whole, 'blank').description, 'Short', 'a summary of nothing leaves the subtitle');
+    assert.equal(episode(whole, 'with-nbsp').description, 'Notes here & &there');
+    assert.equal(episode(whole, 'cdata').contentHtml, '<b>x</b> <i>y</i>');
+    assert.deepEqual(
+      whole.problems.map((p) => [p.code, p.message.split(' ')[0]]),
+      [
+        ['undefined-entity', '&nbsp;'],
+        ['bare-ampersand', 'a'],
+      ],
+    );
+    // Written a few bytes at a time, each summary's text arrives in pieces: the same result.
+    const bytes = new TextEncoder().encode(xml);
+    const episodes: ParsedEpisode[] = [];
+    const parser = new FeedStreamParser({ url: FEED_URL, onEpisode: (e) => episodes.push(e) });
+    for (let o = 0; o < bytes.length; o += 5) parser.write(bytes.subarray(o, o + 5));
+    const { feed, problems } = parser.end();
+    assert.deepEqual({ feed, episodes, problems }, whole);
+  });
+
   it('includes CDATA text without decoding entities inside it', () => {
     assert.equal(episode(r, 'entities-1').contentHtml, 'Kept <b>as is</b> &amp; raw');
     assert.equal(episode(r, 'entities-1').description, 'Kept as is & raw');

@@ -3,10 +3,10 @@
 // emitted as its item closes. No whole-document tree is ever built.
 import { isAscii } from 'node:buffer';
 import { ByteDecoder } from './decode.ts';
-import { decodeEntities, type EntitySink, stripControlChars } from './entities.ts';
+import { cleanText, DeferredText, decodeEntities, type EntitySink, stripControlChars } from './entities.ts';
 import type { EpisodeBuilder, FeedBuilder, HandlerContext, RawElement } from './namespaces/handler.ts';
 import { canonicalNamespace, NS } from './namespaces/handler.ts';
-import { readsChildrenIn } from './namespaces/index.ts';
+import { readsChildrenIn, readsLater } from './namespaces/index.ts';
 import { dispatchChannel, dispatchItem, finaliseEpisode, fixTitle, IdentitySet } from './namespaces/item.ts';
 import { RSS090_NS } from './namespaces/rss.ts';
 import { ProblemLog } from './problems.ts';
@@ -62,6 +62,8 @@ interface QName {
   local: string;
   /** Its children are HTML to be kept as markup text (see RAW_MARKUP). */
   raw: boolean;
+  /** As an item child, its handler may keep its text undecoded (`NamespaceHandler.readLater`). */
+  later: boolean;
 }
 
 /** The namespace bindings in force for an element, with a cache of resolved qualified names. */
@@ -84,7 +86,7 @@ class Scope {
     const colon = qname.indexOf(':');
     if (colon < 0) {
       const ns = this.prefixes.get('') ?? '';
-      r = { ns, local: qname, raw: isRawMarkup(ns, qname) };
+      r = { ns, local: qname, raw: isRawMarkup(ns, qname), later: readsLater(ns, qname) };
     } else {
       const prefix = qname.slice(0, colon);
       const local = qname.slice(colon + 1);
@@ -92,7 +94,7 @@ class Scope {
         this.prefixes.get(prefix) ??
         WELL_KNOWN_PREFIXES[prefix.toLowerCase()] ??
         `urn:undeclared-prefix:${prefix}`;
-      r = { ns, local, raw: isRawMarkup(ns, local) };
+      r = { ns, local, raw: isRawMarkup(ns, local), later: readsLater(ns, local) };
     }
     this.names.set(qname, r);
     return r;
@@ -194,6 +196,8 @@ interface Frame {
   pending: string;
   /** CHILD: inner markup is collected as text (descriptions, content:encoded). */
   rawMarkup: boolean;
+  /** CHILD: a direct child of an item whose handler may keep its text undecoded (`NamespaceHandler.readLater`). */
+  later: boolean;
   /** ITEM: the episode being built. */
   ep: EpisodeBuilder | undefined;
   /** ITEM: problems raised while it is read, attached to its identity once that is known. */
@@ -562,6 +566,7 @@ class Collector implements EntitySink, TokenHandler {
     f.el = el;
     f.name = q.local;
     f.rawMarkup = q.raw;
+    f.later = q.later && el !== undefined && parent?.kind === ITEM;
     this.stack.push(f);
   }
 
@@ -708,20 +713,24 @@ class Collector implements EntitySink, TokenHandler {
   }
 
   private closeChild(f: Frame, implied: boolean): void {
-    const el = f.el;
-    this.flushText(f);
-    if (el !== undefined) {
-      // Characters XML forbids (C0 controls): stripped from every short value; long ones (show notes) only lose NULs,
-      // which databases reject — a whole-document scan would cost more than the rest of the parse.
-      const t = el.text;
-      if (t.length > 0) {
-        if (t.length < 1024) el.text = stripControlChars(t);
-        else if (this.mayContainNul && t.indexOf('\u0000') >= 0) el.text = t.replaceAll('\u0000', '');
-      }
+    let el = f.el;
+    // Text its handler reads later, all of it character data still to decode (no CDATA, no markup): left undecoded
+    // when decoding has nothing to report.
+    const later =
+      f.later && el !== undefined && el.text.length === 0 && f.pending.length > 0
+        ? DeferredText.of(f.pending, this.mayContainNul)
+        : undefined;
+    if (later !== undefined && el !== undefined) {
+      f.pending = '';
+      el = new LaterElement(el, later);
+    } else {
+      this.flushText(f);
+      if (el !== undefined && el.text.length > 0) el.text = cleanText(el.text, this.mayContainNul);
     }
     const name = f.name;
     f.el = undefined;
     f.rawMarkup = false;
+    f.later = false;
     this.pool.push(f);
     if (implied && !this.ending) this.reportUnclosed(name);
     let at = this.stack.length - 1;
@@ -833,6 +842,30 @@ class Collector implements EntitySink, TokenHandler {
   }
 }
 
+/** An element whose text is decoded when first read (see `RawElement.later`). */
+class LaterElement implements RawElement {
+  readonly ns: string;
+  readonly name: string;
+  readonly attrs: Readonly<Record<string, string>>;
+  readonly children: RawElement[];
+  readonly base: string;
+
+  constructor(
+    el: RawElement,
+    readonly later: DeferredText,
+  ) {
+    this.ns = el.ns;
+    this.name = el.name;
+    this.attrs = el.attrs;
+    this.children = el.children;
+    this.base = el.base;
+  }
+
+  get text(): string {
+    return this.later.value;
+  }
+}
+
 function frame(kind: number, scope: Scope, base: string): Frame {
   return {
     kind,
@@ -841,6 +874,7 @@ function frame(kind: number, scope: Scope, base: string): Frame {
     el: undefined,
     pending: '',
     rawMarkup: false,
+    later: false,
     name: '',
     ep: undefined,
     problems: undefined,

@@ -4,6 +4,7 @@
 // the registry. Handlers are pure: they read a RawElement and fill in the builder; they never throw for bad
 // values, they report a problem and leave the field absent.
 
+import type { DeferredText } from '../entities.ts';
 import type { Enclosure, FeedProblem, ParsedEpisode, ParsedFeed, ProblemCode } from '../types.ts';
 
 /** An XML element with its namespace resolved to a URI (never a prefix). */
@@ -19,6 +20,11 @@ export interface RawElement {
   children: RawElement[];
   /** The base URL in force for this element (xml:base resolved against the feed URL). */
   base: string;
+  /**
+   * The text, not decoded yet: set on an item child its handler reads later (`NamespaceHandler.readLater`) when its
+   * decoding can wait. `text` still decodes it when read; a handler that keeps `later` instead decodes only on use.
+   */
+  readonly later?: DeferredText;
 }
 
 export interface HandlerContext {
@@ -58,8 +64,8 @@ export type EpisodeBuilder = Omit<ParsedEpisode, 'guid' | 'guidSource'> & {
   guidIsPermaLink?: boolean;
   /** internal: inner markup of RSS <description> / Atom <summary>, before htmlToText. */
   descriptionHtml?: string;
-  /** internal: inner markup of itunes:summary (fallback for the description). */
-  summaryHtml?: string;
+  /** internal: inner markup of itunes:summary (fallback for the description), decoded once it is needed. */
+  summaryHtml?: string | DeferredText;
   /** internal: media:content used when there is no <enclosure>. */
   mediaEnclosure?: Enclosure;
   /** internal: media:thumbnail used when there is no other image. */
@@ -75,6 +81,11 @@ export interface NamespaceHandler {
   channel?(el: RawElement, feed: FeedBuilder, ctx: HandlerContext): void;
   /** A direct child of <item> (RSS/RDF), <entry> (Atom) or podcast:liveItem. */
   item?(el: RawElement, episode: EpisodeBuilder, ctx: HandlerContext): void;
+  /**
+   * Local names of item children whose text `item` keeps as `el.later` (decoded only if used) rather than reading
+   * `el.text`: text that is often never needed, so its decoding is not paid for on every item.
+   */
+  readonly readLater?: ReadonlySet<string>;
 }
 
 export type { FeedProblem };

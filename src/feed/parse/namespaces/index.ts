@@ -60,3 +60,9 @@ export function handlersFor(ns: string): readonly NamespaceHandler[] {
   registry ??= build();
   return registry.get(ns) ?? NONE;
 }
+
+/** Whether a handler of this namespace keeps the text of item children with this local name for later. */
+export function readsLater(ns: string, local: string): boolean {
+  for (const h of handlersFor(ns)) if (h.readLater?.has(local) === true) return true;
+  return false;
+}

@@ -1,6 +1,7 @@
 // Dispatching elements to the namespace handlers, and turning a finished item into a ParsedEpisode (identity per
 // protocols.md §2.5, plain-text description, show-notes HTML, fallbacks). Exported for podcast:liveItem too.
 import { createHash } from 'node:crypto';
+import type { DeferredText } from '../entities.ts';
 import type { ParsedEpisode } from '../types.ts';
 import { decodeDoubleEscaped, htmlToText } from '../values/text.ts';
 import type { EpisodeBuilder, FeedBuilder, HandlerContext, RawElement } from './handler.ts';
@@ -128,6 +129,11 @@ export function fixTitle(
   return text;
 }
 
+/** Text a handler may have kept undecoded (`RawElement.later`), decoded. */
+function decodedText(text: string | DeferredText | undefined): string | undefined {
+  return text === undefined || typeof text === 'string' ? text : text.value;
+}
+
 function plainText(html: string | undefined): string | undefined {
   if (html === undefined) return undefined;
   const t = htmlToText(html).trim();
@@ -143,7 +149,7 @@ export function finaliseEpisode(b: EpisodeBuilder, ctx: HandlerContext, seen: Se
     rawGuid,
     guidIsPermaLink,
     descriptionHtml,
-    summaryHtml,
+    summaryHtml: summary,
     mediaEnclosure,
     mediaThumbnail,
     updatedAt,
@@ -176,7 +182,11 @@ export function finaliseEpisode(b: EpisodeBuilder, ctx: HandlerContext, seen: Se
       guid = link;
       guidSource = 'link';
     } else {
-      guid = hash(b.title ?? '', publishedAt ?? '', descriptionHtml ?? summaryHtml ?? b.contentHtml ?? '');
+      guid = hash(
+        b.title ?? '',
+        publishedAt ?? '',
+        descriptionHtml ?? decodedText(summary) ?? b.contentHtml ?? '',
+      );
       guidSource = 'hash';
     }
     deferred = [
@@ -214,11 +224,11 @@ export function finaliseEpisode(b: EpisodeBuilder, ctx: HandlerContext, seen: Se
   if (title !== undefined) ep.title = title;
   else ctx.problem('missing-title', 'item has no title', guid);
 
-  const description = plainText(descriptionHtml) ?? b.description ?? plainText(summaryHtml);
+  const description = plainText(descriptionHtml) ?? b.description ?? plainText(decodedText(summary));
   if (description !== undefined) ep.description = description;
   else delete ep.description;
   if (ep.contentHtml === undefined) {
-    const html = descriptionHtml ?? summaryHtml;
+    const html = descriptionHtml ?? decodedText(summary);
     // (`<` and `&` looked for natively first: plain-text descriptions are scanned by no regex.)
     if (html !== undefined && (html.includes('<') || html.includes('&')) && LOOKS_HTML.test(html)) {
       ep.contentHtml = html.trim();

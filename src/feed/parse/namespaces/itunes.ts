@@ -134,6 +134,7 @@ const EPISODE_TYPES: ReadonlySet<string> = new Set<EpisodeType>(['full', 'traile
 const FEED_TYPES: ReadonlySet<string> = new Set<FeedType>(['episodic', 'serial']);
 
 export const itunesHandler: NamespaceHandler = {
+  readLater: new Set(['summary']),
   namespaces: [NS.itunes],
 
   channel(el, feed, ctx) {
@@ -274,7 +275,11 @@ export const itunesHandler: NamespaceHandler = {
         return;
       }
       case 'summary': {
-        if (el.text.trim().length > 0) ep.summaryHtml = el.text;
+        // Usually a second copy of the description, every tag escaped: kept undecoded until it is needed.
+        const later = el.later;
+        if (later === undefined) {
+          if (el.text.trim().length > 0) ep.summaryHtml = el.text;
+        } else if (later.hasContent()) ep.summaryHtml = later;
         return;
       }
       case 'subtitle': {
