@@ -147,25 +147,28 @@ describe('decoding', () => {
   });
 
   it('decodes large non-ASCII runs (transcoded natively) to the same text as small writes', () => {
-    // Every kind of UTF-8 sequence, 2 to 4 bytes, a BOM-like U+FEFF mid-text, and pieces cut anywhere. Over 1.25 MiB:
-    // parseFeed's 2 MiB write is one run, transcoded in one piece (an external string).
+    // Every kind of UTF-8 sequence, 2 to 4 bytes, a BOM-like U+FEFF mid-text, and pieces cut anywhere. parseFeed's
+    // write is one run of 330 KB (a heap string) or of 1.3 MB (over EXTERN_APEX characters: an external string).
     const words = 'Café “Ñandú” – 日本 € 🎧 \ufeff ok ';
-    const items = Array.from(
-      { length: 4000 },
-      (_, i) =>
-        `<item><guid>${i}</guid><title>${i} ${words}</title><description>${words.repeat(6)}</description></item>`,
-    ).join('');
-    const body = utf8(`<rss><channel><title>${words}</title>${items}</channel></rss>`);
-    assert.ok(body.length > 1280 * 1024 && body.length < 2048 * 1024, `${body.length} bytes`);
-    const whole = parseFeed({ body, url: URL_ });
-    const episodes: unknown[] = [];
-    const p = new FeedStreamParser({ url: URL_, onEpisode: (e) => episodes.push(e) });
-    for (let o = 0; o < body.length; o += 4099) p.write(body.subarray(o, o + 4099));
-    const streamed = p.end();
-    assert.equal(whole.episodes.length, 4000);
-    assert.deepEqual(whole.episodes, episodes);
-    assert.deepEqual(whole.feed, streamed.feed);
-    assert.equal(whole.episodes[3999]?.title, '3999 Café “Ñandú” – 日本 € 🎧 ok'); // U+FEFF is whitespace to lineOf
+    for (const count of [1000, 4000]) {
+      const items = Array.from(
+        { length: count },
+        (_, i) =>
+          `<item><guid>${i}</guid><title>${i} ${words}</title><description>${words.repeat(6)}</description></item>`,
+      ).join('');
+      const body = utf8(`<rss><channel><title>${words}</title>${items}</channel></rss>`);
+      assert.ok(body.length > count * 320 && body.length < 2048 * 1024, `${body.length} bytes`);
+      const whole = parseFeed({ body, url: URL_ });
+      const episodes: unknown[] = [];
+      const p = new FeedStreamParser({ url: URL_, onEpisode: (e) => episodes.push(e) });
+      for (let o = 0; o < body.length; o += 4099) p.write(body.subarray(o, o + 4099));
+      const streamed = p.end();
+      assert.equal(whole.episodes.length, count);
+      assert.deepEqual(whole.episodes, episodes);
+      assert.deepEqual(whole.feed, streamed.feed);
+      const last = count - 1;
+      assert.equal(whole.episodes[last]?.title, `${last} Café “Ñandú” – 日本 € 🎧 ok`); // U+FEFF is whitespace to lineOf
+    }
   });
 
   it('removes NULs from long texts, also when the first one arrives in a later write', () => {

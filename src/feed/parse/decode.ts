@@ -424,42 +424,28 @@ export class ByteDecoder {
 
 /**
  * Bytes already known to be valid UTF-8 → a string. ASCII is copied as it is, one byte per character. Large runs of
- * text with non-ASCII characters are transcoded to UTF-16 natively (simdutf: ~2.5 GB/s, where V8's own UTF-8
- * decoder, which Buffer#toString('utf8') uses, managed ~0.5) and copied into a string from there. Smaller writes (a
- * network stream's) keep Buffer#toString: transcode's buffers are malloc'd memory that is only freed once V8
+ * text with non-ASCII characters are transcoded to UTF-16 natively in one piece (simdutf: ~2.5 GB/s, where V8's own
+ * UTF-8 decoder, which Buffer#toString('utf8') uses, managed ~0.5) and copied into a string from there. Smaller writes
+ * (a network stream's) keep Buffer#toString: transcode's buffers are malloc'd memory that is only freed once V8
  * collects them, which added ~5 MiB to the peak RSS of stream-parsing the 25 MB benchmark feed in 64 KiB writes. Node
  * built without ICU has no transcode at all.
  *
- * Runs so large that their text has more than Node's EXTERN_APEX characters (0xFBEE9) are transcoded whole: Node then
- * hands the text to V8 as an external string in malloc'd memory, which the GC never moves. Measured here, making one
- * cost 0.09 ms per MB of UTF-16, against 0.5–0.7 ms for a heap string of that size (whose fresh large-object pages
- * have to be faulted in). Below that size the pieces joined cost less than one big transcode. (ASCII runs that long
- * become external strings through `toString('latin1')` by themselves.)
+ * One piece, not pieces joined: a string that size goes straight to V8's large-object space, where pieces of 32 KiB
+ * went through the young generation first (1.3 MB of a 1 MB feed's 4.2 MB of allocation), each scavenge copying the
+ * episodes built so far; se-radio (1.0 MB) parsed 8–14% faster in the benchmark. Runs so large that their text has
+ * more than Node's EXTERN_APEX characters (0xFBEE9) become external strings in malloc'd memory, which the GC never
+ * moves: measured here, 0.09 ms per MB of UTF-16 to make, against 0.5–0.7 ms for a heap string of that size. (ASCII
+ * runs that long become external strings through `toString('latin1')` by themselves.)
  */
 function decodeValidUtf8(body: Uint8Array): string {
   const bytes = Buffer.from(body.buffer, body.byteOffset, body.length);
   if (isAscii(bytes)) return bytes.toString('latin1');
   if (bytes.length < TRANSCODE_MIN || typeof transcode !== 'function') return bytes.toString('utf8');
-  if (bytes.length >= TRANSCODE_WHOLE_MIN) return transcode(bytes, 'utf8', 'utf16le').toString('utf16le');
-  const parts: string[] = [];
-  for (let start = 0; start < bytes.length; ) {
-    let end = Math.min(bytes.length, start + TRANSCODE_PIECE);
-    // Pieces end between characters: back off continuation bytes (the whole is complete UTF-8).
-    while (end < bytes.length && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
-    parts.push(transcode(bytes.subarray(start, end), 'utf8', 'utf16le').toString('utf16le'));
-    start = end;
-  }
-  return parts.join('');
+  return transcode(bytes, 'utf8', 'utf16le').toString('utf16le');
 }
 
 /** Runs from this size on are transcoded (parseFeed hands over 2 MiB at a time). */
 const TRANSCODE_MIN = 128 * 1024;
-const TRANSCODE_PIECE = 32 * 1024;
-/**
- * Runs from this size on are transcoded in one piece: 1.25 MiB of mostly-ASCII UTF-8 is comfortably more than
- * EXTERN_APEX characters. (Dense non-ASCII text, three bytes a character, stays below it either way.)
- */
-const TRANSCODE_WHOLE_MIN = 1280 * 1024;
 
 function validUtf8(b: Uint8Array): boolean {
   // The sniff window may end inside a sequence: only judge complete sequences.
