@@ -207,7 +207,7 @@ export const itunesHandler: NamespaceHandler = {
         return;
       }
       case 'subtitle': {
-        if (el.text.trim().length > 0 && feed.summaryHtml === undefined) feed.summaryHtml = el.text;
+        if (feed.summaryHtml === undefined && el.text.trim().length > 0) feed.summaryHtml = el.text;
         return;
       }
       case 'keywords': {
@@ -283,7 +283,7 @@ export const itunesHandler: NamespaceHandler = {
         return;
       }
       case 'subtitle': {
-        if (el.text.trim().length > 0 && ep.summaryHtml === undefined) ep.summaryHtml = el.text;
+        if (ep.summaryHtml === undefined && el.text.trim().length > 0) ep.summaryHtml = el.text;
         return;
       }
       case 'author': {
