@@ -64,6 +64,21 @@ interface QName {
   raw: boolean;
   /** As an item child, its handler may keep its text undecoded (`NamespaceHandler.readLater`). */
   later: boolean;
+  /** Some handler reads elements of its namespace as direct children of an item / of the channel. */
+  readInItem: boolean;
+  readInChannel: boolean;
+}
+
+/** A resolved name with what the registry says about it, worked out once per name and scope. */
+function qName(ns: string, local: string): QName {
+  return {
+    ns,
+    local,
+    raw: isRawMarkup(ns, local),
+    later: readsLater(ns, local),
+    readInItem: readsChildrenIn(ns, true),
+    readInChannel: readsChildrenIn(ns, false),
+  };
 }
 
 /** The namespace bindings in force for an element, with a cache of resolved qualified names. */
@@ -86,7 +101,7 @@ class Scope {
     const colon = qname.indexOf(':');
     if (colon < 0) {
       const ns = this.prefixes.get('') ?? '';
-      r = { ns, local: qname, raw: isRawMarkup(ns, qname), later: readsLater(ns, qname) };
+      r = qName(ns, qname);
     } else {
       const prefix = qname.slice(0, colon);
       const local = qname.slice(colon + 1);
@@ -94,7 +109,7 @@ class Scope {
         this.prefixes.get(prefix) ??
         WELL_KNOWN_PREFIXES[prefix.toLowerCase()] ??
         `urn:undeclared-prefix:${prefix}`;
-      r = { ns, local, raw: isRawMarkup(ns, local), later: readsLater(ns, local) };
+      r = qName(ns, local);
     }
     this.names.set(qname, r);
     return r;
@@ -542,7 +557,9 @@ class Collector implements EntitySink, TokenHandler {
     // not built: no attribute object, no text. What it holds is still reported (entities XML does not define, bare
     // `&`, an implied close), exactly as when it was built.
     const unread =
-      parent?.kind === CHILD ? parent.el === undefined : !readsChildrenIn(q.ns, parent?.kind === ITEM);
+      parent?.kind === CHILD
+        ? parent.el === undefined
+        : !(parent?.kind === ITEM ? q.readInItem : q.readInChannel);
     let el: RawElement | undefined;
     if (!unread) {
       el = { ns: q.ns, name: q.local, attrs: this.attrsOf(attrs), text: '', children: NO_CHILDREN, base };
