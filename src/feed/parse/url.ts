@@ -13,7 +13,12 @@ const APP_SCHEME = /^(?:feed|itpc|itms|pcast|podcast|itms-pcast|itms-podcasts)(?
  * Most enclosure and link URLs are like this; they skip `new URL()` (the parser's single most frequent allocation).
  */
 const CANONICAL =
-  /^https?:\/\/(?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*(?::[1-9][0-9]{0,4})?\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*(?:\?[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*)?$/;
+  /^https?:\/\/(?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*(?::[1-9][0-9]{0,3})?\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*(?:\?[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*)?$/;
+/**
+ * The same host and port with no path at all (`https://www.example.com`, the <link> of many feeds' every item): WHATWG
+ * parsing only adds the `/`. (Ports of five digits, which may be out of range, are left to the URL parser.)
+ */
+const BARE_ORIGIN = /^https?:\/\/(?:[a-z0-9-]+\.)*[a-z][a-z0-9-]*(?::[1-9][0-9]{0,3})?$/;
 const DOT_SEGMENT = /\/\.\.?(?:\/|$|\?)/;
 const DEFAULT_PORT = /^(?:http:\/\/[^/]*:80|https:\/\/[^/]*:443)\//;
 
@@ -26,6 +31,10 @@ export function cleanUrl(raw: string, base: string): { url?: string; reason?: st
   let s = raw.trim();
   if (s.length === 0) return {};
   if (isCanonical(s)) return { url: s };
+  if (BARE_ORIGIN.test(s)) {
+    const url = `${s}/`;
+    if (!DEFAULT_PORT.test(url)) return { url };
+  }
   // Inner spaces are percent-encoded and line breaks/tabs dropped by the URL parser itself (WHATWG rules).
   const app = APP_SCHEME.exec(s);
   if (app !== null) {
