@@ -134,6 +134,22 @@ describe('entities', () => {
     assert.deepEqual({ feed, episodes, problems }, whole);
   });
 
+  it('splits each distinct keyword list once, and gives every episode its own copy', () => {
+    const NS = 'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"';
+    const lists = ['rpg, dnd ,  actual play', 'rpg; dice', 'RPG, rpg, Dice', ''];
+    const items = Array.from(
+      { length: 12 },
+      (_, i) =>
+        `<item><guid>k${i}</guid><title>T</title><enclosure url="https://example.com/${i}.mp3"/>` +
+        `<itunes:keywords>${lists[i % lists.length]}</itunes:keywords></item>`,
+    ).join('');
+    const r = parseText(`<rss ${NS}><channel><title>S</title>${items}</channel></rss>`);
+    const expected = [['rpg', 'dnd', 'actual play'], ['rpg', 'dice'], ['RPG', 'Dice'], undefined];
+    for (let i = 0; i < 12; i++) assert.deepEqual(episode(r, `k${i}`).keywords, expected[i % 4], `item ${i}`);
+    episode(r, 'k0').keywords?.push('mine');
+    assert.deepEqual(episode(r, 'k4').keywords, expected[0], 'a list shared by two items is not one array');
+  });
+
   it('includes CDATA text without decoding entities inside it', () => {
     assert.equal(episode(r, 'entities-1').contentHtml, 'Kept <b>as is</b> &amp; raw');
     assert.equal(episode(r, 'entities-1').description, 'Kept as is & raw');

@@ -348,7 +348,7 @@ class Collector implements EntitySink, TokenHandler {
       get feedLanguage() {
         return feed.language;
       },
-      repeat: {},
+      repeat: { keywords: new Map() },
     };
   }
 

@@ -39,14 +39,13 @@ export interface HandlerContext {
 }
 
 /**
- * What the last item computed from a value many feeds repeat verbatim on every item (one long keyword list on all
- * 500 items): the next item with the same text reuses the result instead of splitting it again.
+ * What earlier items computed from values feeds repeat verbatim across their items (one long keyword list on all 500
+ * items, or a handful of lists in turn): an item with the same text reuses the result instead of splitting it again.
  */
 export interface RepeatCache {
-  keywordsText?: string;
-  keywords?: readonly string[] | undefined;
+  /** Keyword lists by their text (at most KEYWORD_LISTS_REMEMBERED of them). */
+  readonly keywords: Map<string, readonly string[] | undefined>;
 }
-
 /** Mutable builders: handlers set properties on these; the core finalises identity and defaults. */
 // Fields below marked "internal" are working values the core reads when it finalises; they never reach the output.
 export type FeedBuilder = Omit<ParsedFeed, 'format'> & {

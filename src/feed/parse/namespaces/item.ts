@@ -6,7 +6,7 @@ import type { ParsedEpisode } from '../types.ts';
 import { decodeDoubleEscaped, htmlToText } from '../values/text.ts';
 import type { EpisodeBuilder, FeedBuilder, HandlerContext, RawElement } from './handler.ts';
 import { handlersFor } from './index.ts';
-import { short } from './util.ts';
+import { detachedCopy, short } from './util.ts';
 
 function failed(ctx: HandlerContext, el: RawElement, err: unknown): void {
   const why = err instanceof Error ? err.message : String(err);
@@ -69,14 +69,6 @@ export class IdentitySet implements SeenIdentities {
     this.ids.add(detachedCopy(id));
     return this;
   }
-}
-
-/**
- * A copy of `s` that shares no memory with a string it may have been sliced from. Slicing the concatenation makes V8
- * flatten it into a new sequential string first; the result is a slice of that new string.
- */
-function detachedCopy(s: string): string {
-  return ` ${s}`.slice(1);
 }
 
 /**

@@ -12,7 +12,7 @@ import { parsePositiveInt } from '../values/number.ts';
 import { decodeDoubleEscaped } from '../values/text.ts';
 import type { HandlerContext, NamespaceHandler, RawElement } from './handler.ts';
 import { NS } from './handler.ts';
-import { lineOf, short, textOf } from './util.ts';
+import { detachedCopy, lineOf, short, textOf } from './util.ts';
 
 /** href (Apple), url (a common mistake) or the text content. */
 function imageOf(el: RawElement, ctx: HandlerContext): string | undefined {
@@ -53,17 +53,24 @@ function yesOf(el: RawElement, ctx: HandlerContext): boolean | undefined {
   return false;
 }
 
+/** Distinct keyword lists remembered per feed; a feed with more (a different list on every item) stops adding. */
+const KEYWORD_LISTS_REMEMBERED = 128;
+
 /** Keywords of an itunes:keywords element; a fresh array each time (callers own it), the split done once per text. */
 function keywordsOf(el: RawElement, ctx: HandlerContext): string[] | undefined {
   const t = textOf(el);
   if (t === undefined) return undefined;
-  const cache = ctx.repeat;
-  if (cache !== undefined && cache.keywordsText === t) return cache.keywords?.slice();
-  const k = splitKeywords(t);
-  if (cache !== undefined) {
-    cache.keywordsText = t;
-    cache.keywords = k;
-  }
+  const repeat = ctx.repeat;
+  if (repeat === undefined) return splitKeywords(t);
+  const lists = repeat.keywords;
+  const known = lists.get(t);
+  if (known !== undefined || lists.has(t)) return known?.slice();
+  if (lists.size >= KEYWORD_LISTS_REMEMBERED) return splitKeywords(t);
+  // The text is usually a slice of a whole decoded chunk, and keywords split from it slices of that: what is
+  // remembered comes from a copy, so that it does not keep the chunk alive after its episodes have gone.
+  const key = detachedCopy(t);
+  const k = splitKeywords(key);
+  lists.set(key, k);
   return k?.slice();
 }
 

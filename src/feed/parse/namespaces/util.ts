@@ -4,6 +4,14 @@ import type { Enclosure } from '../types.ts';
 import { parseDate } from '../values/date.ts';
 import type { HandlerContext, RawElement } from './handler.ts';
 
+/**
+ * A copy of `s` that shares no memory with a string it may have been sliced from. Slicing the concatenation makes V8
+ * flatten it into a new sequential string first; the result is a slice of that new string.
+ */
+export function detachedCopy(s: string): string {
+  return ` ${s}`.slice(1);
+}
+
 /** Trimmed text, or undefined when blank. */
 export function textOf(el: RawElement): string | undefined {
   const t = el.text.trim();
