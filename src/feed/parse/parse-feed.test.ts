@@ -18,6 +18,15 @@ function parseText(xml: string, url = FEED_URL): ParseResult {
   return parseFeed({ body: new TextEncoder().encode(xml), url });
 }
 
+/** The bytes written to a FeedStreamParser `step` bytes at a time, collected into parseFeed's result shape. */
+function parseInPieces(body: Uint8Array, step: number): ParseResult {
+  const episodes: ParsedEpisode[] = [];
+  const parser = new FeedStreamParser({ url: FEED_URL, onEpisode: (e) => episodes.push(e) });
+  for (let o = 0; o < body.length; o += step) parser.write(body.subarray(o, o + step));
+  const { feed, problems } = parser.end();
+  return { feed, episodes, problems };
+}
+
 function codes(r: ParseResult): string[] {
   return r.problems.map((p) => p.code);
 }
@@ -126,12 +135,7 @@ describe('entities', () => {
       ],
     );
     // Written a few bytes at a time, each summary's text arrives in pieces: the same result.
-    const bytes = new TextEncoder().encode(xml);
-    const episodes: ParsedEpisode[] = [];
-    const parser = new FeedStreamParser({ url: FEED_URL, onEpisode: (e) => episodes.push(e) });
-    for (let o = 0; o < bytes.length; o += 5) parser.write(bytes.subarray(o, o + 5));
-    const { feed, problems } = parser.end();
-    assert.deepEqual({ feed, episodes, problems }, whole);
+    assert.deepEqual(parseInPieces(new TextEncoder().encode(xml), 5), whole);
   });
 
   it('splits each distinct keyword list once, and gives every episode its own copy', () => {
@@ -511,12 +515,7 @@ describe('FeedStreamParser', () => {
 
   it('gives the same result as parseFeed however the bytes are split', () => {
     const body = fixture('atom.xml');
-    const whole = parseFeed({ body, url: FEED_URL });
-    const episodes: ParsedEpisode[] = [];
-    const parser = new FeedStreamParser({ url: FEED_URL, onEpisode: (e) => episodes.push(e) });
-    for (let o = 0; o < body.length; o += 7) parser.write(body.subarray(o, o + 7));
-    const { feed, problems } = parser.end();
-    assert.deepEqual({ feed, episodes, problems }, whole);
+    assert.deepEqual(parseInPieces(body, 7), parseFeed({ body, url: FEED_URL }));
   });
 });
 

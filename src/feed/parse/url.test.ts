@@ -27,7 +27,6 @@ describe('cleanUrl', () => {
       '/é',
       '/a/.',
     ];
-    let checked = 0;
     for (const scheme of ['http://', 'https://', 'HTTP://']) {
       for (const host of hosts) {
         for (const port of ports) {
@@ -40,12 +39,10 @@ describe('cleanUrl', () => {
               expected = undefined;
             }
             assert.equal(cleanUrl(raw, '').url, expected, raw);
-            checked++;
           }
         }
       }
     }
-    assert.equal(checked, 3 * 7 * 10 * 11);
   });
 
   test('relative references resolve against the base; app schemes become http', () => {
