@@ -81,7 +81,10 @@ export interface SyncRepository {
   subscriptionChanges(userId: number, sinceMs: number, untilMs: number): Promise<SubscriptionChange[]>;
   setSubscriptionFeed(userId: number, url: string, feedId: number): Promise<void>;
 
-  /** Appends uploaded actions (one multi-row insert per call). */
+  /**
+   * Appends uploaded actions (one multi-row insert per call). Idempotent: an action already stored for the listener
+   * (same device, episode, action, client timestamp and position) is skipped and keeps its first receive time.
+   */
   appendActions(userId: number, actions: readonly NewEpisodeAction[], receivedAtMs: number): Promise<void>;
   /**
    * Replaces the one action the web keeps per `webKey` (e.g. one per episode), so that saving progress every few

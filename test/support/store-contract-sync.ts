@@ -2,12 +2,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { sync } from '../../src/store/migrations/0003-sync.ts';
 import { migrations } from '../../src/store/migrations/index.ts';
 import type { SqlDialect } from '../../src/store/migrations/types.ts';
 import { connect } from '../../src/store/sql/connect.ts';
 import { migrate } from '../../src/store/sql/migrate.ts';
+import type { Database } from '../../src/store/sql/schema.ts';
 import { createSyncRepository } from '../../src/store/sql/sync.ts';
 import type { SyncRepository } from '../../src/store/sync-ports.ts';
 
@@ -24,11 +25,26 @@ export interface OpenedSyncStore {
   close(): Promise<void>;
 }
 
-/** A fresh, migrated database: SQLite in memory, or a throw-away schema in the test PostgreSQL. */
-export async function openSyncStore(kind: 'sqlite' | 'postgres'): Promise<OpenedSyncStore> {
+/**
+ * A fresh, migrated database: SQLite in memory, or a throw-away schema in the test PostgreSQL. `before` is called
+ * with the database at the state before the named migration, to fill it the way an older Earshot did.
+ */
+export async function openSyncStore(
+  kind: 'sqlite' | 'postgres',
+  before?: { migration: string; fill: (db: Kysely<unknown>) => Promise<void> },
+): Promise<OpenedSyncStore> {
+  const upgrade = async (db: Kysely<Database>, dialect: SqlDialect) => {
+    if (before !== undefined) {
+      const at = allMigrations.findIndex((m) => m.name === before.migration);
+      assert.ok(at > 0, `no migration ${before.migration}`);
+      await migrate(db, dialect, allMigrations.slice(0, at));
+      await before.fill(db as Kysely<unknown>); // the test writes raw SQL against the older schema
+    }
+    await migrate(db, dialect, allMigrations);
+  };
   if (kind === 'sqlite') {
     const { db, dialect } = await connect(':memory:');
-    await migrate(db, dialect, allMigrations);
+    await upgrade(db, dialect);
     return { repo: createSyncRepository(db, dialect), dialect, close: () => db.destroy() };
   }
   const schema = `sync_test_${randomBytes(6).toString('hex')}`;
@@ -37,7 +53,7 @@ export async function openSyncStore(kind: 'sqlite' | 'postgres'): Promise<Opened
   await admin.db.destroy();
   const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
   const { db, dialect } = await connect(url);
-  await migrate(db, dialect, allMigrations);
+  await upgrade(db, dialect);
   return {
     repo: createSyncRepository(db, dialect),
     dialect,
@@ -159,6 +175,98 @@ export function syncStoreContract(kind: 'sqlite' | 'postgres', skip?: string): v
     },
   );
 
+  t(
+    'an upload sent again (a client retrying after a timeout) adds no second copy of any action',
+    async (repo) => {
+      const play = {
+        podcast: 'http://a/',
+        episode: 'http://a/1.mp3',
+        action: 'play' as const,
+        timestampMs: 500,
+        device: 'phone',
+        started: 0,
+        position: 754,
+        total: 1800,
+      };
+      // No device and no position: NULLs must not make two copies of the same action look different.
+      const download = {
+        podcast: 'http://a/',
+        episode: 'http://a/1.mp3',
+        action: 'download' as const,
+        timestampMs: 400,
+      };
+      const batch = [play, download, { ...play, position: 800, timestampMs: 600 }];
+      await repo.appendActions(1, batch, 1_000);
+      await repo.appendActions(1, batch, 2_000);
+      await repo.appendActions(1, [download, download], 3_000);
+      const rows = await repo.listActions(1, { sinceMs: 0, untilMs: 10_000 });
+      assert.deepEqual(
+        rows.map((r) => [r.action, r.position, r.receivedAtMs]),
+        [
+          ['play', 754, 1_000],
+          ['download', undefined, 1_000],
+          ['play', 800, 1_000],
+        ],
+        'one row per action, kept as first received',
+      );
+      // A different device, listener, time or position is a different action.
+      await repo.appendActions(
+        1,
+        [
+          { ...play, device: 'tablet' },
+          { ...play, timestampMs: 501 },
+        ],
+        4_000,
+      );
+      await repo.appendActions(2, [play], 4_000);
+      assert.equal((await repo.listActions(1, { sinceMs: 0, untilMs: 10_000 })).length, 5);
+      assert.equal((await repo.listActions(2, { sinceMs: 0, untilMs: 10_000 })).length, 1);
+    },
+  );
+
+  test(`${kind}: upgrading removes duplicate uploads already stored, keeping the earliest received`, {
+    skip: skip ?? false,
+  }, async () => {
+    const insert = (
+      db: Kysely<unknown>,
+      receivedMs: number,
+      position: number | null,
+      device: string | null,
+    ) =>
+      sql`insert into sync_episode_actions
+        (user_id, podcast, episode, action, timestamp_ms, received_ms, device_id, position, web_key)
+        values (1, 'http://a/', 'http://a/1.mp3', 'play', 500, ${receivedMs}, ${device}, ${position}, null)`.execute(
+        db,
+      );
+    const store = await openSyncStore(kind, {
+      migration: '0012-idempotent-actions',
+      async fill(db) {
+        for (const device of ['phone', null]) {
+          await insert(db, 2_000, 754, device);
+          await insert(db, 1_000, 754, device);
+          await insert(db, 3_000, null, device);
+          await insert(db, 4_000, null, device);
+        }
+        await insert(db, 5_000, 900, 'phone');
+      },
+    });
+    try {
+      const rows = await store.repo.listActions(1, { sinceMs: 0, untilMs: 10_000 });
+      assert.deepEqual(
+        rows.map((r) => [r.receivedAtMs, r.device, r.position]),
+        [
+          [1_000, 'phone', 754],
+          [1_000, undefined, 754],
+          [3_000, 'phone', undefined],
+          [3_000, undefined, undefined],
+          [5_000, 'phone', 900],
+        ],
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
   t('unmatched actions are found by podcast URL across listeners and can be matched later', async (repo) => {
     const a = {
       podcast: 'http://new.example/',
@@ -168,7 +276,7 @@ export function syncStoreContract(kind: 'sqlite' | 'postgres', skip?: string): v
       position: 3,
     };
     await repo.appendActions(1, [a, { ...a, podcast: 'http://other.example/' }], 1_000);
-    await repo.appendActions(2, [a, { ...a, episodeRef: 9 }], 1_000);
+    await repo.appendActions(2, [a, { ...a, position: 4, episodeRef: 9 }], 1_000);
     const found = await repo.unmatchedActions(['http://new.example/'], 0, 100);
     assert.deepEqual(
       found.map((r) => r.userId),

@@ -319,6 +319,8 @@ export class SqlSyncRepository implements SyncRepository {
       await this.#db
         .insertInto('sync_episode_actions')
         .values(actions.slice(i, i + INSERT_CHUNK).map((a) => actionValues(userId, a, receivedAtMs, null)))
+        // An action already stored (a retried upload) is skipped: the unique index of 0012-idempotent-actions.
+        .onConflict((oc) => oc.doNothing())
         .execute();
     }
   }
