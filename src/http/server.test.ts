@@ -530,6 +530,21 @@ describe('admin feed health', () => {
       assert.match((await admin.get('/admin/feeds')).body, /https:\/\/new.example\/feed.xml/);
       const bad = await admin.post('/admin/feeds', { url: 'javascript:alert(1)' });
       assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /Only http:\/\/ and https:\/\/ feed URLs can be followed/);
+      // The same feed written another way is the feed already there, not a second show.
+      const before = await store.feeds.count();
+      for (const url of [
+        'https://new.example/feed.xml?',
+        'HTTPS://New.Example:443/feed.xml#latest',
+        'feed:https://new.example/feed.xml',
+      ]) {
+        const again = await admin.post('/admin/feeds', { url });
+        assert.equal(again.headers.location, '/admin/feeds?msg=exists', url);
+      }
+      assert.equal(await store.feeds.count(), before);
+      // No scheme: http, as podcast apps assume.
+      await admin.post('/admin/feeds', { url: 'bare.example/feed' });
+      assert.ok(await store.feeds.findByUrl('http://bare.example/feed'));
       // Without a crawler attached, OPML import says so (400), never a 500.
       assert.equal((await admin.post('/admin/opml', { opml: '<opml/>' })).statusCode, 400);
     } finally {

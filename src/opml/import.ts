@@ -2,7 +2,7 @@
 // Lenient on purpose: exports from AntennaPod, gPodder, mygpo, Overcast and Pocket Casts all differ, and a
 // raw `&`, a BOM or a missing XML declaration are common. One bad outline never aborts the import.
 import { Parser } from 'htmlparser2';
-import { FeedUrlError, normalizeFeedUrl } from '../feed/refresh/feed-url.ts';
+import { FeedUrlError, normalizeFeedUrl } from '../domain/feed-url.ts';
 
 export interface OpmlEntry {
   /** Normalised feed URL. */

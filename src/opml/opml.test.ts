@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { corpusDir, NO_CORPUS } from '../../test/support/corpus.ts';
-import { normalizeFeedUrl } from '../feed/refresh/feed-url.ts';
+import { normalizeFeedUrl } from '../domain/feed-url.ts';
 import { writeOpml } from './export.ts';
 import { OpmlError, parseOpml } from './import.ts';
 

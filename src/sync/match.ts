@@ -1,5 +1,5 @@
 // Matching an uploaded episode action to one of our episodes (protocols.md §1.4, §2.5).
-import { normaliseFeedUrl, withoutQuery } from './feed-url.ts';
+import { feedUrlOrUndefined } from './subscriptions.ts';
 
 /** What matching needs from the catalogue; the store implements it. Ids are whatever the store uses. */
 export interface EpisodeCatalogue<FeedId, EpisodeId> {
@@ -32,7 +32,7 @@ export async function matchEpisode<FeedId, EpisodeId>(
 ): Promise<EpisodeMatch<FeedId, EpisodeId>> {
   let feed = await catalogue.feedByUrl(action.podcast);
   if (feed === undefined) {
-    const normalised = normaliseFeedUrl(action.podcast);
+    const normalised = feedUrlOrUndefined(action.podcast);
     if (normalised !== undefined && normalised !== action.podcast)
       feed = await catalogue.feedByUrl(normalised);
   }
@@ -52,4 +52,10 @@ export async function matchEpisode<FeedId, EpisodeId>(
     if (episodeAsGuid !== undefined) return { kind: 'matched', feed, episode: episodeAsGuid, via: 'guid' };
   }
   return { kind: 'unknown-episode', feed };
+}
+
+/** The enclosure URL without its query string and fragment (PodFetch's fallback for tracking parameters). */
+export function withoutQuery(url: string): string {
+  const cut = url.search(/[?#]/);
+  return cut === -1 ? url : url.slice(0, cut);
 }

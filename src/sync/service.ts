@@ -15,7 +15,6 @@ import {
   toEpisodeActionJson,
 } from './episode-action.ts';
 import { SyncError } from './errors.ts';
-import { normaliseFeedUrl } from './feed-url.ts';
 import { matchEpisode } from './match.ts';
 import { readActionPage } from './paging.ts';
 import type {
@@ -27,6 +26,7 @@ import type {
   SyncUser,
 } from './ports.ts';
 import {
+  feedUrlOrUndefined,
   netSubscriptionChanges,
   parseSubscriptionList,
   parseSubscriptionUpload,
@@ -425,7 +425,7 @@ export class SyncService implements SyncAppPasswords {
     });
     // Actions for feeds we do not know yet are kept verbatim; the feeds are added so the shows appear.
     for (const url of unknownFeeds) {
-      const normalised = normaliseFeedUrl(url);
+      const normalised = feedUrlOrUndefined(url);
       if (normalised !== undefined) await this.#feedFor(normalised);
     }
     return { timestamp: toUnixSeconds(nowMs), update_urls: [], ...(rejected.length > 0 ? { rejected } : {}) };
@@ -509,7 +509,7 @@ export class SyncService implements SyncAppPasswords {
     let podcasts: string[] | undefined;
     if (query.podcast !== undefined) {
       const set = new Set([query.podcast]);
-      const normalised = normaliseFeedUrl(query.podcast);
+      const normalised = feedUrlOrUndefined(query.podcast);
       if (normalised !== undefined) set.add(normalised);
       const feed = await this.#catalogue.feedByUrl(normalised ?? query.podcast);
       if (feed !== undefined) for (const url of await this.#catalogue.feedUrls(feed.feedId)) set.add(url);

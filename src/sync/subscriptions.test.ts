@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SyncError } from './errors.ts';
-import { normaliseFeedUrl } from './feed-url.ts';
 import {
   netSubscriptionChanges,
   parseSince,
@@ -10,14 +9,30 @@ import {
   type SubscriptionChange,
 } from './subscriptions.ts';
 
-test('normalises feed URLs like mygpo and refuses what is not http(s)', () => {
-  assert.equal(normaliseFeedUrl('  feed://Example.COM/rss  '), 'http://example.com/rss');
-  assert.equal(normaliseFeedUrl('itpc://example.com/a b.xml'), 'http://example.com/a%20b.xml');
-  assert.equal(normaliseFeedUrl('feed:https://example.com/x'), 'https://example.com/x');
-  assert.equal(normaliseFeedUrl('HTTP://user:pw@example.com'), 'http://example.com/');
-  assert.equal(normaliseFeedUrl('http://example.com/feed?'), 'http://example.com/feed');
-  assert.equal(normaliseFeedUrl('ftp://example.com/feed'), undefined);
-  assert.equal(normaliseFeedUrl('not a url'), undefined);
+test('uploaded URLs follow the one feed-URL rule (credentials kept, unlike mygpo) and refuse what is not http(s)', () => {
+  const up = parseSubscriptionUpload({
+    add: [
+      '  feed://Example.COM/rss  ',
+      'itpc://example.com/a b.xml',
+      'feed:https://example.com/x',
+      'HTTP://user:pw@Example.com',
+      'http://example.com/feed?',
+      'example.com/bare',
+      'rss://example.com/r',
+      'ftp://example.com/feed',
+    ],
+    remove: [],
+  });
+  assert.deepEqual(up.add, [
+    'http://example.com/rss',
+    'http://example.com/a%20b.xml',
+    'https://example.com/x',
+    'http://user:pw@example.com/',
+    'http://example.com/feed',
+    'http://example.com/bare',
+    'http://example.com/r',
+  ]);
+  assert.deepEqual(up.updateUrls.at(-1), ['ftp://example.com/feed', '']);
 });
 
 test('an upload reports every changed or refused URL in update_urls', () => {

@@ -1,6 +1,7 @@
 // Subscription changes: validating uploads, and the net diff a device is sent for a `since` window.
+
+import { FeedUrlError, normalizeFeedUrl } from '../domain/feed-url.ts';
 import { SyncError } from './errors.ts';
-import { normaliseFeedUrl } from './feed-url.ts';
 
 export type SubscriptionChangeKind = 'add' | 'remove';
 
@@ -39,11 +40,21 @@ function urlList(value: unknown, name: string): string[] {
   });
 }
 
+/** The feed URL by the one rule (src/domain/feed-url.ts), or undefined for what it refuses (reported, not thrown). */
+export function feedUrlOrUndefined(url: string): string | undefined {
+  try {
+    return normalizeFeedUrl(url);
+  } catch (error) {
+    if (error instanceof FeedUrlError) return undefined;
+    throw error;
+  }
+}
+
 function normaliseAll(urls: readonly string[], updateUrls: [string, string][]): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   for (const original of urls) {
-    const url = normaliseFeedUrl(original);
+    const url = feedUrlOrUndefined(original);
     if (url === undefined) {
       updateUrls.push([original, '']);
       continue;

@@ -310,7 +310,7 @@ ${m.message ? html`<p class="notice" role="status">${m.message}</p>` : ''}
 <form method="post" action="/admin/feeds" hx-boost="false">
   ${csrfField(ctx.csrfToken)}
   <label for="feed-url">Add a feed by URL</label>
-  <input id="feed-url" name="url" type="url" required placeholder="https://example.com/feed.xml">
+  <input id="feed-url" name="url" type="text" inputmode="url" autocapitalize="off" spellcheck="false" required placeholder="https://example.com/feed.xml">
   <button type="submit">Add feed</button>
 </form>
 <form method="post" action="/admin/opml" enctype="application/x-www-form-urlencoded" hx-boost="false">

@@ -1,6 +1,6 @@
 // `earshot add <url>…`: subscribes to feeds and fetches them once right away.
 import { CONFIG_FLAGS_USAGE } from '../../config/flags.ts';
-import { FeedUrlError } from '../../feed/refresh/feed-url.ts';
+import { FeedUrlError } from '../../domain/feed-url.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../command.ts';
 import { fail, prepare, refreshWithProgress, withApp } from './lib/app.ts';

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { CONFIG_FLAGS_USAGE } from '../../config/flags.ts';
-import { FeedUrlError } from '../../feed/refresh/feed-url.ts';
+import { FeedUrlError } from '../../domain/feed-url.ts';
 import { OpmlError, parseOpml } from '../../opml/import.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../command.ts';

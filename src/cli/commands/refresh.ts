@@ -1,7 +1,7 @@
 // `earshot refresh [--all | <url>…]`: fetches feeds now, politely, with progress.
 import { CONFIG_FLAGS_USAGE } from '../../config/flags.ts';
 import { isDemoUrl } from '../../demo/catalogue.ts';
-import { FeedUrlError, normalizeFeedUrl } from '../../feed/refresh/feed-url.ts';
+import { FeedUrlError, normalizeFeedUrl } from '../../domain/feed-url.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../command.ts';
 import { fail, prepare, refreshWithProgress, withApp } from './lib/app.ts';

@@ -304,6 +304,21 @@ describe('fetchFeed against a loopback server', () => {
     assert.equal(viaFeed.finalUrl, server.url('/scheme.xml'));
     const viaPcast = ok(await fetcher.fetchFeed(`pcast:${server.url('/scheme.xml')}`));
     assert.equal(viaPcast.finalUrl, server.url('/scheme.xml'));
+    // The one feed-URL rule: an empty `?` and a fragment are dropped before the request.
+    const bare = ok(await fetcher.fetchFeed(`${server.url('/scheme.xml')}?#top`));
+    assert.equal(bare.finalUrl, server.url('/scheme.xml'));
+  });
+
+  it('refuses what is not an http(s) feed URL with bad-url, before any request', async () => {
+    for (const input of [
+      'not a url',
+      'ftp://example.org/feed',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      '',
+    ]) {
+      await rejectsWith(fetcher.fetchFeed(input), 'bad-url');
+    }
   });
 
   it('reports a refused connection as connection', async () => {

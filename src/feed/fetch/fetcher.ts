@@ -6,12 +6,12 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import { isIP, type LookupFunction } from 'node:net';
 import { Agent, buildConnector } from 'undici';
+import { FeedUrlError, parseFeedUrl } from '../../domain/feed-url.ts';
 import { blockedRange } from './address-guard.ts';
 import { DecodedBody } from './decode.ts';
 import { FeedFetchError } from './errors.ts';
 import { exchange, type RawResponse, type ResponseBody } from './exchange.ts';
 import { headerValue, parseMaxAge, parseRetryAfter } from './headers.ts';
-import { normaliseFeedUrl } from './url.ts';
 
 /** Resolves a host name to its addresses (all of them); injectable so tests can point names anywhere. */
 export type ResolveHost = (hostname: string) => Promise<readonly LookupAddress[]>;
@@ -252,7 +252,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     profile: { accept: string; rejectHtml: boolean; maxBytes: number },
   ): Promise<FetchStreamResult> {
     const maxBodyBytes = profile.maxBytes;
-    let url = normaliseFeedUrl(input);
+    let url = feedUrlToFetch(input);
     const hops: Redirect[] = [];
     const headers: Record<string, string> = {
       'user-agent': options.userAgent,
@@ -489,4 +489,14 @@ export function toFetchError(error: unknown, url: string, phase: 'headers' | 'bo
     `${phase === 'body' ? 'reading the body' : 'connecting'}: ${message}`,
     details,
   );
+}
+
+/** The URL to request for `input`, by the one feed-URL rule; what it refuses is a `bad-url` fetch error. */
+function feedUrlToFetch(input: string): URL {
+  try {
+    return parseFeedUrl(input);
+  } catch (cause) {
+    if (!(cause instanceof FeedUrlError)) throw cause;
+    throw new FeedFetchError('bad-url', cause.message, { url: input, cause });
+  }
 }

@@ -21,4 +21,3 @@ export {
   type StreamedFeed,
 } from './fetcher.ts';
 export { parseMaxAge, parseRetryAfter } from './headers.ts';
-export { normaliseFeedUrl } from './url.ts';

@@ -5,6 +5,7 @@
 // Nothing is lost: failures, an empty feed, HTML, a truncated body never delete or vanish stored episodes.
 import { createHash, type Hash } from 'node:crypto';
 import type { FeedToRefresh, ScheduleInputs, FetchOutcome as StoredOutcome } from '../../domain/feed.ts';
+import { FeedUrlError, normalizeFeedUrl } from '../../domain/feed-url.ts';
 import { type Store, StoreError } from '../../store/ports.ts';
 import {
   FeedFetchError,
@@ -13,7 +14,6 @@ import {
   type FetchStreamResult,
 } from '../fetch/index.ts';
 import { NotAFeedError, type ParsedFeed } from '../parse/index.ts';
-import { FeedUrlError, normalizeFeedUrl } from './feed-url.ts';
 import { ingestFeedBody, type Spool, spoolBody } from './ingest.ts';
 import { type FetchOutcome, nextCheck, type ScheduleOptions } from './schedule.ts';
 
@@ -351,9 +351,17 @@ async function tryMove(
   kind: 'redirect' | 'new-feed-url',
   now: Date,
 ): Promise<string | undefined> {
-  if (to === feed.url) return undefined;
+  // A redirect's Location is stored by the same rule as every feed URL (an empty `?` or a fragment dropped).
+  let target: string;
   try {
-    await tx.feeds.moveUrl(feed.id, to, kind, now);
+    target = normalizeFeedUrl(to);
+  } catch (error) {
+    if (error instanceof FeedUrlError) return undefined;
+    throw error;
+  }
+  if (target === feed.url) return undefined;
+  try {
+    await tx.feeds.moveUrl(feed.id, target, kind, now);
     return feed.url;
   } catch (error) {
     // Another feed already lives at the target: keep ours where it is (merging feeds is an operator's decision).
