@@ -25,27 +25,34 @@ export interface OpenedSyncStore {
   close(): Promise<void>;
 }
 
+/** What was there before `migration`: `fill` writes it with the code or raw SQL of that schema. */
+export interface BeforeMigration {
+  migration: string;
+  fill: (db: Kysely<Database>, dialect: SqlDialect) => Promise<void>;
+}
+
 /**
- * A fresh, migrated database: SQLite in memory, or a throw-away schema in the test PostgreSQL. `before` is called
- * with the database at the state before the named migration, to fill it the way an older Earshot did.
+ * A fresh database migrated to the end: SQLite in memory, or a throw-away schema in the test PostgreSQL. With
+ * `before`, it is first migrated up to (not including) the named migration and filled, the way an older Earshot
+ * left it, so the test sees what upgrading does.
  */
-export async function openSyncStore(
+export async function openMigratedDatabase(
   kind: 'sqlite' | 'postgres',
-  before?: { migration: string; fill: (db: Kysely<unknown>) => Promise<void> },
-): Promise<OpenedSyncStore> {
+  before?: BeforeMigration,
+): Promise<{ db: Kysely<Database>; dialect: SqlDialect; close(): Promise<void> }> {
   const upgrade = async (db: Kysely<Database>, dialect: SqlDialect) => {
     if (before !== undefined) {
       const at = allMigrations.findIndex((m) => m.name === before.migration);
       assert.ok(at > 0, `no migration ${before.migration}`);
       await migrate(db, dialect, allMigrations.slice(0, at));
-      await before.fill(db as Kysely<unknown>); // the test writes raw SQL against the older schema
+      await before.fill(db, dialect);
     }
     await migrate(db, dialect, allMigrations);
   };
   if (kind === 'sqlite') {
     const { db, dialect } = await connect(':memory:');
     await upgrade(db, dialect);
-    return { repo: createSyncRepository(db, dialect), dialect, close: () => db.destroy() };
+    return { db, dialect, close: () => db.destroy() };
   }
   const schema = `sync_test_${randomBytes(6).toString('hex')}`;
   const admin = await connect(PG_URL);
@@ -53,15 +60,30 @@ export async function openSyncStore(
   await admin.db.destroy();
   const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
   const { db, dialect } = await connect(url);
-  await upgrade(db, dialect);
+  try {
+    await upgrade(db, dialect);
+  } catch (error) {
+    await sql.raw(`drop schema ${schema} cascade`).execute(db);
+    await db.destroy();
+    throw error;
+  }
   return {
-    repo: createSyncRepository(db, dialect),
+    db,
     dialect,
     close: async () => {
       await sql.raw(`drop schema ${schema} cascade`).execute(db);
       await db.destroy();
     },
   };
+}
+
+/** A fresh sync store (see openMigratedDatabase). */
+export async function openSyncStore(
+  kind: 'sqlite' | 'postgres',
+  before?: BeforeMigration,
+): Promise<OpenedSyncStore> {
+  const { db, dialect, close } = await openMigratedDatabase(kind, before);
+  return { repo: createSyncRepository(db, dialect), dialect, close };
 }
 
 /** Whether the test PostgreSQL answers; the suite skips with this reason when not. */
@@ -228,7 +250,7 @@ export function syncStoreContract(kind: 'sqlite' | 'postgres', skip?: string): v
     skip: skip ?? false,
   }, async () => {
     const insert = (
-      db: Kysely<unknown>,
+      db: Kysely<Database>,
       receivedMs: number,
       position: number | null,
       device: string | null,

@@ -9,6 +9,7 @@ import { searchPrefixes } from './0007-search-prefixes.ts';
 import { feedSchedule } from './0008-feed-schedule.ts';
 import { feedProblems } from './0009-feed-problems.ts';
 import { idempotentActions } from './0012-idempotent-actions.ts';
+import { mergeDuplicateFeedsMigration } from './0015-merge-duplicate-feeds.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
@@ -24,4 +25,5 @@ export const migrations: readonly Migration[] = [
   feedSchedule,
   feedProblems,
   idempotentActions,
+  mergeDuplicateFeedsMigration,
 ];
