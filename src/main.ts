@@ -186,6 +186,7 @@ export async function startServing(
     config: {
       siteName: config.web.siteName,
       secureCookies: config.web.secureCookies,
+      ...(config.web.trustProxy === undefined ? {} : { trustProxy: config.web.trustProxy }),
       social: [...config.web.social],
       ...(config.web.publicUrl === undefined ? {} : { publicUrl: config.web.publicUrl }),
       ...(config.web.newsUrl === undefined ? {} : { newsUrl: config.web.newsUrl }),

@@ -1,6 +1,7 @@
 // Flags and environment → one typed, frozen Config, validated once at start.
 // This is the only module that interprets environment variables; it never reads process.env itself:
 // the CLI boundary passes `io.env` in, so tests hand it a plain object.
+import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -27,11 +28,20 @@ export interface WebSettings {
   /** Secure cookies when the public URL is https. */
   readonly secureCookies: boolean;
   readonly sessionSecret?: string;
+  /**
+   * Which reverse proxies' X-Forwarded-For / -Proto / -Host to believe (Fastify's `trustProxy`): absent = none
+   * (the client is the TCP peer); `true` = every hop; a number = that many hops nearest to us; or the proxies'
+   * addresses and CIDR ranges. The client address keys the sign-in limits; behind a proxy without this, every
+   * client shares the proxy's address.
+   */
+  readonly trustProxy?: TrustProxy;
   readonly newsUrl?: string;
   readonly advertiseUrl?: string;
   /** The operator's own social accounts, in the order given. */
   readonly social: readonly { readonly label: string; readonly url: string }[];
 }
+
+export type TrustProxy = true | number | readonly string[];
 
 export interface Config {
   readonly port: number;
@@ -182,6 +192,44 @@ const social = z
 
 const nonEmptyPath = z.string().trim().min(1, { error: 'must not be empty' });
 
+/** proxy-addr's names for ranges, accepted as Fastify accepts them. */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isAddressOrRange(entry: string): boolean {
+  if (PROXY_RANGES.includes(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = /^\d{1,3}$/.test(bits) ? Number(bits) : -1;
+  return n >= 0 && n <= (version === 4 ? 32 : 128);
+}
+
+/** `off` (0, false, no), `on` (true, yes: every hop), a hop count 1–32, or a comma list of addresses/CIDRs. */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((v, ctx): TrustProxy | false => {
+    const lower = v.toLowerCase();
+    if (['', '0', 'off', 'false', 'no'].includes(lower)) return false;
+    if (['on', 'true', 'yes'].includes(lower)) return true;
+    if (/^\d+$/.test(lower)) {
+      const hops = Number(lower);
+      if (hops <= 32) return hops;
+    }
+    const entries = v
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e !== '');
+    if (entries.length > 0 && entries.every(isAddressOrRange)) return Object.freeze(entries);
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'must be off, true (every hop), a hop count such as 1, or a comma list of proxy addresses/CIDRs such as 127.0.0.1,10.0.0.0/8',
+    });
+    return z.NEVER;
+  });
+
 /** Each setting: its environment variable, its flag, its schema and its default. */
 const settings = {
   port: { env: 'EARSHOT_PORT', flag: '--port', schema: intIn(1, 65535) },
@@ -197,6 +245,7 @@ const settings = {
   publicUrl: { env: 'EARSHOT_PUBLIC_URL', flag: '--public-url', schema: httpUrl },
   siteName: { env: 'EARSHOT_SITE_NAME', flag: '--site-name', schema: siteName },
   sessionSecret: { env: 'EARSHOT_SESSION_SECRET', flag: '--session-secret', schema: secret },
+  trustProxy: { env: 'EARSHOT_TRUST_PROXY', flag: '--trust-proxy', schema: trustProxy },
   newsUrl: { env: 'EARSHOT_NEWS_URL', flag: '--news-url', schema: httpUrl },
   advertiseUrl: { env: 'EARSHOT_ADVERTISE_URL', flag: '--advertise-url', schema: httpUrl },
   social: { env: 'EARSHOT_SOCIAL', flag: '--social', schema: social },
@@ -267,6 +316,8 @@ function webSettings(input: ConfigInput): WebSettings {
   if (publicUrl !== undefined) web.publicUrl = publicUrl;
   const sessionSecret = pick('sessionSecret', input);
   if (sessionSecret !== undefined) web.sessionSecret = sessionSecret;
+  const proxy = pick('trustProxy', input);
+  if (proxy !== undefined && proxy !== false) web.trustProxy = proxy;
   const newsUrl = pick('newsUrl', input);
   if (newsUrl !== undefined) web.newsUrl = newsUrl;
   const advertiseUrl = pick('advertiseUrl', input);

@@ -8,7 +8,14 @@ import { SignInGuard, SignInThrottled, WEB_SIGN_IN } from '../../services/sign-i
 import { StoreError } from '../../store/errors.ts';
 import type { ListenerStore } from '../../store/listener-ports.ts';
 import { type AccountModel, accountPage, authPage } from '../../views/pages.ts';
-import { checkCsrf, contextOf, requireUser, SESSION_COOKIE, SESSION_TTL_SECONDS } from '../context.ts';
+import {
+  checkCsrf,
+  contextOf,
+  cookieNames,
+  csrfTokenFor,
+  requireUser,
+  SESSION_TTL_SECONDS,
+} from '../context.ts';
 import { serializeCookie } from '../cookies.ts';
 import { HttpError } from '../errors.ts';
 import { parseId } from '../ids.ts';
@@ -91,10 +98,13 @@ export function registerAccountRoutes(app: FastifyInstance, web: WebApp): void {
 
   const startSession = async (listeners: ListenerStore, reply: FastifyReply, userId: number) => {
     const token = await listeners.sessions.create(userId, web.now(), SESSION_TTL_SECONDS);
+    const names = cookieNames(web.secure);
     reply.header(
       'set-cookie',
-      serializeCookie(SESSION_COOKIE, token, { secure: web.secure, maxAgeSeconds: SESSION_TTL_SECONDS }),
+      serializeCookie(names.session, token, { secure: web.secure, maxAgeSeconds: SESSION_TTL_SECONDS }),
     );
+    // The new session's CSRF token replaces the anonymous one at once.
+    reply.header('set-cookie', serializeCookie(names.csrf, csrfTokenFor(token), { secure: web.secure }));
   };
 
   const safe = (req: FastifyRequest, next: string | undefined) => safeNext(next, web.baseUrl(req));
@@ -229,7 +239,10 @@ export function registerAccountRoutes(app: FastifyInstance, web: WebApp): void {
     checkCsrf(req);
     const token = contextOf(req).sessionToken;
     if (token) await listeners.sessions.delete(token);
-    reply.header('set-cookie', serializeCookie(SESSION_COOKIE, '', { secure: web.secure, maxAgeSeconds: 0 }));
+    reply.header(
+      'set-cookie',
+      serializeCookie(cookieNames(web.secure).session, '', { secure: web.secure, maxAgeSeconds: 0 }),
+    );
     return reply.redirect('/', 303);
   });
 
