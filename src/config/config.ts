@@ -35,6 +35,8 @@ export interface WebSettings {
    * client shares the proxy's address.
    */
   readonly trustProxy?: TrustProxy;
+  /** The longest a sign-in waits while its name is under attack (src/services/sign-in-guard.ts); 0 = never. */
+  readonly signInMaxDelayMs: number;
   readonly newsUrl?: string;
   readonly advertiseUrl?: string;
   /** The operator's own social accounts, in the order given. */
@@ -93,6 +95,7 @@ export class ConfigError extends Error {
 export const DEFAULT_HOST = '0.0.0.0';
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_MAX_BODY_BYTES = 50 * 1024 * 1024;
+export const DEFAULT_SIGN_IN_MAX_DELAY_MS = 2_000;
 
 const TRUE = ['1', 'true', 'yes', 'on'];
 const FALSE = ['0', 'false', 'no', 'off'];
@@ -246,6 +249,11 @@ const settings = {
   siteName: { env: 'EARSHOT_SITE_NAME', flag: '--site-name', schema: siteName },
   sessionSecret: { env: 'EARSHOT_SESSION_SECRET', flag: '--session-secret', schema: secret },
   trustProxy: { env: 'EARSHOT_TRUST_PROXY', flag: '--trust-proxy', schema: trustProxy },
+  signInMaxDelay: {
+    env: 'EARSHOT_SIGN_IN_MAX_DELAY_MS',
+    flag: '--sign-in-max-delay',
+    schema: intIn(0, 30_000, ' ms'),
+  },
   newsUrl: { env: 'EARSHOT_NEWS_URL', flag: '--news-url', schema: httpUrl },
   advertiseUrl: { env: 'EARSHOT_ADVERTISE_URL', flag: '--advertise-url', schema: httpUrl },
   social: { env: 'EARSHOT_SOCIAL', flag: '--social', schema: social },
@@ -311,6 +319,7 @@ function webSettings(input: ConfigInput): WebSettings {
   } = {
     siteName: pick('siteName', input) ?? 'Earshot',
     secureCookies: publicUrl?.startsWith('https:') ?? false,
+    signInMaxDelayMs: pick('signInMaxDelay', input) ?? DEFAULT_SIGN_IN_MAX_DELAY_MS,
     social: Object.freeze(pick('social', input) ?? []),
   };
   if (publicUrl !== undefined) web.publicUrl = publicUrl;

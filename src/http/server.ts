@@ -36,6 +36,8 @@ export interface WebConfig {
   secureCookies?: boolean;
   /** Trust X-Forwarded-* from reverse proxies: every hop, a hop count, or their addresses/CIDRs (EARSHOT_TRUST_PROXY). */
   trustProxy?: boolean | number | readonly string[];
+  /** The longest a sign-in waits while its name is under attack (EARSHOT_SIGN_IN_MAX_DELAY_MS). */
+  signInMaxDelayMs?: number;
   /** Operator links for the site footer. */
   newsUrl?: string;
   advertiseUrl?: string;

@@ -48,6 +48,8 @@ export class SignInThrottled extends Error {
 
 export interface SignInGuardDeps {
   now: () => Date;
+  /** Overrides the policy's `maxDelayMs` (EARSHOT_SIGN_IN_MAX_DELAY_MS); 0 turns the slow-down off. */
+  maxDelayMs?: number;
   /** Waits (tests pass a recorder). */
   wait?: (ms: number) => Promise<void>;
 }
@@ -68,7 +70,7 @@ export class SignInGuard {
   constructor(repo: SignInFailureRepository, scope: string, policy: SignInPolicy, deps: SignInGuardDeps) {
     this.#repo = repo;
     this.#scope = scope;
-    this.#policy = policy;
+    this.#policy = deps.maxDelayMs === undefined ? policy : { ...policy, maxDelayMs: deps.maxDelayMs };
     this.#now = deps.now;
     this.#wait = deps.wait ?? ((ms) => sleep(ms));
   }
@@ -94,7 +96,8 @@ export class SignInGuard {
       throw new SignInThrottled(Math.max(1, Math.ceil((pairCount.resetAt.getTime() - now.getTime()) / 1000)));
     }
     const over = (counts.get(byName)?.count ?? 0) - policy.nameThreshold;
-    if (over >= 0) await this.#wait(Math.min(policy.maxDelayMs, (over + 1) * policy.delayPerFailureMs));
+    const delay = Math.min(policy.maxDelayMs, (over + 1) * policy.delayPerFailureMs);
+    if (over >= 0 && delay > 0) await this.#wait(delay);
     const result = await check();
     if (result === undefined) {
       await this.#repo.fail(

@@ -45,6 +45,8 @@ export interface SyncServiceDeps {
   signInFailures: SignInFailureRepository;
   /** How the sign-in guard waits when a name is under attack (tests record instead). */
   wait?: (ms: number) => Promise<void>;
+  /** The longest that wait lasts (EARSHOT_SIGN_IN_MAX_DELAY_MS). */
+  signInMaxDelayMs?: number;
   catalogue: SyncCatalogue;
   library?: SyncLibrary;
   now?: () => Date;
@@ -95,6 +97,7 @@ export class SyncService implements SyncAppPasswords {
     this.#guard = new SignInGuard(deps.signInFailures, 'basic', SYNC_SIGN_IN, {
       now: () => this.#now(),
       ...(deps.wait === undefined ? {} : { wait: deps.wait }),
+      ...(deps.signInMaxDelayMs === undefined ? {} : { maxDelayMs: deps.signInMaxDelayMs }),
     });
     this.#catalogue = deps.catalogue;
     this.#library = deps.library;

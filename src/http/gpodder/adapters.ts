@@ -157,6 +157,8 @@ export interface SyncServiceFactoryDeps extends CatalogueDeps {
   users: UserRepository;
   /** Failed Basic sign-ins, shared by every process (the store's `listeners.signInFailures` when absent). */
   signInFailures?: SignInFailureRepository;
+  /** The longest a sign-in waits while its name is under attack (EARSHOT_SIGN_IN_MAX_DELAY_MS). */
+  signInMaxDelayMs?: number;
   library?: LibraryRepository;
   warn?: (message: string) => void;
 }
@@ -167,6 +169,7 @@ export function createSyncService(deps: SyncServiceFactoryDeps): SyncService {
     repo: deps.repo,
     accounts: accountsFrom(deps.users),
     signInFailures: deps.signInFailures ?? deps.store.listeners.signInFailures,
+    ...(deps.signInMaxDelayMs === undefined ? {} : { signInMaxDelayMs: deps.signInMaxDelayMs }),
     catalogue: catalogueFrom(deps),
     ...(deps.library === undefined ? {} : { library: libraryFrom(deps.library) }),
     // The store's transaction gives transaction-scoped sync and listener repositories (same database).

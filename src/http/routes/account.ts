@@ -94,7 +94,11 @@ function friendly(error: unknown): string | undefined {
 }
 
 export function registerAccountRoutes(app: FastifyInstance, web: WebApp): void {
-  const guard = new SignInGuard(listenersOrNone(web), 'web', WEB_SIGN_IN, { now: web.now });
+  const maxDelayMs = web.deps.config.signInMaxDelayMs;
+  const guard = new SignInGuard(listenersOrNone(web), 'web', WEB_SIGN_IN, {
+    now: web.now,
+    ...(maxDelayMs === undefined ? {} : { maxDelayMs }),
+  });
 
   const startSession = async (listeners: ListenerStore, reply: FastifyReply, userId: number) => {
     const token = await listeners.sessions.create(userId, web.now(), SESSION_TTL_SECONDS);
