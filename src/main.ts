@@ -178,6 +178,7 @@ export async function startServing(
     users: store.listeners.users,
     library: store.listeners.library,
     addFeed: async (url) => feedAdmin.addFeed(url),
+    signInMaxDelayMs: config.web.signInMaxDelayMs,
     ...(hooks.onError === undefined ? {} : { warn: (m: string) => hooks.onError?.(new Error(m)) }),
   });
 
@@ -186,6 +187,8 @@ export async function startServing(
     config: {
       siteName: config.web.siteName,
       secureCookies: config.web.secureCookies,
+      ...(config.web.trustProxy === undefined ? {} : { trustProxy: config.web.trustProxy }),
+      signInMaxDelayMs: config.web.signInMaxDelayMs,
       social: [...config.web.social],
       ...(config.web.publicUrl === undefined ? {} : { publicUrl: config.web.publicUrl }),
       ...(config.web.newsUrl === undefined ? {} : { newsUrl: config.web.newsUrl }),

@@ -67,6 +67,7 @@ describe('loadConfig', () => {
       siteName: 'Pods',
       publicUrl: 'https://pods.example.org',
       secureCookies: true,
+      signInMaxDelayMs: 2000,
       newsUrl: 'https://pods.example.org/news',
       social: [
         { label: 'Mastodon', url: 'https://m.example/@pods' },
@@ -76,6 +77,7 @@ describe('loadConfig', () => {
     assert.deepEqual(loadConfig({ env: {}, cwd }).web, {
       siteName: 'Earshot',
       secureCookies: false,
+      signInMaxDelayMs: 2000,
       social: [],
     });
   });
@@ -99,6 +101,14 @@ describe('loadConfig', () => {
     [{ EARSHOT_SOCIAL: 'Mastodon' }, /^EARSHOT_SOCIAL must be a comma-separated list/],
     [{ EARSHOT_PUBLIC_URL: 'pods.example.org' }, /^EARSHOT_PUBLIC_URL must be an http\(s\) URL/],
     [{ EARSHOT_SESSION_SECRET: 'short' }, /^EARSHOT_SESSION_SECRET must be at least 32 characters/],
+    [{ EARSHOT_TRUST_PROXY: 'nginx' }, /^EARSHOT_TRUST_PROXY must be off, true \(every hop\), a hop count/],
+    [{ EARSHOT_TRUST_PROXY: '10.0.0.0/33' }, /^EARSHOT_TRUST_PROXY must be off/],
+    [{ EARSHOT_TRUST_PROXY: '127.0.0.1,example.org' }, /^EARSHOT_TRUST_PROXY must be off/],
+    [{ EARSHOT_TRUST_PROXY: '99' }, /^EARSHOT_TRUST_PROXY must be off/],
+    [
+      { EARSHOT_SIGN_IN_MAX_DELAY_MS: '-1' },
+      /^EARSHOT_SIGN_IN_MAX_DELAY_MS must be a whole number from 0 to 30000/,
+    ],
   ];
   for (const [env, message] of bad) {
     it(`refuses ${JSON.stringify(env)} with a one-line message`, () => {
@@ -112,6 +122,28 @@ describe('loadConfig', () => {
       );
     });
   }
+
+  it('reads EARSHOT_TRUST_PROXY as off, every hop, a hop count, or proxy addresses and ranges', () => {
+    const trust = (value: string | undefined) =>
+      loadConfig({ env: value === undefined ? {} : { EARSHOT_TRUST_PROXY: value }, cwd }).web.trustProxy;
+    assert.equal(trust(undefined), undefined, 'off by default: the client is the TCP peer');
+    for (const off of ['0', 'off', 'false', 'no', '']) assert.equal(trust(off), undefined, off);
+    for (const on of ['true', 'on', 'yes', 'TRUE']) assert.equal(trust(on), true, on);
+    assert.equal(trust('1'), 1);
+    assert.equal(trust('2'), 2);
+    assert.deepEqual(trust('127.0.0.1, 10.0.0.0/8,::1,fd00::/8, loopback'), [
+      '127.0.0.1',
+      '10.0.0.0/8',
+      '::1',
+      'fd00::/8',
+      'loopback',
+    ]);
+  });
+
+  it('caps the sign-in slow-down at 2 s unless EARSHOT_SIGN_IN_MAX_DELAY_MS says otherwise', () => {
+    assert.equal(loadConfig({ env: {}, cwd }).web.signInMaxDelayMs, 2000);
+    assert.equal(loadConfig({ env: { EARSHOT_SIGN_IN_MAX_DELAY_MS: '0' }, cwd }).web.signInMaxDelayMs, 0);
+  });
 
   it('never echoes a secret back in its message', () => {
     assert.throws(

@@ -1,6 +1,7 @@
 // Flags and environment → one typed, frozen Config, validated once at start.
 // This is the only module that interprets environment variables; it never reads process.env itself:
 // the CLI boundary passes `io.env` in, so tests hand it a plain object.
+import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -27,11 +28,22 @@ export interface WebSettings {
   /** Secure cookies when the public URL is https. */
   readonly secureCookies: boolean;
   readonly sessionSecret?: string;
+  /**
+   * Which reverse proxies' X-Forwarded-For / -Proto / -Host to believe (Fastify's `trustProxy`): absent = none
+   * (the client is the TCP peer); `true` = every hop; a number = that many hops nearest to us; or the proxies'
+   * addresses and CIDR ranges. The client address keys the sign-in limits; behind a proxy without this, every
+   * client shares the proxy's address.
+   */
+  readonly trustProxy?: TrustProxy;
+  /** The longest a sign-in waits while its name is under attack (src/services/sign-in-guard.ts); 0 = never. */
+  readonly signInMaxDelayMs: number;
   readonly newsUrl?: string;
   readonly advertiseUrl?: string;
   /** The operator's own social accounts, in the order given. */
   readonly social: readonly { readonly label: string; readonly url: string }[];
 }
+
+export type TrustProxy = true | number | readonly string[];
 
 export interface Config {
   readonly port: number;
@@ -83,6 +95,7 @@ export class ConfigError extends Error {
 export const DEFAULT_HOST = '0.0.0.0';
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_MAX_BODY_BYTES = 50 * 1024 * 1024;
+export const DEFAULT_SIGN_IN_MAX_DELAY_MS = 2_000;
 
 const TRUE = ['1', 'true', 'yes', 'on'];
 const FALSE = ['0', 'false', 'no', 'off'];
@@ -182,6 +195,44 @@ const social = z
 
 const nonEmptyPath = z.string().trim().min(1, { error: 'must not be empty' });
 
+/** proxy-addr's names for ranges, accepted as Fastify accepts them. */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isAddressOrRange(entry: string): boolean {
+  if (PROXY_RANGES.includes(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const n = /^\d{1,3}$/.test(bits) ? Number(bits) : -1;
+  return n >= 0 && n <= (version === 4 ? 32 : 128);
+}
+
+/** `off` (0, false, no), `on` (true, yes: every hop), a hop count 1–32, or a comma list of addresses/CIDRs. */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((v, ctx): TrustProxy | false => {
+    const lower = v.toLowerCase();
+    if (['', '0', 'off', 'false', 'no'].includes(lower)) return false;
+    if (['on', 'true', 'yes'].includes(lower)) return true;
+    if (/^\d+$/.test(lower)) {
+      const hops = Number(lower);
+      if (hops <= 32) return hops;
+    }
+    const entries = v
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e !== '');
+    if (entries.length > 0 && entries.every(isAddressOrRange)) return Object.freeze(entries);
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'must be off, true (every hop), a hop count such as 1, or a comma list of proxy addresses/CIDRs such as 127.0.0.1,10.0.0.0/8',
+    });
+    return z.NEVER;
+  });
+
 /** Each setting: its environment variable, its flag, its schema and its default. */
 const settings = {
   port: { env: 'EARSHOT_PORT', flag: '--port', schema: intIn(1, 65535) },
@@ -197,6 +248,12 @@ const settings = {
   publicUrl: { env: 'EARSHOT_PUBLIC_URL', flag: '--public-url', schema: httpUrl },
   siteName: { env: 'EARSHOT_SITE_NAME', flag: '--site-name', schema: siteName },
   sessionSecret: { env: 'EARSHOT_SESSION_SECRET', flag: '--session-secret', schema: secret },
+  trustProxy: { env: 'EARSHOT_TRUST_PROXY', flag: '--trust-proxy', schema: trustProxy },
+  signInMaxDelay: {
+    env: 'EARSHOT_SIGN_IN_MAX_DELAY_MS',
+    flag: '--sign-in-max-delay',
+    schema: intIn(0, 30_000, ' ms'),
+  },
   newsUrl: { env: 'EARSHOT_NEWS_URL', flag: '--news-url', schema: httpUrl },
   advertiseUrl: { env: 'EARSHOT_ADVERTISE_URL', flag: '--advertise-url', schema: httpUrl },
   social: { env: 'EARSHOT_SOCIAL', flag: '--social', schema: social },
@@ -262,11 +319,14 @@ function webSettings(input: ConfigInput): WebSettings {
   } = {
     siteName: pick('siteName', input) ?? 'Earshot',
     secureCookies: publicUrl?.startsWith('https:') ?? false,
+    signInMaxDelayMs: pick('signInMaxDelay', input) ?? DEFAULT_SIGN_IN_MAX_DELAY_MS,
     social: Object.freeze(pick('social', input) ?? []),
   };
   if (publicUrl !== undefined) web.publicUrl = publicUrl;
   const sessionSecret = pick('sessionSecret', input);
   if (sessionSecret !== undefined) web.sessionSecret = sessionSecret;
+  const proxy = pick('trustProxy', input);
+  if (proxy !== undefined && proxy !== false) web.trustProxy = proxy;
   const newsUrl = pick('newsUrl', input);
   if (newsUrl !== undefined) web.newsUrl = newsUrl;
   const advertiseUrl = pick('advertiseUrl', input);

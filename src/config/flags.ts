@@ -16,6 +16,8 @@ export const CONFIG_FLAGS_USAGE = `Settings (each flag wins over its environment
   --max-body <size>     EARSHOT_MAX_FEED_BYTES (50mb)
   --public-url <url>    EARSHOT_PUBLIC_URL (https://pods.example.org; https turns on secure cookies)
   --site-name <name>    EARSHOT_SITE_NAME (Earshot)
+  EARSHOT_TRUST_PROXY (off; true, a hop count or proxy addresses/CIDRs: believe X-Forwarded-For),
+  EARSHOT_SIGN_IN_MAX_DELAY_MS (2000: the longest a sign-in waits while its name is under attack),
   EARSHOT_SESSION_SECRET, EARSHOT_NEWS_URL, EARSHOT_ADVERTISE_URL,
   EARSHOT_SOCIAL (Mastodon=https://…,Bluesky=https://…) are read from the environment only.`;
 

@@ -1,5 +1,12 @@
-// Per-request context: who is asking (session cookie) and the CSRF token (double-submit cookie).
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+// Per-request context: who is asking (session cookie) and the CSRF token.
+//
+// CSRF: a signed-in visitor's token is derived from their session token (an HMAC keyed by it), so it is bound to the
+// session: a cookie and form field an attacker plants together are refused, and a token stops working when its
+// session ends. It is handed to pages (meta tag, form fields) and kept in the csrf cookie for scripts and tests. An
+// anonymous visitor (sign-in and sign-up forms) has a random token in the csrf cookie (double submit). Over https the
+// cookies are named with the `__Host-` prefix, which browsers accept only from this host, Secure, with Path=/ — so a
+// sibling subdomain or a plain-http response cannot plant them.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ListenerStore, User } from '../store/listener-ports.ts';
 import { parseCookies, serializeCookie } from './cookies.ts';
@@ -8,6 +15,18 @@ import { HttpError } from './errors.ts';
 export const SESSION_COOKIE = 'earshot_session';
 export const CSRF_COOKIE = 'earshot_csrf';
 export const SESSION_TTL_SECONDS = 60 * 60 * 24 * 30;
+
+/** The cookie names: `__Host-` prefixed when served over https. */
+export function cookieNames(secure: boolean): { session: string; csrf: string } {
+  return secure
+    ? { session: `__Host-${SESSION_COOKIE}`, csrf: `__Host-${CSRF_COOKIE}` }
+    : { session: SESSION_COOKIE, csrf: CSRF_COOKIE };
+}
+
+/** The CSRF token of a session: only the holder of the (HttpOnly) session cookie can compute it. */
+export function csrfTokenFor(sessionToken: string): string {
+  return createHmac('sha256', sessionToken).update('earshot csrf v1').digest('base64url');
+}
 
 export interface RequestContext {
   viewer?: User;
@@ -24,23 +43,31 @@ export async function resolveContext(
   now: Date,
   secure: boolean,
 ): Promise<RequestContext> {
+  const names = cookieNames(secure);
   const cookies = parseCookies(req.headers.cookie);
-  let csrfToken = cookies.get(CSRF_COOKIE);
-  if (!csrfToken || !/^[A-Za-z0-9_-]{32,64}$/.test(csrfToken)) {
-    csrfToken = randomBytes(24).toString('base64url');
-    reply.header('set-cookie', serializeCookie(CSRF_COOKIE, csrfToken, { secure }));
-  }
-  const ctx: RequestContext = { csrfToken };
-  const token = cookies.get(SESSION_COOKIE);
+  const sent = cookies.get(names.csrf);
+  let csrfToken: string | undefined;
+  let viewer: User | undefined;
+  let sessionToken: string | undefined;
+  const token = cookies.get(names.session);
   if (token && listeners) {
     const found = await listeners.sessions.get(token, now);
     if (found) {
-      ctx.viewer = found.user;
-      ctx.sessionToken = token;
+      viewer = found.user;
+      sessionToken = token;
+      csrfToken = csrfTokenFor(token);
     } else {
-      reply.header('set-cookie', serializeCookie(SESSION_COOKIE, '', { secure, maxAgeSeconds: 0 }));
+      reply.header('set-cookie', serializeCookie(names.session, '', { secure, maxAgeSeconds: 0 }));
     }
   }
+  if (csrfToken === undefined)
+    csrfToken = sent && /^[A-Za-z0-9_-]{32,64}$/.test(sent) ? sent : randomBytes(24).toString('base64url');
+  if (sent !== csrfToken) reply.header('set-cookie', serializeCookie(names.csrf, csrfToken, { secure }));
+  const ctx: RequestContext = {
+    csrfToken,
+    ...(viewer === undefined ? {} : { viewer }),
+    ...(sessionToken === undefined ? {} : { sessionToken }),
+  };
   contexts.set(req, ctx);
   return ctx;
 }
@@ -57,7 +84,10 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** Every state-changing request carries the CSRF token, in the form (`_csrf`), the JSON body or `X-CSRF-Token`. */
+/**
+ * Every state-changing request carries the CSRF token, in the form (`_csrf`), the JSON body or `X-CSRF-Token`: the
+ * session's own token when signed in, else the csrf cookie's.
+ */
 export function checkCsrf(req: FastifyRequest): void {
   const ctx = contextOf(req);
   const header = req.headers['x-csrf-token'];

@@ -34,8 +34,10 @@ export interface WebConfig {
   publicUrl?: string;
   /** Set Secure on cookies (serving over https). */
   secureCookies?: boolean;
-  /** Trust X-Forwarded-* from a reverse proxy. */
-  trustProxy?: boolean;
+  /** Trust X-Forwarded-* from reverse proxies: every hop, a hop count, or their addresses/CIDRs (EARSHOT_TRUST_PROXY). */
+  trustProxy?: boolean | number | readonly string[];
+  /** The longest a sign-in waits while its name is under attack (EARSHOT_SIGN_IN_MAX_DELAY_MS). */
+  signInMaxDelayMs?: number;
   /** Operator links for the site footer. */
   newsUrl?: string;
   advertiseUrl?: string;
@@ -171,6 +173,16 @@ function errorStatus(error: unknown): {
   return { status: 500, code: 'internal', message: 'Something went wrong on our side.', headers: {} };
 }
 
+/** Fastify's `trustProxy` for our setting; a hop count trusts the `n` hops nearest to us, as proxy-addr does. */
+function fastifyTrustProxy(
+  setting: WebConfig['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (setting === undefined) return false;
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  if (typeof setting === 'boolean') return setting;
+  return [...setting];
+}
+
 export async function createServer(given: ServerDeps): Promise<FastifyInstance> {
   // The store carries the listener repositories and the search index; explicit deps win (tests, other stores).
   const deps: ServerDeps = {
@@ -194,7 +206,7 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
 
   const app = Fastify({
     logger: config.logger ?? false,
-    trustProxy: config.trustProxy ?? false,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 2 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });

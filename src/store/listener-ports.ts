@@ -12,15 +12,32 @@ export interface User {
 export interface UserRepository {
   /**
    * Creates an account with an scrypt-hashed password. The first account ever created is the admin whatever
-   * `isAdmin` says. Throws `conflict` when the name is taken (names compare case-insensitively).
+   * `isAdmin` says. Throws `conflict` when the name is taken (names compare case-insensitively) or looks like a
+   * name that is (`userNameSkeleton`); the error's message says which, in words for the person choosing it. The
+   * name rule itself (`checkNewUserName`) is the caller's.
    */
   create(input: { name: string; password: string; isAdmin?: boolean }, now: Date): Promise<User>;
   get(id: number): Promise<User | undefined>;
   findByName(name: string): Promise<User | undefined>;
   count(): Promise<number>;
-  /** The user when the password is right; undefined for an unknown name or a wrong password (same cost). */
-  verifyPassword(name: string, password: string): Promise<User | undefined>;
-  setPassword(userId: number, password: string, now: Date): Promise<void>;
+  /**
+   * The user when the password is right, with the account's current `authEpoch` read in the same statement;
+   * undefined for an unknown name or a wrong password (same cost).
+   */
+  verifyPassword(name: string, password: string): Promise<(User & { authEpoch: number }) | undefined>;
+  /**
+   * Sets a new password and, in the same transaction, ends every session derived from the old one: as `endSessions`
+   * does, keeping only the web session `keepSession` (the one the listener changed it from).
+   */
+  setPassword(userId: number, password: string, now: Date, options?: { keepSession?: string }): Promise<void>;
+  /**
+   * Signs the listener out everywhere, in one transaction: every web session (except `keepSession`), every sync
+   * session, every app password (revoked), every Login Flow v2 the listener granted but the app has not collected;
+   * and bumps `authEpoch`, so that any process that remembers a verified credential forgets it.
+   */
+  endSessions(userId: number, now: Date, options?: { keepSession?: string }): Promise<void>;
+  /** Changes whenever `setPassword` or `endSessions` ran; undefined for an unknown user. */
+  authEpoch(userId: number): Promise<number | undefined>;
 }
 
 export interface Session {
@@ -37,6 +54,16 @@ export interface SessionRepository {
   delete(token: string): Promise<void>;
   /** Signs the user out everywhere (after a password change), except the session `keep` when given. */
   deleteForUser(userId: number, keep?: string): Promise<void>;
+}
+
+/** Failed sign-ins counted per key (an address and name pair, a name) in a fixed window, shared by every process. */
+export interface SignInFailureRepository {
+  /** The failures counted under each key whose window has not ended at `now` (keys without any are left out). */
+  counts(keys: readonly string[], now: Date): Promise<Map<string, { count: number; resetAt: Date }>>;
+  /** Counts one failure under each key; a key whose window ended starts a new one of `windowMs`. */
+  fail(keys: readonly { key: string; windowMs: number }[], now: Date): Promise<void>;
+  /** Forgets a key's failures (after a success). */
+  clear(key: string): Promise<void>;
 }
 
 export interface SettingRepository {
@@ -121,4 +148,5 @@ export interface ListenerStore {
   readonly sessions: SessionRepository;
   readonly settings: SettingRepository;
   readonly library: LibraryRepository;
+  readonly signInFailures: SignInFailureRepository;
 }

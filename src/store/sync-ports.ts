@@ -105,17 +105,50 @@ export interface SyncRepository {
   /** Actions received in the window, in receive order. */
   listActions(userId: number, query: ActionQuery): Promise<StoredEpisodeAction[]>;
 
-  createSession(userId: number, tokenHash: string, now: Date, expiresAt: Date): Promise<void>;
+  /** A session; `appPasswordId` when it was opened with that app password (revoking it ends the session). */
+  createSession(
+    userId: number,
+    tokenHash: string,
+    now: Date,
+    expiresAt: Date,
+    appPasswordId?: number,
+  ): Promise<void>;
   /** The user of an unexpired session. */
   sessionUser(tokenHash: string, now: Date): Promise<number | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
 
   createAppPassword(userId: number, label: string, secretHash: string, now: Date): Promise<AppPassword>;
   listAppPasswords(userId: number): Promise<AppPassword[]>;
-  /** Revokes it; false when it is not this listener's or already revoked. */
+  /**
+   * Revokes it and, in the same transaction, ends every session opened with it; false when it is not this
+   * listener's or already revoked.
+   */
   revokeAppPassword(userId: number, id: number, now: Date): Promise<boolean>;
-  /** The listener of an unrevoked app password, recording its use. */
-  useAppPassword(secretHash: string, now: Date): Promise<number | undefined>;
+  /** The listener of an unrevoked app password and its id, recording its use. */
+  useAppPassword(secretHash: string, now: Date): Promise<{ userId: number; id: number } | undefined>;
+
+  /**
+   * Starts a Login Flow v2 that expires at `expiresAt`, unless `limits.total` unexpired flows exist, or
+   * `limits.perAddress` from this address ('busy' / 'address-busy'). Expired flows are deleted first.
+   */
+  startLoginFlow(
+    flow: { pollHash: string; loginHash: string; address: string },
+    now: Date,
+    expiresAt: Date,
+    limits: { total: number; perAddress: number },
+  ): Promise<'started' | 'busy' | 'address-busy'>;
+  /** Whether the browser link's flow is unexpired and not granted yet. */
+  loginFlowPending(loginHash: string, now: Date): Promise<boolean>;
+  /** Grants a pending, unexpired flow to the listener; false when there is none. */
+  grantLoginFlow(loginHash: string, userId: number, label: string, now: Date): Promise<boolean>;
+  /**
+   * The client's poll: a granted flow is handed out exactly once (deleted in the same statement) as its listener
+   * and label; 'pending' until then; undefined when unknown, expired or already collected.
+   */
+  collectLoginFlow(
+    pollHash: string,
+    now: Date,
+  ): Promise<{ userId: number; label: string } | 'pending' | undefined>;
 
   getSettings(userId: number, scope: SettingsScope, scopeKey: string): Promise<Record<string, unknown>>;
   updateSettings(

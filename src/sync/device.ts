@@ -2,8 +2,6 @@
 
 /** mygpo's URL pattern for device ids. */
 export const DEVICE_ID_PATTERN = /^[\w.-]{1,64}$/;
-/** mygpo's URL pattern for user names (a sub-set of what our accounts allow is irrelevant: the URL must match). */
-export const USERNAME_PATTERN = /^[\w.+-]{1,64}$/;
 
 export const DEVICE_TYPES = ['desktop', 'laptop', 'mobile', 'server', 'tablet', 'other'] as const;
 export type DeviceType = (typeof DEVICE_TYPES)[number];

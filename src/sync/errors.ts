@@ -6,11 +6,12 @@ export type SyncErrorCode =
   | 'user-mismatch' // the URL's user is not the authenticated one (400, as mygpo answers)
   | 'not-found' // an unknown login-flow token, device or resource (404)
   | 'too-large' // the body is over the size cap (413)
-  | 'too-many-attempts'; // too many failed sign-ins from one address (429 with Retry-After)
+  | 'too-many-attempts' // too many failed sign-ins from one address for one name (429 with Retry-After)
+  | 'busy'; // the server holds as many Login Flow v2 sign-ins as it keeps (503 with Retry-After)
 
 export class SyncError extends Error {
   override readonly name = 'SyncError';
-  /** For `too-many-attempts`: when to try again. */
+  /** For `too-many-attempts` and `busy`: when to try again. */
   readonly retryAfterSeconds?: number;
   constructor(code: SyncErrorCode, message: string, options?: { retryAfterSeconds?: number });
   constructor(

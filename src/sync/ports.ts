@@ -8,9 +8,19 @@ export interface SyncUser {
   name: string;
 }
 
+/** A listener as a credential proved them; `appPasswordId` when it was that app password. */
+export interface AuthenticatedUser extends SyncUser {
+  appPasswordId?: number;
+}
+
 export interface SyncAccounts {
-  /** The listener whose account password this is (W: `listeners.users.verifyPassword`). */
-  verifyPassword(name: string, password: string): Promise<SyncUser | undefined>;
+  /**
+   * The listener whose account password this is, with the account's `authEpoch` read with the password hash
+   * (W: `listeners.users.verifyPassword`).
+   */
+  verifyPassword(name: string, password: string): Promise<(SyncUser & { authEpoch: number }) | undefined>;
+  /** Moves on whenever the listener's password changes or they are signed out everywhere. */
+  authEpoch(id: number): Promise<number | undefined>;
   byName(name: string): Promise<SyncUser | undefined>;
   byId(id: number): Promise<SyncUser | undefined>;
 }

@@ -3,6 +3,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { writeOpml } from '../opml/export.ts';
 import { parseOpml } from '../opml/import.ts';
+import { SignInGuard, SignInThrottled, SYNC_SIGN_IN } from '../services/sign-in-guard.ts';
+import type { SignInFailureRepository } from '../store/listener-ports.ts';
 import type { AppPassword, StoredEpisodeAction, SyncDevice, SyncRepository } from '../store/sync-ports.ts';
 import type { BasicCredentials } from './basic-auth.ts';
 import { type DeviceType, emittedDeviceType, isDeviceType } from './device.ts';
@@ -15,9 +17,11 @@ import {
   toEpisodeActionJson,
 } from './episode-action.ts';
 import { SyncError } from './errors.ts';
+import { LOGIN_FLOW_LIMITS, LOGIN_FLOW_TTL_MS, type PollAnswer } from './login-flow.ts';
 import { matchEpisode } from './match.ts';
 import { readActionPage } from './paging.ts';
 import type {
+  AuthenticatedUser,
   FeedRef,
   SyncAccounts,
   SyncAppPasswords,
@@ -37,6 +41,12 @@ import { toUnixSeconds } from './timestamp.ts';
 export interface SyncServiceDeps {
   repo: SyncRepository;
   accounts: SyncAccounts;
+  /** Failed sign-ins, counted in the database so that every process sees them (src/services/sign-in-guard.ts). */
+  signInFailures: SignInFailureRepository;
+  /** How the sign-in guard waits when a name is under attack (tests record instead). */
+  wait?: (ms: number) => Promise<void>;
+  /** The longest that wait lasts (EARSHOT_SIGN_IN_MAX_DELAY_MS). */
+  signInMaxDelayMs?: number;
   catalogue: SyncCatalogue;
   library?: SyncLibrary;
   now?: () => Date;
@@ -57,8 +67,12 @@ export interface DeviceJson {
 }
 
 export const SESSION_TTL_MS = 365 * 24 * 3600_000;
+/**
+ * How long a verified account password is remembered. Each use checks the account's auth epoch in the database
+ * first (one indexed read instead of a 16 MiB scrypt), so a changed password or a sign-out-everywhere ends the memory
+ * in every process at once.
+ */
 const AUTH_CACHE_MS = 5 * 60_000;
-const SESSION_CACHE_MS = 30_000;
 /** A play this close to the end marks the episode played (AntennaPod's "smart mark as played" default). */
 const PLAYED_WITHIN_SECONDS = 30;
 
@@ -73,14 +87,18 @@ export class SyncService implements SyncAppPasswords {
   readonly #warn: (message: string) => void;
   readonly #transaction: NonNullable<SyncServiceDeps['transaction']>;
   /** Recently verified account passwords: password hashing is slow by design and Basic comes on every call. */
-  readonly #authCache = new Map<string, { user: SyncUser; until: number }>();
+  readonly #authCache = new Map<string, { user: SyncUser; epoch: number; until: number }>();
   readonly #knownDevices = new Set<string>();
-  /** Session lookups, for 30 s: every cookie request would otherwise cost two queries. Logout clears its entry. */
-  readonly #sessionCache = new Map<string, { user: SyncUser; until: number }>();
+  readonly #guard: SignInGuard;
 
   constructor(deps: SyncServiceDeps) {
     this.#repo = deps.repo;
     this.#accounts = deps.accounts;
+    this.#guard = new SignInGuard(deps.signInFailures, 'basic', SYNC_SIGN_IN, {
+      now: () => this.#now(),
+      ...(deps.wait === undefined ? {} : { wait: deps.wait }),
+      ...(deps.signInMaxDelayMs === undefined ? {} : { maxDelayMs: deps.signInMaxDelayMs }),
+    });
     this.#catalogue = deps.catalogue;
     this.#library = deps.library;
     this.#now = deps.now ?? (() => new Date());
@@ -96,52 +114,166 @@ export class SyncService implements SyncAppPasswords {
 
   // ── authentication ────────────────────────────────────────────────────────────────────────────────────────────
 
-  /** Basic credentials: an app password of the named listener, else the account password. */
-  async authenticate(credentials: BasicCredentials): Promise<SyncUser | undefined> {
-    const nowMs = this.#now().getTime();
+  /**
+   * Basic credentials: an app password of the named listener, else the account password. App passwords and
+   * remembered passwords cost no hashing and pass at once; a password check runs under the sign-in guard (throws
+   * SyncError 'too-many-attempts' when this address failed too often for this name).
+   */
+  async authenticate(
+    credentials: BasicCredentials,
+    address = 'unknown',
+  ): Promise<AuthenticatedUser | undefined> {
+    const app = await this.#repo.useAppPassword(sha256(credentials.password), this.#now());
+    if (app !== undefined) {
+      const owner = await this.#accounts.byId(app.userId);
+      if (owner !== undefined && owner.name.toLowerCase() === credentials.username.toLowerCase())
+        return { ...owner, appPasswordId: app.id };
+    }
+    return this.authenticateAccountPassword(credentials, address);
+  }
+
+  /** The account password only (never an app password): what may mint app passwords (Login Flow v2). */
+  async authenticateAccountPassword(
+    credentials: BasicCredentials,
+    address = 'unknown',
+  ): Promise<SyncUser | undefined> {
     const key = sha256(`${credentials.username}\u0000${credentials.password}`);
     const cached = this.#authCache.get(key);
-    if (cached !== undefined && cached.until > nowMs) return cached.user;
-    let user: SyncUser | undefined;
-    const appUserId = await this.#repo.useAppPassword(sha256(credentials.password), this.#now());
-    if (appUserId !== undefined) {
-      const owner = await this.#accounts.byId(appUserId);
-      if (owner !== undefined && owner.name.toLowerCase() === credentials.username.toLowerCase())
-        user = owner;
+    if (cached !== undefined) {
+      if (
+        cached.until > this.#now().getTime() &&
+        (await this.#accounts.authEpoch(cached.user.id)) === cached.epoch
+      )
+        return cached.user;
+      this.#authCache.delete(key);
     }
-    user ??= await this.#accounts.verifyPassword(credentials.username, credentials.password);
-    if (user === undefined) return undefined;
+    const verified = await this.#throttled(address, credentials.username, () =>
+      this.#accounts.verifyPassword(credentials.username, credentials.password),
+    );
+    if (verified === undefined) return undefined;
+    const user: SyncUser = { id: verified.id, name: verified.name };
     if (this.#authCache.size > 1000) this.#authCache.clear();
-    // App passwords are not cached, so that a revoked one stops working at once.
-    if (appUserId === undefined) this.#authCache.set(key, { user, until: nowMs + AUTH_CACHE_MS });
+    this.#authCache.set(key, {
+      user,
+      epoch: verified.authEpoch,
+      until: this.#now().getTime() + AUTH_CACHE_MS,
+    });
     return user;
   }
 
-  async startSession(userId: number): Promise<string> {
+  async #throttled<T>(
+    address: string,
+    name: string,
+    check: () => Promise<T | undefined>,
+  ): Promise<T | undefined> {
+    try {
+      return await this.#guard.attempt(address, name, check);
+    } catch (error) {
+      if (error instanceof SignInThrottled)
+        throw new SyncError(
+          'too-many-attempts',
+          `too many failed sign-ins; try again in ${error.retryAfterSeconds} s`,
+          {
+            retryAfterSeconds: error.retryAfterSeconds,
+          },
+        );
+      throw error;
+    }
+  }
+
+  /** A gPodder session; opened with an app password, it ends when that app password is revoked. */
+  async startSession(userId: number, appPasswordId?: number): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     const now = this.#now();
-    await this.#repo.createSession(userId, sha256(token), now, new Date(now.getTime() + SESSION_TTL_MS));
+    await this.#repo.createSession(
+      userId,
+      sha256(token),
+      now,
+      new Date(now.getTime() + SESSION_TTL_MS),
+      appPasswordId,
+    );
     return token;
   }
 
+  /**
+   * The listener of a session cookie. Read from the database on every request (two indexed reads), never from a
+   * process's memory: a session ended by a password change or a revocation must stop working in every process.
+   */
   async sessionUser(token: string): Promise<SyncUser | undefined> {
-    const hash = sha256(token);
-    const nowMs = this.#now().getTime();
-    const cached = this.#sessionCache.get(hash);
-    if (cached !== undefined && cached.until > nowMs) return cached.user;
-    const userId = await this.#repo.sessionUser(hash, this.#now());
-    const user = userId === undefined ? undefined : await this.#accounts.byId(userId);
-    if (user !== undefined) {
-      if (this.#sessionCache.size > 10_000) this.#sessionCache.clear();
-      this.#sessionCache.set(hash, { user, until: nowMs + SESSION_CACHE_MS });
-    }
-    return user;
+    const userId = await this.#repo.sessionUser(sha256(token), this.#now());
+    return userId === undefined ? undefined : this.#accounts.byId(userId);
   }
 
   async endSession(token: string): Promise<void> {
-    const hash = sha256(token);
-    this.#sessionCache.delete(hash);
-    await this.#repo.deleteSession(hash);
+    await this.#repo.deleteSession(sha256(token));
+  }
+
+  // ── Login Flow v2 (src/sync/login-flow.ts) ───────────────────────────────────────────────────────────────────
+
+  /** Starts a flow for a client at `address`; the tokens go to the client (poll) and into the browser link (login). */
+  async startLoginFlow(address: string): Promise<{ pollToken: string; loginToken: string }> {
+    const pollToken = randomBytes(32).toString('base64url');
+    const loginToken = randomBytes(32).toString('base64url');
+    const now = this.#now();
+    const started = await this.#repo.startLoginFlow(
+      { pollHash: sha256(pollToken), loginHash: sha256(loginToken), address },
+      now,
+      new Date(now.getTime() + LOGIN_FLOW_TTL_MS),
+      LOGIN_FLOW_LIMITS,
+    );
+    if (started === 'address-busy')
+      throw new SyncError(
+        'too-many-attempts',
+        'too many sign-ins in progress from this address; finish or wait for one',
+        {
+          retryAfterSeconds: 60,
+        },
+      );
+    if (started === 'busy')
+      throw new SyncError(
+        'busy',
+        'too many sign-ins are in progress on this server; try again in a few minutes',
+        {
+          retryAfterSeconds: 60,
+        },
+      );
+    return { pollToken, loginToken };
+  }
+
+  /** Whether the browser link still leads to a flow the listener can grant. */
+  loginFlowPending(loginToken: string): Promise<boolean> {
+    return this.#repo.loginFlowPending(sha256(loginToken), this.#now());
+  }
+
+  /**
+   * The listener signs in on the browser link with the ACCOUNT password (an app password cannot mint another).
+   * Answers the listener, or undefined for wrong credentials; SyncError 'not-found' when the link expired.
+   */
+  async grantLoginFlow(
+    loginToken: string,
+    credentials: BasicCredentials,
+    address: string,
+    label: string,
+  ): Promise<SyncUser | undefined> {
+    const user = await this.authenticateAccountPassword(credentials, address);
+    if (user === undefined) return undefined;
+    if (!(await this.#repo.grantLoginFlow(sha256(loginToken), user.id, label.slice(0, 200), this.#now())))
+      throw new SyncError(
+        'not-found',
+        'this sign-in link has expired or was already used; start again in the app',
+      );
+    return user;
+  }
+
+  /** The client's poll: pending until granted, then a new app password, exactly once. */
+  async pollLoginFlow(pollToken: string): Promise<PollAnswer> {
+    const collected = await this.#repo.collectLoginFlow(sha256(pollToken), this.#now());
+    if (collected === undefined) throw new SyncError('not-found', 'unknown or expired login flow');
+    if (collected === 'pending') return { status: 'pending' };
+    const owner = await this.#accounts.byId(collected.userId);
+    if (owner === undefined) throw new SyncError('not-found', 'unknown or expired login flow');
+    const { secret } = await this.createAppPassword(owner.id, collected.label);
+    return { status: 'granted', loginName: owner.name, appPassword: secret };
   }
 
   /** A new app password (shown once); only its hash is stored. */

@@ -16,7 +16,7 @@ import {
   sendOne,
   sweep,
 } from './sweep.ts';
-import { CSRF, readCatalogue, type Seeded, seedListener, snapshot } from './world.ts';
+import { readCatalogue, type Seeded, seedListener, snapshot, webAuth } from './world.ts';
 
 const booted = await bootRealServer();
 after(() => booted.close());
@@ -75,10 +75,7 @@ const reverse = await sweep(
       web: {
         label: "bravo's browser cookies",
         formCsrf: true,
-        headers: () => ({
-          cookie: `earshot_session=${bravoWeb}; earshot_csrf=${CSRF}`,
-          'x-csrf-token': CSRF,
-        }),
+        headers: () => webAuth(bravoWeb),
         after: renew,
       },
       basic: {
@@ -245,7 +242,7 @@ test('a page past the end of a show answers 404, on the page and in the API', as
 test('a listener with no data of their own sees none of anyone else’s, on any page or API', async () => {
   const charlie = await addListener(booted, 'charlie', 'charlie password, long enough');
   const token = await webSession(booted, charlie);
-  const web = { cookie: `earshot_session=${token}; earshot_csrf=${CSRF}`, accept: 'application/json' };
+  const web = { cookie: webAuth(token).cookie, accept: 'application/json' };
   const auth = { authorization: basic(charlie.name, charlie.password) };
   const get = async (url: string, headers: Record<string, string>) => {
     const res = await booted.server.inject({ url, headers });

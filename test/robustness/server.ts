@@ -23,6 +23,8 @@ export interface Booted {
   running: Running;
   server: FastifyInstance;
   routes: RouteInfo[];
+  /** The data directory (SQLite database): another server booted on it shares the database. */
+  dataDir: string;
   /** The error a handler threw during the last inject (what the logs would carry with a 500). */
   takeError(): Error | undefined;
   close(): Promise<void>;
@@ -36,7 +38,14 @@ function isInit(message: unknown): message is InitMessage {
   return typeof message === 'object' && message !== null && 'fastify' in message;
 }
 
-export async function bootRealServer(): Promise<Booted> {
+export interface BootOptions {
+  /** More settings, as environment variables (e.g. EARSHOT_TRUST_PROXY). */
+  env?: Record<string, string>;
+  /** Serve from this data directory (another server's: two processes on one database); kept on close. */
+  dataDir?: string;
+}
+
+export async function bootRealServer(options: BootOptions = {}): Promise<Booted> {
   const routes: RouteInfo[] = [];
   let lastError: Error | undefined;
   const onInit = (message: unknown): void => {
@@ -51,13 +60,16 @@ export async function bootRealServer(): Promise<Booted> {
     });
   };
   subscribe('fastify.initialization', onInit);
-  const dir = mkdtempSync(join(tmpdir(), 'earshot-robustness-'));
+  const dir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'earshot-robustness-'));
+  const removeDir = () => {
+    if (options.dataDir === undefined) rmSync(dir, { recursive: true, force: true });
+  };
   let app: App | undefined;
   try {
     // The test is this process's boundary: configuration comes in as an environment object, as from the CLI.
     const config = {
       ...loadConfig({
-        env: { EARSHOT_DATA: dir, EARSHOT_CRAWL: '0', EARSHOT_HOST: '127.0.0.1' },
+        env: { EARSHOT_DATA: dir, EARSHOT_CRAWL: '0', EARSHOT_HOST: '127.0.0.1', ...options.env },
         cwd: dir,
       }),
       port: 0,
@@ -69,6 +81,7 @@ export async function bootRealServer(): Promise<Booted> {
       running,
       server: running.server,
       routes: dedupe(routes),
+      dataDir: dir,
       takeError() {
         const e = lastError;
         lastError = undefined;
@@ -76,13 +89,13 @@ export async function bootRealServer(): Promise<Booted> {
       },
       async close() {
         await running.shutdown();
-        rmSync(dir, { recursive: true, force: true });
+        removeDir();
       },
     };
     return booted;
   } catch (error) {
     await app?.close();
-    rmSync(dir, { recursive: true, force: true });
+    removeDir();
     throw error;
   } finally {
     unsubscribe('fastify.initialization', onInit);

@@ -18,7 +18,7 @@ import {
   type Targets,
 } from './hostile.ts';
 import { type Booted, basic, type RouteInfo, webSession } from './server.ts';
-import { CSRF, type Seeded } from './world.ts';
+import { type Seeded, webAuth } from './world.ts';
 
 export interface Outcome {
   route: string;
@@ -269,11 +269,14 @@ function requestsFor(ctx: SweepContext, route: RouteInfo, primary: Identity, ind
         }),
       },
       {
-        label: 'web, CSRF token without its cookie',
+        label: 'web, a planted CSRF cookie and the same token',
         formCsrf: false,
         headers: () => ({
-          cookie: (web.headers().cookie ?? '').replace(/earshot_csrf=[^;]*/, ''),
-          'x-csrf-token': CSRF,
+          cookie: (web.headers().cookie ?? '').replace(
+            /earshot_csrf=[^;]*/,
+            'earshot_csrf=plantedplantedplantedplanted0000',
+          ),
+          'x-csrf-token': 'plantedplantedplantedplanted0000',
         }),
       },
     ];
@@ -339,7 +342,7 @@ export async function sendOne(ctx: SweepContext, route: RouteInfo, r: Request): 
   if (r.body?.payload !== undefined) {
     payload =
       r.body.formCsrf && r.identity.formCsrf && typeof r.body.payload === 'string'
-        ? `_csrf=${CSRF}&${r.body.payload}`
+        ? `_csrf=${r.identity.headers()['x-csrf-token'] ?? ''}&${r.body.payload}`
         : r.body.payload;
   }
   ctx.booted.takeError();
@@ -403,7 +406,7 @@ export async function identitiesFor(
   const web: Identity = {
     label: `${attacker.listener.name}'s browser`,
     formCsrf: true,
-    headers: () => ({ cookie: `earshot_session=${token}; earshot_csrf=${CSRF}`, 'x-csrf-token': CSRF }),
+    headers: () => webAuth(token),
     async after(res) {
       const ended = res.cookies.some(
         (c) => c.name === 'earshot_session' && (c.value === '' || c.maxAge === 0),
@@ -421,7 +424,7 @@ export async function identitiesFor(
     label: 'the admin’s browser',
     formCsrf: true,
     allowed: adminMaySee,
-    headers: () => ({ cookie: `earshot_session=${adminToken}; earshot_csrf=${CSRF}`, 'x-csrf-token': CSRF }),
+    headers: () => webAuth(adminToken),
     async after(res) {
       const ended = res.cookies.some(
         (c) => c.name === 'earshot_session' && (c.value === '' || c.maxAge === 0),

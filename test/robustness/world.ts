@@ -4,11 +4,16 @@
 // other listener can be searched for it.
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
+import { csrfTokenFor } from '../../src/http/context.ts';
 import { prng } from '../support/random.ts';
 import { hash } from './hostile.ts';
 import { addListener, type Booted, basic, type Listener, webSession } from './server.ts';
 
-export const CSRF = 'robustnessCsrfToken0123456789abcdef';
+/** A signed-in browser's cookies and CSRF header: the token is bound to the session (issue 12, finding 11). */
+export function webAuth(token: string): { cookie: string; 'x-csrf-token': string } {
+  const csrf = csrfTokenFor(token);
+  return { cookie: `earshot_session=${token}; earshot_csrf=${csrf}`, 'x-csrf-token': csrf };
+}
 
 export interface Seeded {
   listener: Listener;
@@ -200,10 +205,7 @@ export async function seedListener(
 
   // The web side: follow, queue, progress, played.
   const webToken = await webSession(booted, listener);
-  const web = {
-    cookie: `earshot_session=${webToken}; earshot_csrf=${CSRF}`,
-    'x-csrf-token': CSRF,
-  };
+  const web = webAuth(webToken);
   const followedShowId = catalogue.showIds[slot % catalogue.showIds.length] ?? 0;
   const episodeIds = catalogue.episodeIds.slice(slot * 2, slot * 2 + 2);
   const [queued, listened] = episodeIds;
@@ -238,7 +240,7 @@ export async function snapshot(booted: Booted, who: Seeded, catalogue: Catalogue
   const auth = { authorization: basic(name, password) };
   // A session of its own: the listener's other sessions may have been signed out by the sweep.
   const token = await webSession(booted, who.listener);
-  const web = { cookie: `earshot_session=${token}; earshot_csrf=${CSRF}`, accept: 'application/json' };
+  const web = { cookie: webAuth(token).cookie, accept: 'application/json' };
   const urls: [string, Record<string, string>][] = [
     [`/api/2/devices/${name}.json`, auth],
     [`/api/2/subscriptions/${name}/${who.device}.json?since=0`, auth],

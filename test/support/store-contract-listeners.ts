@@ -121,6 +121,96 @@ export function listenerContract(
       assert.equal(await listeners.sessions.get(token, at(1)), undefined);
     });
 
+    t(
+      'a password change ends every other session: web, sync, app passwords, granted flows; the epoch moves',
+      async ({ store, listeners }) => {
+        const { users, sessions } = listeners;
+        const user = await users.create({ name: 'dave', password: 'old password' }, T0);
+        const other = await users.create({ name: 'erin', password: 'her password' }, T0);
+        const epoch = await users.authEpoch(user.id);
+        assert.equal(typeof epoch, 'number');
+        const here = await sessions.create(user.id, T0, 3600);
+        const elsewhere = await sessions.create(user.id, T0, 3600);
+        const hers = await sessions.create(other.id, T0, 3600);
+        const later = at(60 * 24 * 365);
+        const app = await store.sync.createAppPassword(user.id, 'Pixel', 'pixel-hash', T0);
+        await store.sync.createSession(user.id, 'sync-by-password', T0, later);
+        await store.sync.createSession(user.id, 'sync-by-app', T0, later, app.id);
+        await store.sync.createSession(other.id, 'her-sync', T0, later);
+        const limits = { total: 10, perAddress: 10 };
+        await store.sync.startLoginFlow({ pollHash: 'p', loginHash: 'l', address: 'a' }, T0, at(20), limits);
+        await store.sync.grantLoginFlow('l', user.id, 'Kasts', T0);
+
+        await users.setPassword(user.id, 'new password', at(1), { keepSession: here });
+        assert.ok(await sessions.get(here, at(2)), 'the session the password was changed from stays');
+        assert.equal(await sessions.get(elsewhere, at(2)), undefined);
+        assert.equal(await store.sync.sessionUser('sync-by-password', at(2)), undefined);
+        assert.equal(await store.sync.sessionUser('sync-by-app', at(2)), undefined);
+        assert.equal(await store.sync.useAppPassword('pixel-hash', at(2)), undefined);
+        assert.equal(await store.sync.collectLoginFlow('p', at(2)), undefined, 'a granted flow is dropped');
+        assert.notEqual(await users.authEpoch(user.id), epoch);
+        assert.equal(
+          (await users.verifyPassword('dave', 'new password'))?.authEpoch,
+          await users.authEpoch(user.id),
+        );
+        // The other listener keeps everything.
+        assert.ok(await sessions.get(hers, at(2)));
+        assert.equal(await store.sync.sessionUser('her-sync', at(2)), other.id);
+
+        const before = await users.authEpoch(user.id);
+        await users.endSessions(user.id, at(3));
+        assert.equal(await sessions.get(here, at(4)), undefined, 'signed out everywhere');
+        assert.notEqual(await users.authEpoch(user.id), before);
+        assert.equal(await users.authEpoch(999_999), undefined);
+      },
+    );
+
+    t(
+      'a new name that looks like an existing one is refused; the existing one still signs in',
+      async ({ listeners }) => {
+        const { users } = listeners;
+        await users.create({ name: 'alice', password: 'pw pw pw pw' }, T0);
+        for (const lookalike of ['аlice', 'aIice', 'a1ice', 'ａｌｉｃｅ']) {
+          await assert.rejects(
+            users.create({ name: lookalike, password: 'pw pw pw pw' }, T0),
+            (e: unknown) =>
+              e instanceof StoreError &&
+              e.code === 'conflict' &&
+              /looks too much like "alice"/.test(e.message),
+            lookalike,
+          );
+        }
+        await users.create({ name: 'rnallory', password: 'pw pw pw pw' }, T0);
+        await assert.rejects(users.create({ name: 'mallory', password: 'pw pw pw pw' }, T0), StoreError);
+        assert.ok(await users.verifyPassword('alice', 'pw pw pw pw'));
+      },
+    );
+
+    t('sign-in failures count per key in a fixed window, then start again', async ({ listeners }) => {
+      const { signInFailures: f } = listeners;
+      const ms = (n: number) => new Date(T0.getTime() + n);
+      await f.fail(
+        [
+          { key: 'pair', windowMs: 1000 },
+          { key: 'name', windowMs: 5000 },
+        ],
+        ms(0),
+      );
+      await f.fail([{ key: 'pair', windowMs: 1000 }], ms(500));
+      let counts = await f.counts(['pair', 'name', 'none'], ms(600));
+      assert.equal(counts.get('pair')?.count, 2);
+      assert.equal(counts.get('pair')?.resetAt.getTime(), ms(1000).getTime());
+      assert.equal(counts.get('name')?.count, 1);
+      assert.equal(counts.has('none'), false);
+      counts = await f.counts(['pair', 'name'], ms(1000));
+      assert.equal(counts.has('pair'), false, 'the window ended');
+      await f.fail([{ key: 'pair', windowMs: 1000 }], ms(1200));
+      assert.equal((await f.counts(['pair'], ms(1300))).get('pair')?.count, 1, 'a new window starts at 1');
+      await f.clear('pair');
+      assert.equal((await f.counts(['pair'], ms(1300))).has('pair'), false);
+      assert.equal((await f.counts(['name'], ms(1300))).get('name')?.count, 1);
+    });
+
     t('settings are upserted', async ({ listeners }) => {
       assert.equal(await listeners.settings.get('signup-open'), undefined);
       await listeners.settings.set('signup-open', 'false', T0);

@@ -336,12 +336,55 @@ export function syncStoreContract(kind: 'sqlite' | 'postgres', skip?: string): v
     assert.equal(await repo.sessionUser('h1', now), undefined);
 
     const pw = await repo.createAppPassword(1, 'Pixel', 'secret-hash', now);
-    assert.equal(await repo.useAppPassword('secret-hash', now), 1);
+    assert.deepEqual(await repo.useAppPassword('secret-hash', now), { userId: 1, id: pw.id });
     assert.equal((await repo.listAppPasswords(1))[0]?.lastUsedAt, now.toISOString());
     assert.equal(await repo.revokeAppPassword(2, pw.id, now), false);
     assert.equal(await repo.revokeAppPassword(1, pw.id, now), true);
     assert.equal(await repo.useAppPassword('secret-hash', now), undefined);
   });
+
+  t('revoking an app password ends the sessions opened with it, and only those', async (repo) => {
+    const pw = await repo.createAppPassword(1, 'Pixel', 'pixel-hash', now);
+    const other = await repo.createAppPassword(1, 'Kasts', 'kasts-hash', now);
+    const later = new Date(now.getTime() + 365 * 24 * 3600_000);
+    await repo.createSession(1, 'via-pixel', now, later, pw.id);
+    await repo.createSession(1, 'via-kasts', now, later, other.id);
+    await repo.createSession(1, 'via-password', now, later);
+    assert.equal(await repo.revokeAppPassword(1, pw.id, now), true);
+    assert.equal(await repo.sessionUser('via-pixel', now), undefined);
+    assert.equal(await repo.sessionUser('via-kasts', now), 1);
+    assert.equal(await repo.sessionUser('via-password', now), 1);
+  });
+
+  t(
+    'Login Flow v2: pending, granted once, collected once, expiring, bounded in all and per address',
+    async (repo) => {
+      const at = (ms: number) => new Date(now.getTime() + ms);
+      const limits = { total: 3, perAddress: 2 };
+      const flow = (n: number, address = '192.0.2.1') => ({ pollHash: `p${n}`, loginHash: `l${n}`, address });
+      assert.equal(await repo.startLoginFlow(flow(1), now, at(60_000), limits), 'started');
+      assert.equal(await repo.loginFlowPending('l1', now), true);
+      assert.equal(await repo.collectLoginFlow('p1', now), 'pending');
+      assert.equal(await repo.grantLoginFlow('l1', 7, 'Kasts', now), true);
+      assert.equal(await repo.grantLoginFlow('l1', 8, 'again', now), false, 'a flow is granted once');
+      assert.equal(await repo.loginFlowPending('l1', now), false);
+      assert.deepEqual(await repo.collectLoginFlow('p1', now), { userId: 7, label: 'Kasts' });
+      assert.equal(await repo.collectLoginFlow('p1', now), undefined, 'handed out exactly once');
+
+      assert.equal(await repo.startLoginFlow(flow(2), now, at(60_000), limits), 'started');
+      assert.equal(await repo.startLoginFlow(flow(3), now, at(60_000), limits), 'started');
+      assert.equal(await repo.startLoginFlow(flow(4), now, at(60_000), limits), 'address-busy');
+      assert.equal(await repo.startLoginFlow(flow(5, '192.0.2.2'), now, at(60_000), limits), 'started');
+      assert.equal(await repo.startLoginFlow(flow(6, '192.0.2.3'), now, at(60_000), limits), 'busy');
+      // Expired flows answer nothing and make room.
+      assert.equal(await repo.collectLoginFlow('p2', at(60_000)), undefined);
+      assert.equal(await repo.grantLoginFlow('l3', 7, 'late', at(60_000)), false);
+      assert.equal(
+        await repo.startLoginFlow(flow(7, '192.0.2.3'), at(60_000), at(120_000), limits),
+        'started',
+      );
+    },
+  );
 
   t('settings merge set and remove per scope', async (repo) => {
     await repo.updateSettings(1, 'account', '', { a: 1, b: 'x' }, []);

@@ -263,12 +263,14 @@ test('a whole-list PUT of more than 10,000 entries is a 400 naming the limit', a
   assert.match(res.json().message as string, /at most 10000/);
 });
 
-test('password guessing over Basic is slowed: after 20 failures from one address, 429 with Retry-After', async () => {
+test('password guessing over Basic: after 20 failures the guesses get 429 with Retry-After, the owner still passes', async () => {
   const guess = basicAuthHeader('bob', 'guess');
   let last = 0;
   for (let i = 0; i < 21; i++) last = (await call('GET', '/api/2/devices/bob.json', { auth: guess })).status;
   assert.equal(last, 429);
-  const blocked = await call('GET', '/api/2/devices/bob.json', { auth: bob });
+  const blocked = await call('GET', '/api/2/devices/bob.json', { auth: guess });
   assert.equal(blocked.status, 429);
   assert.match(blocked.headers.get('retry-after') ?? '', /^\d+$/);
+  // Issue 12, finding 7: the limit must not lock out the owner's correct password (verified before, so no hashing).
+  assert.equal((await call('GET', '/api/2/devices/bob.json', { auth: bob })).status, 200);
 });

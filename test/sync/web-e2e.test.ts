@@ -22,7 +22,10 @@ async function signIn(): Promise<{ web: ReplayClient; csrf: string }> {
     form: { name: TEST_USER.name, password: TEST_USER.password, _csrf: csrf },
   });
   assert.equal(res.status, 303, res.text.slice(0, 300));
-  return { web, csrf };
+  // Signing in binds a new CSRF token to the new session (issue 12, finding 11).
+  const bound = web.cookie('earshot_csrf');
+  assert.ok(bound && bound !== csrf, 'signing in replaces the CSRF token');
+  return { web, csrf: bound };
 }
 
 test('Mark as Played on the web → mygpoclient downloads the matching play action', { skip }, async () => {

@@ -57,6 +57,19 @@ describe('users add and export-opml', () => {
     assert.equal(noTty.code, EXIT.usage);
   });
 
+  it('refuses names outside the user-name rule and look-alikes of existing names (issue 12, finding 10)', async () => {
+    const cyrillic = await run('a good password\n', 'users', 'add', 'аlice', '--password-stdin');
+    assert.equal(cyrillic.code, EXIT.usage);
+    assert.match(cyrillic.err, /^earshot: .*Cyrillic.*\n$/);
+    const at = await run('a good password\n', 'users', 'add', 'bob@example.org', '--password-stdin');
+    assert.equal(at.code, EXIT.usage);
+    const lookalike = await run('a good password\n', 'users', 'add', 'a1ice', '--password-stdin');
+    assert.equal(lookalike.code, EXIT.failure);
+    assert.match(lookalike.err, /looks too much like "alice"/);
+    const fine = await run('a good password\n', 'users', 'add', 'carol.b_2', '--password-stdin');
+    assert.equal(fine.out, 'created carol.b_2\n', fine.err);
+  });
+
   it("exports a listener's subscriptions as OPML 2.0", async () => {
     const r = await run('', 'export-opml', '--user', 'alice');
     assert.equal(r.code, EXIT.ok, r.err);

@@ -1,5 +1,6 @@
 // `earshot users add <name> [--admin] [--password-stdin]`: creates a listener account from the command line.
 import { CONFIG_FLAGS_USAGE } from '../../config/flags.ts';
+import { checkNewUserName } from '../../domain/user-name.ts';
 import { StoreError } from '../../store/ports.ts';
 import type { CliIo, Command } from '../command.ts';
 import { EXIT } from '../command.ts';
@@ -26,13 +27,8 @@ ${CONFIG_FLAGS_USAGE}`,
     if (action !== 'add' || name === undefined || extra.length > 0) {
       return fail(io, 'usage: earshot users add <name> [--admin] [--password-stdin]', EXIT.usage);
     }
-    if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) {
-      return fail(
-        io,
-        `user names are 1–64 letters, digits, '.', '_' or '-' (got ${JSON.stringify(name)})`,
-        EXIT.usage,
-      );
-    }
+    const checked = checkNewUserName(name);
+    if (!checked.ok) return fail(io, `${checked.message} (got ${JSON.stringify(name)})`, EXIT.usage);
     let password: string;
     if (ctx.args.values['password-stdin'] === true) {
       password = (await firstLine(io.stdin)).replace(/\r$/, '');
@@ -48,14 +44,16 @@ ${CONFIG_FLAGS_USAGE}`,
     return withApp(ctx, async (app) => {
       try {
         const user = await app.store.listeners.users.create(
-          { name, password, isAdmin: ctx.args.values.admin === true },
+          { name: checked.name, password, isAdmin: ctx.args.values.admin === true },
           new Date(),
         );
         io.stdout.write(`created ${user.name}${user.isAdmin ? ' (admin)' : ''}\n`);
         return EXIT.ok;
       } catch (error) {
-        if (error instanceof StoreError && error.code === 'conflict')
-          return fail(io, `the name ${name} is taken`);
+        if (error instanceof StoreError && error.code === 'conflict') {
+          const taken = await app.store.listeners.users.findByName(checked.name);
+          return fail(io, taken === undefined ? error.message : `the name ${name} is taken`);
+        }
         throw error;
       }
     });

@@ -1,7 +1,11 @@
 // Builds the sync service from the rest of Earshot: S's store (catalogue), W's listener store (accounts, library),
 // R's feed admin (adding feeds through the crawler, with its SSRF guard), and the sync repository.
 import type { Show } from '../../domain/show.ts';
-import type { LibraryRepository, UserRepository } from '../../store/listener-ports.ts';
+import type {
+  LibraryRepository,
+  SignInFailureRepository,
+  UserRepository,
+} from '../../store/listener-ports.ts';
 import type { Store } from '../../store/ports.ts';
 import type { SyncRepository } from '../../store/sync-ports.ts';
 import type {
@@ -17,7 +21,11 @@ export function accountsFrom(users: UserRepository): SyncAccounts {
   const pick = (u: { id: number; name: string } | undefined) =>
     u === undefined ? undefined : { id: u.id, name: u.name };
   return {
-    verifyPassword: async (name, password) => pick(await users.verifyPassword(name, password)),
+    verifyPassword: async (name, password) => {
+      const user = await users.verifyPassword(name, password);
+      return user === undefined ? undefined : { id: user.id, name: user.name, authEpoch: user.authEpoch };
+    },
+    authEpoch: (id) => users.authEpoch(id),
     byName: async (name) => pick(await users.findByName(name)),
     byId: async (id) => pick(await users.get(id)),
   };
@@ -147,6 +155,10 @@ export function catalogueFrom(deps: CatalogueDeps): SyncCatalogue {
 export interface SyncServiceFactoryDeps extends CatalogueDeps {
   repo: SyncRepository;
   users: UserRepository;
+  /** Failed Basic sign-ins, shared by every process (the store's `listeners.signInFailures` when absent). */
+  signInFailures?: SignInFailureRepository;
+  /** The longest a sign-in waits while its name is under attack (EARSHOT_SIGN_IN_MAX_DELAY_MS). */
+  signInMaxDelayMs?: number;
   library?: LibraryRepository;
   warn?: (message: string) => void;
 }
@@ -156,6 +168,8 @@ export function createSyncService(deps: SyncServiceFactoryDeps): SyncService {
   return new SyncService({
     repo: deps.repo,
     accounts: accountsFrom(deps.users),
+    signInFailures: deps.signInFailures ?? deps.store.listeners.signInFailures,
+    ...(deps.signInMaxDelayMs === undefined ? {} : { signInMaxDelayMs: deps.signInMaxDelayMs }),
     catalogue: catalogueFrom(deps),
     ...(deps.library === undefined ? {} : { library: libraryFrom(deps.library) }),
     // The store's transaction gives transaction-scoped sync and listener repositories (same database).

@@ -5,16 +5,14 @@
 // `WWW-Authenticate: Basic realm="gpodder"`; a cookie is set on every Basic success of the gPodder paths (not on
 // the Nextcloud paths, whose clients send Basic every time). Every success is a 200. Bodies are parsed as JSON
 // whatever their Content-Type.
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { couldBeUserName } from '../../domain/user-name.ts';
 import { BASIC_CHALLENGE, type BasicCredentials, parseBasicAuth } from '../../sync/basic-auth.ts';
-import { DEVICE_ID_PATTERN, USERNAME_PATTERN } from '../../sync/device.ts';
+import { DEVICE_ID_PATTERN } from '../../sync/device.ts';
 import { SyncError } from '../../sync/errors.ts';
-import { LoginFlowRegistry } from '../../sync/login-flow.ts';
-import type { SyncUser } from '../../sync/ports.ts';
+import type { AuthenticatedUser, SyncUser } from '../../sync/ports.ts';
 import type { SyncService } from '../../sync/service.ts';
 import { parseSince } from '../../sync/subscriptions.ts';
-import { RateLimiter } from '../rate-limit.ts';
 import {
   type Format,
   jsonBody,
@@ -72,7 +70,6 @@ function checkDevice(id: string): string {
 
 export async function gpodderPlugin(app: FastifyInstance, options: GpodderPluginOptions): Promise<void> {
   const { sync } = options;
-  const flows = new LoginFlowRegistry();
 
   // Raw bodies for every content type; handlers decide how to read them (JSON whatever the Content-Type).
   app.removeAllContentTypeParsers();
@@ -89,6 +86,7 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
         'not-found': 404,
         'too-large': 413,
         'too-many-attempts': 429,
+        busy: 503,
       }[error.code];
       if (status === 401) void reply.header('WWW-Authenticate', BASIC_CHALLENGE);
       if (error.retryAfterSeconds !== undefined)
@@ -109,31 +107,21 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
       .send({ error: 'internal', message: 'unexpected server error' });
   });
 
-  // Password guessing over Basic: 20 failures per address per 15 minutes, then 429 until the window ends.
-  const failures = new RateLimiter(20, 15 * 60_000);
-  async function verify(req: Req, credentials: BasicCredentials): Promise<SyncUser | undefined> {
-    const key = `ip:${req.ip}`;
-    const nowMs = sync.now().getTime();
-    const wait = failures.blocked(key, nowMs);
-    if (wait !== undefined) {
-      throw new SyncError('too-many-attempts', `too many failed sign-ins; try again in ${wait} s`, {
-        retryAfterSeconds: wait,
-      });
-    }
-    const user = await sync.authenticate(credentials);
-    if (user === undefined) failures.fail(key, nowMs);
-    return user;
-  }
+  // Password guessing over Basic is slowed per (address, name) and per name by the sync service's sign-in guard.
+  const verify = (req: Req, credentials: BasicCredentials): Promise<AuthenticatedUser | undefined> =>
+    sync.authenticate(credentials, req.ip);
 
   // Clients that send Basic on every call and ignore cookies would otherwise leave one session row per request:
-  // the same app (user + User-Agent) gets the same cookie for 10 minutes.
+  // the same app (user + credential + User-Agent) gets the same cookie for 10 minutes, while that session lasts
+  // (a password change or a revocation ends it in the database; the memory here is checked against it).
   const recentSessions = new Map<string, { token: string; until: number }>();
-  async function sessionFor(req: Req, userId: number): Promise<string> {
-    const key = `${userId}\u0000${req.headers['user-agent'] ?? ''}`;
+  async function sessionFor(req: Req, user: AuthenticatedUser): Promise<string> {
+    const key = `${user.id}\u0000${user.appPasswordId ?? 'password'}\u0000${req.headers['user-agent'] ?? ''}`;
     const nowMs = sync.now().getTime();
     const hit = recentSessions.get(key);
-    if (hit !== undefined && hit.until > nowMs) return hit.token;
-    const token = await sync.startSession(userId);
+    if (hit !== undefined && hit.until > nowMs && (await sync.sessionUser(hit.token))?.id === user.id)
+      return hit.token;
+    const token = await sync.startSession(user.id, user.appPasswordId);
     if (recentSessions.size > 10_000) recentSessions.clear();
     recentSessions.set(key, { token, until: nowMs + 10 * 60_000 });
     return token;
@@ -168,7 +156,7 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
       if (credentials !== undefined) {
         user = await verify(req, credentials);
         if (user === undefined) throw new SyncError('bad-credentials', 'wrong user name or password');
-        if (withCookie) setSessionCookie(reply, await sessionFor(req, user.id));
+        if (withCookie) setSessionCookie(reply, await sessionFor(req, user));
       }
     }
     if (user === undefined)
@@ -176,16 +164,16 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
         'bad-credentials',
         'sign in with HTTP Basic (user name and password or app password)',
       );
-    if (urlUser !== undefined && urlUser.toLowerCase() !== user.name.toLowerCase()) {
+    if (urlUser !== undefined && !sameName(urlUser, user.name)) {
       throw new SyncError('user-mismatch', `signed in as ${user.name}, but the URL names ${urlUser}`);
     }
     return user;
   }
 
+  // Every name the user-name rule accepts passes here, and so does an older account's name (src/domain/user-name.ts).
   const userFrom = (req: Req, name = 'user'): string => {
     const u = param(req, name);
-    if (!USERNAME_PATTERN.test(u))
-      throw new SyncError('bad-request', `invalid user name ${JSON.stringify(u)}`);
+    if (!couldBeUserName(u)) throw new SyncError('bad-request', `invalid user name ${JSON.stringify(u)}`);
     return u;
   };
   const body = (req: Req): unknown => jsonBody(req.body, req.headers['content-encoding']);
@@ -199,22 +187,19 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
     const urlUser = userFrom(req);
     const token = cookie(req, SESSION_COOKIE);
     const existing = token === undefined ? undefined : await sync.sessionUser(token);
-    if (existing === undefined || existing.name.toLowerCase() !== urlUser.toLowerCase()) {
+    if (existing === undefined || !sameName(existing.name, urlUser)) {
       const credentials = parseBasicAuth(req.headers.authorization);
       const user = credentials === undefined ? undefined : await verify(req, credentials);
       if (user === undefined) throw new SyncError('bad-credentials', 'wrong user name or password');
-      if (user.name.toLowerCase() !== urlUser.toLowerCase())
+      if (!sameName(user.name, urlUser))
         throw new SyncError('user-mismatch', `signed in as ${user.name}, not ${urlUser}`);
-      setSessionCookie(reply, await sync.startSession(user.id));
+      setSessionCookie(reply, await sync.startSession(user.id, user.appPasswordId));
     }
     return sendEmpty(reply);
   });
   app.post('/api/2/auth/:user/logout.json', async (req, reply) => {
     const token = cookie(req, SESSION_COOKIE);
-    if (token !== undefined) {
-      await sync.endSession(token);
-      for (const [key, value] of recentSessions) if (value.token === token) recentSessions.delete(key);
-    }
+    if (token !== undefined) await sync.endSession(token);
     void reply.header('Set-Cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; Max-Age=0`);
     return sendEmpty(reply);
   });
@@ -431,11 +416,19 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
     return sendJson(reply, { timestamp, ...(rejected === undefined ? {} : { rejected }) });
   });
 
-  // ── Nextcloud Login Flow v2 ──
+  // ── Nextcloud Login Flow v2 (state in the database: any process answers any step) ──
+  const expired = (reply: FastifyReply) =>
+    reply
+      .code(404)
+      .type('text/html; charset=utf-8')
+      .send(
+        page(
+          'Link expired',
+          '<p>This sign-in link has expired or was already used. Start again in the app.</p>',
+        ),
+      );
   app.post('/index.php/login/v2', async (req, reply) => {
-    const pollToken = randomBytes(32).toString('base64url');
-    const loginToken = randomBytes(32).toString('base64url');
-    flows.start(pollToken, loginToken, sync.now().getTime());
+    const { pollToken, loginToken } = await sync.startLoginFlow(req.ip);
     const base = baseUrl(req);
     return sendJson(reply, {
       poll: { token: pollToken, endpoint: `${base}/index.php/login/v2/poll` },
@@ -451,7 +444,7 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
       token = typeof t === 'string' ? t : undefined;
     }
     if (token === undefined) throw new SyncError('not-found', 'the poll needs token=');
-    const answer = flows.poll(token, sync.now().getTime());
+    const answer = await sync.pollLoginFlow(token);
     if (answer.status === 'pending') return reply.code(404).type('application/json').send('[]');
     return sendJson(reply, {
       server: baseUrl(req),
@@ -460,48 +453,31 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
     });
   });
   app.get('/index.php/login/v2/flow/:token', async (req, reply) => {
-    const flow = flows.pendingByLoginToken(param(req, 'token'), sync.now().getTime());
-    return reply
-      .code(flow === undefined ? 404 : 200)
-      .type('text/html; charset=utf-8')
-      .send(
-        flow === undefined
-          ? page(
-              'Link expired',
-              '<p>This sign-in link has expired or was already used. Start again in the app.</p>',
-            )
-          : loginForm(),
-      );
+    if (!(await sync.loginFlowPending(param(req, 'token')))) return expired(reply);
+    return reply.code(200).type('text/html; charset=utf-8').send(loginForm());
   });
   app.post('/index.php/login/v2/flow/:token', async (req, reply) => {
     const loginToken = param(req, 'token');
-    const nowMs = sync.now().getTime();
-    if (flows.pendingByLoginToken(loginToken, nowMs) === undefined) {
-      return reply
-        .code(404)
-        .type('text/html; charset=utf-8')
-        .send(
-          page(
-            'Link expired',
-            '<p>This sign-in link has expired or was already used. Start again in the app.</p>',
-          ),
-        );
-    }
+    if (!(await sync.loginFlowPending(loginToken))) return expired(reply);
     const form = new URLSearchParams(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '');
-    const user = await verify(req, {
-      username: form.get('user') ?? '',
-      password: form.get('password') ?? '',
-    });
-    if (user === undefined)
-      return reply.code(401).type('text/html; charset=utf-8').send(loginForm('Wrong user name or password.'));
     const label = `${(req.headers['user-agent'] ?? 'app').slice(0, 60)} (Login Flow)`;
-    const { secret } = await sync.createAppPassword(user.id, label);
-    flows.grant(loginToken, user.name, secret, nowMs);
+    const credentials = { username: form.get('user') ?? '', password: form.get('password') ?? '' };
+    const user = await sync.grantLoginFlow(loginToken, credentials, req.ip, label);
+    if (user === undefined)
+      return reply
+        .code(401)
+        .type('text/html; charset=utf-8')
+        .send(loginForm('Wrong user name or password. Use your account password here, not an app password.'));
     return reply
       .code(200)
       .type('text/html; charset=utf-8')
       .send(page('Connected', '<p>Your app is connected. You can close this page and return to it.</p>'));
   });
+}
+
+/** Names compare case-insensitively (and in NFC, for older accounts' names). */
+function sameName(a: string, b: string): boolean {
+  return a.normalize('NFC').toLowerCase() === b.normalize('NFC').toLowerCase();
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

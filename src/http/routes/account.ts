@@ -1,47 +1,86 @@
-// Sign up, sign in/out, change password. Sessions are random tokens in an HttpOnly, SameSite=Lax cookie (Secure on
-// https); only a hash is stored. Sign-in failures are rate-limited per address and per name.
+// Sign up, sign in/out, change password. Sessions are random tokens in an HttpOnly, SameSite=Lax cookie (Secure and
+// `__Host-` on https); only a hash is stored. Failed sign-ins are limited per (address, name) and slow a name down
+// from every address (src/services/sign-in-guard.ts); a password change ends every other session.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { checkNewUserName, couldBeUserName } from '../../domain/user-name.ts';
+import { SignInGuard, SignInThrottled, WEB_SIGN_IN } from '../../services/sign-in-guard.ts';
 import { StoreError } from '../../store/errors.ts';
 import type { ListenerStore } from '../../store/listener-ports.ts';
 import { type AccountModel, accountPage, authPage } from '../../views/pages.ts';
-import { checkCsrf, contextOf, requireUser, SESSION_COOKIE, SESSION_TTL_SECONDS } from '../context.ts';
+import {
+  checkCsrf,
+  contextOf,
+  cookieNames,
+  csrfTokenFor,
+  requireUser,
+  SESSION_TTL_SECONDS,
+} from '../context.ts';
 import { serializeCookie } from '../cookies.ts';
 import { HttpError } from '../errors.ts';
 import { parseId } from '../ids.ts';
-import { RateLimiter } from '../rate-limit.ts';
 import type { WebApp } from '../server.ts';
 
 export const SIGNUP_SETTING = 'signup-open';
 
-const nameSchema = z
-  .string()
-  .trim()
-  .min(1, 'Choose a user name.')
-  .max(64, 'User names are at most 64 characters.')
-  .regex(/^[\p{L}\p{N}_.@-]+$/u, 'User names may use letters, digits and . _ - @ only.');
+/** A new account's name: the one rule (src/domain/user-name.ts), answered in its own words. */
+const newName = z.string().transform((raw, ctx) => {
+  const check = checkNewUserName(raw);
+  if (!check.ok) {
+    ctx.addIssue({ code: 'custom', message: check.message });
+    return z.NEVER;
+  }
+  return check.name;
+});
+/** A name to sign in with: any existing account's, including names made before the rule. */
+const existingName = z.string().trim().refine(couldBeUserName, 'Enter your user name.');
 const newPassword = z
   .string()
   .min(8, 'Passwords need at least 8 characters.')
   .max(200, 'That password is too long.');
 
 const credentials = z.object({
-  name: nameSchema,
+  name: existingName,
   password: z.string().min(1).max(200),
   next: z.string().max(500).optional(),
 });
-const signup = z.object({ name: nameSchema, password: newPassword, next: z.string().max(500).optional() });
+const signup = z.object({ name: newName, password: newPassword, next: z.string().max(500).optional() });
 const passwordChange = z.object({ current: z.string().min(1).max(200), password: newPassword });
 
-/** Only same-site paths: never `//host` or a scheme. */
-export function safeNext(next: string | undefined): string {
-  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
-  return next;
+/**
+ * Where to go after signing in: only a path on this site. `next` is resolved the way a browser resolves a Location
+ * (WHATWG URL: tabs and newlines dropped, `\\` read as `/`) against the site's origin; anything that lands on another
+ * origin, or that cannot be parsed, gives `/`. The answer is the URL's own serialisation (percent-encoded, so never
+ * a control character) with the origin cut off, and never starts with `//`.
+ */
+export function safeNext(next: string | undefined, origin = 'http://earshot.invalid'): string {
+  if (next === undefined || next === '') return '/';
+  let base: URL;
+  let url: URL;
+  try {
+    base = new URL(origin);
+    url = new URL(next, base);
+  } catch {
+    return '/';
+  }
+  if (url.origin !== base.origin || url.username !== '' || url.password !== '') return '/';
+  const path = `${url.pathname.replace(/^\/{2,}/, '/')}${url.search}${url.hash}`;
+  return path.startsWith('/') ? path : '/';
 }
 
 export async function signupOpen(listeners: ListenerStore): Promise<boolean> {
   if ((await listeners.users.count()) === 0) return true;
   return (await listeners.settings.get(SIGNUP_SETTING)) !== 'false';
+}
+
+/** The failure counters, or none when accounts are off (nothing to sign in to then). */
+function listenersOrNone(web: WebApp): ListenerStore['signInFailures'] {
+  const none: ListenerStore['signInFailures'] = {
+    counts: async () => new Map(),
+    fail: async () => {},
+    clear: async () => {},
+  };
+  return web.deps.listeners?.signInFailures ?? none;
 }
 
 function needListeners(web: WebApp): ListenerStore {
@@ -55,20 +94,28 @@ function friendly(error: unknown): string | undefined {
 }
 
 export function registerAccountRoutes(app: FastifyInstance, web: WebApp): void {
-  const limiter = new RateLimiter(5, 10 * 60_000);
+  const maxDelayMs = web.deps.config.signInMaxDelayMs;
+  const guard = new SignInGuard(listenersOrNone(web), 'web', WEB_SIGN_IN, {
+    now: web.now,
+    ...(maxDelayMs === undefined ? {} : { maxDelayMs }),
+  });
 
   const startSession = async (listeners: ListenerStore, reply: FastifyReply, userId: number) => {
     const token = await listeners.sessions.create(userId, web.now(), SESSION_TTL_SECONDS);
+    const names = cookieNames(web.secure);
     reply.header(
       'set-cookie',
-      serializeCookie(SESSION_COOKIE, token, { secure: web.secure, maxAgeSeconds: SESSION_TTL_SECONDS }),
+      serializeCookie(names.session, token, { secure: web.secure, maxAgeSeconds: SESSION_TTL_SECONDS }),
     );
+    // The new session's CSRF token replaces the anonymous one at once.
+    reply.header('set-cookie', serializeCookie(names.csrf, csrfTokenFor(token), { secure: web.secure }));
   };
 
+  const safe = (req: FastifyRequest, next: string | undefined) => safeNext(next, web.baseUrl(req));
   const nextOf = (req: FastifyRequest): string | undefined => {
     const q = req.query;
     const raw = q && typeof q === 'object' && 'next' in q && typeof q.next === 'string' ? q.next : undefined;
-    return raw ? safeNext(raw) : undefined;
+    return raw ? safe(req, raw) : undefined;
   };
 
   app.get('/signin', async (req, reply) => {
@@ -102,19 +149,18 @@ export function registerAccountRoutes(app: FastifyInstance, web: WebApp): void {
       );
     }
     const { name, password, next } = parsed.data;
-    const nowMs = web.now().getTime();
-    const keys = [`ip:${req.ip}`, `name:${name.toLowerCase()}`];
-    const wait = Math.max(...keys.map((k) => limiter.blocked(k, nowMs) ?? 0));
-    if (wait > 0) {
+    let user: Awaited<ReturnType<typeof listeners.users.verifyPassword>>;
+    try {
+      user = await guard.attempt(req.ip, name, () => listeners.users.verifyPassword(name, password));
+    } catch (error) {
+      if (!(error instanceof SignInThrottled)) throw error;
       throw new HttpError(
         'rate-limited',
-        `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minutes.`,
-        { 'retry-after': String(wait) },
+        `Too many failed sign-ins for this name from your address. Try again in ${Math.ceil(error.retryAfterSeconds / 60)} minutes.`,
+        { 'retry-after': String(error.retryAfterSeconds) },
       );
     }
-    const user = await listeners.users.verifyPassword(name, password);
     if (!user) {
-      for (const k of keys) limiter.fail(k, nowMs);
       return web.sendPage(
         reply,
         authPage(web.pageContext(req), {
@@ -122,14 +168,13 @@ export function registerAccountRoutes(app: FastifyInstance, web: WebApp): void {
           signupOpen: open,
           error: 'Wrong user name or password.',
           name,
-          ...(next ? { next: safeNext(next) } : {}),
+          ...(next ? { next: safe(req, next) } : {}),
         }),
         401,
       );
     }
-    limiter.reset(`name:${name.toLowerCase()}`);
     await startSession(listeners, reply, user.id);
-    return reply.redirect(safeNext(next), 303);
+    return reply.redirect(safe(req, next), 303);
   });
 
   app.get('/signup', async (req, reply) => {
@@ -175,7 +220,7 @@ export function registerAccountRoutes(app: FastifyInstance, web: WebApp): void {
         web.now(),
       );
       await startSession(listeners, reply, user.id);
-      return reply.redirect(safeNext(parsed.data.next), 303);
+      return reply.redirect(safe(req, parsed.data.next), 303);
     } catch (error) {
       if (error instanceof StoreError && error.code === 'conflict') {
         return web.sendPage(
@@ -184,7 +229,7 @@ export function registerAccountRoutes(app: FastifyInstance, web: WebApp): void {
             mode: 'signup',
             signupOpen: true,
             name,
-            error: 'That user name is taken.',
+            error: error.message,
           }),
           409,
         );
@@ -198,7 +243,10 @@ export function registerAccountRoutes(app: FastifyInstance, web: WebApp): void {
     checkCsrf(req);
     const token = contextOf(req).sessionToken;
     if (token) await listeners.sessions.delete(token);
-    reply.header('set-cookie', serializeCookie(SESSION_COOKIE, '', { secure: web.secure, maxAgeSeconds: 0 }));
+    reply.header(
+      'set-cookie',
+      serializeCookie(cookieNames(web.secure).session, '', { secure: web.secure, maxAgeSeconds: 0 }),
+    );
     return reply.redirect('/', 303);
   });
 
@@ -233,7 +281,14 @@ export function registerAccountRoutes(app: FastifyInstance, web: WebApp): void {
 
   app.get('/account', async (req, reply) => {
     const user = requireUser(req);
-    return web.sendPage(reply, accountPage(web.pageContext(req), await accountModel(user.id)));
+    const q = req.query;
+    const changed = q && typeof q === 'object' && 'password-changed' in q;
+    const message =
+      'Your password is changed. Every other browser and app was signed out and your app passwords were revoked: sign your apps in again.';
+    return web.sendPage(
+      reply,
+      accountPage(web.pageContext(req), await accountModel(user.id, changed ? { message } : {})),
+    );
   });
 
   app.post('/account/app-passwords', async (req, reply) => {
@@ -303,7 +358,15 @@ export function registerAccountRoutes(app: FastifyInstance, web: WebApp): void {
         400,
       );
     }
-    const ok = await listeners.users.verifyPassword(user.name, parsed.data.current);
+    const ok = await guard
+      .attempt(req.ip, user.name, () => listeners.users.verifyPassword(user.name, parsed.data.current))
+      .catch((error: unknown) => {
+        if (error instanceof SignInThrottled)
+          throw new HttpError('rate-limited', 'Too many wrong passwords. Try again later.', {
+            'retry-after': String(error.retryAfterSeconds),
+          });
+        throw error;
+      });
     if (!ok || ok.id !== user.id) {
       return web.sendPage(
         reply,
@@ -315,9 +378,15 @@ export function registerAccountRoutes(app: FastifyInstance, web: WebApp): void {
         400,
       );
     }
-    await listeners.users.setPassword(user.id, parsed.data.password, web.now());
+    // Every other session ends at once, web and sync alike, and app passwords are revoked (a password change is
+    // what a listener does when someone else may know it); this browser stays signed in.
     const keep = contextOf(req).sessionToken;
-    await listeners.sessions.deleteForUser(user.id, keep);
-    return reply.redirect('/account', 303);
+    await listeners.users.setPassword(
+      user.id,
+      parsed.data.password,
+      web.now(),
+      keep ? { keepSession: keep } : {},
+    );
+    return reply.redirect('/account?password-changed=1', 303);
   });
 }

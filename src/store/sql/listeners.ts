@@ -2,6 +2,7 @@
 // Every query is scoped by user id; nothing here can reach another user's rows.
 import { createHash, randomBytes } from 'node:crypto';
 import { type Generated, type Kysely, sql } from 'kysely';
+import { userNameSkeleton } from '../../domain/user-name.ts';
 import { StoreError } from '../errors.ts';
 import type {
   Follow,
@@ -13,6 +14,7 @@ import type {
   Session,
   SessionRepository,
   SettingRepository,
+  SignInFailureRepository,
   User,
   UserRepository,
 } from '../listener-ports.ts';
@@ -20,6 +22,7 @@ import type { SqlDialect } from '../migrations/index.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../password.ts';
 import { inTransaction } from './connect.ts';
 import type { Database } from './schema.ts';
+import type { SyncTables } from './sync.ts';
 
 export type ListenerTables = {
   users: {
@@ -30,6 +33,8 @@ export type ListenerTables = {
     is_admin: number;
     created_at: string;
     updated_at: string;
+    auth_epoch: Generated<number>;
+    name_skeleton: string | null;
   };
   user_sessions: { token_hash: string; user_id: number; created_at: string; expires_at: string };
   app_settings: { key: string; value: string; updated_at: string };
@@ -44,9 +49,13 @@ export type ListenerTables = {
   };
   queue_entries: { user_id: number; episode_id: number; position: number; added_at: string };
   listening_daily: { show_id: number; day: string; seconds: number };
+  sign_in_failures: { key: string; count: number; reset_ms: number };
 };
 
-type Db = Kysely<Database & ListenerTables>;
+/** Signing a listener out everywhere reaches the sync tables too (same database, one transaction). */
+type Db = Kysely<
+  Database & ListenerTables & Pick<SyncTables, 'sync_sessions' | 'sync_app_passwords' | 'sync_login_flows'>
+>;
 
 /** Runs `fn` in one transaction, or directly when the handle already is one (a tx-scoped store). */
 type Tx = <T>(fn: (db: Db) => Promise<T>) => Promise<T>;
@@ -114,7 +123,18 @@ class SqlUsers implements UserRepository {
         .select('id')
         .where('name_key', '=', nameKey(name))
         .executeTakeFirst();
-      if (taken) throw new StoreError('conflict', `the user name "${name}" is taken`);
+      if (taken) throw new StoreError('conflict', 'That user name is taken.');
+      const skeleton = userNameSkeleton(name);
+      const lookalike = await tx
+        .selectFrom('users')
+        .select('name')
+        .where('name_skeleton', '=', skeleton)
+        .executeTakeFirst();
+      if (lookalike)
+        throw new StoreError(
+          'conflict',
+          `That user name looks too much like "${lookalike.name}", which is taken. Choose another.`,
+        );
       const count = await tx
         .selectFrom('users')
         .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -125,6 +145,7 @@ class SqlUsers implements UserRepository {
         .values({
           name,
           name_key: nameKey(name),
+          name_skeleton: skeleton,
           password_hash: hash,
           is_admin: isAdmin ? 1 : 0,
           created_at: at,
@@ -162,25 +183,66 @@ class SqlUsers implements UserRepository {
     return Number(row.n);
   }
 
-  async verifyPassword(name: string, password: string): Promise<User | undefined> {
+  async verifyPassword(name: string, password: string): Promise<(User & { authEpoch: number }) | undefined> {
     const row = await this.db
       .selectFrom('users')
-      .select(['id', 'name', 'is_admin', 'created_at', 'password_hash'])
+      .select(['id', 'name', 'is_admin', 'created_at', 'password_hash', 'auth_epoch'])
       .where('name_key', '=', nameKey(name))
       .executeTakeFirst();
     const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
-    return row && ok ? toUser(row) : undefined;
+    return row && ok ? { ...toUser(row), authEpoch: Number(row.auth_epoch) } : undefined;
   }
 
-  async setPassword(userId: number, password: string, now: Date): Promise<void> {
+  async setPassword(
+    userId: number,
+    password: string,
+    now: Date,
+    options: { keepSession?: string } = {},
+  ): Promise<void> {
     const hash = await hashPassword(password);
-    const result = await this.db
-      .updateTable('users')
-      .set({ password_hash: hash, updated_at: now.toISOString() })
+    await this.tx(async (tx) => {
+      const result = await tx
+        .updateTable('users')
+        .set({ password_hash: hash, updated_at: now.toISOString() })
+        .where('id', '=', userId)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) throw new StoreError('not-found', `no user ${userId}`);
+      await endSessionsIn(tx, userId, now, options.keepSession);
+    });
+  }
+
+  async endSessions(userId: number, now: Date, options: { keepSession?: string } = {}): Promise<void> {
+    await this.tx((tx) => endSessionsIn(tx, userId, now, options.keepSession));
+  }
+
+  async authEpoch(userId: number): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .select('auth_epoch')
       .where('id', '=', userId)
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) throw new StoreError('not-found', `no user ${userId}`);
+    return row === undefined ? undefined : Number(row.auth_epoch);
   }
+}
+
+/** Every session of the listener ends (web ones but `keep`), app passwords are revoked, the epoch moves on. */
+async function endSessionsIn(db: Db, userId: number, now: Date, keep: string | undefined): Promise<void> {
+  let web = db.deleteFrom('user_sessions').where('user_id', '=', userId);
+  if (keep) web = web.where('token_hash', '!=', tokenHash(keep));
+  await web.execute();
+  await db.deleteFrom('sync_sessions').where('user_id', '=', userId).execute();
+  await db
+    .updateTable('sync_app_passwords')
+    .set({ revoked_at: now.toISOString() })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+  await db.deleteFrom('sync_login_flows').where('user_id', '=', userId).execute();
+  await db
+    .updateTable('users')
+    .set({ auth_epoch: sql<number>`auth_epoch + 1`, updated_at: now.toISOString() })
+    .where('id', '=', userId)
+    .execute();
 }
 
 class SqlSessions implements SessionRepository {
@@ -231,6 +293,51 @@ class SqlSessions implements SessionRepository {
     let q = this.db.deleteFrom('user_sessions').where('user_id', '=', userId);
     if (keep) q = q.where('token_hash', '!=', tokenHash(keep));
     await q.execute();
+  }
+}
+
+class SqlSignInFailures implements SignInFailureRepository {
+  #lastSweepMs = 0;
+  constructor(private readonly db: Db) {}
+
+  async counts(keys: readonly string[], now: Date): Promise<Map<string, { count: number; resetAt: Date }>> {
+    const out = new Map<string, { count: number; resetAt: Date }>();
+    if (keys.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('sign_in_failures')
+      .select(['key', 'count', 'reset_ms'])
+      .where('key', 'in', [...keys])
+      .where('reset_ms', '>', now.getTime())
+      .execute();
+    for (const r of rows) out.set(r.key, { count: Number(r.count), resetAt: new Date(Number(r.reset_ms)) });
+    return out;
+  }
+
+  async fail(keys: readonly { key: string; windowMs: number }[], now: Date): Promise<void> {
+    const nowMs = now.getTime();
+    for (const { key, windowMs } of keys) {
+      const resetMs = nowMs + windowMs;
+      // A key whose window ended starts again at 1; otherwise the count goes up within the same window.
+      await this.db
+        .insertInto('sign_in_failures')
+        .values({ key, count: 1, reset_ms: resetMs })
+        .onConflict((oc) =>
+          oc.column('key').doUpdateSet({
+            count: sql<number>`case when sign_in_failures.reset_ms <= ${nowMs} then 1 else sign_in_failures.count + 1 end`,
+            reset_ms: sql<number>`case when sign_in_failures.reset_ms <= ${nowMs} then ${resetMs} else sign_in_failures.reset_ms end`,
+          }),
+        )
+        .execute();
+    }
+    // Ended windows are swept now and then, so the table holds only the current windows' keys.
+    if (nowMs - this.#lastSweepMs > 60_000) {
+      this.#lastSweepMs = nowMs;
+      await this.db.deleteFrom('sign_in_failures').where('reset_ms', '<=', nowMs).execute();
+    }
+  }
+
+  async clear(key: string): Promise<void> {
+    await this.db.deleteFrom('sign_in_failures').where('key', '=', key).execute();
   }
 }
 
@@ -558,12 +665,15 @@ export function createListenerRepositories(
   dialect: SqlDialect,
   inside = false,
 ): ListenerStore {
-  const withTables: Db = db.withTables<ListenerTables>();
+  const withTables: Db = db
+    .withTables<ListenerTables>()
+    .withTables<Pick<SyncTables, 'sync_sessions' | 'sync_app_passwords' | 'sync_login_flows'>>();
   const tx = transactor(withTables, dialect, inside);
   return {
     users: new SqlUsers(withTables, tx),
     sessions: new SqlSessions(withTables),
     settings: new SqlSettings(withTables),
     library: new SqlLibrary(withTables, tx),
+    signInFailures: new SqlSignInFailures(withTables),
   };
 }

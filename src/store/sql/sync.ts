@@ -58,7 +58,21 @@ export type SyncTables = {
     episode_ref: number | null;
     web_key: string | null;
   };
-  sync_sessions: { token_hash: string; user_id: number; created_at: string; expires_at: string };
+  sync_sessions: {
+    token_hash: string;
+    user_id: number;
+    created_at: string;
+    expires_at: string;
+    app_password_id: number | null;
+  };
+  sync_login_flows: {
+    poll_hash: string;
+    login_hash: string;
+    address: string;
+    expires_ms: number;
+    user_id: number | null;
+    label: string | null;
+  };
   sync_app_passwords: {
     id: Generated<number>;
     user_id: number;
@@ -384,7 +398,13 @@ export class SqlSyncRepository implements SyncRepository {
     return (await q.execute()).map(toAction);
   }
 
-  async createSession(userId: number, tokenHash: string, now: Date, expiresAt: Date): Promise<void> {
+  async createSession(
+    userId: number,
+    tokenHash: string,
+    now: Date,
+    expiresAt: Date,
+    appPasswordId?: number,
+  ): Promise<void> {
     await this.#db
       .insertInto('sync_sessions')
       .values({
@@ -392,6 +412,7 @@ export class SqlSyncRepository implements SyncRepository {
         user_id: userId,
         created_at: now.toISOString(),
         expires_at: expiresAt.toISOString(),
+        app_password_id: appPasswordId ?? null,
       })
       .execute();
   }
@@ -435,25 +456,103 @@ export class SqlSyncRepository implements SyncRepository {
   }
 
   async revokeAppPassword(userId: number, id: number, now: Date): Promise<boolean> {
-    const result = await this.#db
-      .updateTable('sync_app_passwords')
-      .set({ revoked_at: now.toISOString() })
-      .where('user_id', '=', userId)
-      .where('id', '=', id)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    return inTransaction(this.#db, this.#dialect, async (trx) => {
+      const result = await trx
+        .updateTable('sync_app_passwords')
+        .set({ revoked_at: now.toISOString() })
+        .where('user_id', '=', userId)
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return false;
+      await trx.deleteFrom('sync_sessions').where('app_password_id', '=', id).execute();
+      return true;
+    });
   }
 
-  async useAppPassword(secretHash: string, now: Date): Promise<number | undefined> {
+  async useAppPassword(secretHash: string, now: Date): Promise<{ userId: number; id: number } | undefined> {
     const row = await this.#db
       .updateTable('sync_app_passwords')
       .set({ last_used_at: now.toISOString() })
       .where('secret_hash', '=', secretHash)
       .where('revoked_at', 'is', null)
-      .returning('user_id')
+      .returning(['user_id', 'id'])
       .executeTakeFirst();
-    return row?.user_id;
+    return row === undefined ? undefined : { userId: row.user_id, id: row.id };
+  }
+
+  async startLoginFlow(
+    flow: { pollHash: string; loginHash: string; address: string },
+    now: Date,
+    expiresAt: Date,
+    limits: { total: number; perAddress: number },
+  ): Promise<'started' | 'busy' | 'address-busy'> {
+    return inTransaction(this.#db, this.#dialect, async (trx) => {
+      const nowMs = now.getTime();
+      await trx.deleteFrom('sync_login_flows').where('expires_ms', '<=', nowMs).execute();
+      const count = (q: typeof trx) =>
+        q.selectFrom('sync_login_flows').select((eb) => eb.fn.countAll<number>().as('n'));
+      const total = await count(trx).executeTakeFirstOrThrow();
+      if (Number(total.n) >= limits.total) return 'busy';
+      const mine = await count(trx).where('address', '=', flow.address).executeTakeFirstOrThrow();
+      if (Number(mine.n) >= limits.perAddress) return 'address-busy';
+      await trx
+        .insertInto('sync_login_flows')
+        .values({
+          poll_hash: flow.pollHash,
+          login_hash: flow.loginHash,
+          address: flow.address,
+          expires_ms: expiresAt.getTime(),
+          user_id: null,
+          label: null,
+        })
+        .execute();
+      return 'started';
+    });
+  }
+
+  async loginFlowPending(loginHash: string, now: Date): Promise<boolean> {
+    const row = await this.#db
+      .selectFrom('sync_login_flows')
+      .select('poll_hash')
+      .where('login_hash', '=', loginHash)
+      .where('expires_ms', '>', now.getTime())
+      .where('user_id', 'is', null)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async grantLoginFlow(loginHash: string, userId: number, label: string, now: Date): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('sync_login_flows')
+      .set({ user_id: userId, label })
+      .where('login_hash', '=', loginHash)
+      .where('expires_ms', '>', now.getTime())
+      .where('user_id', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async collectLoginFlow(
+    pollHash: string,
+    now: Date,
+  ): Promise<{ userId: number; label: string } | 'pending' | undefined> {
+    const nowMs = now.getTime();
+    const granted = await this.#db
+      .deleteFrom('sync_login_flows')
+      .where('poll_hash', '=', pollHash)
+      .where('expires_ms', '>', nowMs)
+      .where('user_id', 'is not', null)
+      .returning(['user_id', 'label'])
+      .executeTakeFirst();
+    if (granted?.user_id != null) return { userId: granted.user_id, label: granted.label ?? 'app' };
+    const pending = await this.#db
+      .selectFrom('sync_login_flows')
+      .select('poll_hash')
+      .where('poll_hash', '=', pollHash)
+      .where('expires_ms', '>', nowMs)
+      .executeTakeFirst();
+    return pending === undefined ? undefined : 'pending';
   }
 
   async getSettings(
