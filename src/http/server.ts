@@ -8,6 +8,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { ZodError } from 'zod';
+import type { FeedVisibility } from '../domain/feed.ts';
 import type { MediaTextService } from '../services/media-text.ts';
 import { StoreError } from '../store/errors.ts';
 import type { ListenerStore } from '../store/listener-ports.ts';
@@ -46,7 +47,8 @@ export interface WebConfig {
 
 /** Adds feeds from the admin page; implemented by the refresh side (R). */
 export interface FeedAdmin {
-  addFeed(url: string): Promise<{ feedId: number; created: boolean }>;
+  /** Public unless `visibility` says private (a listener's feed: the sync service's path). */
+  addFeed(url: string, visibility?: FeedVisibility): Promise<{ feedId: number; created: boolean }>;
   importOpml(xml: string): Promise<{ added: number; existing: number }>;
 }
 

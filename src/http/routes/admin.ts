@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { FeedHealthRow } from '../../views/models.ts';
 import { adminFeedsPage } from '../../views/pages.ts';
 import { checkCsrf, requireAdmin } from '../context.ts';
+import { withoutCredentials } from '../../domain/feed.ts';
 import { badRequest } from '../errors.ts';
 import { showHref } from '../present.ts';
 import type { WebApp } from '../server.ts';
@@ -28,8 +29,12 @@ const opml = z.object({
   opml: z.string().min(1, 'Paste an OPML file.').max(1_500_000, 'That OPML file is too large.'),
 });
 const signup = z.object({ open: z.enum(['true', 'false']) });
+const visibility = z.object({
+  feed: z.coerce.number({ message: 'feed must be a feed id' }).int().positive('feed must be a feed id'),
+  visibility: z.enum(['public', 'private'], { message: 'visibility must be "public" or "private"' }),
+});
 const listQuery = z.object({
-  msg: z.enum(['added', 'exists', 'imported', 'signup']).optional(),
+  msg: z.enum(['added', 'exists', 'imported', 'signup', 'public', 'private']).optional(),
   n: z.coerce.number().int().min(0).optional(),
 });
 
@@ -38,6 +43,8 @@ const MESSAGES = {
   exists: 'That feed was already here.',
   imported: 'OPML imported.',
   signup: 'Sign-up setting saved.',
+  public: 'The feed is public now: everyone can find it.',
+  private: 'The feed is private now: only its followers and admins see it.',
 } as const;
 
 export function registerAdminRoutes(app: FastifyInstance, web: WebApp): void {
@@ -49,7 +56,9 @@ export function registerAdminRoutes(app: FastifyInstance, web: WebApp): void {
     const listings = await deps.store.feeds.list({ limit: 1000 });
     const feeds: FeedHealthRow[] = listings.map(({ feed, showId, showTitle, problems }) => ({
       id: String(feed.id),
-      url: feed.url,
+      // Credentials in a URL are for fetching only: not even the admin's page shows them.
+      url: withoutCredentials(feed.url),
+      isPublic: feed.isPublic,
       status: feed.status,
       errorStreak: feed.errorStreak,
       problems: problems.map((p) => ({ code: p.code, message: p.message })),
@@ -79,6 +88,15 @@ export function registerAdminRoutes(app: FastifyInstance, web: WebApp): void {
       ? (await deps.feeds.addFeed(url)).created
       : (await deps.store.feeds.add(url, web.now())).created;
     return reply.redirect(`/admin/feeds?msg=${created ? 'added' : 'exists'}`, 303);
+  });
+
+  // Publishes a listener's feed, or takes a feed out of the public catalogue (issue 12, finding 2).
+  app.post('/admin/visibility', async (req, reply) => {
+    requireAdmin(req);
+    checkCsrf(req);
+    const { feed, visibility: to } = visibility.parse(req.body);
+    await deps.store.feeds.setVisibility(feed, to);
+    return reply.redirect(`/admin/feeds?msg=${to}`, 303);
   });
 
   app.post('/admin/opml', async (req, reply) => {
