@@ -96,6 +96,10 @@ export interface WebApp {
   ): FastifyReply;
   /** The cached page for an anonymous visitor, when there is one. */
   fromCache(req: FastifyRequest, reply: FastifyReply): FastifyReply | undefined;
+  /** Drops every cached page and list (after a feed's visibility changed). */
+  forgetPages(): void;
+  /** Called by `forgetPages`: route modules' own caches (the popular shows). */
+  onForgetPages(fn: () => void): void;
   baseUrl(req: FastifyRequest): string;
 }
 
@@ -192,6 +196,7 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
   };
   const headers = securityHeaders(secure);
   const pageCache = new PageCache();
+  const forgetters: (() => void)[] = [];
   const cacheKey = (req: FastifyRequest) => `${req.host}${req.url}`;
 
   const app = Fastify({
@@ -265,6 +270,13 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
         .header('cache-control', 'no-cache')
         .header('vary', 'Cookie, HX-Request')
         .send(pageCache.fill(hit, ctx.csrfToken));
+    },
+    forgetPages() {
+      pageCache.clear();
+      for (const fn of forgetters) fn();
+    },
+    onForgetPages(fn) {
+      forgetters.push(fn);
     },
     baseUrl(req) {
       if (config.publicUrl) return config.publicUrl.replace(/\/+$/, '');

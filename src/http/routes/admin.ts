@@ -96,6 +96,8 @@ export function registerAdminRoutes(app: FastifyInstance, web: WebApp): void {
     checkCsrf(req);
     const { feed, visibility: to } = visibility.parse(req.body);
     await deps.store.feeds.setVisibility(feed, to);
+    // A page rendered while the show was public must not outlive its publication.
+    web.forgetPages();
     return reply.redirect(`/admin/feeds?msg=${to}`, 303);
   });
 

@@ -64,6 +64,7 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
   const { store } = deps;
   const notes = new NotesCache();
   const popular = new PopularShows(deps);
+  web.onForgetPages(() => popular.invalidate());
 
   app.get('/', async (req, reply) => {
     const cached = web.fromCache(req, reply);
