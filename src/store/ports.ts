@@ -15,9 +15,9 @@ import type { Episode, EpisodeContent, EpisodeOrder, EpisodeUpsertResult } from 
 import type {
   Feed,
   FeedAlias,
-  FeedVisibility,
   FeedAliasKind,
   FeedToRefresh,
+  FeedVisibility,
   FetchOutcome,
   ScheduleInputs,
 } from '../domain/feed.ts';

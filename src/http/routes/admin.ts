@@ -2,10 +2,10 @@
 // add a feed by URL; import OPML; open or close sign-up.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { withoutCredentials } from '../../domain/feed.ts';
 import type { FeedHealthRow } from '../../views/models.ts';
 import { adminFeedsPage } from '../../views/pages.ts';
 import { checkCsrf, requireAdmin } from '../context.ts';
-import { withoutCredentials } from '../../domain/feed.ts';
 import { badRequest } from '../errors.ts';
 import { showHref } from '../present.ts';
 import type { WebApp } from '../server.ts';

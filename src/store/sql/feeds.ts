@@ -3,8 +3,8 @@ import type {
   Feed,
   FeedAlias,
   FeedAliasKind,
-  FeedVisibility,
   FeedToRefresh,
+  FeedVisibility,
   FetchOutcome,
   ScheduleInputs,
 } from '../../domain/feed.ts';

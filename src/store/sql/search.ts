@@ -137,7 +137,8 @@ export class SqlSearchRepository implements SearchRepository {
       const match = scope === 'title' ? `{${first}} : (${words})` : words;
       // Hidden rows are skipped as the index streams newest first: one primary-key lookup of the row (and its show)
       // per candidate, so they never take a place in the LIMIT.
-      const visible = audience === undefined ? sql`` : sql`and ${visibleRow(table, sql`${fts}.rowid`, audience)}`;
+      const visible =
+        audience === undefined ? sql`` : sql`and ${visibleRow(table, sql`${fts}.rowid`, audience)}`;
       query = sql<{ id: number }>`select ${fts}.rowid as id from ${fts}
         where ${fts} match ${match} ${visible} order by ${fts}.rowid desc limit ${limit}`;
     } else {
