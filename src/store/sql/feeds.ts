@@ -195,10 +195,16 @@ export class SqlFeedRepository implements FeedRepository {
   ): Promise<{ feed: Feed; created: boolean }> {
     const existing = await this.findByUrl(url);
     if (existing !== undefined) return { feed: existing, created: false };
-    const isPublic = options.visibility === 'private' ? 0 : 1;
     const row = await this.db
       .insertInto('feeds')
-      .values({ url, status: 'active', created_at: iso(now), next_check_at: iso(now), is_public: isPublic })
+      .values({
+        url,
+        status: 'active',
+        created_at: iso(now),
+        next_check_at: iso(now),
+        // Public is the column's default (and what a database migrated only part-way, in tests, can store).
+        ...(options.visibility === 'private' ? { is_public: 0 } : {}),
+      })
       .onConflict((oc) => oc.column('url').doNothing())
       .returningAll()
       .executeTakeFirst();

@@ -189,6 +189,11 @@ async function upsertShow(
   if (existing !== undefined && existing.content_hash === hash)
     return { show: toShow(existing), changed: false };
   const columns = { ...toColumns(content), content_hash: hash, updated_at: iso(now) };
+  // A new show starts with its feed's visibility (setVisibility keeps the two in step afterwards).
+  const feed =
+    existing === undefined
+      ? await db.selectFrom('feeds').selectAll().where('id', '=', feedId).executeTakeFirst()
+      : undefined;
   const row =
     existing === undefined
       ? await db
@@ -197,8 +202,7 @@ async function upsertShow(
             ...columns,
             feed_id: feedId,
             created_at: iso(now),
-            // The show starts with its feed's visibility (setVisibility keeps the two in step afterwards).
-            is_public: db.selectFrom('feeds').select('is_public').where('id', '=', feedId),
+            ...(feed?.is_public === 0 ? { is_public: 0 } : {}),
           })
           .returningAll()
           .executeTakeFirstOrThrow()
