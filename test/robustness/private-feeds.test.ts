@@ -402,6 +402,29 @@ test('another listener who uploads the same URL becomes a follower; a public fee
   assert.equal((await store.feeds.findByUrl(catalogue.feedUrl))?.isPublic, true);
 });
 
+test("a listener's OPML import adds private feeds; the admin's adds public ones", async () => {
+  const opml = (url: string) =>
+    `<opml version="2.0"><body><outline type="rss" text="x" xmlUrl="${url}"/></body></opml>`;
+  const listenerUrl = 'https://opml-zq.example/listener.xml?key=k3yZq';
+  const res = await s.inject({
+    method: 'POST',
+    url: '/account/subscriptions',
+    headers: { ...aliceWeb, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ _csrf: CSRF, opml: opml(listenerUrl) }).toString(),
+  });
+  assert.equal(res.statusCode, 200, res.body.slice(0, 300));
+  assert.equal((await store.feeds.findByUrl(listenerUrl))?.isPublic, false);
+  const adminUrl = 'https://opml-zq.example/admin.xml';
+  const admin = await s.inject({
+    method: 'POST',
+    url: '/admin/opml',
+    headers: { ...adminWeb, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ _csrf: CSRF, opml: opml(adminUrl) }).toString(),
+  });
+  assert.equal(admin.statusCode, 303, admin.body.slice(0, 300));
+  assert.equal((await store.feeds.findByUrl(adminUrl))?.isPublic, true);
+});
+
 test('JSONP callbacks are JavaScript names (or dotted paths) only, and go out with nosniff', async () => {
   const jsonp = (callback: string) =>
     s.inject({ url: `/search.jsonp?q=history&jsonp=${encodeURIComponent(callback)}` });

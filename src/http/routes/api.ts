@@ -288,8 +288,11 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
   });
   app.delete<{ Params: { id: string } }>('/api/v1/me/queue/:id', async (req, reply) => {
     const user = mutate(req);
-    const ep = await episodeOr404(req, req.params.id);
-    await lib().dequeue(user.id, ep.id);
+    // One's own queue entry can always be removed, even when its show stopped being visible.
+    const id = parseId(req.params.id, 'episode');
+    const queued = (await lib().queue(user.id)).some((q) => q.episodeId === id);
+    if (!queued) await episodeOr404(req, req.params.id);
+    await lib().dequeue(user.id, id);
     return reply.code(204).send();
   });
   app.post<{ Params: { id: string } }>('/api/v1/me/queue/:id/move', async (req, reply) => {
