@@ -381,6 +381,21 @@ test('credentials in a feed URL are used for fetching and never rendered, not ev
       `credentials shown: ${seen.slice(0, 300)}`,
     );
   }
+  // A listener who follows it on the web gets it on his phones, without them.
+  const bravoWeb = await webHeaders(bravo);
+  const follow = await s.inject({
+    method: 'PUT',
+    url: `/api/v1/me/follows/${show.showId}`,
+    headers: bravoWeb,
+  });
+  assert.equal(follow.statusCode, 204);
+  const phone = await s.inject({
+    url: `/subscriptions/${bravo.name}.txt`,
+    headers: { authorization: basic(bravo.name, bravo.password) },
+  });
+  assert.ok(phone.body.includes('https://creds-zq.example/feed.xml'), phone.body);
+  reads.push(phone);
+  for (const res of reads) assert.ok(!res.body.includes('pa55word-Zk'), res.body.slice(0, 300));
   assert.equal(reads[2]?.headers.location, 'https://creds-zq.example/feed.xml');
   assert.ok(
     reads[3]?.body.includes('https://creds-zq.example/feed.xml'),

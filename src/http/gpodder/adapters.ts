@@ -116,7 +116,8 @@ export function catalogueFrom(deps: CatalogueDeps): SyncCatalogue {
       return {
         episodeId,
         feedId: feed.id,
-        feedUrl: feed.url,
+        // What phones see of a feed never carries `user:pass@` (their uploads drop it too).
+        feedUrl: withoutCredentials(feed.url),
         guid: episode.guid,
         ...(episode.enclosure === undefined ? {} : { enclosureUrl: episode.enclosure.url }),
         ...(episode.durationSeconds === undefined ? {} : { durationSeconds: episode.durationSeconds }),
@@ -127,7 +128,7 @@ export function catalogueFrom(deps: CatalogueDeps): SyncCatalogue {
       if (feed === undefined) return undefined;
       const show = await store.shows.getByFeed(feedId);
       return {
-        url: feed.url,
+        url: withoutCredentials(feed.url),
         ...(show?.title === undefined ? {} : { title: show.title }),
         ...(show?.link === undefined ? {} : { website: show.link }),
         ...(show?.description === undefined ? {} : { description: show.description }),
