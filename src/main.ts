@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.ts';
 import { DEMO_ASSETS_PATH, demoAssetsDir, isDemoUrl } from './demo/catalogue.ts';
 import { type DemoLoadResult, loadDemoIfEmpty } from './demo/load.ts';
-import type { FeedToRefresh } from './domain/feed.ts';
+import type { FeedToRefresh, FeedVisibility } from './domain/feed.ts';
 import { FeedUrlError, normalizeFeedUrl } from './domain/feed-url.ts';
 import { createFetcher, earshotUserAgent, type Fetcher } from './feed/fetch/index.ts';
 import { createFetchRecorder } from './feed/refresh/batch.ts';
@@ -52,8 +52,14 @@ export interface App {
     feed: FeedToRefresh | number,
     options?: { force?: boolean; limit?: FetchLimit },
   ): Promise<RefreshReport>;
-  /** Adds a feed by URL (normalised; idempotent). Throws FeedUrlError for what cannot be a feed URL. */
-  addFeed(url: string): Promise<{ feedId: number; created: boolean; url: string }>;
+  /**
+   * Adds a feed by URL (normalised; idempotent). Throws FeedUrlError for what cannot be a feed URL. Public unless
+   * `visibility: 'private'` (a listener's feed); an existing feed keeps its visibility.
+   */
+  addFeed(
+    url: string,
+    options?: { visibility?: FeedVisibility },
+  ): Promise<{ feedId: number; created: boolean; url: string }>;
   close(): Promise<void>;
 }
 
@@ -115,9 +121,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       }
       return report;
     },
-    async addFeed(url) {
+    async addFeed(url, addOptions = {}) {
       const normalised = normalizeFeedUrl(url);
-      const { feed, created } = await store.feeds.add(normalised, now());
+      const { feed, created } = await store.feeds.add(normalised, now(), addOptions);
       return { feedId: feed.id, created, url: feed.url };
     },
     async close() {
@@ -148,8 +154,8 @@ export async function startServing(
 
   let crawler: Crawler | undefined;
   const feedAdmin: FeedAdmin = {
-    async addFeed(url) {
-      const { feedId, created } = await app.addFeed(url);
+    async addFeed(url, visibility = 'public') {
+      const { feedId, created } = await app.addFeed(url, { visibility });
       await crawler?.refreshSoon(feedId);
       return { feedId, created };
     },
@@ -172,12 +178,15 @@ export async function startServing(
     },
   };
 
+  const listenerFeeds: FeedVisibility = config.publicFollowedFeeds ? 'public' : 'private';
   const sync = createSyncService({
     store,
     repo: store.sync,
     users: store.listeners.users,
     library: store.listeners.library,
-    addFeed: async (url) => feedAdmin.addFeed(url),
+    // A feed a listener subscribes to is private to its followers unless the operator chose otherwise.
+    addFeed: async (url) => feedAdmin.addFeed(url, listenerFeeds),
+    listenerFeeds,
     signInMaxDelayMs: config.web.signInMaxDelayMs,
     ...(hooks.onError === undefined ? {} : { warn: (m: string) => hooks.onError?.(new Error(m)) }),
   });

@@ -53,6 +53,20 @@ describe('loadConfig', () => {
     assert.equal(c.dataDir, '/srv/earshot/here');
   });
 
+  it('keeps feeds listeners add private unless EARSHOT_PUBLIC_FOLLOWED_FEEDS or --public-followed-feeds says so', () => {
+    assert.equal(loadConfig({ env: {}, cwd }).publicFollowedFeeds, false);
+    assert.equal(loadConfig({ env: { EARSHOT_PUBLIC_FOLLOWED_FEEDS: 'on' }, cwd }).publicFollowedFeeds, true);
+    const { flags } = parseCommandArgs(['--public-followed-feeds']);
+    assert.equal(
+      loadConfig({ env: { EARSHOT_PUBLIC_FOLLOWED_FEEDS: '0' }, cwd, flags }).publicFollowedFeeds,
+      true,
+    );
+    assert.throws(
+      () => loadConfig({ env: { EARSHOT_PUBLIC_FOLLOWED_FEEDS: 'maybe' }, cwd }),
+      /EARSHOT_PUBLIC_FOLLOWED_FEEDS must be 1 or 0/,
+    );
+  });
+
   it('reads the web settings the pages need', () => {
     const c = loadConfig({
       env: {

@@ -55,6 +55,11 @@ export interface Config {
   readonly allowPrivateFeeds: boolean;
   /** Load the demo catalogue into a fresh, empty database. */
   readonly demo: boolean;
+  /**
+   * Feeds listeners add (sync uploads, their OPML imports) join the public catalogue at once. Off by default: such a
+   * feed is private to the listeners who follow it until an admin publishes it (premium feeds carry tokens).
+   */
+  readonly publicFollowedFeeds: boolean;
   readonly crawler: CrawlerConfig;
   readonly web: WebSettings;
 }
@@ -66,6 +71,7 @@ export interface ConfigFlags {
   data?: string;
   databaseUrl?: string;
   allowPrivate?: boolean;
+  publicFollowedFeeds?: boolean;
   demo?: boolean;
   crawl?: boolean;
   concurrency?: string;
@@ -240,6 +246,11 @@ const settings = {
   data: { env: 'EARSHOT_DATA', flag: '--data', schema: nonEmptyPath },
   databaseUrl: { env: 'EARSHOT_DATABASE_URL', flag: '--database-url', schema: databaseUrl },
   allowPrivate: { env: 'EARSHOT_ALLOW_PRIVATE_FEEDS', flag: '--allow-private', schema: bool },
+  publicFollowedFeeds: {
+    env: 'EARSHOT_PUBLIC_FOLLOWED_FEEDS',
+    flag: '--public-followed-feeds',
+    schema: bool,
+  },
   demo: { env: 'EARSHOT_DEMO', flag: '--no-demo', schema: bool },
   crawl: { env: 'EARSHOT_CRAWL', flag: '--no-crawl', schema: bool },
   concurrency: { env: 'EARSHOT_CRAWL_CONCURRENCY', flag: '--concurrency', schema: intIn(1, 1024) },
@@ -300,6 +311,7 @@ export function loadConfig(input: ConfigInput): Config {
         : { kind: 'postgres', url },
     allowPrivateFeeds: pick('allowPrivate', input) ?? false,
     demo: pick('demo', input) ?? true,
+    publicFollowedFeeds: pick('publicFollowedFeeds', input) ?? false,
     crawler: Object.freeze({
       enabled: pick('crawl', input) ?? true,
       concurrency: pick('concurrency', input) ?? 16,

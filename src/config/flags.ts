@@ -9,6 +9,7 @@ export const CONFIG_FLAGS_USAGE = `Settings (each flag wins over its environment
   --data <dir>          EARSHOT_DATA (./data)
   --database-url <url>  EARSHOT_DATABASE_URL (postgres://…; unset = embedded SQLite)
   --allow-private       EARSHOT_ALLOW_PRIVATE_FEEDS=1 (fetch loopback/private addresses)
+  --public-followed-feeds  EARSHOT_PUBLIC_FOLLOWED_FEEDS=1 (feeds listeners add are public; off: private)
   --no-demo             EARSHOT_DEMO=0 (no demo catalogue on a fresh database)
   --no-crawl            EARSHOT_CRAWL=0 (serve without the crawler)
   --concurrency <n>     EARSHOT_CRAWL_CONCURRENCY (16)
@@ -27,6 +28,7 @@ const configOptions = {
   data: { type: 'string' },
   'database-url': { type: 'string' },
   'allow-private': { type: 'boolean' },
+  'public-followed-feeds': { type: 'boolean' },
   'no-demo': { type: 'boolean' },
   'no-crawl': { type: 'boolean' },
   concurrency: { type: 'string' },
@@ -82,6 +84,7 @@ export function parseCommandArgs(args: string[], extra: ExtraOptions = {}): Pars
   set('publicUrl', str('public-url'));
   set('siteName', str('site-name'));
   if (v['allow-private'] === true) flags.allowPrivate = true;
+  if (v['public-followed-feeds'] === true) flags.publicFollowedFeeds = true;
   if (v['no-demo'] === true) flags.demo = false;
   if (v['no-crawl'] === true) flags.crawl = false;
   return { flags, values: v, positionals: parsed.positionals };

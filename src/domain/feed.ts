@@ -45,7 +45,16 @@ export interface Feed {
   retryAfterUntil?: string;
   /** What scheduling its next check needs, as of the last body ingested (absent before the first). */
   schedule?: ScheduleInputs;
+  /**
+   * Public feeds are in the catalogue for everyone. A private one (a listener's upload, often a premium feed with a
+   * token in its URL) is seen only by admins and the listeners who follow or subscribe to it, until an admin
+   * publishes it.
+   */
+  isPublic: boolean;
 }
+
+/** Who added a feed decides its visibility: an admin (web, CLI, demo) adds public feeds, a listener private ones. */
+export type FeedVisibility = 'public' | 'private';
 
 /** What refreshing a feed reads of it, and so what the crawler leases: the rest of the row stays in the database. */
 export type FeedToRefresh = Pick<
@@ -99,4 +108,42 @@ export type FetchOutcome =
 /** Share of fetches answered 304, 0 when never fetched. */
 export function notModifiedShare(feed: Pick<Feed, 'fetchCount' | 'notModifiedCount'>): number {
   return feed.fetchCount === 0 ? 0 : feed.notModifiedCount / feed.fetchCount;
+}
+
+/**
+ * Query parameter names that carry a per-listener secret in premium feed URLs (Patreon `auth`, Supercast and Memberful
+ * `token`/`key`, signed URLs …).
+ */
+const SECRET_PARAM = /(auth|token|key|secret|pass|pwd|sig|session|private|code|hash|uid|subscriber)/i;
+/** A path segment that looks generated: 16+ characters of letters and digits (and - _), with both in it. */
+const SECRET_SEGMENT = /^(?=[A-Za-z0-9_-]{16,}$)(?=.*\d)(?=.*[A-Za-z])/;
+
+/**
+ * True when the URL carries credentials: `user:pass@`, a secret-looking query parameter, or a token-like path
+ * segment (`/p/3f9a…/`). Such a URL is kept for fetching but is never shown to anyone who did not upload it.
+ */
+export function feedUrlHasSecret(url: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (u.username !== '' || u.password !== '') return true;
+  for (const name of u.searchParams.keys()) if (SECRET_PARAM.test(name)) return true;
+  return u.pathname.split('/').some((segment) => SECRET_SEGMENT.test(segment));
+}
+
+/** The URL without `user:pass@`: credentials are used for fetching and never rendered, not even to followers. */
+export function withoutCredentials(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
+  if (u.username === '' && u.password === '') return url;
+  u.username = '';
+  u.password = '';
+  return u.toString();
 }

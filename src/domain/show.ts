@@ -18,4 +18,6 @@ export interface Show extends ShowContent {
   createdAt: string;
   /** Last time the channel data changed. */
   updatedAt: string;
+  /** The feed's visibility (`Feed.isPublic`), copied onto the show so that lists and search filter on one column. */
+  isPublic: boolean;
 }

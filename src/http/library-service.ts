@@ -3,10 +3,13 @@ import type { Episode } from '../domain/episode.ts';
 import type { Show } from '../domain/show.ts';
 import { POPULARITY, rankShows } from '../services/popularity.ts';
 import type { Progress } from '../store/listener-ports.ts';
-import type { Store } from '../store/ports.ts';
+import type { Audience, Store } from '../store/ports.ts';
 import type { EpisodeRow, ShowCard } from '../views/models.ts';
 import { episodeRow, showCard } from './present.ts';
 import type { ServerDeps } from './server.ts';
+
+/** An anonymous visitor: the audience of everything shared between visitors. */
+const EVERYONE: Audience = {};
 
 /** Loads shows by id with a small per-call memo (lists often repeat a show). */
 export class ShowLoader {
@@ -68,7 +71,10 @@ export async function rowsForEpisodes(
   return rows;
 }
 
-/** Popular shows, cached briefly: the home page must stay fast whatever the listening volume. */
+/**
+ * Popular shows, cached briefly: the home page must stay fast whatever the listening volume. One list for every
+ * visitor, so only public shows are in it (a listener's private feeds are in their library, never in a shared rail).
+ */
 export class PopularShows {
   #cache: { at: number; cards: ShowCard[]; ids: number[] } | undefined;
   constructor(
@@ -89,14 +95,14 @@ export class PopularShows {
       const ranked = rankShows(await this.deps.listeners.library.signals(since), now);
       for (const r of ranked.slice(0, size)) {
         const show = await this.deps.store.shows.get(r.showId);
-        if (show) {
+        if (show?.isPublic) {
           ids.push(show.id);
           cards.push(showCard(show));
         }
       }
     }
     if (cards.length < size) {
-      for (const show of await this.deps.store.shows.listRecentlyUpdated(size)) {
+      for (const show of await this.deps.store.shows.listRecentlyUpdated(size, EVERYONE)) {
         if (cards.length >= size) break;
         if (ids.includes(show.id)) continue;
         ids.push(show.id);
@@ -118,7 +124,7 @@ export class PopularShows {
   async recent(limit: number, now: Date): Promise<ShowCard[]> {
     const r = this.#recent;
     if (r && now.getTime() - r.at < this.ttlMs && r.cards.length >= limit) return r.cards.slice(0, limit);
-    const cards = (await this.deps.store.shows.listRecentlyUpdated(limit)).map(showCard);
+    const cards = (await this.deps.store.shows.listRecentlyUpdated(limit, EVERYONE)).map(showCard);
     this.#recent = { at: now.getTime(), cards };
     return cards;
   }

@@ -32,6 +32,11 @@ export class PageCache {
     }
   }
 
+  /** Forgets every page (a show changed visibility: nothing rendered before may be served again). */
+  clear(): void {
+    this.#pages.clear();
+  }
+
   fill(html: string, token: string): string {
     return html.replaceAll(this.sentinel, token);
   }

@@ -2,6 +2,7 @@
 import type { Episode } from '../domain/episode.ts';
 import type { Person } from '../domain/person.ts';
 import type { Show } from '../domain/show.ts';
+import type { Audience } from '../store/ports.ts';
 
 export interface SearchResults {
   shows: Show[];
@@ -10,6 +11,6 @@ export interface SearchResults {
 }
 
 export interface SearchIndex {
-  /** Words match by prefix (typing "stakh" finds "Stakhanov"). */
-  search(query: string, options: { limit: number }): Promise<SearchResults>;
+  /** Words match by prefix (typing "stakh" finds "Stakhanov"). `audience`: only what it may see (ports.ts). */
+  search(query: string, options: { limit: number; audience?: Audience }): Promise<SearchResults>;
 }

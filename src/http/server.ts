@@ -8,6 +8,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { ZodError } from 'zod';
+import type { FeedVisibility } from '../domain/feed.ts';
 import type { MediaTextService } from '../services/media-text.ts';
 import { StoreError } from '../store/errors.ts';
 import type { ListenerStore } from '../store/listener-ports.ts';
@@ -48,7 +49,8 @@ export interface WebConfig {
 
 /** Adds feeds from the admin page; implemented by the refresh side (R). */
 export interface FeedAdmin {
-  addFeed(url: string): Promise<{ feedId: number; created: boolean }>;
+  /** Public unless `visibility` says private (a listener's feed: the sync service's path). */
+  addFeed(url: string, visibility?: FeedVisibility): Promise<{ feedId: number; created: boolean }>;
   importOpml(xml: string): Promise<{ added: number; existing: number }>;
 }
 
@@ -96,6 +98,10 @@ export interface WebApp {
   ): FastifyReply;
   /** The cached page for an anonymous visitor, when there is one. */
   fromCache(req: FastifyRequest, reply: FastifyReply): FastifyReply | undefined;
+  /** Drops every cached page and list (after a feed's visibility changed). */
+  forgetPages(): void;
+  /** Called by `forgetPages`: route modules' own caches (the popular shows). */
+  onForgetPages(fn: () => void): void;
   baseUrl(req: FastifyRequest): string;
 }
 
@@ -202,6 +208,7 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
   };
   const headers = securityHeaders(secure);
   const pageCache = new PageCache();
+  const forgetters: (() => void)[] = [];
   const cacheKey = (req: FastifyRequest) => `${req.host}${req.url}`;
 
   const app = Fastify({
@@ -275,6 +282,13 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
         .header('cache-control', 'no-cache')
         .header('vary', 'Cookie, HX-Request')
         .send(pageCache.fill(hit, ctx.csrfToken));
+    },
+    forgetPages() {
+      pageCache.clear();
+      for (const fn of forgetters) fn();
+    },
+    onForgetPages(fn) {
+      forgetters.push(fn);
     },
     baseUrl(req) {
       if (config.publicUrl) return config.publicUrl.replace(/\/+$/, '');

@@ -17,6 +17,7 @@ import type {
   FeedAlias,
   FeedAliasKind,
   FeedToRefresh,
+  FeedVisibility,
   FetchOutcome,
   ScheduleInputs,
 } from '../domain/feed.ts';
@@ -59,6 +60,17 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/**
+ * Who is looking at the catalogue. Public shows are seen by everyone; a private show (its feed was added by a
+ * listener) only by admins and by the listeners who follow its feed on the web or subscribe to it from a phone. To
+ * anyone else a private show, its episodes, its people credits and its feed do not exist. An empty audience is an
+ * anonymous visitor.
+ */
+export interface Audience {
+  userId?: number;
+  isAdmin?: boolean;
+}
+
 export interface FeedListing {
   feed: Feed;
   showId?: number;
@@ -72,8 +84,23 @@ export interface FeedRepository {
   /**
    * Adds a feed by URL, idempotently: a URL that is already a feed's URL or alias returns that feed with
    * `created: false`. The URL is stored as given (normalising is the caller's job). New feeds are due at once.
+   * A new feed is public unless `visibility: 'private'` is given (a listener's upload); an existing feed keeps its
+   * visibility whoever adds it again.
    */
-  add(url: string, now: Date): Promise<{ feed: Feed; created: boolean }>;
+  add(
+    url: string,
+    now: Date,
+    options?: { visibility?: FeedVisibility },
+  ): Promise<{ feed: Feed; created: boolean }>;
+  /**
+   * Makes a feed (and its show) public or private; `not-found` for an unknown feed. Returns the feed as it is now.
+   */
+  setVisibility(feedId: number, visibility: FeedVisibility): Promise<Feed>;
+  /**
+   * Whether the audience may see this feed (and its show): public, an admin, or a listener who follows the feed or
+   * subscribes to it from a phone. False for an unknown feed.
+   */
+  isVisible(feedId: number, audience: Audience): Promise<boolean>;
   get(id: number): Promise<Feed | undefined>;
   /** Several feeds in one statement, in no particular order; unknown ids are left out. */
   getMany(ids: readonly number[]): Promise<Feed[]>;
@@ -144,10 +171,13 @@ export interface ShowRepository {
   upsert(feedId: number, content: ShowContent, now: Date): Promise<{ show: Show; changed: boolean }>;
   get(id: number): Promise<Show | undefined>;
   getByFeed(feedId: number): Promise<Show | undefined>;
-  /** Shows with the newest episodes first (shows without episodes last). */
-  listRecentlyUpdated(limit: number): Promise<Show[]>;
-  /** All shows by title (case-insensitive), paged by offset. */
-  list(options: { limit: number; offset?: number }): Promise<ShowPage>;
+  /**
+   * Shows with the newest episodes first (shows without episodes last). With `audience`, only the shows it may see
+   * (see `Audience`); without, every show (the crawler, the CLI).
+   */
+  listRecentlyUpdated(limit: number, audience?: Audience): Promise<Show[]>;
+  /** Shows by title (case-insensitive), paged by offset; `audience` as for `listRecentlyUpdated`. */
+  list(options: { limit: number; offset?: number; audience?: Audience }): Promise<ShowPage>;
 }
 
 export interface EpisodeUpsertOptions {
@@ -239,8 +269,11 @@ export interface PersonRepository {
   /** Credits of a show ("Hosts And Creators"), in feed order. */
   forShow(showId: number): Promise<Credit[]>;
   forEpisode(episodeId: number): Promise<Credit[]>;
-  /** Everything a person appears in; episodes capped at `episodeLimit` (default 100). */
-  credits(personId: number, options?: { episodeLimit?: number }): Promise<PersonCredits>;
+  /**
+   * Everything a person appears in; episodes capped at `episodeLimit` (default 100). With `audience`, only credits
+   * in shows it may see.
+   */
+  credits(personId: number, options?: { episodeLimit?: number; audience?: Audience }): Promise<PersonCredits>;
 }
 
 export interface EnqueueRequest {
@@ -303,6 +336,8 @@ export interface SearchRepository {
    * transcript; newest first within each. No
    * per-row scoring, so a common word costs about what a rare one does.
    * Episodes come without `contentHtml` (as `listForShow` with `withContent: false`).
+   * With `audience`, only shows and episodes it may see, and people credited in one of them; the filter is applied
+   * inside each lookup, so hidden rows never take a place in the `limit`.
    */
-  search(query: string, options: { limit: number }): Promise<SearchResults>;
+  search(query: string, options: { limit: number; audience?: Audience }): Promise<SearchResults>;
 }

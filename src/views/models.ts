@@ -233,6 +233,8 @@ export interface FeedHealthRow {
   lastError?: string;
   problems: { code: string; message: string }[];
   nextCheckAt?: string;
+  /** Public: in the catalogue for everyone; private: a listener's feed, seen only by its followers and admins. */
+  isPublic: boolean;
 }
 
 export interface AdminPageModel {

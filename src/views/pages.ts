@@ -327,7 +327,7 @@ ${m.message ? html`<p class="notice" role="status">${m.message}</p>` : ''}
 </section>
 <div class="table-wrap"><table class="feeds">
 <caption>${m.feeds.length} feeds</caption>
-<thead><tr><th scope="col">Feed</th><th scope="col">Last fetch</th><th scope="col">Status</th><th scope="col">Error streak</th><th scope="col">Problems</th><th scope="col">Next check</th></tr></thead>
+<thead><tr><th scope="col">Feed</th><th scope="col">Last fetch</th><th scope="col">Status</th><th scope="col">Error streak</th><th scope="col">Problems</th><th scope="col">Next check</th><th scope="col">Visibility</th></tr></thead>
 <tbody>${m.feeds.map(
     (f) => html`<tr>
   <td>${f.showHref ? html`<a href="${f.showHref}">${f.title ?? f.url}</a>` : (f.title ?? '')}<br><small>${f.url}</small></td>
@@ -336,6 +336,7 @@ ${m.message ? html`<p class="notice" role="status">${m.message}</p>` : ''}
   <td>${f.errorStreak}</td>
   <td>${f.problems.length ? html`<details><summary>${f.problems.length}</summary><ul>${f.problems.map((p) => html`<li><code>${p.code}</code> ${p.message}</li>`)}</ul></details>` : '0'}</td>
   <td>${f.nextCheckAt ? html`<time datetime="${f.nextCheckAt}">${f.nextCheckAt.replace('T', ' ').slice(0, 16)}</time>` : ''}</td>
+  <td><form method="post" action="/admin/visibility" hx-boost="false">${csrfField(ctx.csrfToken)}<input type="hidden" name="feed" value="${f.id}"><input type="hidden" name="visibility" value="${f.isPublic ? 'private' : 'public'}">${f.isPublic ? 'public' : 'private'} <button type="submit">${f.isPublic ? 'Make private' : 'Publish'}</button></form></td>
 </tr>`,
   )}</tbody>
 </table></div>`;

@@ -111,7 +111,7 @@ function content<T extends object>(stored: T, own: readonly string[]): Partial<T
   return Object.fromEntries(Object.entries(stored).filter(([key]) => !own.includes(key))) as Partial<T>;
 }
 const EPISODE_OWN = ['id', 'showId', 'firstSeenAt', 'lastSeenAt', 'vanishedAt', 'sortKey'];
-const SHOW_OWN = ['id', 'feedId', 'episodeCount', 'latestEpisodeAt', 'createdAt', 'updatedAt'];
+const SHOW_OWN = ['id', 'feedId', 'episodeCount', 'latestEpisodeAt', 'createdAt', 'updatedAt', 'isPublic'];
 
 export function storeContract(name: string, harness: StoreHarness): void {
   const options = harness.skip === undefined ? {} : { skip: harness.skip };
@@ -944,6 +944,138 @@ export function storeContract(name: string, harness: StoreHarness): void {
         );
         assert.equal((await store.search.search('omeg', { limit: 5 })).episodes[0]?.episode.guid, 'a');
         assert.equal(await store.episodes.count(), 1);
+      });
+    });
+
+    describe('visibility (private feeds)', () => {
+      /** A show with one episode and one credited person, from a feed added with `visibility`. */
+      async function showWith(
+        store: Store,
+        url: string,
+        title: string,
+        visibility: 'public' | 'private',
+      ): Promise<{ feedId: number; showId: number }> {
+        const { feed } = await store.feeds.add(url, T0, { visibility });
+        const { show } = await store.shows.upsert(
+          feed.id,
+          { format: 'rss', title, persons: [{ name: `${title} Host`, role: 'host', group: 'cast' }] },
+          T0,
+        );
+        await store.episodes.upsertForShow(
+          show.id,
+          [episode(`${title}-1`, { title: `${title} episode`, publishedAt: '2025-06-01T00:00:00Z' })],
+          { now: T0, complete: true },
+        );
+        return { feedId: feed.id, showId: show.id };
+      }
+
+      it('a feed is public unless added as private; adding it again keeps it; setVisibility moves its show too', async (store) => {
+        const open = await store.feeds.add('https://feeds.example/open.xml', T0);
+        const closed = await store.feeds.add('https://feeds.example/p/abc.xml?auth=t0k', T0, {
+          visibility: 'private',
+        });
+        assert.deepEqual([open.feed.isPublic, closed.feed.isPublic], [true, false]);
+        const again = await store.feeds.add('https://feeds.example/p/abc.xml?auth=t0k', T0);
+        assert.deepEqual(
+          [again.created, again.feed.isPublic],
+          [false, false],
+          'an admin adding it changes nothing',
+        );
+        const listenerAgain = await store.feeds.add('https://feeds.example/open.xml', T0, {
+          visibility: 'private',
+        });
+        assert.equal(listenerAgain.feed.isPublic, true, 'a listener adding a public feed leaves it public');
+        const { show } = await store.shows.upsert(closed.feed.id, { format: 'rss', title: 'Closed' }, T0);
+        assert.equal(show.isPublic, false, 'the show starts with its feed’s visibility');
+        assert.equal((await store.feeds.setVisibility(closed.feed.id, 'public')).isPublic, true);
+        assert.equal((await store.shows.get(show.id))?.isPublic, true);
+        assert.equal((await store.feeds.get(closed.feed.id))?.isPublic, true);
+        await store.feeds.setVisibility(closed.feed.id, 'private');
+        assert.equal((await store.shows.getByFeed(closed.feed.id))?.isPublic, false);
+        await assert.rejects(store.feeds.setVisibility(999_999, 'public'), (e: unknown) => {
+          return e instanceof StoreError && e.code === 'not-found';
+        });
+      });
+
+      it('lists, search and credits show a private show only to admins and its followers (web or phone)', async (store) => {
+        const pub = await showWith(store, 'https://feeds.example/pub.xml', 'Openvale', 'public');
+        const priv = await showWith(store, 'https://feeds.example/p/x.xml?auth=t0k', 'Hushvale', 'private');
+        const users = store.listeners.users;
+        await users.create({ name: 'root', password: 'root password' }, T0); // the first account: the admin
+        const follower = await users.create({ name: 'webfan', password: 'webfan password' }, T0);
+        const phone = await users.create({ name: 'phonefan', password: 'phonefan password' }, T0);
+        const other = await users.create({ name: 'other', password: 'other password' }, T0);
+        await store.listeners.library.follow(follower.id, priv.feedId, T0);
+        const url = 'https://feeds.example/p/x.xml?auth=t0k';
+        await store.sync.changeSubscriptions(phone.id, { add: [url], remove: [] }, T0.getTime());
+        await store.sync.setSubscriptionFeed(phone.id, url, priv.feedId);
+        const audiences = {
+          anonymous: {},
+          other: { userId: other.id },
+          follower: { userId: follower.id },
+          phone: { userId: phone.id },
+          admin: { userId: 999, isAdmin: true },
+        };
+        const sees = { anonymous: false, other: false, follower: true, phone: true, admin: true };
+        const host = await store.people.findByName('Hushvale Host');
+        assert.ok(host);
+        for (const [who, audience] of Object.entries(audiences)) {
+          const expected = sees[who as keyof typeof sees]; // the keys of `audiences` are the keys of `sees`
+          const withPrivate = expected ? [pub.showId, priv.showId].sort() : [pub.showId];
+          assert.deepEqual(
+            (await store.shows.listRecentlyUpdated(10, audience)).map((s) => s.id).sort(),
+            withPrivate,
+            `${who}: recently updated`,
+          );
+          const page = await store.shows.list({ limit: 10, audience });
+          assert.deepEqual(
+            [page.items.map((s) => s.id).sort(), page.total],
+            [withPrivate, withPrivate.length],
+            who,
+          );
+          const found = await store.search.search('hushvale', { limit: 10, audience });
+          assert.deepEqual(
+            found.shows.map((s) => s.id),
+            expected ? [priv.showId] : [],
+            `${who}: search shows`,
+          );
+          assert.equal(found.episodes.length, expected ? 1 : 0, `${who}: search episodes`);
+          assert.equal(found.people.length, expected ? 1 : 0, `${who}: search people`);
+          const credits = await store.people.credits(host.id, { audience });
+          assert.equal(credits.shows.length + credits.episodes.length, expected ? 1 : 0, `${who}: credits`);
+          assert.equal(await store.feeds.isVisible(priv.feedId, audience), expected, `${who}: isVisible`);
+          assert.equal(await store.feeds.isVisible(pub.feedId, audience), true, `${who}: the public feed`);
+        }
+        // Without an audience (the crawler, the CLI): everything.
+        assert.equal((await store.shows.listRecentlyUpdated(10)).length, 2);
+        assert.equal((await store.search.search('hushvale', { limit: 10 })).shows.length, 1);
+        // A phone that unsubscribes loses the show.
+        await store.sync.changeSubscriptions(phone.id, { add: [], remove: [url] }, T0.getTime() + 1);
+        assert.equal(await store.feeds.isVisible(priv.feedId, audiences.phone), false);
+        assert.equal(await store.feeds.isVisible(999_999, audiences.admin), false, 'an unknown feed');
+      });
+
+      it('hidden episodes never take a place in a search limit', async (store) => {
+        const pub = await showWith(store, 'https://feeds.example/pub.xml', 'Openvale', 'public');
+        const priv = await showWith(store, 'https://feeds.example/priv.xml', 'Hushvale', 'private');
+        // The private show's matching episodes are the newest: the index returns them first.
+        await store.episodes.upsertForShow(
+          pub.showId,
+          [1, 2, 3].map((n) => episode(`pub-${n}`, { title: `Lantern tale ${n}` })),
+          { now: T0, complete: false },
+        );
+        await store.episodes.upsertForShow(
+          priv.showId,
+          [1, 2, 3, 4, 5].map((n) => episode(`priv-${n}`, { title: `Lantern secret ${n}` })),
+          { now: T0, complete: false },
+        );
+        const found = await store.search.search('lantern', { limit: 3, audience: {} });
+        assert.deepEqual(found.episodes.map((r) => r.episode.guid).sort(), ['pub-1', 'pub-2', 'pub-3']);
+        const all = await store.search.search('lantern', { limit: 3 });
+        assert.ok(
+          all.episodes.every((r) => r.show.id === priv.showId),
+          'without an audience the newest come first',
+        );
       });
     });
 

@@ -93,6 +93,22 @@ describe('feed commands', () => {
     assert.match(r.out, /^failing ×1: http-status 404\s+0\s/m);
   });
 
+  it('publishes a feed and makes it private again, by id', async () => {
+    const listed = await run('feeds');
+    const id = /^ok\s+3\s.*?\spublic\s+(\d+)\s+Small Feed/m.exec(listed.out)?.[1];
+    assert.ok(id !== undefined, `feeds lists Small Feed as public with its id:\n${listed.out}`);
+    const unpublished = await run('feeds', '--unpublish', id);
+    assert.equal(unpublished.code, EXIT.ok, unpublished.err);
+    assert.match(unpublished.out, new RegExp(`^feed ${id} is private now: http://127`));
+    assert.match((await run('feeds')).out, new RegExp(`\\sprivate\\s+${id}\\s+Small Feed`));
+    assert.equal((await run('feeds', '--publish', id)).code, EXIT.ok);
+    assert.match((await run('feeds')).out, new RegExp(`\\spublic\\s+${id}\\s+Small Feed`));
+    const unknown = await run('feeds', '--publish', '999999');
+    assert.equal(unknown.code, EXIT.failure);
+    assert.equal(unknown.err, 'earshot: no feed 999999\n');
+    assert.equal((await run('feeds', '--publish', 'abc')).code, EXIT.usage);
+  });
+
   it('refreshes everything with --json, one object per feed and a summary', async () => {
     const r = await run('refresh', '--all', '--json', '--allow-private');
     assert.equal(r.code, EXIT.failure, 'the 404 feed still fails');

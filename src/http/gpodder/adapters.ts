@@ -1,5 +1,6 @@
 // Builds the sync service from the rest of Earshot: S's store (catalogue), W's listener store (accounts, library),
 // R's feed admin (adding feeds through the crawler, with its SSRF guard), and the sync repository.
+import { type FeedVisibility, withoutCredentials } from '../../domain/feed.ts';
 import type { Show } from '../../domain/show.ts';
 import type {
   LibraryRepository,
@@ -46,8 +47,13 @@ export function libraryFrom(library: LibraryRepository): SyncLibrary {
 
 export interface CatalogueDeps {
   store: Store;
-  /** R's crawler entry point; without it feeds are added to the store directly (the fetcher still guards SSRF). */
+  /**
+   * R's crawler entry point for feeds listeners subscribe to (it decides their visibility); without it feeds are
+   * added to the store directly (the fetcher still guards SSRF), with `listenerFeeds` visibility.
+   */
   addFeed?: (url: string) => Promise<{ feedId: number }>;
+  /** Visibility of a feed a listener adds: `private` (the default) unless the operator made followed feeds public. */
+  listenerFeeds?: FeedVisibility;
   /** Full-text search (W's SearchIndex); without it, titles are matched in the recently updated shows. */
   search?: (query: string, limit: number) => Promise<Show[]>;
   now?: () => Date;
@@ -56,10 +62,12 @@ export interface CatalogueDeps {
 export function catalogueFrom(deps: CatalogueDeps): SyncCatalogue {
   const { store } = deps;
   const now = deps.now ?? (() => new Date());
+  // The directory (toplist, search, suggestions) is public: only public shows, and never a URL's credentials.
   const directoryEntry = async (show: Show): Promise<DirectoryPodcast | undefined> => {
+    if (!show.isPublic) return undefined;
     const feed = await store.feeds.get(show.feedId);
     if (feed === undefined) return undefined;
-    const p: DirectoryPodcast = { url: feed.url, subscribers: 0 };
+    const p: DirectoryPodcast = { url: withoutCredentials(feed.url), subscribers: 0 };
     if (show.title !== undefined) p.title = show.title;
     if (show.author !== undefined) p.author = show.author;
     if (show.description !== undefined) p.description = show.description;
@@ -104,7 +112,8 @@ export function catalogueFrom(deps: CatalogueDeps): SyncCatalogue {
     },
     async addFeed(url) {
       if (deps.addFeed !== undefined) return deps.addFeed(url);
-      return { feedId: (await store.feeds.add(url, now())).feed.id };
+      const visibility = deps.listenerFeeds ?? 'private';
+      return { feedId: (await store.feeds.add(url, now(), { visibility })).feed.id };
     },
     async episodeInfo(episodeId) {
       const episode = await store.episodes.get(episodeId);
@@ -115,7 +124,8 @@ export function catalogueFrom(deps: CatalogueDeps): SyncCatalogue {
       return {
         episodeId,
         feedId: feed.id,
-        feedUrl: feed.url,
+        // What phones see of a feed never carries `user:pass@` (their uploads drop it too).
+        feedUrl: withoutCredentials(feed.url),
         guid: episode.guid,
         ...(episode.enclosure === undefined ? {} : { enclosureUrl: episode.enclosure.url }),
         ...(episode.durationSeconds === undefined ? {} : { durationSeconds: episode.durationSeconds }),
@@ -126,7 +136,7 @@ export function catalogueFrom(deps: CatalogueDeps): SyncCatalogue {
       if (feed === undefined) return undefined;
       const show = await store.shows.getByFeed(feedId);
       return {
-        url: feed.url,
+        url: withoutCredentials(feed.url),
         ...(show?.title === undefined ? {} : { title: show.title }),
         ...(show?.link === undefined ? {} : { website: show.link }),
         ...(show?.description === undefined ? {} : { description: show.description }),
@@ -139,12 +149,12 @@ export function catalogueFrom(deps: CatalogueDeps): SyncCatalogue {
       return [feed.url, ...aliases.filter((a) => a.kind !== 'podcast-guid').map((a) => a.alias)];
     },
     async toplist(limit) {
-      return entries(await store.shows.listRecentlyUpdated(limit));
+      return entries(await store.shows.listRecentlyUpdated(limit, {}));
     },
     async search(query, limit) {
       if (deps.search !== undefined) return entries(await deps.search(query, limit));
       const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-      const shows = (await store.shows.list({ limit: 500 })).items.filter((s) =>
+      const shows = (await store.shows.list({ limit: 500, audience: {} })).items.filter((s) =>
         words.every((w) => `${s.title ?? ''} ${s.author ?? ''}`.toLowerCase().includes(w)),
       );
       return entries(shows.slice(0, limit));

@@ -17,6 +17,7 @@ import {
   type Format,
   jsonBody,
   MAX_BODY_BYTES,
+  type Rendered,
   renderPodcasts,
   renderUrls,
   splitFormat,
@@ -179,6 +180,9 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
   const body = (req: Req): unknown => jsonBody(req.body, req.headers['content-encoding']);
   const sendJson = (reply: FastifyReply, value: unknown) =>
     reply.code(200).type('application/json; charset=utf-8').send(JSON.stringify(value));
+  // Never sniffed into something else (a JSONP answer is script only where a page asked for script).
+  const sendRendered = (reply: FastifyReply, r: Rendered) =>
+    reply.code(200).type(r.contentType).header('x-content-type-options', 'nosniff').send(r.body);
   const sendEmpty = (reply: FastifyReply) => reply.code(200).type('text/plain; charset=utf-8').send('');
   const since = (req: Req, required: boolean) => parseSince(queryParam(req, 'since'), required);
 
@@ -327,7 +331,7 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
       queryParam(req, 'jsonp'),
       `${user.name}'s subscriptions`,
     );
-    return reply.code(200).type(rendered.contentType).send(rendered.body);
+    return sendRendered(reply, rendered);
   });
   app.put('/subscriptions/:user/:file', async (req, reply) => {
     const user = await authenticate(req, reply, userFrom(req), true);
@@ -348,7 +352,7 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
       queryParam(req, 'jsonp'),
       `${user.name}'s subscriptions`,
     );
-    return reply.code(200).type(rendered.contentType).send(rendered.body);
+    return sendRendered(reply, rendered);
   });
 
   // ── directory (public) ──
@@ -366,14 +370,14 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
       queryParam(req, 'jsonp'),
       baseUrl(req),
     );
-    return reply.code(200).type(r.contentType).send(r.body);
+    return sendRendered(reply, r);
   });
   for (const format of ['json', 'jsonp', 'txt', 'opml'] as const satisfies readonly Format[]) {
     app.get(`/search.${format}`, async (req, reply) => {
       const q = (queryParam(req, 'q') ?? '').trim();
       const list = q === '' ? [] : await sync.search(q.slice(0, 200));
       const r = renderPodcasts(list, format, queryParam(req, 'jsonp'), baseUrl(req));
-      return reply.code(200).type(r.contentType).send(r.body);
+      return sendRendered(reply, r);
     });
   }
   app.get('/suggestions/:file', async (req, reply) => {
@@ -385,7 +389,7 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
       queryParam(req, 'jsonp'),
       baseUrl(req),
     );
-    return reply.code(200).type(r.contentType).send(r.body);
+    return sendRendered(reply, r);
   });
   app.get('/clientconfig.json', async (req, reply) =>
     sendJson(reply, {

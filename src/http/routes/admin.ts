@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { normalizeFeedUrl } from '../../domain/feed-url.ts';
+import { withoutCredentials } from '../../domain/feed.ts';
 import type { FeedHealthRow } from '../../views/models.ts';
 import { adminFeedsPage } from '../../views/pages.ts';
 import { checkCsrf, requireAdmin } from '../context.ts';
@@ -16,8 +17,12 @@ const opml = z.object({
   opml: z.string().min(1, 'Paste an OPML file.').max(1_500_000, 'That OPML file is too large.'),
 });
 const signup = z.object({ open: z.enum(['true', 'false']) });
+const visibility = z.object({
+  feed: z.coerce.number({ message: 'feed must be a feed id' }).int().positive('feed must be a feed id'),
+  visibility: z.enum(['public', 'private'], { message: 'visibility must be "public" or "private"' }),
+});
 const listQuery = z.object({
-  msg: z.enum(['added', 'exists', 'imported', 'signup']).optional(),
+  msg: z.enum(['added', 'exists', 'imported', 'signup', 'public', 'private']).optional(),
   n: z.coerce.number().int().min(0).optional(),
 });
 
@@ -26,6 +31,8 @@ const MESSAGES = {
   exists: 'That feed was already here.',
   imported: 'OPML imported.',
   signup: 'Sign-up setting saved.',
+  public: 'The feed is public now: everyone can find it.',
+  private: 'The feed is private now: only its followers and admins see it.',
 } as const;
 
 export function registerAdminRoutes(app: FastifyInstance, web: WebApp): void {
@@ -37,7 +44,9 @@ export function registerAdminRoutes(app: FastifyInstance, web: WebApp): void {
     const listings = await deps.store.feeds.list({ limit: 1000 });
     const feeds: FeedHealthRow[] = listings.map(({ feed, showId, showTitle, problems }) => ({
       id: String(feed.id),
-      url: feed.url,
+      // Credentials in a URL are for fetching only: not even the admin's page shows them.
+      url: withoutCredentials(feed.url),
+      isPublic: feed.isPublic,
       status: feed.status,
       errorStreak: feed.errorStreak,
       problems: problems.map((p) => ({ code: p.code, message: p.message })),
@@ -68,6 +77,17 @@ export function registerAdminRoutes(app: FastifyInstance, web: WebApp): void {
       ? (await deps.feeds.addFeed(url)).created
       : (await deps.store.feeds.add(url, web.now())).created;
     return reply.redirect(`/admin/feeds?msg=${created ? 'added' : 'exists'}`, 303);
+  });
+
+  // Publishes a listener's feed, or takes a feed out of the public catalogue (issue 12, finding 2).
+  app.post('/admin/visibility', async (req, reply) => {
+    requireAdmin(req);
+    checkCsrf(req);
+    const { feed, visibility: to } = visibility.parse(req.body);
+    await deps.store.feeds.setVisibility(feed, to);
+    // A page rendered while the show was public must not outlive its publication.
+    web.forgetPages();
+    return reply.redirect(`/admin/feeds?msg=${to}`, 303);
   });
 
   app.post('/admin/opml', async (req, reply) => {

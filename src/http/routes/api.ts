@@ -10,6 +10,7 @@ import { badRequest, HttpError, notFound } from '../errors.ts';
 import { parseId } from '../ids.ts';
 import { episodeHref, showHref } from '../present.ts';
 import type { WebApp } from '../server.ts';
+import { audienceOf, visibleEpisode, visibleShow } from '../visibility.ts';
 
 export interface ShowJson {
   id: number;
@@ -130,11 +131,8 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
     return web.actions;
   };
   const lib = () => actions().library;
-  const episodeOr404 = async (raw: string) => {
-    const ep = await store.episodes.get(parseId(raw, 'episode'));
-    if (!ep) throw notFound('No such episode.');
-    return ep;
-  };
+  const episodeOr404 = async (req: FastifyRequest, raw: string) =>
+    (await visibleEpisode(store, parseId(raw, 'episode'), audienceOf(req))).episode;
   const mutate = (req: FastifyRequest) => {
     const user = requireUser(req);
     checkCsrf(req);
@@ -150,13 +148,16 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
         offset: z.coerce.number().int().min(0).optional(),
       })
       .parse(req.query);
-    const page = await store.shows.list({ limit: q.limit ?? 50, offset: q.offset ?? 0 });
+    const page = await store.shows.list({
+      limit: q.limit ?? 50,
+      offset: q.offset ?? 0,
+      audience: audienceOf(req),
+    });
     return { items: page.items.map(showJson), total: page.total };
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/shows/:id', async (req) => {
-    const show = await store.shows.get(parseId(req.params.id, 'show'));
-    if (!show) throw notFound('No such show.');
+    const show = await visibleShow(store, parseId(req.params.id, 'show'), audienceOf(req));
     const credits = await store.people.forShow(show.id);
     return {
       ...showJson(show),
@@ -167,8 +168,7 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
   app.get<{ Params: { id: string } }>('/api/v1/shows/:id/episodes', async (req) => {
     const id = parseId(req.params.id, 'show');
     const q = schemas.episodesQuery.parse(req.query);
-    const show = await store.shows.get(id);
-    if (!show) throw notFound('No such show.');
+    const show = await visibleShow(store, id, audienceOf(req));
     const page = await store.episodes.listForShow(id, {
       order: q.sort ?? (show.type === 'serial' ? 'oldest' : 'newest'),
       limit: q.limit ?? 50,
@@ -183,14 +183,14 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/episodes/:id', async (req) => {
-    const ep = await episodeOr404(req.params.id);
+    const ep = await episodeOr404(req, req.params.id);
     return { ...episodeJson(ep), ...(ep.contentHtml ? { notesHtml: ep.contentHtml } : {}) };
   });
 
   app.get('/api/v1/search', async (req) => {
     const { q } = schemas.searchQuery.parse(req.query);
     if (!deps.search) return { shows: [], episodes: [], people: [] };
-    const r = await deps.search.search(q, { limit: 20 });
+    const r = await deps.search.search(q, { limit: 20, audience: audienceOf(req) });
     return {
       shows: r.shows.map(showJson),
       episodes: r.episodes.map((e) => episodeJson(e.episode)),
@@ -209,24 +209,27 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
   });
   app.put<{ Params: { id: string } }>('/api/v1/me/follows/:id', async (req, reply) => {
     const user = mutate(req);
-    await actions().follow(user.id, parseId(req.params.id, 'show'), true, web.now());
+    // Following needs the show to be visible first: an id is not a way into someone's private feed.
+    const show = await visibleShow(store, parseId(req.params.id, 'show'), audienceOf(req));
+    await actions().follow(user.id, show.id, true, web.now());
     return reply.code(204).send();
   });
   app.delete<{ Params: { id: string } }>('/api/v1/me/follows/:id', async (req, reply) => {
     const user = mutate(req);
-    await actions().follow(user.id, parseId(req.params.id, 'show'), false, web.now());
+    const show = await visibleShow(store, parseId(req.params.id, 'show'), audienceOf(req));
+    await actions().follow(user.id, show.id, false, web.now());
     return reply.code(204).send();
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/me/progress/:id', async (req) => {
     const user = requireUser(req);
-    const ep = await episodeOr404(req.params.id);
+    const ep = await episodeOr404(req, req.params.id);
     const p = await lib().progress(user.id, ep.id);
     return p ? progressJson(p) : { episodeId: ep.id, positionSeconds: 0, played: false };
   });
   app.put<{ Params: { id: string } }>('/api/v1/me/progress/:id', async (req) => {
     const user = mutate(req);
-    const ep = await episodeOr404(req.params.id);
+    const ep = await episodeOr404(req, req.params.id);
     const body = schemas.progressBody.parse(req.body);
     return progressJson(
       await actions().savePosition(
@@ -242,8 +245,7 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
   app.post('/api/v1/me/progress', async (req, reply) => {
     const user = mutate(req);
     const body = schemas.beaconBody.parse(req.body);
-    const ep = await store.episodes.get(body.episodeId);
-    if (!ep) throw notFound('No such episode.');
+    const { episode: ep } = await visibleEpisode(store, body.episodeId, audienceOf(req));
     const now = web.now();
     let p = await actions().savePosition(
       user.id,
@@ -258,12 +260,12 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
 
   app.put<{ Params: { id: string } }>('/api/v1/me/played/:id', async (req) => {
     const user = mutate(req);
-    const ep = await episodeOr404(req.params.id);
+    const ep = await episodeOr404(req, req.params.id);
     return progressJson(await actions().setPlayed(user.id, ep.id, true, web.now()));
   });
   app.delete<{ Params: { id: string } }>('/api/v1/me/played/:id', async (req) => {
     const user = mutate(req);
-    const ep = await episodeOr404(req.params.id);
+    const ep = await episodeOr404(req, req.params.id);
     return progressJson(await actions().setPlayed(user.id, ep.id, false, web.now()));
   });
 
@@ -279,15 +281,18 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
   });
   app.put<{ Params: { id: string } }>('/api/v1/me/queue/:id', async (req, reply) => {
     const user = mutate(req);
-    const ep = await episodeOr404(req.params.id);
+    const ep = await episodeOr404(req, req.params.id);
     const body = schemas.queueBody.parse(req.body ?? undefined);
     await lib().enqueue(user.id, ep.id, web.now(), body?.next ? { next: true } : {});
     return reply.code(204).send();
   });
   app.delete<{ Params: { id: string } }>('/api/v1/me/queue/:id', async (req, reply) => {
     const user = mutate(req);
-    const ep = await episodeOr404(req.params.id);
-    await lib().dequeue(user.id, ep.id);
+    // One's own queue entry can always be removed, even when its show stopped being visible.
+    const id = parseId(req.params.id, 'episode');
+    const queued = (await lib().queue(user.id)).some((q) => q.episodeId === id);
+    if (!queued) await episodeOr404(req, req.params.id);
+    await lib().dequeue(user.id, id);
     return reply.code(204).send();
   });
   app.post<{ Params: { id: string } }>('/api/v1/me/queue/:id/move', async (req, reply) => {
@@ -301,7 +306,9 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
     const id = parseId(req.params.id, 'person');
     const person = await store.people.get(id);
     if (!person) throw notFound('No such person.');
-    const credits = await store.people.credits(id, { episodeLimit: 100 });
+    const credits = await store.people.credits(id, { episodeLimit: 100, audience: audienceOf(req) });
+    // Someone credited only in shows this caller may not see is not shown either.
+    if (credits.shows.length === 0 && credits.episodes.length === 0) throw notFound('No such person.');
     return {
       id: person.id,
       name: person.name,

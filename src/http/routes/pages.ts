@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Episode } from '../../domain/episode.ts';
+import { withoutCredentials } from '../../domain/feed.ts';
 import type { Chapter, EpisodeRow, EpisodeSort, TranscriptModel } from '../../views/models.ts';
 import {
   episodePage,
@@ -29,6 +30,7 @@ import {
   showTitle,
 } from '../present.ts';
 import type { WebApp } from '../server.ts';
+import { audienceOf, visibleEpisode, visibleShow } from '../visibility.ts';
 
 /** Episodes per show page: enough to browse, small enough that a page costs little to query, render and send. */
 const PAGE_SIZE = 30;
@@ -62,6 +64,7 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
   const { store } = deps;
   const notes = new NotesCache();
   const popular = new PopularShows(deps);
+  web.onForgetPages(() => popular.invalidate());
 
   app.get('/', async (req, reply) => {
     const cached = web.fromCache(req, reply);
@@ -107,8 +110,7 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
     const ctx = contextOf(req);
     const id = parseId(req.params.id, 'show');
     const query = showQuery.parse(req.query);
-    const show = await store.shows.get(id);
-    if (!show) throw notFound('No such show.');
+    const show = await visibleShow(store, id, audienceOf(req));
     const defaultSort: EpisodeSort = show.type === 'serial' ? 'oldest' : 'newest';
     const sort = query.sort ?? defaultSort;
     const page = await store.episodes.listForShow(id, {
@@ -147,17 +149,20 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
         popular: pop.cards.slice(0, 6),
       }),
       200,
-      { cache: true },
+      // Only a public show's page is kept for other visitors.
+      { cache: show.isPublic },
     );
   });
 
   app.get<{ Params: { id: string } }>('/shows/:id/feed', async (req, reply) => {
     const id = parseId(req.params.id, 'show');
-    const show = await store.shows.get(id);
-    if (!show) throw notFound('No such show.');
+    const show = await visibleShow(store, id, audienceOf(req));
     const feed = await store.feeds.get(show.feedId);
     if (!feed) throw notFound('No such feed.');
-    return reply.redirect(feed.url, 302);
+    // Credentials in a feed URL are for fetching only: never sent back, not even to the feed's followers.
+    return reply
+      .header('cache-control', show.isPublic ? 'no-cache' : 'private, no-store')
+      .redirect(withoutCredentials(feed.url), 302);
   });
 
   const chaptersOf = async (ep: Episode): Promise<Chapter[]> => {
@@ -198,10 +203,12 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
 
   // The transcript panel alone: what a pending panel asks for again.
   app.get<{ Params: { id: string } }>('/episodes/:id/transcript', async (req, reply) => {
-    const ep = await store.episodes.get(parseId(req.params.id, 'episode'));
-    if (!ep) throw notFound('No such episode.');
-    const show = await store.shows.get(ep.showId);
-    const t = await transcriptOf(ep, show?.language, 10_000);
+    const { episode: ep, show } = await visibleEpisode(
+      store,
+      parseId(req.params.id, 'episode'),
+      audienceOf(req),
+    );
+    const t = await transcriptOf(ep, show.language, 10_000);
     return reply
       .header('content-type', 'text/html; charset=utf-8')
       .header('cache-control', 'no-cache')
@@ -214,10 +221,7 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
     const ctx = contextOf(req);
     const id = parseId(req.params.id, 'episode');
     const query = episodeQuery.parse(req.query);
-    const ep = await store.episodes.get(id);
-    if (!ep) throw notFound('No such episode.');
-    const show = await store.shows.get(ep.showId);
-    if (!show) throw notFound('No such episode.');
+    const { episode: ep, show } = await visibleEpisode(store, id, audienceOf(req));
     const [epCredits, showCredits, chapters, transcript] = await Promise.all([
       store.people.forEpisode(id),
       store.people.forShow(show.id),
@@ -281,7 +285,7 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
         popular: pop.cards.slice(0, 6),
       }),
       200,
-      { cache: true },
+      { cache: show.isPublic },
     );
   });
 
@@ -292,7 +296,9 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
     const id = parseId(req.params.id, 'person');
     const person = await store.people.get(id);
     if (!person) throw notFound('No such person.');
-    const credits = await store.people.credits(id, { episodeLimit: 100 });
+    const credits = await store.people.credits(id, { episodeLimit: 100, audience: audienceOf(req) });
+    // Someone credited only in shows this visitor may not see is not shown either.
+    if (credits.shows.length === 0 && credits.episodes.length === 0) throw notFound('No such person.');
     const loader = new ShowLoader(store);
     const showRoles = new Map<number, string[]>();
     for (const c of credits.shows) showRoles.set(c.showId, [...(showRoles.get(c.showId) ?? []), c.role]);
@@ -336,7 +342,7 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
       people: [] as { name: string; href: string }[],
     };
     if (q && deps.search) {
-      const found = await deps.search.search(q, { limit: 20 });
+      const found = await deps.search.search(q, { limit: 20, audience: audienceOf(req) });
       model = {
         query: q,
         shows: found.shows.map(showCard),
@@ -388,8 +394,9 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
       checkCsrf(req);
       const id = parseId(req.params.id, kind);
       if (!deps.listeners) throw badRequest('Accounts are not enabled on this server.');
-      const exists = kind === 'show' ? await store.shows.get(id) : await store.episodes.get(id);
-      if (!exists) throw notFound(`No such ${kind}.`);
+      // What this listener may not see does not exist for them (so following cannot reveal a private show).
+      if (kind === 'show') await visibleShow(store, id, audienceOf(req));
+      else await visibleEpisode(store, id, audienceOf(req));
       await run(user.id, id, web.now());
       popular.invalidate();
       return backTo(reply, back(id));

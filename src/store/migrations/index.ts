@@ -8,6 +8,7 @@ import { transcriptSearch } from './0006-transcript-search.ts';
 import { searchPrefixes } from './0007-search-prefixes.ts';
 import { feedSchedule } from './0008-feed-schedule.ts';
 import { feedProblems } from './0009-feed-problems.ts';
+import { feedVisibility } from './0010-feed-visibility.ts';
 import { auth } from './0011-auth.ts';
 import { idempotentActions } from './0012-idempotent-actions.ts';
 import { mergeDuplicateFeedsMigration } from './0015-merge-duplicate-feeds.ts';
@@ -25,6 +26,7 @@ export const migrations: readonly Migration[] = [
   searchPrefixes,
   feedSchedule,
   feedProblems,
+  feedVisibility,
   auth,
   idempotentActions,
   mergeDuplicateFeedsMigration,

@@ -1,9 +1,10 @@
 import type { Kysely, Selectable } from 'kysely';
 import { type Credit, type Person, personKey } from '../../domain/person.ts';
 import type { Person as ParsedPerson } from '../../feed/parse/types.ts';
-import type { PersonCredits, PersonRepository } from '../ports.ts';
+import type { Audience, PersonCredits, PersonRepository } from '../ports.ts';
 import { compact, iso } from './rows.ts';
 import type { Database, PeopleTable } from './schema.ts';
+import { visibleShows } from './visibility.ts';
 
 export function toPerson(row: Pick<Selectable<PeopleTable>, 'id' | 'name' | 'href' | 'img'>): Person {
   return compact<Person>({ id: row.id, name: row.name, href: row.href, img: row.img });
@@ -132,18 +133,24 @@ export class SqlPersonRepository implements PersonRepository {
     return rows.map((r) => ({ person: toPerson(r), role: r.role, group: r.person_group }));
   }
 
-  async credits(personId: number, options: { episodeLimit?: number } = {}): Promise<PersonCredits> {
+  async credits(
+    personId: number,
+    options: { episodeLimit?: number; audience?: Audience } = {},
+  ): Promise<PersonCredits> {
+    const visible = visibleShows(options.audience);
     const shows = await this.db
       .selectFrom('show_persons')
       .innerJoin('shows', 'shows.id', 'show_persons.show_id')
       .select(['shows.id', 'shows.title', 'show_persons.role', 'show_persons.person_group'])
       .where('show_persons.person_id', '=', personId)
+      .where(visible)
       .orderBy('shows.title')
       .orderBy('shows.id')
       .execute();
     const episodes = await this.db
       .selectFrom('episode_persons')
       .innerJoin('episodes', 'episodes.id', 'episode_persons.episode_id')
+      .innerJoin('shows', 'shows.id', 'episodes.show_id')
       .select([
         'episodes.id',
         'episodes.show_id',
@@ -153,6 +160,7 @@ export class SqlPersonRepository implements PersonRepository {
         'episode_persons.person_group',
       ])
       .where('episode_persons.person_id', '=', personId)
+      .where(visible)
       .orderBy('episodes.sort_key', 'desc')
       .orderBy('episodes.id', 'desc')
       .limit(options.episodeLimit ?? 100)

@@ -45,6 +45,8 @@ export interface FeedsTable {
   not_modified_count: Auto;
   retry_after_until: string | null;
   schedule_json: string | null;
+  /** 1: in the public catalogue; 0: seen only by admins and the feed's followers (migration 0010). */
+  is_public: Generated<number>;
 }
 
 /** The parser's problems with a feed's last parsed body (a feed without any has no row). */
@@ -95,6 +97,8 @@ export interface ShowsTable {
   latest_episode_at: string | null;
   created_at: string;
   updated_at: string;
+  /** A copy of the feed's `is_public`, for filters on the shows table alone. */
+  is_public: Generated<number>;
 }
 
 export interface EpisodesTable {

@@ -1,14 +1,15 @@
 // One search over shows, episodes and people: SQLite FTS5 or PostgreSQL full text, the same ordering on both.
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Show } from '../../domain/show.ts';
 import { SEARCH_COLUMNS } from '../migrations/0004-search.ts';
 import type { SqlDialect } from '../migrations/index.ts';
-import type { SearchRepository, SearchResults } from '../ports.ts';
+import type { Audience, SearchRepository, SearchResults } from '../ports.ts';
 import { LIST_COLUMNS, toEpisode } from './episodes.ts';
 import { toPerson } from './people.ts';
 import { clampLimit } from './rows.ts';
 import type { Database } from './schema.ts';
 import { toShow } from './shows.ts';
+import { visibleShows } from './visibility.ts';
 
 const MAX_TERMS = 8;
 
@@ -29,17 +30,19 @@ export class SqlSearchRepository implements SearchRepository {
     private readonly dialect: SqlDialect,
   ) {}
 
-  async search(query: string, options: { limit: number }): Promise<SearchResults> {
+  async search(query: string, options: { limit: number; audience?: Audience }): Promise<SearchResults> {
     const typed = searchTerms(query);
     // A one-character last word after others is not typed yet: a prefix lookup for it would read every word starting
     // with that letter (no prefix index for one character), and as a whole word it would almost never match.
     const terms = typed.length > 1 && (typed[typed.length - 1] ?? '').length < 2 ? typed.slice(0, -1) : typed;
     if (terms.length === 0) return { shows: [], episodes: [], people: [] };
     const limit = clampLimit(options.limit, 10, 100);
+    // An admin (or no audience: internal callers) sees everything and pays for no filter.
+    const audience = options.audience?.isAdmin === true ? undefined : options.audience;
     const [showIds, episodeIds, personIds] = await Promise.all([
-      this.rankedIds('shows', terms, limit),
-      this.rankedIds('episodes', terms, limit),
-      this.rankedIds('people', terms, limit),
+      this.rankedIds('shows', terms, limit, audience),
+      this.rankedIds('episodes', terms, limit, audience),
+      this.rankedIds('people', terms, limit, audience),
     ]);
     const byId = <T extends { id: number }>(ids: number[], rows: T[]): T[] => {
       const map = new Map(rows.map((r) => [r.id, r]));
@@ -87,7 +90,12 @@ export class SqlSearchRepository implements SearchRepository {
    * covers (≈10 ms for a common word on 100,000 episodes), so it only runs when the whole word found too few. A
    * one-character query is matched as a whole word only.
    */
-  private async rankedIds(table: Table, terms: string[], limit: number): Promise<number[]> {
+  private async rankedIds(
+    table: Table,
+    terms: string[],
+    limit: number,
+    audience: Audience | undefined,
+  ): Promise<number[]> {
     const last = terms[terms.length - 1] ?? '';
     const modes: Mode[] = last.length < 2 ? ['word'] : ['word', 'prefix'];
     const stages: Array<{ scope: Scope; mode: Mode }> = [];
@@ -100,7 +108,7 @@ export class SqlSearchRepository implements SearchRepository {
     const seen = new Set<number>();
     for (const { scope, mode } of stages) {
       // Asking for `found.length` more covers ids an earlier stage already returned.
-      const ids = await this.matchIds(table, terms, scope, mode, limit + found.length);
+      const ids = await this.matchIds(table, terms, scope, mode, limit + found.length, audience);
       for (const id of ids) {
         if (seen.has(id)) continue;
         seen.add(id);
@@ -117,6 +125,7 @@ export class SqlSearchRepository implements SearchRepository {
     scope: Scope,
     mode: Mode,
     limit: number,
+    audience: Audience | undefined,
   ): Promise<number[]> {
     const [first] = SEARCH_COLUMNS[table];
     let query: RawBuilder<{ id: number }>;
@@ -124,23 +133,23 @@ export class SqlSearchRepository implements SearchRepository {
       const words = terms
         .map((t, i) => (mode === 'prefix' && i === terms.length - 1 ? `"${t}"*` : `"${t}"`))
         .join(' ');
-      if (scope === 'transcript') {
-        query = sql<{ id: number }>`select rowid as id from episode_transcripts_fts
-          where episode_transcripts_fts match ${words} order by rowid desc limit ${limit}`;
-      } else {
-        const fts = sql.id(`${table}_fts`);
-        const match = scope === 'title' ? `{${first}} : (${words})` : words;
-        query = sql<{
-          id: number;
-        }>`select rowid as id from ${fts} where ${fts} match ${match} order by rowid desc limit ${limit}`;
-      }
+      const fts = sql.id(scope === 'transcript' ? 'episode_transcripts_fts' : `${table}_fts`);
+      const match = scope === 'title' ? `{${first}} : (${words})` : words;
+      // Hidden rows are skipped as the index streams newest first: one primary-key lookup of the row (and its show)
+      // per candidate, so they never take a place in the LIMIT.
+      const visible =
+        audience === undefined ? sql`` : sql`and ${visibleRow(table, sql`${fts}.rowid`, audience)}`;
+      query = sql<{ id: number }>`select ${fts}.rowid as id from ${fts}
+        where ${fts} match ${match} ${visible} order by ${fts}.rowid desc limit ${limit}`;
     } else {
       const tsquery = sql`to_tsquery('simple', ${terms
         .map((t, i) => (mode === 'prefix' && i === terms.length - 1 ? `${t}:*` : t))
         .join(' & ')})`;
       if (scope === 'transcript') {
+        const visible =
+          audience === undefined ? sql`` : sql`and ${visibleRow(table, sql`episode_id`, audience)}`;
         query = sql<{ id: number }>`select episode_id as id from episode_transcripts
-          where to_tsvector('simple', text) @@ ${tsquery} order by episode_id desc limit ${limit}`;
+          where to_tsvector('simple', text) @@ ${tsquery} ${visible} order by episode_id desc limit ${limit}`;
       } else {
         // The same expression as the GIN index of migration 0004, so the index serves the match.
         const document = sql.join(
@@ -151,11 +160,33 @@ export class SqlSearchRepository implements SearchRepository {
           scope === 'title'
             ? sql`and to_tsvector('simple', coalesce(${sql.id(first)}, '')) @@ ${tsquery}`
             : sql``;
+        const visible =
+          audience === undefined ? sql`` : sql`and ${visibleRow(table, sql.ref(`${table}.id`), audience)}`;
         query = sql<{ id: number }>`select id from ${sql.id(table)}
-          where to_tsvector('simple', ${document}) @@ ${tsquery} ${title} order by id desc limit ${limit}`;
+          where to_tsvector('simple', ${document}) @@ ${tsquery} ${title} ${visible} order by id desc limit ${limit}`;
       }
     }
     const { rows } = await query.execute(this.db);
     return rows.map((r) => Number(r.id));
+  }
+}
+
+/**
+ * The row `id` of `table` may be seen by `audience`: a show it may see, an episode of one, a person credited in one
+ * (the first visible credit ends the lookup).
+ */
+function visibleRow(table: Table, id: RawBuilder<unknown>, audience: Audience): RawBuilder<SqlBool> {
+  const shows = visibleShows(audience, 'vs');
+  switch (table) {
+    case 'shows':
+      return sql<SqlBool>`exists (select 1 from shows vs where vs.id = ${id} and ${shows})`;
+    case 'episodes':
+      return sql<SqlBool>`exists (select 1 from episodes ve join shows vs on vs.id = ve.show_id
+        where ve.id = ${id} and ${shows})`;
+    case 'people':
+      return sql<SqlBool>`(exists (select 1 from show_persons vp join shows vs on vs.id = vp.show_id
+          where vp.person_id = ${id} and ${shows})
+        or exists (select 1 from episode_persons vp join episodes ve on ve.id = vp.episode_id
+          join shows vs on vs.id = ve.show_id where vp.person_id = ${id} and ${shows}))`;
   }
 }

@@ -1,10 +1,11 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Show, ShowContent } from '../../domain/show.ts';
-import type { ShowPage, ShowRepository } from '../ports.ts';
+import type { Audience, ShowPage, ShowRepository } from '../ports.ts';
 import type { InTransaction } from './episodes.ts';
 import { replaceCredits } from './people.ts';
 import { compact, fromFlag, fromJson, iso, sha1, toFlag, toJson, toNull } from './rows.ts';
 import type { Database, ShowsTable } from './schema.ts';
+import { visibleShows } from './visibility.ts';
 
 type ShowRow = Selectable<ShowsTable>;
 type ShowColumns = Omit<
@@ -102,6 +103,8 @@ export function toShow(row: ShowRow): Show {
     latestEpisodeAt: row.latest_episode_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    // `?? 1`: a database migrated only part-way (a test of an older migration) has no such column yet.
+    isPublic: (row.is_public ?? 1) !== 0,
   });
 }
 
@@ -129,11 +132,13 @@ export class SqlShowRepository implements ShowRepository {
     return row && toShow(row);
   }
 
-  async listRecentlyUpdated(limit: number): Promise<Show[]> {
+  async listRecentlyUpdated(limit: number, audience?: Audience): Promise<Show[]> {
+    const visible = visibleShows(audience);
     // NULLs sort first descending on PostgreSQL and last on SQLite: filter them out, then append shows without episodes.
     const dated = await this.db
       .selectFrom('shows')
       .selectAll()
+      .where(visible)
       .where('latest_episode_at', 'is not', null)
       .orderBy('latest_episode_at', 'desc')
       .orderBy('id', 'desc')
@@ -144,6 +149,7 @@ export class SqlShowRepository implements ShowRepository {
         ? await this.db
             .selectFrom('shows')
             .selectAll()
+            .where(visible)
             .where('latest_episode_at', 'is', null)
             .orderBy('id', 'desc')
             .limit(limit - dated.length)
@@ -152,10 +158,12 @@ export class SqlShowRepository implements ShowRepository {
     return [...dated, ...rest].map(toShow);
   }
 
-  async list(options: { limit: number; offset?: number }): Promise<ShowPage> {
+  async list(options: { limit: number; offset?: number; audience?: Audience }): Promise<ShowPage> {
+    const visible = visibleShows(options.audience);
     const rows = await this.db
       .selectFrom('shows')
       .selectAll()
+      .where(visible)
       .orderBy((eb) => eb.fn('lower', [eb.fn.coalesce('title', eb.val(''))]))
       .orderBy('id')
       .limit(options.limit)
@@ -163,6 +171,7 @@ export class SqlShowRepository implements ShowRepository {
       .execute();
     const total = await this.db
       .selectFrom('shows')
+      .where(visible)
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     return { items: rows.map(toShow), total: Number(total.n) };
@@ -180,11 +189,21 @@ async function upsertShow(
   if (existing !== undefined && existing.content_hash === hash)
     return { show: toShow(existing), changed: false };
   const columns = { ...toColumns(content), content_hash: hash, updated_at: iso(now) };
+  // A new show starts with its feed's visibility (setVisibility keeps the two in step afterwards).
+  const feed =
+    existing === undefined
+      ? await db.selectFrom('feeds').selectAll().where('id', '=', feedId).executeTakeFirst()
+      : undefined;
   const row =
     existing === undefined
       ? await db
           .insertInto('shows')
-          .values({ ...columns, feed_id: feedId, created_at: iso(now) })
+          .values({
+            ...columns,
+            feed_id: feedId,
+            created_at: iso(now),
+            ...(feed?.is_public === 0 ? { is_public: 0 } : {}),
+          })
           .returningAll()
           .executeTakeFirstOrThrow()
       : await db
