@@ -17,7 +17,8 @@ import { type FetchLimit, type RefreshReport, refreshFeed, skippedReport } from 
 import { createSyncService } from './http/gpodder/adapters.ts';
 import { gpodderPlugin } from './http/gpodder/plugin.ts';
 import { createServer, type FeedAdmin, type ServerDeps } from './http/server.ts';
-import { parseOpml } from './opml/import.ts';
+import { nextTurn } from './markup/next-turn.ts';
+import { parseOpmlInSlices } from './opml/import.ts';
 import { createMediaTextService } from './services/media-text.ts';
 import { openStore, type Store } from './store/index.ts';
 
@@ -154,7 +155,7 @@ export async function startServing(
       return { feedId, created };
     },
     async importOpml(xml) {
-      const { entries } = parseOpml(xml);
+      const { entries } = await parseOpmlInSlices(xml, nextTurn);
       let added = 0;
       let existing = 0;
       for (const entry of entries) {

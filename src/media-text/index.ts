@@ -7,6 +7,8 @@ export {
   formatFromUrl,
   parseTranscript,
   parseTranscriptBytes,
+  parseTranscriptInSlices,
+  type SlicedParseOptions,
   sniffFormat,
   type TranscriptHints,
   transcriptPlainText,

@@ -1,6 +1,7 @@
 // Choosing the parser: by the declared type first, by the URL's extension when the type says nothing, and by the
 // content when it plainly disagrees with both (servers label VTT as text/plain, SRT as application/octet-stream…).
-import { parseHtmlTranscript } from './html-transcript.ts';
+import { TRANSCRIPT_PARSE_BUDGET_MS, TRANSCRIPT_PARSE_SLICE_CHARS } from '../domain/limits.ts';
+import { htmlTranscriptReader, parseHtmlTranscript } from './html-transcript.ts';
 import { parseJsonTranscript } from './json-transcript.ts';
 import { parsePlainText } from './text-transcript.ts';
 import { byStart, decodeText, looksBinary } from './text-util.ts';
@@ -94,6 +95,49 @@ export interface TranscriptHints {
  * at all throws TranscriptFormatError (`empty`, `binary`, `bad-json`, `bad-structure`).
  */
 export function parseTranscript(input: string, hints: TranscriptHints = {}): ParsedTranscript {
+  const { text, format } = readable(input, hints);
+  if (format === 'html') return finished(format, parseHtmlTranscript(text));
+  return parseAs(text, format);
+}
+
+export interface SlicedParseOptions {
+  /** Lets other work run; awaited between two slices of an HTML transcript. */
+  pause: () => Promise<void>;
+  /** Milliseconds since some fixed point (the budget is measured with it). */
+  clock: () => number;
+}
+
+/**
+ * parseTranscript for a caller that must stay responsive (a web server): an HTML transcript is parsed
+ * TRANSCRIPT_PARSE_SLICE_CHARS at a time with `pause()` between slices, and given up as `too-complex` once it has
+ * taken TRANSCRIPT_PARSE_BUDGET_MS. The result is the same as parseTranscript's.
+ */
+export async function parseTranscriptInSlices(
+  input: string,
+  hints: TranscriptHints,
+  options: SlicedParseOptions,
+): Promise<ParsedTranscript> {
+  const { text, format } = readable(input, hints);
+  if (format !== 'html') return parseAs(text, format);
+  const reader = htmlTranscriptReader();
+  const started = options.clock();
+  for (let at = 0; at < text.length; at += TRANSCRIPT_PARSE_SLICE_CHARS) {
+    if (at > 0) {
+      await options.pause();
+      if (options.clock() - started > TRANSCRIPT_PARSE_BUDGET_MS) {
+        throw new TranscriptFormatError(
+          'too-complex',
+          `the HTML transcript took more than ${TRANSCRIPT_PARSE_BUDGET_MS} ms to read`,
+        );
+      }
+    }
+    reader.write(text.slice(at, at + TRANSCRIPT_PARSE_SLICE_CHARS));
+  }
+  return finished(format, reader.end());
+}
+
+/** The text without its BOM, and the format to read it as; throws for what is no transcript at all. */
+function readable(input: string, hints: TranscriptHints): { text: string; format: TranscriptFormat } {
   const text = input.replace(/^\uFEFF/, '');
   if (text.trim() === '') throw new TranscriptFormatError('empty', 'the transcript is empty');
   if (looksBinary(text)) throw new TranscriptFormatError('binary', 'the transcript is not text');
@@ -106,29 +150,25 @@ export function parseTranscript(input: string, hints: TranscriptHints = {}): Par
       `declared ${hints.type ?? declared} but the server sent an HTML page`,
     );
   }
-  let cues: Cue[];
-  let timed = true;
+  return { text, format };
+}
+
+function parseAs(text: string, format: TranscriptFormat): ParsedTranscript {
   switch (format) {
     case 'vtt':
     case 'srt':
-      cues = parseTimed(text, { dialect: format });
-      break;
+      return finished(format, { cues: parseTimed(text, { dialect: format }), timed: true });
     case 'json':
-      cues = parseJsonTranscript(text);
-      break;
-    case 'html': {
-      const html = parseHtmlTranscript(text);
-      cues = html.cues;
-      timed = html.timed;
-      break;
-    }
-    case 'text': {
-      const plain = parsePlainText(text);
-      cues = plain.cues;
-      timed = plain.timed;
-      break;
-    }
+      return finished(format, { cues: parseJsonTranscript(text), timed: true });
+    case 'html':
+      return finished(format, parseHtmlTranscript(text));
+    case 'text':
+      return finished(format, parsePlainText(text));
   }
+}
+
+function finished(format: TranscriptFormat, read: { cues: Cue[]; timed: boolean }): ParsedTranscript {
+  const { cues, timed } = read;
   if (cues.length === 0) throw new TranscriptFormatError('empty', `the ${format} transcript holds no cues`);
   return { format, timed, cues: timed ? byStart(cues) : cues };
 }

@@ -1,8 +1,9 @@
 // The sync use cases behind the gPodder API v2 and the Nextcloud gpoddersync endpoints. Transport-free: handlers in
 // src/http/gpodder/ authenticate, call one method, and present the result.
 import { createHash, randomBytes } from 'node:crypto';
+import { nextTurn } from '../markup/next-turn.ts';
 import { writeOpml } from '../opml/export.ts';
-import { parseOpml } from '../opml/import.ts';
+import { type OpmlImport, parseOpmlInSlices } from '../opml/import.ts';
 import type { AppPassword, StoredEpisodeAction, SyncDevice, SyncRepository } from '../store/sync-ports.ts';
 import type { BasicCredentials } from './basic-auth.ts';
 import { type DeviceType, emittedDeviceType, isDeviceType } from './device.ts';
@@ -294,9 +295,9 @@ export class SyncService implements SyncAppPasswords {
     userId: number,
     xml: string | Uint8Array,
   ): Promise<{ added: number; existing: number; problems: string[] }> {
-    let parsed: ReturnType<typeof parseOpml>;
+    let parsed: OpmlImport;
     try {
-      parsed = parseOpml(xml);
+      parsed = await parseOpmlInSlices(xml, nextTurn);
     } catch (error) {
       throw new SyncError(
         'bad-request',

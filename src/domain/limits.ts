@@ -1,0 +1,34 @@
+// Limits on what untrusted input (feeds, show notes, transcripts, OPML files) may make Earshot store, parse or render.
+// One place for all of them, so the documentation (docs/security.md) and the code cannot drift apart. Each limit is
+// well above anything a real feed uses; what goes past it is cut, kept as far as the limit, and reported.
+
+/**
+ * Elements open at once in any markup Earshot parses (feed XML, show-notes HTML, HTML transcripts, OPML). An
+ * element opened deeper is flattened: its tags are dropped (an XML element deeper is read as empty) and its text
+ * goes to the nearest element still open. Parsing stays linear in the input's size whatever its nesting.
+ */
+export const MAX_MARKUP_DEPTH = 256;
+
+/** Titles: of a show, an episode, a season, a chapter, a soundbite, a link's text. */
+export const MAX_TITLE_CHARS = 1_000;
+
+/** Long texts: a show's or an episode's description, and its show notes (HTML, before and after sanitising). */
+export const MAX_DESCRIPTION_CHARS = 256 * 1024;
+
+/** Names of people and roles: `podcast:person`, authors, owners, credits' roles and groups. */
+export const MAX_NAME_CHARS = 500;
+
+/** Any other stored text (URLs, guids, keywords, categories, `podcast:txt`, …). */
+export const MAX_FIELD_CHARS = 4_096;
+
+/** Entries in any one list of a show or an episode (persons, keywords, categories, transcripts, chapters, …). */
+export const MAX_LIST_ENTRIES = 1_000;
+
+/** An HTML transcript is parsed in slices of this many characters, the event loop served between two slices. */
+export const TRANSCRIPT_PARSE_SLICE_CHARS = 64 * 1024;
+
+/** An OPML file uploaded to the server is parsed in slices of this many characters, the event loop served between. */
+export const OPML_PARSE_SLICE_CHARS = 64 * 1024;
+
+/** Wall-clock time an HTML transcript may take to parse before it is given up as `too-complex`. */
+export const TRANSCRIPT_PARSE_BUDGET_MS = 5_000;
