@@ -1,13 +1,16 @@
 // The composition root: config → store → fetcher → refresh/crawler → web server. The only place that builds the
 // long-lived objects of a process and hands them to each other; everything else receives what it needs.
+
 import { mkdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
 import { extname, join, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.ts';
 import { DEMO_ASSETS_PATH, demoAssetsDir, isDemoUrl } from './demo/catalogue.ts';
 import { type DemoLoadResult, loadDemoIfEmpty } from './demo/load.ts';
 import type { FeedToRefresh } from './domain/feed.ts';
+import { ownAddresses } from './feed/fetch/address-guard.ts';
 import { createFetcher, earshotUserAgent, type Fetcher } from './feed/fetch/index.ts';
 import { createFetchRecorder } from './feed/refresh/batch.ts';
 import { type Crawler, startCrawler } from './feed/refresh/crawler.ts';
@@ -75,6 +78,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const fetcher = createFetcher({
     userAgent: earshotUserAgent(VERSION, config.web.publicUrl ?? PROJECT_URL),
     allowPrivate: config.allowPrivateFeeds,
+    hostAddresses: () => ownAddresses(networkInterfaces()),
     maxBodyBytes: config.crawler.maxBodyBytes,
     connectionsPerOrigin: config.crawler.perHost,
   });
