@@ -20,8 +20,8 @@ import { type FetchLimit, type RefreshReport, refreshFeed, skippedReport } from 
 import { createSyncService } from './http/gpodder/adapters.ts';
 import { gpodderPlugin } from './http/gpodder/plugin.ts';
 import { createServer, type FeedAdmin, type ServerDeps } from './http/server.ts';
-import { nextTurn } from './markup/next-turn.ts';
-import { parseOpmlInSlices } from './opml/import.ts';
+import { EVENT_LOOP_TURNS } from './markup/next-turn.ts';
+import { parseOpmlInTurns } from './opml/import.ts';
 import { createMediaTextService } from './services/media-text.ts';
 import { openStore, type Store } from './store/index.ts';
 
@@ -159,7 +159,7 @@ export async function startServing(
       return { feedId, created };
     },
     async importOpml(xml) {
-      const { entries } = await parseOpmlInSlices(xml, nextTurn);
+      const { entries } = await parseOpmlInTurns(xml, EVENT_LOOP_TURNS);
       let added = 0;
       let existing = 0;
       for (const entry of entries) {

@@ -24,11 +24,13 @@ export const MAX_FIELD_CHARS = 4_096;
 /** Entries in any one list of a show or an episode (persons, keywords, categories, transcripts, chapters, …). */
 export const MAX_LIST_ENTRIES = 1_000;
 
-/** An HTML transcript is parsed in slices of this many characters, the event loop served between two slices. */
-export const TRANSCRIPT_PARSE_SLICE_CHARS = 64 * 1024;
-
-/** An OPML file uploaded to the server is parsed in slices of this many characters, the event loop served between. */
-export const OPML_PARSE_SLICE_CHARS = 64 * 1024;
+/**
+ * Markup parsed on the server's event loop (an HTML transcript, an uploaded OPML file) is handed to the parser in
+ * pieces of this many characters, and the parse waits for the event loop's next turn whenever it has held it for
+ * MARKUP_TURN_MS, so that other requests are answered meanwhile.
+ */
+export const MARKUP_PIECE_CHARS = 4 * 1024;
+export const MARKUP_TURN_MS = 10;
 
 /** Wall-clock time an HTML transcript may take to parse before it is given up as `too-complex`. */
 export const TRANSCRIPT_PARSE_BUDGET_MS = 5_000;

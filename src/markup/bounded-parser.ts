@@ -2,8 +2,9 @@
 // searches, so input nested N deep costs O(N²): 100,000 nested <b> took seconds. Here an element opened while
 // MAX_MARKUP_DEPTH elements are open is flattened: the handler sees it open and close at once, as for <br> (with
 // `flattening` true during both events, so it can drop the tag), and its content goes to the nearest element still
-// open. The open elements stay at most MAX_MARKUP_DEPTH (+1 for a raw-text element such as <script>, whose content
-// holds no tags), which keeps every step of the Parser bounded and the whole parse linear in the input's size.
+// open. The open elements stay at most MAX_MARKUP_DEPTH (+ a few for the elements a caller reserves, + 1 for a
+// raw-text element such as <script>, whose content holds no tags), which keeps every step of the Parser bounded and
+// the whole parse linear in the input's size.
 import { type Handler, Parser, type ParserOptions } from 'htmlparser2';
 import { MAX_MARKUP_DEPTH } from '../domain/limits.ts';
 
@@ -20,6 +21,10 @@ const RAW_TEXT = new Set([
   'plaintext',
 ]);
 
+/** Levels past the limit that reserved elements may still open. */
+const RESERVED_DEPTH = 8;
+const NONE: ReadonlySet<string> = new Set();
+
 export class BoundedParser extends Parser {
   /** How many elements were flattened so far. */
   flattened = 0;
@@ -31,10 +36,22 @@ export class BoundedParser extends Parser {
   /** The element being flattened, from its open tag's name to the end of its open tag. */
   private flat: string | undefined;
 
-  constructor(handler: Partial<Handler>, options: ParserOptions = {}, maxDepth = MAX_MARKUP_DEPTH) {
+  private readonly reserved: ReadonlySet<string>;
+
+  /**
+   * `reserved`: elements that carry the meaning of the document (a transcript's <p>, <cite>, <time>) and may still
+   * open past `maxDepth`, up to RESERVED_DEPTH more levels, so that what they hold is read as usual even at the
+   * bottom of a deep pile of wrappers.
+   */
+  constructor(
+    handler: Partial<Handler>,
+    options: ParserOptions = {},
+    bounds: { maxDepth?: number; reserved?: ReadonlySet<string> } = {},
+  ) {
     super(handler, options);
     this.html = options.xmlMode !== true;
-    this.maxDepth = maxDepth;
+    this.maxDepth = bounds.maxDepth ?? MAX_MARKUP_DEPTH;
+    this.reserved = bounds.reserved ?? NONE;
     // The Parser's own stack of open elements (a private field): its length is the depth. Read, never written.
     const stack: unknown = Reflect.get(this, 'stack');
     if (!Array.isArray(stack))
@@ -71,8 +88,10 @@ export class BoundedParser extends Parser {
   protected override isVoidElement(name: string): boolean {
     if (super.isVoidElement(name)) return true;
     if (!this.opening) return this.flat === name;
-    if (this.openElements.length < this.maxDepth) return false;
+    const depth = this.openElements.length;
+    if (depth < this.maxDepth) return false;
     if (this.html && RAW_TEXT.has(name) && !this.isInForeignContext()) return false;
+    if (depth < this.maxDepth + RESERVED_DEPTH && this.reserved.has(name)) return false;
     this.flat = name;
     this.flattened++;
     return true;

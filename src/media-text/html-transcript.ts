@@ -24,6 +24,8 @@ const BLOCKS = new Set([
   'dd',
   'dt',
 ]);
+/** What a cue is made of: read as usual even below wrappers nested past MAX_MARKUP_DEPTH. */
+const CUE_ELEMENTS = new Set(['p', 'cite', 'time']);
 const SKIP = new Set(['script', 'style', 'head', 'title', 'template', 'noscript']);
 
 export interface HtmlTranscript {
@@ -139,6 +141,7 @@ export function htmlTranscriptReader(): HtmlTranscriptReader {
       },
     },
     { decodeEntities: true, lowerCaseTags: true },
+    { reserved: CUE_ELEMENTS },
   );
   return {
     write: (html) => parser.write(html),

@@ -1,6 +1,7 @@
 // Choosing the parser: by the declared type first, by the URL's extension when the type says nothing, and by the
 // content when it plainly disagrees with both (servers label VTT as text/plain, SRT as application/octet-stream…).
-import { TRANSCRIPT_PARSE_BUDGET_MS, TRANSCRIPT_PARSE_SLICE_CHARS } from '../domain/limits.ts';
+import { TRANSCRIPT_PARSE_BUDGET_MS } from '../domain/limits.ts';
+import { type Turns, writeInTurns } from '../markup/next-turn.ts';
 import { htmlTranscriptReader, parseHtmlTranscript } from './html-transcript.ts';
 import { parseJsonTranscript } from './json-transcript.ts';
 import { parsePlainText } from './text-transcript.ts';
@@ -100,39 +101,32 @@ export function parseTranscript(input: string, hints: TranscriptHints = {}): Par
   return parseAs(text, format);
 }
 
-export interface SlicedParseOptions {
-  /** Lets other work run; awaited between two slices of an HTML transcript. */
-  pause: () => Promise<void>;
-  /** Milliseconds since some fixed point (the budget is measured with it). */
-  clock: () => number;
-}
-
 /**
- * parseTranscript for a caller that must stay responsive (a web server): an HTML transcript is parsed
- * TRANSCRIPT_PARSE_SLICE_CHARS at a time with `pause()` between slices, and given up as `too-complex` once it has
+ * parseTranscript for a caller that must stay responsive (a web server): an HTML transcript is parsed in pieces,
+ * waiting for `turns.pause()` whenever a turn has taken MARKUP_TURN_MS, and given up as `too-complex` once it has
  * taken TRANSCRIPT_PARSE_BUDGET_MS. The result is the same as parseTranscript's.
  */
-export async function parseTranscriptInSlices(
+export async function parseTranscriptInTurns(
   input: string,
   hints: TranscriptHints,
-  options: SlicedParseOptions,
+  turns: Turns,
 ): Promise<ParsedTranscript> {
   const { text, format } = readable(input, hints);
   if (format !== 'html') return parseAs(text, format);
   const reader = htmlTranscriptReader();
-  const started = options.clock();
-  for (let at = 0; at < text.length; at += TRANSCRIPT_PARSE_SLICE_CHARS) {
-    if (at > 0) {
-      await options.pause();
-      if (options.clock() - started > TRANSCRIPT_PARSE_BUDGET_MS) {
+  await writeInTurns(
+    text,
+    (piece) => reader.write(piece),
+    turns,
+    (elapsed) => {
+      if (elapsed > TRANSCRIPT_PARSE_BUDGET_MS) {
         throw new TranscriptFormatError(
           'too-complex',
           `the HTML transcript took more than ${TRANSCRIPT_PARSE_BUDGET_MS} ms to read`,
         );
       }
-    }
-    reader.write(text.slice(at, at + TRANSCRIPT_PARSE_SLICE_CHARS));
-  }
+    },
+  );
   return finished(format, reader.end());
 }
 

@@ -1,9 +1,10 @@
 // OPML subscription lists → feed entries (protocols.md §3). Pure: text or bytes in, entries and problems out.
 // Lenient on purpose: exports from AntennaPod, gPodder, mygpo, Overcast and Pocket Casts all differ, and a
 // raw `&`, a BOM or a missing XML declaration are common. One bad outline never aborts the import.
-import { MAX_MARKUP_DEPTH, OPML_PARSE_SLICE_CHARS } from '../domain/limits.ts';
+import { MAX_MARKUP_DEPTH } from '../domain/limits.ts';
 import { FeedUrlError, normalizeFeedUrl } from '../feed/refresh/feed-url.ts';
 import { BoundedParser } from '../markup/bounded-parser.ts';
+import { type Turns, writeInTurns } from '../markup/next-turn.ts';
 
 export interface OpmlEntry {
   /** Normalised feed URL. */
@@ -51,19 +52,13 @@ export function parseOpml(input: string | Uint8Array): OpmlImport {
 }
 
 /**
- * parseOpml for a caller that must stay responsive (a web server): the file is read OPML_PARSE_SLICE_CHARS at a
- * time, `pause()` awaited between two slices. The result is the same as parseOpml's.
+ * parseOpml for a caller that must stay responsive (a web server): the file is parsed in pieces, waiting for
+ * `turns.pause()` whenever a turn has taken MARKUP_TURN_MS. The result is the same as parseOpml's.
  */
-export async function parseOpmlInSlices(
-  input: string | Uint8Array,
-  pause: () => Promise<void>,
-): Promise<OpmlImport> {
+export async function parseOpmlInTurns(input: string | Uint8Array, turns: Turns): Promise<OpmlImport> {
   const text = opmlText(input);
   const reader = opmlReader();
-  for (let at = 0; at < text.length; at += OPML_PARSE_SLICE_CHARS) {
-    if (at > 0) await pause();
-    reader.write(text.slice(at, at + OPML_PARSE_SLICE_CHARS));
-  }
+  await writeInTurns(text, (piece) => reader.write(piece), turns);
   return reader.end();
 }
 

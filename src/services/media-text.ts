@@ -3,7 +3,7 @@
 // keyed by URL, and never lets a broken file break the page (the result says "unavailable" with a code).
 import type { Fetcher } from '../feed/fetch/index.ts';
 import type { ChaptersRef, InlineChapter, Transcript } from '../feed/parse/types.ts';
-import { nextTurn } from '../markup/next-turn.ts';
+import { EVENT_LOOP_TURNS } from '../markup/next-turn.ts';
 import {
   type Chapter,
   ChaptersFormatError,
@@ -15,7 +15,7 @@ import {
   type ParsedChapters,
   type ParsedTranscript,
   parseJsonChapters,
-  parseTranscriptInSlices,
+  parseTranscriptInTurns,
   TranscriptFormatError,
   transcriptPlainText,
 } from '../media-text/index.ts';
@@ -281,12 +281,12 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
     if (first === undefined) return { state: 'none' };
     let failure: { ref: Transcript; code: string } | undefined;
     for (const ref of candidates.slice(0, MAX_CANDIDATES)) {
-      // Parsed once, at fetch, in slices: an HTML transcript never holds the event loop for long (src/media-text).
+      // Parsed once, at fetch, in turns: an HTML transcript never holds the event loop for long (src/media-text).
       const loaded = await load<ParsedTranscript>('transcript', ref.url, TRANSCRIPT_ACCEPT, (fetched) =>
-        parseTranscriptInSlices(
+        parseTranscriptInTurns(
           decodeText(fetched.body, fetched.contentType),
           { url: fetched.finalUrl, ...(typeHint(ref.type, fetched.contentType) ?? {}) },
-          { pause: nextTurn, clock: () => performance.now() },
+          EVENT_LOOP_TURNS,
         ),
       );
       if (!loaded.ok) {

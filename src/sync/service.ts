@@ -1,9 +1,9 @@
 // The sync use cases behind the gPodder API v2 and the Nextcloud gpoddersync endpoints. Transport-free: handlers in
 // src/http/gpodder/ authenticate, call one method, and present the result.
 import { createHash, randomBytes } from 'node:crypto';
-import { nextTurn } from '../markup/next-turn.ts';
+import { EVENT_LOOP_TURNS } from '../markup/next-turn.ts';
 import { writeOpml } from '../opml/export.ts';
-import { type OpmlImport, parseOpmlInSlices } from '../opml/import.ts';
+import { type OpmlImport, parseOpmlInTurns } from '../opml/import.ts';
 import type { AppPassword, StoredEpisodeAction, SyncDevice, SyncRepository } from '../store/sync-ports.ts';
 import type { BasicCredentials } from './basic-auth.ts';
 import { type DeviceType, emittedDeviceType, isDeviceType } from './device.ts';
@@ -297,7 +297,7 @@ export class SyncService implements SyncAppPasswords {
   ): Promise<{ added: number; existing: number; problems: string[] }> {
     let parsed: OpmlImport;
     try {
-      parsed = await parseOpmlInSlices(xml, nextTurn);
+      parsed = await parseOpmlInTurns(xml, EVENT_LOOP_TURNS);
     } catch (error) {
       throw new SyncError(
         'bad-request',

@@ -1,8 +1,8 @@
 // Response formats of the gPodder API (json, jsonp, txt, opml) and request bodies whatever their Content-Type.
 import { gunzipSync } from 'node:zlib';
-import { nextTurn } from '../../markup/next-turn.ts';
+import { EVENT_LOOP_TURNS } from '../../markup/next-turn.ts';
 import { writeOpml } from '../../opml/export.ts';
-import { parseOpmlInSlices } from '../../opml/import.ts';
+import { parseOpmlInTurns } from '../../opml/import.ts';
 import { SyncError } from '../../sync/errors.ts';
 import type { DirectoryPodcast } from '../../sync/ports.ts';
 import { MAX_URLS_PER_UPLOAD } from '../../sync/subscriptions.ts';
@@ -69,7 +69,7 @@ export async function urlListBody(
       .filter((l) => l !== '' && !l.startsWith('#'));
   if (format === 'opml') {
     try {
-      return (await parseOpmlInSlices(text, nextTurn)).entries.map((e) => e.url);
+      return (await parseOpmlInTurns(text, EVENT_LOOP_TURNS)).entries.map((e) => e.url);
     } catch (error) {
       throw new SyncError(
         'bad-request',
