@@ -34,3 +34,10 @@ export const MARKUP_TURN_MS = 10;
 
 /** Wall-clock time an HTML transcript may take to parse before it is given up as `too-complex`. */
 export const TRANSCRIPT_PARSE_BUDGET_MS = 5_000;
+
+/** The first `length` characters of `text`, one fewer when the cut would split a surrogate pair. */
+export function cutAt(text: string, length: number): string {
+  if (text.length <= length) return text;
+  const last = text.charCodeAt(length - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length);
+}

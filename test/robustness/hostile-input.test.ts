@@ -174,6 +174,29 @@ describe('hostile input: deep nesting', () => {
   });
 });
 
+describe('hostile input: show notes the episode page scans', () => {
+  test('a URL ending in 30,000 closing brackets renders linked while /healthz answers', async (t) => {
+    const url = `https://example.com/a${')'.repeat(30_000)}`;
+    const feed = rss(
+      'Brackets',
+      `<item><guid>br-1</guid><title>Brackets</title><enclosure url="https://example.com/d.mp3" type="audio/mpeg" length="1"/>
+<content:encoded><![CDATA[<p>see ${url}</p>]]></content:encoded></item>`,
+    );
+    const { showId } = await ingest('/brackets.xml', feed);
+    const {
+      items: [episode],
+    } = await booted.app.store.episodes.listForShow(showId, { limit: 1 });
+    assert.ok(episode !== undefined);
+    const { result: page, slowest } = await whileProbing(() =>
+      booted.server.inject({ method: 'GET', url: `/episodes/${episode.id}` }),
+    );
+    t.diagnostic(`slowest /healthz: ${slowest.toFixed(0)} ms`);
+    assert.equal(page.statusCode, 200);
+    assert.ok(slowest < HEALTHZ_MS, `/healthz took ${slowest.toFixed(0)} ms while the page was rendered`);
+    assert.match(page.body, /<a href="https:\/\/example\.com\/a" rel="nofollow noopener ugc"/);
+  });
+});
+
 describe('hostile input: giant fields', () => {
   test('a 49 KB gzip feed decoding to a 50,331,648-character description stores and renders a capped one', async () => {
     const description = 'a'.repeat(50_331_648);

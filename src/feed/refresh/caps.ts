@@ -3,6 +3,7 @@
 // description stores (and pages render) its first MAX_DESCRIPTION_CHARS characters. What is cut is reported as a
 // `too-long` feed problem; everything else of the feed is kept.
 import {
+  cutAt,
   MAX_DESCRIPTION_CHARS,
   MAX_FIELD_CHARS,
   MAX_LIST_ENTRIES,
@@ -10,7 +11,6 @@ import {
   MAX_TITLE_CHARS,
 } from '../../domain/limits.ts';
 import type { FeedProblem } from '../parse/types.ts';
-import { cutAt } from './sanitize.ts';
 
 /** The limit of a text by the name of the property holding it; MAX_FIELD_CHARS for any other. */
 const LIMIT_BY_KEY: ReadonlyMap<string, number> = new Map([

@@ -6,7 +6,7 @@
 // attribute values re-escaped. Not sanitize-html itself: it declares its `Frame` constructor inside every call, and
 // each such constructor's map is allocated in V8's old space and keeps that call's whole working set reachable until
 // the next full GC — ingesting a large feed then grew the heap by tens of MB of dead show notes.
-import { MAX_DESCRIPTION_CHARS } from '../../domain/limits.ts';
+import { cutAt, MAX_DESCRIPTION_CHARS } from '../../domain/limits.ts';
 import { BoundedParser } from '../../markup/bounded-parser.ts';
 
 const LINK_REL = 'nofollow noopener ugc';
@@ -232,13 +232,6 @@ function cutMarkup(html: string, length: number): string {
   const amp = html.lastIndexOf('&', length - 1);
   if (amp > tagEnd && html.indexOf(';', amp) >= length) return html.slice(0, amp);
   return cutAt(html, length);
-}
-
-/** The first `length` characters of `text`, one fewer when the cut would split a surrogate pair. */
-export function cutAt(text: string, length: number): string {
-  if (text.length <= length) return text;
-  const last = text.charCodeAt(length - 1);
-  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length);
 }
 
 /** Sanitised show-notes HTML, or undefined when nothing meaningful is left. */
