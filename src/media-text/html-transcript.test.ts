@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { countedTurns } from '../../test/support/turns.ts';
 import { parseTranscript, parseTranscriptInTurns, TranscriptFormatError } from './index.ts';
 
 const deep = (n: number) =>
@@ -16,25 +17,17 @@ describe('HTML transcripts nested deep', () => {
   });
 
   it('reads in turns to the same result, pausing as it goes', async () => {
-    let pauses = 0;
-    let now = 0;
-    const turns = {
-      pause: async () => {
-        pauses++;
-      },
-      clock: () => (now += 1),
-    };
+    const { turns, pauses } = countedTurns(5);
     const html = deep(20_000);
     assert.deepEqual(
       await parseTranscriptInTurns(html, { type: 'text/html' }, turns),
       parseTranscript(html, { type: 'text/html' }),
     );
-    assert.ok(pauses > 5, `${pauses}`);
+    assert.ok(pauses() > 5, `${pauses()}`);
   });
 
   it('gives up as too-complex once reading has taken more than its time budget', async () => {
-    let now = 0;
-    const slow = { pause: async () => {}, clock: () => (now += 1_000) };
+    const slow = countedTurns(1_000).turns;
     await assert.rejects(
       parseTranscriptInTurns(deep(20_000), { type: 'text/html' }, slow),
       (error) => error instanceof TranscriptFormatError && error.code === 'too-complex',

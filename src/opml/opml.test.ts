@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { corpusDir, NO_CORPUS } from '../../test/support/corpus.ts';
+import { countedTurns } from '../../test/support/turns.ts';
 import { MAX_MARKUP_DEPTH } from '../domain/limits.ts';
 import { normalizeFeedUrl } from '../feed/refresh/feed-url.ts';
 import { writeOpml } from './export.ts';
@@ -150,16 +151,9 @@ describe('parseOpml: hostile files', () => {
 
   it('gives the same result read in turns as at once', async () => {
     const opml = `<opml><body>${'<outline text="f">'.repeat(3_000)}<outline xmlUrl="https://a.example.com/feed"/>${'</outline>'.repeat(3_000)}</body></opml>`;
-    let pauses = 0;
-    let now = 0;
-    const turns = {
-      pause: async () => {
-        pauses++;
-      },
-      // Every piece "takes" 20 ms: a pause after each.
-      clock: () => (now += 20),
-    };
+    // Every reading of the clock is 20 ms later: a pause after each piece.
+    const { turns, pauses } = countedTurns(20);
     assert.deepEqual(await parseOpmlInTurns(opml, turns), parseOpml(opml));
-    assert.ok(pauses > 5, `${pauses}`);
+    assert.ok(pauses() > 5, `${pauses()}`);
   });
 });
