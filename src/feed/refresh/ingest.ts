@@ -11,7 +11,7 @@ import { MAX_DESCRIPTION_CHARS, MAX_MARKUP_DEPTH } from '../../domain/limits.ts'
 import type { ShowContent } from '../../domain/show.ts';
 import type { Store } from '../../store/ports.ts';
 import { type FeedProblem, FeedStreamParser, type ParsedFeed } from '../parse/index.ts';
-import { capContent, capProblem } from './caps.ts';
+import { capContent, capProblem, count } from './caps.ts';
 import { sanitizeShowNotesReport } from './sanitize.ts';
 
 export interface IngestResult {
@@ -139,14 +139,14 @@ export function prepareEpisode(episode: EpisodeContent, problems?: FeedProblem[]
   if (notes.flattened > 0) {
     problems?.push({
       code: 'too-deep',
-      message: `show notes nested deeper than ${MAX_MARKUP_DEPTH} elements: ${notes.flattened.toLocaleString('en')} tags dropped, their text kept`,
+      message: `show notes nested deeper than ${MAX_MARKUP_DEPTH} elements: ${count(notes.flattened)} tags dropped, their text kept`,
       episode: episode.guid,
     });
   }
   if (notes.truncated) {
     problems?.push({
       code: 'too-long',
-      message: `show notes longer than ${MAX_DESCRIPTION_CHARS.toLocaleString('en')} characters once sanitised, cut`,
+      message: `show notes longer than ${count(MAX_DESCRIPTION_CHARS)} characters once sanitised, cut`,
       episode: episode.guid,
     });
   }
