@@ -185,6 +185,24 @@ describe('hostile input: deep nesting', () => {
   });
 });
 
+describe('hostile input: markup the feed parser reads as text', () => {
+  test('a description of 100,000 comments that never end is ingested while /healthz answers', async (t) => {
+    const feed = rss(
+      'Comments',
+      `<item><guid>cm-1</guid><title>Comments</title><enclosure url="https://example.com/e.mp3" type="audio/mpeg" length="1"/>
+<description><![CDATA[<p>before</p>${'<!--'.repeat(100_000)}]]></description></item>`,
+    );
+    serve('/comments.xml', feed);
+    const { result, slowest } = await whileProbing(() => refresh('/comments.xml'));
+    t.diagnostic(`slowest /healthz: ${slowest.toFixed(0)} ms`);
+    assert.ok(slowest < HEALTHZ_MS, `/healthz took ${slowest.toFixed(0)} ms during the ingest`);
+    const {
+      items: [episode],
+    } = await booted.app.store.episodes.listForShow(result.showId, { limit: 1 });
+    assert.match(episode?.description ?? '', /^before/);
+  });
+});
+
 describe('hostile input: show notes the episode page scans', () => {
   test('a URL ending in 30,000 closing brackets renders linked while /healthz answers', async (t) => {
     const url = `https://example.com/a${')'.repeat(30_000)}`;
