@@ -203,6 +203,21 @@ describe('hostile input: markup the feed parser reads as text', () => {
   });
 });
 
+describe('hostile input: values the feed parser reads', () => {
+  test('a pubDate of 50,000 `<a ` is ingested, undated, while /healthz answers', async (t) => {
+    const feed = rss(
+      'Dates',
+      `<item><guid>dt-1</guid><title>Dated</title><enclosure url="https://example.com/f.mp3" type="audio/mpeg" length="1"/>
+<pubDate>${'&lt;a '.repeat(50_000)}</pubDate></item>`,
+    );
+    serve('/dates.xml', feed);
+    const { result, slowest } = await whileProbing(() => refresh('/dates.xml'));
+    t.diagnostic(`slowest /healthz: ${slowest.toFixed(0)} ms`);
+    assert.ok(slowest < HEALTHZ_MS, `/healthz took ${slowest.toFixed(0)} ms during the ingest`);
+    assert.ok(result.problems.some((p) => p.code === 'bad-date' && p.episode === 'dt-1'));
+  });
+});
+
 describe('hostile input: show notes the episode page scans', () => {
   test('a URL ending in 30,000 closing brackets renders linked while /healthz answers', async (t) => {
     const url = `https://example.com/a${')'.repeat(30_000)}`;
