@@ -1,7 +1,9 @@
 // The composition root: config → store → fetcher → refresh/crawler → web server. The only place that builds the
 // long-lived objects of a process and hands them to each other; everything else receives what it needs.
+
 import { mkdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
 import { extname, join, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config/config.ts';
@@ -9,6 +11,7 @@ import { DEMO_ASSETS_PATH, demoAssetsDir, isDemoUrl } from './demo/catalogue.ts'
 import { type DemoLoadResult, loadDemoIfEmpty } from './demo/load.ts';
 import type { FeedToRefresh, FeedVisibility } from './domain/feed.ts';
 import { FeedUrlError, normalizeFeedUrl } from './domain/feed-url.ts';
+import { ownAddresses } from './feed/fetch/address-guard.ts';
 import { createFetcher, earshotUserAgent, type Fetcher } from './feed/fetch/index.ts';
 import { createFetchRecorder } from './feed/refresh/batch.ts';
 import { type Crawler, startCrawler } from './feed/refresh/crawler.ts';
@@ -17,7 +20,8 @@ import { type FetchLimit, type RefreshReport, refreshFeed, skippedReport } from 
 import { createSyncService } from './http/gpodder/adapters.ts';
 import { gpodderPlugin } from './http/gpodder/plugin.ts';
 import { createServer, type FeedAdmin, type ServerDeps } from './http/server.ts';
-import { parseOpml } from './opml/import.ts';
+import { EVENT_LOOP_TURNS } from './markup/next-turn.ts';
+import { parseOpmlInTurns } from './opml/import.ts';
 import { createMediaTextService } from './services/media-text.ts';
 import { openStore, type Store } from './store/index.ts';
 
@@ -80,6 +84,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const fetcher = createFetcher({
     userAgent: earshotUserAgent(VERSION, config.web.publicUrl ?? PROJECT_URL),
     allowPrivate: config.allowPrivateFeeds,
+    hostAddresses: () => ownAddresses(networkInterfaces()),
     maxBodyBytes: config.crawler.maxBodyBytes,
     connectionsPerOrigin: config.crawler.perHost,
   });
@@ -160,7 +165,7 @@ export async function startServing(
       return { feedId, created };
     },
     async importOpml(xml) {
-      const { entries } = parseOpml(xml);
+      const { entries } = await parseOpmlInTurns(xml, EVENT_LOOP_TURNS);
       let added = 0;
       let existing = 0;
       for (const entry of entries) {

@@ -1,7 +1,7 @@
 // HTML transcripts: `<cite>` names the speaker, `<time>` gives the start, `<p>` holds the text (protocols.md §2.4).
 // Both layouts seen in the wild are read: cite/time/p as siblings, and cite/time inside the p. HTML without any
 // <p> falls back to its text, paragraph by block element.
-import { Parser } from 'htmlparser2';
+import { BoundedParser } from '../markup/bounded-parser.ts';
 import { parsePlainText } from './text-transcript.ts';
 import { parseClock, squash } from './text-util.ts';
 import type { Cue } from './types.ts';
@@ -24,6 +24,8 @@ const BLOCKS = new Set([
   'dd',
   'dt',
 ]);
+/** What a cue is made of: read as usual even below wrappers nested past MAX_MARKUP_DEPTH. */
+const CUE_ELEMENTS = new Set(['p', 'cite', 'time']);
 const SKIP = new Set(['script', 'style', 'head', 'title', 'template', 'noscript']);
 
 export interface HtmlTranscript {
@@ -31,7 +33,23 @@ export interface HtmlTranscript {
   timed: boolean;
 }
 
+/** Reads an HTML transcript given in pieces (so a caller can serve other work between two). */
+export interface HtmlTranscriptReader {
+  write(html: string): void;
+  end(): HtmlTranscript;
+}
+
 export function parseHtmlTranscript(html: string): HtmlTranscript {
+  const reader = htmlTranscriptReader();
+  reader.write(html);
+  return reader.end();
+}
+
+/**
+ * An HTML transcript reader. Linear in the input's length whatever its nesting: elements nested deeper than
+ * MAX_MARKUP_DEPTH are flattened (their text belongs to the nearest element still open).
+ */
+export function htmlTranscriptReader(): HtmlTranscriptReader {
   const cues: Cue[] = [];
   let timed = false;
   let lastStart = 0;
@@ -49,7 +67,7 @@ export function parseHtmlTranscript(html: string): HtmlTranscript {
   // Text with block boundaries as blank lines, for the no-<p> fallback.
   let plain = '';
 
-  const parser = new Parser(
+  const parser = new BoundedParser(
     {
       onopentag(name, attributes) {
         if (SKIP.has(name)) {
@@ -123,12 +141,16 @@ export function parseHtmlTranscript(html: string): HtmlTranscript {
       },
     },
     { decodeEntities: true, lowerCaseTags: true },
+    { reserved: CUE_ELEMENTS },
   );
-  parser.write(html);
-  parser.end();
-
-  if (!sawP) return { cues: parsePlainText(plain).cues, timed: false };
-  return { cues, timed };
+  return {
+    write: (html) => parser.write(html),
+    end: () => {
+      parser.end();
+      if (!sawP) return { cues: parsePlainText(plain).cues, timed: false };
+      return { cues, timed };
+    },
+  };
 }
 
 /** `<time datetime="PT1M42S">` or `datetime="00:01:42"`. */

@@ -7,6 +7,7 @@ export {
   formatFromUrl,
   parseTranscript,
   parseTranscriptBytes,
+  parseTranscriptInTurns,
   sniffFormat,
   type TranscriptHints,
   transcriptPlainText,

@@ -1,6 +1,8 @@
 // Choosing the parser: by the declared type first, by the URL's extension when the type says nothing, and by the
 // content when it plainly disagrees with both (servers label VTT as text/plain, SRT as application/octet-stream…).
-import { parseHtmlTranscript } from './html-transcript.ts';
+import { TRANSCRIPT_PARSE_BUDGET_MS } from '../domain/limits.ts';
+import { type Turns, writeInTurns } from '../markup/next-turn.ts';
+import { htmlTranscriptReader, parseHtmlTranscript } from './html-transcript.ts';
 import { parseJsonTranscript } from './json-transcript.ts';
 import { parsePlainText } from './text-transcript.ts';
 import { byStart, decodeText, looksBinary } from './text-util.ts';
@@ -94,6 +96,42 @@ export interface TranscriptHints {
  * at all throws TranscriptFormatError (`empty`, `binary`, `bad-json`, `bad-structure`).
  */
 export function parseTranscript(input: string, hints: TranscriptHints = {}): ParsedTranscript {
+  const { text, format } = readable(input, hints);
+  if (format === 'html') return finished(format, parseHtmlTranscript(text));
+  return parseAs(text, format);
+}
+
+/**
+ * parseTranscript for a caller that must stay responsive (a web server): an HTML transcript is parsed in pieces,
+ * waiting for `turns.pause()` whenever a turn has taken MARKUP_TURN_MS, and given up as `too-complex` once it has
+ * taken TRANSCRIPT_PARSE_BUDGET_MS. The result is the same as parseTranscript's.
+ */
+export async function parseTranscriptInTurns(
+  input: string,
+  hints: TranscriptHints,
+  turns: Turns,
+): Promise<ParsedTranscript> {
+  const { text, format } = readable(input, hints);
+  if (format !== 'html') return parseAs(text, format);
+  const reader = htmlTranscriptReader();
+  await writeInTurns(
+    text,
+    (piece) => reader.write(piece),
+    turns,
+    (elapsed) => {
+      if (elapsed > TRANSCRIPT_PARSE_BUDGET_MS) {
+        throw new TranscriptFormatError(
+          'too-complex',
+          `the HTML transcript took more than ${TRANSCRIPT_PARSE_BUDGET_MS} ms to read`,
+        );
+      }
+    },
+  );
+  return finished(format, reader.end());
+}
+
+/** The text without its BOM, and the format to read it as; throws for what is no transcript at all. */
+function readable(input: string, hints: TranscriptHints): { text: string; format: TranscriptFormat } {
   const text = input.replace(/^\uFEFF/, '');
   if (text.trim() === '') throw new TranscriptFormatError('empty', 'the transcript is empty');
   if (looksBinary(text)) throw new TranscriptFormatError('binary', 'the transcript is not text');
@@ -106,29 +144,25 @@ export function parseTranscript(input: string, hints: TranscriptHints = {}): Par
       `declared ${hints.type ?? declared} but the server sent an HTML page`,
     );
   }
-  let cues: Cue[];
-  let timed = true;
+  return { text, format };
+}
+
+function parseAs(text: string, format: TranscriptFormat): ParsedTranscript {
   switch (format) {
     case 'vtt':
     case 'srt':
-      cues = parseTimed(text, { dialect: format });
-      break;
+      return finished(format, { cues: parseTimed(text, { dialect: format }), timed: true });
     case 'json':
-      cues = parseJsonTranscript(text);
-      break;
-    case 'html': {
-      const html = parseHtmlTranscript(text);
-      cues = html.cues;
-      timed = html.timed;
-      break;
-    }
-    case 'text': {
-      const plain = parsePlainText(text);
-      cues = plain.cues;
-      timed = plain.timed;
-      break;
-    }
+      return finished(format, { cues: parseJsonTranscript(text), timed: true });
+    case 'html':
+      return finished(format, parseHtmlTranscript(text));
+    case 'text':
+      return finished(format, parsePlainText(text));
   }
+}
+
+function finished(format: TranscriptFormat, read: { cues: Cue[]; timed: boolean }): ParsedTranscript {
+  const { cues, timed } = read;
   if (cues.length === 0) throw new TranscriptFormatError('empty', `the ${format} transcript holds no cues`);
   return { format, timed, cues: timed ? byStart(cues) : cues };
 }

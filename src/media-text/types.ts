@@ -55,8 +55,15 @@ export interface ParsedChapters {
  * - `bad-json`: declared or sniffed as JSON, but it does not parse.
  * - `bad-structure`: valid JSON that is not a Podcasting 2.0 transcript (no `segments` list).
  * - `html-page`: declared VTT/SRT/JSON, but the server sent an HTML page (an error page or a login wall).
+ * - `too-complex`: an HTML transcript that took longer than TRANSCRIPT_PARSE_BUDGET_MS to read.
  */
-export type TranscriptFormatErrorCode = 'empty' | 'binary' | 'bad-json' | 'bad-structure' | 'html-page';
+export type TranscriptFormatErrorCode =
+  | 'empty'
+  | 'binary'
+  | 'bad-json'
+  | 'bad-structure'
+  | 'html-page'
+  | 'too-complex';
 
 export class TranscriptFormatError extends Error {
   override readonly name = 'TranscriptFormatError';

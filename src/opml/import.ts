@@ -1,8 +1,10 @@
 // OPML subscription lists → feed entries (protocols.md §3). Pure: text or bytes in, entries and problems out.
 // Lenient on purpose: exports from AntennaPod, gPodder, mygpo, Overcast and Pocket Casts all differ, and a
 // raw `&`, a BOM or a missing XML declaration are common. One bad outline never aborts the import.
-import { Parser } from 'htmlparser2';
 import { FeedUrlError, normalizeFeedUrl } from '../domain/feed-url.ts';
+import { MAX_MARKUP_DEPTH } from '../domain/limits.ts';
+import { BoundedParser } from '../markup/bounded-parser.ts';
+import { type Turns, writeInTurns } from '../markup/next-turn.ts';
 
 export interface OpmlEntry {
   /** Normalised feed URL. */
@@ -16,10 +18,11 @@ export interface OpmlEntry {
 }
 
 export interface OpmlProblem {
-  code: 'bad-url' | 'duplicate';
+  /** `too-deep`: outlines nested deeper than MAX_MARKUP_DEPTH, read as if they sat at that depth. */
+  code: 'bad-url' | 'duplicate' | 'too-deep';
   message: string;
-  /** The URL as written in the file. */
-  url: string;
+  /** The URL as written in the file (absent for `too-deep`). */
+  url?: string;
 }
 
 export interface OpmlImport {
@@ -42,19 +45,53 @@ export class OpmlError extends Error {
 const SKIPPED_TYPES = new Set(['podcast-episode', 'episode']);
 
 export function parseOpml(input: string | Uint8Array): OpmlImport {
+  const text = opmlText(input);
+  const reader = opmlReader();
+  reader.write(text);
+  return reader.end();
+}
+
+/**
+ * parseOpml for a caller that must stay responsive (a web server): the file is parsed in pieces, waiting for
+ * `turns.pause()` whenever a turn has taken MARKUP_TURN_MS. The result is the same as parseOpml's.
+ */
+export async function parseOpmlInTurns(input: string | Uint8Array, turns: Turns): Promise<OpmlImport> {
+  const text = opmlText(input);
+  const reader = opmlReader();
+  await writeInTurns(text, (piece) => reader.write(piece), turns);
+  return reader.end();
+}
+
+function opmlText(input: string | Uint8Array): string {
   const text = (typeof input === 'string' ? input : decode(input)).replace(/^\uFEFF/, '');
   if (text.trim() === '') throw new OpmlError('empty', 'the OPML file is empty');
+  return text;
+}
 
+/** Reads an OPML file given in pieces. Linear in its length: outlines deeper than MAX_MARKUP_DEPTH are flattened. */
+function opmlReader(): { write(text: string): void; end(): OpmlImport } {
   const entries: OpmlEntry[] = [];
   const problems: OpmlProblem[] = [];
   const seen = new Set<string>();
-  /** One frame per open outline: its folder title, and whether it (or an ancestor) is skipped. */
-  const stack: { folder?: string; skip: boolean }[] = [];
+  /**
+   * One frame per open outline: its folder title, whether it (or an ancestor) is skipped, and (worked out when an
+   * entry inside needs it, then shared) the folders from the outermost down to it.
+   */
+  const stack: Frame[] = [];
+  const foldersTo = (at: number): string[] => {
+    const f = stack[at];
+    if (f === undefined) return [];
+    if (f.path === undefined) {
+      const outer = foldersTo(at - 1);
+      f.path = f.folder === undefined ? outer : [...outer, f.folder];
+    }
+    return f.path;
+  };
   let sawOpml = false;
   let inHeadTitle = false;
   let headTitle = '';
 
-  const parser = new Parser(
+  const parser = new BoundedParser(
     {
       onopentag(rawName, rawAttrs) {
         const name = localName(rawName);
@@ -92,8 +129,8 @@ export function parseOpml(input: string | Uint8Array): OpmlImport {
         if (htmlUrl !== undefined) entry.htmlUrl = htmlUrl;
         const description = clean(attrs.description) ?? gpodderDescription(attrs);
         if (description !== undefined) entry.description = description;
-        const folders = stack.slice(0, -1).flatMap((f) => (f.folder === undefined ? [] : [f.folder]));
-        if (folders.length > 0) entry.folders = folders;
+        const folders = foldersTo(stack.length - 2);
+        if (folders.length > 0) entry.folders = [...folders];
         entries.push(entry);
       },
       ontext(data) {
@@ -107,16 +144,31 @@ export function parseOpml(input: string | Uint8Array): OpmlImport {
     },
     { xmlMode: true, decodeEntities: true, recognizeSelfClosing: true },
   );
-  parser.write(text);
-  parser.end();
+  const write = (text: string): void => parser.write(text);
+  const end = (): OpmlImport => {
+    parser.end();
+    if (parser.flattened > 0) {
+      problems.push({
+        code: 'too-deep',
+        message: `${parser.flattened} elements nested deeper than ${MAX_MARKUP_DEPTH} were read as if they sat at that depth`,
+      });
+    }
 
-  if (!sawOpml) {
-    throw new OpmlError('not-opml', 'not an OPML file: no <opml> element found');
-  }
-  const result: OpmlImport = { entries, problems };
-  const title = clean(headTitle);
-  if (title !== undefined) result.title = title;
-  return result;
+    if (!sawOpml) {
+      throw new OpmlError('not-opml', 'not an OPML file: no <opml> element found');
+    }
+    const result: OpmlImport = { entries, problems };
+    const title = clean(headTitle);
+    if (title !== undefined) result.title = title;
+    return result;
+  };
+  return { write, end };
+}
+
+interface Frame {
+  folder?: string;
+  skip: boolean;
+  path?: string[];
 }
 
 /** gPodder writes the show's description into `text` and its name into `title`. */

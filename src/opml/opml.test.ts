@@ -3,9 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { corpusDir, NO_CORPUS } from '../../test/support/corpus.ts';
+import { countedTurns } from '../../test/support/turns.ts';
 import { normalizeFeedUrl } from '../domain/feed-url.ts';
+import { MAX_MARKUP_DEPTH } from '../domain/limits.ts';
 import { writeOpml } from './export.ts';
-import { OpmlError, parseOpml } from './import.ts';
+import { OpmlError, parseOpml, parseOpmlInTurns } from './import.ts';
 
 const testdata = join(import.meta.dirname, 'testdata');
 const fixture = (name: string) => readFileSync(join(testdata, name));
@@ -128,4 +130,30 @@ describe('parseOpml: real exports from the corpus', {
       for (const e of r.entries) assert.ok(e.title.length > 0 && !e.title.includes('&#x'), e.title);
     });
   }
+});
+
+describe('parseOpml: hostile files', () => {
+  it('reads outlines nested 100,000 deep as if they sat at the depth limit, and says so', () => {
+    const n = 100_000;
+    const opml = `<opml version="2.0"><body>${'<outline text="folder">'.repeat(n)}<outline text="Inner" xmlUrl="https://inner.example.com/feed.xml"/>${'</outline>'.repeat(n)}<outline text="Outer" xmlUrl="https://outer.example.com/feed.xml"/></body></opml>`;
+    const r = parseOpml(opml);
+    assert.deepEqual(
+      r.entries.map((e) => e.url),
+      ['https://inner.example.com/feed.xml', 'https://outer.example.com/feed.xml'],
+    );
+    assert.ok((r.entries[0]?.folders?.length ?? 0) < MAX_MARKUP_DEPTH);
+    assert.equal(r.entries[1]?.folders, undefined);
+    assert.deepEqual(
+      r.problems.map((p) => p.code),
+      ['too-deep'],
+    );
+  });
+
+  it('gives the same result read in turns as at once', async () => {
+    const opml = `<opml><body>${'<outline text="f">'.repeat(3_000)}<outline xmlUrl="https://a.example.com/feed"/>${'</outline>'.repeat(3_000)}</body></opml>`;
+    // Every reading of the clock is 20 ms later: a pause after each piece.
+    const { turns, pauses } = countedTurns(20);
+    assert.deepEqual(await parseOpmlInTurns(opml, turns), parseOpml(opml));
+    assert.ok(pauses() > 5, `${pauses()}`);
+  });
 });

@@ -3,6 +3,7 @@
 // keyed by URL, and never lets a broken file break the page (the result says "unavailable" with a code).
 import type { Fetcher } from '../feed/fetch/index.ts';
 import type { ChaptersRef, InlineChapter, Transcript } from '../feed/parse/types.ts';
+import { EVENT_LOOP_TURNS } from '../markup/next-turn.ts';
 import {
   type Chapter,
   ChaptersFormatError,
@@ -14,7 +15,7 @@ import {
   type ParsedChapters,
   type ParsedTranscript,
   parseJsonChapters,
-  parseTranscript,
+  parseTranscriptInTurns,
   TranscriptFormatError,
   transcriptPlainText,
 } from '../media-text/index.ts';
@@ -180,7 +181,7 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
     kind: MediaTextKind,
     url: string,
     accept: string,
-    parse: (fetched: Fetched) => T,
+    parse: (fetched: Fetched) => T | Promise<T>,
   ): Promise<Loaded<T>> {
     const key = `${kind} ${url}`;
     const held = memory.get(key);
@@ -239,7 +240,7 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
           await save({ ...kept, ...times(ttlMs) });
           return remember(key, { ok: true, value: stale, fresh: false }, until(ttlMs), weight);
         }
-        const value = parse(fetched);
+        const value = await parse(fetched);
         const payload = JSON.stringify(value);
         await save({
           kind,
@@ -280,11 +281,13 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
     if (first === undefined) return { state: 'none' };
     let failure: { ref: Transcript; code: string } | undefined;
     for (const ref of candidates.slice(0, MAX_CANDIDATES)) {
+      // Parsed once, at fetch, in turns: an HTML transcript never holds the event loop for long (src/media-text).
       const loaded = await load<ParsedTranscript>('transcript', ref.url, TRANSCRIPT_ACCEPT, (fetched) =>
-        parseTranscript(decodeText(fetched.body, fetched.contentType), {
-          url: fetched.finalUrl,
-          ...(typeHint(ref.type, fetched.contentType) ?? {}),
-        }),
+        parseTranscriptInTurns(
+          decodeText(fetched.body, fetched.contentType),
+          { url: fetched.finalUrl, ...(typeHint(ref.type, fetched.contentType) ?? {}) },
+          EVENT_LOOP_TURNS,
+        ),
       );
       if (!loaded.ok) {
         failure ??= { ref, code: loaded.code };

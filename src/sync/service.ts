@@ -1,8 +1,9 @@
 // The sync use cases behind the gPodder API v2 and the Nextcloud gpoddersync endpoints. Transport-free: handlers in
 // src/http/gpodder/ authenticate, call one method, and present the result.
 import { createHash, randomBytes } from 'node:crypto';
+import { EVENT_LOOP_TURNS } from '../markup/next-turn.ts';
 import { writeOpml } from '../opml/export.ts';
-import { parseOpml } from '../opml/import.ts';
+import { type OpmlImport, parseOpmlInTurns } from '../opml/import.ts';
 import { SignInGuard, SignInThrottled, SYNC_SIGN_IN } from '../services/sign-in-guard.ts';
 import type { SignInFailureRepository } from '../store/listener-ports.ts';
 import type { AppPassword, StoredEpisodeAction, SyncDevice, SyncRepository } from '../store/sync-ports.ts';
@@ -426,9 +427,9 @@ export class SyncService implements SyncAppPasswords {
     userId: number,
     xml: string | Uint8Array,
   ): Promise<{ added: number; existing: number; problems: string[] }> {
-    let parsed: ReturnType<typeof parseOpml>;
+    let parsed: OpmlImport;
     try {
-      parsed = parseOpml(xml);
+      parsed = await parseOpmlInTurns(xml, EVENT_LOOP_TURNS);
     } catch (error) {
       throw new SyncError(
         'bad-request',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { escapeHtml, html, join, raw } from './html.ts';
+import { escapeHtml, html, join, MAX_RENDERED_TEXT_CHARS, raw } from './html.ts';
 
 test('interpolated strings are escaped', () => {
   const evil = `<script>alert("x")</script>&'`;
@@ -27,4 +27,10 @@ test('arrays render each item, absent values render nothing', () => {
   );
   assert.equal(join(['a', '<b>'], ', ').toString(), 'a, &lt;b&gt;');
   assert.equal(escapeHtml('`'), '&#96;');
+});
+
+test('no interpolated text renders longer than MAX_RENDERED_TEXT_CHARS, whatever was stored', () => {
+  const out = html`<p>${'a'.repeat(50_000_000)}</p>`.value;
+  assert.equal(out, `<p>${'a'.repeat(MAX_RENDERED_TEXT_CHARS)}…</p>`);
+  assert.equal(html`<p>${'&'.repeat(10)}</p>`.value, `<p>${'&amp;'.repeat(10)}</p>`);
 });

@@ -2,6 +2,14 @@
 // `html` returns SafeHtml, so templates nest without double escaping; `raw` marks trusted markup
 // (only for strings that were sanitised at ingest or built by this module).
 
+import { cutAt, MAX_DESCRIPTION_CHARS } from '../domain/limits.ts';
+
+/**
+ * No interpolated text is rendered longer than this (texts are capped at ingest; this also holds for rows stored
+ * before those caps, or by any other path).
+ */
+export const MAX_RENDERED_TEXT_CHARS = MAX_DESCRIPTION_CHARS;
+
 export class SafeHtml {
   constructor(readonly value: string) {}
   toString(): string {
@@ -34,7 +42,10 @@ function render(value: unknown): string {
   if (value instanceof SafeHtml) return value.value;
   if (value === undefined || value === null || value === false || value === true) return '';
   if (Array.isArray(value)) return value.map(render).join('');
-  if (typeof value === 'string') return escapeHtml(value);
+  if (typeof value === 'string')
+    return escapeHtml(
+      value.length > MAX_RENDERED_TEXT_CHARS ? `${cutAt(value, MAX_RENDERED_TEXT_CHARS)}…` : value,
+    );
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   return escapeHtml(String(value));
 }

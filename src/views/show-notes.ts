@@ -2,27 +2,45 @@
 // bare URLs in text become links, and clock timestamps (12:34, 1:02:03) become seek links.
 // It only touches text outside <a>, so running it twice changes nothing (idempotent).
 
+import { cutAt, MAX_DESCRIPTION_CHARS } from '../domain/limits.ts';
+
 const TAG = /(<[^>]*>)/;
+/** Sanitising may lengthen notes a little past their cap (closing tags, escapes); anything longer is cut. */
+const MAX_NOTES_CHARS = MAX_DESCRIPTION_CHARS + 16 * 1024;
 const URL_RE = /\bhttps?:\/\/[^\s<>"'`]+/gi;
 const TIME_RE = /(?<![\d:.])(?:(\d{1,2}):)?([0-5]?\d):([0-5]\d)(?![\d:]|\.\d)/g;
-const TRAILING = /[.,;:!?\u2019\u201d'"*]+$/;
 
+/** Characters a URL in prose is not taken to end with (the sentence's punctuation). */
+const TRAILING_CHARS = new Set(['.', ',', ';', ':', '!', '?', '\u2019', '\u201d', "'", '"', '*']);
+
+function count(text: string, ch: string): number {
+  let n = 0;
+  for (let i = text.indexOf(ch); i !== -1; i = text.indexOf(ch, i + 1)) n++;
+  return n;
+}
+
+/** The URL without trailing punctuation and unbalanced closing brackets. Linear in the URL's length. */
 function trimUrl(url: string): string {
   let u = url;
   // Text is already HTML-escaped: stop at an escaped quote or an entity that cannot be part of a URL.
   const stop = u.search(/&(?:quot|#34|#39|lt|gt);/);
   if (stop >= 0) u = u.slice(0, stop);
+  const open = { '(': count(u, '('), '[': count(u, '[') };
+  const close = { ')': count(u, ')'), ']': count(u, ']') };
+  let end = u.length;
   for (;;) {
-    const before = u;
-    u = u.replace(TRAILING, '');
+    const before = end;
+    while (end > 0 && TRAILING_CHARS.has(u.charAt(end - 1))) end--;
     // Drop one unbalanced closing bracket: "(see https://x.org/a)".
-    for (const [open, close] of [
-      ['(', ')'],
-      ['[', ']'],
-    ] as const) {
-      if (u.endsWith(close) && u.split(open).length < u.split(close).length) u = u.slice(0, -1);
+    if (u.charAt(end - 1) === ')' && open['('] < close[')']) {
+      end--;
+      close[')']--;
     }
-    if (u === before) return u;
+    if (u.charAt(end - 1) === ']' && open['['] < close[']']) {
+      end--;
+      close[']']--;
+    }
+    if (end === before) return u.slice(0, end);
   }
 }
 
@@ -50,7 +68,13 @@ function linkifyText(text: string): string {
 
 /** Sanitised show-notes HTML in, the same HTML with clickable URLs and timestamps out. */
 export function enhanceShowNotes(sanitisedHtml: string): string {
-  const parts = sanitisedHtml.split(TAG);
+  // Notes are capped at ingest; notes stored before that are cut here, before the last tag within the cap.
+  let notes = sanitisedHtml;
+  if (notes.length > MAX_NOTES_CHARS) {
+    const tag = notes.lastIndexOf('<', MAX_NOTES_CHARS);
+    notes = cutAt(notes, tag > 0 ? tag : MAX_NOTES_CHARS);
+  }
+  const parts = notes.split(TAG);
   let anchorDepth = 0;
   let out = '';
   for (const part of parts) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { blockedRange } from './address-guard.ts';
+import { blockedRange, ownAddresses } from './address-guard.ts';
 
 it('classifies blocked addresses by range, including IPv4 hidden in IPv6', () => {
   const cases: [string, string][] = [
@@ -46,10 +46,45 @@ it('lets public addresses through, including neighbours of blocked ranges', () =
     '169.253.255.255',
     '11.0.0.0',
     '2606:4700:4700::1111',
-    '2001:db8::1',
+    '2001:4860:4860::8888',
     '::ffff:8.8.8.8',
     '2a00::1',
   ]) {
     assert.equal(blockedRange(address), undefined, address);
   }
+});
+
+it('refuses the documentation ranges (TEST-NET-1/2/3, 2001:db8::/32) and CGNAT space', () => {
+  for (const address of [
+    '192.0.2.1',
+    '192.0.2.255',
+    '198.51.100.7',
+    '203.0.113.10',
+    '::ffff:203.0.113.10',
+    '2001:db8::1',
+  ]) {
+    assert.equal(blockedRange(address), 'documentation', address);
+  }
+  for (const address of ['100.64.0.1', '100.127.255.254'])
+    assert.equal(blockedRange(address), 'cgnat', address);
+  for (const address of ['192.0.3.0', '198.51.101.0', '203.0.114.0', '2001:db9::1']) {
+    assert.equal(blockedRange(address), undefined, address);
+  }
+});
+
+it("refuses the host's own interface addresses, however they are written", () => {
+  // What os.networkInterfaces() returns on a host with a public address and a public IPv6 one.
+  const own = ownAddresses({
+    lo: [{ address: '127.0.0.1' }, { address: '::1' }],
+    eth0: [{ address: '93.184.216.34' }, { address: '2606:2800:220:1:248:1893:25c8:1946' }],
+    eth1: undefined,
+  });
+  assert.equal(blockedRange('93.184.216.34', own), 'own-address');
+  assert.equal(blockedRange('::ffff:93.184.216.34', own), 'own-address');
+  assert.equal(blockedRange('2606:2800:220:1:248:1893:25c8:1946', own), 'own-address');
+  assert.equal(blockedRange('[2606:2800:0220:0001:0248:1893:25c8:1946]', own), 'own-address');
+  // Other public addresses still pass, and the host's loopback is refused as loopback.
+  assert.equal(blockedRange('93.184.216.35', own), undefined);
+  assert.equal(blockedRange('127.0.0.1', own), 'loopback');
+  assert.equal(blockedRange('93.184.216.34'), undefined);
 });

@@ -10,7 +10,11 @@ export type BlockedRange =
   | 'link-local'
   | 'unique-local'
   | 'multicast'
-  | 'reserved';
+  | 'reserved'
+  /** TEST-NET-1/2/3 and 2001:db8::/32: never a real server, often a lab or a container network. */
+  | 'documentation'
+  /** One of the addresses of this host's own interfaces (a service bound to 0.0.0.0 answers there). */
+  | 'own-address';
 
 interface V4Range {
   base: number;
@@ -45,8 +49,11 @@ const V4_BLOCKED: readonly V4Range[] = [
   cidr4('169.254.0.0', 16, 'link-local'), // includes the cloud metadata address 169.254.169.254
   cidr4('172.16.0.0', 12, 'private'),
   cidr4('192.0.0.0', 24, 'reserved'), // IETF protocol assignments
+  cidr4('192.0.2.0', 24, 'documentation'), // TEST-NET-1
   cidr4('192.168.0.0', 16, 'private'),
   cidr4('198.18.0.0', 15, 'reserved'), // benchmarking
+  cidr4('198.51.100.0', 24, 'documentation'), // TEST-NET-2
+  cidr4('203.0.113.0', 24, 'documentation'), // TEST-NET-3
   cidr4('224.0.0.0', 4, 'multicast'),
   cidr4('240.0.0.0', 4, 'reserved'), // includes broadcast 255.255.255.255
 ];
@@ -114,23 +121,58 @@ function classifyV6(g: readonly number[]): BlockedRange | undefined {
   if ((g0 & 0xfe00) === 0xfc00) return 'unique-local';
   if ((g0 & 0xff00) === 0xff00) return 'multicast';
   if ((g0 & 0xffc0) === 0xfec0) return 'reserved'; // deprecated site-local
+  if (g0 === 0x2001 && g1 === 0x0db8) return 'documentation';
   return undefined;
 }
 
 /**
  * The blocked range an IP address literal falls into, or undefined when it is a public address.
  * Anything that is not a parseable IP literal counts as blocked ('reserved'): the guard fails closed.
+ * `own`: this host's interface addresses (see ownAddresses): one of them is blocked as 'own-address' even when public.
  */
-export function blockedRange(address: string): BlockedRange | undefined {
+export function blockedRange(address: string, own?: OwnAddresses): BlockedRange | undefined {
   const bare = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
   const family = isIP(bare.split('%')[0] ?? '');
   if (family === 4) {
     const value = v4(bare);
-    return value === undefined ? 'reserved' : classifyV4(value);
+    if (value === undefined) return 'reserved';
+    return classifyV4(value) ?? (own?.has(`4:${value}`) === true ? 'own-address' : undefined);
   }
   if (family === 6) {
     const groups = v6(bare);
-    return groups === undefined ? 'reserved' : classifyV6(groups);
+    if (groups === undefined) return 'reserved';
+    const range = classifyV6(groups);
+    if (range !== undefined || own === undefined) return range;
+    if (own.has(`6:${groups.join(':')}`)) return 'own-address';
+    // An IPv4-mapped form of one of this host's IPv4 addresses.
+    const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0] = groups;
+    if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0 && (g5 === 0xffff || g5 === 0))
+      return own.has(`4:${embeddedV4(groups)}`) ? 'own-address' : undefined;
+    return undefined;
   }
   return 'reserved';
+}
+
+/** This host's addresses in a form blockedRange compares quickly. */
+export type OwnAddresses = ReadonlySet<string>;
+
+/** The addresses of the host's interfaces (what `os.networkInterfaces()` returns), for blockedRange. */
+export function ownAddresses(
+  interfaces: Readonly<Record<string, readonly { address: string }[] | undefined>>,
+): OwnAddresses {
+  const out = new Set<string>();
+  for (const list of Object.values(interfaces)) {
+    for (const { address } of list ?? []) {
+      const bare = address.split('%')[0] ?? '';
+      const family = isIP(bare);
+      if (family === 4) {
+        const value = v4(bare);
+        if (value !== undefined) out.add(`4:${value}`);
+      } else if (family === 6) {
+        const groups = v6(bare);
+        if (groups !== undefined) out.add(`6:${groups.join(':')}`);
+      }
+    }
+  }
+  return out;
 }

@@ -7,7 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { isIP, type LookupFunction } from 'node:net';
 import { Agent, buildConnector } from 'undici';
 import { FeedUrlError, parseFeedUrl } from '../../domain/feed-url.ts';
-import { blockedRange } from './address-guard.ts';
+import { blockedRange, type OwnAddresses } from './address-guard.ts';
 import { DecodedBody } from './decode.ts';
 import { FeedFetchError } from './errors.ts';
 import { exchange, type RawResponse, type ResponseBody } from './exchange.ts';
@@ -35,6 +35,11 @@ export interface FetcherOptions {
   maxRedirects?: number;
   /** Lift the SSRF guard entirely (tests, home networks). Default false. */
   allowPrivate?: boolean;
+  /**
+   * This host's own interface addresses, refused like private ones (a service bound to 0.0.0.0 answers on them);
+   * asked at each connection, since interfaces come and go. See `ownAddresses(os.networkInterfaces())`.
+   */
+  hostAddresses?: () => OwnAddresses;
   /**
    * Origins (`http://127.0.0.1:8123`, `http://feeds.example.test:8123`) exempt from the SSRF guard while it stays on
    * for everything else — how tests reach one loopback server yet prove that a redirect elsewhere is refused.
@@ -196,7 +201,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
           }
           if (guarded) {
             for (const a of wanted) {
-              const range = blockedRange(a.address);
+              const range = blockedRange(a.address, options.hostAddresses?.());
               if (range !== undefined) {
                 callback(blocked(hostname, a.address, range), '', 0);
                 return;
@@ -242,7 +247,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
   function literalRefusal(hostname: string): FeedFetchError | undefined {
     const bare = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
     if (isIP(bare) === 0) return undefined;
-    const range = blockedRange(bare);
+    const range = blockedRange(bare, options.hostAddresses?.());
     return range === undefined ? undefined : blocked(hostname, bare, range);
   }
 

@@ -65,6 +65,11 @@ const BLOCKED_LITERALS = [
   'http://0.0.0.0/feed.xml',
   'http://[::]/feed.xml',
   'http://100.64.0.1/feed.xml',
+  'http://100.127.255.254/feed.xml',
+  'http://192.0.2.1/feed.xml',
+  'http://198.51.100.1/feed.xml',
+  'http://203.0.113.1/feed.xml',
+  'http://[2001:db8::1]/feed.xml',
   'http://[::ffff:127.0.0.1]/feed.xml',
   'http://[::ffff:169.254.169.254]/feed.xml',
   'http://[::ffff:10.0.0.1]/feed.xml',
@@ -94,6 +99,8 @@ describe('SSRF guard', () => {
     names['metadata.example.test'] = ['169.254.169.254'];
     names['mixed.example.test'] = ['203.0.113.10', '192.168.0.10'];
     names['v6local.example.test'] = ['fd12:3456::1'];
+    names['testnet.example.test'] = ['198.51.100.20'];
+    names['cgnat.example.test'] = ['100.64.1.2'];
     names.localhost = ['127.0.0.1', '::1'];
     guarded = createFetcher({
       userAgent,
@@ -146,6 +153,8 @@ describe('SSRF guard', () => {
       await refused(guarded, 'http://metadata.example.test/latest/meta-data/');
       await refused(guarded, 'http://mixed.example.test/feed.xml');
       await refused(guarded, 'http://v6local.example.test/feed.xml');
+      await refused(guarded, 'http://testnet.example.test/feed.xml');
+      await refused(guarded, 'http://cgnat.example.test/feed.xml');
       await refused(guarded, `http://other.example.test:${server.port}/feed.xml`);
     });
     assert.deepEqual(connectedTo, []);

@@ -1,7 +1,9 @@
 // The streaming core: bytes → text (decode.ts) → tokens (tokenizer.ts) → one small RawElement tree per direct child
 // of <channel>/<feed> and of each <item>/<entry> → namespace handlers → ParsedFeed + ParsedEpisode, each episode
 // emitted as its item closes. No whole-document tree is ever built.
+
 import { isAscii } from 'node:buffer';
+import { MAX_MARKUP_DEPTH } from '../../domain/limits.ts';
 import { ByteDecoder } from './decode.ts';
 import { cleanText, DeferredText, decodeEntities, type EntitySink, stripControlChars } from './entities.ts';
 import type { EpisodeBuilder, FeedBuilder, HandlerContext, RawElement } from './namespaces/handler.ts';
@@ -373,6 +375,14 @@ class Collector implements EntitySink, TokenHandler {
   }
 
   // ---- tokenizer events ----
+
+  ontoodeep(): void {
+    this.problems.once(
+      'too-deep',
+      'too-deep',
+      `elements nested deeper than ${MAX_MARKUP_DEPTH} were flattened (read as empty, their content kept in the element around them)`,
+    );
+  }
 
   onopentag(name: string, attrs: Attributes): void {
     this.justOpened = true;

@@ -14,6 +14,7 @@
 // Text is emitted as it arrives (a text run may come in several pieces, split where a write ended); markup split
 // across writes is carried over. One deliberate difference: input that ends inside `</x ` or `<x /` yields no text
 // here, where htmlparser2 emits text read from before its buffer.
+import { MAX_MARKUP_DEPTH } from '../../domain/limits.ts';
 
 /** The attributes of the open tag being reported; valid only during `onopentag` (the object is reused). */
 export class Attributes {
@@ -50,6 +51,12 @@ export interface TokenHandler {
   oncdataend(): void;
   /** `<?name data?>` as ('?name', '?name data'), `<!NAME data>` as ('!NAME', '!NAME data'). */
   onprocessinginstruction(name: string, data: string): void;
+  /**
+   * An element opens while MAX_MARKUP_DEPTH elements are open: it is flattened, reported as opening and closing at
+   * once (as `<x/>` is), and its content goes to the element it sits in. Keeps the depth, and the cost of finding the
+   * element a close tag names, bounded.
+   */
+  ontoodeep?(name: string): void;
 }
 
 // States: where the next write resumes.
@@ -134,8 +141,23 @@ export class XmlTokenizer {
   private cdataStarted = false;
   private ended = false;
 
-  constructor(handler: TokenHandler) {
+  /** The open tag being read is flattened (nested too deep): it closes as soon as it opens. */
+  private flat = false;
+  private readonly maxDepth: number;
+
+  constructor(handler: TokenHandler, maxDepth = MAX_MARKUP_DEPTH) {
     this.h = handler;
+    this.maxDepth = maxDepth;
+  }
+
+  private flatten(name: string): void {
+    this.flat = true;
+    this.h.ontoodeep?.(name);
+  }
+
+  private closeFlat(name: string): void {
+    this.flat = false;
+    this.h.onclosetag(name, true);
   }
 
   write(chunk: string): void {
@@ -312,11 +334,14 @@ export class XmlTokenizer {
           this.carry = '';
           this.tagName = name;
           // Pushed now, as htmlparser2 does: a tag cut off by the end of input is still closed (implied) at the end.
-          stack.push(name);
+          // Past MAX_MARKUP_DEPTH the element is flattened instead: never pushed, closed as soon as it opened.
+          if (stack.length < this.maxDepth) stack.push(name);
+          else this.flatten(name);
           this.attrs.length = 0;
           if (buf.charCodeAt(i) === GT) {
             // The common case, `<name>`, without a round through BEFORE_ATTR.
             h.onopentag(name, this.attrs);
+            if (this.flat) this.closeFlat(name);
             state = TEXT;
             i++;
           } else {
@@ -334,6 +359,7 @@ export class XmlTokenizer {
           const c = buf.charCodeAt(i);
           if (c === GT) {
             h.onopentag(this.tagName, this.attrs);
+            if (this.flat) this.closeFlat(this.tagName);
             state = TEXT;
             i++;
           } else if (c === SLASH) {
@@ -359,7 +385,8 @@ export class XmlTokenizer {
             const name = this.tagName;
             h.onopentag(name, this.attrs);
             // `<x/>`: closed at once, reported as an implied close (htmlparser2's convention).
-            if (this.stack[this.stack.length - 1] === name) {
+            if (this.flat) this.closeFlat(name);
+            else if (this.stack[this.stack.length - 1] === name) {
               this.stack.pop();
               h.onclosetag(name, true);
             }

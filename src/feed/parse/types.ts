@@ -24,7 +24,11 @@ export type ProblemCode =
   | 'double-escaped'
   | 'dtd-ignored'
   | 'too-many-items'
-  | 'invalid-value';
+  | 'invalid-value'
+  /** Markup nested deeper than MAX_MARKUP_DEPTH: the elements deeper were flattened. */
+  | 'too-deep'
+  /** A text or a list longer than its limit (src/domain/limits.ts), cut at ingest. */
+  | 'too-long';
 
 /** Something wrong with a feed that the parser recovered from. */
 export interface FeedProblem {

@@ -7,10 +7,12 @@ import { type FileHandle, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EpisodeContent } from '../../domain/episode.ts';
+import { MAX_DESCRIPTION_CHARS, MAX_MARKUP_DEPTH } from '../../domain/limits.ts';
 import type { ShowContent } from '../../domain/show.ts';
 import type { Store } from '../../store/ports.ts';
 import { type FeedProblem, FeedStreamParser, type ParsedFeed } from '../parse/index.ts';
-import { sanitizeShowNotes } from './sanitize.ts';
+import { capContent, capProblem, count } from './caps.ts';
+import { sanitizeShowNotesReport } from './sanitize.ts';
 
 export interface IngestResult {
   feed: ParsedFeed;
@@ -35,6 +37,8 @@ export interface IngestOptions {
 }
 
 const DEFAULT_BATCH = 500;
+/** Problems of one code found at ingest that are kept (the parser keeps 50 a code too). */
+const PROBLEMS_PER_CODE = 50;
 const DEFAULT_MAX_ITEMS = 20_000;
 /**
  * Body bytes after which the episodes read so far are written even when fewer than a batch. Memory, not item count, is
@@ -64,9 +68,12 @@ export async function ingestFeedBody(
   let pending: EpisodeContent[] = [];
   let flushed = false;
   const totals = { inserted: 0, updated: 0, unchanged: 0, vanished: 0 };
+  /** Problems found here rather than by the parser: fields cut to their limits, show notes nested too deep. */
+  const found: FeedProblem[] = [];
+  const prepare = (episode: EpisodeContent): EpisodeContent => prepareEpisode(episode, found);
   const write = async (items: EpisodeContent[], complete: boolean): Promise<void> => {
     // Show notes are sanitised only for new and changed episodes (the store hashes the raw item to tell).
-    const r = await tx.episodes.upsertForShow(showId, items, { now, complete, prepare: prepareEpisode });
+    const r = await tx.episodes.upsertForShow(showId, items, { now, complete, prepare });
     totals.inserted += r.inserted;
     totals.updated += r.updated;
     totals.unchanged += r.unchanged;
@@ -82,7 +89,10 @@ export async function ingestFeedBody(
     // in V8's old space (~40 MB for a 25 MB feed). The copy is the JSON the store hashes and stores anyway, so nothing
     // stored changes; it costs ~25 µs an episode (copying only once a feed turned out big left runs where the early,
     // uncopied episodes still dragged the text along).
-    onEpisode: (episode) => pending.push(transform<EpisodeContent>(detached(episode))),
+    onEpisode: (episode) => {
+      for (const problem of capContent(episode, 'episode')) found.push(problem);
+      pending.push(transform<EpisodeContent>(detached(episode)));
+    },
   });
   let bytes = 0;
   for await (const chunk of chunks) {
@@ -108,8 +118,11 @@ export async function ingestFeedBody(
     if (complete) totals.vanished += await tx.episodes.markVanished(showId, now, now);
   }
   const { liveItems: _live, ...channel } = parsed.feed;
+  for (const problem of capContent(channel, 'show')) found.push(problem);
   await tx.shows.upsert(feedId, transform(channel satisfies ShowContent), now);
-  return { feed: parsed.feed, problems: parsed.problems, episodes: parsed.episodeCount, partial, ...totals };
+  // Ours first: the stored list keeps only the first problems, and a cut field matters more than a bad date.
+  const problems = [...summarised(found), ...parsed.problems].map(capProblem);
+  return { feed: parsed.feed, problems, episodes: parsed.episodeCount, partial, ...totals };
 }
 
 /** The episode with fresh strings (not slices of the parser's text): a JSON round trip, lossless for parser output. */
@@ -118,11 +131,42 @@ function detached(episode: EpisodeContent): EpisodeContent {
   return JSON.parse(JSON.stringify(episode)) as EpisodeContent;
 }
 
-export function prepareEpisode(episode: EpisodeContent): EpisodeContent {
+/** The episode as stored: show notes sanitised (what that had to flatten or cut is added to `problems`). */
+export function prepareEpisode(episode: EpisodeContent, problems?: FeedProblem[]): EpisodeContent {
   if (episode.contentHtml === undefined) return episode;
   const { contentHtml, ...rest } = episode;
-  const clean = sanitizeShowNotes(contentHtml);
-  return clean === undefined ? rest : { ...rest, contentHtml: clean };
+  const notes = sanitizeShowNotesReport(contentHtml);
+  if (notes.flattened > 0) {
+    problems?.push({
+      code: 'too-deep',
+      message: `show notes nested deeper than ${MAX_MARKUP_DEPTH} elements: ${count(notes.flattened)} tags dropped, their text kept`,
+      episode: episode.guid,
+    });
+  }
+  if (notes.truncated) {
+    problems?.push({
+      code: 'too-long',
+      message: `show notes longer than ${count(MAX_DESCRIPTION_CHARS)} characters once sanitised, cut`,
+      episode: episode.guid,
+    });
+  }
+  return notes.html === undefined ? rest : { ...rest, contentHtml: notes.html };
+}
+
+/** At most PROBLEMS_PER_CODE problems of each code, then one line saying how many more there were. */
+function summarised(problems: FeedProblem[]): FeedProblem[] {
+  const counts = new Map<string, number>();
+  const out: FeedProblem[] = [];
+  for (const problem of problems) {
+    const seen = (counts.get(problem.code) ?? 0) + 1;
+    counts.set(problem.code, seen);
+    if (seen <= PROBLEMS_PER_CODE) out.push(problem);
+  }
+  for (const [code, n] of counts) {
+    if (n > PROBLEMS_PER_CODE && (code === 'too-long' || code === 'too-deep'))
+      out.push({ code, message: `… and ${n - PROBLEMS_PER_CODE} more problems like this` });
+  }
+  return out;
 }
 
 export interface Spool {

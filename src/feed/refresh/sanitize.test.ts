@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sanitizeShowNotes } from './sanitize.ts';
+import { MAX_DESCRIPTION_CHARS, MAX_MARKUP_DEPTH } from '../../domain/limits.ts';
+import { sanitizeShowNotes, sanitizeShowNotesReport } from './sanitize.ts';
 
 describe('sanitizeShowNotes', () => {
   it('keeps the notes a listener reads: paragraphs, lists, links', () => {
@@ -82,5 +83,39 @@ describe('sanitizeShowNotes', () => {
   it('gives nothing for notes that are only markup noise', () => {
     assert.equal(sanitizeShowNotes('<script>x</script>  '), undefined);
     assert.equal(sanitizeShowNotes(undefined), undefined);
+  });
+});
+
+describe('sanitizeShowNotesReport: hostile notes', () => {
+  it('drops tags nested past MAX_MARKUP_DEPTH, keeps their text, and says how many', () => {
+    const n = 100_000;
+    const notes = sanitizeShowNotesReport(`${'<b>'.repeat(n)}deepest words${'</b>'.repeat(n)}<p>after</p>`);
+    assert.equal(notes.flattened, n - MAX_MARKUP_DEPTH);
+    const html = notes.html ?? '';
+    assert.equal(html.split('<b>').length - 1, MAX_MARKUP_DEPTH);
+    assert.equal(html.split('</b>').length - 1, MAX_MARKUP_DEPTH);
+    assert.match(html, /deepest words(<\/b>)+<p>after<\/p>$/);
+  });
+
+  it('cuts notes longer than MAX_DESCRIPTION_CHARS between tags, never in a reference, every element closed', () => {
+    const paragraph = '<p>fish &amp; chips <a href="https://x.example/">link</a></p>';
+    const notes = sanitizeShowNotesReport(`<div>${paragraph.repeat(10_000)}</div>`);
+    assert.equal(notes.truncated, true);
+    const html = notes.html ?? '';
+    assert.ok(html.length <= MAX_DESCRIPTION_CHARS + 64, `${html.length}`);
+    assert.match(html, /<\/div>$/);
+    assert.equal(html.split('<p>').length, html.split('</p>').length);
+    assert.doesNotMatch(html, /&(?!amp;)/);
+    const text = sanitizeShowNotesReport(`<p>${'a &amp; '.repeat(100_000)}</p>`).html ?? '';
+    assert.match(text, /a &amp; <\/p>$|a <\/p>$/);
+  });
+
+  it('drops a link whose URL hides its scheme behind thousands of comments', () => {
+    const href = `${'<!---->'.repeat(100_000)}javascript:alert(1)`;
+    assert.equal(sanitizeShowNotes(`<a href="${href}">x</a>`), '<a rel="nofollow noopener ugc">x</a>');
+    assert.equal(
+      sanitizeShowNotes('<a href="java<!-- -->script:alert(1)">x</a>'),
+      '<a rel="nofollow noopener ugc">x</a>',
+    );
   });
 });

@@ -6,7 +6,8 @@
 // attribute values re-escaped. Not sanitize-html itself: it declares its `Frame` constructor inside every call, and
 // each such constructor's map is allocated in V8's old space and keeps that call's whole working set reachable until
 // the next full GC — ingesting a large feed then grew the heap by tens of MB of dead show notes.
-import { Parser } from 'htmlparser2';
+import { cutAt, MAX_DESCRIPTION_CHARS } from '../../domain/limits.ts';
+import { BoundedParser } from '../../markup/bounded-parser.ts';
 
 const LINK_REL = 'nofollow noopener ugc';
 
@@ -107,13 +108,18 @@ function escapeAttribute(value: string): string {
   return escapeText(value).replace(/"/g, '&quot;');
 }
 
+/** Comments inside one URL attribute past which the URL is dropped rather than cleaned. */
+const MAX_URL_COMMENTS = 16;
+
 /** A URL with a scheme outside `allowed`, or protocol-relative (browsers ignore control characters and comments). */
 function unsafeUrl(value: string, allowed: ReadonlySet<string>): boolean {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: those are exactly the characters browsers skip
   let href = value.replace(/[\x00-\x20]+/g, '');
-  for (;;) {
+  // Each comment removed copies the value once: a value made of thousands of them would cost quadratic time.
+  for (let comments = 0; ; comments++) {
     const start = href.indexOf('<!--');
     if (start === -1) break;
+    if (comments === MAX_URL_COMMENTS) return true;
     const end = href.indexOf('-->', start + 4);
     if (end === -1) break;
     href = href.slice(0, start) + href.slice(end + 3);
@@ -144,12 +150,15 @@ function attributesOf(tag: string, attribs: Record<string, string>): string {
 /** One sanitising pass: htmlparser2 events in, allowed markup out (a plain class: nothing allocated per tag type). */
 class Sanitizer {
   out = '';
+  /** Set before parsing: a tag it flattens (nested too deep) is dropped, its text kept. */
+  parser: BoundedParser | undefined;
   /** Open tags, and whether each was dropped (its closing tag is dropped too). */
   private readonly open: { tag: string; dropped: boolean }[] = [];
   /** Inside a dropped script-like tag: how many tags deep, its closing tag included. */
   private skipDepth = 0;
 
   onopentag(name: string, attribs: Record<string, string>): void {
+    if (this.parser?.flattening === true) return;
     if (this.skipDepth > 0) {
       this.skipDepth++;
       return;
@@ -168,6 +177,7 @@ class Sanitizer {
   }
 
   onclosetag(name: string): void {
+    if (this.parser?.flattening === true) return;
     if (this.skipDepth > 0) {
       this.skipDepth--;
       if (this.skipDepth > 0) return;
@@ -180,12 +190,51 @@ class Sanitizer {
   }
 }
 
+export interface SanitizedNotes {
+  /** Undefined when nothing meaningful is left. */
+  html: string | undefined;
+  /** Tags dropped because they were nested deeper than MAX_MARKUP_DEPTH (their text is kept). */
+  flattened: number;
+  /** The notes were cut to MAX_DESCRIPTION_CHARS (at a tag boundary). */
+  truncated: boolean;
+}
+
+function sanitizePass(html: string): { html: string; flattened: number } {
+  const sanitizer = new Sanitizer();
+  const parser = new BoundedParser(sanitizer, { decodeEntities: true });
+  sanitizer.parser = parser;
+  parser.end(html);
+  return { html: sanitizer.out.trim(), flattened: parser.flattened };
+}
+
+/**
+ * Sanitised show notes, nested at most MAX_MARKUP_DEPTH deep (tags deeper are dropped, their text kept) and at most
+ * about MAX_DESCRIPTION_CHARS long: longer output is cut at the limit (never inside a tag or a reference), and
+ * sanitised again so every element left open is closed. Linear in the input's length.
+ */
+export function sanitizeShowNotesReport(html: string | undefined): SanitizedNotes {
+  if (html === undefined) return { html: undefined, flattened: 0, truncated: false };
+  const first = sanitizePass(html);
+  let clean = first.html;
+  let truncated = false;
+  if (clean.length > MAX_DESCRIPTION_CHARS) {
+    truncated = true;
+    clean = sanitizePass(cutMarkup(clean, MAX_DESCRIPTION_CHARS)).html;
+  }
+  return { html: clean === '' ? undefined : clean, flattened: first.flattened, truncated };
+}
+
+/** Sanitised markup cut to at most `length` characters, never inside a tag or a character reference. */
+function cutMarkup(html: string, length: number): string {
+  const tagStart = html.lastIndexOf('<', length - 1);
+  const tagEnd = html.lastIndexOf('>', length - 1);
+  if (tagStart > tagEnd) return html.slice(0, tagStart);
+  const amp = html.lastIndexOf('&', length - 1);
+  if (amp > tagEnd && html.indexOf(';', amp) >= length) return html.slice(0, amp);
+  return cutAt(html, length);
+}
+
 /** Sanitised show-notes HTML, or undefined when nothing meaningful is left. */
 export function sanitizeShowNotes(html: string | undefined): string | undefined {
-  if (html === undefined) return undefined;
-  const sanitizer = new Sanitizer();
-  const parser = new Parser(sanitizer, { decodeEntities: true });
-  parser.end(html);
-  const clean = sanitizer.out.trim();
-  return clean === '' ? undefined : clean;
+  return sanitizeShowNotesReport(html).html;
 }

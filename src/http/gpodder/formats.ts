@@ -1,7 +1,8 @@
 // Response formats of the gPodder API (json, jsonp, txt, opml) and request bodies whatever their Content-Type.
 import { gunzipSync } from 'node:zlib';
+import { EVENT_LOOP_TURNS } from '../../markup/next-turn.ts';
 import { writeOpml } from '../../opml/export.ts';
-import { parseOpml } from '../../opml/import.ts';
+import { parseOpmlInTurns } from '../../opml/import.ts';
 import { SyncError } from '../../sync/errors.ts';
 import type { DirectoryPodcast } from '../../sync/ports.ts';
 import { MAX_URLS_PER_UPLOAD } from '../../sync/subscriptions.ts';
@@ -54,8 +55,12 @@ export function jsonBody(raw: unknown, contentEncoding: string | undefined): unk
   }
 }
 
-/** A Simple API PUT body: a JSON list, text lines, or OPML, by the URL's format. */
-export function urlListBody(raw: unknown, contentEncoding: string | undefined, format: Format): string[] {
+/** A Simple API PUT body: a JSON list, text lines, or OPML (read in slices: the server answers meanwhile). */
+export async function urlListBody(
+  raw: unknown,
+  contentEncoding: string | undefined,
+  format: Format,
+): Promise<string[]> {
   const text = bodyText(raw, contentEncoding) ?? '';
   if (format === 'txt')
     return text
@@ -64,7 +69,7 @@ export function urlListBody(raw: unknown, contentEncoding: string | undefined, f
       .filter((l) => l !== '' && !l.startsWith('#'));
   if (format === 'opml') {
     try {
-      return parseOpml(text).entries.map((e) => e.url);
+      return (await parseOpmlInTurns(text, EVENT_LOOP_TURNS)).entries.map((e) => e.url);
     } catch (error) {
       throw new SyncError(
         'bad-request',

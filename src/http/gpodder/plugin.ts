@@ -339,7 +339,7 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
     await sync.replaceSubscriptions(
       user.id,
       checkDevice(name),
-      urlListBody(req.body, req.headers['content-encoding'], format),
+      await urlListBody(req.body, req.headers['content-encoding'], format),
     );
     return sendEmpty(reply); // mygpoclient: PUT succeeded iff the body is empty
   });

@@ -2,8 +2,8 @@
 // add a feed by URL; import OPML; open or close sign-up.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { normalizeFeedUrl } from '../../domain/feed-url.ts';
 import { withoutCredentials } from '../../domain/feed.ts';
+import { normalizeFeedUrl } from '../../domain/feed-url.ts';
 import type { FeedHealthRow } from '../../views/models.ts';
 import { adminFeedsPage } from '../../views/pages.ts';
 import { checkCsrf, requireAdmin } from '../context.ts';

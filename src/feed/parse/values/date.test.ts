@@ -253,3 +253,9 @@ describe('parseDate against feedparser date expectations', {
     assert.ok(checked >= 20, `only ${checked} feedparser date rows checked`);
   });
 });
+
+test('a value longer than any date is not read as one (a date hidden in 300 characters of junk is not a date)', () => {
+  assert.equal(parseDate(`Mon, 01 Jan 2024 00:00:00 GMT ${'x'.repeat(300)}`), undefined);
+  assert.equal(parseDate(`${'<a '.repeat(100_000)}2024-01-01`), undefined);
+  assert.equal(parseDate('Mon, 01 Jan 2024 00:00:00 GMT'), '2024-01-01T00:00:00.000Z');
+});

@@ -247,9 +247,14 @@ const RFC822 =
 const ISO8601 =
   /^(\d{4})(?:-?(\d{2})(?:-?(\d{2})(?:[T\s]+(\d{1,2}):?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
+/** Longer than this, a value is not a date (the longest real ones, with a spelled-out zone, are about 60). */
+const MAX_DATE_CHARS = 200;
+
 export function parseDate(raw: string): string | undefined {
   const s = raw.trim();
-  if (s === '') return undefined;
+  // No date is written in more than a few dozen characters; the lenient patterns below cost quadratic time on a long
+  // enough string (300 KB of `&lt;a ` took 40 s).
+  if (s === '' || s.length > MAX_DATE_CHARS) return undefined;
   const common = commonRfc822(s);
   if (common !== undefined) return common;
   const fast = RFC822.exec(s);

@@ -245,8 +245,91 @@ export function decodeDoubleEscaped(s: string): { text: string; changed: boolean
 }
 
 // Markup dropped with its content (script, style, …), comments, and the CDATA markers (their content is kept).
-const DROP =
+/**
+ * What is dropped before tags are stripped: script-like elements with their content, comments, CDATA markers. As a
+ * regex, `s.replace(DROP, '')` — exported for the test that dropNonText gives the same — but that regex is quadratic
+ * when a construct never ends (100,000 `<!--` without a `-->` took 17 s), so dropNonText does the same in one pass.
+ */
+export const DROP =
   /<(script|style|noscript|template|head)\b[^>]*>[\s\S]*?<\/\1\s*>|<!--[\s\S]*?-->|<!\[CDATA\[|\]\]>/gi;
+const DROPPED_ELEMENTS = ['script', 'style', 'noscript', 'template', 'head'];
+
+/** `s.replace(DROP, '')`, linear in `s`: where each construct's end is, is searched once and remembered. */
+export function dropNonText(s: string): string {
+  // The next `>`, `-->` and close tag of each element at or after where they were last looked for (-1: none left).
+  // Matches are tried left to right, so each is looked for from ever later positions: a remembered one still holds.
+  let gt = -2;
+  let commentEnd = -2;
+  const closes = new Map<string, { at: number; end: number }>();
+  const nextGt = (from: number): number => {
+    if (gt === -1 || gt >= from) return gt;
+    gt = s.indexOf('>', from);
+    return gt;
+  };
+  const nextCommentEnd = (from: number): number => {
+    if (commentEnd === -1 || commentEnd >= from) return commentEnd;
+    commentEnd = s.indexOf('-->', from);
+    return commentEnd;
+  };
+  const nextClose = (name: string, from: number): number => {
+    let found = closes.get(name);
+    if (found === undefined || (found.at !== -1 && found.at < from)) {
+      const re = new RegExp(`</${name}\\s*>`, 'gi');
+      re.lastIndex = from;
+      const m = re.exec(s);
+      found = m === null ? { at: -1, end: -1 } : { at: m.index, end: m.index + m[0].length };
+      closes.set(name, found);
+    }
+    return found.end;
+  };
+  let out = '';
+  let kept = 0;
+  let i = 0;
+  let brackets = -2;
+  for (;;) {
+    const lt = s.indexOf('<', i);
+    if (brackets !== -1 && brackets < i) brackets = s.indexOf(']]>', i);
+    if (lt === -1 && brackets === -1) break;
+    const p = lt === -1 || (brackets !== -1 && brackets < lt) ? brackets : lt;
+    let end = -1;
+    if (p === brackets) end = p + 3;
+    else end = dropAt(p);
+    if (end === -1) {
+      i = p + 1;
+      continue;
+    }
+    out += s.slice(kept, p);
+    kept = end;
+    i = end;
+  }
+  return kept === 0 ? s : out + s.slice(kept);
+
+  /** Where what DROP matches at `<` position `p` ends, or -1. */
+  function dropAt(p: number): number {
+    const c = s.charCodeAt(p + 1);
+    if (c === 0x21) {
+      // `<!`
+      if (s.startsWith('--', p + 2)) {
+        const close = nextCommentEnd(p + 4);
+        return close === -1 ? -1 : close + 3;
+      }
+      return s.slice(p, p + 9).toUpperCase() === '<![CDATA[' ? p + 9 : -1;
+    }
+    const first = c | 0x20;
+    // s(cript, tyle), n(oscript), t(emplate), h(ead)
+    if (first !== 0x73 && first !== 0x6e && first !== 0x74 && first !== 0x68) return -1;
+    for (const name of DROPPED_ELEMENTS) {
+      const after = p + 1 + name.length;
+      if (s.slice(p + 1, after).toLowerCase() !== name) continue;
+      if (after < s.length && /\w/.test(s.charAt(after))) continue;
+      const open = nextGt(after);
+      if (open === -1) continue;
+      const end = nextClose(name, open + 1);
+      if (end !== -1) return end;
+    }
+    return -1;
+  }
+}
 // A tag: quoted attribute values may hold `>`; when quotes do not balance (`title=Don't`), up to the next `>`.
 // Every alternative is bounded and starts differently, so text full of `<word` without any `>` stays linear.
 const TAG =
@@ -333,11 +416,46 @@ export function htmlToTextByRegex(html: string): string {
   let s = html;
   if (!NEEDS_WORK.test(s)) return s.trim();
   if (s.includes('<')) {
-    s = s.replace(DROP, '');
-    if (s.includes('>')) s = s.replace(TAG, tagReplacement);
+    s = dropNonText(s);
+    if (s.includes('>')) s = stripTags(s);
   }
   if (s.includes('&')) s = decodeHtmlEntities(s);
   return s.replace(WHITESPACE, collapse).trim();
+}
+
+/** TAG, matched only where a search is started (sticky). */
+const TAG_AT = new RegExp(TAG.source, 'y');
+
+/**
+ * `s.replace(TAG, tagReplacement)`. TAG's `<!…>` alternative looks up to 1,026 characters ahead for its `>`, at every
+ * `<!` and `<?`: text made of such openings with no `>` near (100,000 unclosed `<!--`) cost 10⁸ steps. Here TAG is
+ * tried only at the `<` where it can match (every match starts at one), in order, as the global replace tries them,
+ * and not at a `<!` or `<?` whose next `>` is out of reach (looked for once, and remembered).
+ */
+export function stripTags(s: string): string {
+  let out = '';
+  let kept = 0;
+  let gt = -2;
+  for (let lt = s.indexOf('<'); lt !== -1; lt = s.indexOf('<', lt + 1)) {
+    const c = s.charCodeAt(lt + 1);
+    if (c === 0x21 || c === 0x3f) {
+      // `!`, `?`
+      if (gt !== -1 && gt < lt) gt = s.indexOf('>', lt);
+      if (gt === -1 || gt - lt > 1026) continue;
+    }
+    TAG_AT.lastIndex = lt;
+    const m = TAG_AT.exec(s);
+    if (m === null) continue;
+    out += s.slice(kept, lt) + tagReplacement(m[0], m[1], m[2], m[3], m[4]);
+    kept = TAG_AT.lastIndex;
+    lt = kept - 1;
+  }
+  return kept === 0 ? s : out + s.slice(kept);
+}
+
+/** The reference for stripTags (exported for the test that they agree). */
+export function stripTagsByRegex(s: string): string {
+  return s.replace(TAG, tagReplacement);
 }
 
 // ---- The single pass ----------------------------------------------------------------------------------------------
