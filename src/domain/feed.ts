@@ -45,6 +45,8 @@ export interface Feed {
   retryAfterUntil?: string;
   /** What scheduling its next check needs, as of the last body ingested (absent before the first). */
   schedule?: ScheduleInputs;
+  /** Set while the operator has paused the feed: the crawler skips it (it is never due). */
+  pausedAt?: string;
 }
 
 /** What refreshing a feed reads of it, and so what the crawler leases: the rest of the row stays in the database. */

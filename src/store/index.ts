@@ -15,12 +15,12 @@ export interface StoreConfig {
 
 /** Opens the database and migrates it to the current schema (idempotent). Fails with a `StoreError`. */
 export async function openStore(config: StoreConfig): Promise<Store> {
-  const { db, dialect, sqlite } = await connect(config.databaseUrl ?? sqliteFile(config.dataDir));
+  const { db, dialect, sqlite, driver } = await connect(config.databaseUrl ?? sqliteFile(config.dataDir));
   try {
     await migrate(db, dialect, migrations);
   } catch (error) {
     await db.destroy();
     throw error;
   }
-  return new SqlStore(db, dialect, false, sqlite);
+  return new SqlStore(db, dialect, false, sqlite, driver);
 }

@@ -138,6 +138,15 @@ export class SyncService implements SyncAppPasswords {
     return user;
   }
 
+  /**
+   * Forgets what this process remembers of a listener's credentials and sessions (after an admin disabled the account
+   * or reset its password), so the change takes effect at once instead of when the caches expire.
+   */
+  forgetUser(userId: number): void {
+    for (const cache of [this.#authCache, this.#sessionCache])
+      for (const [key, entry] of cache) if (entry.user.id === userId) cache.delete(key);
+  }
+
   async endSession(token: string): Promise<void> {
     const hash = sha256(token);
     this.#sessionCache.delete(hash);

@@ -14,8 +14,9 @@ import type {
 import { SyncService } from '../../sync/service.ts';
 
 export function accountsFrom(users: UserRepository): SyncAccounts {
-  const pick = (u: { id: number; name: string } | undefined) =>
-    u === undefined ? undefined : { id: u.id, name: u.name };
+  // A disabled account is no account to sync (its app passwords and sessions stop working).
+  const pick = (u: { id: number; name: string; disabledAt?: string } | undefined) =>
+    u === undefined || u.disabledAt !== undefined ? undefined : { id: u.id, name: u.name };
   return {
     verifyPassword: async (name, password) => pick(await users.verifyPassword(name, password)),
     byName: async (name) => pick(await users.findByName(name)),

@@ -45,6 +45,8 @@ export interface FeedsTable {
   not_modified_count: Auto;
   retry_after_until: string | null;
   schedule_json: string | null;
+  /** Set while the operator has paused the feed: the crawler skips it. */
+  paused_at: string | null;
 }
 
 /** The parser's problems with a feed's last parsed body (a feed without any has no row). */
