@@ -18,6 +18,7 @@ import { createSyncService } from './http/gpodder/adapters.ts';
 import { gpodderPlugin } from './http/gpodder/plugin.ts';
 import { createServer, type FeedAdmin, type ServerDeps } from './http/server.ts';
 import { parseOpml } from './opml/import.ts';
+import { type AddFeedAnswer, checkAndAddFeed } from './services/add-feed.ts';
 import { createMediaTextService } from './services/media-text.ts';
 import { openStore, type Store } from './store/index.ts';
 
@@ -54,6 +55,8 @@ export interface App {
   ): Promise<RefreshReport>;
   /** Adds a feed by URL (normalised; idempotent). Throws FeedUrlError for what cannot be a feed URL. */
   addFeed(url: string): Promise<{ feedId: number; created: boolean; url: string }>;
+  /** Fetches the URL first and adds it (refreshed at once) only when it is a feed not here yet. */
+  checkAndAddFeed(url: string): Promise<AddFeedAnswer>;
   close(): Promise<void>;
 }
 
@@ -86,7 +89,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     users: store.listeners.users,
     library: store.listeners.library,
   });
-  return {
+  const app: App = {
     config,
     store,
     fetcher,
@@ -120,11 +123,25 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const { feed, created } = await store.feeds.add(normalised, now());
       return { feedId: feed.id, created, url: feed.url };
     },
+    checkAndAddFeed(url) {
+      return checkAndAddFeed(
+        {
+          store,
+          fetcher,
+          // The same normaliser as addFeed (one call site to switch when the normalisers become one).
+          normalize: normalizeFeedUrl,
+          add: (normalised) => app.addFeed(normalised),
+          refresh: (feedId) => app.refresh(feedId),
+        },
+        url,
+      );
+    },
     async close() {
       await fetcher.close();
       await store.close();
     },
   };
+  return app;
 }
 
 export interface Running {
@@ -153,6 +170,8 @@ export async function startServing(
       await crawler?.refreshSoon(feedId);
       return { feedId, created };
     },
+    checkAndAdd: (url) => app.checkAndAddFeed(url),
+    refreshNow: (feedId) => app.refresh(feedId, { force: true }),
     async importOpml(xml) {
       const { entries } = parseOpml(xml);
       let added = 0;

@@ -8,6 +8,8 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { ZodError } from 'zod';
+import type { RefreshReport } from '../feed/refresh/refresh.ts';
+import type { AddFeedAnswer } from '../services/add-feed.ts';
 import type { MediaTextService } from '../services/media-text.ts';
 import { StoreError } from '../store/errors.ts';
 import type { ListenerStore } from '../store/listener-ports.ts';
@@ -48,6 +50,10 @@ export interface WebConfig {
 export interface FeedAdmin {
   addFeed(url: string): Promise<{ feedId: number; created: boolean }>;
   importOpml(xml: string): Promise<{ added: number; existing: number }>;
+  /** Fetches the URL first and adds it only when it is a feed not here yet (the admin's add form). */
+  checkAndAdd?(url: string): Promise<AddFeedAnswer>;
+  /** Refreshes one feed now, paused or not, and says how it went. */
+  refreshNow?(feedId: number): Promise<RefreshReport>;
 }
 
 export interface ServerDeps {
