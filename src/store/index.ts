@@ -6,6 +6,7 @@ import { migrate } from './sql/migrate.ts';
 import { SqlStore } from './sql/store.ts';
 
 export * from './ports.ts';
+export { pgDumpHint } from './sql/maintenance.ts';
 
 export interface StoreConfig {
   /** `postgres://…` for PostgreSQL, `:memory:` or a file path for SQLite; absent: `<dataDir>/earshot.db`. */

@@ -1,17 +1,29 @@
 // `earshot feeds`: every feed with its health.
 import { CONFIG_FLAGS_USAGE } from '../../config/flags.ts';
 import { notModifiedShare } from '../../domain/feed.ts';
+import type { App } from '../../main.ts';
 import type { FeedListing } from '../../store/ports.ts';
+import { REMOVE_FEED_EFFECT } from '../../views/admin.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../command.ts';
-import { prepare, withApp } from './lib/app.ts';
+import { type CommandContext, describeReport, fail, prepare, withApp } from './lib/app.ts';
 
 export const feeds: Command = {
   name: 'feeds',
-  summary: 'list feeds with their health',
+  summary: 'list feeds with their health; remove, pause, resume or refresh one',
   usage: `Usage: earshot feeds [--json]
+       earshot feeds remove <id>
+       earshot feeds pause <id>
+       earshot feeds resume <id>
+       earshot feeds refresh <id>
 
-One line per feed: status, episodes, last fetch, next check, error streak and last error, share of 304 answers.
+Without an action: one line per feed: id, status, episodes, last fetch, next check, error streak and last error,
+share of 304 answers.
+
+  remove    ${REMOVE_FEED_EFFECT}
+  pause     the crawler skips the feed until it is resumed (its show and episodes stay)
+  resume    the feed is due again at once
+  refresh   fetch it now, paused or not (exit status 1 when the fetch failed)
 
 ${CONFIG_FLAGS_USAGE}`,
 
@@ -19,6 +31,22 @@ ${CONFIG_FLAGS_USAGE}`,
     const prepared = prepare(args, io);
     if (!prepared.ok) return prepared.code;
     const { ctx } = prepared;
+    const [action, id, ...extra] = ctx.args.positionals;
+    if (action !== undefined) {
+      if (
+        !ACTIONS.includes(action as Action) ||
+        id === undefined ||
+        extra.length > 0 ||
+        !/^\d{1,15}$/.test(id)
+      )
+        return fail(
+          io,
+          'usage: earshot feeds (remove|pause|resume|refresh) <id> (ids: earshot feeds)',
+          EXIT.usage,
+        );
+      // Checked against ACTIONS just above.
+      return withApp(ctx, (app) => feedAction(app, ctx, action as Action, Number(id)));
+    }
     return withApp(ctx, async (app) => {
       const all: FeedListing[] = [];
       for (let offset = 0; ; offset += 1000) {
@@ -41,15 +69,18 @@ ${CONFIG_FLAGS_USAGE}`,
       const rows = all.map((l) => {
         const f = l.feed;
         const health =
-          f.status === 'gone'
-            ? `gone${f.httpStatus === undefined ? '' : ` (${f.httpStatus})`}`
-            : f.status === 'failing'
-              ? `failing ×${f.errorStreak}: ${f.lastErrorCode ?? ''}${f.httpStatus === undefined ? '' : ` ${f.httpStatus}`}`
-              : f.lastSuccessAt === undefined
-                ? 'new'
-                : 'ok';
+          f.pausedAt !== undefined
+            ? 'paused'
+            : f.status === 'gone'
+              ? `gone${f.httpStatus === undefined ? '' : ` (${f.httpStatus})`}`
+              : f.status === 'failing'
+                ? `failing ×${f.errorStreak}: ${f.lastErrorCode ?? ''}${f.httpStatus === undefined ? '' : ` ${f.httpStatus}`}`
+                : f.lastSuccessAt === undefined
+                  ? 'new'
+                  : 'ok';
         return [
           health,
+          String(f.id),
           String(l.episodeCount),
           when(f.lastFetchAt),
           f.status === 'gone' ? '-' : when(f.nextCheckAt),
@@ -59,10 +90,20 @@ ${CONFIG_FLAGS_USAGE}`,
           f.url,
         ];
       });
-      const header = ['HEALTH', 'EPISODES', 'LAST FETCH', 'NEXT CHECK', '304s', 'PROBLEMS', 'TITLE', 'URL'];
+      const header = [
+        'HEALTH',
+        'ID',
+        'EPISODES',
+        'LAST FETCH',
+        'NEXT CHECK',
+        '304s',
+        'PROBLEMS',
+        'TITLE',
+        'URL',
+      ];
       const widths = header.map((h, i) =>
         Math.min(
-          i === 0 ? 36 : i === 6 ? 40 : 200,
+          i === 0 ? 36 : i === 7 ? 40 : 200,
           Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)),
         ),
       );
@@ -84,4 +125,35 @@ function when(iso: string | undefined): string {
   if (iso === undefined) return '-';
   if (iso.startsWith('9999')) return 'never';
   return iso.slice(0, 16).replace('T', ' ');
+}
+
+const ACTIONS = ['remove', 'pause', 'resume', 'refresh'] as const;
+type Action = (typeof ACTIONS)[number];
+
+async function feedAction(app: App, ctx: CommandContext, action: Action, id: number): Promise<number> {
+  const { io } = ctx;
+  const feed = await app.store.feeds.get(id);
+  if (feed === undefined) return fail(io, `no feed ${id} (ids: earshot feeds)`);
+  const now = new Date();
+  switch (action) {
+    case 'remove':
+      await app.store.feeds.remove(id);
+      io.stdout.write(
+        `removed ${feed.url}: its show, episodes and listeners' follows and progress; sync history kept\n`,
+      );
+      return EXIT.ok;
+    case 'pause':
+      await app.store.feeds.setPaused(id, true, now);
+      io.stdout.write(`paused ${feed.url}: the crawler skips it until \`earshot feeds resume ${id}\`\n`);
+      return EXIT.ok;
+    case 'resume':
+      await app.store.feeds.setPaused(id, false, now);
+      io.stdout.write(`resumed ${feed.url}: due now\n`);
+      return EXIT.ok;
+    case 'refresh': {
+      const report = await app.refresh(id, { force: true });
+      io.stdout.write(`${feed.url}: ${describeReport(report)}\n`);
+      return report.status === 'failed' ? EXIT.failure : EXIT.ok;
+    }
+  }
 }

@@ -37,10 +37,7 @@ export class SqlMaintenance implements MaintenanceRepository {
   async backup(file: string): Promise<BackupResult> {
     if (this.dialect === 'postgres') {
       // pg_dump is PostgreSQL's own consistent online backup; the URL stays in the environment, never printed.
-      return {
-        kind: 'use-pg-dump',
-        hint: `pg_dump --format=custom --file=${JSON.stringify(file)} "$EARSHOT_DATABASE_URL"`,
-      };
+      return { kind: 'use-pg-dump', hint: pgDumpHint(file) };
     }
     if (this.driver?.kind !== 'sqlite')
       throw new StoreError('unavailable', 'this store has no database file to back up');
@@ -71,4 +68,9 @@ function fileSize(path: string): number {
   } catch {
     return 0;
   }
+}
+
+/** The pg_dump command line that backs up Earshot's PostgreSQL database to `file` (the URL stays in the environment). */
+export function pgDumpHint(file: string): string {
+  return `pg_dump --format=custom --file=${JSON.stringify(file)} "$EARSHOT_DATABASE_URL"`;
 }
