@@ -17,8 +17,8 @@ export const feeds: Command = {
        earshot feeds resume <id>
        earshot feeds refresh <id>
 
-Without an action: one line per feed: id, status, episodes, last fetch, next check, error streak and last error,
-share of 304 answers.
+Without an action: one line per feed: status, episodes, last fetch, next check, error streak and last error,
+share of 304 answers, problems, id, title and URL.
 
   remove    ${REMOVE_FEED_EFFECT}
   pause     the crawler skips the feed until it is resumed (its show and episodes stay)
@@ -80,24 +80,24 @@ ${CONFIG_FLAGS_USAGE}`,
                   : 'ok';
         return [
           health,
-          String(f.id),
           String(l.episodeCount),
           when(f.lastFetchAt),
           f.status === 'gone' ? '-' : when(f.nextCheckAt),
           f.fetchCount === 0 ? '-' : `${Math.round(notModifiedShare(f) * 100)}%`,
           l.problems.length === 0 ? '' : `${l.problems.length}`,
+          String(f.id),
           l.showTitle ?? '',
           f.url,
         ];
       });
       const header = [
         'HEALTH',
-        'ID',
         'EPISODES',
         'LAST FETCH',
         'NEXT CHECK',
         '304s',
         'PROBLEMS',
+        'ID',
         'TITLE',
         'URL',
       ];

@@ -63,8 +63,8 @@ describe('operator commands', () => {
   it('feeds pause, resume, refresh and remove one feed by id', async () => {
     assert.equal((await run(['add', '--allow-private', server.url('/a.xml')])).code, EXIT.ok);
     const listed = await run(['feeds']);
-    assert.match(listed.out, /^HEALTH\s+ID\s/);
-    const id = /\n\S+\s+(\d+)\s/.exec(listed.out)?.[1] ?? assert.fail(listed.out);
+    assert.match(listed.out, /^HEALTH .* ID\s+TITLE/);
+    const id = /\s(\d+)\s+Small Feed/.exec(listed.out)?.[1] ?? assert.fail(listed.out);
 
     const paused = await run(['feeds', 'pause', id]);
     assert.equal(paused.code, EXIT.ok, paused.err);
