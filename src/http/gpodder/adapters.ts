@@ -150,6 +150,7 @@ export interface SyncServiceFactoryDeps extends CatalogueDeps {
   users: UserRepository;
   library?: LibraryRepository;
   warn?: (message: string) => void;
+  observe?: (kind: string, count: number) => void;
 }
 
 /** The one SyncService of a server process. */
@@ -169,5 +170,6 @@ export function createSyncService(deps: SyncServiceFactoryDeps): SyncService {
       ),
     ...(deps.now === undefined ? {} : { now: deps.now }),
     ...(deps.warn === undefined ? {} : { warn: deps.warn }),
+    ...(deps.observe === undefined ? {} : { observe: deps.observe }),
   });
 }
