@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { createMetrics } from '../../src/services/metrics.ts';
 import { openStore, type Store, StoreError } from '../../src/store/index.ts';
 import type { StoreHarness } from './store-contract.ts';
 
@@ -172,6 +173,20 @@ export function operatorsContract(name: string, harness: StoreHarness): void {
       assert.equal(await store.sync.sessionUser('ann-sync', at(1)), undefined);
       assert.equal((await store.listeners.sessions.get(b, at(1)))?.user.id, bob.id);
       assert.equal(await store.sync.sessionUser('bob-sync', at(1)), bob.id);
+    });
+
+    it('metrics read feeds due and jobs from the store, and the pool where there is one', async (store) => {
+      const { feed } = await store.feeds.add('https://feeds.example/due.xml', T0);
+      await store.feeds
+        .add('https://feeds.example/paused.xml', T0)
+        .then((r) => store.feeds.setPaused(r.feed.id, true, T0));
+      await store.jobs.enqueue({ kind: 'refresh-feed', key: String(feed.id), runAt: T0 }, T0);
+      const { body } = await createMetrics({ store, now: () => at(1) }).scrape();
+      assert.match(body, /\nearshot_feeds_due 1\n/);
+      assert.match(body, /\nearshot_jobs_queued 1\n/);
+      if (store.dialect === 'postgres')
+        assert.match(body, /earshot_db_pool_connections\{state="total"\} [1-9]/);
+      else assert.doesNotMatch(body, /earshot_db_pool_connections/);
     });
 
     it('status reports every migration applied; backup copies SQLite online or names pg_dump', async (store) => {

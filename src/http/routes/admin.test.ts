@@ -168,12 +168,40 @@ describe('admin: feed management and users', () => {
     assert.match(list.body, /bob/);
     assert.match(list.body, /root \(you\)/);
 
+    // Phone sync: a gPodder session, the account password over Basic, and an app password all work before.
+    const created = await bob.post('/account/app-passwords', { label: 'phone' });
+    const appPassword =
+      /<code class="secret">([^<]+)<\/code>/.exec(created.body)?.[1] ?? assert.fail('app password');
+    const basic = (password: string) => `Basic ${Buffer.from(`bob:${password}`).toString('base64')}`;
+    const login = await running.server.inject({
+      method: 'POST',
+      url: '/api/2/auth/bob/login.json',
+      headers: { authorization: basic('bobs password 1') },
+    });
+    assert.equal(login.statusCode, 200);
+    const sessionid =
+      login.cookies.find((c) => c.name === 'sessionid')?.value ?? assert.fail('gPodder session');
+    const devices = (headers: Record<string, string>) =>
+      running.server.inject({ method: 'GET', url: '/api/2/devices/bob.json', headers });
+    const phoneAccess = async () => [
+      (await devices({ cookie: `sessionid=${sessionid}` })).statusCode,
+      (await devices({ authorization: basic('bobs password 1') })).statusCode,
+      (await devices({ authorization: basic(appPassword) })).statusCode,
+    ];
+    assert.deepEqual(await phoneAccess(), [200, 200, 200]);
+
     assert.equal((await root.post(`/admin/users/${bobUser.id}/disable`)).statusCode, 303);
     assert.match((await bob.get('/account')).headers.location ?? '', /^\/signin/, 'signed out');
     const refused = await bob.post('/signin', { name: 'bob', password: 'bobs password 1' });
     assert.notEqual(refused.statusCode, 303, 'a disabled account cannot sign in');
+    assert.deepEqual(await phoneAccess(), [401, 401, 401], 'nor sync, at once');
     assert.equal((await root.post(`/admin/users/${bobUser.id}/enable`)).statusCode, 303);
     assert.equal((await bob.post('/signin', { name: 'bob', password: 'bobs password 1' })).statusCode, 303);
+    assert.deepEqual(
+      (await phoneAccess()).slice(1),
+      [200, 200],
+      'the sync session ended; passwords work again',
+    );
 
     const reset = await root.post(`/admin/users/${bobUser.id}/password`, { password: '' });
     assert.equal(reset.statusCode, 200);
