@@ -6,6 +6,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  LogController,
 } from 'fastify';
 import { ZodError } from 'zod';
 import type { RefreshReport } from '../feed/refresh/refresh.ts';
@@ -217,7 +218,7 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
         ? logger
         : { level: logger.level, ...(logger.stream === undefined ? {} : { stream: logger.stream }) },
     // Fastify's own request lines carry the raw URL (query strings can hold tokens); ours below carry the route.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: config.trustProxy ?? false,
     bodyLimit: 2 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },

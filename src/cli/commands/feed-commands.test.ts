@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { runCli } from '../../../test/support/cli.ts';
 import {
   type FeedServer,
   feedRoute,
@@ -13,7 +13,6 @@ import {
   statusRoute,
 } from '../../../test/support/feed-server.ts';
 import { EXIT } from '../command.ts';
-import { main } from '../main.ts';
 
 const small = readFileSync(
   join(import.meta.dirname, '..', '..', 'feed', 'refresh', 'testdata', 'small-feed.xml'),
@@ -35,26 +34,7 @@ describe('feed commands', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-    });
-    stderr.on('data', (c: Buffer) => {
-      err += c.toString();
-    });
-    const code = await main(args, {
-      stdout,
-      stderr,
-      stdin: new PassThrough(),
-      env: { EARSHOT_DATA: join(dir, 'data') },
-      cwd: dir,
-    });
-    return { code, out, err };
-  }
+  const run = (...args: string[]) => runCli(args, { env: { EARSHOT_DATA: join(dir, 'data') }, cwd: dir });
 
   it('refuses loopback feeds unless --allow-private is given', async () => {
     const r = await run('add', server.url('/a.xml'));

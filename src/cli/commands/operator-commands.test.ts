@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { runCli } from '../../../test/support/cli.ts';
 import {
   type FeedServer,
   feedRoute,
@@ -15,7 +15,6 @@ import {
 } from '../../../test/support/feed-server.ts';
 import { openStore } from '../../store/index.ts';
 import { EXIT } from '../command.ts';
-import { main } from '../main.ts';
 
 const small = readFileSync(
   join(import.meta.dirname, '..', '..', 'feed', 'refresh', 'testdata', 'small-feed.xml'),
@@ -36,29 +35,8 @@ describe('operator commands', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function run(
-    args: string[],
-    env: Record<string, string> = {},
-  ): Promise<{ code: number; out: string; err: string }> {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-    });
-    stderr.on('data', (c: Buffer) => {
-      err += c.toString();
-    });
-    const code = await main(args, {
-      stdout,
-      stderr,
-      stdin: new PassThrough(),
-      env: { EARSHOT_DATA: join(dir, 'data'), ...env },
-      cwd: dir,
-    });
-    return { code, out, err };
-  }
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    runCli(args, { env: { EARSHOT_DATA: join(dir, 'data'), ...env }, cwd: dir });
 
   it('feeds pause, resume, refresh and remove one feed by id', async () => {
     assert.equal((await run(['add', '--allow-private', server.url('/a.xml')])).code, EXIT.ok);

@@ -9,6 +9,7 @@ import { type AdminUsersModel, adminUsersPage, type Notice } from '../../views/a
 import { checkCsrf, requireAdmin } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
 import type { WebApp } from '../server.ts';
+import { requireAdminOr404 } from './admin.ts';
 
 const userParams = z.object({ id: z.coerce.number().int().positive() });
 const resetForm = z.object({
@@ -65,7 +66,7 @@ export function registerAdminUserRoutes(app: FastifyInstance, web: WebApp): void
 
   /** The account an action is about, after the admin and CSRF checks. */
   const target = async (req: FastifyRequest) => {
-    requireAdmin(req);
+    requireAdminOr404(req);
     checkCsrf(req);
     const { id } = userParams.parse(req.params);
     const user = await listeners().users.get(id);

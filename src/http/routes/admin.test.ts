@@ -120,7 +120,11 @@ describe('admin: feed management and users', () => {
     const ann = (await store().listeners.users.findByName('ann')) ?? assert.fail('ann');
     await store().listeners.library.follow(ann.id, feedB.id, new Date());
 
-    assert.equal((await listener.post(`/admin/feeds/${feedB.id}/pause`)).statusCode, 403);
+    assert.equal(
+      (await listener.post(`/admin/feeds/${feedB.id}/pause`)).statusCode,
+      404,
+      'no hint the id exists',
+    );
     assert.equal((await root.post(`/admin/feeds/${feedB.id}/pause`, {}, { csrf: false })).statusCode, 403);
     assert.equal((await root.post(`/admin/feeds/${feedB.id}/pause`)).statusCode, 303);
     assert.ok((await store().feeds.get(feedB.id))?.pausedAt);

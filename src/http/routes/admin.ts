@@ -3,10 +3,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AddFeedAnswer } from '../../services/add-feed.ts';
+import type { User } from '../../store/listener-ports.ts';
 import type { Notice } from '../../views/admin.ts';
 import type { FeedHealthRow } from '../../views/models.ts';
 import { adminFeedsPage } from '../../views/pages.ts';
-import { checkCsrf, requireAdmin } from '../context.ts';
+import { checkCsrf, requireAdmin, requireUser } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { showHref } from '../present.ts';
 import type { WebApp } from '../server.ts';
@@ -129,6 +130,16 @@ export function registerAdminRoutes(app: FastifyInstance, web: WebApp): void {
   registerAdminUserRoutes(app, web);
 }
 
+/**
+ * For actions on one feed or account: anonymous visitors are asked to sign in, and a signed-in listener who is not an
+ * admin gets the same 404 as for an unknown id, so these URLs reveal nothing about which ids exist.
+ */
+export function requireAdminOr404(req: FastifyRequest): User {
+  const user = requireUser(req);
+  if (!user.isAdmin) throw notFound();
+  return user;
+}
+
 const feedParams = z.object({ id: z.coerce.number().int().positive() });
 const removeForm = z.object({
   confirm: z.literal('remove', { error: 'Tick the box to confirm removing the feed.' }),
@@ -146,7 +157,7 @@ function registerFeedActions(
 ): void {
   const { store, feeds } = web.deps;
   const feedOf = async (req: FastifyRequest) => {
-    requireAdmin(req);
+    requireAdminOr404(req);
     checkCsrf(req);
     const { id } = feedParams.parse(req.params);
     const feed = await store.feeds.get(id);
