@@ -71,7 +71,7 @@ export function adminUsersPage(ctx: PageContext, m: AdminUsersModel): SafeHtml {
 ${noticeBlock(m.notice)}
 ${m.newPassword ? html`<p class="notice" role="status">New password for ${m.newPassword.name}: <code class="secret">${m.newPassword.password}</code> — give it to them now; it is not shown again.</p>` : ''}
 <p>Disabling an account signs it out everywhere (web and phone sync) and refuses its sign-ins and app passwords until it is enabled again. Resetting a password signs the account out everywhere.</p>
-<div class="table-wrap"><table class="users">
+<div class="table-wrap"><table class="feeds users">
 <caption>${m.users.length} accounts</caption>
 <thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">State</th><th scope="col">Created</th><th scope="col">Last sign-in</th><th scope="col">Actions</th></tr></thead>
 <tbody>${m.users.map((u) => {
