@@ -19,10 +19,13 @@ import { createJobQueue, type JobQueue } from './feed/refresh/queue.ts';
 import { type FetchLimit, type RefreshReport, refreshFeed, skippedReport } from './feed/refresh/refresh.ts';
 import { createSyncService } from './http/gpodder/adapters.ts';
 import { gpodderPlugin } from './http/gpodder/plugin.ts';
+import { startMetricsServer } from './http/metrics-server.ts';
 import { createServer, type FeedAdmin, type ServerDeps } from './http/server.ts';
 import { EVENT_LOOP_TURNS } from './markup/next-turn.ts';
 import { parseOpmlInTurns } from './opml/import.ts';
+import { type AddFeedAnswer, checkAndAddFeed } from './services/add-feed.ts';
 import { createMediaTextService } from './services/media-text.ts';
+import { createMetrics } from './services/metrics.ts';
 import { openStore, type Store } from './store/index.ts';
 
 const packageJson: unknown = JSON.parse(
@@ -64,6 +67,8 @@ export interface App {
     url: string,
     options?: { visibility?: FeedVisibility },
   ): Promise<{ feedId: number; created: boolean; url: string }>;
+  /** Fetches the URL first and adds it (refreshed at once) only when it is a feed not here yet. */
+  checkAndAddFeed(url: string): Promise<AddFeedAnswer>;
   close(): Promise<void>;
 }
 
@@ -97,7 +102,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     users: store.listeners.users,
     library: store.listeners.library,
   });
-  return {
+  const app: App = {
     config,
     store,
     fetcher,
@@ -131,15 +136,31 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const { feed, created } = await store.feeds.add(normalised, now(), addOptions);
       return { feedId: feed.id, created, url: feed.url };
     },
+    checkAndAddFeed(url) {
+      return checkAndAddFeed(
+        {
+          store,
+          fetcher,
+          // The same normaliser as addFeed (one call site to switch when the normalisers become one).
+          normalize: normalizeFeedUrl,
+          add: (normalised) => app.addFeed(normalised),
+          refresh: (feedId) => app.refresh(feedId),
+        },
+        url,
+      );
+    },
     async close() {
       await fetcher.close();
       await store.close();
     },
   };
+  return app;
 }
 
 export interface Running {
   readonly server: FastifyInstance;
+  /** Where /metrics listens when it has a port of its own (EARSHOT_METRICS_PORT). */
+  readonly metricsUrl?: string;
   readonly crawler?: Crawler;
   readonly demo: DemoLoadResult;
   /** Where the server listens, e.g. http://127.0.0.1:8080 */
@@ -151,10 +172,17 @@ export interface Running {
 /** `earshot serve`: the web server and the crawler in one process. */
 export async function startServing(
   app: App,
-  hooks: { onReport?: (r: RefreshReport) => void; onError?: (e: unknown) => void } = {},
+  hooks: {
+    onReport?: (r: RefreshReport) => void;
+    onError?: (e: unknown) => void;
+    /** Where the JSON log lines go (at `config.logLevel`); without it nothing is logged. */
+    logStream?: NodeJS.WritableStream;
+  } = {},
 ): Promise<Running> {
   const { config, store } = app;
   const now = (): Date => new Date();
+  // The process's one metrics registry (none when metrics are off), handed to the server, the crawler and sync.
+  const metrics = config.metrics.enabled ? createMetrics({ store, now }) : undefined;
   const demo = config.demo ? await loadDemoIfEmpty(store, now()) : { feeds: 0, episodes: 0 };
 
   let crawler: Crawler | undefined;
@@ -164,6 +192,8 @@ export async function startServing(
       await crawler?.refreshSoon(feedId);
       return { feedId, created };
     },
+    checkAndAdd: (url) => app.checkAndAddFeed(url),
+    refreshNow: (feedId) => app.refresh(feedId, { force: true }),
     async importOpml(xml) {
       const { entries } = await parseOpmlInTurns(xml, EVENT_LOOP_TURNS);
       let added = 0;
@@ -194,6 +224,7 @@ export async function startServing(
     listenerFeeds,
     signInMaxDelayMs: config.web.signInMaxDelayMs,
     ...(hooks.onError === undefined ? {} : { warn: (m: string) => hooks.onError?.(new Error(m)) }),
+    ...(metrics === undefined ? {} : { observe: (kind: string, n: number) => metrics.countSync(kind, n) }),
   });
 
   const deps: ServerDeps = {
@@ -207,7 +238,14 @@ export async function startServing(
       ...(config.web.publicUrl === undefined ? {} : { publicUrl: config.web.publicUrl }),
       ...(config.web.newsUrl === undefined ? {} : { newsUrl: config.web.newsUrl }),
       ...(config.web.advertiseUrl === undefined ? {} : { advertiseUrl: config.web.advertiseUrl }),
+      ...(hooks.logStream === undefined
+        ? {}
+        : { logger: { level: config.logLevel, stream: hooks.logStream } }),
     },
+    ...(metrics === undefined ? {} : { metrics }),
+    ...(config.metrics.enabled && config.metrics.listen === undefined
+      ? { metricsEndpoint: config.metrics.token === undefined ? {} : { token: config.metrics.token } }
+      : {}),
     mediaText: createMediaTextService({ fetcher: app.fetcher, store, now, readLocal: readDemoAsset }),
     feeds: feedAdmin,
     demoAssetsDir: demoAssetsDir(),
@@ -233,11 +271,52 @@ export async function startServing(
   const shown = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
 
+  let metricsServer: FastifyInstance | undefined;
+  if (metrics !== undefined && config.metrics.enabled && config.metrics.listen !== undefined) {
+    const { host, port } = config.metrics.listen;
+    try {
+      metricsServer = await startMetricsServer(metrics, {
+        host,
+        port,
+        ...(config.metrics.token === undefined ? {} : { token: config.metrics.token }),
+      });
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
+  }
+  const metricsAddress = metricsServer?.server.address();
+  const metricsUrl =
+    typeof metricsAddress === 'object' && metricsAddress !== null && config.metrics.enabled
+      ? `http://${config.metrics.listen?.host ?? '127.0.0.1'}:${metricsAddress.port}/metrics`
+      : undefined;
+
+  // One line per refresh outcome: feed id and host only (a feed URL's userinfo and query can carry credentials).
+  const crawlLog = server.log.child({ component: 'crawler' });
+  const observed = async (feed: FeedToRefresh, limit: FetchLimit): Promise<RefreshReport> => {
+    const started = performance.now();
+    const report = await app.refresh(feed, { limit });
+    const ms = Math.round((performance.now() - started) * 10) / 10;
+    metrics?.countFetch(report.status, report.error?.code);
+    const line = {
+      feedId: report.feedId,
+      host: URL.canParse(report.url) ? new URL(report.url).host : 'invalid-url',
+      outcome: report.status,
+      ...(report.error === undefined ? {} : { code: report.error.code }),
+      ...(report.httpStatus === undefined ? {} : { status: report.httpStatus }),
+      ...(report.inserted > 0 ? { inserted: report.inserted } : {}),
+      ms,
+    };
+    if (report.status === 'failed') crawlLog.warn(line, 'refresh');
+    else crawlLog.info(line, 'refresh');
+    return report;
+  };
+
   if (config.crawler.enabled) {
     crawler = startCrawler({
       store,
       queue: app.queue,
-      refresh: (feed, limit) => app.refresh(feed, { limit }),
+      refresh: observed,
       concurrency: config.crawler.concurrency,
       perHost: config.crawler.perHost,
       skip: isDemoUrl,
@@ -252,10 +331,12 @@ export async function startServing(
     demo,
     url,
     ...(crawler === undefined ? {} : { crawler }),
+    ...(metricsUrl === undefined ? {} : { metricsUrl }),
     shutdown() {
       closing ??= (async () => {
         // Order matters: no new jobs, refreshes in flight commit their transactions, then requests drain.
         await crawler?.stop();
+        await metricsServer?.close();
         await server.close();
         await app.close();
       })();

@@ -2,6 +2,8 @@
 import type { CliIo, Command } from './command.ts';
 import { EXIT } from './command.ts';
 import { add } from './commands/add.ts';
+import { backup } from './commands/backup.ts';
+import { doctor } from './commands/doctor.ts';
 import { exportOpml } from './commands/export-opml.ts';
 import { feeds } from './commands/feeds.ts';
 import { importOpml } from './commands/import-opml.ts';
@@ -19,6 +21,8 @@ const commands: readonly Command[] = [
   feeds,
   users,
   exportOpml,
+  backup,
+  doctor,
 ];
 
 function helpText(): string {

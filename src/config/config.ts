@@ -44,6 +44,22 @@ export interface WebSettings {
 }
 
 export type TrustProxy = true | number | readonly string[];
+/** pino's levels; `silent` logs nothing. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * Prometheus metrics at /metrics. Off by default. On the main port it answers only a signed-in admin or
+ * `Authorization: Bearer <token>`; with `listen` it is served on that address instead (127.0.0.1 by default) and not on
+ * the main port, still asking for the token when one is set.
+ */
+export type MetricsConfig =
+  | { readonly enabled: false }
+  | {
+      readonly enabled: true;
+      readonly token?: string;
+      readonly listen?: { readonly host: string; readonly port: number };
+    };
 
 export interface Config {
   readonly port: number;
@@ -62,6 +78,9 @@ export interface Config {
   readonly publicFollowedFeeds: boolean;
   readonly crawler: CrawlerConfig;
   readonly web: WebSettings;
+  /** Structured JSON logs (one line per request, one per crawler refresh) at this level and above. */
+  readonly logLevel: LogLevel;
+  readonly metrics: MetricsConfig;
 }
 
 /** Values given on the command line; each wins over its environment variable. */
@@ -79,6 +98,10 @@ export interface ConfigFlags {
   maxBody?: string;
   publicUrl?: string;
   siteName?: string;
+  logLevel?: string;
+  metrics?: boolean;
+  metricsPort?: string;
+  metricsHost?: string;
 }
 
 export interface ConfigInput {
@@ -238,6 +261,11 @@ const trustProxy = z
     });
     return z.NEVER;
   });
+const logLevel = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }));
 
 /** Each setting: its environment variable, its flag, its schema and its default. */
 const settings = {
@@ -268,6 +296,11 @@ const settings = {
   newsUrl: { env: 'EARSHOT_NEWS_URL', flag: '--news-url', schema: httpUrl },
   advertiseUrl: { env: 'EARSHOT_ADVERTISE_URL', flag: '--advertise-url', schema: httpUrl },
   social: { env: 'EARSHOT_SOCIAL', flag: '--social', schema: social },
+  logLevel: { env: 'EARSHOT_LOG_LEVEL', flag: '--log-level', schema: logLevel },
+  metrics: { env: 'EARSHOT_METRICS', flag: '--metrics', schema: bool },
+  metricsPort: { env: 'EARSHOT_METRICS_PORT', flag: '--metrics-port', schema: intIn(1, 65535) },
+  metricsHost: { env: 'EARSHOT_METRICS_HOST', flag: '--metrics-host', schema: host },
+  metricsToken: { env: 'EARSHOT_METRICS_TOKEN', flag: '--metrics-token', schema: secret },
 } as const;
 
 type Key = keyof typeof settings;
@@ -290,7 +323,9 @@ function pick<K extends Key>(
     const message = parsed.error.issues[0]?.message ?? 'is invalid';
     // Secrets and database URLs (which may carry a password) are never echoed back.
     const got =
-      key === 'sessionSecret' || key === 'databaseUrl' ? `${raw.length} characters` : JSON.stringify(raw);
+      key === 'sessionSecret' || key === 'databaseUrl' || key === 'metricsToken'
+        ? `${raw.length} characters`
+        : JSON.stringify(raw);
     throw new ConfigError(`${where} ${message} (got ${got})`);
   }
   // The schema table is indexed by K, so its output type is exactly this setting's type.
@@ -319,7 +354,11 @@ export function loadConfig(input: ConfigInput): Config {
       maxBodyBytes: pick('maxBody', input) ?? DEFAULT_MAX_BODY_BYTES,
     }),
     web: webSettings(input),
+    logLevel: pick('logLevel', input) ?? 'info',
+    metrics: metricsSettings(input),
   };
+  if (config.metrics.enabled && config.metrics.listen?.port === config.port)
+    throw new ConfigError('EARSHOT_METRICS_PORT must differ from EARSHOT_PORT (or leave it unset)');
   Object.freeze(config.database);
   return Object.freeze(config);
 }
@@ -344,6 +383,30 @@ function webSettings(input: ConfigInput): WebSettings {
   const advertiseUrl = pick('advertiseUrl', input);
   if (advertiseUrl !== undefined) web.advertiseUrl = advertiseUrl;
   return Object.freeze(web);
+}
+
+function metricsSettings(input: ConfigInput): MetricsConfig {
+  const enabled = pick('metrics', input) ?? false;
+  const port = pick('metricsPort', input);
+  const listenHost = pick('metricsHost', input);
+  const token = pick('metricsToken', input);
+  if (!enabled) {
+    const stray = [
+      port === undefined ? undefined : 'EARSHOT_METRICS_PORT',
+      listenHost === undefined ? undefined : 'EARSHOT_METRICS_HOST',
+      token === undefined ? undefined : 'EARSHOT_METRICS_TOKEN',
+    ].find((name) => name !== undefined);
+    if (stray !== undefined)
+      throw new ConfigError(`${stray} is set but EARSHOT_METRICS is off (set it to on)`);
+    return Object.freeze({ enabled: false });
+  }
+  if (listenHost !== undefined && port === undefined)
+    throw new ConfigError('EARSHOT_METRICS_HOST needs EARSHOT_METRICS_PORT (metrics on their own port)');
+  return Object.freeze({
+    enabled: true,
+    ...(token === undefined ? {} : { token }),
+    ...(port === undefined ? {} : { listen: Object.freeze({ host: listenHost ?? '127.0.0.1', port }) }),
+  });
 }
 
 function resolveDir(cwd: string, dir: string): string {

@@ -17,9 +17,13 @@ export const CONFIG_FLAGS_USAGE = `Settings (each flag wins over its environment
   --max-body <size>     EARSHOT_MAX_FEED_BYTES (50mb)
   --public-url <url>    EARSHOT_PUBLIC_URL (https://pods.example.org; https turns on secure cookies)
   --site-name <name>    EARSHOT_SITE_NAME (Earshot)
+  --log-level <level>   EARSHOT_LOG_LEVEL (info; fatal, error, warn, debug, trace or silent)
+  --metrics             EARSHOT_METRICS=on (/metrics for admins or EARSHOT_METRICS_TOKEN bearers)
+  --metrics-port <n>    EARSHOT_METRICS_PORT (serve /metrics on its own port instead of the main one)
+  --metrics-host <addr> EARSHOT_METRICS_HOST (127.0.0.1; the address of that port)
   EARSHOT_TRUST_PROXY (off; true, a hop count or proxy addresses/CIDRs: believe X-Forwarded-For),
   EARSHOT_SIGN_IN_MAX_DELAY_MS (2000: the longest a sign-in waits while its name is under attack),
-  EARSHOT_SESSION_SECRET, EARSHOT_NEWS_URL, EARSHOT_ADVERTISE_URL,
+  EARSHOT_SESSION_SECRET, EARSHOT_METRICS_TOKEN, EARSHOT_NEWS_URL, EARSHOT_ADVERTISE_URL,
   EARSHOT_SOCIAL (Mastodon=https://…,Bluesky=https://…) are read from the environment only.`;
 
 const configOptions = {
@@ -36,6 +40,10 @@ const configOptions = {
   'max-body': { type: 'string' },
   'public-url': { type: 'string' },
   'site-name': { type: 'string' },
+  'log-level': { type: 'string' },
+  metrics: { type: 'boolean' },
+  'metrics-port': { type: 'string' },
+  'metrics-host': { type: 'string' },
 } as const;
 
 export type ExtraOptions = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
@@ -83,6 +91,10 @@ export function parseCommandArgs(args: string[], extra: ExtraOptions = {}): Pars
   set('maxBody', str('max-body'));
   set('publicUrl', str('public-url'));
   set('siteName', str('site-name'));
+  set('logLevel', str('log-level'));
+  set('metricsPort', str('metrics-port'));
+  set('metricsHost', str('metrics-host'));
+  if (v.metrics === true) flags.metrics = true;
   if (v['allow-private'] === true) flags.allowPrivate = true;
   if (v['public-followed-feeds'] === true) flags.publicFollowedFeeds = true;
   if (v['no-demo'] === true) flags.demo = false;

@@ -51,6 +51,8 @@ export interface Feed {
    * publishes it.
    */
   isPublic: boolean;
+  /** Set while the operator has paused the feed: the crawler skips it (it is never due). */
+  pausedAt?: string;
 }
 
 /** Who added a feed decides its visibility: an admin (web, CLI, demo) adds public feeds, a listener private ones. */

@@ -27,6 +27,8 @@ export interface AccountSync {
   revokeAppPassword(userId: number, id: number): Promise<boolean>;
   importOpml(userId: number, xml: string): Promise<{ added: number; existing: number; problems: string[] }>;
   exportOpml(userId: number): Promise<string>;
+  /** Drops cached credentials and sessions of the user (an admin disabled the account or reset its password). */
+  forgetUser(userId: number): void;
 }
 
 export class ListenerActions {

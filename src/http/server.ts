@@ -6,10 +6,15 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
+  LogController,
 } from 'fastify';
 import { ZodError } from 'zod';
 import type { FeedVisibility } from '../domain/feed.ts';
+import type { RefreshReport } from '../feed/refresh/refresh.ts';
+import type { AddFeedAnswer } from '../services/add-feed.ts';
 import type { MediaTextService } from '../services/media-text.ts';
+import type { Metrics } from '../services/metrics.ts';
+import { bearerMatches } from '../services/metrics.ts';
 import { StoreError } from '../store/errors.ts';
 import type { ListenerStore } from '../store/listener-ports.ts';
 import type { Store } from '../store/ports.ts';
@@ -43,8 +48,11 @@ export interface WebConfig {
   newsUrl?: string;
   advertiseUrl?: string;
   social?: { label: string; url: string }[];
-  /** Fastify request logging (off by default). */
-  logger?: boolean;
+  /**
+   * Structured JSON logs (pino, off by default): one line per request with its id, method, route pattern, status and
+   * duration — never the query string, cookies or credentials. `stream` receives the lines (default stdout).
+   */
+  logger?: boolean | { level: string; stream?: NodeJS.WritableStream };
 }
 
 /** Adds feeds from the admin page; implemented by the refresh side (R). */
@@ -52,6 +60,10 @@ export interface FeedAdmin {
   /** Public unless `visibility` says private (a listener's feed: the sync service's path). */
   addFeed(url: string, visibility?: FeedVisibility): Promise<{ feedId: number; created: boolean }>;
   importOpml(xml: string): Promise<{ added: number; existing: number }>;
+  /** Fetches the URL first and adds it only when it is a feed not here yet (the admin's add form). */
+  checkAndAdd?(url: string): Promise<AddFeedAnswer>;
+  /** Refreshes one feed now, paused or not, and says how it went. */
+  refreshNow?(feedId: number): Promise<RefreshReport>;
 }
 
 export interface ServerDeps {
@@ -77,6 +89,13 @@ export interface ServerDeps {
   now?: () => Date;
   /** Defaults to public/ in this package. */
   assets?: AssetTable;
+  /** Request durations are counted here. */
+  metrics?: Metrics;
+  /**
+   * Serves `metrics` at /metrics on this server: to signed-in admins, or to `Authorization: Bearer <token>` when a
+   * token is given. Absent: no /metrics here (metrics off, or on their own port).
+   */
+  metricsEndpoint?: { token?: string };
 }
 
 /** What route modules receive. */
@@ -211,8 +230,14 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
   const forgetters: (() => void)[] = [];
   const cacheKey = (req: FastifyRequest) => `${req.host}${req.url}`;
 
+  const logger = config.logger ?? false;
   const app = Fastify({
-    logger: config.logger ?? false,
+    logger:
+      typeof logger === 'boolean'
+        ? logger
+        : { level: logger.level, ...(logger.stream === undefined ? {} : { stream: logger.stream }) },
+    // Fastify's own request lines carry the raw URL (query strings can hold tokens); ours below carry the route.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: 2 * 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
@@ -303,6 +328,16 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
     await resolveContext(req, reply, deps.listeners, now(), secure);
   });
 
+  app.addHook('onResponse', async (req, reply) => {
+    // The route pattern (`/shows/:id`), never the URL: bounded label values, and no query string in any log line.
+    const route = req.routeOptions.url ?? 'unmatched';
+    deps.metrics?.observeRequest(route, req.method, reply.statusCode, reply.elapsedTime / 1000);
+    req.log.info(
+      { method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      'request',
+    );
+  });
+
   app.setErrorHandler((error, req, reply) => {
     const e = errorStatus(error);
     if (e.status >= 500) req.log.error({ err: error }, 'request failed');
@@ -374,6 +409,25 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
   app.get('/robots.txt', async (_req, reply) =>
     reply.type('text/plain').send('User-agent: *\nDisallow: /api/\nDisallow: /admin/\n'),
   );
+
+  if (deps.metrics && deps.metricsEndpoint) {
+    const { metrics } = deps;
+    const token = deps.metricsEndpoint.token;
+    app.get('/metrics', async (req, reply) => {
+      const viewer = contexts(req)?.viewer;
+      const isAdmin =
+        typeof viewer === 'object' && viewer !== null && 'isAdmin' in viewer && viewer.isAdmin === true;
+      if (!isAdmin && !bearerMatches(req.headers.authorization, token)) {
+        reply.code(401).header('cache-control', 'no-store').type('text/plain; charset=utf-8');
+        if (token !== undefined) reply.header('www-authenticate', 'Bearer realm="metrics"');
+        return reply.send(
+          'Metrics are for administrators: sign in as one, or send the metrics bearer token.\n',
+        );
+      }
+      const { contentType, body } = await metrics.scrape();
+      return reply.code(200).header('cache-control', 'no-store').type(contentType).send(body);
+    });
+  }
 
   registerPageRoutes(app, web);
   registerAccountRoutes(app, web);

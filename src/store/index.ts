@@ -6,6 +6,7 @@ import { migrate } from './sql/migrate.ts';
 import { SqlStore } from './sql/store.ts';
 
 export * from './ports.ts';
+export { pgDumpHint } from './sql/maintenance.ts';
 
 export interface StoreConfig {
   /** `postgres://…` for PostgreSQL, `:memory:` or a file path for SQLite; absent: `<dataDir>/earshot.db`. */
@@ -15,12 +16,12 @@ export interface StoreConfig {
 
 /** Opens the database and migrates it to the current schema (idempotent). Fails with a `StoreError`. */
 export async function openStore(config: StoreConfig): Promise<Store> {
-  const { db, dialect, sqlite } = await connect(config.databaseUrl ?? sqliteFile(config.dataDir));
+  const { db, dialect, sqlite, driver } = await connect(config.databaseUrl ?? sqliteFile(config.dataDir));
   try {
     await migrate(db, dialect, migrations);
   } catch (error) {
     await db.destroy();
     throw error;
   }
-  return new SqlStore(db, dialect, false, sqlite);
+  return new SqlStore(db, dialect, false, sqlite, driver);
 }

@@ -7,6 +7,10 @@ export interface User {
   name: string;
   isAdmin: boolean;
   createdAt: string;
+  /** Set while an admin has disabled the account: it cannot sign in on the web or sync. */
+  disabledAt?: string;
+  /** The last web sign-in, when there was one since this was recorded. */
+  lastSeenAt?: string;
 }
 
 export interface UserRepository {
@@ -21,8 +25,8 @@ export interface UserRepository {
   findByName(name: string): Promise<User | undefined>;
   count(): Promise<number>;
   /**
-   * The user when the password is right, with the account's current `authEpoch` read in the same statement;
-   * undefined for an unknown name or a wrong password (same cost).
+   * The user when the password is right and the account not disabled, with the account's current `authEpoch` read
+   * in the same statement; undefined for an unknown name, a wrong password (same cost) or a disabled account.
    */
   verifyPassword(name: string, password: string): Promise<(User & { authEpoch: number }) | undefined>;
   /**
@@ -38,6 +42,15 @@ export interface UserRepository {
   endSessions(userId: number, now: Date, options?: { keepSession?: string }): Promise<void>;
   /** Changes whenever `setPassword` or `endSessions` ran; undefined for an unknown user. */
   authEpoch(userId: number): Promise<number | undefined>;
+  /** Every account, by name (case-insensitive), for the admins' users page. */
+  list(): Promise<User[]>;
+  /**
+   * Disables an account (its web and sync sessions end in the same transaction) or enables it again. Throws
+   * `conflict` when disabling would leave no enabled admin, `not-found` for an unknown user.
+   */
+  setDisabled(userId: number, disabled: boolean, now: Date): Promise<User>;
+  /** Makes an account admin or not. Throws `conflict` when it would leave no enabled admin, `not-found` if unknown. */
+  setAdmin(userId: number, isAdmin: boolean, now: Date): Promise<User>;
 }
 
 export interface Session {
@@ -49,7 +62,7 @@ export interface Session {
 export interface SessionRepository {
   /** A new session; returns the secret token (only its hash is stored). */
   create(userId: number, now: Date, ttlSeconds: number): Promise<string>;
-  /** The session's user, when the token is known and not expired. */
+  /** The session's user, when the token is known, not expired, and the account not disabled. */
   get(token: string, now: Date): Promise<{ session: Session; user: User } | undefined>;
   delete(token: string): Promise<void>;
   /** Signs the user out everywhere (after a password change), except the session `keep` when given. */

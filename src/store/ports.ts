@@ -45,6 +45,8 @@ export interface Store {
   readonly mediaText: MediaTextRepository;
   /** gPodder / Nextcloud sync state (owner Y; src/store/sync-ports.ts). */
   readonly sync: SyncRepository;
+  /** The database's own state, online backup and pool gauges, for the operator's commands and /metrics. */
+  readonly maintenance: MaintenanceRepository;
   /** `sqlite` or `postgres`: for messages and benchmarks, never for branching outside the store. */
   readonly dialect: 'sqlite' | 'postgres';
   /**
@@ -121,7 +123,7 @@ export interface FeedRepository {
   list(options?: { limit?: number; offset?: number }): Promise<FeedListing[]>;
   count(): Promise<number>;
   /**
-   * Feeds due for a check at `now`, most overdue first: not gone, `nextCheckAt` ≤ now, and no `retryAfterUntil` in
+   * Feeds due for a check at `now`, most overdue first: not gone, not paused, `nextCheckAt` ≤ now, and no `retryAfterUntil` in
    * the future. Reads the `next_check_at` index, so it costs the same with 10 or 100,000 feeds.
    */
   due(now: Date, limit: number): Promise<Feed[]>;
@@ -144,6 +146,19 @@ export interface FeedRepository {
    * returned; a feed that no longer exists is skipped.
    */
   recordFetches(records: readonly { feedId: number; outcome: FetchOutcome }[]): Promise<void>;
+  /**
+   * Pauses a feed (never `due`, never leased: the crawler skips it; a refresh asked for by name still runs) or
+   * resumes it (due at once). Pausing twice keeps the first time. `not-found` for an unknown feed.
+   */
+  setPaused(feedId: number, paused: boolean, now: Date): Promise<Feed>;
+  /**
+   * Deletes a feed with its show, episodes, aliases and problems, and every listener's follow, progress and queue
+   * entries for it, in one transaction. The sync history (subscription URLs and uploaded episode actions) is kept,
+   * unlinked from the feed. `not-found` for an unknown feed.
+   */
+  remove(feedId: number): Promise<void>;
+  /** How many feeds `due` would return at `now` without a limit (one indexed count, for the metrics). */
+  countDue(now: Date): Promise<number>;
   /** 410: the feed is gone; it keeps its episodes and is never due again. */
   markGone(feedId: number, at: Date, httpStatus?: number): Promise<Feed>;
   /** Schedules the next check of one feed or several (e.g. "refresh now" when a listener opens a show). */
@@ -340,4 +355,40 @@ export interface SearchRepository {
    * inside each lookup, so hidden rows never take a place in the `limit`.
    */
   search(query: string, options: { limit: number; audience?: Audience }): Promise<SearchResults>;
+}
+
+export interface StoreStatus {
+  dialect: 'sqlite' | 'postgres';
+  /** Migrations recorded in the database, and known to this Earshot. */
+  migrationsApplied: number;
+  migrationsKnown: number;
+  /** Names of known migrations not applied (empty once the store is open: opening migrates). */
+  pending: string[];
+  /** On disk: the SQLite file and its WAL, or PostgreSQL's `pg_database_size`. 0 for an in-memory database. */
+  sizeBytes: number;
+  /** SQLite: the database file. */
+  file?: string;
+}
+
+export interface PoolStats {
+  /** Connections open, idle among them, and queries waiting for one. */
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+export type BackupResult =
+  | { kind: 'written'; file: string; bytes: number }
+  /** PostgreSQL: the store does not copy a server's database; this is the command that does. */
+  | { kind: 'use-pg-dump'; hint: string };
+
+export interface MaintenanceRepository {
+  status(): Promise<StoreStatus>;
+  /**
+   * SQLite: a consistent online copy of the database into `file` (SQLite's backup API; writers carry on meanwhile).
+   * PostgreSQL: nothing is written; the answer names the pg_dump command to run. `unavailable` when writing fails.
+   */
+  backup(file: string): Promise<BackupResult>;
+  /** The connection pool's gauges; undefined on SQLite, which has one connection and no pool. */
+  pool(): PoolStats | undefined;
 }

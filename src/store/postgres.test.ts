@@ -3,7 +3,8 @@
 // Without the variable or a reachable server, every test is reported as skipped with the reason.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { storeContract } from '../../test/support/store-contract.ts';
+import { type StoreHarness, storeContract } from '../../test/support/store-contract.ts';
+import { operatorsContract } from '../../test/support/store-contract-ops.ts';
 import { openStore } from './index.ts';
 
 const url = process.env.EARSHOT_TEST_DATABASE_URL;
@@ -33,7 +34,7 @@ function withSchema(base: string, schema: string): string {
   return parsed.toString();
 }
 
-storeContract('PostgreSQL', {
+const postgresHarness: StoreHarness = {
   ...(skip === undefined ? {} : { skip }),
   async fresh() {
     if (url === undefined) throw new Error('unreachable: skipped without a URL');
@@ -49,4 +50,6 @@ storeContract('PostgreSQL', {
       },
     };
   },
-});
+};
+storeContract('PostgreSQL', postgresHarness);
+operatorsContract('PostgreSQL', postgresHarness);

@@ -5,13 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { sql } from 'kysely';
-import { storeContract } from '../../test/support/store-contract.ts';
+import { type StoreHarness, storeContract } from '../../test/support/store-contract.ts';
+import { operatorsContract } from '../../test/support/store-contract-ops.ts';
 import { openStore, StoreError } from './index.ts';
 import { migrations } from './migrations/index.ts';
 import { connect } from './sql/connect.ts';
 import { migrate } from './sql/migrate.ts';
 
-storeContract('SQLite', {
+const sqliteHarness: StoreHarness = {
   async fresh() {
     const dataDir = await mkdtemp(join(tmpdir(), 'earshot-store-'));
     return {
@@ -19,7 +20,9 @@ storeContract('SQLite', {
       drop: () => rm(dataDir, { recursive: true, force: true }),
     };
   },
-});
+};
+storeContract('SQLite', sqliteHarness);
+operatorsContract('SQLite', sqliteHarness);
 
 test('SQLite: an in-memory database works for tests', async () => {
   const store = await openStore({ dataDir: '/nonexistent', databaseUrl: ':memory:' });

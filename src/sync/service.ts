@@ -58,6 +58,11 @@ export interface SyncServiceDeps {
   transaction?: <T>(fn: (scope: { repo: SyncRepository; library?: SyncLibrary }) => Promise<T>) => Promise<T>;
   /** Errors that must not fail a request (a feed the crawler refused) are reported here. */
   warn?: (message: string) => void;
+  /**
+   * Told what phones changed, for the metrics: `count` episode actions of a kind (`play`, `download` …, `rejected`),
+   * or subscriptions `subscribe`d / `unsubscribe`d.
+   */
+  observe?: (kind: string, count: number) => void;
 }
 
 export interface DeviceJson {
@@ -86,6 +91,7 @@ export class SyncService implements SyncAppPasswords {
   readonly #library: SyncLibrary | undefined;
   readonly #now: () => Date;
   readonly #warn: (message: string) => void;
+  readonly #observe: (kind: string, count: number) => void;
   readonly #transaction: NonNullable<SyncServiceDeps['transaction']>;
   /** Recently verified account passwords: password hashing is slow by design and Basic comes on every call. */
   readonly #authCache = new Map<string, { user: SyncUser; epoch: number; until: number }>();
@@ -104,6 +110,7 @@ export class SyncService implements SyncAppPasswords {
     this.#library = deps.library;
     this.#now = deps.now ?? (() => new Date());
     this.#warn = deps.warn ?? (() => {});
+    this.#observe = deps.observe ?? (() => {});
     this.#transaction =
       deps.transaction ??
       ((fn) => fn({ repo: deps.repo, ...(deps.library === undefined ? {} : { library: deps.library }) }));
@@ -203,6 +210,14 @@ export class SyncService implements SyncAppPasswords {
   async sessionUser(token: string): Promise<SyncUser | undefined> {
     const userId = await this.#repo.sessionUser(sha256(token), this.#now());
     return userId === undefined ? undefined : this.#accounts.byId(userId);
+  }
+
+  /**
+   * Forgets the passwords this process remembers for a listener (after an admin disabled the account or reset its
+   * password). Other processes need no call: they compare the account's `authEpoch`, which both changes move on.
+   */
+  forgetUser(userId: number): void {
+    for (const [key, entry] of this.#authCache) if (entry.user.id === userId) this.#authCache.delete(key);
   }
 
   async endSession(token: string): Promise<void> {
@@ -466,6 +481,8 @@ export class SyncService implements SyncAppPasswords {
   ): Promise<void> {
     if (remove.length > 0) remove = await this.#withSameFeed(userId, remove);
     const { added, removed } = await this.#repo.changeSubscriptions(userId, { add, remove }, nowMs, deviceId);
+    if (added.length > 0) this.#observe('subscribe', added.length);
+    if (removed.length > 0) this.#observe('unsubscribe', removed.length);
     const at = new Date(nowMs);
     for (const url of added) {
       const feedId = await this.#feedFor(url);
@@ -556,6 +573,10 @@ export class SyncService implements SyncAppPasswords {
       await scope.repo.appendActions(userId, stored, nowMs);
       await this.#applyToLibrary(userId, stored, scope.library);
     });
+    const kinds = new Map<string, number>();
+    for (const action of stored) kinds.set(action.action, (kinds.get(action.action) ?? 0) + 1);
+    if (rejected.length > 0) kinds.set('rejected', rejected.length);
+    for (const [kind, count] of kinds) this.#observe(kind, count);
     // Actions for feeds we do not know yet are kept verbatim; the feeds are added so the shows appear.
     for (const url of unknownFeeds) {
       const normalised = feedUrlOrUndefined(url);

@@ -1,5 +1,6 @@
 // View models: what each page needs, already shaped for display. Views are pure functions of these.
 // Absent means absent: optional properties are left out, never '' or 0.
+import type { Notice } from './admin.ts';
 
 export interface SiteLink {
   label: string;
@@ -235,10 +236,14 @@ export interface FeedHealthRow {
   nextCheckAt?: string;
   /** Public: in the catalogue for everyone; private: a listener's feed, seen only by its followers and admins. */
   isPublic: boolean;
+  /** Paused by the operator: the crawler skips it. */
+  paused?: boolean;
 }
 
 export interface AdminPageModel {
   feeds: FeedHealthRow[];
   signupOpen: boolean;
   message?: string;
+  /** An answer with a link (the show just added, the show a duplicate points at) or an error. */
+  notice?: Notice;
 }

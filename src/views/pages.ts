@@ -1,3 +1,4 @@
+import { feedActions, noticeBlock } from './admin.ts';
 import {
   art,
   csrfField,
@@ -306,6 +307,8 @@ ${m.following.length === 0 ? html`<p class="empty">You follow no shows yet.</p>`
 export function adminFeedsPage(ctx: PageContext, m: AdminPageModel): SafeHtml {
   const body = html`<h1>Feed Health</h1>
 ${m.message ? html`<p class="notice" role="status">${m.message}</p>` : ''}
+${noticeBlock(m.notice)}
+<p><a href="/admin/users">Users</a></p>
 <section class="admin-forms">
 <form method="post" action="/admin/feeds" hx-boost="false">
   ${csrfField(ctx.csrfToken)}
@@ -327,16 +330,17 @@ ${m.message ? html`<p class="notice" role="status">${m.message}</p>` : ''}
 </section>
 <div class="table-wrap"><table class="feeds">
 <caption>${m.feeds.length} feeds</caption>
-<thead><tr><th scope="col">Feed</th><th scope="col">Last fetch</th><th scope="col">Status</th><th scope="col">Error streak</th><th scope="col">Problems</th><th scope="col">Next check</th><th scope="col">Visibility</th></tr></thead>
+<thead><tr><th scope="col">Feed</th><th scope="col">Last fetch</th><th scope="col">Status</th><th scope="col">Error streak</th><th scope="col">Problems</th><th scope="col">Next check</th><th scope="col">Visibility</th><th scope="col">Actions</th></tr></thead>
 <tbody>${m.feeds.map(
     (f) => html`<tr>
   <td>${f.showHref ? html`<a href="${f.showHref}">${f.title ?? f.url}</a>` : (f.title ?? '')}<br><small>${f.url}</small></td>
   <td>${f.lastFetchedAt ? html`<time datetime="${f.lastFetchedAt}">${f.lastFetchedAt.replace('T', ' ').slice(0, 16)}</time>` : 'never'}</td>
-  <td>${f.status}${f.lastError ? html`<br><small>${f.lastError}</small>` : ''}</td>
+  <td>${f.paused ? 'paused' : f.status}${f.lastError ? html`<br><small>${f.lastError}</small>` : ''}</td>
   <td>${f.errorStreak}</td>
   <td>${f.problems.length ? html`<details><summary>${f.problems.length}</summary><ul>${f.problems.map((p) => html`<li><code>${p.code}</code> ${p.message}</li>`)}</ul></details>` : '0'}</td>
-  <td>${f.nextCheckAt ? html`<time datetime="${f.nextCheckAt}">${f.nextCheckAt.replace('T', ' ').slice(0, 16)}</time>` : ''}</td>
+  <td>${f.paused ? 'paused' : f.nextCheckAt ? html`<time datetime="${f.nextCheckAt}">${f.nextCheckAt.replace('T', ' ').slice(0, 16)}</time>` : ''}</td>
   <td><form method="post" action="/admin/visibility" hx-boost="false">${csrfField(ctx.csrfToken)}<input type="hidden" name="feed" value="${f.id}"><input type="hidden" name="visibility" value="${f.isPublic ? 'private' : 'public'}">${f.isPublic ? 'public' : 'private'} <button type="submit">${f.isPublic ? 'Make private' : 'Publish'}</button></form></td>
+  <td>${feedActions(ctx, f)}</td>
 </tr>`,
   )}</tbody>
 </table></div>`;

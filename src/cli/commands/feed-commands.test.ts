@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { runCli } from '../../../test/support/cli.ts';
 import {
   type FeedServer,
   feedRoute,
@@ -13,7 +13,6 @@ import {
   statusRoute,
 } from '../../../test/support/feed-server.ts';
 import { EXIT } from '../command.ts';
-import { main } from '../main.ts';
 
 const small = readFileSync(
   join(import.meta.dirname, '..', '..', 'feed', 'refresh', 'testdata', 'small-feed.xml'),
@@ -35,26 +34,7 @@ describe('feed commands', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-    });
-    stderr.on('data', (c: Buffer) => {
-      err += c.toString();
-    });
-    const code = await main(args, {
-      stdout,
-      stderr,
-      stdin: new PassThrough(),
-      env: { EARSHOT_DATA: join(dir, 'data') },
-      cwd: dir,
-    });
-    return { code, out, err };
-  }
+  const run = (...args: string[]) => runCli(args, { env: { EARSHOT_DATA: join(dir, 'data') }, cwd: dir });
 
   it('refuses loopback feeds unless --allow-private is given', async () => {
     const r = await run('add', server.url('/a.xml'));
@@ -97,16 +77,16 @@ describe('feed commands', () => {
     const listed = await run('feeds');
     const id = /^ok\s+3\s.*?\spublic\s+(\d+)\s+Small Feed/m.exec(listed.out)?.[1];
     assert.ok(id !== undefined, `feeds lists Small Feed as public with its id:\n${listed.out}`);
-    const unpublished = await run('feeds', '--unpublish', id);
+    const unpublished = await run('feeds', 'unpublish', id);
     assert.equal(unpublished.code, EXIT.ok, unpublished.err);
     assert.match(unpublished.out, new RegExp(`^feed ${id} is private now: http://127`));
     assert.match((await run('feeds')).out, new RegExp(`\\sprivate\\s+${id}\\s+Small Feed`));
-    assert.equal((await run('feeds', '--publish', id)).code, EXIT.ok);
+    assert.equal((await run('feeds', 'publish', id)).code, EXIT.ok);
     assert.match((await run('feeds')).out, new RegExp(`\\spublic\\s+${id}\\s+Small Feed`));
-    const unknown = await run('feeds', '--publish', '999999');
+    const unknown = await run('feeds', 'publish', '999999');
     assert.equal(unknown.code, EXIT.failure);
-    assert.equal(unknown.err, 'earshot: no feed 999999\n');
-    assert.equal((await run('feeds', '--publish', 'abc')).code, EXIT.usage);
+    assert.equal(unknown.err, 'earshot: no feed 999999 (ids: earshot feeds)\n');
+    assert.equal((await run('feeds', 'publish', 'abc')).code, EXIT.usage);
   });
 
   it('refreshes everything with --json, one object per feed and a summary', async () => {

@@ -1,48 +1,56 @@
 // `earshot feeds`: every feed with its health.
 import { CONFIG_FLAGS_USAGE } from '../../config/flags.ts';
 import { notModifiedShare, withoutCredentials } from '../../domain/feed.ts';
-import { type FeedListing, StoreError } from '../../store/ports.ts';
+import type { App } from '../../main.ts';
+import type { FeedListing } from '../../store/ports.ts';
+import { REMOVE_FEED_EFFECT } from '../../views/admin.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../command.ts';
-import { fail, prepare, withApp } from './lib/app.ts';
+import { type CommandContext, describeReport, fail, prepare, withApp } from './lib/app.ts';
 
 export const feeds: Command = {
   name: 'feeds',
-  summary: 'list feeds with their health',
+  summary: 'list feeds with their health; remove, pause, resume or refresh one',
   usage: `Usage: earshot feeds [--json]
-       earshot feeds --publish <id> | --unpublish <id>
+       earshot feeds remove <id>
+       earshot feeds pause <id>
+       earshot feeds resume <id>
+       earshot feeds refresh <id>
+       earshot feeds publish <id>
+       earshot feeds unpublish <id>
 
-One line per feed: status, episodes, last fetch, next check, error streak and last error, share of 304 answers,
-and whether it is public. A feed a listener added from a phone or an OPML import is private to the listeners who
-follow it until it is published.
+Without an action: one line per feed: status, episodes, last fetch, next check, error streak and last error,
+share of 304 answers, problems, whether it is public, id, title and URL. A feed a listener added from a phone or
+an OPML import is private to the listeners who follow it until it is published.
 
-  --publish <id>     put the feed (and its show) in the public catalogue
-  --unpublish <id>   make it private again: only its followers and admins see it
+  remove     ${REMOVE_FEED_EFFECT}
+  pause      the crawler skips the feed until it is resumed (its show and episodes stay)
+  resume     the feed is due again at once
+  refresh    fetch it now, paused or not (exit status 1 when the fetch failed)
+  publish    put the feed (and its show) in the public catalogue
+  unpublish  make it private again: only its followers and admins see it
 
 ${CONFIG_FLAGS_USAGE}`,
 
   async run(args, io) {
-    const prepared = prepare(args, io, { publish: { type: 'string' }, unpublish: { type: 'string' } });
+    const prepared = prepare(args, io);
     if (!prepared.ok) return prepared.code;
     const { ctx } = prepared;
-    const { publish, unpublish } = ctx.args.values;
-    if (publish !== undefined || unpublish !== undefined) {
-      const raw = publish ?? unpublish;
-      if (publish !== undefined && unpublish !== undefined)
-        return fail(io, 'give --publish or --unpublish, not both', EXIT.usage);
-      if (typeof raw !== 'string' || !/^[1-9]\d{0,14}$/.test(raw))
-        return fail(io, `not a feed id: ${String(raw)}`, EXIT.usage);
-      const visibility = publish !== undefined ? 'public' : 'private';
-      return withApp(ctx, async (app) => {
-        try {
-          const feed = await app.store.feeds.setVisibility(Number(raw), visibility);
-          io.stdout.write(`feed ${feed.id} is ${visibility} now: ${withoutCredentials(feed.url)}\n`);
-          return EXIT.ok;
-        } catch (error) {
-          if (error instanceof StoreError && error.code === 'not-found') return fail(io, `no feed ${raw}`);
-          throw error;
-        }
-      });
+    const [action, id, ...extra] = ctx.args.positionals;
+    if (action !== undefined) {
+      if (
+        !ACTIONS.includes(action as Action) ||
+        id === undefined ||
+        extra.length > 0 ||
+        !/^\d{1,15}$/.test(id)
+      )
+        return fail(
+          io,
+          'usage: earshot feeds (remove|pause|resume|refresh|publish|unpublish) <id> (ids: earshot feeds)',
+          EXIT.usage,
+        );
+      // Checked against ACTIONS just above.
+      return withApp(ctx, (app) => feedAction(app, ctx, action as Action, Number(id)));
     }
     return withApp(ctx, async (app) => {
       const all: FeedListing[] = [];
@@ -66,13 +74,15 @@ ${CONFIG_FLAGS_USAGE}`,
       const rows = all.map((l) => {
         const f = l.feed;
         const health =
-          f.status === 'gone'
-            ? `gone${f.httpStatus === undefined ? '' : ` (${f.httpStatus})`}`
-            : f.status === 'failing'
-              ? `failing ×${f.errorStreak}: ${f.lastErrorCode ?? ''}${f.httpStatus === undefined ? '' : ` ${f.httpStatus}`}`
-              : f.lastSuccessAt === undefined
-                ? 'new'
-                : 'ok';
+          f.pausedAt !== undefined
+            ? 'paused'
+            : f.status === 'gone'
+              ? `gone${f.httpStatus === undefined ? '' : ` (${f.httpStatus})`}`
+              : f.status === 'failing'
+                ? `failing ×${f.errorStreak}: ${f.lastErrorCode ?? ''}${f.httpStatus === undefined ? '' : ` ${f.httpStatus}`}`
+                : f.lastSuccessAt === undefined
+                  ? 'new'
+                  : 'ok';
         return [
           health,
           String(l.episodeCount),
@@ -81,7 +91,7 @@ ${CONFIG_FLAGS_USAGE}`,
           f.fetchCount === 0 ? '-' : `${Math.round(notModifiedShare(f) * 100)}%`,
           l.problems.length === 0 ? '' : `${l.problems.length}`,
           f.isPublic ? 'public' : 'private',
-          `${f.id}`,
+          String(f.id),
           l.showTitle ?? '',
           withoutCredentials(f.url),
         ];
@@ -122,4 +132,44 @@ function when(iso: string | undefined): string {
   if (iso === undefined) return '-';
   if (iso.startsWith('9999')) return 'never';
   return iso.slice(0, 16).replace('T', ' ');
+}
+
+const ACTIONS = ['remove', 'pause', 'resume', 'refresh', 'publish', 'unpublish'] as const;
+type Action = (typeof ACTIONS)[number];
+
+async function feedAction(app: App, ctx: CommandContext, action: Action, id: number): Promise<number> {
+  const { io } = ctx;
+  const feed = await app.store.feeds.get(id);
+  if (feed === undefined) return fail(io, `no feed ${id} (ids: earshot feeds)`);
+  const now = new Date();
+  // Credentials in a feed URL are for fetching only, never shown, not even to the operator.
+  const url = withoutCredentials(feed.url);
+  switch (action) {
+    case 'remove':
+      await app.store.feeds.remove(id);
+      io.stdout.write(
+        `removed ${url}: its show, episodes and listeners' follows and progress; sync history kept\n`,
+      );
+      return EXIT.ok;
+    case 'pause':
+      await app.store.feeds.setPaused(id, true, now);
+      io.stdout.write(`paused ${url}: the crawler skips it until \`earshot feeds resume ${id}\`\n`);
+      return EXIT.ok;
+    case 'resume':
+      await app.store.feeds.setPaused(id, false, now);
+      io.stdout.write(`resumed ${url}: due now\n`);
+      return EXIT.ok;
+    case 'refresh': {
+      const report = await app.refresh(id, { force: true });
+      io.stdout.write(`${url}: ${describeReport(report)}\n`);
+      return report.status === 'failed' ? EXIT.failure : EXIT.ok;
+    }
+    case 'publish':
+    case 'unpublish': {
+      const visibility = action === 'publish' ? 'public' : 'private';
+      await app.store.feeds.setVisibility(id, visibility);
+      io.stdout.write(`feed ${id} is ${visibility} now: ${url}\n`);
+      return EXIT.ok;
+    }
+  }
 }

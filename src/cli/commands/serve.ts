@@ -6,7 +6,7 @@ import { createApp, startServing } from '../../main.ts';
 import { StoreError } from '../../store/ports.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../command.ts';
-import { describeReport, fail, prepare } from './lib/app.ts';
+import { fail, prepare } from './lib/app.ts';
 
 export const serve: Command = {
   name: 'serve',
@@ -47,10 +47,8 @@ ${CONFIG_FLAGS_USAGE}`,
     let running: Awaited<ReturnType<typeof startServing>>;
     try {
       running = await startServing(app, {
-        onReport: (r) => {
-          if (r.status !== 'not-modified' && r.status !== 'unchanged')
-            log(`refresh ${r.url}: ${describeReport(r)}`);
-        },
+        // JSON lines at EARSHOT_LOG_LEVEL: one per request, one per crawler refresh (feed id and host, never the URL).
+        logStream: io.stdout,
         onError: (e) => log(`crawler: ${e instanceof Error ? e.message : String(e)}`),
       });
     } catch (error) {
@@ -71,6 +69,7 @@ ${CONFIG_FLAGS_USAGE}`,
         `Loaded the demo catalogue: ${running.demo.feeds} shows, ${running.demo.episodes} episodes\n`,
       );
     if (!config.crawler.enabled) io.stdout.write('Crawler off (EARSHOT_CRAWL=0)\n');
+    if (running.metricsUrl !== undefined) io.stdout.write(`Metrics ${running.metricsUrl}\n`);
 
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGTERM', () => resolve('SIGTERM'));

@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { runCli } from '../../../test/support/cli.ts';
 import { EXIT } from '../command.ts';
-import { main } from '../main.ts';
 
 describe('users add and export-opml', () => {
   let dir: string;
@@ -16,28 +15,8 @@ describe('users add and export-opml', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function run(input: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    const stdin = new PassThrough();
-    stdin.end(input);
-    let out = '';
-    let err = '';
-    stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-    });
-    stderr.on('data', (c: Buffer) => {
-      err += c.toString();
-    });
-    const code = await main(args, {
-      stdout,
-      stderr,
-      stdin,
-      env: { EARSHOT_DATA: join(dir, 'data') },
-      cwd: dir,
-    });
-    return { code, out, err };
-  }
+  const run = (input: string, ...args: string[]) =>
+    runCli(args, { env: { EARSHOT_DATA: join(dir, 'data') }, cwd: dir, stdin: input });
 
   it('creates the first account as admin from a password on stdin', async () => {
     const r = await run('correct horse\n', 'users', 'add', 'alice', '--password-stdin');

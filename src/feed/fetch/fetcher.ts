@@ -94,6 +94,8 @@ interface FetchMeta {
   lastModified?: string;
   /** `Cache-Control: max-age`, seconds. */
   cacheControlMaxAge?: number;
+  /** The server's clock (`Date`), when it sent a valid one (`earshot doctor` compares it with ours). */
+  serverDate?: Date;
   retryAfter?: Date;
 }
 
@@ -427,6 +429,11 @@ function metaFrom(
   if (lastModified !== undefined) meta.lastModified = lastModified;
   const maxAge = parseMaxAge(headerValue(headers, 'cache-control'));
   if (maxAge !== undefined) meta.cacheControlMaxAge = maxAge;
+  const date = headerValue(headers, 'date');
+  if (date !== undefined) {
+    const parsed = new Date(date);
+    if (!Number.isNaN(parsed.getTime())) meta.serverDate = parsed;
+  }
   const retryAfter = headerValue(headers, 'retry-after');
   if (retryAfter !== undefined) {
     const when = parseRetryAfter(retryAfter, now());

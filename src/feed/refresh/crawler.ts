@@ -63,7 +63,10 @@ export function startCrawler(deps: CrawlerDeps): Crawler {
       return;
     }
     try {
-      deps.onReport?.(await deps.refresh(feed, limit));
+      // Not `deps.onReport?.(await deps.refresh(…))`: without an onReport, an optional call skips its arguments,
+      // and the refresh would never run.
+      const report = await deps.refresh(feed, limit);
+      deps.onReport?.(report);
     } catch (error) {
       // Stopped while it waited for a slot: nothing was fetched, nothing recorded.
       if (error instanceof CrawlerStopped) released.push(feed.id);

@@ -71,6 +71,8 @@ export interface RefreshReport {
   nextCheckAt?: string;
   /** Why a new-feed-url was not followed, when one was given and not followed. */
   newFeedUrlRefused?: string;
+  /** The HTTP status of the last answer, when there was one (for logs and metrics). */
+  httpStatus?: number;
 }
 
 const DEFAULT_SPOOL = 4 * 1024 * 1024;
@@ -203,6 +205,7 @@ async function attemptNow(
       : recordFailure(deps, feed, report, error, now, deferred);
   }
 
+  report.httpStatus = fetched.status;
   if (fetched.kind === 'not-modified') {
     const next = await scheduleNext(deps, feed, { kind: 'unchanged' }, 0, now, {
       ...(fetched.cacheControlMaxAge === undefined ? {} : { maxAgeSeconds: fetched.cacheControlMaxAge }),
@@ -414,7 +417,13 @@ async function recordFailure(
   const { code, message, status, retryAfter } = describe(error);
   if (code === 'gone') {
     const stored = await deps.store.feeds.markGone(feed.id, now, status ?? 410);
-    return { ...report, url: stored.url, status: 'gone', error: { code, message } };
+    return {
+      ...report,
+      url: stored.url,
+      status: 'gone',
+      error: { code, message },
+      httpStatus: status ?? 410,
+    };
   }
   const streak = feed.errorStreak + 1;
   const outcome: FetchOutcome = status === undefined ? { kind: 'failed' } : { kind: 'failed', status };
@@ -437,7 +446,13 @@ async function recordFailure(
     ...next.store,
   };
   await record(deps, feed.id, stored, deferred);
-  return { ...report, status: 'failed', error: { code, message }, nextCheckAt: next.at.toISOString() };
+  return {
+    ...report,
+    status: 'failed',
+    error: { code, message },
+    ...(status === undefined ? {} : { httpStatus: status }),
+    nextCheckAt: next.at.toISOString(),
+  };
 }
 
 /**

@@ -19,8 +19,9 @@ import type {
 import { SyncService } from '../../sync/service.ts';
 
 export function accountsFrom(users: UserRepository): SyncAccounts {
-  const pick = (u: { id: number; name: string } | undefined) =>
-    u === undefined ? undefined : { id: u.id, name: u.name };
+  // A disabled account is no account to sync (its app passwords and sessions stop working).
+  const pick = (u: { id: number; name: string; disabledAt?: string } | undefined) =>
+    u === undefined || u.disabledAt !== undefined ? undefined : { id: u.id, name: u.name };
   return {
     verifyPassword: async (name, password) => {
       const user = await users.verifyPassword(name, password);
@@ -171,6 +172,7 @@ export interface SyncServiceFactoryDeps extends CatalogueDeps {
   signInMaxDelayMs?: number;
   library?: LibraryRepository;
   warn?: (message: string) => void;
+  observe?: (kind: string, count: number) => void;
 }
 
 /** The one SyncService of a server process. */
@@ -192,5 +194,6 @@ export function createSyncService(deps: SyncServiceFactoryDeps): SyncService {
       ),
     ...(deps.now === undefined ? {} : { now: deps.now }),
     ...(deps.warn === undefined ? {} : { warn: deps.warn }),
+    ...(deps.observe === undefined ? {} : { observe: deps.observe }),
   });
 }

@@ -12,6 +12,7 @@ import { feedVisibility } from './0010-feed-visibility.ts';
 import { auth } from './0011-auth.ts';
 import { idempotentActions } from './0012-idempotent-actions.ts';
 import { mergeDuplicateFeedsMigration } from './0015-merge-duplicate-feeds.ts';
+import { operators } from './0016-operators.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
@@ -30,4 +31,5 @@ export const migrations: readonly Migration[] = [
   auth,
   idempotentActions,
   mergeDuplicateFeedsMigration,
+  operators,
 ];

@@ -19,7 +19,13 @@ export interface Connection {
   dialect: SqlDialect;
   /** SQLite only: the same connection's prepared statements, for running a statement without the query builder. */
   sqlite?: SqliteStatements;
+  /** The driver's own handles, for what the query builder does not do (online backup, pool gauges). */
+  driver: DriverHandles;
 }
+
+export type DriverHandles =
+  | { readonly kind: 'sqlite'; readonly database: SqliteDatabase.Database; readonly file: string }
+  | { readonly kind: 'postgres'; readonly pool: pg.Pool };
 
 /**
  * Prepared statements of the one SQLite connection, run directly. Each Kysely query costs a chain of promises (about
@@ -39,15 +45,19 @@ const PG_INT8 = 20;
  */
 export async function connect(target: string): Promise<Connection> {
   if (/^postgres(ql)?:\/\//i.test(target)) return connectPostgres(target);
-  const sqlite = openSqlite(target);
+  const { sqlite, database } = openSqlite(target);
   return {
     db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
     dialect: 'sqlite',
     sqlite,
+    driver: { kind: 'sqlite', database, file: target },
   };
 }
 
-function openSqlite(file: string): KyselySqliteDatabase & SqliteStatements {
+function openSqlite(file: string): {
+  sqlite: KyselySqliteDatabase & SqliteStatements;
+  database: SqliteDatabase.Database;
+} {
   let database: SqliteDatabase.Database;
   try {
     database = new SqliteDatabase(file);
@@ -63,7 +73,7 @@ function openSqlite(file: string): KyselySqliteDatabase & SqliteStatements {
   // better-sqlite3 builds SQLite with a 16 MiB page cache per connection (SQLITE_DEFAULT_CACHE_SIZE=-16000 in its
   // defines.gypi); one big ingest filled it and kept it. 8 MiB still holds every hot page of the pages we serve.
   database.pragma('cache_size = -8000');
-  return withStatementCache(database);
+  return { sqlite: withStatementCache(database), database };
 }
 
 /** How many distinct SQL texts keep their prepared statement (the app issues a few hundred shapes). */
@@ -125,7 +135,7 @@ async function connectPostgres(url: string): Promise<Connection> {
       },
     );
   }
-  return { db, dialect: 'postgres' };
+  return { db, dialect: 'postgres', driver: { kind: 'postgres', pool } };
 }
 
 /** `<dataDir>/earshot.db`, creating the folder. */

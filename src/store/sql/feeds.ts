@@ -66,6 +66,8 @@ function toFeed(row: FeedRow): Feed {
   if (row.last_error_at !== null) feed.lastErrorAt = row.last_error_at;
   if (row.http_status !== null) feed.httpStatus = row.http_status;
   if (row.retry_after_until !== null) feed.retryAfterUntil = row.retry_after_until;
+  // `!= null`: a database migrated only part-way has no such column yet.
+  if (row.paused_at != null) feed.pausedAt = row.paused_at;
   return feed;
 }
 
@@ -386,11 +388,58 @@ export class SqlFeedRepository implements FeedRepository {
       .selectFrom('feeds')
       .select('id')
       .where('status', '!=', 'gone')
+      .where('paused_at', 'is', null)
       .where('next_check_at', '<=', at)
       .where((eb) => eb.or([eb('retry_after_until', 'is', null), eb('retry_after_until', '<=', at)]))
       .orderBy('next_check_at')
       .orderBy('id')
       .limit(limit);
+  }
+
+  async countDue(now: Date): Promise<number> {
+    const at = iso(now);
+    const row = await this.db
+      .selectFrom('feeds')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '!=', 'gone')
+      .where('paused_at', 'is', null)
+      .where('next_check_at', '<=', at)
+      .where((eb) => eb.or([eb('retry_after_until', 'is', null), eb('retry_after_until', '<=', at)]))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async setPaused(feedId: number, paused: boolean, now: Date): Promise<Feed> {
+    const row = await this.db
+      .updateTable('feeds')
+      .set(
+        paused
+          ? (eb) => ({ paused_at: eb.fn.coalesce('paused_at', sql.val(iso(now))) })
+          : // Resumed: due at once (a gone feed stays never due).
+            { paused_at: null, next_check_at: sql`case when status = 'gone' then null else ${iso(now)} end` },
+      )
+      .where('id', '=', feedId)
+      .returningAll()
+      .executeTakeFirst();
+    if (row === undefined) throw new StoreError('not-found', `no feed ${feedId}`);
+    return toFeed(row);
+  }
+
+  async remove(feedId: number): Promise<void> {
+    await this.inTransaction(async (db) => {
+      const feed = await db.selectFrom('feeds').select('id').where('id', '=', feedId).executeTakeFirst();
+      if (feed === undefined) throw new StoreError('not-found', `no feed ${feedId}`);
+      // The phones' sync history stays (gPodder clients expect their subscription list and uploaded actions back),
+      // no longer linked to the feed and episodes that go now.
+      await sql`update sync_subscriptions set feed_id = null where feed_id = ${feedId}`.execute(db);
+      await sql`update sync_episode_actions set episode_ref = null where episode_ref in
+        (select e.id from episodes e join shows s on s.id = e.show_id where s.feed_id = ${feedId})`.execute(
+        db,
+      );
+      // Everything else hangs off the feed with ON DELETE CASCADE: aliases, problems, the show, its episodes,
+      // credits and transcripts, and the listeners' follows, progress, queue entries and listening counts.
+      await db.deleteFrom('feeds').where('id', '=', feedId).execute();
+    });
   }
 
   async recordFetch(feedId: number, outcome: FetchOutcome): Promise<Feed> {

@@ -35,7 +35,10 @@ export type ListenerTables = {
     updated_at: string;
     auth_epoch: Generated<number>;
     name_skeleton: string | null;
+    disabled_at: string | null;
+    last_seen_at: string | null;
   };
+  sync_sessions: { token_hash: string; user_id: number };
   user_sessions: { token_hash: string; user_id: number; created_at: string; expires_at: string };
   app_settings: { key: string; value: string; updated_at: string };
   follows: { user_id: number; feed_id: number; followed_at: string };
@@ -80,10 +83,32 @@ interface UserRow {
   name: string;
   is_admin: number;
   created_at: string;
+  disabled_at?: string | null;
+  last_seen_at?: string | null;
 }
 
+const USER_COLUMNS = ['id', 'name', 'is_admin', 'created_at', 'disabled_at', 'last_seen_at'] as const;
+
 function toUser(row: UserRow): User {
-  return { id: row.id, name: row.name, isAdmin: row.is_admin !== 0, createdAt: row.created_at };
+  const user: User = { id: row.id, name: row.name, isAdmin: row.is_admin !== 0, createdAt: row.created_at };
+  // `!= null`: also absent on a database migrated only part-way.
+  if (row.disabled_at != null) user.disabledAt = row.disabled_at;
+  if (row.last_seen_at != null) user.lastSeenAt = row.last_seen_at;
+  return user;
+}
+
+/**
+ * A disabled account is signed out: its web and sync sessions end and its epoch moves on, so no process trusts a
+ * password it remembers. App passwords are kept (a disabled account cannot use them; enabling it again restores them).
+ */
+async function signOutDisabled(db: Db, userId: number, now: Date): Promise<void> {
+  await db.deleteFrom('user_sessions').where('user_id', '=', userId).execute();
+  await db.deleteFrom('sync_sessions').where('user_id', '=', userId).execute();
+  await db
+    .updateTable('users')
+    .set({ auth_epoch: sql<number>`auth_epoch + 1`, updated_at: now.toISOString() })
+    .where('id', '=', userId)
+    .execute();
 }
 
 interface ProgressRow {
@@ -160,7 +185,7 @@ class SqlUsers implements UserRepository {
   async get(id: number): Promise<User | undefined> {
     const row = await this.db
       .selectFrom('users')
-      .select(['id', 'name', 'is_admin', 'created_at'])
+      .select([...USER_COLUMNS])
       .where('id', '=', id)
       .executeTakeFirst();
     return row ? toUser(row) : undefined;
@@ -169,7 +194,7 @@ class SqlUsers implements UserRepository {
   async findByName(name: string): Promise<User | undefined> {
     const row = await this.db
       .selectFrom('users')
-      .select(['id', 'name', 'is_admin', 'created_at'])
+      .select([...USER_COLUMNS])
       .where('name_key', '=', nameKey(name))
       .executeTakeFirst();
     return row ? toUser(row) : undefined;
@@ -186,11 +211,68 @@ class SqlUsers implements UserRepository {
   async verifyPassword(name: string, password: string): Promise<(User & { authEpoch: number }) | undefined> {
     const row = await this.db
       .selectFrom('users')
-      .select(['id', 'name', 'is_admin', 'created_at', 'password_hash', 'auth_epoch'])
+      .select([...USER_COLUMNS, 'password_hash', 'auth_epoch'])
       .where('name_key', '=', nameKey(name))
       .executeTakeFirst();
     const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
-    return row && ok ? { ...toUser(row), authEpoch: Number(row.auth_epoch) } : undefined;
+    return row && ok && row.disabled_at === null
+      ? { ...toUser(row), authEpoch: Number(row.auth_epoch) }
+      : undefined;
+  }
+
+  async list(): Promise<User[]> {
+    const rows = await this.db
+      .selectFrom('users')
+      .select([...USER_COLUMNS])
+      .orderBy('name_key')
+      .execute();
+    return rows.map(toUser);
+  }
+
+  async setDisabled(userId: number, disabled: boolean, now: Date): Promise<User> {
+    return this.tx(async (db) => {
+      const user = await this.change(db, userId, { disabled_at: disabled ? now.toISOString() : null }, now);
+      if (disabled) await signOutDisabled(db, userId, now);
+      return user;
+    });
+  }
+
+  async setAdmin(userId: number, isAdmin: boolean, now: Date): Promise<User> {
+    return this.tx((db) => this.change(db, userId, { is_admin: isAdmin ? 1 : 0 }, now));
+  }
+
+  /** Applies the change, then refuses it (rolling back) when no enabled admin would be left. */
+  private async change(
+    db: Db,
+    userId: number,
+    set: { disabled_at?: string | null; is_admin?: number },
+    now: Date,
+  ): Promise<User> {
+    const before = await db
+      .selectFrom('users')
+      .select([...USER_COLUMNS])
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    if (before === undefined) throw new StoreError('not-found', `no user ${userId}`);
+    // Disabling twice keeps the first time.
+    const values = { ...set, updated_at: now.toISOString() };
+    if (set.disabled_at !== undefined && set.disabled_at !== null && before.disabled_at !== null)
+      values.disabled_at = before.disabled_at;
+    const row = await db
+      .updateTable('users')
+      .set(values)
+      .where('id', '=', userId)
+      .returning([...USER_COLUMNS])
+      .executeTakeFirstOrThrow();
+    const admins = await db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('is_admin', '=', 1)
+      .where('disabled_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    if (Number(admins.n) === 0)
+      throw new StoreError('conflict', 'that would leave no administrator: make another account admin first');
+    return toUser(row);
   }
 
   async setPassword(
@@ -259,6 +341,11 @@ class SqlSessions implements SessionRepository {
         expires_at: new Date(now.getTime() + ttlSeconds * 1000).toISOString(),
       })
       .execute();
+    await this.db
+      .updateTable('users')
+      .set({ last_seen_at: now.toISOString() })
+      .where('id', '=', userId)
+      .execute();
     return token;
   }
 
@@ -277,6 +364,7 @@ class SqlSessions implements SessionRepository {
       ])
       .where('user_sessions.token_hash', '=', tokenHash(token))
       .where('user_sessions.expires_at', '>', now.toISOString())
+      .where('users.disabled_at', 'is', null)
       .executeTakeFirst();
     if (!row) return undefined;
     return {

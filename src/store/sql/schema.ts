@@ -47,6 +47,8 @@ export interface FeedsTable {
   schedule_json: string | null;
   /** 1: in the public catalogue; 0: seen only by admins and the feed's followers (migration 0010). */
   is_public: Generated<number>;
+  /** Set while the operator has paused the feed: the crawler skips it. */
+  paused_at: string | null;
 }
 
 /** The parser's problems with a feed's last parsed body (a feed without any has no row). */

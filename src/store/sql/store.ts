@@ -3,13 +3,15 @@ import { StoreError } from '../errors.ts';
 import type { ListenerStore } from '../listener-ports.ts';
 import type { MediaTextRepository } from '../media-text-ports.ts';
 import type { SqlDialect } from '../migrations/index.ts';
+import { migrations } from '../migrations/index.ts';
 import type { Store } from '../ports.ts';
 import type { SyncRepository } from '../sync-ports.ts';
-import { inTransaction, type SqliteStatements } from './connect.ts';
+import { type DriverHandles, inTransaction, type SqliteStatements } from './connect.ts';
 import { type InTransaction, SqlEpisodeRepository } from './episodes.ts';
 import { SqlFeedRepository } from './feeds.ts';
 import { SqlJobRepository } from './jobs.ts';
 import { createListenerRepositories } from './listeners.ts';
+import { SqlMaintenance } from './maintenance.ts';
 import { createMediaTextRepository } from './media-text.ts';
 import { SqlPersonRepository } from './people.ts';
 import type { Database } from './schema.ts';
@@ -32,13 +34,17 @@ export class SqlStore implements Store {
   readonly listeners: ListenerStore;
   readonly mediaText: MediaTextRepository;
   readonly search: SqlSearchRepository;
+  readonly maintenance: SqlMaintenance;
 
   constructor(
     private readonly db: Kysely<Database>,
     readonly dialect: SqlDialect,
     private readonly inside: boolean,
     private readonly sqlite?: SqliteStatements,
+    /** The driver's handles (openStore gives them; a store built on a bare Kysely handle has no backup or pool). */
+    private readonly driver?: DriverHandles,
   ) {
+    this.maintenance = new SqlMaintenance(db, dialect, migrations, driver);
     const run: InTransaction = (fn) => this.track(() => inTransaction(db, dialect, fn));
     this.feeds = new SqlFeedRepository(db, run, dialect, sqlite);
     this.shows = new SqlShowRepository(db, run);
@@ -57,7 +63,9 @@ export class SqlStore implements Store {
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
     if (this.inside) return fn(this);
     return this.track(() =>
-      inTransaction(this.db, this.dialect, (trx) => fn(new SqlStore(trx, this.dialect, true, this.sqlite))),
+      inTransaction(this.db, this.dialect, (trx) =>
+        fn(new SqlStore(trx, this.dialect, true, this.sqlite, this.driver)),
+      ),
     );
   }
 
