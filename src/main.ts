@@ -18,12 +18,11 @@ import { createSyncService } from './http/gpodder/adapters.ts';
 import { gpodderPlugin } from './http/gpodder/plugin.ts';
 import { createServer, type FeedAdmin, type ServerDeps } from './http/server.ts';
 import { parseOpml } from './opml/import.ts';
+import { packagePath } from './package-root.ts';
 import { createMediaTextService } from './services/media-text.ts';
 import { openStore, type Store } from './store/index.ts';
 
-const packageJson: unknown = JSON.parse(
-  readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'),
-);
+const packageJson: unknown = JSON.parse(readFileSync(packagePath('package.json'), 'utf8'));
 
 /** The version in package.json. */
 export const VERSION: string =
