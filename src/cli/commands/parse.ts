@@ -231,9 +231,9 @@ class EpisodeSpool {
 }
 
 /** Episodes serialised at a time. */
-const BATCH = 64;
+const BATCH = 16;
 /** Episode JSON kept in memory before it goes on to the spool file (characters). */
-const SPOOL_IN_MEMORY = 256 * 1024;
+const SPOOL_IN_MEMORY = 64 * 1024;
 /** Bytes copied from the spool file to the output at a time. */
 const COPY_PIECE = 1024 * 1024;
 
