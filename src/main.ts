@@ -23,14 +23,13 @@ import { startMetricsServer } from './http/metrics-server.ts';
 import { createServer, type FeedAdmin, type ServerDeps } from './http/server.ts';
 import { EVENT_LOOP_TURNS } from './markup/next-turn.ts';
 import { parseOpmlInTurns } from './opml/import.ts';
+import { packagePath } from './package-root.ts';
 import { type AddFeedAnswer, checkAndAddFeed } from './services/add-feed.ts';
 import { createMediaTextService } from './services/media-text.ts';
 import { createMetrics } from './services/metrics.ts';
 import { openStore, type Store } from './store/index.ts';
 
-const packageJson: unknown = JSON.parse(
-  readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'),
-);
+const packageJson: unknown = JSON.parse(readFileSync(packagePath('package.json'), 'utf8'));
 
 /** The version in package.json. */
 export const VERSION: string =

@@ -3,12 +3,14 @@
 // `${DEMO_ORIGIN}/demo-assets/` is served by Earshot itself from demoAssetsDir() at `/demo-assets/`.
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { packagePath } from '../package-root.ts';
 
 export const DEMO_ORIGIN = 'http://demo.earshot.invalid';
 /** Where the web server mounts demoAssetsDir(). */
 export const DEMO_ASSETS_PATH = '/demo-assets';
 
-const here = import.meta.dirname;
+/** The catalogue's files: `feeds/` and `assets/` beside this module's source, shipped with the package. */
+const here = packagePath('src', 'demo');
 
 /** Absolute path of the directory served at `/demo-assets/*`: tones (WAV), cover.png, the transcript. */
 export function demoAssetsDir(): string {

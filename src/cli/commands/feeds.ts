@@ -10,7 +10,7 @@ import { type CommandContext, describeReport, fail, prepare, withApp } from './l
 
 export const feeds: Command = {
   name: 'feeds',
-  summary: 'list feeds with their health; remove, pause, resume or refresh one',
+  summary: 'list feeds with their health; remove, pause, resume, refresh, publish or unpublish one',
   usage: `Usage: earshot feeds [--json]
        earshot feeds remove <id>
        earshot feeds pause <id>

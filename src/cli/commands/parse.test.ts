@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { generateFeed } from '../../../bench/lib/generate.ts';
+import { parseFeed } from '../../feed/parse/index.ts';
 import type { CliIo } from '../command.ts';
 import { main } from '../main.ts';
 
@@ -93,5 +96,31 @@ describe('earshot parse', () => {
     const cli = io(dir);
     assert.equal(await main(['parse'], cli), 64);
     assert.match(cli.stderr.text, /missing <file-or-url>/);
+  });
+
+  it("prints exactly what JSON.stringify prints of parseFeed's result, for every parser fixture and a 3 MB feed", async () => {
+    // The big one is read in many pieces and its episodes go through the spool file.
+    const big = join(dir, 'big.xml');
+    await generateFeed(big, 3 * 1024 * 1024);
+    const fixtures = join(import.meta.dirname, '..', '..', 'feed', 'parse', 'testdata');
+    const files = [big, join(dir, 'feed.xml'), ...readdirSync(fixtures).map((f) => join(fixtures, f))];
+    for (const file of files) {
+      let expected: string;
+      try {
+        expected = `${JSON.stringify(parseFeed({ body: readFileSync(file), url: pathToFileURL(file).href }), null, 2)}\n`;
+      } catch {
+        continue; // not a feed: covered above
+      }
+      const cli = io(dir);
+      assert.equal(await main(['parse', file], cli), 0, cli.stderr.text);
+      assert.ok(cli.stdout.text === expected, `the output for ${file} differs`);
+    }
+  });
+
+  it('prints an empty episode list as []', async () => {
+    writeFileSync(join(dir, 'empty.xml'), '<rss><channel><title>Nothing yet</title></channel></rss>');
+    const cli = io(dir);
+    assert.equal(await main(['parse', 'empty.xml'], cli), 0);
+    assert.match(cli.stdout.text, /"episodes": \[\],\n/);
   });
 });
