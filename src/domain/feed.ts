@@ -45,6 +45,8 @@ export interface Feed {
   retryAfterUntil?: string;
   /** What scheduling its next check needs, as of the last body ingested (absent before the first). */
   schedule?: ScheduleInputs;
+  /** The listener who brought the feed into the catalogue (absent: an administrator, the CLI, the demo). */
+  addedByUserId?: number;
 }
 
 /** What refreshing a feed reads of it, and so what the crawler leases: the rest of the row stays in the database. */

@@ -68,12 +68,26 @@ export interface FeedListing {
   problems: FeedProblem[];
 }
 
+export interface NewFeedOptions {
+  /** The listener who brings the feed in (absent: an administrator, the CLI, the demo). */
+  addedByUserId?: number;
+  /** When the new feed is first due for the schedule (default: at once). */
+  firstCheckAt?: Date;
+}
+
 export interface FeedRepository {
   /**
    * Adds a feed by URL, idempotently: a URL that is already a feed's URL or alias returns that feed with
-   * `created: false`. The URL is stored as given (normalising is the caller's job). New feeds are due at once.
+   * `created: false`. The URL is stored as given (normalising is the caller's job). New feeds are due at once, or
+   * at `firstCheckAt`. `addedByUserId` records the listener who brought the feed in (only on a feed it creates: an
+   * existing feed keeps who added it).
    */
-  add(url: string, now: Date): Promise<{ feed: Feed; created: boolean }>;
+  add(url: string, now: Date, options?: NewFeedOptions): Promise<{ feed: Feed; created: boolean }>;
+  /**
+   * When each feed the listener brought into the catalogue at or after `since` was added (ISO times, oldest first):
+   * what the daily new-feed quota counts. Reads the (added_by_user_id, created_at) index.
+   */
+  addedSince(userId: number, since: Date): Promise<string[]>;
   get(id: number): Promise<Feed | undefined>;
   /** Several feeds in one statement, in no particular order; unknown ids are left out. */
   getMany(ids: readonly number[]): Promise<Feed[]>;
@@ -249,6 +263,8 @@ export interface EnqueueRequest {
   key: string;
   payload?: unknown;
   runAt: Date;
+  /** Fair-share lane (see `claim`); set when the job is created, kept by later enqueues of the same key. */
+  lane?: string;
 }
 
 export interface ClaimRequest {
@@ -270,9 +286,11 @@ export interface JobRepository {
   /** `enqueue` for many jobs in one statement per chunk (the crawler's tick); a key given twice counts once (last). */
   enqueueMany(requests: readonly EnqueueRequest[], now: Date): Promise<void>;
   /**
-   * Atomically claims up to `limit` due jobs of a kind (run at ≤ now, not failed, unlocked or lock expired), oldest
-   * run-at first, incrementing `attempts`. Two claimers never get the same job (`FOR UPDATE SKIP LOCKED` on
-   * PostgreSQL, one `UPDATE … RETURNING` on SQLite).
+   * Atomically claims up to `limit` due jobs of a kind (run at ≤ now, not failed, unlocked or lock expired),
+   * incrementing `attempts`. Fair share: lanes take turns — each lane's oldest due job, oldest first, then each
+   * lane's second, and so on (no lane is one lane) — so one lane's thousands of jobs never hold back another lane's
+   * one. Returned in that order. Two claimers never get the same job (`FOR UPDATE SKIP LOCKED` on PostgreSQL, one
+   * `UPDATE … RETURNING` on SQLite).
    */
   claim(request: ClaimRequest): Promise<Job[]>;
   /** Done: removes the job, unless it was enqueued again meanwhile (then it is unlocked to run again). */

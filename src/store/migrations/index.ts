@@ -8,6 +8,7 @@ import { transcriptSearch } from './0006-transcript-search.ts';
 import { searchPrefixes } from './0007-search-prefixes.ts';
 import { feedSchedule } from './0008-feed-schedule.ts';
 import { feedProblems } from './0009-feed-problems.ts';
+import { listenerQuota } from './0014-listener-quota.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   searchPrefixes,
   feedSchedule,
   feedProblems,
+  listenerQuota,
 ];

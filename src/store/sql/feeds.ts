@@ -11,7 +11,7 @@ import type { ShowContent } from '../../domain/show.ts';
 import type { FeedProblem } from '../../feed/parse/types.ts';
 import { StoreError } from '../errors.ts';
 import type { SqlDialect } from '../migrations/index.ts';
-import type { FeedListing, FeedRepository, ScheduleHistory } from '../ports.ts';
+import type { FeedListing, FeedRepository, NewFeedOptions, ScheduleHistory } from '../ports.ts';
 import type { SqliteStatements } from './connect.ts';
 import type { InTransaction } from './episodes.ts';
 import { chunks, compact, fromFlag, fromJson, iso, toJson } from './rows.ts';
@@ -63,6 +63,8 @@ function toFeed(row: FeedRow): Feed {
   if (row.last_error_at !== null) feed.lastErrorAt = row.last_error_at;
   if (row.http_status !== null) feed.httpStatus = row.http_status;
   if (row.retry_after_until !== null) feed.retryAfterUntil = row.retry_after_until;
+  // `!= null`: a database migrated only part-way (a test of an older migration) has no such column yet.
+  if (row.added_by_user_id != null) feed.addedByUserId = row.added_by_user_id;
   return feed;
 }
 
@@ -185,12 +187,18 @@ export class SqlFeedRepository implements FeedRepository {
     private readonly sqlite?: SqliteStatements,
   ) {}
 
-  async add(url: string, now: Date): Promise<{ feed: Feed; created: boolean }> {
+  async add(url: string, now: Date, options: NewFeedOptions = {}): Promise<{ feed: Feed; created: boolean }> {
     const existing = await this.findByUrl(url);
     if (existing !== undefined) return { feed: existing, created: false };
     const row = await this.db
       .insertInto('feeds')
-      .values({ url, status: 'active', created_at: iso(now), next_check_at: iso(now) })
+      .values({
+        url,
+        status: 'active',
+        created_at: iso(now),
+        next_check_at: iso(options.firstCheckAt ?? now),
+        ...(options.addedByUserId === undefined ? {} : { added_by_user_id: options.addedByUserId }),
+      })
       .onConflict((oc) => oc.column('url').doNothing())
       .returningAll()
       .executeTakeFirst();
@@ -199,6 +207,17 @@ export class SqlFeedRepository implements FeedRepository {
     const raced = await this.findByUrl(url);
     if (raced === undefined) throw new StoreError('conflict', `feed ${url} could not be added`);
     return { feed: raced, created: false };
+  }
+
+  async addedSince(userId: number, since: Date): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('feeds')
+      .select('created_at')
+      .where('added_by_user_id', '=', userId)
+      .where('created_at', '>=', iso(since))
+      .orderBy('created_at')
+      .execute();
+    return rows.map((r) => r.created_at);
   }
 
   async get(id: number): Promise<Feed | undefined> {

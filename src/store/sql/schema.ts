@@ -45,6 +45,8 @@ export interface FeedsTable {
   not_modified_count: Auto;
   retry_after_until: string | null;
   schedule_json: string | null;
+  /** The listener who brought the feed into the catalogue (null: an administrator, the CLI, the demo). */
+  added_by_user_id: number | null;
 }
 
 /** The parser's problems with a feed's last parsed body (a feed without any has no row). */
@@ -172,4 +174,6 @@ export interface JobsTable {
   failed_at: string | null;
   revision: Auto;
   created_at: string;
+  /** Fair-share lane: due jobs of different lanes are claimed round-robin (null is one lane). */
+  lane: string | null;
 }
