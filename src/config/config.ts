@@ -15,6 +15,14 @@ export interface CrawlerConfig {
   readonly maxBodyBytes: number;
 }
 
+/** What one listener may add (issue 12). Administrators are exempt. */
+export interface QuotaConfig {
+  /** Distinct feeds a listener may follow (web follows and phone subscriptions together). */
+  readonly maxFollows: number;
+  /** Feeds new to the catalogue a listener may bring in over any 24 hours. */
+  readonly maxNewFeedsPerDay: number;
+}
+
 export type DatabaseConfig =
   | { readonly kind: 'sqlite'; readonly path: string }
   | { readonly kind: 'postgres'; readonly url: string };
@@ -44,6 +52,7 @@ export interface Config {
   /** Load the demo catalogue into a fresh, empty database. */
   readonly demo: boolean;
   readonly crawler: CrawlerConfig;
+  readonly quota: QuotaConfig;
   readonly web: WebSettings;
 }
 
@@ -61,6 +70,8 @@ export interface ConfigFlags {
   maxBody?: string;
   publicUrl?: string;
   siteName?: string;
+  maxFollows?: string;
+  maxNewFeedsPerDay?: string;
 }
 
 export interface ConfigInput {
@@ -83,6 +94,8 @@ export class ConfigError extends Error {
 export const DEFAULT_HOST = '0.0.0.0';
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_MAX_BODY_BYTES = 50 * 1024 * 1024;
+export const DEFAULT_MAX_FOLLOWS = 2000;
+export const DEFAULT_MAX_NEW_FEEDS_PER_DAY = 500;
 
 const TRUE = ['1', 'true', 'yes', 'on'];
 const FALSE = ['0', 'false', 'no', 'off'];
@@ -200,6 +213,12 @@ const settings = {
   newsUrl: { env: 'EARSHOT_NEWS_URL', flag: '--news-url', schema: httpUrl },
   advertiseUrl: { env: 'EARSHOT_ADVERTISE_URL', flag: '--advertise-url', schema: httpUrl },
   social: { env: 'EARSHOT_SOCIAL', flag: '--social', schema: social },
+  maxFollows: { env: 'EARSHOT_MAX_FOLLOWS', flag: '--max-follows', schema: intIn(0, 1_000_000) },
+  maxNewFeedsPerDay: {
+    env: 'EARSHOT_MAX_NEW_FEEDS_PER_DAY',
+    flag: '--max-new-feeds-per-day',
+    schema: intIn(0, 1_000_000),
+  },
 } as const;
 
 type Key = keyof typeof settings;
@@ -248,6 +267,10 @@ export function loadConfig(input: ConfigInput): Config {
       concurrency: pick('concurrency', input) ?? 16,
       perHost: pick('perHost', input) ?? 2,
       maxBodyBytes: pick('maxBody', input) ?? DEFAULT_MAX_BODY_BYTES,
+    }),
+    quota: Object.freeze({
+      maxFollows: pick('maxFollows', input) ?? DEFAULT_MAX_FOLLOWS,
+      maxNewFeedsPerDay: pick('maxNewFeedsPerDay', input) ?? DEFAULT_MAX_NEW_FEEDS_PER_DAY,
     }),
     web: webSettings(input),
   };

@@ -16,6 +16,9 @@ export const CONFIG_FLAGS_USAGE = `Settings (each flag wins over its environment
   --max-body <size>     EARSHOT_MAX_FEED_BYTES (50mb)
   --public-url <url>    EARSHOT_PUBLIC_URL (https://pods.example.org; https turns on secure cookies)
   --site-name <name>    EARSHOT_SITE_NAME (Earshot)
+  --max-follows <n>     EARSHOT_MAX_FOLLOWS (2000 feeds a listener may follow; admins exempt)
+  --max-new-feeds-per-day <n>
+                        EARSHOT_MAX_NEW_FEEDS_PER_DAY (500 feeds new to the catalogue per listener a day)
   EARSHOT_SESSION_SECRET, EARSHOT_NEWS_URL, EARSHOT_ADVERTISE_URL,
   EARSHOT_SOCIAL (Mastodon=https://…,Bluesky=https://…) are read from the environment only.`;
 
@@ -32,6 +35,8 @@ const configOptions = {
   'max-body': { type: 'string' },
   'public-url': { type: 'string' },
   'site-name': { type: 'string' },
+  'max-follows': { type: 'string' },
+  'max-new-feeds-per-day': { type: 'string' },
 } as const;
 
 export type ExtraOptions = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
@@ -79,6 +84,8 @@ export function parseCommandArgs(args: string[], extra: ExtraOptions = {}): Pars
   set('maxBody', str('max-body'));
   set('publicUrl', str('public-url'));
   set('siteName', str('site-name'));
+  set('maxFollows', str('max-follows'));
+  set('maxNewFeedsPerDay', str('max-new-feeds-per-day'));
   if (v['allow-private'] === true) flags.allowPrivate = true;
   if (v['no-demo'] === true) flags.demo = false;
   if (v['no-crawl'] === true) flags.crawl = false;
