@@ -10,7 +10,13 @@ import { type DemoLoadResult, loadDemoIfEmpty } from './demo/load.ts';
 import type { FeedToRefresh } from './domain/feed.ts';
 import { createFetcher, earshotUserAgent, type Fetcher } from './feed/fetch/index.ts';
 import { createFetchRecorder } from './feed/refresh/batch.ts';
-import { type Crawler, startCrawler } from './feed/refresh/crawler.ts';
+import {
+  type Crawler,
+  enqueueRefresh,
+  FIRST_FETCH_FALLBACK_MS,
+  listenerLane,
+  startCrawler,
+} from './feed/refresh/crawler.ts';
 import { FeedUrlError, normalizeFeedUrl } from './feed/refresh/feed-url.ts';
 import { createJobQueue, type JobQueue } from './feed/refresh/queue.ts';
 import { type FetchLimit, type RefreshReport, refreshFeed, skippedReport } from './feed/refresh/refresh.ts';
@@ -18,6 +24,7 @@ import { createSyncService } from './http/gpodder/adapters.ts';
 import { gpodderPlugin } from './http/gpodder/plugin.ts';
 import { createServer, type FeedAdmin, type ServerDeps } from './http/server.ts';
 import { parseOpml } from './opml/import.ts';
+import { ListenerQuota, quotaPortsFrom } from './services/listener-quota.ts';
 import { createMediaTextService } from './services/media-text.ts';
 import { openStore, type Store } from './store/index.ts';
 
@@ -52,8 +59,14 @@ export interface App {
     feed: FeedToRefresh | number,
     options?: { force?: boolean; limit?: FetchLimit },
   ): Promise<RefreshReport>;
-  /** Adds a feed by URL (normalised; idempotent). Throws FeedUrlError for what cannot be a feed URL. */
-  addFeed(url: string): Promise<{ feedId: number; created: boolean; url: string }>;
+  /**
+   * Adds a feed by URL (normalised; idempotent). Throws FeedUrlError for what cannot be a feed URL. A feed a listener
+   * brings in (`addedByUserId`) remembers them and is queued for its first fetch in their fair-share lane.
+   */
+  addFeed(
+    url: string,
+    options?: { addedByUserId?: number },
+  ): Promise<{ feedId: number; created: boolean; url: string }>;
   close(): Promise<void>;
 }
 
@@ -115,9 +128,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       }
       return report;
     },
-    async addFeed(url) {
+    async addFeed(url, { addedByUserId } = {}) {
       const normalised = normalizeFeedUrl(url);
-      const { feed, created } = await store.feeds.add(normalised, now());
+      if (addedByUserId === undefined) {
+        const { feed, created } = await store.feeds.add(normalised, now());
+        return { feedId: feed.id, created, url: feed.url };
+      }
+      // The first fetch is a job in the listener's lane, taken round-robin with other listeners' (crawler.ts).
+      const at = now();
+      const firstCheckAt = new Date(at.getTime() + FIRST_FETCH_FALLBACK_MS);
+      const { feed, created } = await store.feeds.add(normalised, at, { addedByUserId, firstCheckAt });
+      if (created) await enqueueRefresh(queue, feed.id, at, listenerLane(addedByUserId));
       return { feedId: feed.id, created, url: feed.url };
     },
     async close() {
@@ -172,12 +193,17 @@ export async function startServing(
     },
   };
 
+  // Per-listener limits (issue 12), for every path where a listener adds feeds: phone sync, OPML import, follow.
+  const quota = new ListenerQuota(quotaPortsFrom(store), config.quota, now);
   const sync = createSyncService({
     store,
     repo: store.sync,
     users: store.listeners.users,
     library: store.listeners.library,
-    addFeed: async (url) => feedAdmin.addFeed(url),
+    quota,
+    // A listener's feed is queued in their fair-share lane by app.addFeed; an administrator's through the admin's.
+    addFeed: async (url, { addedByUserId } = {}) =>
+      addedByUserId === undefined ? feedAdmin.addFeed(url) : app.addFeed(url, { addedByUserId }),
     ...(hooks.onError === undefined ? {} : { warn: (m: string) => hooks.onError?.(new Error(m)) }),
   });
 
@@ -199,6 +225,7 @@ export async function startServing(
       return { ok: true, feeds, crawler: crawler === undefined ? 'off' : 'on' };
     },
     sync,
+    quota,
     plugins: [
       async (server: FastifyInstance) => {
         await server.register(gpodderPlugin, {

@@ -8,6 +8,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import { ZodError } from 'zod';
+import { QuotaError } from '../services/listener-quota.ts';
 import type { MediaTextService } from '../services/media-text.ts';
 import { StoreError } from '../store/errors.ts';
 import type { ListenerStore } from '../store/listener-ports.ts';
@@ -18,7 +19,7 @@ import { type AssetTable, loadAssets } from './assets.ts';
 import { contextOf, resolveContext } from './context.ts';
 import { registerDemoAssets } from './demo-assets.ts';
 import { codeForStatus, HttpError } from './errors.ts';
-import { type AccountSync, ListenerActions, type SyncBridge } from './listener-actions.ts';
+import { type AccountSync, type FollowQuota, ListenerActions, type SyncBridge } from './listener-actions.ts';
 import { PageCache } from './page-cache.ts';
 import { registerAccountRoutes } from './routes/account.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
@@ -64,6 +65,8 @@ export interface ServerDeps {
    * app passwords and per-listener OPML appear on the account page when the object offers them.
    */
   sync?: SyncBridge & Partial<AccountSync>;
+  /** Per-listener limits (issue 12) on what the web's follow adds; the sync service carries its own. */
+  quota?: FollowQuota;
   /** More routes in their own encapsulated Fastify context (e.g. the gPodder API), registered before ready. */
   plugins?: ((app: FastifyInstance) => Promise<void> | void)[];
   /** Read-only directory served at /demo-assets/* (the demo catalogue's audio, art and transcript). */
@@ -128,6 +131,12 @@ function errorStatus(error: unknown): {
       .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
       .join('; ');
     return { status: 400, code: 'bad-request', message: `Invalid request: ${message}`, headers: {} };
+  }
+  if (error instanceof QuotaError) {
+    const status = error.code === 'forbidden' ? 403 : 429;
+    const headers: Record<string, string> =
+      error.retryAfterSeconds === undefined ? {} : { 'retry-after': String(error.retryAfterSeconds) };
+    return { status, code: error.code, message: error.message, headers };
   }
   if (error instanceof StoreError) {
     const map = {
@@ -217,7 +226,7 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
   const web: WebApp = {
     deps,
     ...(deps.listeners
-      ? { actions: new ListenerActions(deps.store, deps.listeners.library, deps.sync) }
+      ? { actions: new ListenerActions(deps.store, deps.listeners.library, deps.sync, deps.quota) }
       : {}),
     site,
     assets,

@@ -24,6 +24,7 @@ import type {
   SyncAppPasswords,
   SyncCatalogue,
   SyncLibrary,
+  SyncQuota,
   SyncUser,
 } from './ports.ts';
 import {
@@ -39,6 +40,8 @@ export interface SyncServiceDeps {
   accounts: SyncAccounts;
   catalogue: SyncCatalogue;
   library?: SyncLibrary;
+  /** Per-listener limits on follows and new feeds (issue 12); without it, none. */
+  quota?: SyncQuota;
   now?: () => Date;
   /**
    * Runs `fn` with the repository and library bound to one database transaction (the store's); without it each
@@ -69,12 +72,15 @@ export class SyncService implements SyncAppPasswords {
   readonly #accounts: SyncAccounts;
   readonly #catalogue: SyncCatalogue;
   readonly #library: SyncLibrary | undefined;
+  readonly #quota: SyncQuota | undefined;
   readonly #now: () => Date;
   readonly #warn: (message: string) => void;
   readonly #transaction: NonNullable<SyncServiceDeps['transaction']>;
   /** Recently verified account passwords: password hashing is slow by design and Basic comes on every call. */
   readonly #authCache = new Map<string, { user: SyncUser; until: number }>();
   readonly #knownDevices = new Set<string>();
+  /** Each listener's subscription changes run one at a time here, so that two uploads cannot both pass the quota. */
+  readonly #changing = new Map<number, Promise<unknown>>();
   /** Session lookups, for 30 s: every cookie request would otherwise cost two queries. Logout clears its entry. */
   readonly #sessionCache = new Map<string, { user: SyncUser; until: number }>();
 
@@ -83,6 +89,7 @@ export class SyncService implements SyncAppPasswords {
     this.#accounts = deps.accounts;
     this.#catalogue = deps.catalogue;
     this.#library = deps.library;
+    this.#quota = deps.quota;
     this.#now = deps.now ?? (() => new Date());
     this.#warn = deps.warn ?? (() => {});
     this.#transaction =
@@ -324,18 +331,38 @@ export class SyncService implements SyncAppPasswords {
     );
   }
 
-  async #applySubscriptionChanges(
+  /**
+   * Applies a listener's subscription change, one change per listener at a time. The quota is asked first: a change
+   * over a limit throws QuotaError with nothing applied (see listener-quota.ts for why refused whole).
+   */
+  #applySubscriptionChanges(
     userId: number,
     add: readonly string[],
     remove: readonly string[],
     nowMs: number,
     deviceId: string | undefined,
   ): Promise<void> {
+    const previous = this.#changing.get(userId) ?? Promise.resolve();
+    const run = previous.catch(() => {}).then(() => this.#applyNow(userId, add, remove, nowMs, deviceId));
+    this.#changing.set(userId, run);
+    return run.finally(() => {
+      if (this.#changing.get(userId) === run) this.#changing.delete(userId);
+    });
+  }
+
+  async #applyNow(
+    userId: number,
+    add: readonly string[],
+    remove: readonly string[],
+    nowMs: number,
+    deviceId: string | undefined,
+  ): Promise<void> {
+    await this.#quota?.check(userId, { addUrls: add, removeUrls: remove });
     if (remove.length > 0) remove = await this.#withSameFeed(userId, remove);
     const { added, removed } = await this.#repo.changeSubscriptions(userId, { add, remove }, nowMs, deviceId);
     const at = new Date(nowMs);
     for (const url of added) {
-      const feedId = await this.#feedFor(url);
+      const feedId = await this.#feedFor(url, userId);
       if (feedId === undefined) continue;
       await this.#repo.setSubscriptionFeed(userId, url, feedId);
       await this.#library?.follow(userId, feedId, at);
@@ -361,12 +388,15 @@ export class SyncService implements SyncAppPasswords {
     return [...out];
   }
 
-  /** The feed behind a subscribed URL, adding it to the catalogue through the crawler when it is new. */
-  async #feedFor(url: string): Promise<number | undefined> {
+  /**
+   * The feed behind a URL a listener named, adding it to the catalogue through the crawler when it is new (the feed
+   * then remembers the listener, for the daily new-feed quota and the crawler's fair share).
+   */
+  async #feedFor(url: string, userId: number): Promise<number | undefined> {
     const known = await this.#catalogue.feedByUrl(url);
     if (known !== undefined) return known.feedId;
     try {
-      return (await this.#catalogue.addFeed(url)).feedId;
+      return (await this.#catalogue.addFeed(url, { addedByUserId: userId })).feedId;
     } catch (error) {
       this.#warn(
         `sync: could not add feed ${url}: ${error instanceof Error ? error.message : String(error)}`,
@@ -423,10 +453,20 @@ export class SyncService implements SyncAppPasswords {
       await scope.repo.appendActions(userId, stored, nowMs);
       await this.#applyToLibrary(userId, stored, scope.library);
     });
-    // Actions for feeds we do not know yet are kept verbatim; the feeds are added so the shows appear.
+    // Actions for feeds we do not know yet are kept verbatim; the feeds are added so the shows appear — as many as
+    // the listener's daily new-feed quota allows. The actions are stored either way (never a failed sync for this).
+    let allowance = unknownFeeds.size === 0 ? 0 : ((await this.#quota?.newFeedAllowance(userId)) ?? Infinity);
     for (const url of unknownFeeds) {
       const normalised = normaliseFeedUrl(url);
-      if (normalised !== undefined) await this.#feedFor(normalised);
+      if (normalised === undefined || (await this.#catalogue.feedByUrl(normalised)) !== undefined) continue;
+      if (allowance <= 0) {
+        this.#warn(
+          `sync: feed ${normalised} not added for user ${userId}: the daily new-feed quota is used up`,
+        );
+        continue;
+      }
+      allowance--;
+      await this.#feedFor(normalised, userId);
     }
     return { timestamp: toUnixSeconds(nowMs), update_urls: [], ...(rejected.length > 0 ? { rejected } : {}) };
   }

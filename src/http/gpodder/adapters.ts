@@ -10,6 +10,7 @@ import type {
   SyncAccounts,
   SyncCatalogue,
   SyncLibrary,
+  SyncQuota,
 } from '../../sync/ports.ts';
 import { SyncService } from '../../sync/service.ts';
 
@@ -39,7 +40,7 @@ export function libraryFrom(library: LibraryRepository): SyncLibrary {
 export interface CatalogueDeps {
   store: Store;
   /** R's crawler entry point; without it feeds are added to the store directly (the fetcher still guards SSRF). */
-  addFeed?: (url: string) => Promise<{ feedId: number }>;
+  addFeed?: (url: string, options?: { addedByUserId?: number }) => Promise<{ feedId: number }>;
   /** Full-text search (W's SearchIndex); without it, titles are matched in the recently updated shows. */
   search?: (query: string, limit: number) => Promise<Show[]>;
   now?: () => Date;
@@ -94,9 +95,9 @@ export function catalogueFrom(deps: CatalogueDeps): SyncCatalogue {
       if (showId === undefined) return undefined;
       return (await store.episodes.findByEnclosureUrl(url, showId))[0]?.id;
     },
-    async addFeed(url) {
-      if (deps.addFeed !== undefined) return deps.addFeed(url);
-      return { feedId: (await store.feeds.add(url, now())).feed.id };
+    async addFeed(url, options = {}) {
+      if (deps.addFeed !== undefined) return deps.addFeed(url, options);
+      return { feedId: (await store.feeds.add(url, now(), options)).feed.id };
     },
     async episodeInfo(episodeId) {
       const episode = await store.episodes.get(episodeId);
@@ -148,6 +149,8 @@ export interface SyncServiceFactoryDeps extends CatalogueDeps {
   repo: SyncRepository;
   users: UserRepository;
   library?: LibraryRepository;
+  /** Per-listener limits (src/services/listener-quota.ts); without it, none. */
+  quota?: SyncQuota;
   warn?: (message: string) => void;
 }
 
@@ -158,6 +161,7 @@ export function createSyncService(deps: SyncServiceFactoryDeps): SyncService {
     accounts: accountsFrom(deps.users),
     catalogue: catalogueFrom(deps),
     ...(deps.library === undefined ? {} : { library: libraryFrom(deps.library) }),
+    ...(deps.quota === undefined ? {} : { quota: deps.quota }),
     // The store's transaction gives transaction-scoped sync and listener repositories (same database).
     transaction: (fn) =>
       deps.store.transaction((tx) =>
