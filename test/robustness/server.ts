@@ -36,7 +36,8 @@ function isInit(message: unknown): message is InitMessage {
   return typeof message === 'object' && message !== null && 'fastify' in message;
 }
 
-export async function bootRealServer(): Promise<Booted> {
+/** `env` adds to (or overrides) the suite's settings, e.g. lower quotas or the crawler on. */
+export async function bootRealServer(env: Readonly<Record<string, string>> = {}): Promise<Booted> {
   const routes: RouteInfo[] = [];
   let lastError: Error | undefined;
   const onInit = (message: unknown): void => {
@@ -57,7 +58,7 @@ export async function bootRealServer(): Promise<Booted> {
     // The test is this process's boundary: configuration comes in as an environment object, as from the CLI.
     const config = {
       ...loadConfig({
-        env: { EARSHOT_DATA: dir, EARSHOT_CRAWL: '0', EARSHOT_HOST: '127.0.0.1' },
+        env: { EARSHOT_DATA: dir, EARSHOT_CRAWL: '0', EARSHOT_HOST: '127.0.0.1', ...env },
         cwd: dir,
       }),
       port: 0,

@@ -81,7 +81,9 @@ export function startCrawler(deps: CrawlerDeps): Crawler {
       return;
     }
     try {
-      deps.onReport?.(await deps.refresh(feed, limit));
+      // Not `deps.onReport?.(await deps.refresh(…))`: without a hook, an optional call skips its arguments too.
+      const report = await deps.refresh(feed, limit);
+      deps.onReport?.(report);
     } catch (error) {
       // Stopped while it waited for a slot: nothing was fetched, nothing recorded.
       if (error instanceof CrawlerStopped) released.push(feed.id);
