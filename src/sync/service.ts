@@ -275,7 +275,9 @@ export class SyncService implements SyncAppPasswords {
     const upload = parseSubscriptionUpload(body);
     await this.#ensureDevice(userId, deviceId);
     const nowMs = this.#now().getTime();
-    await this.#applySubscriptionChanges(userId, upload.add, upload.remove, nowMs, deviceId);
+    await this.#oneAtATime(userId, () =>
+      this.#applySubscriptionChanges(userId, upload.add, upload.remove, nowMs, deviceId),
+    );
     return { timestamp: toUnixSeconds(nowMs), update_urls: upload.updateUrls };
   }
 
@@ -283,9 +285,11 @@ export class SyncService implements SyncAppPasswords {
   async replaceSubscriptions(userId: number, deviceId: string, urls: readonly string[]): Promise<void> {
     const { urls: wanted } = parseSubscriptionList(urls);
     await this.#ensureDevice(userId, deviceId);
-    const current = new Set((await this.#repo.subscriptions(userId)).map((s) => s.url));
-    const diff = replaceListDiff(current, wanted);
-    await this.#applySubscriptionChanges(userId, diff.add, diff.remove, this.#now().getTime(), deviceId);
+    await this.#oneAtATime(userId, async () => {
+      const current = new Set((await this.#repo.subscriptions(userId)).map((s) => s.url));
+      const diff = replaceListDiff(current, wanted);
+      await this.#applySubscriptionChanges(userId, diff.add, diff.remove, this.#now().getTime(), deviceId);
+    });
   }
 
   /** OPML export of the listener's one list (the web, `earshot export-opml --user`, `/subscriptions/{u}.opml`). */
@@ -311,9 +315,11 @@ export class SyncService implements SyncAppPasswords {
       );
     }
     const { urls } = parseSubscriptionList(parsed.entries.map((e) => e.url));
-    const before = new Set((await this.#repo.subscriptions(userId)).map((s) => s.url));
-    await this.#applySubscriptionChanges(userId, urls, [], this.#now().getTime(), undefined);
-    const existing = urls.filter((u) => before.has(u)).length;
+    const existing = await this.#oneAtATime(userId, async () => {
+      const before = new Set((await this.#repo.subscriptions(userId)).map((s) => s.url));
+      await this.#applySubscriptionChanges(userId, urls, [], this.#now().getTime(), undefined);
+      return urls.filter((u) => before.has(u)).length;
+    });
     return { added: urls.length - existing, existing, problems: parsed.problems.map((p) => p.message) };
   }
 
@@ -332,25 +338,22 @@ export class SyncService implements SyncAppPasswords {
   }
 
   /**
-   * Applies a listener's subscription change, one change per listener at a time. The quota is asked first: a change
-   * over a limit throws QuotaError with nothing applied (see listener-quota.ts for why refused whole).
+   * Runs one subscription use case of a listener, one at a time per listener (in this process): the quota's count and
+   * the change it allows must not interleave with another upload of the same listener.
    */
-  #applySubscriptionChanges(
-    userId: number,
-    add: readonly string[],
-    remove: readonly string[],
-    nowMs: number,
-    deviceId: string | undefined,
-  ): Promise<void> {
-    const previous = this.#changing.get(userId) ?? Promise.resolve();
-    const run = previous.catch(() => {}).then(() => this.#applyNow(userId, add, remove, nowMs, deviceId));
+  #oneAtATime<T>(userId: number, fn: () => Promise<T>): Promise<T> {
+    const run = (this.#changing.get(userId) ?? Promise.resolve()).catch(() => {}).then(fn);
     this.#changing.set(userId, run);
     return run.finally(() => {
       if (this.#changing.get(userId) === run) this.#changing.delete(userId);
     });
   }
 
-  async #applyNow(
+  /**
+   * Applies a listener's subscription change. The quota is asked first: a change over a limit throws QuotaError with
+   * nothing applied (see src/services/listener-quota.ts for why refused whole).
+   */
+  async #applySubscriptionChanges(
     userId: number,
     add: readonly string[],
     remove: readonly string[],

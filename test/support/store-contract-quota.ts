@@ -1,5 +1,5 @@
 // The contract behind per-listener quotas and fair crawling (issue 12), run against SQLite and PostgreSQL alike by
-// src/store/quota.test.ts: who brought a feed into the catalogue and when (the daily new-feed quota counts it in the
+// src/store/listeners.test.ts: who brought a feed into the catalogue and when (the daily new-feed quota counts it in the
 // database, so it survives restarts and holds across processes), and fair-share lanes on the job queue.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
