@@ -14,7 +14,13 @@ import { FeedUrlError, normalizeFeedUrl } from './domain/feed-url.ts';
 import { ownAddresses } from './feed/fetch/address-guard.ts';
 import { createFetcher, earshotUserAgent, type Fetcher } from './feed/fetch/index.ts';
 import { createFetchRecorder } from './feed/refresh/batch.ts';
-import { type Crawler, startCrawler } from './feed/refresh/crawler.ts';
+import {
+  type Crawler,
+  enqueueRefresh,
+  FIRST_FETCH_FALLBACK_MS,
+  listenerLane,
+  startCrawler,
+} from './feed/refresh/crawler.ts';
 import { createJobQueue, type JobQueue } from './feed/refresh/queue.ts';
 import { type FetchLimit, type RefreshReport, refreshFeed, skippedReport } from './feed/refresh/refresh.ts';
 import { createSyncService } from './http/gpodder/adapters.ts';
@@ -25,6 +31,7 @@ import { EVENT_LOOP_TURNS } from './markup/next-turn.ts';
 import { parseOpmlInTurns } from './opml/import.ts';
 import { packagePath } from './package-root.ts';
 import { type AddFeedAnswer, checkAndAddFeed } from './services/add-feed.ts';
+import { ListenerQuota, quotaPortsFrom } from './services/listener-quota.ts';
 import { createMediaTextService } from './services/media-text.ts';
 import { createMetrics } from './services/metrics.ts';
 import { openStore, type Store } from './store/index.ts';
@@ -60,11 +67,12 @@ export interface App {
   ): Promise<RefreshReport>;
   /**
    * Adds a feed by URL (normalised; idempotent). Throws FeedUrlError for what cannot be a feed URL. Public unless
-   * `visibility: 'private'` (a listener's feed); an existing feed keeps its visibility.
+   * `visibility: 'private'` (a listener's feed); an existing feed keeps its visibility. A feed a listener brings in
+   * (`addedByUserId`) remembers them and is queued for its first fetch in their fair-share lane.
    */
   addFeed(
     url: string,
-    options?: { visibility?: FeedVisibility },
+    options?: { visibility?: FeedVisibility; addedByUserId?: number },
   ): Promise<{ feedId: number; created: boolean; url: string }>;
   /** Fetches the URL first and adds it (refreshed at once) only when it is a feed not here yet. */
   checkAndAddFeed(url: string): Promise<AddFeedAnswer>;
@@ -130,9 +138,22 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       }
       return report;
     },
-    async addFeed(url, addOptions = {}) {
+    async addFeed(url, { visibility, addedByUserId } = {}) {
       const normalised = normalizeFeedUrl(url);
-      const { feed, created } = await store.feeds.add(normalised, now(), addOptions);
+      const shown = visibility === undefined ? {} : { visibility };
+      if (addedByUserId === undefined) {
+        const { feed, created } = await store.feeds.add(normalised, now(), shown);
+        return { feedId: feed.id, created, url: feed.url };
+      }
+      // The first fetch is a job in the listener's lane, taken round-robin with other listeners' (crawler.ts).
+      const at = now();
+      const firstCheckAt = new Date(at.getTime() + FIRST_FETCH_FALLBACK_MS);
+      const { feed, created } = await store.feeds.add(normalised, at, {
+        ...shown,
+        addedByUserId,
+        firstCheckAt,
+      });
+      if (created) await enqueueRefresh(queue, feed.id, at, listenerLane(addedByUserId));
       return { feedId: feed.id, created, url: feed.url };
     },
     checkAndAddFeed(url) {
@@ -213,13 +234,20 @@ export async function startServing(
   };
 
   const listenerFeeds: FeedVisibility = config.publicFollowedFeeds ? 'public' : 'private';
+  // Per-listener limits (issue 12), for every path where a listener adds feeds: phone sync, OPML import, follow.
+  const quota = new ListenerQuota(quotaPortsFrom(store), config.quota, now);
   const sync = createSyncService({
     store,
     repo: store.sync,
     users: store.listeners.users,
     library: store.listeners.library,
-    // A feed a listener subscribes to is private to its followers unless the operator chose otherwise.
-    addFeed: async (url) => feedAdmin.addFeed(url, listenerFeeds),
+    quota,
+    // A feed a listener subscribes to is private to its followers unless the operator chose otherwise; it is queued
+    // in the listener's fair-share lane by app.addFeed.
+    addFeed: async (url, { addedByUserId } = {}) =>
+      addedByUserId === undefined
+        ? feedAdmin.addFeed(url, listenerFeeds)
+        : app.addFeed(url, { addedByUserId, visibility: listenerFeeds }),
     listenerFeeds,
     signInMaxDelayMs: config.web.signInMaxDelayMs,
     ...(hooks.onError === undefined ? {} : { warn: (m: string) => hooks.onError?.(new Error(m)) }),
@@ -253,6 +281,7 @@ export async function startServing(
       return { ok: true, feeds, crawler: crawler === undefined ? 'off' : 'on' };
     },
     sync,
+    quota,
     plugins: [
       async (server: FastifyInstance) => {
         await server.register(gpodderPlugin, {

@@ -67,6 +67,19 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the per-listener quotas (issue 12): defaults, environment, flags, validation', () => {
+    assert.deepEqual(loadConfig({ env: {}, cwd }).quota, { maxFollows: 2000, maxNewFeedsPerDay: 500 });
+    const env = { EARSHOT_MAX_FOLLOWS: '300', EARSHOT_MAX_NEW_FEEDS_PER_DAY: '40' };
+    assert.deepEqual(loadConfig({ env, cwd }).quota, { maxFollows: 300, maxNewFeedsPerDay: 40 });
+    const { flags } = parseCommandArgs(['--max-follows', '10', '--max-new-feeds-per-day', '0']);
+    assert.deepEqual(loadConfig({ env, cwd, flags }).quota, { maxFollows: 10, maxNewFeedsPerDay: 0 });
+    assert.throws(
+      () => loadConfig({ env: { EARSHOT_MAX_FOLLOWS: 'lots' }, cwd }),
+      (e: unknown) =>
+        e instanceof ConfigError && /^EARSHOT_MAX_FOLLOWS must be a whole number/.test(e.message),
+    );
+  });
+
   it('reads the web settings the pages need', () => {
     const c = loadConfig({
       env: {

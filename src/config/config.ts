@@ -16,6 +16,14 @@ export interface CrawlerConfig {
   readonly maxBodyBytes: number;
 }
 
+/** What one listener may add (issue 12). Administrators are exempt. */
+export interface QuotaConfig {
+  /** Distinct feeds a listener may follow (web follows and phone subscriptions together). */
+  readonly maxFollows: number;
+  /** Feeds new to the catalogue a listener may bring in over any 24 hours. */
+  readonly maxNewFeedsPerDay: number;
+}
+
 export type DatabaseConfig =
   | { readonly kind: 'sqlite'; readonly path: string }
   | { readonly kind: 'postgres'; readonly url: string };
@@ -77,6 +85,7 @@ export interface Config {
    */
   readonly publicFollowedFeeds: boolean;
   readonly crawler: CrawlerConfig;
+  readonly quota: QuotaConfig;
   readonly web: WebSettings;
   /** Structured JSON logs (one line per request, one per crawler refresh) at this level and above. */
   readonly logLevel: LogLevel;
@@ -102,6 +111,8 @@ export interface ConfigFlags {
   metrics?: boolean;
   metricsPort?: string;
   metricsHost?: string;
+  maxFollows?: string;
+  maxNewFeedsPerDay?: string;
 }
 
 export interface ConfigInput {
@@ -125,6 +136,8 @@ export const DEFAULT_HOST = '0.0.0.0';
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_MAX_BODY_BYTES = 50 * 1024 * 1024;
 export const DEFAULT_SIGN_IN_MAX_DELAY_MS = 2_000;
+export const DEFAULT_MAX_FOLLOWS = 2000;
+export const DEFAULT_MAX_NEW_FEEDS_PER_DAY = 500;
 
 const TRUE = ['1', 'true', 'yes', 'on'];
 const FALSE = ['0', 'false', 'no', 'off'];
@@ -301,6 +314,12 @@ const settings = {
   metricsPort: { env: 'EARSHOT_METRICS_PORT', flag: '--metrics-port', schema: intIn(1, 65535) },
   metricsHost: { env: 'EARSHOT_METRICS_HOST', flag: '--metrics-host', schema: host },
   metricsToken: { env: 'EARSHOT_METRICS_TOKEN', flag: '--metrics-token', schema: secret },
+  maxFollows: { env: 'EARSHOT_MAX_FOLLOWS', flag: '--max-follows', schema: intIn(0, 1_000_000) },
+  maxNewFeedsPerDay: {
+    env: 'EARSHOT_MAX_NEW_FEEDS_PER_DAY',
+    flag: '--max-new-feeds-per-day',
+    schema: intIn(0, 1_000_000),
+  },
 } as const;
 
 type Key = keyof typeof settings;
@@ -352,6 +371,10 @@ export function loadConfig(input: ConfigInput): Config {
       concurrency: pick('concurrency', input) ?? 16,
       perHost: pick('perHost', input) ?? 2,
       maxBodyBytes: pick('maxBody', input) ?? DEFAULT_MAX_BODY_BYTES,
+    }),
+    quota: Object.freeze({
+      maxFollows: pick('maxFollows', input) ?? DEFAULT_MAX_FOLLOWS,
+      maxNewFeedsPerDay: pick('maxNewFeedsPerDay', input) ?? DEFAULT_MAX_NEW_FEEDS_PER_DAY,
     }),
     web: webSettings(input),
     logLevel: pick('logLevel', input) ?? 'info',

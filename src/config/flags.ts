@@ -21,6 +21,9 @@ export const CONFIG_FLAGS_USAGE = `Settings (each flag wins over its environment
   --metrics             EARSHOT_METRICS=on (/metrics for admins or EARSHOT_METRICS_TOKEN bearers)
   --metrics-port <n>    EARSHOT_METRICS_PORT (serve /metrics on its own port instead of the main one)
   --metrics-host <addr> EARSHOT_METRICS_HOST (127.0.0.1; the address of that port)
+  --max-follows <n>     EARSHOT_MAX_FOLLOWS (2000 feeds a listener may follow; admins exempt)
+  --max-new-feeds-per-day <n>
+                        EARSHOT_MAX_NEW_FEEDS_PER_DAY (500 feeds new to the catalogue per listener a day)
   EARSHOT_TRUST_PROXY (off; true, a hop count or proxy addresses/CIDRs: believe X-Forwarded-For),
   EARSHOT_SIGN_IN_MAX_DELAY_MS (2000: the longest a sign-in waits while its name is under attack),
   EARSHOT_SESSION_SECRET, EARSHOT_METRICS_TOKEN, EARSHOT_NEWS_URL, EARSHOT_ADVERTISE_URL,
@@ -44,6 +47,8 @@ const configOptions = {
   metrics: { type: 'boolean' },
   'metrics-port': { type: 'string' },
   'metrics-host': { type: 'string' },
+  'max-follows': { type: 'string' },
+  'max-new-feeds-per-day': { type: 'string' },
 } as const;
 
 export type ExtraOptions = Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>;
@@ -95,6 +100,8 @@ export function parseCommandArgs(args: string[], extra: ExtraOptions = {}): Pars
   set('metricsPort', str('metrics-port'));
   set('metricsHost', str('metrics-host'));
   if (v.metrics === true) flags.metrics = true;
+  set('maxFollows', str('max-follows'));
+  set('maxNewFeedsPerDay', str('max-new-feeds-per-day'));
   if (v['allow-private'] === true) flags.allowPrivate = true;
   if (v['public-followed-feeds'] === true) flags.publicFollowedFeeds = true;
   if (v['no-demo'] === true) flags.demo = false;

@@ -53,6 +53,8 @@ export interface Feed {
   isPublic: boolean;
   /** Set while the operator has paused the feed: the crawler skips it (it is never due). */
   pausedAt?: string;
+  /** The listener who brought the feed into the catalogue (absent: an administrator, the CLI, the demo). */
+  addedByUserId?: number;
 }
 
 /** Who added a feed decides its visibility: an admin (web, CLI, demo) adds public feeds, a listener private ones. */

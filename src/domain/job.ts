@@ -16,4 +16,6 @@ export interface Job {
   failedAt?: string;
   /** Changes on every enqueue of the same (kind, key); completing an outdated revision re-arms the job. */
   revision: number;
+  /** Fair-share lane (e.g. the listener who asked for it): due jobs of different lanes are claimed round-robin. */
+  lane?: string;
 }

@@ -31,16 +31,23 @@ export interface AccountSync {
   forgetUser(userId: number): void;
 }
 
+/** The per-listener follow limit (src/services/listener-quota.ts): throws QuotaError when a follow would pass it. */
+export interface FollowQuota {
+  check(userId: number, change: { followFeedIds: readonly number[] }): Promise<void>;
+}
+
 export class ListenerActions {
   constructor(
     readonly store: Store,
     readonly library: LibraryRepository,
     readonly sync?: SyncBridge,
+    readonly quota?: FollowQuota,
   ) {}
 
   async follow(userId: number, showId: number, following: boolean, at: Date): Promise<void> {
     const show = await this.store.shows.get(showId);
     if (!show) throw notFound('No such show.');
+    if (following) await this.quota?.check(userId, { followFeedIds: [show.feedId] });
     if (following) await this.library.follow(userId, show.feedId, at);
     else await this.library.unfollow(userId, show.feedId);
     await this.sync?.webFollow(userId, show.feedId, following, at);

@@ -12,6 +12,7 @@ import { ZodError } from 'zod';
 import type { FeedVisibility } from '../domain/feed.ts';
 import type { RefreshReport } from '../feed/refresh/refresh.ts';
 import type { AddFeedAnswer } from '../services/add-feed.ts';
+import { QuotaError } from '../services/listener-quota.ts';
 import type { MediaTextService } from '../services/media-text.ts';
 import type { Metrics } from '../services/metrics.ts';
 import { bearerMatches } from '../services/metrics.ts';
@@ -24,7 +25,7 @@ import { type AssetTable, loadAssets } from './assets.ts';
 import { contextOf, resolveContext } from './context.ts';
 import { registerDemoAssets } from './demo-assets.ts';
 import { codeForStatus, HttpError } from './errors.ts';
-import { type AccountSync, ListenerActions, type SyncBridge } from './listener-actions.ts';
+import { type AccountSync, type FollowQuota, ListenerActions, type SyncBridge } from './listener-actions.ts';
 import { PageCache } from './page-cache.ts';
 import { registerAccountRoutes } from './routes/account.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
@@ -80,6 +81,8 @@ export interface ServerDeps {
    * app passwords and per-listener OPML appear on the account page when the object offers them.
    */
   sync?: SyncBridge & Partial<AccountSync>;
+  /** Per-listener limits (issue 12) on what the web's follow adds; the sync service carries its own. */
+  quota?: FollowQuota;
   /** More routes in their own encapsulated Fastify context (e.g. the gPodder API), registered before ready. */
   plugins?: ((app: FastifyInstance) => Promise<void> | void)[];
   /** Read-only directory served at /demo-assets/* (the demo catalogue's audio, art and transcript). */
@@ -155,6 +158,12 @@ function errorStatus(error: unknown): {
       .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
       .join('; ');
     return { status: 400, code: 'bad-request', message: `Invalid request: ${message}`, headers: {} };
+  }
+  if (error instanceof QuotaError) {
+    const status = error.code === 'forbidden' ? 403 : 429;
+    const headers: Record<string, string> =
+      error.retryAfterSeconds === undefined ? {} : { 'retry-after': String(error.retryAfterSeconds) };
+    return { status, code: error.code, message: error.message, headers };
   }
   if (error instanceof StoreError) {
     const map = {
@@ -261,7 +270,7 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
   const web: WebApp = {
     deps,
     ...(deps.listeners
-      ? { actions: new ListenerActions(deps.store, deps.listeners.library, deps.sync) }
+      ? { actions: new ListenerActions(deps.store, deps.listeners.library, deps.sync, deps.quota) }
       : {}),
     site,
     assets,

@@ -1,6 +1,8 @@
-// The listener repositories (owner W) against SQLite always, and PostgreSQL when EARSHOT_TEST_DATABASE_URL answers.
+// The listener repositories (owner W) against SQLite always, and PostgreSQL when EARSHOT_TEST_DATABASE_URL answers;
+// with them the quota and fair-share contract (issue 12), which needs listeners.
 import pg from 'pg';
 import { listenerContract } from '../../test/support/store-contract-listeners.ts';
+import { quotaContract } from '../../test/support/store-contract-quota.ts';
 
 const url = process.env.EARSHOT_TEST_DATABASE_URL;
 
@@ -17,8 +19,10 @@ async function reachable(target: string): Promise<string | undefined> {
 }
 
 listenerContract('sqlite');
+quotaContract('sqlite');
 const skip =
   url === undefined
     ? 'EARSHOT_TEST_DATABASE_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/test); skipping PostgreSQL listener tests'
     : await reachable(url);
 listenerContract('postgres', { ...(skip ? { skip } : {}), ...(url ? { pgUrl: url } : {}) });
+quotaContract('postgres', { ...(skip ? { skip } : {}), ...(url ? { pgUrl: url } : {}) });

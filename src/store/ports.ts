@@ -82,18 +82,29 @@ export interface FeedListing {
   problems: FeedProblem[];
 }
 
+export interface NewFeedOptions {
+  /** The listener who brings the feed in (absent: an administrator, the CLI, the demo). */
+  addedByUserId?: number;
+  /** When the new feed is first due for the schedule (default: at once). */
+  firstCheckAt?: Date;
+  /** `private` for a listener's feed (seen only by its followers and admins); default public. */
+  visibility?: FeedVisibility;
+}
+
 export interface FeedRepository {
   /**
    * Adds a feed by URL, idempotently: a URL that is already a feed's URL or alias returns that feed with
-   * `created: false`. The URL is stored as given (normalising is the caller's job). New feeds are due at once.
-   * A new feed is public unless `visibility: 'private'` is given (a listener's upload); an existing feed keeps its
-   * visibility whoever adds it again.
+   * `created: false`. The URL is stored as given (normalising is the caller's job). New feeds are due at once, or
+   * at `firstCheckAt`. `addedByUserId` records the listener who brought the feed in (only on a feed it creates: an
+   * existing feed keeps who added it). A new feed is public unless `visibility: 'private'` is given (a listener's
+   * upload); an existing feed keeps its visibility whoever adds it again.
    */
-  add(
-    url: string,
-    now: Date,
-    options?: { visibility?: FeedVisibility },
-  ): Promise<{ feed: Feed; created: boolean }>;
+  add(url: string, now: Date, options?: NewFeedOptions): Promise<{ feed: Feed; created: boolean }>;
+  /**
+   * When each feed the listener brought into the catalogue at or after `since` was added (ISO times, oldest first):
+   * what the daily new-feed quota counts. Reads the (added_by_user_id, created_at) index.
+   */
+  addedSince(userId: number, since: Date): Promise<string[]>;
   /**
    * Makes a feed (and its show) public or private; `not-found` for an unknown feed. Returns the feed as it is now.
    */
@@ -297,6 +308,8 @@ export interface EnqueueRequest {
   key: string;
   payload?: unknown;
   runAt: Date;
+  /** Fair-share lane (see `claim`); set when the job is created, kept by later enqueues of the same key. */
+  lane?: string;
 }
 
 export interface ClaimRequest {
@@ -318,9 +331,11 @@ export interface JobRepository {
   /** `enqueue` for many jobs in one statement per chunk (the crawler's tick); a key given twice counts once (last). */
   enqueueMany(requests: readonly EnqueueRequest[], now: Date): Promise<void>;
   /**
-   * Atomically claims up to `limit` due jobs of a kind (run at ≤ now, not failed, unlocked or lock expired), oldest
-   * run-at first, incrementing `attempts`. Two claimers never get the same job (`FOR UPDATE SKIP LOCKED` on
-   * PostgreSQL, one `UPDATE … RETURNING` on SQLite).
+   * Atomically claims up to `limit` due jobs of a kind (run at ≤ now, not failed, unlocked or lock expired),
+   * incrementing `attempts`. Fair share: lanes take turns — each lane's oldest due job, oldest first, then each
+   * lane's second, and so on (no lane is one lane) — so one lane's thousands of jobs never hold back another lane's
+   * one. Returned in that order. Two claimers never get the same job (`FOR UPDATE SKIP LOCKED` on PostgreSQL, one
+   * `UPDATE … RETURNING` on SQLite).
    */
   claim(request: ClaimRequest): Promise<Job[]>;
   /** Done: removes the job, unless it was enqueued again meanwhile (then it is unlocked to run again). */

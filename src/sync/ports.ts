@@ -61,10 +61,11 @@ export interface FeedRef {
 
 export interface SyncCatalogue extends EpisodeCatalogue<FeedRef, number> {
   /**
-   * Adds a feed a listener subscribed to (R's crawler: normalised, SSRF-guarded, queued for a fetch).
+   * Adds a feed a listener subscribed to (R's crawler: normalised, SSRF-guarded, queued for a fetch, in the
+   * listener's fair-share lane; the feed remembers `addedByUserId`, which the daily new-feed quota counts).
    * Throws for URLs the crawler refuses; the subscription is kept anyway.
    */
-  addFeed(url: string): Promise<{ feedId: number }>;
+  addFeed(url: string, options?: { addedByUserId?: number }): Promise<{ feedId: number }>;
   episodeInfo(episodeId: number): Promise<EpisodeInfo | undefined>;
   feedInfo(
     feedId: number,
@@ -73,6 +74,19 @@ export interface SyncCatalogue extends EpisodeCatalogue<FeedRef, number> {
   feedUrls(feedId: number): Promise<string[]>;
   toplist(limit: number): Promise<DirectoryPodcast[]>;
   search(query: string, limit: number): Promise<DirectoryPodcast[]>;
+}
+
+/**
+ * Per-listener limits (src/services/listener-quota.ts): asked before a listener's change, which it refuses whole
+ * by throwing QuotaError.
+ */
+export interface SyncQuota {
+  check(
+    userId: number,
+    change: { addUrls?: readonly string[]; removeUrls?: readonly string[] },
+  ): Promise<void>;
+  /** How many more feeds the listener may bring into the catalogue now. */
+  newFeedAllowance(userId: number): Promise<number>;
 }
 
 /** App passwords per device, for the account page (create shows the secret once; revoke takes effect at once). */

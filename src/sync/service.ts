@@ -28,6 +28,7 @@ import type {
   SyncAppPasswords,
   SyncCatalogue,
   SyncLibrary,
+  SyncQuota,
   SyncUser,
 } from './ports.ts';
 import {
@@ -50,6 +51,8 @@ export interface SyncServiceDeps {
   signInMaxDelayMs?: number;
   catalogue: SyncCatalogue;
   library?: SyncLibrary;
+  /** Per-listener limits on follows and new feeds (issue 12); without it, none. */
+  quota?: SyncQuota;
   now?: () => Date;
   /**
    * Runs `fn` with the repository and library bound to one database transaction (the store's); without it each
@@ -89,6 +92,7 @@ export class SyncService implements SyncAppPasswords {
   readonly #accounts: SyncAccounts;
   readonly #catalogue: SyncCatalogue;
   readonly #library: SyncLibrary | undefined;
+  readonly #quota: SyncQuota | undefined;
   readonly #now: () => Date;
   readonly #warn: (message: string) => void;
   readonly #observe: (kind: string, count: number) => void;
@@ -97,6 +101,8 @@ export class SyncService implements SyncAppPasswords {
   readonly #authCache = new Map<string, { user: SyncUser; epoch: number; until: number }>();
   readonly #knownDevices = new Set<string>();
   readonly #guard: SignInGuard;
+  /** Each listener's subscription changes run one at a time here, so that two uploads cannot both pass the quota. */
+  readonly #changing = new Map<number, Promise<unknown>>();
 
   constructor(deps: SyncServiceDeps) {
     this.#repo = deps.repo;
@@ -108,6 +114,7 @@ export class SyncService implements SyncAppPasswords {
     });
     this.#catalogue = deps.catalogue;
     this.#library = deps.library;
+    this.#quota = deps.quota;
     this.#now = deps.now ?? (() => new Date());
     this.#warn = deps.warn ?? (() => {});
     this.#observe = deps.observe ?? (() => {});
@@ -416,7 +423,9 @@ export class SyncService implements SyncAppPasswords {
     const upload = parseSubscriptionUpload(body);
     await this.#ensureDevice(userId, deviceId);
     const nowMs = this.#now().getTime();
-    await this.#applySubscriptionChanges(userId, upload.add, upload.remove, nowMs, deviceId);
+    await this.#oneAtATime(userId, () =>
+      this.#applySubscriptionChanges(userId, upload.add, upload.remove, nowMs, deviceId),
+    );
     return { timestamp: toUnixSeconds(nowMs), update_urls: upload.updateUrls };
   }
 
@@ -424,9 +433,11 @@ export class SyncService implements SyncAppPasswords {
   async replaceSubscriptions(userId: number, deviceId: string, urls: readonly string[]): Promise<void> {
     const { urls: wanted } = parseSubscriptionList(urls);
     await this.#ensureDevice(userId, deviceId);
-    const current = new Set((await this.#repo.subscriptions(userId)).map((s) => s.url));
-    const diff = replaceListDiff(current, wanted);
-    await this.#applySubscriptionChanges(userId, diff.add, diff.remove, this.#now().getTime(), deviceId);
+    await this.#oneAtATime(userId, async () => {
+      const current = new Set((await this.#repo.subscriptions(userId)).map((s) => s.url));
+      const diff = replaceListDiff(current, wanted);
+      await this.#applySubscriptionChanges(userId, diff.add, diff.remove, this.#now().getTime(), deviceId);
+    });
   }
 
   /** OPML export of the listener's one list (the web, `earshot export-opml --user`, `/subscriptions/{u}.opml`). */
@@ -452,9 +463,11 @@ export class SyncService implements SyncAppPasswords {
       );
     }
     const { urls } = parseSubscriptionList(parsed.entries.map((e) => e.url));
-    const before = new Set((await this.#repo.subscriptions(userId)).map((s) => s.url));
-    await this.#applySubscriptionChanges(userId, urls, [], this.#now().getTime(), undefined);
-    const existing = urls.filter((u) => before.has(u)).length;
+    const existing = await this.#oneAtATime(userId, async () => {
+      const before = new Set((await this.#repo.subscriptions(userId)).map((s) => s.url));
+      await this.#applySubscriptionChanges(userId, urls, [], this.#now().getTime(), undefined);
+      return urls.filter((u) => before.has(u)).length;
+    });
     return { added: urls.length - existing, existing, problems: parsed.problems.map((p) => p.message) };
   }
 
@@ -472,6 +485,22 @@ export class SyncService implements SyncAppPasswords {
     );
   }
 
+  /**
+   * Runs one subscription use case of a listener, one at a time per listener (in this process): the quota's count and
+   * the change it allows must not interleave with another upload of the same listener.
+   */
+  #oneAtATime<T>(userId: number, fn: () => Promise<T>): Promise<T> {
+    const run = (this.#changing.get(userId) ?? Promise.resolve()).catch(() => {}).then(fn);
+    this.#changing.set(userId, run);
+    return run.finally(() => {
+      if (this.#changing.get(userId) === run) this.#changing.delete(userId);
+    });
+  }
+
+  /**
+   * Applies a listener's subscription change. The quota is asked first: a change over a limit throws QuotaError with
+   * nothing applied (see src/services/listener-quota.ts for why refused whole).
+   */
   async #applySubscriptionChanges(
     userId: number,
     add: readonly string[],
@@ -479,13 +508,14 @@ export class SyncService implements SyncAppPasswords {
     nowMs: number,
     deviceId: string | undefined,
   ): Promise<void> {
+    await this.#quota?.check(userId, { addUrls: add, removeUrls: remove });
     if (remove.length > 0) remove = await this.#withSameFeed(userId, remove);
     const { added, removed } = await this.#repo.changeSubscriptions(userId, { add, remove }, nowMs, deviceId);
     if (added.length > 0) this.#observe('subscribe', added.length);
     if (removed.length > 0) this.#observe('unsubscribe', removed.length);
     const at = new Date(nowMs);
     for (const url of added) {
-      const feedId = await this.#feedFor(url);
+      const feedId = await this.#feedFor(url, userId);
       if (feedId === undefined) continue;
       await this.#repo.setSubscriptionFeed(userId, url, feedId);
       await this.#library?.follow(userId, feedId, at);
@@ -511,12 +541,15 @@ export class SyncService implements SyncAppPasswords {
     return [...out];
   }
 
-  /** The feed behind a subscribed URL, adding it to the catalogue through the crawler when it is new. */
-  async #feedFor(url: string): Promise<number | undefined> {
+  /**
+   * The feed behind a URL a listener named, adding it to the catalogue through the crawler when it is new (the feed
+   * then remembers the listener, for the daily new-feed quota and the crawler's fair share).
+   */
+  async #feedFor(url: string, userId: number): Promise<number | undefined> {
     const known = await this.#catalogue.feedByUrl(url);
     if (known !== undefined) return known.feedId;
     try {
-      return (await this.#catalogue.addFeed(url)).feedId;
+      return (await this.#catalogue.addFeed(url, { addedByUserId: userId })).feedId;
     } catch (error) {
       this.#warn(
         `sync: could not add feed ${url}: ${error instanceof Error ? error.message : String(error)}`,
@@ -577,10 +610,18 @@ export class SyncService implements SyncAppPasswords {
     for (const action of stored) kinds.set(action.action, (kinds.get(action.action) ?? 0) + 1);
     if (rejected.length > 0) kinds.set('rejected', rejected.length);
     for (const [kind, count] of kinds) this.#observe(kind, count);
-    // Actions for feeds we do not know yet are kept verbatim; the feeds are added so the shows appear.
+    // Actions for feeds we do not know yet are kept verbatim; the feeds are added so the shows appear — as many as
+    // the listener's daily new-feed quota allows. The actions are stored either way (never a failed sync for this).
+    let allowance = unknownFeeds.size === 0 ? 0 : ((await this.#quota?.newFeedAllowance(userId)) ?? Infinity);
     for (const url of unknownFeeds) {
       const normalised = feedUrlOrUndefined(url);
-      if (normalised !== undefined) await this.#feedFor(normalised);
+      if (normalised === undefined || (await this.#catalogue.feedByUrl(normalised)) !== undefined) continue;
+      if (allowance <= 0) {
+        this.#warn(`sync: a feed was not added for user ${userId}: the daily new-feed quota is used up`);
+        continue;
+      }
+      allowance--;
+      await this.#feedFor(normalised, userId);
     }
     return { timestamp: toUnixSeconds(nowMs), update_urls: [], ...(rejected.length > 0 ? { rejected } : {}) };
   }

@@ -5,6 +5,9 @@
 //     a lease finds those feeds due again when it runs out, so nothing is lost, and a 304 costs the database one row
 //     update (written with others in one transaction) instead of a job's insert, claim and delete on top.
 //   - "refresh now" (a feed added on the web or the CLI): a job in the job queue, so the request survives a restart.
+//     A feed a listener brings in is first fetched this way, in the listener's fair-share lane: jobs are claimed
+//     round-robin across lanes, and only as slots free up, so one account's thousands of new feeds cannot delay
+//     another's one (issue 12). Its first scheduled check waits `FIRST_FETCH_FALLBACK_MS`, in case the job is lost.
 import type { Feed, FeedToRefresh } from '../../domain/feed.ts';
 import type { Store } from '../../store/ports.ts';
 import { batchCalls } from './batch.ts';
@@ -13,6 +16,21 @@ import type { JobQueue, Worker } from './queue.ts';
 import type { FetchLimit, RefreshReport } from './refresh.ts';
 
 export const REFRESH_JOB = 'refresh-feed';
+
+/**
+ * A feed a listener adds is first due for the schedule this long after it is added: its first fetch is the job's,
+ * taken fairly, and the schedule (which leases in order of due time, a batch at once) only steps in if that job was
+ * lost. An hour: more than the backlog one listener may bring in (EARSHOT_MAX_NEW_FEEDS_PER_DAY) takes to crawl.
+ */
+export const FIRST_FETCH_FALLBACK_MS = 60 * 60_000;
+
+/** The fair-share lane of the jobs a listener's additions start. */
+export const listenerLane = (userId: number): string => `listener:${userId}`;
+
+/** Asks for a refresh of the feed as soon as a crawler (of any process) has a free slot, in `lane` if given. */
+export function enqueueRefresh(queue: JobQueue, feedId: number, at: Date, lane?: string): Promise<void> {
+  return queue.enqueue(REFRESH_JOB, String(feedId), { feedId }, at, lane === undefined ? {} : { lane });
+}
 
 export interface CrawlerDeps {
   store: Store;
@@ -159,7 +177,7 @@ export function startCrawler(deps: CrawlerDeps): Crawler {
       return fill();
     },
     async refreshSoon(feedId) {
-      await deps.queue.enqueue(REFRESH_JOB, String(feedId), { feedId }, now());
+      await enqueueRefresh(deps.queue, feedId, now());
     },
     async stop() {
       stopped = true;

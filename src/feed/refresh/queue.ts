@@ -28,7 +28,14 @@ export interface Worker {
 }
 
 export interface JobQueue {
-  enqueue(kind: string, key: string, payload: unknown, runAt: Date): Promise<void>;
+  /** `lane`: the job's fair-share lane (due jobs of different lanes are claimed round-robin; see JobRepository). */
+  enqueue(
+    kind: string,
+    key: string,
+    payload: unknown,
+    runAt: Date,
+    options?: { lane?: string },
+  ): Promise<void>;
   /** Many jobs of one kind at once (one statement per few hundred). */
   enqueueMany(kind: string, jobs: readonly { key: string; payload: unknown }[], runAt: Date): Promise<void>;
   work(kind: string, handler: JobHandler, options: WorkOptions): Worker;
@@ -49,8 +56,8 @@ export function createJobQueue(
   });
 
   return {
-    async enqueue(kind, key, payload, runAt) {
-      await store.jobs.enqueue({ kind, key, payload, runAt }, now());
+    async enqueue(kind, key, payload, runAt, options = {}) {
+      await store.jobs.enqueue({ kind, key, payload, runAt, ...options }, now());
       if (runAt.getTime() <= now().getTime()) for (const wake of wakers.get(kind) ?? []) wake();
     },
 

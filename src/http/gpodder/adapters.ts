@@ -15,6 +15,7 @@ import type {
   SyncAccounts,
   SyncCatalogue,
   SyncLibrary,
+  SyncQuota,
 } from '../../sync/ports.ts';
 import { SyncService } from '../../sync/service.ts';
 
@@ -52,7 +53,7 @@ export interface CatalogueDeps {
    * R's crawler entry point for feeds listeners subscribe to (it decides their visibility); without it feeds are
    * added to the store directly (the fetcher still guards SSRF), with `listenerFeeds` visibility.
    */
-  addFeed?: (url: string) => Promise<{ feedId: number }>;
+  addFeed?: (url: string, options?: { addedByUserId?: number }) => Promise<{ feedId: number }>;
   /** Visibility of a feed a listener adds: `private` (the default) unless the operator made followed feeds public. */
   listenerFeeds?: FeedVisibility;
   /** Full-text search (W's SearchIndex); without it, titles are matched in the recently updated shows. */
@@ -111,10 +112,10 @@ export function catalogueFrom(deps: CatalogueDeps): SyncCatalogue {
       if (showId === undefined) return undefined;
       return (await store.episodes.findByEnclosureUrl(url, showId))[0]?.id;
     },
-    async addFeed(url) {
-      if (deps.addFeed !== undefined) return deps.addFeed(url);
+    async addFeed(url, options = {}) {
+      if (deps.addFeed !== undefined) return deps.addFeed(url, options);
       const visibility = deps.listenerFeeds ?? 'private';
-      return { feedId: (await store.feeds.add(url, now(), { visibility })).feed.id };
+      return { feedId: (await store.feeds.add(url, now(), { ...options, visibility })).feed.id };
     },
     async episodeInfo(episodeId) {
       const episode = await store.episodes.get(episodeId);
@@ -171,6 +172,8 @@ export interface SyncServiceFactoryDeps extends CatalogueDeps {
   /** The longest a sign-in waits while its name is under attack (EARSHOT_SIGN_IN_MAX_DELAY_MS). */
   signInMaxDelayMs?: number;
   library?: LibraryRepository;
+  /** Per-listener limits (src/services/listener-quota.ts); without it, none. */
+  quota?: SyncQuota;
   warn?: (message: string) => void;
   observe?: (kind: string, count: number) => void;
 }
@@ -184,6 +187,7 @@ export function createSyncService(deps: SyncServiceFactoryDeps): SyncService {
     ...(deps.signInMaxDelayMs === undefined ? {} : { signInMaxDelayMs: deps.signInMaxDelayMs }),
     catalogue: catalogueFrom(deps),
     ...(deps.library === undefined ? {} : { library: libraryFrom(deps.library) }),
+    ...(deps.quota === undefined ? {} : { quota: deps.quota }),
     // The store's transaction gives transaction-scoped sync and listener repositories (same database).
     transaction: (fn) =>
       deps.store.transaction((tx) =>

@@ -7,6 +7,7 @@
 // whatever their Content-Type.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { couldBeUserName } from '../../domain/user-name.ts';
+import { QuotaError } from '../../services/listener-quota.ts';
 import { BASIC_CHALLENGE, type BasicCredentials, parseBasicAuth } from '../../sync/basic-auth.ts';
 import { DEVICE_ID_PATTERN } from '../../sync/device.ts';
 import { SyncError } from '../../sync/errors.ts';
@@ -93,6 +94,15 @@ export async function gpodderPlugin(app: FastifyInstance, options: GpodderPlugin
       if (error.retryAfterSeconds !== undefined)
         void reply.header('Retry-After', String(error.retryAfterSeconds));
       return reply.code(status).type('application/json').send({ error: error.code, message: error.message });
+    }
+    if (error instanceof QuotaError) {
+      // A listener's change over a limit, refused whole: 403 when waiting does not help, 429 when it does.
+      if (error.retryAfterSeconds !== undefined)
+        void reply.header('Retry-After', String(error.retryAfterSeconds));
+      return reply
+        .code(error.code === 'forbidden' ? 403 : 429)
+        .type('application/json')
+        .send({ error: 'over-quota', limit: error.setting, message: error.message });
     }
     const status = (error as { statusCode?: unknown }).statusCode; // Fastify's own errors carry one (413, 415 …)
     if (typeof status === 'number' && status >= 400 && status < 500) {

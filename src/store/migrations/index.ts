@@ -11,6 +11,7 @@ import { feedProblems } from './0009-feed-problems.ts';
 import { feedVisibility } from './0010-feed-visibility.ts';
 import { auth } from './0011-auth.ts';
 import { idempotentActions } from './0012-idempotent-actions.ts';
+import { listenerQuota } from './0014-listener-quota.ts';
 import { mergeDuplicateFeedsMigration } from './0015-merge-duplicate-feeds.ts';
 import { operators } from './0016-operators.ts';
 import type { Migration } from './types.ts';
@@ -30,6 +31,7 @@ export const migrations: readonly Migration[] = [
   feedVisibility,
   auth,
   idempotentActions,
+  listenerQuota,
   mergeDuplicateFeedsMigration,
   operators,
 ];

@@ -12,7 +12,7 @@ import type { ShowContent } from '../../domain/show.ts';
 import type { FeedProblem } from '../../feed/parse/types.ts';
 import { StoreError } from '../errors.ts';
 import type { SqlDialect } from '../migrations/index.ts';
-import type { Audience, FeedListing, FeedRepository, ScheduleHistory } from '../ports.ts';
+import type { Audience, FeedListing, FeedRepository, NewFeedOptions, ScheduleHistory } from '../ports.ts';
 import type { SqliteStatements } from './connect.ts';
 import type { InTransaction } from './episodes.ts';
 import { chunks, compact, fromFlag, fromJson, iso, toJson } from './rows.ts';
@@ -68,6 +68,7 @@ function toFeed(row: FeedRow): Feed {
   if (row.retry_after_until !== null) feed.retryAfterUntil = row.retry_after_until;
   // `!= null`: a database migrated only part-way has no such column yet.
   if (row.paused_at != null) feed.pausedAt = row.paused_at;
+  if (row.added_by_user_id != null) feed.addedByUserId = row.added_by_user_id;
   return feed;
 }
 
@@ -190,11 +191,7 @@ export class SqlFeedRepository implements FeedRepository {
     private readonly sqlite?: SqliteStatements,
   ) {}
 
-  async add(
-    url: string,
-    now: Date,
-    options: { visibility?: FeedVisibility } = {},
-  ): Promise<{ feed: Feed; created: boolean }> {
+  async add(url: string, now: Date, options: NewFeedOptions = {}): Promise<{ feed: Feed; created: boolean }> {
     const existing = await this.findByUrl(url);
     if (existing !== undefined) return { feed: existing, created: false };
     const row = await this.db
@@ -203,7 +200,8 @@ export class SqlFeedRepository implements FeedRepository {
         url,
         status: 'active',
         created_at: iso(now),
-        next_check_at: iso(now),
+        next_check_at: iso(options.firstCheckAt ?? now),
+        ...(options.addedByUserId === undefined ? {} : { added_by_user_id: options.addedByUserId }),
         // Public is the column's default (and what a database migrated only part-way, in tests, can store).
         ...(options.visibility === 'private' ? { is_public: 0 } : {}),
       })
@@ -249,6 +247,17 @@ export class SqlFeedRepository implements FeedRepository {
       this.db,
     );
     return rows.length > 0;
+  }
+
+  async addedSince(userId: number, since: Date): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('feeds')
+      .select('created_at')
+      .where('added_by_user_id', '=', userId)
+      .where('created_at', '>=', iso(since))
+      .orderBy('created_at')
+      .execute();
+    return rows.map((r) => r.created_at);
   }
 
   async get(id: number): Promise<Feed | undefined> {

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
 import type { Job } from '../../domain/job.ts';
 import type { SqlDialect } from '../migrations/index.ts';
 import type { ClaimRequest, EnqueueRequest, JobRepository } from '../ports.ts';
@@ -20,7 +20,22 @@ function toJob(row: Selectable<JobsTable>): Job {
     lastError: row.last_error,
     failedAt: row.failed_at,
     revision: row.revision,
+    // `?? null`: a database migrated only part-way (a test of an older migration) has no such column yet.
+    lane: row.lane ?? null,
   });
+}
+
+/** Claimed jobs in fair-share order: each lane's oldest first, then each lane's second, … (see JobRepository.claim). */
+function fairOrder(jobs: Job[]): Job[] {
+  const byAge = (a: Job, b: Job) => (a.runAt < b.runAt ? -1 : a.runAt > b.runAt ? 1 : a.id - b.id);
+  const turns = new Map<string | undefined, number>();
+  const turnOf = new Map<number, number>();
+  for (const job of [...jobs].sort(byAge)) {
+    const turn = (turns.get(job.lane) ?? 0) + 1;
+    turns.set(job.lane, turn);
+    turnOf.set(job.id, turn);
+  }
+  return jobs.sort((a, b) => (turnOf.get(a.id) ?? 0) - (turnOf.get(b.id) ?? 0) || byAge(a, b));
 }
 
 export class SqlJobRepository implements JobRepository {
@@ -40,6 +55,7 @@ export class SqlJobRepository implements JobRepository {
         payload_json: payload,
         run_at: runAt,
         created_at: iso(now),
+        lane: request.lane ?? null,
       })
       .onConflict((oc) => oc.columns(['kind', 'key']).doNothing())
       .returningAll()
@@ -80,6 +96,7 @@ export class SqlJobRepository implements JobRepository {
             payload_json: r.payload === undefined ? null : JSON.stringify(r.payload),
             run_at: iso(r.runAt),
             created_at: iso(now),
+            lane: r.lane ?? null,
           })),
         )
         // The same update as `enqueue` makes to an existing job: run-at only earlier (or revived), revision bumped.
@@ -105,26 +122,49 @@ export class SqlJobRepository implements JobRepository {
   async claim(request: ClaimRequest): Promise<Job[]> {
     const now = iso(request.now);
     const until = iso(new Date(request.now.getTime() + request.lockMs));
+    const claimable = (eb: ExpressionBuilder<Database, 'jobs'>) =>
+      eb.and([
+        eb('kind', '=', request.kind),
+        eb('run_at', '<=', now),
+        eb('failed_at', 'is', null),
+        eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]),
+      ]);
+    // Fair share: number each lane's due jobs by age, then take turn 1 of every lane, then turn 2, …
+    const ranked = this.db
+      .selectFrom('jobs')
+      .select([
+        'id',
+        'run_at',
+        sql<number>`row_number() over (partition by lane order by run_at, id)`.as('turn'),
+      ])
+      .where(claimable);
+    const picked = this.db
+      .selectFrom(ranked.as('ranked'))
+      .select('ranked.id')
+      .orderBy('ranked.turn')
+      .orderBy('ranked.run_at')
+      .orderBy('ranked.id')
+      .limit(request.limit);
     const rows = await this.db
       .updateTable('jobs')
       .set((eb) => ({ locked_by: request.workerId, locked_until: until, attempts: eb('attempts', '+', 1) }))
-      .where('id', 'in', (eb) => {
-        const due = eb
-          .selectFrom('jobs')
-          .select('id')
-          .where('kind', '=', request.kind)
-          .where('run_at', '<=', now)
-          .where('failed_at', 'is', null)
-          .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<', now)]))
-          .orderBy('run_at')
-          .orderBy('id')
-          .limit(request.limit);
-        // SQLite runs one UPDATE at a time (the statement is atomic); PostgreSQL needs the row locks.
-        return this.dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
-      })
+      .where('id', 'in', (eb) =>
+        // SQLite runs one UPDATE at a time (the statement is atomic). PostgreSQL needs the row locks, which cannot
+        // be taken where the window function is: the picked rows are locked one level up, where the claimable
+        // test is repeated so that a row another claimer took meanwhile is re-checked and left out.
+        this.dialect === 'postgres'
+          ? eb
+              .selectFrom('jobs')
+              .select('id')
+              .where('id', 'in', picked)
+              .where(claimable)
+              .forUpdate()
+              .skipLocked()
+          : picked,
+      )
       .returningAll()
       .execute();
-    return rows.map(toJob).sort((a, b) => (a.runAt < b.runAt ? -1 : a.runAt > b.runAt ? 1 : a.id - b.id));
+    return fairOrder(rows.map(toJob));
   }
 
   complete(job: Job): Promise<void> {

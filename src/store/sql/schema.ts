@@ -49,6 +49,8 @@ export interface FeedsTable {
   is_public: Generated<number>;
   /** Set while the operator has paused the feed: the crawler skips it. */
   paused_at: string | null;
+  /** The listener who brought the feed into the catalogue (null: an administrator, the CLI, the demo). */
+  added_by_user_id: number | null;
 }
 
 /** The parser's problems with a feed's last parsed body (a feed without any has no row). */
@@ -178,4 +180,6 @@ export interface JobsTable {
   failed_at: string | null;
   revision: Auto;
   created_at: string;
+  /** Fair-share lane: due jobs of different lanes are claimed round-robin (null is one lane). */
+  lane: string | null;
 }
