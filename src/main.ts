@@ -31,6 +31,7 @@ import { EVENT_LOOP_TURNS } from './markup/next-turn.ts';
 import { parseOpmlInTurns } from './opml/import.ts';
 import { packagePath } from './package-root.ts';
 import { type AddFeedAnswer, checkAndAddFeed } from './services/add-feed.ts';
+import { backgroundHealth } from './services/health.ts';
 import { ListenerQuota, quotaPortsFrom } from './services/listener-quota.ts';
 import { createMediaTextService } from './services/media-text.ts';
 import { createMetrics } from './services/metrics.ts';
@@ -276,10 +277,12 @@ export async function startServing(
     mediaText: createMediaTextService({ fetcher: app.fetcher, store, now, readLocal: readDemoAsset }),
     feeds: feedAdmin,
     demoAssetsDir: demoAssetsDir(),
-    health: async () => {
-      const feeds = await store.feeds.count();
-      return { ok: true, feeds, crawler: crawler === undefined ? 'off' : 'on' };
-    },
+    // The database is probed beside requests (at most every 5 s), so /healthz answers at once while a long
+    // transaction holds SQLite's connection; a probe that fails or hangs for 30 s makes it answer 503.
+    health: backgroundHealth(
+      async () => ({ feeds: await store.feeds.count(), crawler: crawler === undefined ? 'off' : 'on' }),
+      { maxAgeMs: 5_000, stuckMs: 30_000, nowMs: () => now().getTime() },
+    ),
     sync,
     quota,
     plugins: [

@@ -3,8 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { countedTurns } from '../../../test/support/turns.ts';
 import { parseFeed } from '../parse/index.ts';
-import { ingestFeedBody } from './ingest.ts';
+import { ingestFeedBody, prepareEpisode } from './ingest.ts';
 import { type Backend, storeBackends } from './test-backends.ts';
 
 // ~1 KB an item, show notes included: 900 items is ~900 KB, written in several batches by body size.
@@ -82,6 +83,33 @@ function ingestSuite(backend: Backend): void {
       const shrunk = await ingest(feedXml(860), 3);
       assert.equal(shrunk.vanished, 40);
       assert.equal(await store.episodes.count(), 900);
+    });
+
+    it('sanitises long show notes in turns of the event loop, storing what the store would have stored', async () => {
+      const { store } = db;
+      const notes = `<p>${'<b>bold</b> <a href="https://example.com/x" onclick="x()">a link</a> '.repeat(3_000)}</p>`;
+      const xml = `<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Long notes</title><item><title>Long</title><guid>long-1</guid><content:encoded><![CDATA[${notes}]]></content:encoded></item></channel></rss>`;
+      const { feed } = await store.feeds.add('https://example.com/long.xml', new Date(Date.UTC(2026, 0, 1)));
+      const { turns, pauses } = countedTurns(20);
+      const ingest = (at: number) =>
+        store.transaction((tx) =>
+          ingestFeedBody(tx, feed.id, chunksOf(xml), {
+            url: 'https://example.com/long.xml',
+            now: new Date(Date.UTC(2026, 0, 1, at)),
+            turns,
+          }),
+        );
+      assert.equal((await ingest(1)).inserted, 1);
+      assert.ok(pauses() > 10, `the sanitiser handed the loop back ${pauses()} times`);
+      const show = await store.shows.getByFeed(feed.id);
+      const stored = await store.episodes.findByGuid(show?.id ?? 0, 'long-1');
+      assert.equal(
+        stored?.contentHtml,
+        prepareEpisode({ guid: 'long-1', guidSource: 'guid', contentHtml: notes }).contentHtml,
+      );
+      assert.doesNotMatch(stored?.contentHtml ?? '', /onclick/);
+      // The raw item is what the store compares: the same feed again is unchanged.
+      assert.equal((await ingest(2)).unchanged, 1);
     });
   });
 }

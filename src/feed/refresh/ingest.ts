@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import type { EpisodeContent } from '../../domain/episode.ts';
 import { MAX_DESCRIPTION_CHARS, MAX_MARKUP_DEPTH } from '../../domain/limits.ts';
 import type { ShowContent } from '../../domain/show.ts';
+import { EVENT_LOOP_TURNS, type Turns } from '../../markup/next-turn.ts';
 import type { Store } from '../../store/ports.ts';
 import { type FeedProblem, FeedStreamParser, type ParsedFeed } from '../parse/index.ts';
 import { capContent, capProblem, count } from './caps.ts';
-import { sanitizeShowNotesReport } from './sanitize.ts';
+import { type SanitizedNotes, sanitizeShowNotesInTurns, sanitizeShowNotesReport } from './sanitize.ts';
 
 export interface IngestResult {
   feed: ParsedFeed;
@@ -34,6 +35,8 @@ export interface IngestOptions {
   maxItems?: number;
   /** Applied to the channel and each episode before storing (the demo makes its asset URLs root-relative). */
   transform?: <T>(value: T) => T;
+  /** How long show notes are sanitised without holding the event loop (default: the loop's own turns). */
+  turns?: Turns;
 }
 
 const DEFAULT_BATCH = 500;
@@ -47,6 +50,12 @@ const DEFAULT_MAX_ITEMS = 20_000;
  * and stays until the next full GC. Feeds smaller than this are still written in one call.
  */
 const BATCH_BYTES = 256 * 1024;
+/**
+ * Show notes at least this long are sanitised before the store's write, in turns of the event loop: the store
+ * sanitises synchronously, and one hostile episode's 700 KB of notes held the loop for 30–80 ms. Shorter notes (nearly
+ * all) are sanitised by the store, and only for new and changed episodes.
+ */
+const NOTES_IN_TURNS_CHARS = 64 * 1024;
 
 /**
  * Parses a feed body as it streams and writes it for `feedId` through `tx` (call inside `store.transaction`).
@@ -61,6 +70,7 @@ export async function ingestFeedBody(
   const { now } = options;
   const transform = options.transform ?? (<T>(v: T): T => v);
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
+  const turns = options.turns ?? EVENT_LOOP_TURNS;
   const existing = await tx.shows.getByFeed(feedId);
   // Episodes need a show row; a new feed gets a placeholder replaced by the real channel below (same transaction).
   const showId = existing?.id ?? (await tx.shows.upsert(feedId, { format: 'rss' }, now)).show.id;
@@ -70,10 +80,19 @@ export async function ingestFeedBody(
   const totals = { inserted: 0, updated: 0, unchanged: 0, vanished: 0 };
   /** Problems found here rather than by the parser: fields cut to their limits, show notes nested too deep. */
   const found: FeedProblem[] = [];
-  const prepare = (episode: EpisodeContent): EpisodeContent => prepareEpisode(episode, found);
+  /** Long show notes sanitised ahead of the store's write, in turns (see NOTES_IN_TURNS_CHARS). */
+  const early = new Map<EpisodeContent, SanitizedNotes>();
+  const prepare = (episode: EpisodeContent): EpisodeContent =>
+    prepareEpisode(episode, found, early.get(episode));
   const write = async (items: EpisodeContent[], complete: boolean): Promise<void> => {
-    // Show notes are sanitised only for new and changed episodes (the store hashes the raw item to tell).
+    for (const item of items) {
+      if (item.contentHtml !== undefined && item.contentHtml.length >= NOTES_IN_TURNS_CHARS)
+        early.set(item, await sanitizeShowNotesInTurns(item.contentHtml, turns));
+    }
+    // Show notes are sanitised only for new and changed episodes (the store hashes the raw item to tell); long ones
+    // were sanitised above, whatever the store finds.
     const r = await tx.episodes.upsertForShow(showId, items, { now, complete, prepare });
+    early.clear();
     totals.inserted += r.inserted;
     totals.updated += r.updated;
     totals.unchanged += r.unchanged;
@@ -132,10 +151,14 @@ function detached(episode: EpisodeContent): EpisodeContent {
 }
 
 /** The episode as stored: show notes sanitised (what that had to flatten or cut is added to `problems`). */
-export function prepareEpisode(episode: EpisodeContent, problems?: FeedProblem[]): EpisodeContent {
+export function prepareEpisode(
+  episode: EpisodeContent,
+  problems?: FeedProblem[],
+  sanitized?: SanitizedNotes,
+): EpisodeContent {
   if (episode.contentHtml === undefined) return episode;
   const { contentHtml, ...rest } = episode;
-  const notes = sanitizeShowNotesReport(contentHtml);
+  const notes = sanitized ?? sanitizeShowNotesReport(contentHtml);
   if (notes.flattened > 0) {
     problems?.push({
       code: 'too-deep',

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MAX_DESCRIPTION_CHARS, MAX_MARKUP_DEPTH } from '../../domain/limits.ts';
-import { sanitizeShowNotes, sanitizeShowNotesReport } from './sanitize.ts';
+import { countedTurns } from '../../../test/support/turns.ts';
+import { MARKUP_PIECE_CHARS, MAX_DESCRIPTION_CHARS, MAX_MARKUP_DEPTH } from '../../domain/limits.ts';
+import { sanitizeShowNotes, sanitizeShowNotesInTurns, sanitizeShowNotesReport } from './sanitize.ts';
 
 describe('sanitizeShowNotes', () => {
   it('keeps the notes a listener reads: paragraphs, lists, links', () => {
@@ -117,5 +118,21 @@ describe('sanitizeShowNotesReport: hostile notes', () => {
       sanitizeShowNotes('<a href="java<!-- -->script:alert(1)">x</a>'),
       '<a rel="nofollow noopener ugc">x</a>',
     );
+  });
+});
+
+describe('sanitizeShowNotesInTurns', () => {
+  it('gives what sanitizeShowNotesReport gives, handing the loop back while it works through long notes', async () => {
+    const inputs = [
+      `${'<b>'.repeat(20_000)}deep${'</b>'.repeat(20_000)}`,
+      `<p>${'<a href="https://example.com/x">a link</a> and <script>alert(1)</script> text. '.repeat(4_000)}</p>`,
+      `<ul>${'<li><i>item</li>'.repeat(30_000)}`,
+    ];
+    for (const html of inputs) {
+      // Every reading of the clock is 20 ms later: a pause after each piece.
+      const { turns, pauses } = countedTurns(20);
+      assert.deepEqual(await sanitizeShowNotesInTurns(html, turns), sanitizeShowNotesReport(html));
+      assert.ok(pauses() >= Math.floor(html.length / MARKUP_PIECE_CHARS) - 1, `${pauses()} pauses`);
+    }
   });
 });

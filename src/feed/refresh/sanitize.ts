@@ -8,6 +8,7 @@
 // the next full GC — ingesting a large feed then grew the heap by tens of MB of dead show notes.
 import { cutAt, MAX_DESCRIPTION_CHARS } from '../../domain/limits.ts';
 import { BoundedParser } from '../../markup/bounded-parser.ts';
+import { type Turns, writeInTurns } from '../../markup/next-turn.ts';
 
 const LINK_REL = 'nofollow noopener ugc';
 
@@ -199,12 +200,24 @@ export interface SanitizedNotes {
   truncated: boolean;
 }
 
-function sanitizePass(html: string): { html: string; flattened: number } {
+/** One sanitising parse, fed in one piece or several. */
+function startPass(): { write: (piece: string) => void; end: () => { html: string; flattened: number } } {
   const sanitizer = new Sanitizer();
   const parser = new BoundedParser(sanitizer, { decodeEntities: true });
   sanitizer.parser = parser;
-  parser.end(html);
-  return { html: sanitizer.out.trim(), flattened: parser.flattened };
+  return {
+    write: (piece) => parser.write(piece),
+    end: () => {
+      parser.end();
+      return { html: sanitizer.out.trim(), flattened: parser.flattened };
+    },
+  };
+}
+
+function sanitizePass(html: string): { html: string; flattened: number } {
+  const pass = startPass();
+  pass.write(html);
+  return pass.end();
 }
 
 /**
@@ -214,7 +227,21 @@ function sanitizePass(html: string): { html: string; flattened: number } {
  */
 export function sanitizeShowNotesReport(html: string | undefined): SanitizedNotes {
   if (html === undefined) return { html: undefined, flattened: 0, truncated: false };
-  const first = sanitizePass(html);
+  return finished(sanitizePass(html));
+}
+
+/**
+ * `sanitizeShowNotesReport` for long notes on a server's event loop: the notes are parsed in pieces, and the parse
+ * waits for the next turn whenever it has held the loop for MARKUP_TURN_MS. The same result, piece by piece.
+ */
+export async function sanitizeShowNotesInTurns(html: string, turns: Turns): Promise<SanitizedNotes> {
+  const pass = startPass();
+  await writeInTurns(html, pass.write, turns);
+  return finished(pass.end());
+}
+
+/** The first pass's output, cut to MAX_DESCRIPTION_CHARS and sanitised again when it is longer. */
+function finished(first: { html: string; flattened: number }): SanitizedNotes {
   let clean = first.html;
   let truncated = false;
   if (clean.length > MAX_DESCRIPTION_CHARS) {
