@@ -312,16 +312,17 @@ export class EarshotPlayer extends HTMLElement {
     };
     this.#listenedSinceSave = 0;
     this.#lastSave = Date.now();
-    this.#post(body, beacon);
+    void this.#post(body, beacon);
   }
 
-  #post(body: object, beacon: boolean): void {
+  /** Sends progress; settles once the server has answered (a beacon: at once). */
+  #post(body: object, beacon: boolean): Promise<void> {
     const json = JSON.stringify(body);
     if (beacon && navigator.sendBeacon) {
       navigator.sendBeacon('/api/v1/me/progress', new Blob([json], { type: 'text/plain' }));
-      return;
+      return Promise.resolve();
     }
-    void fetch('/api/v1/me/progress', {
+    return fetch('/api/v1/me/progress', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-csrf-token': csrf() },
       body: json,
@@ -357,8 +358,12 @@ export class EarshotPlayer extends HTMLElement {
     this.#endedSent = true;
     const track = this.track;
     if (!track) return;
+    const played = (): void => {
+      document.dispatchEvent(new CustomEvent('earshot:played', { detail: { episodeId: track.episodeId } }));
+    };
     if (this.#signedIn) {
-      this.#post(
+      // The page then asks the server for its Played button: only once the server has stored the end.
+      void this.#post(
         {
           episodeId: Number(track.episodeId),
           positionSeconds: Math.floor(this.audio.currentTime),
@@ -367,10 +372,9 @@ export class EarshotPlayer extends HTMLElement {
           _csrf: csrf(),
         },
         false,
-      );
+      ).then(played);
       this.#listenedSinceSave = 0;
-    }
-    document.dispatchEvent(new CustomEvent('earshot:played', { detail: { episodeId: track.episodeId } }));
+    } else played();
   }
 
   #highlight(t: number): void {

@@ -299,6 +299,27 @@ export function slowHeadersRoute(delayMs: number, then: Route): Route {
 }
 
 /**
+ * Holds each request until `release()` (then answers with `then`): a connection that stays busy for exactly as long
+ * as a test needs, with no clock. `arrived` settles when the first request reaches the route.
+ */
+export function heldRoute(then: Route): { route: Route; arrived: Promise<void>; release(): void } {
+  let arrive = (): void => {};
+  const arrived = new Promise<void>((resolve) => {
+    arrive = resolve;
+  });
+  let release = (): void => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const route: Route = async (req, res) => {
+    arrive();
+    await released;
+    if (!res.destroyed) await then(req, res);
+  };
+  return { route, arrived, release };
+}
+
+/**
  * Sends headers at once, then a body: `chunk` every `intervalMs` (a drip that trips body timeouts), forever unless
  * `totalBytes` is given. With `intervalMs: 0` it streams as fast as the client reads (an endless body for the cap).
  */

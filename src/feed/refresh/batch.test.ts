@@ -19,7 +19,8 @@ describe('batchCalls', () => {
     assert.deepEqual(flushes, [[1, 2, 3], [4]]);
   });
 
-  it('with a window, gathers calls made within it, and starts a new batch after it', async () => {
+  it('with a window, gathers calls made within it, and starts a new batch after it', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
     const flushes: string[][] = [];
     const echo = batchCalls<string, string>(
       async (items) => {
@@ -28,11 +29,23 @@ describe('batchCalls', () => {
       },
       { windowMs: 40 },
     );
+    // One event-loop turn after each call, so that a flush not waiting for the window would have happened.
+    const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
     const first = echo('a');
-    await sleep(5);
+    await turn();
+    t.mock.timers.tick(39);
     const second = echo('b');
+    await turn();
+    assert.deepEqual(flushes, [], 'nothing is flushed before the window ends');
+    t.mock.timers.tick(1);
     assert.deepEqual(await Promise.all([first, second]), ['a', 'b']);
-    assert.deepEqual(await echo('c'), 'c');
+    const third = echo('c');
+    await turn();
+    t.mock.timers.tick(39);
+    await turn();
+    assert.deepEqual(flushes, [['a', 'b']], 'a call after the window waits for a window of its own');
+    t.mock.timers.tick(1);
+    assert.deepEqual(await third, 'c');
     assert.deepEqual(flushes, [['a', 'b'], ['c']]);
   });
 

@@ -10,9 +10,9 @@ import { cutAt, MAX_DESCRIPTION_CHARS } from '../../domain/limits.ts';
 import { BoundedParser } from '../../markup/bounded-parser.ts';
 import { type Turns, writeInTurns } from '../../markup/next-turn.ts';
 
-const LINK_REL = 'nofollow noopener ugc';
+export const LINK_REL = 'nofollow noopener ugc';
 
-const ALLOWED_TAGS = new Set([
+export const ALLOWED_TAGS: ReadonlySet<string> = new Set([
   'p',
   'br',
   'hr',
@@ -65,7 +65,7 @@ const ALLOWED_TAGS = new Set([
 ]);
 
 /** Attributes kept per tag; everything else (event handlers, style, class, srcset …) is dropped. */
-const ALLOWED_ATTRIBUTES: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+export const ALLOWED_ATTRIBUTES: ReadonlyMap<string, ReadonlySet<string>> = new Map([
   ['a', new Set(['href', 'title', 'rel'])],
   ['img', new Set(['src', 'alt', 'title', 'width', 'height', 'loading'])],
   ['abbr', new Set(['title'])],
@@ -77,11 +77,11 @@ const ALLOWED_ATTRIBUTES: ReadonlyMap<string, ReadonlySet<string>> = new Map([
 
 /** Attributes holding a URL, whose scheme must be allowed (relative URLs are fine, `//host` is not). */
 const URL_ATTRIBUTES = new Set(['href', 'src', 'cite']);
-const ALLOWED_SCHEMES = new Set(['http', 'https', 'mailto']);
-const IMAGE_SCHEMES = new Set(['http', 'https']);
+export const ALLOWED_SCHEMES: ReadonlySet<string> = new Set(['http', 'https', 'mailto']);
+export const IMAGE_SCHEMES: ReadonlySet<string> = new Set(['http', 'https']);
 
 /** Disallowed tags whose content is dropped with them, never shown as text. */
-const NON_TEXT_TAGS = new Set([
+export const NON_TEXT_TAGS: ReadonlySet<string> = new Set([
   'script',
   'style',
   'textarea',
