@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Episode } from '../../domain/episode.ts';
 import { withoutCredentials } from '../../domain/feed.ts';
+import { PopularShows, ShowLoader } from '../../services/library-service.ts';
 import type { Chapter, EpisodeRow, EpisodeSort, TranscriptModel } from '../../views/models.ts';
 import {
   episodePage,
@@ -17,7 +18,6 @@ import { NotesCache } from '../../views/show-notes.ts';
 import { checkCsrf, contextOf, requireUser } from '../context.ts';
 import { badRequest, HttpError, notFound } from '../errors.ts';
 import { parseId } from '../ids.ts';
-import { PopularShows, rowsForEpisodes, rowsForProgress, ShowLoader } from '../library-service.ts';
 import {
   episodeHref,
   episodeRow,
@@ -31,6 +31,7 @@ import {
 } from '../present.ts';
 import type { WebApp } from '../server.ts';
 import { audienceOf, visibleEpisode, visibleShow } from '../visibility.ts';
+import { rowsForEpisodes, rowsForProgress } from './pages/rows.ts';
 
 /** Episodes per show page: enough to browse, small enough that a page costs little to query, render and send. */
 const PAGE_SIZE = 30;
@@ -94,8 +95,8 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
     return web.sendPage(
       reply,
       homePage(web.pageContext(req), {
-        popular: pop.cards,
-        recent,
+        popular: pop.map(showCard),
+        recent: recent.map(showCard),
         ...(continueListening ? { continueListening } : {}),
         ...(newFromFollowed ? { newFromFollowed } : {}),
       }),
@@ -146,7 +147,7 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
           ...(query.after ? { firstHref: href(sort) } : {}),
         },
         ...(following !== undefined ? { following } : {}),
-        popular: pop.cards.slice(0, 6),
+        popular: pop.slice(0, 6).map(showCard),
       }),
       200,
       // Only a public show's page is kept for other visitors.
@@ -282,7 +283,7 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
         ...(query.t !== undefined ? { startAt: query.t } : {}),
         ...(inQueue !== undefined ? { inQueue } : {}),
         shareUrl,
-        popular: pop.cards.slice(0, 6),
+        popular: pop.slice(0, 6).map(showCard),
       }),
       200,
       { cache: show.isPublic },
