@@ -35,7 +35,7 @@ import { PageCache } from './page-cache.ts';
 import { registerAccountRoutes } from './routes/account.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerApiRoutes } from './routes/api.ts';
-import { registerPageRoutes } from './routes/pages.ts';
+import { registerPageRoutes } from './routes/pages/index.ts';
 import type { SearchIndex } from './search.ts';
 import { securityHeaders } from './security.ts';
 
