@@ -23,7 +23,6 @@ import {
 } from './feed/refresh/crawler.ts';
 import { createJobQueue, type JobQueue } from './feed/refresh/queue.ts';
 import { type FetchLimit, type RefreshReport, refreshFeed, skippedReport } from './feed/refresh/refresh.ts';
-import { createSyncService } from './http/gpodder/adapters.ts';
 import { gpodderPlugin } from './http/gpodder/plugin.ts';
 import { startMetricsServer } from './http/metrics-server.ts';
 import { createServer, type FeedAdmin, type ServerDeps } from './http/server.ts';
@@ -35,6 +34,7 @@ import { backgroundHealth } from './services/health.ts';
 import { ListenerQuota, quotaPortsFrom } from './services/listener-quota.ts';
 import { createMediaTextService } from './services/media-text.ts';
 import { createMetrics } from './services/metrics.ts';
+import { createSyncService } from './services/sync-service.ts';
 import { openStore, type Store } from './store/index.ts';
 
 const packageJson: unknown = JSON.parse(readFileSync(packagePath('package.json'), 'utf8'));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { createSyncService } from './gpodder/adapters.ts';
+import { createSyncService } from '../services/sync-service.ts';
 import { createServer } from './server.ts';
 import { Client, ingest, openTestApp, type TestApp, testdata } from './test-harness.ts';
 

@@ -12,6 +12,12 @@ import { ZodError } from 'zod';
 import type { FeedVisibility } from '../domain/feed.ts';
 import type { RefreshReport } from '../feed/refresh/refresh.ts';
 import type { AddFeedAnswer } from '../services/add-feed.ts';
+import {
+  type AccountSync,
+  type FollowQuota,
+  ListenerActions,
+  type SyncBridge,
+} from '../services/listener-actions.ts';
 import { QuotaError } from '../services/listener-quota.ts';
 import type { MediaTextService } from '../services/media-text.ts';
 import type { Metrics } from '../services/metrics.ts';
@@ -25,12 +31,11 @@ import { type AssetTable, loadAssets } from './assets.ts';
 import { contextOf, resolveContext } from './context.ts';
 import { registerDemoAssets } from './demo-assets.ts';
 import { codeForStatus, HttpError } from './errors.ts';
-import { type AccountSync, type FollowQuota, ListenerActions, type SyncBridge } from './listener-actions.ts';
 import { PageCache } from './page-cache.ts';
 import { registerAccountRoutes } from './routes/account.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerApiRoutes } from './routes/api.ts';
-import { registerPageRoutes } from './routes/pages.ts';
+import { registerPageRoutes } from './routes/pages/index.ts';
 import type { SearchIndex } from './search.ts';
 import { securityHeaders } from './security.ts';
 

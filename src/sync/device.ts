@@ -1,10 +1,8 @@
 // Devices as the gPodder API names and types them.
+import { DEVICE_TYPES, type DeviceType } from '../domain/sync.ts';
 
 /** mygpo's URL pattern for device ids. */
 export const DEVICE_ID_PATTERN = /^[\w.-]{1,64}$/;
-
-export const DEVICE_TYPES = ['desktop', 'laptop', 'mobile', 'server', 'tablet', 'other'] as const;
-export type DeviceType = (typeof DEVICE_TYPES)[number];
 
 export function isDeviceType(value: string): value is DeviceType {
   return (DEVICE_TYPES as readonly string[]).includes(value);

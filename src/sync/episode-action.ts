@@ -4,27 +4,10 @@
 // is skipped and reported back by index (`rejected`), the good ones are stored. One malformed action never blocks
 // the others, and a client whose retry loop resends the same batch cannot get stuck on it.
 import { z } from 'zod';
+import { EPISODE_ACTION_KINDS, type EpisodeAction, type EpisodeActionKind } from '../domain/sync.ts';
 import { DEVICE_ID_PATTERN } from './device.ts';
 import { SyncError } from './errors.ts';
 import { formatActionTimestamp, parseActionTimestamp } from './timestamp.ts';
-
-export const EPISODE_ACTION_KINDS = ['download', 'play', 'delete', 'new', 'flattr'] as const;
-export type EpisodeActionKind = (typeof EPISODE_ACTION_KINDS)[number];
-
-/** An uploaded action after normalisation: the client's strings kept verbatim, times in epoch milliseconds. */
-export interface EpisodeAction {
-  podcast: string;
-  episode: string;
-  action: EpisodeActionKind;
-  /** When the action happened by the client's clock (receive time when absent, never later than receive time). */
-  timestampMs: number;
-  device?: string;
-  guid?: string;
-  /** `started`, `position`, `total`: whole seconds, only on `play`, `started`/`total` only with `position`. */
-  started?: number;
-  position?: number;
-  total?: number;
-}
 
 /** The wire form every client parses: see protocols.md §1.4 (mygpoclient is the strictest). */
 export interface EpisodeActionJson {

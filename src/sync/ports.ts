@@ -1,5 +1,5 @@
 // What the sync service needs from the rest of Earshot. Implemented by adapters over W's accounts/library,
-// S's store and R's crawler (src/http/gpodder/adapters.ts); tests may plug in their own.
+// S's store and R's crawler (src/services/sync-service.ts); tests may plug in their own.
 import type { AppPassword } from '../store/sync-ports.ts';
 import type { EpisodeCatalogue } from './match.ts';
 

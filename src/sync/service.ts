@@ -1,6 +1,7 @@
 // The sync use cases behind the gPodder API v2 and the Nextcloud gpoddersync endpoints. Transport-free: handlers in
 // src/http/gpodder/ authenticate, call one method, and present the result.
 import { createHash, randomBytes } from 'node:crypto';
+import type { DeviceType, EpisodeAction } from '../domain/sync.ts';
 import { EVENT_LOOP_TURNS } from '../markup/next-turn.ts';
 import { writeOpml } from '../opml/export.ts';
 import { type OpmlImport, parseOpmlInTurns } from '../opml/import.ts';
@@ -8,10 +9,9 @@ import { SignInGuard, SignInThrottled, SYNC_SIGN_IN } from '../services/sign-in-
 import type { SignInFailureRepository } from '../store/listener-ports.ts';
 import type { AppPassword, StoredEpisodeAction, SyncDevice, SyncRepository } from '../store/sync-ports.ts';
 import type { BasicCredentials } from './basic-auth.ts';
-import { type DeviceType, emittedDeviceType, isDeviceType } from './device.ts';
+import { emittedDeviceType, isDeviceType } from './device.ts';
 import {
   aggregateLatest,
-  type EpisodeAction,
   type EpisodeActionJson,
   normaliseEpisodeActionBatch,
   type RejectedAction,

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { SubscriptionChange } from '../domain/sync.ts';
 import { SyncError } from './errors.ts';
 import {
   netSubscriptionChanges,
   parseSince,
   parseSubscriptionUpload,
   replaceListDiff,
-  type SubscriptionChange,
 } from './subscriptions.ts';
 
 test('uploaded URLs follow the one feed-URL rule (credentials kept, unlike mygpo) and refuse what is not http(s)', () => {

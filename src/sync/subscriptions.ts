@@ -1,18 +1,8 @@
 // Subscription changes: validating uploads, and the net diff a device is sent for a `since` window.
 
 import { FeedUrlError, normalizeFeedUrl } from '../domain/feed-url.ts';
+import type { SubscriptionChange, SubscriptionChangeKind } from '../domain/sync.ts';
 import { SyncError } from './errors.ts';
-
-export type SubscriptionChangeKind = 'add' | 'remove';
-
-/** One entry of a listener's subscription change log. */
-export interface SubscriptionChange {
-  url: string;
-  kind: SubscriptionChangeKind;
-  /** Server receive time, epoch ms: the `since` filter runs on this, never on a client clock. */
-  receivedAtMs: number;
-  device?: string;
-}
 
 export interface SubscriptionUpload {
   add: string[];

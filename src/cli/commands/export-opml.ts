@@ -1,6 +1,6 @@
 // `earshot export-opml --user <name>`: a listener's subscriptions as OPML 2.0 on standard output.
 import { CONFIG_FLAGS_USAGE } from '../../config/flags.ts';
-import { createSyncService } from '../../http/gpodder/adapters.ts';
+import { createSyncService } from '../../services/sync-service.ts';
 import type { Command } from '../command.ts';
 import { EXIT } from '../command.ts';
 import { fail, prepare, withApp } from './lib/app.ts';

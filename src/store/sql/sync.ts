@@ -1,8 +1,11 @@
 // The sync repository over Kysely, for SQLite and PostgreSQL alike (owner Y). Tables from migration 0003-sync.
 import type { Generated, Kysely, Selectable } from 'kysely';
-import type { DeviceType } from '../../sync/device.ts';
-import type { EpisodeActionKind } from '../../sync/episode-action.ts';
-import type { SubscriptionChange, SubscriptionChangeKind } from '../../sync/subscriptions.ts';
+import type {
+  DeviceType,
+  EpisodeActionKind,
+  SubscriptionChange,
+  SubscriptionChangeKind,
+} from '../../domain/sync.ts';
 import type { SqlDialect } from '../migrations/index.ts';
 import type {
   ActionQuery,

@@ -2,8 +2,8 @@
 // catalogue, listener and sync tables, a seeded show, and either the gPodder plugin alone or W's whole web server
 // with the plugin registered (for web ↔ phone end-to-end tests).
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createSyncService } from '../../../src/http/gpodder/adapters.ts';
 import { gpodderPlugin } from '../../../src/http/gpodder/plugin.ts';
+import { createSyncService } from '../../../src/services/sync-service.ts';
 import type { ListenerStore } from '../../../src/store/listener-ports.ts';
 import type { Store } from '../../../src/store/ports.ts';
 import { connect } from '../../../src/store/sql/connect.ts';

@@ -1,14 +1,10 @@
 // Builds the sync service from the rest of Earshot: S's store (catalogue), W's listener store (accounts, library),
 // R's feed admin (adding feeds through the crawler, with its SSRF guard), and the sync repository.
-import { type FeedVisibility, withoutCredentials } from '../../domain/feed.ts';
-import type { Show } from '../../domain/show.ts';
-import type {
-  LibraryRepository,
-  SignInFailureRepository,
-  UserRepository,
-} from '../../store/listener-ports.ts';
-import type { Store } from '../../store/ports.ts';
-import type { SyncRepository } from '../../store/sync-ports.ts';
+import { type FeedVisibility, withoutCredentials } from '../domain/feed.ts';
+import type { Show } from '../domain/show.ts';
+import type { LibraryRepository, SignInFailureRepository, UserRepository } from '../store/listener-ports.ts';
+import type { Store } from '../store/ports.ts';
+import type { SyncRepository } from '../store/sync-ports.ts';
 import type {
   DirectoryPodcast,
   FeedRef,
@@ -16,8 +12,8 @@ import type {
   SyncCatalogue,
   SyncLibrary,
   SyncQuota,
-} from '../../sync/ports.ts';
-import { SyncService } from '../../sync/service.ts';
+} from '../sync/ports.ts';
+import { SyncService } from '../sync/service.ts';
 
 export function accountsFrom(users: UserRepository): SyncAccounts {
   // A disabled account is no account to sync (its app passwords and sessions stop working).

@@ -1,9 +1,9 @@
 // What a listener does from the pages and the API, in one place: the library write, then the sync bridge (so phones
 // see web changes). Shows are followed through their feed (follows are kept per feed; see listener-ports.ts).
 import type { Show } from '../domain/show.ts';
+import { StoreError } from '../store/errors.ts';
 import type { LibraryRepository, Progress } from '../store/listener-ports.ts';
 import type { Store } from '../store/ports.ts';
-import { notFound } from './errors.ts';
 
 /** Web → phone sync (Y's src/sync/web-bridge.ts); optional. */
 export interface SyncBridge {
@@ -46,7 +46,7 @@ export class ListenerActions {
 
   async follow(userId: number, showId: number, following: boolean, at: Date): Promise<void> {
     const show = await this.store.shows.get(showId);
-    if (!show) throw notFound('No such show.');
+    if (!show) throw new StoreError('not-found', 'No such show.');
     if (following) await this.quota?.check(userId, { followFeedIds: [show.feedId] });
     if (following) await this.library.follow(userId, show.feedId, at);
     else await this.library.unfollow(userId, show.feedId);

@@ -1,0 +1,21 @@
+// Public pages and the listener's page actions, one file per page group; the popular shows are shared by them.
+import type { FastifyInstance } from 'fastify';
+import { PopularShows } from '../../../services/library-service.ts';
+import type { WebApp } from '../../server.ts';
+import { registerEpisodePages } from './episode.ts';
+import { registerHomePage } from './home.ts';
+import { registerLibraryPages } from './library.ts';
+import { registerPersonPage } from './person.ts';
+import { registerSearchPage } from './search.ts';
+import { registerShowPages } from './show.ts';
+
+export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
+  const popular = new PopularShows(web.deps);
+  web.onForgetPages(() => popular.invalidate());
+  registerHomePage(app, web, popular);
+  registerShowPages(app, web, popular);
+  registerEpisodePages(app, web, popular);
+  registerPersonPage(app, web);
+  registerSearchPage(app, web);
+  registerLibraryPages(app, web, popular);
+}
