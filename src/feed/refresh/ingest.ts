@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EpisodeContent } from '../../domain/episode.ts';
 import { MAX_DESCRIPTION_CHARS, MAX_MARKUP_DEPTH } from '../../domain/limits.ts';
+import type { ShowContent } from '../../domain/show.ts';
 import type { Store } from '../../store/ports.ts';
 import { type FeedProblem, FeedStreamParser, type ParsedFeed } from '../parse/index.ts';
 import { capContent, capProblem, count } from './caps.ts';
@@ -119,7 +120,7 @@ export async function ingestFeedBody(
   }
   const { liveItems: _live, ...channel } = parsed.feed;
   for (const problem of capContent(channel, 'show')) found.push(problem);
-  await tx.shows.upsert(feedId, transform(toShowContent(channel)), now);
+  await tx.shows.upsert(feedId, transform<ShowContent>(toShowContent(channel)), now);
   // Ours first: the stored list keeps only the first problems, and a cut field matters more than a bad date.
   const problems = [...summarised(found), ...parsed.problems].map(capProblem);
   return { feed: parsed.feed, problems, episodes: parsed.episodeCount, partial, ...totals };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { NotAFeedError, parseFeed } from '../parse/index.ts';
@@ -111,5 +112,54 @@ describe('the adapter from parser output to the domain (to-domain.ts)', () => {
       }
     }
     assert.ok(feeds >= 15 && episodes >= 40, `${feeds} feeds, ${episodes} episodes`);
+  });
+});
+
+/** Every `.ts` file below `dir` (absolute paths). */
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory())
+      return entry.name === 'node_modules' || entry.name === 'testdata' ? [] : sources(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** The relative modules a file imports or re-exports from, resolved, with whether the statement is type-only. */
+function importsOf(file: string): { path: string; typeOnly: boolean }[] {
+  const text = readFileSync(file, 'utf8');
+  const found: { path: string; typeOnly: boolean }[] = [];
+  for (const match of text.matchAll(/^(import|export)\s+(type\s+)?[^;]*?\sfrom\s+'(\.{1,2}\/[^']+)'/gms)) {
+    const [, , type, specifier] = match;
+    if (specifier !== undefined)
+      found.push({ path: resolve(dirname(file), specifier), typeOnly: type !== undefined });
+  }
+  return found;
+}
+
+describe('the boundary the adapter keeps', () => {
+  const root = fileURLToPath(here('../../../'));
+  const domain = join(root, 'src', 'domain') + sep;
+  const feed = join(root, 'src', 'feed') + sep;
+  const parserModel = join(root, 'src', 'feed', 'parse', 'types.ts');
+
+  it('src/domain/ imports only types, and only from src/domain/', () => {
+    const outside = sources(domain)
+      .filter((file) => !file.endsWith('.test.ts'))
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((i) => !i.typeOnly || !i.path.startsWith(domain))
+          .map((i) => `${relative(root, file)} → ${relative(root, i.path)}`),
+      );
+    assert.deepEqual(outside, []);
+  });
+
+  it("the parser's output model (src/feed/parse/types.ts) is imported only inside src/feed/", () => {
+    const users = ['src', 'test', 'bench', 'scripts']
+      .flatMap((dir) => sources(join(root, dir)))
+      .filter((file) => !file.startsWith(feed))
+      .filter((file) => importsOf(file).some((i) => i.path === parserModel))
+      .map((file) => relative(root, file));
+    assert.deepEqual(users, []);
   });
 });
