@@ -1,7 +1,7 @@
 // A feed as the crawler sees it: where it lives, how fetching it went, when to look again.
 // Timestamps are ISO 8601 UTC strings (`Date.prototype.toISOString()`), like everywhere in the domain.
 
-import type { FeedProblem } from '../feed/parse/types.ts';
+import type { FeedProblem } from './feed-problem.ts';
 import type { ShowContent } from './show.ts';
 
 /** `active`: polled normally; `failing`: the last fetch failed (backing off); `gone`: 410, never polled again. */

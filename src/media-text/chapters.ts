@@ -1,6 +1,6 @@
 // Podcasting 2.0 JSON chapters (protocols.md §2.4) and Podlove Simple Chapters, normalised to one Chapter list:
 // sorted by start, ends filled from the next chapter, `toc: false` kept as hidden (artwork only).
-import type { InlineChapter } from '../feed/parse/types.ts';
+import type { InlineChapter } from '../domain/episode.ts';
 import { byStart, looksBinary, secondsFrom, squash } from './text-util.ts';
 import { type Chapter, type ChapterLocation, ChaptersFormatError, type ParsedChapters } from './types.ts';
 

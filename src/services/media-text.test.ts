@@ -8,9 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import { type Kysely, sql } from 'kysely';
 import { corpusDir, NO_CORPUS, sharedDir } from '../../test/support/corpus.ts';
 import { type FeedServer, feedRoute, startFeedServer, statusRoute } from '../../test/support/feed-server.ts';
+import type { TranscriptLink } from '../domain/episode.ts';
 import { createFetcher, type Fetcher } from '../feed/fetch/index.ts';
 import { parseFeed } from '../feed/parse/index.ts';
-import type { Transcript } from '../feed/parse/types.ts';
 import { mediaText } from '../store/migrations/0005-media-text.ts';
 import { migrations } from '../store/migrations/index.ts';
 import type { SqlDialect } from '../store/migrations/types.ts';
@@ -68,7 +68,7 @@ async function postgresUnavailable(): Promise<string | undefined> {
 }
 
 /** Stores one episode offering `transcripts`; returns its id. */
-async function storeEpisode(db: Db, transcripts: Transcript[]): Promise<number> {
+async function storeEpisode(db: Db, transcripts: TranscriptLink[]): Promise<number> {
   const store = new SqlStore(db.db, db.dialect, false);
   const now = new Date('2026-11-27T12:00:00Z');
   const { feed } = await store.feeds.add(

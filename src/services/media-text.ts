@@ -1,8 +1,8 @@
 // Transcripts and chapters for the episode page: picks the best file the feed offers, fetches it once through the
 // one outbound door (the crawler's Fetcher), parses it (src/media-text), caches the parsed result in the database
 // keyed by URL, and never lets a broken file break the page (the result says "unavailable" with a code).
+import type { ChaptersLink, InlineChapter, TranscriptLink } from '../domain/episode.ts';
 import type { Fetcher } from '../feed/fetch/index.ts';
-import type { ChaptersRef, InlineChapter, Transcript } from '../feed/parse/types.ts';
 import { EVENT_LOOP_TURNS } from '../markup/next-turn.ts';
 import {
   type Chapter,
@@ -50,8 +50,8 @@ export interface MediaTextServiceDeps {
 export interface MediaTextEpisode {
   /** The stored episode's id: its transcript text is recorded for search when present. */
   id?: number;
-  transcripts?: readonly Transcript[];
-  chapters?: ChaptersRef;
+  transcripts?: readonly TranscriptLink[];
+  chapters?: ChaptersLink;
   inlineChapters?: readonly InlineChapter[];
 }
 
@@ -279,7 +279,7 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
     const candidates = rankTranscripts(episode.transcripts ?? [], options.language);
     const first = candidates[0];
     if (first === undefined) return { state: 'none' };
-    let failure: { ref: Transcript; code: string } | undefined;
+    let failure: { ref: TranscriptLink; code: string } | undefined;
     for (const ref of candidates.slice(0, MAX_CANDIDATES)) {
       // Parsed once, at fetch, in turns: an HTML transcript never holds the event loop for long (src/media-text).
       const loaded = await load<ParsedTranscript>('transcript', ref.url, TRANSCRIPT_ACCEPT, (fetched) =>
@@ -367,9 +367,9 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
  * The offered transcripts, best first: in the wanted language (a transcript without one is in the show's), then
  * timed formats (VTT, SRT, JSON, or anything marked rel="captions") over HTML over plain text, then feed order.
  */
-export function rankTranscripts(offered: readonly Transcript[], language?: string): Transcript[] {
+export function rankTranscripts(offered: readonly TranscriptLink[], language?: string): TranscriptLink[] {
   const wanted = language === undefined ? undefined : primaryLanguage(language);
-  const rank = (t: Transcript): number => {
+  const rank = (t: TranscriptLink): number => {
     const format = formatFromType(t.type) ?? formatFromUrl(t.url);
     if (format === 'vtt' || format === 'srt' || format === 'json') return 0;
     if (t.rel?.toLowerCase() === 'captions') return 0;
@@ -377,7 +377,7 @@ export function rankTranscripts(offered: readonly Transcript[], language?: strin
     if (format === 'text') return 2;
     return 3;
   };
-  const languageRank = (t: Transcript): number =>
+  const languageRank = (t: TranscriptLink): number =>
     wanted === undefined || t.language === undefined || primaryLanguage(t.language) === wanted ? 0 : 1;
   return offered
     .filter((t) => t.url.trim() !== '')

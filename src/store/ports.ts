@@ -21,10 +21,10 @@ import type {
   FetchOutcome,
   ScheduleInputs,
 } from '../domain/feed.ts';
+import type { FeedProblem } from '../domain/feed-problem.ts';
 import type { Job } from '../domain/job.ts';
 import type { Credit, Person } from '../domain/person.ts';
 import type { Show, ShowContent } from '../domain/show.ts';
-import type { FeedProblem } from '../feed/parse/types.ts';
 
 import type { ListenerStore } from './listener-ports.ts';
 import type { MediaTextRepository } from './media-text-ports.ts';

@@ -1,8 +1,7 @@
 // Readers for the oracles in the shared corpus (MANIFEST.tsv, PEER_SUITES.tsv, feedparser's EXPECTATIONS.tsv)
 // and a one-call way to run a corpus file through the parser. Tests import these; nothing here asserts.
 import { readFileSync } from 'node:fs';
-import { parseFeed } from '../../src/feed/parse/index.ts';
-import { NotAFeedError, type ParseResult, type ProblemCode } from '../../src/feed/parse/types.ts';
+import { NotAFeedError, type ParseResult, type ProblemCode, parseFeed } from '../../src/feed/parse/index.ts';
 import { corpusPath } from './corpus.ts';
 
 /** One row of MANIFEST.tsv. */

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { EpisodeContent } from '../../src/domain/episode.ts';
+import type { FeedProblem } from '../../src/domain/feed-problem.ts';
 import type { ShowContent } from '../../src/domain/show.ts';
-import type { FeedProblem } from '../../src/feed/parse/types.ts';
 import { type Store, StoreError } from '../../src/store/index.ts';
 
 /** A fresh, empty database; `open` may be called several times for concurrent clients of the same data. */

@@ -7,8 +7,8 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { NotAFeedError, type ParsedEpisode } from '../../feed/parse/index.ts';
 import { FeedStreamParser } from '../../feed/parse/stream.ts';
-import { NotAFeedError, type ParsedEpisode } from '../../feed/parse/types.ts';
 import type { CliIo, Command } from '../command.ts';
 import { EXIT } from '../command.ts';
 

@@ -2,41 +2,10 @@
 // Absent values are absent (optional properties), never '', 0 or null placeholders.
 // Names are camelCase; dates are ISO 8601 UTC strings; durations and times are seconds.
 
-export type ProblemCode =
-  | 'missing-guid'
-  | 'duplicate-guid'
-  | 'blank-guid'
-  | 'undefined-entity'
-  | 'bare-ampersand'
-  | 'truncated'
-  | 'bad-date'
-  | 'bad-duration'
-  | 'bad-url'
-  | 'bad-number'
-  | 'bad-encoding'
-  | 'encoding-mismatch'
-  | 'junk-before-root'
-  | 'junk-after-root'
-  | 'unclosed-element'
-  | 'missing-enclosure'
-  | 'bad-enclosure'
-  | 'missing-title'
-  | 'double-escaped'
-  | 'dtd-ignored'
-  | 'too-many-items'
-  | 'invalid-value'
-  /** Markup nested deeper than MAX_MARKUP_DEPTH: the elements deeper were flattened. */
-  | 'too-deep'
-  /** A text or a list longer than its limit (src/domain/limits.ts), cut at ingest. */
-  | 'too-long';
+// Problems are the domain's vocabulary (the store keeps them, the health pages list them): the parser reports in it.
+import type { FeedProblem } from '../../domain/feed-problem.ts';
 
-/** Something wrong with a feed that the parser recovered from. */
-export interface FeedProblem {
-  code: ProblemCode;
-  message: string;
-  /** guid (or other identity) of the episode the problem belongs to, when it belongs to one. */
-  episode?: string;
-}
+export type { FeedProblem, ProblemCode } from '../../domain/feed-problem.ts';
 
 export type FeedFormat = 'rss' | 'atom' | 'rdf';
 export type FeedType = 'episodic' | 'serial';

@@ -1,6 +1,6 @@
-// Ingesting one feed body: stream-parse it and write show + episodes through a transaction's store, in batches
-// (show notes of new and changed episodes sanitised there, once). Also the spool that holds a fetched body while
-// nothing waits on the network.
+// Ingesting one feed body: stream-parse it, map the parser's channel and items to the domain's show and episodes
+// (to-domain.ts), and write them through a transaction's store, in batches (show notes of new and changed episodes
+// sanitised there, once). Also the spool that holds a fetched body while nothing waits on the network.
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { type FileHandle, open, rm } from 'node:fs/promises';
@@ -14,6 +14,7 @@ import type { Store } from '../../store/ports.ts';
 import { type FeedProblem, FeedStreamParser, type ParsedFeed } from '../parse/index.ts';
 import { capContent, capProblem, count } from './caps.ts';
 import { type SanitizedNotes, sanitizeShowNotesInTurns, sanitizeShowNotesReport } from './sanitize.ts';
+import { toEpisodeContent, toShowContent } from './to-domain.ts';
 
 export interface IngestResult {
   feed: ParsedFeed;
@@ -110,7 +111,7 @@ export async function ingestFeedBody(
     // uncopied episodes still dragged the text along).
     onEpisode: (episode) => {
       for (const problem of capContent(episode, 'episode')) found.push(problem);
-      pending.push(transform<EpisodeContent>(detached(episode)));
+      pending.push(transform<EpisodeContent>(detached(toEpisodeContent(episode))));
     },
   });
   let bytes = 0;
@@ -138,7 +139,7 @@ export async function ingestFeedBody(
   }
   const { liveItems: _live, ...channel } = parsed.feed;
   for (const problem of capContent(channel, 'show')) found.push(problem);
-  await tx.shows.upsert(feedId, transform(channel satisfies ShowContent), now);
+  await tx.shows.upsert(feedId, transform<ShowContent>(toShowContent(channel)), now);
   // Ours first: the stored list keeps only the first problems, and a cut field matters more than a bad date.
   const problems = [...summarised(found), ...parsed.problems].map(capProblem);
   return { feed: parsed.feed, problems, episodes: parsed.episodeCount, partial, ...totals };

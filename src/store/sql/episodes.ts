@@ -6,8 +6,7 @@ import {
   enclosureUrlWithoutQuery,
   episodeSortKey,
 } from '../../domain/episode.ts';
-import { personKey } from '../../domain/person.ts';
-import type { Person as ParsedPerson } from '../../feed/parse/types.ts';
+import { type CreditedPerson, personKey } from '../../domain/person.ts';
 import { StoreError } from '../errors.ts';
 import type { EpisodeListOptions, EpisodePage, EpisodeRepository, EpisodeUpsertOptions } from '../ports.ts';
 import {
@@ -567,7 +566,7 @@ async function upsert(
 
 interface CreditWork {
   episodeId: number;
-  persons: readonly ParsedPerson[];
+  persons: readonly CreditedPerson[];
   /** The episode had credits before (an update): they are replaced. */
   replace: boolean;
 }

@@ -8,8 +8,8 @@ import type {
   FetchOutcome,
   ScheduleInputs,
 } from '../../domain/feed.ts';
+import type { FeedProblem } from '../../domain/feed-problem.ts';
 import type { ShowContent } from '../../domain/show.ts';
-import type { FeedProblem } from '../../feed/parse/types.ts';
 import { StoreError } from '../errors.ts';
 import type { SqlDialect } from '../migrations/index.ts';
 import type { Audience, FeedListing, FeedRepository, NewFeedOptions, ScheduleHistory } from '../ports.ts';

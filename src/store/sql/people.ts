@@ -1,6 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { type Credit, type Person, personKey } from '../../domain/person.ts';
-import type { Person as ParsedPerson } from '../../feed/parse/types.ts';
+import { type Credit, type CreditedPerson, type Person, personKey } from '../../domain/person.ts';
 import type { Audience, PersonCredits, PersonRepository } from '../ports.ts';
 import { compact, iso } from './rows.ts';
 import type { Database, PeopleTable } from './schema.ts';
@@ -20,7 +19,7 @@ export type PersonIdCache = Map<string, number>;
 export async function replaceCredits(
   db: Kysely<Database>,
   owner: { table: 'show_persons'; id: number } | { table: 'episode_persons'; id: number },
-  persons: readonly ParsedPerson[] | undefined,
+  persons: readonly CreditedPerson[] | undefined,
   now: Date,
   cache: PersonIdCache,
 ): Promise<void> {
