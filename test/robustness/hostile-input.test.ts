@@ -11,12 +11,13 @@ import { type FeedServer, feedRoute, startFeedServer } from '../support/feed-ser
 import { addListener, type Booted, basic, bootRealServer } from './server.ts';
 
 /**
- * The slowest /healthz answer allowed while hostile input is processed. The issue asks for 100 ms; on a quiet machine
- * the answers here take far less than that, but on a 2-core machine running other test files at a load of 10+, the
- * process is off the CPU for 100–200 ms at a time whatever it does. 1 s passes there, and still fails clearly on the
- * code before the fix, which held the event loop for 4–14 s on each of these inputs.
+ * The slowest /healthz answer allowed while hostile input is processed. The issue asks for 100 ms, and on a quiet
+ * 2-core machine the slowest answers here are 5–42 ms. This file runs alone (the test runner's ALONE list), but a
+ * machine shared with other work takes the process off the CPU for 100–200 ms at a time whatever it does; 250 ms
+ * leaves room for that and still fails clearly on the code before the fix, which held the event loop for 4–14 s on
+ * each of these inputs.
  */
-const HEALTHZ_MS = 1_000;
+const HEALTHZ_MS = 250;
 const DEPTH = 100_000;
 
 let booted: Booted;
