@@ -1,7 +1,7 @@
 // Listener repositories over Kysely, for SQLite and PostgreSQL alike (owner W). Tables from migration 0002-listeners.
 // Every query is scoped by user id; nothing here can reach another user's rows.
 import { createHash, randomBytes } from 'node:crypto';
-import { type Generated, type Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { userNameSkeleton } from '../../domain/user-name.ts';
 import { StoreError } from '../errors.ts';
 import type {
@@ -22,52 +22,15 @@ import type { SqlDialect } from '../migrations/index.ts';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../password.ts';
 import { inTransaction } from './connect.ts';
 import type { Database } from './schema.ts';
-import type { SyncTables } from './sync.ts';
 
-export type ListenerTables = {
-  users: {
-    id: Generated<number>;
-    name: string;
-    name_key: string;
-    password_hash: string;
-    is_admin: number;
-    created_at: string;
-    updated_at: string;
-    auth_epoch: Generated<number>;
-    name_skeleton: string | null;
-    disabled_at: string | null;
-    last_seen_at: string | null;
-  };
-  sync_sessions: { token_hash: string; user_id: number };
-  user_sessions: { token_hash: string; user_id: number; created_at: string; expires_at: string };
-  app_settings: { key: string; value: string; updated_at: string };
-  follows: { user_id: number; feed_id: number; followed_at: string };
-  progress: {
-    user_id: number;
-    episode_id: number;
-    position_seconds: number;
-    played: number;
-    played_at: string | null;
-    updated_at: string;
-  };
-  queue_entries: { user_id: number; episode_id: number; position: number; added_at: string };
-  listening_daily: { show_id: number; day: string; seconds: number };
-  sign_in_failures: { key: string; count: number; reset_ms: number };
-};
-
-/** Signing a listener out everywhere reaches the sync tables too (same database, one transaction). */
-type Db = Kysely<
-  Database & ListenerTables & Pick<SyncTables, 'sync_sessions' | 'sync_app_passwords' | 'sync_login_flows'>
->;
+type Db = Kysely<Database>;
 
 /** Runs `fn` in one transaction, or directly when the handle already is one (a tx-scoped store). */
 type Tx = <T>(fn: (db: Db) => Promise<T>) => Promise<T>;
 
 function transactor(db: Db, dialect: SqlDialect, inside: boolean): Tx {
   if (inside) return (fn) => fn(db);
-  // `inTransaction` takes the base schema type; the transaction handle is the same connection, so widening it back
-  // to the listener tables is sound.
-  return (fn) => inTransaction(db as unknown as Kysely<Database>, dialect, (trx) => fn(trx as unknown as Db));
+  return (fn) => inTransaction(db, dialect, fn);
 }
 
 export function nameKey(name: string): string {
@@ -748,20 +711,13 @@ class SqlLibrary implements LibraryRepository {
  * The listener repositories over a database handle, or over one transaction of it (`inside`: multi-statement
  * writes then run in that transaction instead of opening their own).
  */
-export function createListenerRepositories(
-  db: Kysely<Database>,
-  dialect: SqlDialect,
-  inside = false,
-): ListenerStore {
-  const withTables: Db = db
-    .withTables<ListenerTables>()
-    .withTables<Pick<SyncTables, 'sync_sessions' | 'sync_app_passwords' | 'sync_login_flows'>>();
-  const tx = transactor(withTables, dialect, inside);
+export function createListenerRepositories(db: Db, dialect: SqlDialect, inside = false): ListenerStore {
+  const tx = transactor(db, dialect, inside);
   return {
-    users: new SqlUsers(withTables, tx),
-    sessions: new SqlSessions(withTables),
-    settings: new SqlSettings(withTables),
-    library: new SqlLibrary(withTables, tx),
-    signInFailures: new SqlSignInFailures(withTables),
+    users: new SqlUsers(db, tx),
+    sessions: new SqlSessions(db),
+    settings: new SqlSettings(db),
+    library: new SqlLibrary(db, tx),
+    signInFailures: new SqlSignInFailures(db),
   };
 }
