@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { type FeedServer, feedRoute, startFeedServer } from '../../test/support/feed-server.ts';
 import { type Config, loadConfig } from '../config/config.ts';
 import { type App, createApp, type Running, startServing } from '../main.ts';
+import { createAccount } from '../services/passwords.ts';
 import { Client } from './test-harness.ts';
 
 const TOKEN = 'metrics-token-0123456789abcdef0123456789';
@@ -158,7 +159,11 @@ describe('logs and metrics', () => {
       const listener = new Client(s.running.server);
       const admin = new Client(s.running.server);
       await admin.signUp('root');
-      await s.app.store.listeners.users.create({ name: 'ann', password: 'ann password 1' }, new Date());
+      await createAccount(
+        s.app.store.listeners.users,
+        { name: 'ann', password: 'ann password 1' },
+        new Date(),
+      );
       assert.equal(
         (await listener.post('/signin', { name: 'ann', password: 'ann password 1' })).statusCode,
         303,

@@ -16,7 +16,7 @@ export interface AuthenticatedUser extends SyncUser {
 export interface SyncAccounts {
   /**
    * The listener whose account password this is, with the account's `authEpoch` read with the password hash
-   * (W: `listeners.users.verifyPassword`).
+   * (`verifyPassword` in src/services/passwords.ts, the one check of web sign-in, Basic auth and the Login Flow).
    */
   verifyPassword(name: string, password: string): Promise<(SyncUser & { authEpoch: number }) | undefined>;
   /** Moves on whenever the listener's password changes or they are signed out everywhere. */

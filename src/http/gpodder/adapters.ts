@@ -2,6 +2,7 @@
 // R's feed admin (adding feeds through the crawler, with its SSRF guard), and the sync repository.
 import { type FeedVisibility, withoutCredentials } from '../../domain/feed.ts';
 import type { Show } from '../../domain/show.ts';
+import { verifyPassword } from '../../services/passwords.ts';
 import type {
   LibraryRepository,
   SignInFailureRepository,
@@ -25,7 +26,7 @@ export function accountsFrom(users: UserRepository): SyncAccounts {
     u === undefined || u.disabledAt !== undefined ? undefined : { id: u.id, name: u.name };
   return {
     verifyPassword: async (name, password) => {
-      const user = await users.verifyPassword(name, password);
+      const user = await verifyPassword(users, name, password);
       return user === undefined ? undefined : { id: user.id, name: user.name, authEpoch: user.authEpoch };
     },
     authEpoch: (id) => users.authEpoch(id),

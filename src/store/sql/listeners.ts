@@ -19,7 +19,6 @@ import type {
   UserRepository,
 } from '../listener-ports.ts';
 import type { SqlDialect } from '../migrations/index.ts';
-import { DUMMY_HASH, hashPassword, verifyPassword } from '../password.ts';
 import { inTransaction } from './connect.ts';
 import type { Database } from './schema.ts';
 
@@ -100,10 +99,9 @@ class SqlUsers implements UserRepository {
     private readonly tx: Tx,
   ) {}
 
-  async create(input: { name: string; password: string; isAdmin?: boolean }, now: Date): Promise<User> {
+  async create(input: { name: string; passwordHash: string; isAdmin?: boolean }, now: Date): Promise<User> {
     const name = input.name.normalize('NFC').trim();
     if (!name) throw new StoreError('invalid', 'a user name cannot be empty');
-    const hash = await hashPassword(input.password);
     const at = now.toISOString();
     return this.tx(async (tx) => {
       const taken = await tx
@@ -134,7 +132,7 @@ class SqlUsers implements UserRepository {
           name,
           name_key: nameKey(name),
           name_skeleton: skeleton,
-          password_hash: hash,
+          password_hash: input.passwordHash,
           is_admin: isAdmin ? 1 : 0,
           created_at: at,
           updated_at: at,
@@ -171,16 +169,13 @@ class SqlUsers implements UserRepository {
     return Number(row.n);
   }
 
-  async verifyPassword(name: string, password: string): Promise<(User & { authEpoch: number }) | undefined> {
+  async credentials(name: string): Promise<(User & { passwordHash: string; authEpoch: number }) | undefined> {
     const row = await this.db
       .selectFrom('users')
       .select([...USER_COLUMNS, 'password_hash', 'auth_epoch'])
       .where('name_key', '=', nameKey(name))
       .executeTakeFirst();
-    const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
-    return row && ok && row.disabled_at === null
-      ? { ...toUser(row), authEpoch: Number(row.auth_epoch) }
-      : undefined;
+    return row && { ...toUser(row), passwordHash: row.password_hash, authEpoch: Number(row.auth_epoch) };
   }
 
   async list(): Promise<User[]> {
@@ -238,17 +233,16 @@ class SqlUsers implements UserRepository {
     return toUser(row);
   }
 
-  async setPassword(
+  async setPasswordHash(
     userId: number,
-    password: string,
+    passwordHash: string,
     now: Date,
     options: { keepSession?: string } = {},
   ): Promise<void> {
-    const hash = await hashPassword(password);
     await this.tx(async (tx) => {
       const result = await tx
         .updateTable('users')
-        .set({ password_hash: hash, updated_at: now.toISOString() })
+        .set({ password_hash: passwordHash, updated_at: now.toISOString() })
         .where('id', '=', userId)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) === 0) throw new StoreError('not-found', `no user ${userId}`);

@@ -4,6 +4,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createSyncService } from '../../../src/http/gpodder/adapters.ts';
 import { gpodderPlugin } from '../../../src/http/gpodder/plugin.ts';
+import { createAccount } from '../../../src/services/passwords.ts';
 import type { ListenerStore } from '../../../src/store/listener-ports.ts';
 import type { Store } from '../../../src/store/ports.ts';
 import { connect } from '../../../src/store/sql/connect.ts';
@@ -49,8 +50,8 @@ export async function startSyncServer(
   const listeners = createListenerRepositories(db, dialect);
   const repo = store.sync;
   const now = new Date();
-  await listeners.users.create({ name: TEST_USER.name, password: TEST_USER.password }, now);
-  await listeners.users.create({ name: 'bob', password: 'bob password' }, now);
+  await createAccount(listeners.users, { name: TEST_USER.name, password: TEST_USER.password }, now);
+  await createAccount(listeners.users, { name: 'bob', password: 'bob password' }, now);
 
   const feedUrl = 'http://podcasts.example/history/feed.xml';
   const { feed } = await store.feeds.add(feedUrl, now);
