@@ -1,18 +1,12 @@
-// The listener repositories' contract (owner W), run against SQLite and PostgreSQL alike by
+// The listener repositories' contract, run against SQLite and PostgreSQL alike by
 // src/store/listeners.test.ts. Each test gets a fresh database (SQLite in memory, or a throw-away PostgreSQL schema).
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { sql } from 'kysely';
 import { createAccount, setPassword, verifyPassword } from '../../src/services/passwords.ts';
 import { StoreError } from '../../src/store/errors.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
 import type { ListenerStore } from '../../src/store/listener-ports.ts';
-import { migrations } from '../../src/store/migrations/index.ts';
-import type { Store } from '../../src/store/ports.ts';
-import { connect } from '../../src/store/sql/connect.ts';
-import { createListenerRepositories } from '../../src/store/sql/listeners.ts';
-import { migrate } from '../../src/store/sql/migrate.ts';
-import { SqlStore } from '../../src/store/sql/store.ts';
+import { freshPostgresStore } from './postgres.ts';
 
 export interface ListenerDb {
   store: Store;
@@ -20,33 +14,14 @@ export interface ListenerDb {
   close(): Promise<void>;
 }
 
-export async function openListenerDb(kind: 'sqlite' | 'postgres', pgUrl?: string): Promise<ListenerDb> {
+/** A fresh store migrated to the end: SQLite in memory, or a throw-away PostgreSQL schema (test/support/postgres.ts). */
+export async function openListenerDb(kind: 'sqlite' | 'postgres'): Promise<ListenerDb> {
   if (kind === 'sqlite') {
-    const { db, dialect } = await connect(':memory:');
-    await migrate(db, dialect, migrations);
-    return {
-      store: new SqlStore(db, dialect, false),
-      listeners: createListenerRepositories(db, dialect),
-      close: () => db.destroy(),
-    };
+    const store = await openStore({ dataDir: '/nonexistent', databaseUrl: ':memory:' });
+    return { store, listeners: store.listeners, close: () => store.close() };
   }
-  if (!pgUrl) throw new Error('no PostgreSQL URL');
-  const schema = `listeners_test_${randomBytes(6).toString('hex')}`;
-  const admin = await connect(pgUrl);
-  await sql.raw(`create schema ${schema}`).execute(admin.db);
-  await admin.db.destroy();
-  const u = new URL(pgUrl);
-  u.searchParams.set('options', `-c search_path=${schema}`);
-  const { db, dialect } = await connect(u.toString());
-  await migrate(db, dialect, migrations);
-  return {
-    store: new SqlStore(db, dialect, false),
-    listeners: createListenerRepositories(db, dialect),
-    close: async () => {
-      await sql.raw(`drop schema ${schema} cascade`).execute(db);
-      await db.destroy();
-    },
-  };
+  const { store, drop } = await freshPostgresStore();
+  return { store, listeners: store.listeners, close: drop };
 }
 
 const T0 = new Date('2026-01-01T00:00:00.000Z');
@@ -69,13 +44,10 @@ async function seed(store: Store): Promise<{ feedId: number; showId: number; epi
   return { feedId: feed.id, showId: show.id, episodes: page.items.map((e) => e.id) };
 }
 
-export function listenerContract(
-  kind: 'sqlite' | 'postgres',
-  options: { skip?: string; pgUrl?: string } = {},
-): void {
+export function listenerContract(kind: 'sqlite' | 'postgres', options: { skip?: string } = {}): void {
   const t = (name: string, fn: (db: ListenerDb) => Promise<void>) =>
     test(name, { skip: options.skip ?? false }, async () => {
-      const db = await openListenerDb(kind, options.pgUrl);
+      const db = await openListenerDb(kind);
       try {
         await fn(db);
       } finally {

@@ -9,13 +9,10 @@ import { type ListenerDb, openListenerDb } from './store-contract-listeners.ts';
 const T0 = new Date('2026-01-01T00:00:00.000Z');
 const at = (minutes: number): Date => new Date(T0.getTime() + minutes * 60_000);
 
-export function quotaContract(
-  kind: 'sqlite' | 'postgres',
-  options: { skip?: string; pgUrl?: string } = {},
-): void {
+export function quotaContract(kind: 'sqlite' | 'postgres', options: { skip?: string } = {}): void {
   const t = (name: string, fn: (db: ListenerDb) => Promise<void>) =>
     test(name, options.skip === undefined ? {} : { skip: options.skip }, async () => {
-      const db = await openListenerDb(kind, options.pgUrl);
+      const db = await openListenerDb(kind);
       try {
         await fn(db);
       } finally {

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from 'kysely';
-import { openMigratedDatabase, postgresUnavailable } from '../../../test/support/store-contract-sync.ts';
+import { postgresSkip } from '../../../test/support/postgres.ts';
+import { openMigratedDatabase } from '../../../test/support/store-contract-sync.ts';
 import { createAccount } from '../../services/passwords.ts';
 import { SqlStore } from '../sql/store.ts';
 
@@ -26,7 +27,7 @@ interface Seeded {
 }
 
 for (const kind of ['sqlite', 'postgres'] as const) {
-  const skip = kind === 'postgres' ? await postgresUnavailable() : undefined;
+  const skip = kind === 'postgres' ? await postgresSkip() : undefined;
   test(`${kind}: 0015 merges feeds that are one under the feed-URL rule, keeping everything listeners had`, {
     skip: skip ?? false,
   }, async () => {
