@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { type FeedServer, feedRoute, startFeedServer } from '../../test/support/feed-server.ts';
+import { Client } from '../../test/support/web-app.ts';
 import { type Config, loadConfig } from '../config/config.ts';
 import { type App, createApp, type Running, startServing } from '../main.ts';
 import { createAccount } from '../services/passwords.ts';
-import { Client } from './test-harness.ts';
 
 const TOKEN = 'metrics-token-0123456789abcdef0123456789';
 const FEED = `<?xml version="1.0"?><rss version="2.0"><channel><title>Logged</title><link>https://l.example/</link>
