@@ -1,4 +1,4 @@
-// Listener repositories over Kysely, for SQLite and PostgreSQL alike (owner W). Tables from migration 0002-listeners.
+// Listener repositories over Kysely, for SQLite and PostgreSQL alike. Tables from migration 0002-listeners.
 // Every query is scoped by user id; nothing here can reach another user's rows.
 import { createHash, randomBytes } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';

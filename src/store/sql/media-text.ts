@@ -1,4 +1,4 @@
-// The media-text cache over Kysely (owner T), for SQLite and PostgreSQL alike. Tables from migration 0005-media-text.
+// The media-text cache over Kysely, for SQLite and PostgreSQL alike. Tables from migration 0005-media-text.
 import type { Kysely } from 'kysely';
 import type {
   EpisodeTranscriptText,

@@ -1,4 +1,4 @@
-// The sync repository over Kysely, for SQLite and PostgreSQL alike (owner Y). Tables from migration 0003-sync.
+// The sync repository over Kysely, for SQLite and PostgreSQL alike. Tables from migration 0003-sync.
 import type { Kysely, Selectable } from 'kysely';
 import type { DeviceType } from '../../sync/device.ts';
 import type { SubscriptionChange } from '../../sync/subscriptions.ts';

@@ -1,5 +1,5 @@
 // An in-process Earshot sync server on a loopback port for the real-client tests: a real SQLite store with the
-// catalogue, listener and sync tables, a seeded show, and either the gPodder plugin alone or W's whole web server
+// catalogue, listener and sync tables, a seeded show, and either the gPodder plugin alone or the whole web server
 // with the plugin registered (for web ↔ phone end-to-end tests).
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createSyncService } from '../../../src/http/gpodder/adapters.ts';
