@@ -32,7 +32,7 @@ function transactor(db: Db, dialect: SqlDialect, inside: boolean): Tx {
   return (fn) => inTransaction(db, dialect, fn);
 }
 
-export function nameKey(name: string): string {
+function nameKey(name: string): string {
   return name.normalize('NFC').trim().toLowerCase();
 }
 

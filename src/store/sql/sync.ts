@@ -83,7 +83,7 @@ function actionValues(userId: number, a: NewEpisodeAction, receivedAtMs: number,
   };
 }
 
-export class SqlSyncRepository implements SyncRepository {
+class SqlSyncRepository implements SyncRepository {
   readonly #db: Db;
   readonly #dialect: SqlDialect;
 
