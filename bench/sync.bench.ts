@@ -3,13 +3,11 @@
 //   npm run bench:sync            (SQLite file in a temp dir; PostgreSQL too when EARSHOT_TEST_DATABASE_URL answers)
 //   node --import tsx bench/sync.bench.ts --out /work/notes/bench-sync.md
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
-import { connect } from '../src/store/sql/connect.ts';
 import { basicAuthHeader } from '../src/sync/basic-auth.ts';
+import { postgresSkip, type ThrowAwaySchema, throwAwaySchema } from '../test/support/postgres.ts';
 import { startSyncServer, TEST_USER } from '../test/support/sync-clients/server.ts';
 
 const TOTAL = 10_000;
@@ -138,22 +136,12 @@ async function runOnce(label: string, database: string): Promise<Result> {
   }
 }
 
-async function postgresTarget(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
-  const base = process.env.EARSHOT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  try {
-    const admin = await connect(base);
-    const schema = `sync_bench_${randomBytes(4).toString('hex')}`;
-    await sql.raw(`create schema ${schema}`).execute(admin.db);
-    return {
-      url: `${base}${base.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
-      drop: async () => {
-        await sql.raw(`drop schema ${schema} cascade`).execute(admin.db);
-        await admin.db.destroy();
-      },
-    };
-  } catch {
-    return undefined;
-  }
+/** A throw-away schema on the test PostgreSQL (test/support/postgres.ts), or undefined (the reason is printed). */
+async function postgresTarget(): Promise<ThrowAwaySchema | undefined> {
+  const skip = await postgresSkip();
+  if (skip === undefined) return throwAwaySchema();
+  process.stderr.write(`${skip}\n`);
+  return undefined;
 }
 
 const serveIndex = process.argv.indexOf('--serve');

@@ -28,7 +28,7 @@ export type DatabaseConfig =
   | { readonly kind: 'sqlite'; readonly path: string }
   | { readonly kind: 'postgres'; readonly url: string };
 
-/** What the web pages need from configuration (owner W maps it to its WebConfig). */
+/** What the web pages need from configuration (the web server maps it to its WebConfig). */
 export interface WebSettings {
   readonly siteName: string;
   /** The URL the instance is reached at, e.g. https://pods.example.org (no trailing slash). */

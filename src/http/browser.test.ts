@@ -14,7 +14,7 @@ import {
   REFERENCE_DIR,
   referenceFeed,
   type TestApp,
-} from './test-harness.ts';
+} from '../../test/support/web-app.ts';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 const SKIP =

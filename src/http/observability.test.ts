@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { type FeedServer, feedRoute, startFeedServer } from '../../test/support/feed-server.ts';
+import { Client } from '../../test/support/web-app.ts';
 import { type Config, loadConfig } from '../config/config.ts';
 import { type App, createApp, type Running, startServing } from '../main.ts';
-import { Client } from './test-harness.ts';
+import { createAccount } from '../services/passwords.ts';
 
 const TOKEN = 'metrics-token-0123456789abcdef0123456789';
 const FEED = `<?xml version="1.0"?><rss version="2.0"><channel><title>Logged</title><link>https://l.example/</link>
@@ -158,7 +159,11 @@ describe('logs and metrics', () => {
       const listener = new Client(s.running.server);
       const admin = new Client(s.running.server);
       await admin.signUp('root');
-      await s.app.store.listeners.users.create({ name: 'ann', password: 'ann password 1' }, new Date());
+      await createAccount(
+        s.app.store.listeners.users,
+        { name: 'ann', password: 'ann password 1' },
+        new Date(),
+      );
       assert.equal(
         (await listener.post('/signin', { name: 'ann', password: 'ann password 1' })).statusCode,
         303,

@@ -14,7 +14,7 @@ import {
   REFERENCE_DIR,
   referenceFeed,
   type TestApp,
-} from './test-harness.ts';
+} from '../../test/support/web-app.ts';
 
 describe('the reference episode page', { skip: NO_REFERENCE ?? false }, () => {
   let t: TestApp;

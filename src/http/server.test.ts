@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
+import { Client, ingest, openTestApp, type TestApp, testdata } from '../../test/support/web-app.ts';
 import { createSyncService } from '../services/sync-service.ts';
 import { createServer } from './server.ts';
-import { Client, ingest, openTestApp, type TestApp, testdata } from './test-harness.ts';
 
 let t: TestApp;
 let showId: number;

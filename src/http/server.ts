@@ -61,7 +61,7 @@ export interface WebConfig {
   logger?: boolean | { level: string; stream?: NodeJS.WritableStream };
 }
 
-/** Adds feeds from the admin page; implemented by the refresh side (R). */
+/** Adds feeds from the admin page; implemented by the refresh side. */
 export interface FeedAdmin {
   /** Public unless `visibility` says private (a listener's feed: the sync service's path). */
   addFeed(url: string, visibility?: FeedVisibility): Promise<{ feedId: number; created: boolean }>;
@@ -82,7 +82,7 @@ export interface ServerDeps {
   feeds?: FeedAdmin;
   search?: SearchIndex;
   /**
-   * Web → phone sync (Y's SyncService): the bridge is called after follow/progress/played changes made on the web;
+   * Web → phone sync (the SyncService): the bridge is called after follow/progress/played changes made on the web;
    * app passwords and per-listener OPML appear on the account page when the object offers them.
    */
   sync?: SyncBridge & Partial<AccountSync>;

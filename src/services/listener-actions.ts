@@ -5,7 +5,7 @@ import { StoreError } from '../store/errors.ts';
 import type { LibraryRepository, Progress } from '../store/listener-ports.ts';
 import type { Store } from '../store/ports.ts';
 
-/** Web → phone sync (Y's src/sync/web-bridge.ts); optional. */
+/** Web → phone sync; optional. */
 export interface SyncBridge {
   webFollow(userId: number, feedId: number, following: boolean, at: Date): Promise<void>;
   webProgress(userId: number, episodeId: number, positionSeconds: number, at: Date): Promise<void>;
@@ -20,7 +20,7 @@ export interface AppPasswordInfo {
   revokedAt?: string;
 }
 
-/** What the account page offers when the sync service is there (Y's SyncAppPasswords + OPML). */
+/** What the account page offers when the sync service is there (app passwords and OPML). */
 export interface AccountSync {
   createAppPassword(userId: number, label: string): Promise<{ appPassword: AppPasswordInfo; secret: string }>;
   listAppPasswords(userId: number): Promise<AppPasswordInfo[]>;

@@ -5,9 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { corpusDir, NO_CORPUS, sharedDir } from '../../test/support/corpus.ts';
 import { type FeedServer, feedRoute, startFeedServer, statusRoute } from '../../test/support/feed-server.ts';
+import { postgresSkip, throwAwaySchema } from '../../test/support/postgres.ts';
 import type { TranscriptLink } from '../domain/episode.ts';
 import { createFetcher, type Fetcher } from '../feed/fetch/index.ts';
 import { parseFeed } from '../feed/parse/index.ts';
@@ -24,7 +25,6 @@ import { createMediaTextService, type MediaTextServiceDeps, rankTranscripts } fr
 const allMigrations = migrations.some((m) => m.name === mediaText.name)
   ? migrations
   : [...migrations, mediaText];
-const PG_URL = process.env.EARSHOT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const testdata = (name: string): Buffer =>
   readFileSync(join(import.meta.dirname, '../media-text/testdata', name));
 
@@ -40,31 +40,19 @@ async function openDb(kind: SqlDialect): Promise<Db> {
     await migrate(db, dialect, allMigrations);
     return { db, dialect, close: () => db.destroy() };
   }
-  const schema = `media_text_${randomBytes(6).toString('hex')}`;
-  const admin = await connect(PG_URL);
-  await sql.raw(`create schema ${schema}`).execute(admin.db);
-  await admin.db.destroy();
-  const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  const { db, dialect } = await connect(url);
-  await migrate(db, dialect, allMigrations);
-  return {
-    db,
-    dialect,
-    close: async () => {
-      await sql.raw(`drop schema ${schema} cascade`).execute(db);
-      await db.destroy();
-    },
-  };
-}
-
-async function postgresUnavailable(): Promise<string | undefined> {
-  try {
-    const { db } = await connect(PG_URL);
+  const schema = await throwAwaySchema();
+  const { db, dialect } = await connect(schema.url);
+  const close = async () => {
     await db.destroy();
-    return undefined;
+    await schema.drop();
+  };
+  try {
+    await migrate(db, dialect, allMigrations);
   } catch (error) {
-    return `PostgreSQL at ${PG_URL} is unavailable (${error instanceof Error ? error.message : String(error)}); skipping`;
+    await close();
+    throw error;
   }
+  return { db, dialect, close };
 }
 
 /** Stores one episode offering `transcripts`; returns its id. */
@@ -476,7 +464,7 @@ function suite(kind: SqlDialect, skip: string | undefined): void {
 }
 
 suite('sqlite', undefined);
-suite('postgres', await postgresUnavailable());
+suite('postgres', await postgresSkip());
 
 describe('rankTranscripts', () => {
   it('prefers the language, then timed formats, then feed order', () => {

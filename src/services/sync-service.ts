@@ -1,5 +1,5 @@
-// Builds the sync service from the rest of Earshot: S's store (catalogue), W's listener store (accounts, library),
-// R's feed admin (adding feeds through the crawler, with its SSRF guard), and the sync repository.
+// Builds the sync service from the rest of Earshot: the store (catalogue), the listener store (accounts, library),
+// the feed admin (adding feeds through the crawler, with its SSRF guard), and the sync repository.
 import { type FeedVisibility, withoutCredentials } from '../domain/feed.ts';
 import type { Show } from '../domain/show.ts';
 import type { LibraryRepository, SignInFailureRepository, UserRepository } from '../store/listener-ports.ts';
@@ -14,6 +14,7 @@ import type {
   SyncQuota,
 } from '../sync/ports.ts';
 import { SyncService } from '../sync/service.ts';
+import { verifyPassword } from './passwords.ts';
 
 export function accountsFrom(users: UserRepository): SyncAccounts {
   // A disabled account is no account to sync (its app passwords and sessions stop working).
@@ -21,7 +22,7 @@ export function accountsFrom(users: UserRepository): SyncAccounts {
     u === undefined || u.disabledAt !== undefined ? undefined : { id: u.id, name: u.name };
   return {
     verifyPassword: async (name, password) => {
-      const user = await users.verifyPassword(name, password);
+      const user = await verifyPassword(users, name, password);
       return user === undefined ? undefined : { id: user.id, name: user.name, authEpoch: user.authEpoch };
     },
     authEpoch: (id) => users.authEpoch(id),
@@ -46,13 +47,13 @@ export function libraryFrom(library: LibraryRepository): SyncLibrary {
 export interface CatalogueDeps {
   store: Store;
   /**
-   * R's crawler entry point for feeds listeners subscribe to (it decides their visibility); without it feeds are
+   * The crawler's entry point for feeds listeners subscribe to (it decides their visibility); without it feeds are
    * added to the store directly (the fetcher still guards SSRF), with `listenerFeeds` visibility.
    */
   addFeed?: (url: string, options?: { addedByUserId?: number }) => Promise<{ feedId: number }>;
   /** Visibility of a feed a listener adds: `private` (the default) unless the operator made followed feeds public. */
   listenerFeeds?: FeedVisibility;
-  /** Full-text search (W's SearchIndex); without it, titles are matched in the recently updated shows. */
+  /** Full-text search (the store's search); without it, titles are matched in the recently updated shows. */
   search?: (query: string, limit: number) => Promise<Show[]>;
   now?: () => Date;
 }

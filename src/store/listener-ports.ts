@@ -15,32 +15,37 @@ export interface User {
 
 export interface UserRepository {
   /**
-   * Creates an account with an scrypt-hashed password. The first account ever created is the admin whatever
-   * `isAdmin` says. Throws `conflict` when the name is taken (names compare case-insensitively) or looks like a
+   * Creates an account with a password hash (made and checked by src/services/passwords.ts; the store never sees a
+   * password). The first account ever created is the admin whatever `isAdmin` says. Throws `conflict` when the name is taken (names compare case-insensitively) or looks like a
    * name that is (`userNameSkeleton`); the error's message says which, in words for the person choosing it. The
    * name rule itself (`checkNewUserName`) is the caller's.
    */
-  create(input: { name: string; password: string; isAdmin?: boolean }, now: Date): Promise<User>;
+  create(input: { name: string; passwordHash: string; isAdmin?: boolean }, now: Date): Promise<User>;
   get(id: number): Promise<User | undefined>;
   findByName(name: string): Promise<User | undefined>;
   count(): Promise<number>;
   /**
-   * The user when the password is right and the account not disabled, with the account's current `authEpoch` read
-   * in the same statement; undefined for an unknown name, a wrong password (same cost) or a disabled account.
+   * The account under this name (disabled ones too) with its stored password hash and its current `authEpoch`, read
+   * in one statement; undefined for an unknown name.
    */
-  verifyPassword(name: string, password: string): Promise<(User & { authEpoch: number }) | undefined>;
+  credentials(name: string): Promise<(User & { passwordHash: string; authEpoch: number }) | undefined>;
   /**
-   * Sets a new password and, in the same transaction, ends every session derived from the old one: as `endSessions`
-   * does, keeping only the web session `keepSession` (the one the listener changed it from).
+   * Sets a new password hash and, in the same transaction, ends every session derived from the old password: as
+   * `endSessions` does, keeping only the web session `keepSession` (the one the listener changed it from).
    */
-  setPassword(userId: number, password: string, now: Date, options?: { keepSession?: string }): Promise<void>;
+  setPasswordHash(
+    userId: number,
+    passwordHash: string,
+    now: Date,
+    options?: { keepSession?: string },
+  ): Promise<void>;
   /**
    * Signs the listener out everywhere, in one transaction: every web session (except `keepSession`), every sync
    * session, every app password (revoked), every Login Flow v2 the listener granted but the app has not collected;
    * and bumps `authEpoch`, so that any process that remembers a verified credential forgets it.
    */
   endSessions(userId: number, now: Date, options?: { keepSession?: string }): Promise<void>;
-  /** Changes whenever `setPassword` or `endSessions` ran; undefined for an unknown user. */
+  /** Changes whenever `setPasswordHash` or `endSessions` ran; undefined for an unknown user. */
   authEpoch(userId: number): Promise<number | undefined>;
   /** Every account, by name (case-insensitive), for the admins' users page. */
   list(): Promise<User[]>;

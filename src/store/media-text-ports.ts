@@ -1,4 +1,4 @@
-// The media-text cache (owner T): fetched transcripts and chapters, and each episode's transcript text for search.
+// The media-text cache: fetched transcripts and chapters, and each episode's transcript text for search.
 
 export type MediaTextKind = 'transcript' | 'chapters';
 

@@ -39,11 +39,11 @@ export interface Store {
   readonly people: PersonRepository;
   readonly jobs: JobRepository;
   readonly search: SearchRepository;
-  /** Accounts, sessions, follows, progress, queue (owner W; src/store/listener-ports.ts). */
+  /** Accounts, sessions, follows, progress, queue (src/store/listener-ports.ts). */
   readonly listeners: ListenerStore;
-  /** Fetched transcript/chapter texts and episode transcript text (owner T; src/store/media-text-ports.ts). */
+  /** Fetched transcript/chapter texts and episode transcript text (src/store/media-text-ports.ts). */
   readonly mediaText: MediaTextRepository;
-  /** gPodder / Nextcloud sync state (owner Y; src/store/sync-ports.ts). */
+  /** gPodder / Nextcloud sync state (src/store/sync-ports.ts). */
   readonly sync: SyncRepository;
   /** The database's own state, online backup and pool gauges, for the operator's commands and /metrics. */
   readonly maintenance: MaintenanceRepository;

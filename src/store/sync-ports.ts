@@ -1,4 +1,4 @@
-// The sync store's contract (owner Y): what the gPodder / Nextcloud endpoints keep per listener.
+// The sync store's contract: what the gPodder / Nextcloud endpoints keep per listener.
 // Implemented in src/store/sql/sync.ts for SQLite and PostgreSQL, checked by test/support/store-contract-sync.ts.
 // Times for `since` windows are epoch milliseconds of the server's receive time; other times are ISO strings.
 import type { DeviceType, EpisodeAction, SubscriptionChange } from '../domain/sync.ts';

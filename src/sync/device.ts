@@ -16,12 +16,3 @@ export function isDeviceType(value: string): value is DeviceType {
 export function emittedDeviceType(type: DeviceType): Exclude<DeviceType, 'tablet'> {
   return type === 'tablet' ? 'mobile' : type;
 }
-
-/** AntennaPod's rule for turning a device name into an id: lower-case, each non-alphanumeric character → `_`. */
-export function deviceIdFromName(name: string): string {
-  const id = name
-    .toLowerCase()
-    .replace(/[^a-z0-9]/g, '_')
-    .slice(0, 64);
-  return id === '' ? 'device' : id;
-}

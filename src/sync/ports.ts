@@ -1,5 +1,5 @@
-// What the sync service needs from the rest of Earshot. Implemented by adapters over W's accounts/library,
-// S's store and R's crawler (src/services/sync-service.ts); tests may plug in their own.
+// What the sync service needs from the rest of Earshot. Implemented by adapters over the accounts and library,
+// the store and the crawler (src/services/sync-service.ts); tests may plug in their own.
 import type { AppPassword } from '../store/sync-ports.ts';
 import type { EpisodeCatalogue } from './match.ts';
 
@@ -16,7 +16,7 @@ export interface AuthenticatedUser extends SyncUser {
 export interface SyncAccounts {
   /**
    * The listener whose account password this is, with the account's `authEpoch` read with the password hash
-   * (W: `listeners.users.verifyPassword`).
+   * (`verifyPassword` in src/services/passwords.ts, the one check of web sign-in, Basic auth and the Login Flow).
    */
   verifyPassword(name: string, password: string): Promise<(SyncUser & { authEpoch: number }) | undefined>;
   /** Moves on whenever the listener's password changes or they are signed out everywhere. */
@@ -25,7 +25,7 @@ export interface SyncAccounts {
   byId(id: number): Promise<SyncUser | undefined>;
 }
 
-/** The listener's own state in Earshot (W's library): what sync actions change and what the web shows. */
+/** The listener's own state in Earshot (the library): what sync actions change and what the web shows. */
 export interface SyncLibrary {
   follow(userId: number, feedId: number, at: Date): Promise<void>;
   unfollow(userId: number, feedId: number, at: Date): Promise<void>;
@@ -61,7 +61,7 @@ export interface FeedRef {
 
 export interface SyncCatalogue extends EpisodeCatalogue<FeedRef, number> {
   /**
-   * Adds a feed a listener subscribed to (R's crawler: normalised, SSRF-guarded, queued for a fetch, in the
+   * Adds a feed a listener subscribed to (the crawler: normalised, SSRF-guarded, queued for a fetch, in the
    * listener's fair-share lane; the feed remembers `addedByUserId`, which the daily new-feed quota counts).
    * Throws for URLs the crawler refuses; the subscription is kept anyway.
    */

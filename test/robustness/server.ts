@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config/config.ts';
 import { SESSION_TTL_SECONDS } from '../../src/http/context.ts';
 import { type App, createApp, type Running, startServing } from '../../src/main.ts';
+import { createAccount } from '../../src/services/passwords.ts';
 
 export interface RouteInfo {
   method: string;
@@ -126,7 +127,7 @@ export async function addListener(
   password: string,
   isAdmin = false,
 ): Promise<Listener> {
-  const user = await booted.app.store.listeners.users.create({ name, password, isAdmin }, new Date());
+  const user = await createAccount(booted.app.store.listeners.users, { name, password, isAdmin }, new Date());
   return { id: user.id, name: user.name, password, isAdmin: user.isAdmin };
 }
 

@@ -1,17 +1,12 @@
-// The listener repositories' contract (owner W), run against SQLite and PostgreSQL alike by
+// The listener repositories' contract, run against SQLite and PostgreSQL alike by
 // src/store/listeners.test.ts. Each test gets a fresh database (SQLite in memory, or a throw-away PostgreSQL schema).
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { sql } from 'kysely';
+import { createAccount, setPassword, verifyPassword } from '../../src/services/passwords.ts';
 import { StoreError } from '../../src/store/errors.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
 import type { ListenerStore } from '../../src/store/listener-ports.ts';
-import { migrations } from '../../src/store/migrations/index.ts';
-import type { Store } from '../../src/store/ports.ts';
-import { connect } from '../../src/store/sql/connect.ts';
-import { createListenerRepositories } from '../../src/store/sql/listeners.ts';
-import { migrate } from '../../src/store/sql/migrate.ts';
-import { SqlStore } from '../../src/store/sql/store.ts';
+import { freshPostgresStore } from './postgres.ts';
 
 export interface ListenerDb {
   store: Store;
@@ -19,33 +14,14 @@ export interface ListenerDb {
   close(): Promise<void>;
 }
 
-export async function openListenerDb(kind: 'sqlite' | 'postgres', pgUrl?: string): Promise<ListenerDb> {
+/** A fresh store migrated to the end: SQLite in memory, or a throw-away PostgreSQL schema (test/support/postgres.ts). */
+export async function openListenerDb(kind: 'sqlite' | 'postgres'): Promise<ListenerDb> {
   if (kind === 'sqlite') {
-    const { db, dialect } = await connect(':memory:');
-    await migrate(db, dialect, migrations);
-    return {
-      store: new SqlStore(db, dialect, false),
-      listeners: createListenerRepositories(db, dialect),
-      close: () => db.destroy(),
-    };
+    const store = await openStore({ dataDir: '/nonexistent', databaseUrl: ':memory:' });
+    return { store, listeners: store.listeners, close: () => store.close() };
   }
-  if (!pgUrl) throw new Error('no PostgreSQL URL');
-  const schema = `listeners_test_${randomBytes(6).toString('hex')}`;
-  const admin = await connect(pgUrl);
-  await sql.raw(`create schema ${schema}`).execute(admin.db);
-  await admin.db.destroy();
-  const u = new URL(pgUrl);
-  u.searchParams.set('options', `-c search_path=${schema}`);
-  const { db, dialect } = await connect(u.toString());
-  await migrate(db, dialect, migrations);
-  return {
-    store: new SqlStore(db, dialect, false),
-    listeners: createListenerRepositories(db, dialect),
-    close: async () => {
-      await sql.raw(`drop schema ${schema} cascade`).execute(db);
-      await db.destroy();
-    },
-  };
+  const { store, drop } = await freshPostgresStore();
+  return { store, listeners: store.listeners, close: drop };
 }
 
 const T0 = new Date('2026-01-01T00:00:00.000Z');
@@ -68,13 +44,10 @@ async function seed(store: Store): Promise<{ feedId: number; showId: number; epi
   return { feedId: feed.id, showId: show.id, episodes: page.items.map((e) => e.id) };
 }
 
-export function listenerContract(
-  kind: 'sqlite' | 'postgres',
-  options: { skip?: string; pgUrl?: string } = {},
-): void {
+export function listenerContract(kind: 'sqlite' | 'postgres', options: { skip?: string } = {}): void {
   const t = (name: string, fn: (db: ListenerDb) => Promise<void>) =>
     test(name, { skip: options.skip ?? false }, async () => {
-      const db = await openListenerDb(kind, options.pgUrl);
+      const db = await openListenerDb(kind);
       try {
         await fn(db);
       } finally {
@@ -87,28 +60,31 @@ export function listenerContract(
       'the first user is the admin, names are unique case-insensitively, passwords verify',
       async ({ listeners }) => {
         const { users } = listeners;
-        const first = await users.create({ name: 'Alice', password: 'secret one' }, T0);
-        const second = await users.create({ name: 'bob', password: 'secret two' }, T0);
+        const first = await createAccount(users, { name: 'Alice', password: 'secret one' }, T0);
+        const second = await createAccount(users, { name: 'bob', password: 'secret two' }, T0);
         assert.equal(first.isAdmin, true);
         assert.equal(second.isAdmin, false);
         assert.equal(await users.count(), 2);
         await assert.rejects(
-          users.create({ name: 'ALICE', password: 'x' }, T0),
+          createAccount(users, { name: 'ALICE', password: 'x' }, T0),
           (e: unknown) => e instanceof StoreError && e.code === 'conflict',
         );
-        assert.equal((await users.verifyPassword('alice', 'secret one'))?.id, first.id);
-        assert.equal(await users.verifyPassword('alice', 'secret two'), undefined);
-        assert.equal(await users.verifyPassword('nobody', 'secret one'), undefined);
-        await users.setPassword(first.id, 'new secret', at(1));
-        assert.equal(await users.verifyPassword('Alice', 'secret one'), undefined);
-        assert.equal((await users.verifyPassword('Alice', 'new secret'))?.name, 'Alice');
+        assert.equal((await verifyPassword(users, 'alice', 'secret one'))?.id, first.id);
+        const stored = await users.credentials('ALICE');
+        assert.match(stored?.passwordHash ?? '', /^scrypt\$/, 'the store keeps a hash');
+        assert.equal(stored?.passwordHash.includes('secret one'), false, 'never the password');
+        assert.equal(await verifyPassword(users, 'alice', 'secret two'), undefined);
+        assert.equal(await verifyPassword(users, 'nobody', 'secret one'), undefined);
+        await setPassword(users, first.id, 'new secret', at(1));
+        assert.equal(await verifyPassword(users, 'Alice', 'secret one'), undefined);
+        assert.equal((await verifyPassword(users, 'Alice', 'new secret'))?.name, 'Alice');
         assert.equal((await users.findByName('BOB'))?.id, second.id);
         assert.equal((await users.get(second.id))?.name, 'bob');
       },
     );
 
     t('sessions: only the token finds the user, until it expires or is deleted', async ({ listeners }) => {
-      const user = await listeners.users.create({ name: 'carol', password: 'pw pw pw pw' }, T0);
+      const user = await createAccount(listeners.users, { name: 'carol', password: 'pw pw pw pw' }, T0);
       const token = await listeners.sessions.create(user.id, T0, 3600);
       const other = await listeners.sessions.create(user.id, T0, 3600);
       assert.equal((await listeners.sessions.get(token, at(1)))?.user.id, user.id);
@@ -125,8 +101,8 @@ export function listenerContract(
       'a password change ends every other session: web, sync, app passwords, granted flows; the epoch moves',
       async ({ store, listeners }) => {
         const { users, sessions } = listeners;
-        const user = await users.create({ name: 'dave', password: 'old password' }, T0);
-        const other = await users.create({ name: 'erin', password: 'her password' }, T0);
+        const user = await createAccount(users, { name: 'dave', password: 'old password' }, T0);
+        const other = await createAccount(users, { name: 'erin', password: 'her password' }, T0);
         const epoch = await users.authEpoch(user.id);
         assert.equal(typeof epoch, 'number');
         const here = await sessions.create(user.id, T0, 3600);
@@ -141,7 +117,7 @@ export function listenerContract(
         await store.sync.startLoginFlow({ pollHash: 'p', loginHash: 'l', address: 'a' }, T0, at(20), limits);
         await store.sync.grantLoginFlow('l', user.id, 'Kasts', T0);
 
-        await users.setPassword(user.id, 'new password', at(1), { keepSession: here });
+        await setPassword(users, user.id, 'new password', at(1), { keepSession: here });
         assert.ok(await sessions.get(here, at(2)), 'the session the password was changed from stays');
         assert.equal(await sessions.get(elsewhere, at(2)), undefined);
         assert.equal(await store.sync.sessionUser('sync-by-password', at(2)), undefined);
@@ -150,7 +126,7 @@ export function listenerContract(
         assert.equal(await store.sync.collectLoginFlow('p', at(2)), undefined, 'a granted flow is dropped');
         assert.notEqual(await users.authEpoch(user.id), epoch);
         assert.equal(
-          (await users.verifyPassword('dave', 'new password'))?.authEpoch,
+          (await verifyPassword(users, 'dave', 'new password'))?.authEpoch,
           await users.authEpoch(user.id),
         );
         // The other listener keeps everything.
@@ -169,10 +145,10 @@ export function listenerContract(
       'a new name that looks like an existing one is refused; the existing one still signs in',
       async ({ listeners }) => {
         const { users } = listeners;
-        await users.create({ name: 'alice', password: 'pw pw pw pw' }, T0);
+        await createAccount(users, { name: 'alice', password: 'pw pw pw pw' }, T0);
         for (const lookalike of ['аlice', 'aIice', 'a1ice', 'ａｌｉｃｅ']) {
           await assert.rejects(
-            users.create({ name: lookalike, password: 'pw pw pw pw' }, T0),
+            createAccount(users, { name: lookalike, password: 'pw pw pw pw' }, T0),
             (e: unknown) =>
               e instanceof StoreError &&
               e.code === 'conflict' &&
@@ -180,9 +156,12 @@ export function listenerContract(
             lookalike,
           );
         }
-        await users.create({ name: 'rnallory', password: 'pw pw pw pw' }, T0);
-        await assert.rejects(users.create({ name: 'mallory', password: 'pw pw pw pw' }, T0), StoreError);
-        assert.ok(await users.verifyPassword('alice', 'pw pw pw pw'));
+        await createAccount(users, { name: 'rnallory', password: 'pw pw pw pw' }, T0);
+        await assert.rejects(
+          createAccount(users, { name: 'mallory', password: 'pw pw pw pw' }, T0),
+          StoreError,
+        );
+        assert.ok(await verifyPassword(users, 'alice', 'pw pw pw pw'));
       },
     );
 
@@ -220,8 +199,8 @@ export function listenerContract(
 
     t('follows are per user and per feed, idempotent', async ({ store, listeners }) => {
       const { feedId } = await seed(store);
-      const a = await listeners.users.create({ name: 'a', password: 'pw pw pw pw' }, T0);
-      const b = await listeners.users.create({ name: 'b', password: 'pw pw pw pw' }, T0);
+      const a = await createAccount(listeners.users, { name: 'a', password: 'pw pw pw pw' }, T0);
+      const b = await createAccount(listeners.users, { name: 'b', password: 'pw pw pw pw' }, T0);
       await listeners.library.follow(a.id, feedId, T0);
       await listeners.library.follow(a.id, feedId, at(5));
       assert.equal(await listeners.library.isFollowing(a.id, feedId), true);
@@ -234,8 +213,8 @@ export function listenerContract(
     t('progress: positions, played, newer wins, lists per user only', async ({ store, listeners }) => {
       const { episodes } = await seed(store);
       const [e1, e2, e3] = episodes as [number, number, number];
-      const a = await listeners.users.create({ name: 'a', password: 'pw pw pw pw' }, T0);
-      const b = await listeners.users.create({ name: 'b', password: 'pw pw pw pw' }, T0);
+      const a = await createAccount(listeners.users, { name: 'a', password: 'pw pw pw pw' }, T0);
+      const b = await createAccount(listeners.users, { name: 'b', password: 'pw pw pw pw' }, T0);
       const lib = listeners.library;
       await lib.savePosition(a.id, e1, 120, at(1), 60);
       await lib.savePosition(a.id, e1, 240, at(3), 60);
@@ -272,8 +251,8 @@ export function listenerContract(
     t('the queue keeps order: add, play next, move, remove', async ({ store, listeners }) => {
       const { episodes } = await seed(store);
       const [e1, e2, e3] = episodes as [number, number, number];
-      const a = await listeners.users.create({ name: 'a', password: 'pw pw pw pw' }, T0);
-      const b = await listeners.users.create({ name: 'b', password: 'pw pw pw pw' }, T0);
+      const a = await createAccount(listeners.users, { name: 'a', password: 'pw pw pw pw' }, T0);
+      const b = await createAccount(listeners.users, { name: 'b', password: 'pw pw pw pw' }, T0);
       const lib = listeners.library;
       await lib.enqueue(a.id, e1, T0);
       await lib.enqueue(a.id, e2, T0);
@@ -301,7 +280,7 @@ export function listenerContract(
       async ({ store, listeners }) => {
         const { feedId, showId, episodes } = await seed(store);
         const [e1, e2] = episodes as [number, number];
-        const a = await listeners.users.create({ name: 'a', password: 'pw pw pw pw' }, T0);
+        const a = await createAccount(listeners.users, { name: 'a', password: 'pw pw pw pw' }, T0);
         await listeners.library.savePosition(a.id, e1, 60, at(1), 50);
         await listeners.library.savePosition(a.id, e1, 120, at(2), 60);
         await listeners.library.setPlayed(a.id, e2, true, at(3));

@@ -7,11 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { createMetrics } from '../../src/services/metrics.ts';
+import { createAccount, verifyPassword } from '../../src/services/passwords.ts';
 import { openStore, type Store, StoreError } from '../../src/store/index.ts';
 import type { StoreHarness } from './store-contract.ts';
 
 const T0 = new Date('2026-01-01T00:00:00.000Z');
 const at = (minutes: number): Date => new Date(T0.getTime() + minutes * 60_000);
+
+/** A new account on `store` (the first one is the admin). */
+const account = (store: Store, name: string, password = 'secret-password', when = T0) =>
+  createAccount(store.listeners.users, { name, password }, when);
 
 export function operatorsContract(name: string, harness: StoreHarness): void {
   const options = harness.skip === undefined ? {} : { skip: harness.skip };
@@ -69,7 +74,7 @@ export function operatorsContract(name: string, harness: StoreHarness): void {
       );
       const episode = (await store.episodes.listForShow(show.id)).items[0] ?? assert.fail('no episode');
       const other = (await store.feeds.add('https://feeds.example/b.xml', T0)).feed;
-      const user = await store.listeners.users.create({ name: 'ann', password: 'secret-password' }, T0);
+      const user = await account(store, 'ann');
       await store.listeners.library.follow(user.id, feed.id, T0);
       await store.listeners.library.follow(user.id, other.id, T0);
       await store.listeners.library.savePosition(user.id, episode.id, 60, T0);
@@ -115,8 +120,8 @@ export function operatorsContract(name: string, harness: StoreHarness): void {
     });
 
     it('a disabled account cannot sign in and its web and sync sessions end; enabled again, it can', async (store) => {
-      const admin = await store.listeners.users.create({ name: 'root', password: 'admin-password' }, T0);
-      const ann = await store.listeners.users.create({ name: 'ann', password: 'secret-password' }, at(1));
+      const admin = await account(store, 'root', 'admin-password');
+      const ann = await account(store, 'ann', 'secret-password', at(1));
       const web = await store.listeners.sessions.create(ann.id, at(2), 3600);
       await store.sync.createSession(ann.id, 'sync-hash', at(2), at(600));
       const keep = await store.listeners.sessions.create(admin.id, at(2), 3600);
@@ -124,7 +129,7 @@ export function operatorsContract(name: string, harness: StoreHarness): void {
 
       const disabled = await store.listeners.users.setDisabled(ann.id, true, at(3));
       assert.equal(disabled.disabledAt, at(3).toISOString());
-      assert.equal(await store.listeners.users.verifyPassword('ann', 'secret-password'), undefined);
+      assert.equal(await verifyPassword(store.listeners.users, 'ann', 'secret-password'), undefined);
       assert.equal(await store.listeners.sessions.get(web, at(4)), undefined);
       assert.equal(await store.sync.sessionUser('sync-hash', at(4)), undefined);
       assert.equal(
@@ -138,7 +143,7 @@ export function operatorsContract(name: string, harness: StoreHarness): void {
 
       const enabled = await store.listeners.users.setDisabled(ann.id, false, at(6));
       assert.equal(enabled.disabledAt, undefined);
-      assert.equal((await store.listeners.users.verifyPassword('ann', 'secret-password'))?.id, ann.id);
+      assert.equal((await verifyPassword(store.listeners.users, 'ann', 'secret-password'))?.id, ann.id);
       assert.deepEqual(
         (await store.listeners.users.list()).map((u) => [u.name, u.isAdmin, u.disabledAt]),
         [
@@ -149,8 +154,8 @@ export function operatorsContract(name: string, harness: StoreHarness): void {
     });
 
     it('the last enabled admin can be neither unmade nor disabled', async (store) => {
-      const root = await store.listeners.users.create({ name: 'root', password: 'admin-password' }, T0);
-      const ann = await store.listeners.users.create({ name: 'ann', password: 'secret-password' }, T0);
+      const root = await account(store, 'root', 'admin-password');
+      const ann = await account(store, 'ann');
       await assert.rejects(store.listeners.users.setAdmin(root.id, false, at(1)), isCode('conflict'));
       await assert.rejects(store.listeners.users.setDisabled(root.id, true, at(1)), isCode('conflict'));
       assert.equal((await store.listeners.users.get(root.id))?.isAdmin, true, 'rolled back');
@@ -162,9 +167,9 @@ export function operatorsContract(name: string, harness: StoreHarness): void {
     });
 
     it('disabling signs a listener out of the web and of sync, and no one else', async (store) => {
-      await store.listeners.users.create({ name: 'root', password: 'admin-password' }, T0);
-      const ann = await store.listeners.users.create({ name: 'ann', password: 'secret-password' }, T0);
-      const bob = await store.listeners.users.create({ name: 'bob', password: 'secret-password' }, T0);
+      await account(store, 'root', 'admin-password');
+      const ann = await account(store, 'ann');
+      const bob = await account(store, 'bob');
       const a = await store.listeners.sessions.create(ann.id, T0, 3600);
       const b = await store.listeners.sessions.create(bob.id, T0, 3600);
       await store.sync.createSession(ann.id, 'ann-sync', T0, at(600));

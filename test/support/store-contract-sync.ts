@@ -1,6 +1,5 @@
 // The sync repository's contract, run against SQLite and PostgreSQL alike (test/sync/store-sync.test.ts).
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { type Kysely, sql } from 'kysely';
 import { sync } from '../../src/store/migrations/0003-sync.ts';
@@ -11,13 +10,12 @@ import { migrate } from '../../src/store/sql/migrate.ts';
 import type { Database } from '../../src/store/sql/schema.ts';
 import { createSyncRepository } from '../../src/store/sql/sync.ts';
 import type { SyncRepository } from '../../src/store/sync-ports.ts';
+import { throwAwaySchema } from './postgres.ts';
 
 /** The migration list with the sync step, whether or not the shared list has taken it in yet. */
 export const allMigrations = migrations.some((m) => m.name === sync.name)
   ? migrations
   : [...migrations, sync];
-
-export const PG_URL = process.env.EARSHOT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface OpenedSyncStore {
   repo: SyncRepository;
@@ -54,27 +52,19 @@ export async function openMigratedDatabase(
     await upgrade(db, dialect);
     return { db, dialect, close: () => db.destroy() };
   }
-  const schema = `sync_test_${randomBytes(6).toString('hex')}`;
-  const admin = await connect(PG_URL);
-  await sql.raw(`create schema ${schema}`).execute(admin.db);
-  await admin.db.destroy();
-  const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  const { db, dialect } = await connect(url);
+  const schema = await throwAwaySchema();
+  const { db, dialect } = await connect(schema.url);
+  const close = async () => {
+    await db.destroy();
+    await schema.drop();
+  };
   try {
     await upgrade(db, dialect);
   } catch (error) {
-    await sql.raw(`drop schema ${schema} cascade`).execute(db);
-    await db.destroy();
+    await close();
     throw error;
   }
-  return {
-    db,
-    dialect,
-    close: async () => {
-      await sql.raw(`drop schema ${schema} cascade`).execute(db);
-      await db.destroy();
-    },
-  };
+  return { db, dialect, close };
 }
 
 /** A fresh sync store (see openMigratedDatabase). */
@@ -84,17 +74,6 @@ export async function openSyncStore(
 ): Promise<OpenedSyncStore> {
   const { db, dialect, close } = await openMigratedDatabase(kind, before);
   return { repo: createSyncRepository(db, dialect), dialect, close };
-}
-
-/** Whether the test PostgreSQL answers; the suite skips with this reason when not. */
-export async function postgresUnavailable(): Promise<string | undefined> {
-  try {
-    const { db } = await connect(PG_URL);
-    await db.destroy();
-    return undefined;
-  } catch (error) {
-    return `PostgreSQL at ${PG_URL} is unavailable (${error instanceof Error ? error.message : String(error)}); skipping`;
-  }
 }
 
 export function syncStoreContract(kind: 'sqlite' | 'postgres', skip?: string): void {

@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import type { EpisodeContent } from '../../src/domain/episode.ts';
 import type { FeedProblem } from '../../src/domain/feed-problem.ts';
 import type { ShowContent } from '../../src/domain/show.ts';
+import { createAccount } from '../../src/services/passwords.ts';
 import { type Store, StoreError } from '../../src/store/index.ts';
 
 /** A fresh, empty database; `open` may be called several times for concurrent clients of the same data. */
@@ -1001,10 +1002,10 @@ export function storeContract(name: string, harness: StoreHarness): void {
         const pub = await showWith(store, 'https://feeds.example/pub.xml', 'Openvale', 'public');
         const priv = await showWith(store, 'https://feeds.example/p/x.xml?auth=t0k', 'Hushvale', 'private');
         const users = store.listeners.users;
-        await users.create({ name: 'root', password: 'root password' }, T0); // the first account: the admin
-        const follower = await users.create({ name: 'webfan', password: 'webfan password' }, T0);
-        const phone = await users.create({ name: 'phonefan', password: 'phonefan password' }, T0);
-        const other = await users.create({ name: 'other', password: 'other password' }, T0);
+        await createAccount(users, { name: 'root', password: 'root password' }, T0); // the first account: the admin
+        const follower = await createAccount(users, { name: 'webfan', password: 'webfan password' }, T0);
+        const phone = await createAccount(users, { name: 'phonefan', password: 'phonefan password' }, T0);
+        const other = await createAccount(users, { name: 'other', password: 'other password' }, T0);
         await store.listeners.library.follow(follower.id, priv.feedId, T0);
         const url = 'https://feeds.example/p/x.xml?auth=t0k';
         await store.sync.changeSubscriptions(phone.id, { add: [url], remove: [] }, T0.getTime());

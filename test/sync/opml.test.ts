@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parseOpml } from '../../src/opml/import.ts';
+import { createAccount } from '../../src/services/passwords.ts';
 import { corpusDir, NO_CORPUS } from '../support/corpus.ts';
 import { type SyncTestServer, startSyncServer } from '../support/sync-clients/server.ts';
 
@@ -32,11 +33,13 @@ test('every real OPML export in the corpus imports into a listener, and export â
   let userNo = 0;
   for (const file of files) {
     userNo += 1;
-    const owner = await server.listeners.users.create(
+    const owner = await createAccount(
+      server.listeners.users,
       { name: `opml${userNo}`, password: 'opml password' },
       new Date(),
     );
-    const copy = await server.listeners.users.create(
+    const copy = await createAccount(
+      server.listeners.users,
       { name: `copy${userNo}`, password: 'opml password' },
       new Date(),
     );

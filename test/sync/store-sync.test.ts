@@ -1,5 +1,6 @@
 // The sync repository contract on both databases.
-import { postgresUnavailable, syncStoreContract } from '../support/store-contract-sync.ts';
+import { postgresSkip } from '../support/postgres.ts';
+import { syncStoreContract } from '../support/store-contract-sync.ts';
 
 syncStoreContract('sqlite');
-syncStoreContract('postgres', await postgresUnavailable());
+syncStoreContract('postgres', await postgresSkip());

@@ -1,4 +1,4 @@
-// End to end through W's whole web server with the gPodder plugin registered: what a listener does on the web
+// End to end through the whole web server with the gPodder plugin registered: what a listener does on the web
 // reaches mygpoclient, and what mygpoclient uploads is where the web player resumes.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';

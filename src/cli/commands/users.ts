@@ -1,6 +1,7 @@
 // `earshot users add <name> [--admin] [--password-stdin]`: creates a listener account from the command line.
 import { CONFIG_FLAGS_USAGE } from '../../config/flags.ts';
 import { checkNewUserName } from '../../domain/user-name.ts';
+import { createAccount } from '../../services/passwords.ts';
 import { StoreError } from '../../store/ports.ts';
 import type { CliIo, Command } from '../command.ts';
 import { EXIT } from '../command.ts';
@@ -43,7 +44,8 @@ ${CONFIG_FLAGS_USAGE}`,
 
     return withApp(ctx, async (app) => {
       try {
-        const user = await app.store.listeners.users.create(
+        const user = await createAccount(
+          app.store.listeners.users,
           { name: checked.name, password, isAdmin: ctx.args.values.admin === true },
           new Date(),
         );

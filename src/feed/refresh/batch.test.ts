@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { postgres, sqlite } from '../../../test/support/store-backends.ts';
 import { batchCalls, createFetchRecorder } from './batch.ts';
-import { postgres, sqlite } from './test-backends.ts';
 
 describe('batchCalls', () => {
   it('hands the calls of one event-loop turn to one flush, and each caller its own result', async () => {

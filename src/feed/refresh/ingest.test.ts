@@ -3,10 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { type Backend, storeBackends } from '../../../test/support/store-backends.ts';
 import { countedTurns } from '../../../test/support/turns.ts';
 import { parseFeed } from '../parse/index.ts';
 import { ingestFeedBody, prepareEpisode } from './ingest.ts';
-import { type Backend, storeBackends } from './test-backends.ts';
 
 // ~1 KB an item, show notes included: 900 items is ~900 KB, written in several batches by body size.
 function feedXml(count: number): string {

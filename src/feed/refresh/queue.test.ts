@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { storeBackends } from '../../../test/support/store-backends.ts';
 import type { Store } from '../../store/index.ts';
 import { createJobQueue } from './queue.ts';
-import { storeBackends } from './test-backends.ts';
 
 for (const backend of storeBackends) {
   describe(`job queue over the jobs table (${backend.name})`, { skip: backend.skip ?? false }, () => {

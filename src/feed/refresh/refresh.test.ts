@@ -13,11 +13,11 @@ import {
   startFeedServer,
   statusRoute,
 } from '../../../test/support/feed-server.ts';
+import { type Backend, storeBackends } from '../../../test/support/store-backends.ts';
 import type { Store } from '../../store/index.ts';
 import { createFetcher, type Fetcher } from '../fetch/index.ts';
 import { parseFeed } from '../parse/index.ts';
 import { type RefreshDeps, refreshFeed } from './refresh.ts';
-import { type Backend, storeBackends } from './test-backends.ts';
 
 const testdata = join(import.meta.dirname, 'testdata');
 const small = readFileSync(join(testdata, 'small-feed.xml'), 'utf8');

@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { checkNewUserName, couldBeUserName } from '../../domain/user-name.ts';
+import { createAccount, setPassword, verifyPassword } from '../../services/passwords.ts';
 import { SignInGuard, SignInThrottled, WEB_SIGN_IN } from '../../services/sign-in-guard.ts';
 import { StoreError } from '../../store/errors.ts';
 import type { ListenerStore } from '../../store/listener-ports.ts';
@@ -149,9 +150,9 @@ export function registerAccountRoutes(app: FastifyInstance, web: WebApp): void {
       );
     }
     const { name, password, next } = parsed.data;
-    let user: Awaited<ReturnType<typeof listeners.users.verifyPassword>>;
+    let user: Awaited<ReturnType<typeof verifyPassword>>;
     try {
-      user = await guard.attempt(req.ip, name, () => listeners.users.verifyPassword(name, password));
+      user = await guard.attempt(req.ip, name, () => verifyPassword(listeners.users, name, password));
     } catch (error) {
       if (!(error instanceof SignInThrottled)) throw error;
       throw new HttpError(
@@ -215,7 +216,8 @@ export function registerAccountRoutes(app: FastifyInstance, web: WebApp): void {
       );
     }
     try {
-      const user = await listeners.users.create(
+      const user = await createAccount(
+        listeners.users,
         { name: parsed.data.name, password: parsed.data.password },
         web.now(),
       );
@@ -359,7 +361,7 @@ export function registerAccountRoutes(app: FastifyInstance, web: WebApp): void {
       );
     }
     const ok = await guard
-      .attempt(req.ip, user.name, () => listeners.users.verifyPassword(user.name, parsed.data.current))
+      .attempt(req.ip, user.name, () => verifyPassword(listeners.users, user.name, parsed.data.current))
       .catch((error: unknown) => {
         if (error instanceof SignInThrottled)
           throw new HttpError('rate-limited', 'Too many wrong passwords. Try again later.', {
@@ -381,7 +383,8 @@ export function registerAccountRoutes(app: FastifyInstance, web: WebApp): void {
     // Every other session ends at once, web and sync alike, and app passwords are revoked (a password change is
     // what a listener does when someone else may know it); this browser stays signed in.
     const keep = contextOf(req).sessionToken;
-    await listeners.users.setPassword(
+    await setPassword(
+      listeners.users,
       user.id,
       parsed.data.password,
       web.now(),

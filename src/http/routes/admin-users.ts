@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { setPassword } from '../../services/passwords.ts';
 import { StoreError } from '../../store/errors.ts';
 import type { ListenerStore } from '../../store/listener-ports.ts';
 import { type AdminUsersModel, adminUsersPage, type Notice } from '../../views/admin.ts';
@@ -123,7 +124,7 @@ export function registerAdminUserRoutes(app: FastifyInstance, web: WebApp): void
     const given = resetForm.parse(req.body).password ?? '';
     const password = given === '' ? randomBytes(12).toString('base64url') : given;
     // Ends every session and app password of the account, in the same transaction.
-    await listeners().users.setPassword(user.id, password, web.now());
+    await setPassword(listeners().users, user.id, password, web.now());
     web.deps.sync?.forgetUser?.(user.id);
     return page(req, reply, {
       notice: { text: `Password of ${user.name} reset; they are signed out everywhere.` },

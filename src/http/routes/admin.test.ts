@@ -13,9 +13,9 @@ import {
   startFeedServer,
   statusRoute,
 } from '../../../test/support/feed-server.ts';
+import { Client } from '../../../test/support/web-app.ts';
 import { loadConfig } from '../../config/config.ts';
 import { type App, createApp, type Running, startServing } from '../../main.ts';
-import { Client } from '../test-harness.ts';
 
 const feed = (title: string, extra = '') => `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:podcast="https://podcastindex.org/namespace/1.0" xmlns:atom="http://www.w3.org/2005/Atom">

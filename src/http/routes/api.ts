@@ -49,7 +49,7 @@ export interface ProgressJson {
 
 /** Drops undefined values, so absent fields are absent in the JSON. */
 function compact<T extends object>(o: { [K in keyof T]-?: T[K] | undefined }): T {
-  // Same keys, minus those whose value is undefined: exactly T's optional-property contract.
+  // Same keys, minus those whose value is undefined: exactly the optional-property contract.
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 

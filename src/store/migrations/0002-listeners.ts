@@ -1,4 +1,4 @@
-// Listener accounts and their library (owner W): users, sessions, settings, follows, progress, queue, and a daily
+// Listener accounts and their library: users, sessions, settings, follows, progress, queue, and a daily
 // listening tally per show for the popularity ranking.
 import type { Kysely } from 'kysely';
 import type { Migration, SqlDialect } from './types.ts';

@@ -1,4 +1,4 @@
-// gPodder / Nextcloud sync (owner Y): devices, one subscription list per listener with its change log, the episode
+// gPodder / Nextcloud sync: devices, one subscription list per listener with its change log, the episode
 // action log, sync sessions, app passwords per device, settings. Times used for `since` windows are epoch
 // milliseconds (bigint) of the server's receive time; other times are ISO text like the rest of the schema.
 import type { Kysely } from 'kysely';

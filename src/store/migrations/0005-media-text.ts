@@ -1,4 +1,4 @@
-// Fetched transcripts and chapters (owner T): a cache keyed by URL (parsed JSON or the error code, validators,
+// Fetched transcripts and chapters: a cache keyed by URL (parsed JSON or the error code, validators,
 // when to look again), and each episode's transcript text for search.
 import type { Kysely } from 'kysely';
 import type { Migration } from './types.ts';

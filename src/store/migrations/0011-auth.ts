@@ -19,10 +19,9 @@ export const auth: Migration = {
       .addColumn('auth_epoch', 'integer', (c) => c.notNull().defaultTo(0))
       .execute();
     await db.schema.alterTable('users').addColumn('name_skeleton', 'text').execute();
-    // The migration runs on an untyped handle; this is the one table it reads rows from.
-    const users = db as unknown as Kysely<{
-      users: { id: number; name: string; name_skeleton: string | null };
-    }>;
+    // The migration runs on an untyped handle (it must not follow later schema changes): the columns it reads and
+    // writes, as they are at this point.
+    const users = db.withTables<{ users: { id: number; name: string; name_skeleton: string | null } }>();
     for (const row of await users.selectFrom('users').select(['id', 'name']).execute()) {
       await users
         .updateTable('users')

@@ -10,7 +10,7 @@ import type { Migration } from './types.ts';
  * parts are COALESCEd to values a column never holds (positions are whole seconds ≥ 0, device ids are non-empty).
  * `SqlSyncRepository.appendActions` relies on this index (ON CONFLICT DO NOTHING).
  */
-export const ACTION_IDENTITY = sql.raw(
+const ACTION_IDENTITY = sql.raw(
   `user_id, coalesce(device_id, ''), episode, action, timestamp_ms, coalesce(position, -1)`,
 );
 

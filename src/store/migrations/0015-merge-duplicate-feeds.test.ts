@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from 'kysely';
-import { openMigratedDatabase, postgresUnavailable } from '../../../test/support/store-contract-sync.ts';
+import { postgresSkip } from '../../../test/support/postgres.ts';
+import { openMigratedDatabase } from '../../../test/support/store-contract-sync.ts';
+import { createAccount } from '../../services/passwords.ts';
 import { SqlStore } from '../sql/store.ts';
 
 const T0 = new Date('2026-01-01T00:00:00.000Z');
@@ -25,7 +27,7 @@ interface Seeded {
 }
 
 for (const kind of ['sqlite', 'postgres'] as const) {
-  const skip = kind === 'postgres' ? await postgresUnavailable() : undefined;
+  const skip = kind === 'postgres' ? await postgresSkip() : undefined;
   test(`${kind}: 0015 merges feeds that are one under the feed-URL rule, keeping everything listeners had`, {
     skip: skip ?? false,
   }, async () => {
@@ -35,8 +37,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       async fill(db, dialect) {
         const store = new SqlStore(db, dialect, false);
         const { library, users } = store.listeners;
-        const alice = (await users.create({ name: 'alice', password: 'alice password' }, T0)).id;
-        const bob = (await users.create({ name: 'bob', password: 'bob password' }, T0)).id;
+        const alice = (await createAccount(users, { name: 'alice', password: 'alice password' }, T0)).id;
+        const bob = (await createAccount(users, { name: 'bob', password: 'bob password' }, T0)).id;
         // The oldest spelling (with an empty `?`) has a show of g1, g2; the web added `…/feed` later (g1–g3);
         // a phone's `HTTPS://…:443/feed#x` was never fetched. Another feed stays as it is.
         const oldest = (await store.feeds.add('https://shows.example/feed?', at(0))).feed.id;

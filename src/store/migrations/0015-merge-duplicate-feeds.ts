@@ -38,7 +38,7 @@ function ruleSpelling(url: string): string | undefined {
 }
 
 /** Merges feeds whose URLs are one under the feed-URL rule and respells every feed URL; returns what it did. */
-export async function mergeDuplicateFeeds(
+async function mergeDuplicateFeeds(
   db: Kysely<unknown>,
   now: Date,
 ): Promise<{ merged: number; respelled: number }> {

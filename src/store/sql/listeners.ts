@@ -1,7 +1,7 @@
-// Listener repositories over Kysely, for SQLite and PostgreSQL alike (owner W). Tables from migration 0002-listeners.
+// Listener repositories over Kysely, for SQLite and PostgreSQL alike. Tables from migration 0002-listeners.
 // Every query is scoped by user id; nothing here can reach another user's rows.
 import { createHash, randomBytes } from 'node:crypto';
-import { type Generated, type Kysely, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { userNameSkeleton } from '../../domain/user-name.ts';
 import { StoreError } from '../errors.ts';
 import type {
@@ -19,58 +19,20 @@ import type {
   UserRepository,
 } from '../listener-ports.ts';
 import type { SqlDialect } from '../migrations/index.ts';
-import { DUMMY_HASH, hashPassword, verifyPassword } from '../password.ts';
 import { inTransaction } from './connect.ts';
 import type { Database } from './schema.ts';
-import type { SyncTables } from './sync.ts';
 
-export type ListenerTables = {
-  users: {
-    id: Generated<number>;
-    name: string;
-    name_key: string;
-    password_hash: string;
-    is_admin: number;
-    created_at: string;
-    updated_at: string;
-    auth_epoch: Generated<number>;
-    name_skeleton: string | null;
-    disabled_at: string | null;
-    last_seen_at: string | null;
-  };
-  sync_sessions: { token_hash: string; user_id: number };
-  user_sessions: { token_hash: string; user_id: number; created_at: string; expires_at: string };
-  app_settings: { key: string; value: string; updated_at: string };
-  follows: { user_id: number; feed_id: number; followed_at: string };
-  progress: {
-    user_id: number;
-    episode_id: number;
-    position_seconds: number;
-    played: number;
-    played_at: string | null;
-    updated_at: string;
-  };
-  queue_entries: { user_id: number; episode_id: number; position: number; added_at: string };
-  listening_daily: { show_id: number; day: string; seconds: number };
-  sign_in_failures: { key: string; count: number; reset_ms: number };
-};
-
-/** Signing a listener out everywhere reaches the sync tables too (same database, one transaction). */
-type Db = Kysely<
-  Database & ListenerTables & Pick<SyncTables, 'sync_sessions' | 'sync_app_passwords' | 'sync_login_flows'>
->;
+type Db = Kysely<Database>;
 
 /** Runs `fn` in one transaction, or directly when the handle already is one (a tx-scoped store). */
 type Tx = <T>(fn: (db: Db) => Promise<T>) => Promise<T>;
 
 function transactor(db: Db, dialect: SqlDialect, inside: boolean): Tx {
   if (inside) return (fn) => fn(db);
-  // `inTransaction` takes the base schema type; the transaction handle is the same connection, so widening it back
-  // to the listener tables is sound.
-  return (fn) => inTransaction(db as unknown as Kysely<Database>, dialect, (trx) => fn(trx as unknown as Db));
+  return (fn) => inTransaction(db, dialect, fn);
 }
 
-export function nameKey(name: string): string {
+function nameKey(name: string): string {
   return name.normalize('NFC').trim().toLowerCase();
 }
 
@@ -137,10 +99,9 @@ class SqlUsers implements UserRepository {
     private readonly tx: Tx,
   ) {}
 
-  async create(input: { name: string; password: string; isAdmin?: boolean }, now: Date): Promise<User> {
+  async create(input: { name: string; passwordHash: string; isAdmin?: boolean }, now: Date): Promise<User> {
     const name = input.name.normalize('NFC').trim();
     if (!name) throw new StoreError('invalid', 'a user name cannot be empty');
-    const hash = await hashPassword(input.password);
     const at = now.toISOString();
     return this.tx(async (tx) => {
       const taken = await tx
@@ -171,7 +132,7 @@ class SqlUsers implements UserRepository {
           name,
           name_key: nameKey(name),
           name_skeleton: skeleton,
-          password_hash: hash,
+          password_hash: input.passwordHash,
           is_admin: isAdmin ? 1 : 0,
           created_at: at,
           updated_at: at,
@@ -208,16 +169,13 @@ class SqlUsers implements UserRepository {
     return Number(row.n);
   }
 
-  async verifyPassword(name: string, password: string): Promise<(User & { authEpoch: number }) | undefined> {
+  async credentials(name: string): Promise<(User & { passwordHash: string; authEpoch: number }) | undefined> {
     const row = await this.db
       .selectFrom('users')
       .select([...USER_COLUMNS, 'password_hash', 'auth_epoch'])
       .where('name_key', '=', nameKey(name))
       .executeTakeFirst();
-    const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
-    return row && ok && row.disabled_at === null
-      ? { ...toUser(row), authEpoch: Number(row.auth_epoch) }
-      : undefined;
+    return row && { ...toUser(row), passwordHash: row.password_hash, authEpoch: Number(row.auth_epoch) };
   }
 
   async list(): Promise<User[]> {
@@ -275,17 +233,16 @@ class SqlUsers implements UserRepository {
     return toUser(row);
   }
 
-  async setPassword(
+  async setPasswordHash(
     userId: number,
-    password: string,
+    passwordHash: string,
     now: Date,
     options: { keepSession?: string } = {},
   ): Promise<void> {
-    const hash = await hashPassword(password);
     await this.tx(async (tx) => {
       const result = await tx
         .updateTable('users')
-        .set({ password_hash: hash, updated_at: now.toISOString() })
+        .set({ password_hash: passwordHash, updated_at: now.toISOString() })
         .where('id', '=', userId)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) === 0) throw new StoreError('not-found', `no user ${userId}`);
@@ -748,20 +705,13 @@ class SqlLibrary implements LibraryRepository {
  * The listener repositories over a database handle, or over one transaction of it (`inside`: multi-statement
  * writes then run in that transaction instead of opening their own).
  */
-export function createListenerRepositories(
-  db: Kysely<Database>,
-  dialect: SqlDialect,
-  inside = false,
-): ListenerStore {
-  const withTables: Db = db
-    .withTables<ListenerTables>()
-    .withTables<Pick<SyncTables, 'sync_sessions' | 'sync_app_passwords' | 'sync_login_flows'>>();
-  const tx = transactor(withTables, dialect, inside);
+export function createListenerRepositories(db: Db, dialect: SqlDialect, inside = false): ListenerStore {
+  const tx = transactor(db, dialect, inside);
   return {
-    users: new SqlUsers(withTables, tx),
-    sessions: new SqlSessions(withTables),
-    settings: new SqlSettings(withTables),
-    library: new SqlLibrary(withTables, tx),
-    signInFailures: new SqlSignInFailures(withTables),
+    users: new SqlUsers(db, tx),
+    sessions: new SqlSessions(db),
+    settings: new SqlSettings(db),
+    library: new SqlLibrary(db, tx),
+    signInFailures: new SqlSignInFailures(db),
   };
 }

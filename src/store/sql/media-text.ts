@@ -1,4 +1,4 @@
-// The media-text cache over Kysely (owner T), for SQLite and PostgreSQL alike. Tables from migration 0005-media-text.
+// The media-text cache over Kysely, for SQLite and PostgreSQL alike. Tables from migration 0005-media-text.
 import type { Kysely } from 'kysely';
 import type {
   EpisodeTranscriptText,
@@ -7,36 +7,15 @@ import type {
   MediaTextRepository,
 } from '../media-text-ports.ts';
 import type { SqlDialect } from '../migrations/index.ts';
+import type { Database } from './schema.ts';
 
-export type MediaTextTables = {
-  media_text_cache: {
-    kind: string;
-    url: string;
-    fetched_at: string;
-    expires_at: string;
-    etag: string | null;
-    last_modified: string | null;
-    payload: string | null;
-    error_code: string | null;
-  };
-  episode_transcripts: {
-    episode_id: number;
-    url: string;
-    language: string | null;
-    text: string;
-    updated_at: string;
-  };
-  episodes: { id: number };
-};
-
-/** Works on any handle of the store's database (or one of its transactions) once 0005-media-text has run. */
-export function createMediaTextRepository<DB>(db: Kysely<DB>, _dialect: SqlDialect): MediaTextRepository {
-  // The tables exist once 0005-media-text ran, whatever the handle's static table types say.
-  return new SqlMediaTextRepository(db as unknown as Kysely<MediaTextTables>);
+/** The media-text cache over the store's database handle (or one of its transactions). */
+export function createMediaTextRepository(db: Kysely<Database>, _dialect: SqlDialect): MediaTextRepository {
+  return new SqlMediaTextRepository(db);
 }
 
 class SqlMediaTextRepository implements MediaTextRepository {
-  constructor(private readonly db: Kysely<MediaTextTables>) {}
+  constructor(private readonly db: Kysely<Database>) {}
 
   async get(kind: MediaTextKind, url: string): Promise<MediaTextCacheEntry | undefined> {
     const row = await this.db

@@ -10,7 +10,7 @@ export function toPerson(row: Pick<Selectable<PeopleTable>, 'id' | 'name' | 'hre
 }
 
 /** Person ids by `personKey`, shared by the calls of one upsert so a host named on every episode is looked up once. */
-export type PersonIdCache = Map<string, number>;
+type PersonIdCache = Map<string, number>;
 
 /**
  * Replaces the credits of one show or episode with `persons` (feed order kept), creating people as needed.

@@ -3,6 +3,8 @@
 // JSON text in `*_json` columns; NULL means absent.
 
 import type { Generated } from 'kysely';
+import type { DeviceType, EpisodeActionKind, SubscriptionChangeKind } from '../../domain/sync.ts';
+import type { SettingsScope } from '../sync-ports.ts';
 
 /** An id or counter the database fills in. */
 type Auto = Generated<number>;
@@ -18,6 +20,24 @@ export interface Database {
   show_persons: ShowPersonsTable;
   episode_persons: EpisodePersonsTable;
   jobs: JobsTable;
+  users: UsersTable;
+  user_sessions: UserSessionsTable;
+  app_settings: AppSettingsTable;
+  follows: FollowsTable;
+  progress: ProgressTable;
+  queue_entries: QueueEntriesTable;
+  listening_daily: ListeningDailyTable;
+  sign_in_failures: SignInFailuresTable;
+  sync_devices: SyncDevicesTable;
+  sync_subscriptions: SyncSubscriptionsTable;
+  sync_subscription_changes: SyncSubscriptionChangesTable;
+  sync_episode_actions: SyncEpisodeActionsTable;
+  sync_sessions: SyncSessionsTable;
+  sync_login_flows: SyncLoginFlowsTable;
+  sync_app_passwords: SyncAppPasswordsTable;
+  sync_settings: SyncSettingsTable;
+  media_text_cache: MediaTextCacheTable;
+  episode_transcripts: EpisodeTranscriptsTable;
 }
 
 export interface SchemaMigrationsTable {
@@ -182,4 +202,172 @@ export interface JobsTable {
   created_at: string;
   /** Fair-share lane: due jobs of different lanes are claimed round-robin (null is one lane). */
   lane: string | null;
+}
+
+// Listeners (0002-listeners, 0011-auth, 0014-listener-quota, 0016-operators).
+
+export interface UsersTable {
+  id: Auto;
+  name: string;
+  /** The name as compared: NFC, trimmed, lower case. */
+  name_key: string;
+  /** The password's hash (`src/services/passwords.ts`); the store never sees a password. */
+  password_hash: string;
+  is_admin: number;
+  created_at: string;
+  updated_at: string;
+  /** Moves on whenever the account's credentials change or it is signed out everywhere. */
+  auth_epoch: Auto;
+  /** What the name looks like (`userNameSkeleton`). */
+  name_skeleton: string | null;
+  disabled_at: string | null;
+  last_seen_at: string | null;
+}
+
+export interface UserSessionsTable {
+  token_hash: string;
+  user_id: number;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface AppSettingsTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface FollowsTable {
+  user_id: number;
+  feed_id: number;
+  followed_at: string;
+}
+
+export interface ProgressTable {
+  user_id: number;
+  episode_id: number;
+  position_seconds: number;
+  played: number;
+  played_at: string | null;
+  updated_at: string;
+}
+
+export interface QueueEntriesTable {
+  user_id: number;
+  episode_id: number;
+  position: number;
+  added_at: string;
+}
+
+export interface ListeningDailyTable {
+  show_id: number;
+  day: string;
+  seconds: number;
+}
+
+export interface SignInFailuresTable {
+  key: string;
+  count: number;
+  reset_ms: number;
+}
+
+// Phone sync (0003-sync, 0011-auth, 0012-idempotent-actions).
+
+export interface SyncDevicesTable {
+  user_id: number;
+  device_id: string;
+  caption: string | null;
+  type: DeviceType;
+  synchronized: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SyncSubscriptionsTable {
+  user_id: number;
+  url: string;
+  subscribed: number;
+  feed_id: number | null;
+  updated_ms: number;
+}
+
+export interface SyncSubscriptionChangesTable {
+  id: Auto;
+  user_id: number;
+  url: string;
+  kind: SubscriptionChangeKind;
+  received_ms: number;
+  device_id: string | null;
+}
+
+export interface SyncEpisodeActionsTable {
+  id: Auto;
+  user_id: number;
+  podcast: string;
+  episode: string;
+  guid: string | null;
+  action: EpisodeActionKind;
+  timestamp_ms: number;
+  received_ms: number;
+  device_id: string | null;
+  started: number | null;
+  position: number | null;
+  total: number | null;
+  episode_ref: number | null;
+  web_key: string | null;
+}
+
+export interface SyncSessionsTable {
+  token_hash: string;
+  user_id: number;
+  created_at: string;
+  expires_at: string;
+  app_password_id: number | null;
+}
+
+export interface SyncLoginFlowsTable {
+  poll_hash: string;
+  login_hash: string;
+  address: string;
+  expires_ms: number;
+  user_id: number | null;
+  label: string | null;
+}
+
+export interface SyncAppPasswordsTable {
+  id: Auto;
+  user_id: number;
+  label: string;
+  secret_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface SyncSettingsTable {
+  user_id: number;
+  scope: SettingsScope;
+  scope_key: string;
+  values_json: string;
+}
+
+// Transcripts and chapters (0005-media-text, 0006-transcript-search).
+
+export interface MediaTextCacheTable {
+  kind: string;
+  url: string;
+  fetched_at: string;
+  expires_at: string;
+  etag: string | null;
+  last_modified: string | null;
+  payload: string | null;
+  error_code: string | null;
+}
+
+export interface EpisodeTranscriptsTable {
+  episode_id: number;
+  url: string;
+  language: string | null;
+  text: string;
+  updated_at: string;
 }

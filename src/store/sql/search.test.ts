@@ -1,12 +1,11 @@
 // Search ranking beyond the store contract, on SQLite and (with EARSHOT_TEST_DATABASE_URL) PostgreSQL: a whole word
 // ranks before words it is only a prefix of, and only the last word of a query is matched as a prefix.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import pg from 'pg';
+import { freshPostgresStore, postgresSkip } from '../../../test/support/postgres.ts';
 import type { EpisodeContent } from '../../domain/episode.ts';
 import { openStore, type Store } from '../index.ts';
 import { migrations } from '../migrations/index.ts';
@@ -15,7 +14,6 @@ import { migrate } from './migrate.ts';
 import { SqlStore } from './store.ts';
 
 const T0 = new Date('2026-01-01T00:00:00.000Z');
-const url = process.env.EARSHOT_TEST_DATABASE_URL;
 
 function episode(guid: string, title: string): EpisodeContent {
   return { guid, guidSource: 'guid', title, enclosure: { url: `https://cdn.example/${guid}.mp3` } };
@@ -31,28 +29,16 @@ async function withStore(kind: 'sqlite' | 'postgres', run: (store: Store) => Pro
     }
     return;
   }
-  if (url === undefined) throw new Error('unreachable: skipped without a URL');
-  const schema = `earshot_search_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  const target = new URL(url);
-  target.searchParams.set('options', `-c search_path=${schema}`);
-  const store = await openStore({ dataDir: '/nonexistent', databaseUrl: target.toString() });
+  const { store, drop } = await freshPostgresStore();
   try {
     await run(store);
   } finally {
-    await store.close();
-    await admin.query(`drop schema ${schema} cascade`);
-    await admin.end();
+    await drop();
   }
 }
 
 for (const kind of ['sqlite', 'postgres'] as const) {
-  const skip =
-    kind === 'postgres' && url === undefined
-      ? 'EARSHOT_TEST_DATABASE_URL is not set; skipping PostgreSQL search tests'
-      : false;
+  const skip = (kind === 'postgres' ? await postgresSkip() : undefined) ?? false;
   describe(`search ranking (${kind})`, { skip }, () => {
     it('a whole-word title match ranks before a newer title that only starts with the word', () =>
       withStore(kind, async (store) => {

@@ -14,7 +14,7 @@ import { visibleShows } from './visibility.ts';
 const MAX_TERMS = 8;
 
 /** The words of a query, lowercased: letters and digits only, so nothing in them is query syntax. */
-export function searchTerms(query: string): string[] {
+function searchTerms(query: string): string[] {
   return (query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_TERMS);
 }
 

@@ -1,11 +1,6 @@
-// The sync repository over Kysely, for SQLite and PostgreSQL alike (owner Y). Tables from migration 0003-sync.
-import type { Generated, Kysely, Selectable } from 'kysely';
-import type {
-  DeviceType,
-  EpisodeActionKind,
-  SubscriptionChange,
-  SubscriptionChangeKind,
-} from '../../domain/sync.ts';
+// The sync repository over Kysely, for SQLite and PostgreSQL alike. Tables from migration 0003-sync.
+import type { Kysely, Selectable } from 'kysely';
+import type { DeviceType, SubscriptionChange } from '../../domain/sync.ts';
 import type { SqlDialect } from '../migrations/index.ts';
 import type {
   ActionQuery,
@@ -19,79 +14,12 @@ import type {
 } from '../sync-ports.ts';
 import { inTransaction } from './connect.ts';
 import { compact } from './rows.ts';
+import type { Database, SyncAppPasswordsTable, SyncDevicesTable, SyncEpisodeActionsTable } from './schema.ts';
 
-export type SyncTables = {
-  sync_devices: {
-    user_id: number;
-    device_id: string;
-    caption: string | null;
-    type: DeviceType;
-    synchronized: Generated<number>;
-    created_at: string;
-    updated_at: string;
-  };
-  sync_subscriptions: {
-    user_id: number;
-    url: string;
-    subscribed: number;
-    feed_id: number | null;
-    updated_ms: number;
-  };
-  sync_subscription_changes: {
-    id: Generated<number>;
-    user_id: number;
-    url: string;
-    kind: SubscriptionChangeKind;
-    received_ms: number;
-    device_id: string | null;
-  };
-  sync_episode_actions: {
-    id: Generated<number>;
-    user_id: number;
-    podcast: string;
-    episode: string;
-    guid: string | null;
-    action: EpisodeActionKind;
-    timestamp_ms: number;
-    received_ms: number;
-    device_id: string | null;
-    started: number | null;
-    position: number | null;
-    total: number | null;
-    episode_ref: number | null;
-    web_key: string | null;
-  };
-  sync_sessions: {
-    token_hash: string;
-    user_id: number;
-    created_at: string;
-    expires_at: string;
-    app_password_id: number | null;
-  };
-  sync_login_flows: {
-    poll_hash: string;
-    login_hash: string;
-    address: string;
-    expires_ms: number;
-    user_id: number | null;
-    label: string | null;
-  };
-  sync_app_passwords: {
-    id: Generated<number>;
-    user_id: number;
-    label: string;
-    secret_hash: string;
-    created_at: string;
-    last_used_at: string | null;
-    revoked_at: string | null;
-  };
-  sync_settings: { user_id: number; scope: SettingsScope; scope_key: string; values_json: string };
-};
-
-type Db = Kysely<SyncTables>;
-type DeviceRow = Selectable<SyncTables['sync_devices']>;
-type ActionRow = Selectable<SyncTables['sync_episode_actions']>;
-type AppPasswordRow = Selectable<SyncTables['sync_app_passwords']>;
+type Db = Kysely<Database>;
+type DeviceRow = Selectable<SyncDevicesTable>;
+type ActionRow = Selectable<SyncEpisodeActionsTable>;
+type AppPasswordRow = Selectable<SyncAppPasswordsTable>;
 
 /** Rows per multi-row insert: well under SQLite's bound-parameter limit. */
 const INSERT_CHUNK = 500;
@@ -154,7 +82,7 @@ function actionValues(userId: number, a: NewEpisodeAction, receivedAtMs: number,
   };
 }
 
-export class SqlSyncRepository implements SyncRepository {
+class SqlSyncRepository implements SyncRepository {
   readonly #db: Db;
   readonly #dialect: SqlDialect;
 
@@ -596,8 +524,7 @@ export class SqlSyncRepository implements SyncRepository {
   }
 }
 
-/** The sync repository over any Kysely connection to a database migrated with 0003-sync. */
-export function createSyncRepository<DB>(db: Kysely<DB>, dialect: SqlDialect): SyncRepository {
-  // The tables exist once 0003-sync ran, whatever the connection's static table types say.
-  return new SqlSyncRepository(db as unknown as Db, dialect);
+/** The sync repository over the store's database handle (or one of its transactions). */
+export function createSyncRepository(db: Db, dialect: SqlDialect): SyncRepository {
+  return new SqlSyncRepository(db, dialect);
 }

@@ -1,8 +1,9 @@
 // An in-process Earshot sync server on a loopback port for the real-client tests: a real SQLite store with the
-// catalogue, listener and sync tables, a seeded show, and either the gPodder plugin alone or W's whole web server
+// catalogue, listener and sync tables, a seeded show, and either the gPodder plugin alone or the whole web server
 // with the plugin registered (for web ↔ phone end-to-end tests).
 import Fastify, { type FastifyInstance } from 'fastify';
 import { gpodderPlugin } from '../../../src/http/gpodder/plugin.ts';
+import { createAccount } from '../../../src/services/passwords.ts';
 import { createSyncService } from '../../../src/services/sync-service.ts';
 import type { ListenerStore } from '../../../src/store/listener-ports.ts';
 import type { Store } from '../../../src/store/ports.ts';
@@ -49,8 +50,8 @@ export async function startSyncServer(
   const listeners = createListenerRepositories(db, dialect);
   const repo = store.sync;
   const now = new Date();
-  await listeners.users.create({ name: TEST_USER.name, password: TEST_USER.password }, now);
-  await listeners.users.create({ name: 'bob', password: 'bob password' }, now);
+  await createAccount(listeners.users, { name: TEST_USER.name, password: TEST_USER.password }, now);
+  await createAccount(listeners.users, { name: 'bob', password: 'bob password' }, now);
 
   const feedUrl = 'http://podcasts.example/history/feed.xml';
   const { feed } = await store.feeds.add(feedUrl, now);

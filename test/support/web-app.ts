@@ -3,12 +3,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { createFetcher } from '../feed/fetch/index.ts';
-import { ingestFeedBody } from '../feed/refresh/refresh.ts';
-import { createMediaTextService } from '../services/media-text.ts';
-import { openStore, type Store } from '../store/index.ts';
-import type { ListenerStore } from '../store/listener-ports.ts';
-import { createServer, type ServerDeps } from './server.ts';
+import { createFetcher } from '../../src/feed/fetch/index.ts';
+import { ingestFeedBody } from '../../src/feed/refresh/refresh.ts';
+import { createServer, type ServerDeps } from '../../src/http/server.ts';
+import { createMediaTextService } from '../../src/services/media-text.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
+import type { ListenerStore } from '../../src/store/listener-ports.ts';
 
 export const REFERENCE_DIR = resolve(
   import.meta.dirname,
@@ -81,8 +81,9 @@ export async function ingest(
   return show.id;
 }
 
+/** A fixture of the web server's tests (src/http/testdata). */
 export function testdata(name: string): string {
-  return readFileSync(join(import.meta.dirname, 'testdata', name), 'utf8');
+  return readFileSync(join(import.meta.dirname, '../../src/http/testdata', name), 'utf8');
 }
 
 export function referenceFeed(feedUrl: string, assetBase = ASSET_BASE): string {

@@ -1,0 +1,28 @@
+// The databases that tests run a suite on, each giving a fresh store per test: SQLite in memory always; PostgreSQL
+// in a throw-away schema when EARSHOT_TEST_DATABASE_URL reaches one (test/support/postgres.ts), else reported as
+// skipped with the reason.
+import { openStore, type Store } from '../../src/store/index.ts';
+import { freshPostgresStore, postgresSkip } from './postgres.ts';
+
+export interface Backend {
+  name: string;
+  skip?: string;
+  fresh(dir: string): Promise<{ store: Store; drop(): Promise<void> }>;
+}
+
+export const sqlite: Backend = {
+  name: 'SQLite',
+  async fresh(dir) {
+    const store = await openStore({ databaseUrl: ':memory:', dataDir: dir });
+    return { store, drop: () => store.close() };
+  },
+};
+
+const pgSkip = await postgresSkip();
+export const postgres: Backend = {
+  name: 'PostgreSQL',
+  ...(pgSkip === undefined ? {} : { skip: pgSkip }),
+  fresh: () => freshPostgresStore(),
+};
+
+export const storeBackends: readonly Backend[] = [sqlite, postgres];
