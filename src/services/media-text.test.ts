@@ -5,55 +5,21 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Kysely } from 'kysely';
 import { corpusDir, NO_CORPUS, sharedDir } from '../../test/support/corpus.ts';
 import { type FeedServer, feedRoute, startFeedServer, statusRoute } from '../../test/support/feed-server.ts';
-import { postgresSkip, throwAwaySchema } from '../../test/support/postgres.ts';
+import { postgresSkip } from '../../test/support/postgres.ts';
+import { openMigratedDatabase } from '../../test/support/store-contract-sync.ts';
 import type { TranscriptLink } from '../domain/episode.ts';
 import { createFetcher, type Fetcher } from '../feed/fetch/index.ts';
 import { parseFeed } from '../feed/parse/index.ts';
-import { mediaText } from '../store/migrations/0005-media-text.ts';
-import { migrations } from '../store/migrations/index.ts';
-import type { SqlDialect } from '../store/migrations/types.ts';
-import { connect } from '../store/sql/connect.ts';
 import { createMediaTextRepository } from '../store/sql/media-text.ts';
-import { migrate } from '../store/sql/migrate.ts';
-import type { Database } from '../store/sql/schema.ts';
 import { SqlStore } from '../store/sql/store.ts';
 import { createMediaTextService, type MediaTextServiceDeps, rankTranscripts } from './media-text.ts';
 
-const allMigrations = migrations.some((m) => m.name === mediaText.name)
-  ? migrations
-  : [...migrations, mediaText];
 const testdata = (name: string): Buffer =>
   readFileSync(join(import.meta.dirname, '../media-text/testdata', name));
 
-interface Db {
-  db: Kysely<Database>;
-  dialect: SqlDialect;
-  close(): Promise<void>;
-}
-
-async function openDb(kind: SqlDialect): Promise<Db> {
-  if (kind === 'sqlite') {
-    const { db, dialect } = await connect(':memory:');
-    await migrate(db, dialect, allMigrations);
-    return { db, dialect, close: () => db.destroy() };
-  }
-  const schema = await throwAwaySchema();
-  const { db, dialect } = await connect(schema.url);
-  const close = async () => {
-    await db.destroy();
-    await schema.drop();
-  };
-  try {
-    await migrate(db, dialect, allMigrations);
-  } catch (error) {
-    await close();
-    throw error;
-  }
-  return { db, dialect, close };
-}
+type Db = Awaited<ReturnType<typeof openMigratedDatabase>>;
 
 /** Stores one episode offering `transcripts`; returns its id. */
 async function storeEpisode(db: Db, transcripts: TranscriptLink[]): Promise<number> {
@@ -82,7 +48,7 @@ const pngBytes = new Uint8Array([
   0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52,
 ]);
 
-function suite(kind: SqlDialect, skip: string | undefined): void {
+function suite(kind: 'sqlite' | 'postgres', skip: string | undefined): void {
   describe(`media-text service on ${kind}`, { skip: skip ?? false }, () => {
     let server: FeedServer;
     let fetcher: Fetcher;
@@ -103,7 +69,7 @@ function suite(kind: SqlDialect, skip: string | undefined): void {
         deps: MediaTextServiceDeps;
       }) => Promise<void>,
     ): Promise<void> {
-      const db = await openDb(kind);
+      const db = await openMigratedDatabase(kind);
       try {
         const clock = { now: new Date('2026-11-27T12:00:00Z') };
         const deps: MediaTextServiceDeps = {
@@ -397,7 +363,7 @@ function suite(kind: SqlDialect, skip: string | undefined): void {
     });
 
     it('a database that fails (closed, or missing tables) costs the cache, never the page', async () => {
-      const db = await openDb(kind);
+      const db = await openMigratedDatabase(kind);
       const repo = createMediaTextRepository(db.db, db.dialect);
       await db.close();
       const p = path('nodb.vtt');
@@ -498,7 +464,7 @@ describe('media-text service on real corpus feeds', {
       userAgent: 'Earshot-test/0 (+https://earshot.invalid)',
       allowPrivate: true,
     });
-    const db = await openDb('sqlite');
+    const db = await openMigratedDatabase('sqlite');
     try {
       const { feed, episodes } = parsed('feeds/podcast-namespace/example.xml');
       const episode = episodes.find((e) => e.title === 'Episode 3 - The Future');
@@ -544,7 +510,7 @@ describe('media-text service on real corpus feeds', {
     const fetchResource = async (): Promise<never> => {
       throw new Error('Podlove chapters must not be fetched');
     };
-    const db = await openDb('sqlite');
+    const db = await openMigratedDatabase('sqlite');
     const service = createMediaTextService({
       fetcher: { fetchResource },
       store: { mediaText: createMediaTextRepository(db.db, db.dialect) },
