@@ -61,10 +61,10 @@ export interface App {
   readonly store: Store;
   readonly fetcher: Fetcher;
   readonly queue: JobQueue;
-  /** Refreshes one feed now (outside the queue; the CLI's path). */
+  /** Refreshes one feed now (outside the queue; the CLI's path), through `fetcher` when given (else the app's). */
   refresh(
     feed: FeedToRefresh | number,
-    options?: { force?: boolean; limit?: FetchLimit },
+    options?: { force?: boolean; limit?: FetchLimit; fetcher?: Fetcher },
   ): Promise<RefreshReport>;
   /**
    * Adds a feed by URL (normalised; idempotent). Throws FeedUrlError for what cannot be a feed URL. Public unless
@@ -115,7 +115,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     store,
     fetcher,
     queue,
-    async refresh(feedOrId, { limit, ...refreshOptions } = {}) {
+    async refresh(feedOrId, { limit, fetcher: through = fetcher, ...refreshOptions } = {}) {
       const feed = typeof feedOrId === 'number' ? await store.feeds.get(feedOrId) : feedOrId;
       if (feed !== undefined && isDemoUrl(feed.url)) {
         // The shipped demo lives in the repository, not on the network.
@@ -124,7 +124,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const report = await refreshFeed(
         {
           store,
-          fetcher,
+          fetcher: through,
           now,
           recordFetch,
           ...(limit === undefined ? {} : { limit }),
@@ -165,7 +165,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           // The same normaliser as addFeed (one call site to switch when the normalisers become one).
           normalize: normalizeFeedUrl,
           add: (normalised) => app.addFeed(normalised),
-          refresh: (feedId) => app.refresh(feedId),
+          refresh: (feedId, replay) => app.refresh(feedId, { fetcher: replay }),
         },
         url,
       );

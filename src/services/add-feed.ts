@@ -1,8 +1,9 @@
 // Adding a feed by hand (the admin's web form): the URL is fetched first, through the one outbound door, and the
 // answer says what it is — added (with its show), already here (by URL, podcast:guid or the feed's own self link), or
-// refused with what came back ("not a feed: an HTML page", "404 Not Found", a blocked address).
+// refused with what came back ("not a feed: an HTML page", "404 Not Found", a blocked address). The feed is fetched
+// once: the refresh that stores it reads the same response again from memory.
 import { STATUS_CODES } from 'node:http';
-import { FeedFetchError, type Fetcher } from '../feed/fetch/index.ts';
+import { FeedFetchError, type Fetcher, type StreamedFeed } from '../feed/fetch/index.ts';
 import { NotAFeedError, parseFeed } from '../feed/parse/index.ts';
 import type { RefreshReport } from '../feed/refresh/refresh.ts';
 import type { Store } from '../store/ports.ts';
@@ -21,8 +22,11 @@ export interface AddFeedDeps {
   normalize: (url: string) => string;
   /** Stores the (normalised) URL as a feed. */
   add: (url: string) => Promise<{ feedId: number }>;
-  /** Refreshes the new feed at once, so that its show exists when the answer links to it. */
-  refresh: (feedId: number) => Promise<RefreshReport>;
+  /**
+   * Refreshes the new feed at once, so that its show exists when the answer links to it, through `fetcher`: the
+   * one the check used, answering the check's own fetch of the feed's URL from memory instead of the network.
+   */
+  refresh: (feedId: number, fetcher: Fetcher) => Promise<RefreshReport>;
 }
 
 /** Fetches `url`, and adds it only when it is a feed that is not here yet. Never throws for what the URL gives. */
@@ -37,18 +41,22 @@ export async function checkAndAddFeed(deps: AddFeedDeps, url: string): Promise<A
     (await deps.store.feeds.findByUrl(normalized)) ?? (await deps.store.feeds.findByUrl(url.trim()));
   if (sameUrl !== undefined) return duplicate(deps.store, 'url', sameUrl.id);
 
+  let fetched: StreamedFeed;
+  let raw: Uint8Array[];
   let body: Uint8Array;
-  let finalUrl: string;
-  let contentType: string | undefined;
   try {
-    const fetched = await deps.fetcher.fetchFeed(normalized);
+    const answer = await deps.fetcher.fetchFeedStream(normalized);
     // No validators were sent, so a 304 cannot come back; answer plainly if a server sends one anyway.
-    if (fetched.kind !== 'ok')
-      return { kind: 'refused', code: 'http-status', message: `${fetched.status} Not Modified` };
-    ({ body, finalUrl, contentType } = fetched);
+    if (answer.kind !== 'ok')
+      return { kind: 'refused', code: 'http-status', message: `${answer.status} Not Modified` };
+    fetched = answer;
+    // The bytes as they came (the fetcher's size cap applies), kept for the refresh; decoded here for the check.
+    raw = await collect(fetched.body.raw());
+    body = Buffer.concat(await collect(fetched.body.over(raw)));
   } catch (error) {
     return refusal(error);
   }
+  const { finalUrl, contentType } = fetched;
   let podcastGuid: string | undefined;
   let selfUrl: string | undefined;
   try {
@@ -76,7 +84,7 @@ export async function checkAndAddFeed(deps: AddFeedDeps, url: string): Promise<A
   }
 
   const { feedId } = await deps.add(normalized);
-  await deps.refresh(feedId);
+  await deps.refresh(feedId, replaying(deps.fetcher, normalized, fetched, raw));
   const show = await deps.store.shows.getByFeed(feedId);
   return {
     kind: 'added',
@@ -84,6 +92,25 @@ export async function checkAndAddFeed(deps: AddFeedDeps, url: string): Promise<A
     ...(show === undefined ? {} : { showId: show.id }),
     ...(show?.title === undefined ? {} : { title: show.title }),
   };
+}
+
+/** `fetcher`, except that its first feed fetch of `url` is answered with `fetched` again, from `raw`. */
+function replaying(fetcher: Fetcher, url: string, fetched: StreamedFeed, raw: Uint8Array[]): Fetcher {
+  let replayed = false;
+  return {
+    ...fetcher,
+    async fetchFeedStream(target, options) {
+      if (replayed || target !== url) return fetcher.fetchFeedStream(target, options);
+      replayed = true;
+      return { ...fetched, body: fetched.body.over(raw) };
+    },
+  };
+}
+
+async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = [];
+  for await (const chunk of chunks) out.push(chunk);
+  return out;
 }
 
 async function findNormalized(deps: AddFeedDeps, url: string): Promise<number | undefined> {
