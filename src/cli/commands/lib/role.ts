@@ -22,6 +22,10 @@ export async function runRole(role: Role, args: string[], io: CliIo): Promise<nu
   const log = (line: string): void => {
     io.stderr.write(`${new Date().toISOString()} ${line}\n`);
   };
+  if (role !== 'serve' && config.database.kind === 'sqlite')
+    log(
+      `note: \`earshot ${role}\` is made for a cluster on PostgreSQL (EARSHOT_DATABASE_URL); on SQLite, one \`earshot serve\` is the supported shape (other processes on the same file wait for each other's writes)`,
+    );
   // Aborted on SIGTERM/SIGINT: downloads in flight stop (no transaction has begun for them); transactions finish.
   const stopping = new AbortController();
   // Every refresh in flight listens to it (the crawler runs dozens): not a leak, so no MaxListeners warning.
