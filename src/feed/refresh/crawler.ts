@@ -48,7 +48,7 @@ export interface CrawlerDeps {
    * leaves them to the others after this. Default 15 minutes (EARSHOT_CRAWL_LEASE_SECONDS).
    */
   leaseMs?: number;
-  /** How often due feeds are looked for while none are. Default 30 s, or half the lease when that is shorter. */
+  /** How often due feeds are looked for while none are. Default 30 s, or a quarter of the lease when that is shorter. */
   tickMs?: number;
   /** Feeds the crawler must never fetch (the shipped demo). */
   skip?: (url: string) => boolean;
@@ -72,8 +72,8 @@ const FAR_FUTURE = new Date('9999-12-31T00:00:00Z');
 export function startCrawler(deps: CrawlerDeps): Crawler {
   const now = deps.now ?? (() => new Date());
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
-  // Looked for at least twice per lease, so feeds a dead crawler held are taken soon after its lease runs out.
-  const tickMs = deps.tickMs ?? Math.max(100, Math.min(30_000, leaseMs / 2));
+  // Looked for at least four times per lease, so feeds a dead crawler held are taken soon after its lease runs out.
+  const tickMs = deps.tickMs ?? Math.max(100, Math.min(30_000, leaseMs / 4));
   const concurrency = Math.max(1, deps.concurrency);
   const hosts = new HostLimiter(deps.perHost);
   // Host first, then a global slot: a refresh waiting for its busy host does not hold a slot other hosts could use.
