@@ -4,7 +4,8 @@
 //   - every due feed is fetched exactly once (requests counted at the farm), whichever crawler takes it;
 //   - a crawler killed with SIGKILL in the middle of a fetch loses nothing: the feeds it held are fetched by the other
 //     crawler once its lease runs out (EARSHOT_CRAWL_LEASE_SECONDS, short here);
-//   - a Login Flow v2 started on one web process is polled and completed on the other;
+//   - a Login Flow v2 started on one web process is polled and completed on the other, and a feed the phone then
+//     subscribes to through it is queued by that web process and fetched once by a crawler;
 //   - a password change on one web process ends the other sessions on both: web cookie, gPodder session, Basic with
 //     the old password and app passwords;
 //   - a show unpublished on one web process leaves the other's cached pages (home and show page).
@@ -200,6 +201,9 @@ test('two web and two crawl processes on one PostgreSQL: exactly-once fetches, a
   );
   const heldPath = '/held.xml';
   let heldBy: string | undefined;
+  farm.route('/from-a-phone.xml', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(rss(FEEDS + 1));
+  });
   farm.route(heldPath, (req, res) => {
     if (heldBy === undefined) {
       heldBy = req.headers['user-agent'] ?? '';
@@ -233,7 +237,10 @@ test('two web and two crawl processes on one PostgreSQL: exactly-once fetches, a
     ...common,
     EARSHOT_PUBLIC_URL: `http://${name}.cluster.test`,
     EARSHOT_CRAWL_LEASE_SECONDS: String(LEASE_SECONDS),
-    EARSHOT_CRAWL_PER_HOST: '16',
+    // Fewer refreshes at once than the pool's 10 connections: on a loaded machine a refresh queued for a connection
+    // longer than the pool's 5 s connect timeout would fail (and be recorded as the feed's failure).
+    EARSHOT_CRAWL_CONCURRENCY: '6',
+    EARSHOT_CRAWL_PER_HOST: '6',
   });
   procs.push(
     start(cli.bin, 'web1', 'web', { ...common, EARSHOT_PORT: String(port1) }),
@@ -291,6 +298,14 @@ test('two web and two crawl processes on one PostgreSQL: exactly-once fetches, a
     return res.status;
   };
   assert.equal(await status(`${web1}${subscriptions}`, basic('alice', appPassword)), 200, 'app password');
+  // A phone subscribes to a feed new to the catalogue: the web process queues its first fetch, a crawler takes it.
+  const phoneFeed = farm.url('/from-a-phone.xml');
+  const uploaded = await fetch(`${web1}/index.php/apps/gpoddersync/subscription_change/create`, {
+    method: 'POST',
+    headers: { ...basic('alice', appPassword), 'content-type': 'application/json' },
+    body: JSON.stringify({ add: [phoneFeed], remove: [] }),
+  });
+  assert.equal(uploaded.status, 200);
   assert.equal(await status(`${web2}${subscriptions}`, basic('alice', PASSWORD)), 200, 'account password');
   const login = await fetch(`${web2}/api/2/auth/alice/login.json`, {
     method: 'POST',
@@ -351,6 +366,10 @@ test('two web and two crawl processes on one PostgreSQL: exactly-once fetches, a
 
   // ---- the killed crawler's feed: fetched by the other once the lease ran out; nothing else twice ----
   await until('the held feed to be fetched by the surviving crawler', () => stored([heldId]));
+  const fromPhone = await store.feeds.findByUrl(phoneFeed);
+  assert.ok(fromPhone, 'the phone’s feed joined the catalogue');
+  await until('a crawler to fetch the feed the phone added', () => stored([fromPhone.id]));
+  assert.equal(farm.requestsFor('/from-a-phone.xml').length, 1, 'its queued first fetch, once');
   const held = farm.requestsFor(heldPath);
   assert.equal(held.length, 2, 'the killed fetch and the one after the lease');
   assert.match(held[1]?.headers['user-agent'] ?? '', new RegExp(survivor));
