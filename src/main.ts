@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { extname, join, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from './config/config.ts';
+import type { Config, LogLevel } from './config/config.ts';
 import { DEMO_ASSETS_PATH, demoAssetsDir, isDemoUrl } from './demo/catalogue.ts';
 import { type DemoLoadResult, loadDemoIfEmpty } from './demo/load.ts';
 import type { FeedToRefresh, FeedVisibility } from './domain/feed.ts';
@@ -30,10 +30,10 @@ import { EVENT_LOOP_TURNS } from './markup/next-turn.ts';
 import { parseOpmlInTurns } from './opml/import.ts';
 import { packagePath } from './package-root.ts';
 import { type AddFeedAnswer, checkAndAddFeed } from './services/add-feed.ts';
-import { backgroundHealth } from './services/health.ts';
+import { backgroundHealth, type Health } from './services/health.ts';
 import { ListenerQuota, quotaPortsFrom } from './services/listener-quota.ts';
 import { createMediaTextService } from './services/media-text.ts';
-import { createMetrics } from './services/metrics.ts';
+import { createMetrics, type Metrics } from './services/metrics.ts';
 import { createSyncService } from './services/sync-service.ts';
 import { openStore, type Store } from './store/index.ts';
 
@@ -190,16 +190,20 @@ export interface Running {
   shutdown(): Promise<void>;
 }
 
-/** `earshot serve`: the web server and the crawler in one process. */
-export async function startServing(
-  app: App,
-  hooks: {
-    onReport?: (r: RefreshReport) => void;
-    onError?: (e: unknown) => void;
-    /** Where the JSON log lines go (at `config.logLevel`); without it nothing is logged. */
-    logStream?: NodeJS.WritableStream;
-  } = {},
-): Promise<Running> {
+/** What a long-running role is told about (each optional). */
+export interface RoleHooks {
+  onReport?: (r: RefreshReport) => void;
+  onError?: (e: unknown) => void;
+  /** Where the JSON log lines go (at `config.logLevel`); without it nothing is logged. */
+  logStream?: NodeJS.WritableStream;
+}
+
+/**
+ * `earshot serve` (the web server and, unless `crawl: false` or EARSHOT_CRAWL=0, the crawler in one process) and
+ * `earshot web` (`crawl: false`: pages, API and sync only; the crawl processes fetch). Every piece of state shared by
+ * requests lives in the database, so any number of web processes may answer on one PostgreSQL (docs/deploy.md).
+ */
+export async function startServing(app: App, hooks: RoleHooks & { crawl?: boolean } = {}): Promise<Running> {
   const { config, store } = app;
   const now = (): Date => new Date();
   // The process's one metrics registry (none when metrics are off), handed to the server, the crawler and sync.
@@ -207,10 +211,12 @@ export async function startServing(
   const demo = config.demo ? await loadDemoIfEmpty(store, now()) : { feeds: 0, episodes: 0 };
 
   let crawler: Crawler | undefined;
+  // "Refresh now" is a job any crawler takes, this process's or another's (a web process has none of its own).
+  const refreshSoon = (feedId: number): Promise<void> => enqueueRefresh(app.queue, feedId, now());
   const feedAdmin: FeedAdmin = {
     async addFeed(url, visibility = 'public') {
       const { feedId, created } = await app.addFeed(url, { visibility });
-      await crawler?.refreshSoon(feedId);
+      await refreshSoon(feedId);
       return { feedId, created };
     },
     checkAndAdd: (url) => app.checkAndAddFeed(url),
@@ -224,7 +230,7 @@ export async function startServing(
           const { feedId, created } = await app.addFeed(entry.url);
           if (created) {
             added++;
-            await crawler?.refreshSoon(feedId);
+            await refreshSoon(feedId);
           } else existing++;
         } catch (error) {
           if (!(error instanceof FeedUrlError)) throw error;
@@ -233,7 +239,6 @@ export async function startServing(
       return { added, existing };
     },
   };
-
   const listenerFeeds: FeedVisibility = config.publicFollowedFeeds ? 'public' : 'private';
   // Per-listener limits (issue 12), for every path where a listener adds feeds: phone sync, OPML import, follow.
   const quota = new ListenerQuota(quotaPortsFrom(store), config.quota, now);
@@ -279,10 +284,7 @@ export async function startServing(
     demoAssetsDir: demoAssetsDir(),
     // The database is probed beside requests (at most every 5 s), so /healthz answers at once while a long
     // transaction holds SQLite's connection; a probe that fails or hangs for 30 s makes it answer 503.
-    health: backgroundHealth(
-      async () => ({ feeds: await store.feeds.count(), crawler: crawler === undefined ? 'off' : 'on' }),
-      { maxAgeMs: 5_000, stuckMs: 30_000, nowMs: () => now().getTime() },
-    ),
+    health: healthProbe(store, () => (crawler === undefined ? 'off' : 'on')),
     sync,
     quota,
     plugins: [
@@ -302,28 +304,94 @@ export async function startServing(
   const shown = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`;
 
-  let metricsServer: FastifyInstance | undefined;
-  if (metrics !== undefined && config.metrics.enabled && config.metrics.listen !== undefined) {
-    const { host, port } = config.metrics.listen;
-    try {
-      metricsServer = await startMetricsServer(metrics, {
-        host,
-        port,
-        ...(config.metrics.token === undefined ? {} : { token: config.metrics.token }),
-      });
-    } catch (error) {
-      await server.close();
-      throw error;
-    }
+  let metricsServer: { server: FastifyInstance; url: string } | undefined;
+  try {
+    metricsServer = await ownMetricsServer(config, metrics);
+  } catch (error) {
+    await server.close();
+    throw error;
   }
-  const metricsAddress = metricsServer?.server.address();
-  const metricsUrl =
-    typeof metricsAddress === 'object' && metricsAddress !== null && config.metrics.enabled
-      ? `http://${config.metrics.listen?.host ?? '127.0.0.1'}:${metricsAddress.port}/metrics`
-      : undefined;
+  const metricsUrl = metricsServer?.url;
 
+  if (hooks.crawl ?? config.crawler.enabled) {
+    crawler = startObservedCrawler(app, metrics, server.log.child({ component: 'crawler' }), hooks);
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    server,
+    demo,
+    url,
+    ...(crawler === undefined ? {} : { crawler }),
+    ...(metricsUrl === undefined ? {} : { metricsUrl }),
+    shutdown() {
+      closing ??= (async () => {
+        // Order matters: no new jobs, refreshes in flight commit their transactions, then requests drain.
+        await crawler?.stop();
+        await metricsServer?.server.close();
+        await server.close();
+        await app.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+export interface Crawling {
+  readonly crawler: Crawler;
+  /** Where /metrics and /healthz listen when metrics have a port of their own (EARSHOT_METRICS_PORT). */
+  readonly metricsUrl?: string;
+  /** Stops taking new work, lets refreshes in flight finish, closes everything. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * `earshot crawl`: the crawler only, no web server. Several crawl processes share the work through the database
+ * (leased feeds, claimed jobs; `FOR UPDATE SKIP LOCKED` on PostgreSQL). The only HTTP it serves is /metrics and
+ * /healthz on EARSHOT_METRICS_PORT, when metrics are on and have that port.
+ */
+export async function startCrawling(app: App, hooks: RoleHooks = {}): Promise<Crawling> {
+  const { config, store } = app;
+  const metrics = config.metrics.enabled ? createMetrics({ store, now: () => new Date() }) : undefined;
+  let crawler: Crawler | undefined;
+  const metricsServer = await ownMetricsServer(
+    config,
+    metrics,
+    healthProbe(store, () => (crawler === undefined ? 'off' : 'on')),
+  );
+  const log = jsonLog(hooks.logStream, config.logLevel, { component: 'crawler' });
+  crawler = startObservedCrawler(app, metrics, log, hooks);
+  const started = crawler;
+  let closing: Promise<void> | undefined;
+  return {
+    crawler: started,
+    ...(metricsServer === undefined ? {} : { metricsUrl: metricsServer.url }),
+    shutdown() {
+      closing ??= (async () => {
+        await started.stop();
+        await metricsServer?.server.close();
+        await app.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** What the crawler's log lines are written to: the server's pino logger, or jsonLog in a crawl-only process. */
+interface RefreshLog {
+  info(line: object, message: string): void;
+  warn(line: object, message: string): void;
+}
+
+/** The crawler of a process, with one log line and one metric per refresh outcome. */
+function startObservedCrawler(
+  app: App,
+  metrics: Metrics | undefined,
+  log: RefreshLog,
+  hooks: RoleHooks,
+): Crawler {
+  const { config } = app;
   // One line per refresh outcome: feed id and host only (a feed URL's userinfo and query can carry credentials).
-  const crawlLog = server.log.child({ component: 'crawler' });
   const observed = async (feed: FeedToRefresh, limit: FetchLimit): Promise<RefreshReport> => {
     const started = performance.now();
     const report = await app.refresh(feed, { limit });
@@ -338,41 +406,83 @@ export async function startServing(
       ...(report.inserted > 0 ? { inserted: report.inserted } : {}),
       ms,
     };
-    if (report.status === 'failed') crawlLog.warn(line, 'refresh');
-    else crawlLog.info(line, 'refresh');
+    if (report.status === 'failed') log.warn(line, 'refresh');
+    else log.info(line, 'refresh');
     return report;
   };
+  return startCrawler({
+    store: app.store,
+    queue: app.queue,
+    refresh: observed,
+    concurrency: config.crawler.concurrency,
+    perHost: config.crawler.perHost,
+    leaseMs: config.crawler.leaseMs,
+    skip: isDemoUrl,
+    ...(hooks.onReport === undefined ? {} : { onReport: hooks.onReport }),
+    ...(hooks.onError === undefined ? {} : { onError: hooks.onError }),
+  });
+}
 
-  if (config.crawler.enabled) {
-    crawler = startCrawler({
-      store,
-      queue: app.queue,
-      refresh: observed,
-      concurrency: config.crawler.concurrency,
-      perHost: config.crawler.perHost,
-      skip: isDemoUrl,
-      ...(hooks.onReport === undefined ? {} : { onReport: hooks.onReport }),
-      ...(hooks.onError === undefined ? {} : { onError: hooks.onError }),
-    });
-  }
+/**
+ * What /healthz answers: the database probed beside requests (at most every 5 s), so it answers at once while a long
+ * transaction holds SQLite's connection; a probe that fails or hangs for 30 s makes it answer 503.
+ */
+function healthProbe(store: Store, crawler: () => 'on' | 'off'): () => Promise<Health> {
+  return backgroundHealth(async () => ({ feeds: await store.feeds.count(), crawler: crawler() }), {
+    maxAgeMs: 5_000,
+    stuckMs: 30_000,
+    nowMs: () => Date.now(),
+  });
+}
 
-  let closing: Promise<void> | undefined;
+/** /metrics (and /healthz when given) on EARSHOT_METRICS_PORT, when metrics are on and have a port of their own. */
+async function ownMetricsServer(
+  config: Config,
+  metrics: Metrics | undefined,
+  health?: () => Promise<Health>,
+): Promise<{ server: FastifyInstance; url: string } | undefined> {
+  if (metrics === undefined || !config.metrics.enabled || config.metrics.listen === undefined)
+    return undefined;
+  const { host, port } = config.metrics.listen;
+  const server = await startMetricsServer(metrics, {
+    host,
+    port,
+    ...(config.metrics.token === undefined ? {} : { token: config.metrics.token }),
+    ...(health === undefined ? {} : { health }),
+  });
+  const address = server.server.address();
+  const bound = typeof address === 'object' && address !== null ? address.port : port;
+  return { server, url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}/metrics` };
+}
+
+const LEVELS: Record<LogLevel, number> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+  silent: Number.POSITIVE_INFINITY,
+};
+
+/**
+ * JSON log lines shaped as the web server's (pino's numeric `level`, `time`, `msg`), for a process without a web
+ * server: `earshot crawl`. Nothing is written without a stream or below `level`.
+ */
+function jsonLog(
+  stream: NodeJS.WritableStream | undefined,
+  level: LogLevel,
+  fields: Record<string, string>,
+): RefreshLog {
+  const write = (at: number, line: object, message: string): void => {
+    if (stream === undefined || at < LEVELS[level]) return;
+    stream.write(
+      `${JSON.stringify({ level: at, time: Date.now(), pid: process.pid, ...fields, ...line, msg: message })}\n`,
+    );
+  };
   return {
-    server,
-    demo,
-    url,
-    ...(crawler === undefined ? {} : { crawler }),
-    ...(metricsUrl === undefined ? {} : { metricsUrl }),
-    shutdown() {
-      closing ??= (async () => {
-        // Order matters: no new jobs, refreshes in flight commit their transactions, then requests drain.
-        await crawler?.stop();
-        await metricsServer?.close();
-        await server.close();
-        await app.close();
-      })();
-      return closing;
-    },
+    info: (line, message) => write(LEVELS.info, line, message),
+    warn: (line, message) => write(LEVELS.warn, line, message),
   };
 }
 

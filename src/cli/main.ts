@@ -25,6 +25,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/serve.ts')).serve,
   },
   {
+    name: 'web',
+    summary: 'run the web server only: pages, API and sync, no crawler (a cluster on PostgreSQL)',
+    load: async () => (await import('./commands/web.ts')).web,
+  },
+  {
+    name: 'crawl',
+    summary: 'run the crawler only, no web server (a cluster on PostgreSQL)',
+    load: async () => (await import('./commands/crawl.ts')).crawl,
+  },
+  {
     name: 'add',
     summary: 'add feeds by URL and fetch them',
     load: async () => (await import('./commands/add.ts')).add,

@@ -14,6 +14,11 @@ export interface CrawlerConfig {
   readonly perHost: number;
   /** Cap on a decoded feed body, in bytes. */
   readonly maxBodyBytes: number;
+  /**
+   * How long a crawler holds the feeds (and "refresh now" jobs) it took: one that dies mid-refresh (a crash, `kill -9`)
+   * leaves them to the other crawlers once this runs out (EARSHOT_CRAWL_LEASE_SECONDS, 15 minutes).
+   */
+  readonly leaseMs: number;
 }
 
 /** What one listener may add (issue 12). Administrators are exempt. */
@@ -135,6 +140,7 @@ export class ConfigError extends Error {
 export const DEFAULT_HOST = '0.0.0.0';
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_MAX_BODY_BYTES = 50 * 1024 * 1024;
+export const DEFAULT_CRAWL_LEASE_SECONDS = 15 * 60;
 export const DEFAULT_SIGN_IN_MAX_DELAY_MS = 2_000;
 export const DEFAULT_MAX_FOLLOWS = 2000;
 export const DEFAULT_MAX_NEW_FEEDS_PER_DAY = 500;
@@ -297,6 +303,11 @@ const settings = {
   concurrency: { env: 'EARSHOT_CRAWL_CONCURRENCY', flag: '--concurrency', schema: intIn(1, 1024) },
   perHost: { env: 'EARSHOT_CRAWL_PER_HOST', flag: '--per-host', schema: intIn(1, 64) },
   maxBody: { env: 'EARSHOT_MAX_FEED_BYTES', flag: '--max-body', schema: byteSize },
+  crawlLease: {
+    env: 'EARSHOT_CRAWL_LEASE_SECONDS',
+    flag: '--crawl-lease',
+    schema: intIn(1, 86_400, ' seconds'),
+  },
   publicUrl: { env: 'EARSHOT_PUBLIC_URL', flag: '--public-url', schema: httpUrl },
   siteName: { env: 'EARSHOT_SITE_NAME', flag: '--site-name', schema: siteName },
   sessionSecret: { env: 'EARSHOT_SESSION_SECRET', flag: '--session-secret', schema: secret },
@@ -371,6 +382,7 @@ export function loadConfig(input: ConfigInput): Config {
       concurrency: pick('concurrency', input) ?? 16,
       perHost: pick('perHost', input) ?? 2,
       maxBodyBytes: pick('maxBody', input) ?? DEFAULT_MAX_BODY_BYTES,
+      leaseMs: (pick('crawlLease', input) ?? DEFAULT_CRAWL_LEASE_SECONDS) * 1000,
     }),
     quota: Object.freeze({
       maxFollows: pick('maxFollows', input) ?? DEFAULT_MAX_FOLLOWS,

@@ -64,3 +64,17 @@ describe('log level and metrics settings', () => {
     );
   });
 });
+
+describe('the crawler lease (a cluster of crawl processes)', () => {
+  it('defaults to 15 minutes, takes EARSHOT_CRAWL_LEASE_SECONDS, and refuses what is not a whole number of seconds', () => {
+    assert.equal(load({}).crawler.leaseMs, 15 * 60_000);
+    assert.equal(load({ EARSHOT_CRAWL_LEASE_SECONDS: '30' }).crawler.leaseMs, 30_000);
+    for (const bad of ['0', '1.5', 'soon', '86401'])
+      assert.throws(
+        () => load({ EARSHOT_CRAWL_LEASE_SECONDS: bad }),
+        (e: unknown) =>
+          e instanceof ConfigError &&
+          /^EARSHOT_CRAWL_LEASE_SECONDS must be a whole number from 1 to 86400/.test(e.message),
+      );
+  });
+});

@@ -94,6 +94,11 @@ export interface ServerDeps {
   demoAssetsDir?: string;
   /** Extra health details for GET /healthz; `ok: false` answers 503. */
   health?: () => Promise<{ ok: boolean; [key: string]: unknown }>;
+  /**
+   * How often the store's visibility generation is read (default 1 s): a show taken out of public view by another
+   * process (another web process, the CLI) ends the pages this one cached within that time.
+   */
+  visibilityPollMs?: number;
   now?: () => Date;
   /** Defaults to public/ in this package. */
   assets?: AssetTable;
@@ -449,6 +454,24 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
   registerApiRoutes(app, web);
   if (deps.demoAssetsDir) registerDemoAssets(app, deps.demoAssetsDir);
   for (const plugin of deps.plugins ?? []) await plugin(app);
+
+  // Cached pages and lists must not outlive a show leaving public view, whichever process made the change: the
+  // generation the store advances with it is polled (one indexed read a second), and a move forgets them all here.
+  let seen: number | undefined;
+  const poll = setInterval(() => {
+    deps.store.feeds.visibilityGeneration().then(
+      (generation) => {
+        if (seen !== undefined && generation !== seen) web.forgetPages();
+        seen = generation;
+      },
+      // A database that does not answer for a moment: the next poll asks again (the pages still expire in 5 s).
+      () => {},
+    );
+  }, deps.visibilityPollMs ?? 1_000);
+  poll.unref();
+  app.addHook('onClose', async () => {
+    clearInterval(poll);
+  });
 
   await app.ready();
   return app;

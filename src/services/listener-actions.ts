@@ -47,9 +47,15 @@ export class ListenerActions {
   async follow(userId: number, showId: number, following: boolean, at: Date): Promise<void> {
     const show = await this.store.shows.get(showId);
     if (!show) throw new StoreError('not-found', 'No such show.');
-    if (following) await this.quota?.check(userId, { followFeedIds: [show.feedId] });
-    if (following) await this.library.follow(userId, show.feedId, at);
-    else await this.library.unfollow(userId, show.feedId);
+    const { quota } = this;
+    if (!following) await this.library.unfollow(userId, show.feedId);
+    else if (quota === undefined) await this.library.follow(userId, show.feedId, at);
+    // The count and the follow it allows take turns with the listener's other changes, in every process.
+    else
+      await this.store.listeners.users.exclusive(userId, async () => {
+        await quota.check(userId, { followFeedIds: [show.feedId] });
+        await this.library.follow(userId, show.feedId, at);
+      });
     await this.sync?.webFollow(userId, show.feedId, following, at);
   }
 

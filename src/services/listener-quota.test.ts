@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DAY_MS, ListenerQuota, QuotaError, type QuotaPorts } from './listener-quota.ts';
+import { postgresSkip, throwAwaySchema } from '../../test/support/postgres.ts';
+import { openStore, type Store } from '../store/index.ts';
+import { DAY_MS, ListenerQuota, QuotaError, type QuotaPorts, quotaPortsFrom } from './listener-quota.ts';
+import { createAccount } from './passwords.ts';
+import { createSyncService } from './sync-service.ts';
 
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
@@ -78,4 +82,50 @@ describe('ListenerQuota', () => {
     await admin.check(1, { addUrls: fresh(50) });
     assert.equal(await admin.newFeedAllowance(1), Number.POSITIVE_INFINITY);
   });
+});
+
+// Two web processes of a cluster: two stores (two connection pools) on one PostgreSQL schema, each with its own
+// sync service, as `earshot web` builds them. Uploads of one listener reaching both at once must not both pass.
+it('two web processes on one PostgreSQL: simultaneous uploads of one listener cannot both pass the follow limit', {
+  skip: (await postgresSkip()) ?? false,
+}, async () => {
+  const schema = await throwAwaySchema();
+  const stores: Store[] = [];
+  try {
+    for (let i = 0; i < 2; i++)
+      stores.push(await openStore({ dataDir: '/nonexistent', databaseUrl: schema.url }));
+    const [a, b] = stores;
+    assert.ok(a !== undefined && b !== undefined);
+    await createAccount(a.listeners.users, { name: 'root', password: 'root password' }, NOW); // the admin
+    const listener = await createAccount(a.listeners.users, { name: 'pat', password: 'pat password' }, NOW);
+    const services = stores.map((store) =>
+      createSyncService({
+        store,
+        repo: store.sync,
+        users: store.listeners.users,
+        library: store.listeners.library,
+        quota: new ListenerQuota(quotaPortsFrom(store), { maxFollows: 3, maxNewFeedsPerDay: 100 }, () => NOW),
+      }),
+    );
+    const uploads = await Promise.allSettled(
+      services.flatMap((sync, s) =>
+        [0, 1, 2].map((u) =>
+          sync.uploadSubscriptions(listener.id, `phone-${s}-${u}`, {
+            add: [0, 1].map((n) => `https://feeds.example/${s}-${u}-${n}.xml`),
+            remove: [],
+          }),
+        ),
+      ),
+    );
+    assert.equal(
+      uploads.filter((u) => u.status === 'fulfilled').length,
+      1,
+      'one upload of two feeds fits in 3',
+    );
+    assert.ok(uploads.every((u) => u.status === 'fulfilled' || u.reason instanceof QuotaError));
+    assert.equal((await a.sync.subscriptions(listener.id)).length, 2);
+  } finally {
+    for (const store of stores) await store.close();
+    await schema.drop();
+  }
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+import { postgresSkip } from '../../test/support/postgres.ts';
 import { openListenerDb } from '../../test/support/store-contract-listeners.ts';
 import { SignInGuard, SignInThrottled, WEB_SIGN_IN } from './sign-in-guard.ts';
 
@@ -69,4 +70,26 @@ test('maxDelayMs 0 turns the slow-down off', async () => {
   for (let i = 0; i < 15; i++) await guard.attempt(`203.0.113.${i}`, 'rita', wrong);
   assert.deepEqual(await guard.attempt('198.51.100.9', 'rita', right), { id: 1 });
   assert.deepEqual(waits, []);
+});
+
+test('on PostgreSQL too, whatever a typed name holds (its text refuses NUL)', {
+  skip: (await postgresSkip()) ?? false,
+}, async () => {
+  const pg = await openListenerDb('postgres');
+  try {
+    const guard = new SignInGuard(pg.listeners.signInFailures, 'basic', WEB_SIGN_IN, {
+      now: () => new Date(),
+      wait: async () => {},
+    });
+    for (let i = 0; i < 5; i++)
+      assert.equal(await guard.attempt('2001:db8::1', 'pat\u0000', wrong), undefined);
+    await assert.rejects(guard.attempt('2001:db8::1', 'PAT', right), SignInThrottled);
+    assert.deepEqual(
+      await guard.attempt('2001:db8::2', 'pat', right),
+      { id: 1 },
+      'the owner elsewhere gets in',
+    );
+  } finally {
+    await pg.close();
+  }
 });

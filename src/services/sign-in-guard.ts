@@ -54,9 +54,12 @@ export interface SignInGuardDeps {
   wait?: (ms: number) => Promise<void>;
 }
 
-/** The key a name is counted under: case-folded and trimmed, as names compare. */
+/**
+ * The key a name is counted under: case-folded and trimmed, as names compare. Without NUL, which PostgreSQL's text
+ * refuses (a typed name may hold one; no account's name does).
+ */
 function nameKey(name: string): string {
-  return name.normalize('NFC').trim().toLowerCase().slice(0, 200);
+  return name.normalize('NFC').replaceAll('\u0000', '').trim().toLowerCase().slice(0, 200);
 }
 
 export class SignInGuard {
@@ -87,7 +90,8 @@ export class SignInGuard {
   ): Promise<T | undefined> {
     const policy = this.#policy;
     const key = nameKey(name);
-    const pair = `${this.#scope}:pair:${address}\u0000${key}`;
+    // A space ends the address (an address never holds one); never NUL, which PostgreSQL's text refuses.
+    const pair = `${this.#scope}:pair:${address} ${key}`;
     const byName = `name:${key}`;
     const now = this.#now();
     const counts = await this.#repo.counts([pair, byName], now);

@@ -185,6 +185,8 @@ export function createSyncService(deps: SyncServiceFactoryDeps): SyncService {
     catalogue: catalogueFrom(deps),
     ...(deps.library === undefined ? {} : { library: libraryFrom(deps.library) }),
     ...(deps.quota === undefined ? {} : { quota: deps.quota }),
+    // A listener's subscription changes hold their lock in the database: one at a time across web processes.
+    exclusive: (userId, fn) => deps.users.exclusive(userId, fn),
     // The store's transaction gives transaction-scoped sync and listener repositories (same database).
     transaction: (fn) =>
       deps.store.transaction((tx) =>

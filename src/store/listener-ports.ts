@@ -56,6 +56,14 @@ export interface UserRepository {
   setDisabled(userId: number, disabled: boolean, now: Date): Promise<User>;
   /** Makes an account admin or not. Throws `conflict` when it would leave no enabled admin, `not-found` if unknown. */
   setAdmin(userId: number, isAdmin: boolean, now: Date): Promise<User>;
+  /**
+   * Runs `fn` holding the listener's change lock: two holders for one listener never overlap, in this process or in
+   * any other on the same database (several web processes of a cluster), so a count and the change it allows (the
+   * listener quota's) cannot interleave with another change of the same listener. PostgreSQL: a transaction-scoped
+   * advisory lock, on a connection held while `fn` runs (`fn` itself uses the store as usual); SQLite, where one
+   * process serves, a lock in this store. Returns what `fn` returns; the lock is let go when `fn` settles.
+   */
+  exclusive<T>(userId: number, fn: () => Promise<T>): Promise<T>;
 }
 
 export interface Session {

@@ -107,8 +107,15 @@ export interface FeedRepository {
   addedSince(userId: number, since: Date): Promise<string[]>;
   /**
    * Makes a feed (and its show) public or private; `not-found` for an unknown feed. Returns the feed as it is now.
+   * Advances `visibilityGeneration` in the same transaction.
    */
   setVisibility(feedId: number, visibility: FeedVisibility): Promise<Feed>;
+  /**
+   * A counter advanced by every change that may take a show out of public view (`setVisibility`, `remove`), in the
+   * change's own transaction. A process that caches what anonymous visitors see polls it and forgets its pages when
+   * it moves, so a change made by any process (another web process, the CLI) ends every process's copies.
+   */
+  visibilityGeneration(): Promise<number>;
   /**
    * Whether the audience may see this feed (and its show): public, an admin, or a listener who follows the feed or
    * subscribes to it from a phone. False for an unknown feed.
@@ -165,7 +172,7 @@ export interface FeedRepository {
   /**
    * Deletes a feed with its show, episodes, aliases and problems, and every listener's follow, progress and queue
    * entries for it, in one transaction. The sync history (subscription URLs and uploaded episode actions) is kept,
-   * unlinked from the feed. `not-found` for an unknown feed.
+   * unlinked from the feed. `not-found` for an unknown feed. Advances `visibilityGeneration`.
    */
   remove(feedId: number): Promise<void>;
   /** How many feeds `due` would return at `now` without a limit (one indexed count, for the metrics). */

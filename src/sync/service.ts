@@ -59,6 +59,11 @@ export interface SyncServiceDeps {
    * call commits on its own.
    */
   transaction?: <T>(fn: (scope: { repo: SyncRepository; library?: SyncLibrary }) => Promise<T>) => Promise<T>;
+  /**
+   * Runs `fn` holding the listener's change lock shared by every process on the database (the store's
+   * `users.exclusive`); without it a listener's changes are serialised in this process only.
+   */
+  exclusive?: <T>(userId: number, fn: () => Promise<T>) => Promise<T>;
   /** Errors that must not fail a request (a feed the crawler refused) are reported here. */
   warn?: (message: string) => void;
   /**
@@ -103,6 +108,8 @@ export class SyncService implements SyncAppPasswords {
   readonly #guard: SignInGuard;
   /** Each listener's subscription changes run one at a time here, so that two uploads cannot both pass the quota. */
   readonly #changing = new Map<number, Promise<unknown>>();
+  /** The same across processes: the listener's change lock in the database (SyncServiceDeps.exclusive). */
+  readonly #exclusive: SyncServiceDeps['exclusive'];
 
   constructor(deps: SyncServiceDeps) {
     this.#repo = deps.repo;
@@ -118,6 +125,7 @@ export class SyncService implements SyncAppPasswords {
     this.#now = deps.now ?? (() => new Date());
     this.#warn = deps.warn ?? (() => {});
     this.#observe = deps.observe ?? (() => {});
+    this.#exclusive = deps.exclusive;
     this.#transaction =
       deps.transaction ??
       ((fn) => fn({ repo: deps.repo, ...(deps.library === undefined ? {} : { library: deps.library }) }));
@@ -486,11 +494,13 @@ export class SyncService implements SyncAppPasswords {
   }
 
   /**
-   * Runs one subscription use case of a listener, one at a time per listener (in this process): the quota's count and
-   * the change it allows must not interleave with another upload of the same listener.
+   * Runs one subscription use case of a listener, one at a time per listener (in every process sharing the database):
+   * the quota's count and the change it allows must not interleave with another upload of the same listener.
    */
   #oneAtATime<T>(userId: number, fn: () => Promise<T>): Promise<T> {
-    const run = (this.#changing.get(userId) ?? Promise.resolve()).catch(() => {}).then(fn);
+    // Here first (no connection held while waiting), then the listener's lock in the database: other processes.
+    const locked = (): Promise<T> => (this.#exclusive === undefined ? fn() : this.#exclusive(userId, fn));
+    const run = (this.#changing.get(userId) ?? Promise.resolve()).catch(() => {}).then(locked);
     this.#changing.set(userId, run);
     return run.finally(() => {
       if (this.#changing.get(userId) === run) this.#changing.delete(userId);

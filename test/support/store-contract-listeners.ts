@@ -83,6 +83,41 @@ export function listenerContract(kind: 'sqlite' | 'postgres', options: { skip?: 
       },
     );
 
+    t(
+      'a listener’s change lock: holders for one listener take turns, other listeners do not wait',
+      async ({ listeners }) => {
+        const { users } = listeners;
+        const order: string[] = [];
+        let open: () => void = () => {};
+        const gate = new Promise<void>((resolve) => {
+          open = resolve;
+        });
+        const first = users.exclusive(1, async () => {
+          order.push('first in');
+          await gate;
+          order.push('first out');
+          return 'first';
+        });
+        // Given time to start (on PostgreSQL, to take the advisory lock) before the others ask.
+        while (!order.includes('first in')) await new Promise((r) => setTimeout(r, 5));
+        const second = users.exclusive(1, async () => {
+          order.push('second');
+          return 'second';
+        });
+        assert.equal(await users.exclusive(2, async () => 'other listener'), 'other listener', 'not blocked');
+        await new Promise((r) => setTimeout(r, 50));
+        assert.deepEqual(order, ['first in'], 'the same listener waits');
+        open();
+        assert.deepEqual(await Promise.all([first, second]), ['first', 'second']);
+        assert.deepEqual(order, ['first in', 'first out', 'second']);
+        await assert.rejects(
+          users.exclusive(1, async () => Promise.reject(new Error('failed inside'))),
+          /failed inside/,
+        );
+        assert.equal(await users.exclusive(1, async () => 'after a failure'), 'after a failure', 'let go');
+      },
+    );
+
     t('sessions: only the token finds the user, until it expires or is deleted', async ({ listeners }) => {
       const user = await createAccount(listeners.users, { name: 'carol', password: 'pw pw pw pw' }, T0);
       const token = await listeners.sessions.create(user.id, T0, 3600);

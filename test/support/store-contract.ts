@@ -998,6 +998,22 @@ export function storeContract(name: string, harness: StoreHarness): void {
         });
       });
 
+      it('every visibility change and removal advances the visibility generation other processes poll', async (store) => {
+        const start = await store.feeds.visibilityGeneration();
+        const { feed } = await store.feeds.add('https://feeds.example/gen.xml', T0);
+        assert.equal(await store.feeds.visibilityGeneration(), start, 'adding a feed takes nothing away');
+        await store.feeds.setVisibility(feed.id, 'private');
+        assert.equal(await store.feeds.visibilityGeneration(), start + 1);
+        await store.feeds.remove(feed.id);
+        assert.equal(await store.feeds.visibilityGeneration(), start + 2);
+        await assert.rejects(store.feeds.setVisibility(feed.id, 'public'));
+        assert.equal(
+          await store.feeds.visibilityGeneration(),
+          start + 2,
+          'a refused change advances nothing',
+        );
+      });
+
       it('lists, search and credits show a private show only to admins and its followers (web or phone)', async (store) => {
         const pub = await showWith(store, 'https://feeds.example/pub.xml', 'Openvale', 'public');
         const priv = await showWith(store, 'https://feeds.example/p/x.xml?auth=t0k', 'Hushvale', 'private');

@@ -1,7 +1,7 @@
 // The crawler: refreshes feeds when they are due — at most `concurrency` at once overall and `perHost` at once per
 // host. Two ways in, sharing those limits:
 //   - scheduled refreshes: the feeds table is their queue. Due feeds are leased in batches (one UPDATE moves their next
-//     check `LEASE_MS` ahead), refreshed, and their fetch record sets the real next check. A crawler that dies holding
+//     check a lease ahead), refreshed, and their fetch record sets the real next check. A crawler that dies holding
 //     a lease finds those feeds due again when it runs out, so nothing is lost, and a 304 costs the database one row
 //     update (written with others in one transaction) instead of a job's insert, claim and delete on top.
 //   - "refresh now" (a feed added on the web or the CLI): a job in the job queue, so the request survives a restart.
@@ -43,7 +43,12 @@ export interface CrawlerDeps {
   concurrency: number;
   perHost: number;
   now?: () => Date;
-  /** How often due feeds are looked for while none are. Default 30 s. */
+  /**
+   * How long a lease on due feeds (and a claim on a "refresh now" job) lasts: a crawler that dies holding them
+   * leaves them to the others after this. Default 15 minutes (EARSHOT_CRAWL_LEASE_SECONDS).
+   */
+  leaseMs?: number;
+  /** How often due feeds are looked for while none are. Default 30 s, or a quarter of the lease when that is shorter. */
   tickMs?: number;
   /** Feeds the crawler must never fetch (the shipped demo). */
   skip?: (url: string) => boolean;
@@ -61,11 +66,14 @@ export interface Crawler {
 }
 
 /** A leased feed not refreshed by then (the crawler died) is due again. */
-const LEASE_MS = 15 * 60_000;
+const DEFAULT_LEASE_MS = 15 * 60_000;
 const FAR_FUTURE = new Date('9999-12-31T00:00:00Z');
 
 export function startCrawler(deps: CrawlerDeps): Crawler {
   const now = deps.now ?? (() => new Date());
+  const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+  // Looked for at least four times per lease, so feeds a dead crawler held are taken soon after its lease runs out.
+  const tickMs = deps.tickMs ?? Math.max(100, Math.min(30_000, leaseMs / 4));
   const concurrency = Math.max(1, deps.concurrency);
   const hosts = new HostLimiter(deps.perHost);
   // Host first, then a global slot: a refresh waiting for its busy host does not hold a slot other hosts could use.
@@ -108,6 +116,7 @@ export function startCrawler(deps: CrawlerDeps): Crawler {
     },
     {
       concurrency,
+      lockMs: leaseMs,
       // A refresh never throws for feed trouble; what reaches here is a broken store: retry soon.
       retryAt: (job, _error, at) =>
         job.attempts >= 5 ? undefined : new Date(at.getTime() + 60_000 * job.attempts),
@@ -117,7 +126,7 @@ export function startCrawler(deps: CrawlerDeps): Crawler {
 
   // ---- scheduled refreshes: leased batches ----
   // Enough leased work to keep every slot busy while the next batch is read, and little enough that a lease never
-  // runs out while its feed waits (a batch is done in seconds; the lease lasts 15 minutes).
+  // runs out while its feed waits (a batch is done in seconds; the lease lasts 15 minutes by default).
   const batch = Math.max(100, concurrency * 8);
   const lowWater = Math.max(concurrency * 2, batch / 2);
   const running = new Set<Promise<void>>();
@@ -142,7 +151,7 @@ export function startCrawler(deps: CrawlerDeps): Crawler {
     try {
       while (!stopped && running.size < lowWater) {
         const at = now();
-        const feeds = await deps.store.feeds.leaseDue(at, batch, new Date(at.getTime() + LEASE_MS));
+        const feeds = await deps.store.feeds.leaseDue(at, batch, new Date(at.getTime() + leaseMs));
         leasedLast = feeds.length;
         total += feeds.length;
         for (const feed of feeds) start(feed);
@@ -166,7 +175,7 @@ export function startCrawler(deps: CrawlerDeps): Crawler {
     if (stopped) return;
     timer = setTimeout(() => {
       void fill().finally(schedule);
-    }, deps.tickMs ?? 30_000);
+    }, tickMs);
     timer.unref();
   };
   void fill().finally(schedule);

@@ -20,6 +20,17 @@ import type { Database, FeedsTable } from './schema.ts';
 
 type FeedRow = Selectable<FeedsTable>;
 
+/** The cache_generations row of changes that may take a show out of public view (visibilityGeneration). */
+const VISIBILITY = 'catalogue-visibility';
+
+function advanceVisibility(db: Kysely<Database>): Promise<unknown> {
+  return db
+    .updateTable('cache_generations')
+    .set((eb) => ({ generation: eb('generation', '+', 1) }))
+    .where('name', '=', VISIBILITY)
+    .execute();
+}
+
 /** The columns of FeedToRefresh: what leaseDue returns. */
 const TO_REFRESH = [
   'id',
@@ -225,6 +236,7 @@ export class SqlFeedRepository implements FeedRepository {
         .returningAll()
         .executeTakeFirst();
       await db.updateTable('shows').set({ is_public: isPublic }).where('feed_id', '=', feedId).execute();
+      if (updated !== undefined) await advanceVisibility(db);
       return updated;
     });
     if (row === undefined) throw new StoreError('not-found', `no feed ${feedId}`);
@@ -448,7 +460,17 @@ export class SqlFeedRepository implements FeedRepository {
       // Everything else hangs off the feed with ON DELETE CASCADE: aliases, problems, the show, its episodes,
       // credits and transcripts, and the listeners' follows, progress, queue entries and listening counts.
       await db.deleteFrom('feeds').where('id', '=', feedId).execute();
+      await advanceVisibility(db);
     });
+  }
+
+  async visibilityGeneration(): Promise<number> {
+    const row = await this.db
+      .selectFrom('cache_generations')
+      .select('generation')
+      .where('name', '=', VISIBILITY)
+      .executeTakeFirst();
+    return Number(row?.generation ?? 0);
   }
 
   async recordFetch(feedId: number, outcome: FetchOutcome): Promise<Feed> {

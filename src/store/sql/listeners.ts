@@ -93,11 +93,52 @@ function toProgress(row: ProgressRow): Progress {
 
 const PROGRESS_COLUMNS = ['episode_id', 'position_seconds', 'played', 'played_at', 'updated_at'] as const;
 
+/** The advisory-lock class of listeners' change locks (PostgreSQL's two-key form: this, then the user id). */
+const LISTENER_LOCK_CLASS = 7_314_005;
+/**
+ * Connections one store holds at most for change locks at once: the rest of its pool (10) stays free for the work
+ * the holders do meanwhile, so holders waiting for each other can never take every connection.
+ */
+const LOCK_HOLDERS = 3;
+
 class SqlUsers implements UserRepository {
+  /** Per listener, the last holder's turn (SQLite), so that holders for one listener run one after another. */
+  readonly #turns = new Map<number, Promise<unknown>>();
+  /** PostgreSQL: lock holders now, and the ones waiting for a connection slot. */
+  #holders = 0;
+  readonly #waiting: (() => void)[] = [];
+
   constructor(
     private readonly db: Db,
     private readonly tx: Tx,
+    private readonly dialect: SqlDialect,
   ) {}
+
+  async exclusive<T>(userId: number, fn: () => Promise<T>): Promise<T> {
+    if (this.dialect === 'sqlite') {
+      const run = (this.#turns.get(userId) ?? Promise.resolve()).catch(() => {}).then(fn);
+      this.#turns.set(userId, run);
+      try {
+        return await run;
+      } finally {
+        if (this.#turns.get(userId) === run) this.#turns.delete(userId);
+      }
+    }
+    if (this.#holders >= LOCK_HOLDERS) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    else this.#holders++;
+    try {
+      // In a transaction of its own (or, on a transaction-scoped store, in that one), let go at its end.
+      return await this.tx(async (trx) => {
+        await sql`select pg_advisory_xact_lock(${LISTENER_LOCK_CLASS}, ${userId})`.execute(trx);
+        return fn();
+      });
+    } finally {
+      // The slot goes to the next waiter as it is (the count stays), or is given back.
+      const next = this.#waiting.shift();
+      if (next === undefined) this.#holders--;
+      else next();
+    }
+  }
 
   async create(input: { name: string; passwordHash: string; isAdmin?: boolean }, now: Date): Promise<User> {
     const name = input.name.normalize('NFC').trim();
@@ -708,7 +749,7 @@ class SqlLibrary implements LibraryRepository {
 export function createListenerRepositories(db: Db, dialect: SqlDialect, inside = false): ListenerStore {
   const tx = transactor(db, dialect, inside);
   return {
-    users: new SqlUsers(db, tx),
+    users: new SqlUsers(db, tx, dialect),
     sessions: new SqlSessions(db),
     settings: new SqlSettings(db),
     library: new SqlLibrary(db, tx),

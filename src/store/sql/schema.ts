@@ -38,6 +38,7 @@ export interface Database {
   sync_settings: SyncSettingsTable;
   media_text_cache: MediaTextCacheTable;
   episode_transcripts: EpisodeTranscriptsTable;
+  cache_generations: CacheGenerationsTable;
 }
 
 export interface SchemaMigrationsTable {
@@ -229,6 +230,13 @@ export interface UserSessionsTable {
   user_id: number;
   created_at: string;
   expires_at: string;
+}
+
+/** One counter per kind of content processes cache, advanced by the changes that must end those caches (0019). */
+export interface CacheGenerationsTable {
+  name: string;
+  /** bigint: PostgreSQL's driver returns it as a string, SQLite's as a number. */
+  generation: number | string;
 }
 
 export interface AppSettingsTable {
