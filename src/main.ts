@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { extname, join, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import type { Config, LogLevel } from './config/config.ts';
 import { DEMO_ASSETS_PATH, demoAssetsDir, isDemoUrl } from './demo/catalogue.ts';
 import { type DemoLoadResult, loadDemoIfEmpty } from './demo/load.ts';
@@ -455,35 +456,17 @@ async function ownMetricsServer(
   return { server, url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}/metrics` };
 }
 
-const LEVELS: Record<LogLevel, number> = {
-  trace: 10,
-  debug: 20,
-  info: 30,
-  warn: 40,
-  error: 50,
-  fatal: 60,
-  silent: Number.POSITIVE_INFINITY,
-};
-
 /**
- * JSON log lines shaped as the web server's (pino's numeric `level`, `time`, `msg`), for a process without a web
- * server: `earshot crawl`. Nothing is written without a stream or below `level`.
+ * The crawl-only process's JSON log lines, from pino as the web server's are (the same fields: numeric `level`,
+ * `time`, `pid`, `msg`). Nothing is written without a stream.
  */
 function jsonLog(
   stream: NodeJS.WritableStream | undefined,
   level: LogLevel,
   fields: Record<string, string>,
 ): RefreshLog {
-  const write = (at: number, line: object, message: string): void => {
-    if (stream === undefined || at < LEVELS[level]) return;
-    stream.write(
-      `${JSON.stringify({ level: at, time: Date.now(), pid: process.pid, ...fields, ...line, msg: message })}\n`,
-    );
-  };
-  return {
-    info: (line, message) => write(LEVELS.info, line, message),
-    warn: (line, message) => write(LEVELS.warn, line, message),
-  };
+  if (stream === undefined) return { info: () => {}, warn: () => {} };
+  return pino({ level, base: { pid: process.pid, ...fields } }, stream);
 }
 
 const ASSET_TYPES: Record<string, string> = {
