@@ -1,18 +1,24 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under src/ and test/, each file in its own `node --import tsx` process with node's test runner
-// (Node 20 has no --test globs), and restates the summary. Test files are independent of one another (each takes its
-// own in-memory SQLite or PostgreSQL schema, its own temporary directories and random loopback ports), so several run
-// at a time; each file's output is printed in one piece when it ends, headed by its path and how long it took.
+// Runs every *.test.ts under src/ and test/, each file in its own process with node's test runner (Node 20 has no
+// --test globs), and restates the summary. Test files are independent of one another (each takes its own in-memory
+// SQLite or PostgreSQL schema, its own temporary directories and random loopback ports), so several run at a time;
+// each file's output is printed in one piece when it ends, headed by its path and how long it took.
+// The test files are first bundled with esbuild (what tsx does to each module, done once for the whole run, with the
+// packages left as imports and `import.meta.url`/`dirname`/`filename` kept as the source file's), then run with plain
+// `node --enable-source-maps`: loading every module of every file through tsx's loader thread cost more CPU than most
+// tests themselves. `--tsx` runs the sources through tsx instead.
 // The files in SLOW_FIRST start first, so that the longest ones are not left to run on their own at the end; the
 // others follow in path order. The files listed in ALONE run afterwards, one at a time with nothing else running: they
 // assert responsiveness bounds that other files' work would eat into. `--with SCRIPT` runs that npm script (npm test:
 // typecheck, lint) alongside the test files; its output is printed when it ends and its failure fails the run.
-// Usage: node scripts/run-tests.mjs [--concurrency N] [--with SCRIPT …] [path-substring …]
+// Usage: node scripts/run-tests.mjs [--concurrency N] [--tsx] [--with SCRIPT …] [path-substring …]
 // (default N: twice the available cores).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -54,6 +60,7 @@ function walk(dir) {
 
 const args = process.argv.slice(2);
 let concurrency = Math.max(2, availableParallelism() * 2);
+let throughTsx = false;
 const scripts = [];
 const filters = [];
 for (let i = 0; i < args.length; i++) {
@@ -63,7 +70,8 @@ for (let i = 0; i < args.length; i++) {
       console.error('--concurrency takes a whole number of files, at least 1');
       process.exit(2);
     }
-  } else if (args[i] === '--with') {
+  } else if (args[i] === '--tsx') throughTsx = true;
+  else if (args[i] === '--with') {
     const name = args[++i];
     if (name === undefined || name.startsWith('-')) {
       console.error('--with takes the name of an npm script');
@@ -108,19 +116,65 @@ function collect(command, commandArgs) {
   });
 }
 
+/**
+ * Bundles `list` into `outdir` (one .mjs per test file, shared chunks, linked source maps), each module's
+ * `import.meta.url`, `dirname` and `filename` replaced by its source file's, so that fixtures and the package root are
+ * found as from the sources. Packages stay imports, resolved from the checkout's node_modules (outdir is inside it).
+ * Returns the bundle of each file, or undefined (the errors printed) when a file does not build.
+ */
+async function bundle(list, outdir) {
+  const { build } = await import('esbuild');
+  const sourceMeta = {
+    name: 'source-import-meta',
+    setup(b) {
+      b.onLoad({ filter: /\.[cm]?[jt]s$/ }, async (a) => {
+        if (a.path.includes('/node_modules/')) return undefined;
+        const text = await readFile(a.path, 'utf8');
+        if (!text.includes('import.meta')) return undefined;
+        const contents = text
+          .replaceAll('import.meta.dirname', JSON.stringify(dirname(a.path)))
+          .replaceAll('import.meta.filename', JSON.stringify(a.path))
+          .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(a.path).href));
+        return { contents, loader: /\.[cm]?ts$/.test(a.path) ? 'ts' : 'js' };
+      });
+    },
+  };
+  try {
+    await build({
+      entryPoints: list.map((f) => join(root, f)),
+      outbase: root,
+      outdir,
+      outExtension: { '.js': '.mjs' },
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      sourcemap: 'linked',
+      tsconfig: join(root, 'tsconfig.json'),
+      plugins: [sourceMeta],
+      logLevel: 'error',
+    });
+  } catch {
+    return undefined;
+  }
+  return new Map(list.map((f) => [f, join(outdir, f.replace(/\.ts$/, '.mjs'))]));
+}
+
 /** One test file in its own process: spec output for people, TAP into a file for the counts. */
 let runs = 0;
 async function runFile(file) {
   const tapFile = join(tapDir, `${++runs}.tap`);
   const started = Date.now();
+  const bundled = bundles?.get(file);
   const { code, signal, output } = await collect(process.execPath, [
-    '--import',
-    'tsx',
+    ...(bundled === undefined ? ['--import', 'tsx'] : ['--enable-source-maps']),
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',
     `--test-reporter-destination=${tapFile}`,
-    file,
+    bundled ?? file,
   ]);
   const ms = Date.now() - started;
   took.push({ file, ms });
@@ -151,8 +205,29 @@ const checks = scripts.map(async (name) => {
     `# npm run ${name}: ${code === 0 ? 'ok' : 'FAILED'} (${seconds(Date.now() - t0)})\n${output}`,
   );
 });
+// Inside the checkout (test-artifacts/ is ignored), so that the bundles' package imports resolve to its node_modules.
+const bundleDir = join(root, 'test-artifacts', `bundles-${process.pid}`);
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.once(signal, () => {
+    rmSync(bundleDir, { recursive: true, force: true });
+    rmSync(tapDir, { recursive: true, force: true });
+    process.exit(130);
+  });
+let bundles;
+if (!throughTsx) {
+  mkdirSync(join(root, 'test-artifacts'), { recursive: true });
+  bundles = await bundle(files, bundleDir);
+  if (bundles === undefined) {
+    failed.push('bundling the test files (esbuild, errors above)');
+    rmSync(bundleDir, { recursive: true, force: true });
+    await Promise.all(checks);
+    console.log(`# failed:\n${failed.map((f) => `#   ${f}`).join('\n')}`);
+    process.exit(1);
+  }
+}
 const alongside = scripts.length > 0 ? `; npm run ${scripts.join(', ')} alongside` : '';
-console.log(`# ${together.length} test files, ${concurrency} at a time${alongside}`);
+const how = throughTsx ? 'through tsx' : 'bundled';
+console.log(`# ${together.length} test files, ${concurrency} at a time, ${how}${alongside}`);
 await pool(together, concurrency);
 await Promise.all(checks);
 if (alone.length > 0) {
@@ -161,6 +236,7 @@ if (alone.length > 0) {
   await pool(alone, 1);
 }
 rmSync(tapDir, { recursive: true, force: true });
+rmSync(bundleDir, { recursive: true, force: true });
 
 const slowest = took
   .sort((a, b) => b.ms - a.ms)
