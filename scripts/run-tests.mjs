@@ -37,14 +37,15 @@ const ALONE = new Map([
 const SLOW_FIRST = [
   'test/package/package.test.ts', // a clean clone, `npm pack` (a full build), an install, then the shipped server
   'src/store/postgres.test.ts', // the store contract on PostgreSQL: a migrated schema per test
+  'test/robustness/robustness.test.ts',
+  'src/feed/refresh/refresh.test.ts',
   'src/store/listeners.test.ts',
+  'src/services/media-text.test.ts',
   'test/robustness/auth.test.ts',
   'src/http/browser.test.ts', // Chromium
-  'src/feed/refresh/refresh.test.ts',
-  'src/services/media-text.test.ts',
-  'src/store/sqlite.test.ts',
-  'src/feed/parse/peer.test.ts',
   'src/http/server.test.ts',
+  'test/robustness/private-feeds.test.ts',
+  'src/store/sqlite.test.ts',
 ];
 
 function walk(dir) {
