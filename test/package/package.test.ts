@@ -1,7 +1,8 @@
 // The package as someone installs it: `npm pack` (which builds, through `prepare`) on a clean clone, installed into a
 // fresh project, then used by name: `import … from 'earshot'`, its TypeScript types, and its `earshot` executable.
 // The install is offline: the project's dependencies are links to this checkout's installed copies, so npm installs
-// only the tarball itself.
+// only the tarball itself. The same clone, built by that `prepare` as `npm ci` builds it, then answers the README's
+// start command (`npm ci && npm start`) on an empty data directory: one clean build serves both checks.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -60,11 +61,12 @@ async function earshot(project: string, args: string[], keepStdout = true): Prom
 
 describe('the packed package, installed by name in another project', () => {
   let tmp: string;
+  let clone: string;
   let project: string;
 
   before(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'earshot-pack-'));
-    const clone = cleanClone(tmp, { build: false });
+    clone = cleanClone(tmp, { build: false });
     // `npm pack` runs `prepare`, which builds dist/, exactly as a publish would.
     const tarball = npm(clone, ['pack', '--pack-destination', tmp]).trim().split('\n').at(-1) ?? '';
     project = join(tmp, 'project');
@@ -195,6 +197,45 @@ export const nothing = feed.noSuchField;
       const tone = await fetch(`${served.base}/demo-assets/tone-1.wav`);
       assert.equal(tone.status, 200);
       assert.equal(Buffer.from(await tone.arrayBuffer()).toString('ascii', 0, 4), 'RIFF');
+      served.child.kill('SIGTERM');
+      assert.equal(await served.exit, 0, served.output());
+    });
+  });
+
+  describe('`npm start` on the clean clone, built by `prepare`, with an empty data directory', () => {
+    let served: Served;
+    before(async () => {
+      const pkg = JSON.parse(readFileSync(join(clone, 'package.json'), 'utf8')) as {
+        scripts: { start: string };
+      };
+      const [command, ...args] = pkg.scripts.start.split(' ');
+      assert.equal(command, 'node');
+      served = await serveFrom(clone, args, join(tmp, 'start-data'));
+    });
+    after(() => {
+      if (served !== undefined && served.child.exitCode === null) served.child.kill('SIGKILL');
+    });
+
+    it('answers /healthz with 200', async () => {
+      const r = await fetch(`${served.base}/healthz`);
+      assert.equal(r.status, 200);
+    });
+
+    it('serves the home page with the demo shows', async () => {
+      const r = await fetch(`${served.base}/`);
+      assert.equal(r.status, 200);
+      const html = await r.text();
+      assert.match(html, /Stuff You Missed in History Class/);
+      assert.match(html, /Podcasting 2\.0 Namespace Example/);
+    });
+
+    it('serves the demo audio itself, with no network', async () => {
+      const r = await fetch(`${served.base}/demo-assets/tone-1.wav`);
+      assert.equal(r.status, 200);
+      assert.equal(Buffer.from(await r.arrayBuffer()).toString('ascii', 0, 4), 'RIFF');
+    });
+
+    it('stops cleanly on SIGTERM', async () => {
       served.child.kill('SIGTERM');
       assert.equal(await served.exit, 0, served.output());
     });

@@ -40,9 +40,12 @@ export interface SyncTestServer {
 
 export const TEST_USER = { name: 'alice', password: 'correct horse battery' };
 
-/** Starts a server on 127.0.0.1 with one listener (TEST_USER) and one show of three episodes. */
+/**
+ * Starts a server on 127.0.0.1 with one listener (TEST_USER) and one show of three episodes. `signInMaxDelayMs`
+ * caps the slow-down of a name under attack (EARSHOT_SIGN_IN_MAX_DELAY_MS; 2 s by default).
+ */
 export async function startSyncServer(
-  options: { web?: boolean; database?: string } = {},
+  options: { web?: boolean; database?: string; signInMaxDelayMs?: number } = {},
 ): Promise<SyncTestServer> {
   const { db, dialect } = await connect(options.database ?? ':memory:');
   await migrate(db, dialect, allMigrations);
@@ -82,7 +85,13 @@ export async function startSyncServer(
     });
   }
 
-  const sync = createSyncService({ store, repo, users: listeners.users, library: listeners.library });
+  const sync = createSyncService({
+    store,
+    repo,
+    users: listeners.users,
+    library: listeners.library,
+    ...(options.signInMaxDelayMs === undefined ? {} : { signInMaxDelayMs: options.signInMaxDelayMs }),
+  });
   const requests: SyncTestServer['requests'] = [];
   const record = (root: FastifyInstance) =>
     root.addHook('onResponse', async (req, reply) => {
