@@ -35,6 +35,7 @@ const ALONE = new Map([
  * closing "slowest" list shows at the top; a file missing here only starts later, it still runs.
  */
 const SLOW_FIRST = [
+  'test/cluster/cluster.test.ts', // four child processes (2 web, 2 crawl) on PostgreSQL, a lease to wait out
   'test/package/package.test.ts', // a clean clone, `npm pack` (a full build), an install, then the shipped server
   'src/store/postgres.test.ts', // the store contract on PostgreSQL: a migrated schema per test
   'test/robustness/robustness.test.ts',
