@@ -198,6 +198,8 @@ export async function startServing(
     onError?: (e: unknown) => void;
     /** Where the JSON log lines go (at `config.logLevel`); without it nothing is logged. */
     logStream?: NodeJS.WritableStream;
+    /** The anonymous-page micro-cache's lifetime (default 5 s; 0 turns it off: the benchmark's uncached figures). */
+    pageCacheMs?: number;
   } = {},
 ): Promise<Running> {
   const { config, store } = app;
@@ -269,6 +271,7 @@ export async function startServing(
       ...(hooks.logStream === undefined
         ? {}
         : { logger: { level: config.logLevel, stream: hooks.logStream } }),
+      ...(hooks.pageCacheMs === undefined ? {} : { pageCacheMs: hooks.pageCacheMs }),
     },
     ...(metrics === undefined ? {} : { metrics }),
     ...(config.metrics.enabled && config.metrics.listen === undefined
