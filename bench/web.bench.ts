@@ -14,11 +14,12 @@
 //          cached rows), --profile <dir> (server --cpu-prof there), --out <file>.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon, { type AutocannonRequest } from 'autocannon';
+import pg from 'pg';
 import { CSRF_COOKIE, csrfTokenFor, SESSION_COOKIE } from '../src/http/context.ts';
 import { openStore } from '../src/store/index.ts';
 import { prng } from '../test/support/random.ts';
@@ -63,6 +64,8 @@ interface Row {
   max: number;
   /** Server process CPU time per completed request, ms (load-independent, unlike latency). */
   cpuMs: number;
+  /** PostgreSQL's CPU time per request, ms (its server processes for the bench database); undefined on SQLite. */
+  dbCpuMs: number | undefined;
   requests: number;
   distinct: number;
   errors: number;
@@ -122,6 +125,29 @@ async function stopServers(servers: Servers): Promise<void> {
   await once(servers.child, 'exit');
 }
 
+/**
+ * PostgreSQL's side of a request: the CPU time of the database's server processes serving the bench's database (read
+ * from /proc: PostgreSQL runs on this machine, on loopback), in µs; undefined on SQLite or when /proc is unreadable.
+ */
+async function databaseCpuMicros(client: pg.Client | undefined): Promise<number | undefined> {
+  if (client === undefined) return undefined;
+  const { rows } = await client.query<{ pid: number }>(
+    'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+  );
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      // Fields after the command name (which is in parentheses): utime and stime are the 12th and 13th.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return undefined;
+    }
+  }
+  return (ticks * 1e6) / 100; // USER_HZ is 100 on Linux
+}
+
 async function serverCpuMicros(bare: string): Promise<number> {
   const res = await fetch(`${bare}/__cpu`);
   return Number(await res.text());
@@ -145,7 +171,7 @@ function requestsOf(load: Load, seen: Set<string>): AutocannonRequest[] {
   ];
 }
 
-async function measure(load: Load, servers: Servers): Promise<Row> {
+async function measure(load: Load, servers: Servers, dbClient: pg.Client | undefined): Promise<Row> {
   const url = load.kind === 'bare' ? servers.bare : servers.earshot;
   // One request first: a broken route fails the run instead of filling a row with errors.
   const probe = load.next();
@@ -164,11 +190,15 @@ async function measure(load: Load, servers: Servers): Promise<Row> {
     requests: requestsOf(load, new Set()),
   });
   const seen = new Set<string>();
+  const db0 = await databaseCpuMicros(dbClient);
   const cpu0 = await serverCpuMicros(servers.bare);
   const r = await autocannon({ url, connections, duration, requests: requestsOf(load, seen) });
   const cpuMs = ((await serverCpuMicros(servers.bare)) - cpu0) / 1000 / Math.max(1, r.requests.total);
+  const db1 = await databaseCpuMicros(dbClient);
+  const dbCpuMs =
+    db0 === undefined || db1 === undefined ? undefined : (db1 - db0) / 1000 / Math.max(1, r.requests.total);
   log(
-    `  ${load.name}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms, ${cpuMs.toFixed(2)} ms CPU/request, ${seen.size}/${r.requests.sent} distinct`,
+    `  ${load.name}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms, ${cpuMs.toFixed(2)} ms CPU/request${dbCpuMs === undefined ? '' : ` (+ ${dbCpuMs.toFixed(2)} ms PostgreSQL)`}, ${seen.size}/${r.requests.sent} distinct`,
   );
   return {
     load,
@@ -177,6 +207,7 @@ async function measure(load: Load, servers: Servers): Promise<Row> {
     p99: r.latency.p99,
     max: r.latency.max,
     cpuMs,
+    dbCpuMs,
     requests: r.requests.total,
     distinct: seen.size,
     errors: r.errors + r.timeouts,
@@ -321,17 +352,20 @@ async function main(): Promise<void> {
     (l) => only === undefined || l.kind === 'bare' || l.name.includes(only),
   );
   const rows: Row[] = [];
+  const dbClient = databaseUrl === undefined ? undefined : new pg.Client({ connectionString: databaseUrl });
+  await dbClient?.connect();
   for (const cached of [false, true]) {
     const group = all.filter((l) => (l.cached ?? false) === cached);
     if (group.length === 0) continue;
     log(cached ? 'repeat URLs, micro-cache on:' : 'every request a new URL, micro-cache off:');
     const servers = await startServers(target, cached ? 5_000 : 0);
     try {
-      for (const load of group) rows.push(await measure(load, servers));
+      for (const load of group) rows.push(await measure(load, servers, dbClient));
     } finally {
       await stopServers(servers);
     }
   }
+  await dbClient?.end();
   const loadAfter = loadavg();
   const bare = rows.find((r) => r.load.kind === 'bare');
   if (bare === undefined) throw new Error('no bare row');
@@ -342,8 +376,8 @@ async function main(): Promise<void> {
   const lines: string[] = [
     `${db}, ${data.episodes.toLocaleString('en')} episodes / ${data.shows.toLocaleString('en')} shows (generator v${data.version}). Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, ${availableParallelism()} cores; load average (1/5/15 min) ${la(loadBefore)} at start, ${la(loadAfter)} at end. autocannon ${connections} connections, ${duration} s per row after a 2 s warm-up; servers in one child process, autocannon in this one.`,
     '',
-    '| row | req/s | p50 | p99 | max | server CPU/request | CPU ÷ bare | target | distinct URLs / requests | errors / non-2xx |',
-    '|---|---:|---:|---:|---:|---:|---:|---|---:|---:|',
+    `| row | req/s | p50 | p99 | max | server CPU/request | CPU ÷ bare |${databaseUrl === undefined ? '' : ' PostgreSQL CPU/request |'} target | distinct URLs / requests | errors / non-2xx |`,
+    `|---|---:|---:|---:|---:|---:|---:|${databaseUrl === undefined ? '' : '---:|'}---|---:|---:|`,
   ];
   for (const r of rows) {
     const target = r.load.cached
@@ -355,7 +389,7 @@ async function main(): Promise<void> {
           : '–';
     const name = r.load.cached ? `${r.load.name} — cached (same URL)` : r.load.name;
     lines.push(
-      `| ${name} | ${f(r.rps, 0)} | ${r.p50} ms | ${r.p99} ms | ${r.max} ms | ${f(r.cpuMs, 3)} ms | ${f(r.cpuMs / bare.cpuMs, 1)}× | ${target} | ${r.distinct.toLocaleString('en')} / ${r.requests.toLocaleString('en')} | ${r.errors} / ${r.non2xx} |`,
+      `| ${name} | ${f(r.rps, 0)} | ${r.p50} ms | ${r.p99} ms | ${r.max} ms | ${f(r.cpuMs, 3)} ms | ${f(r.cpuMs / bare.cpuMs, 1)}× |${r.dbCpuMs === undefined ? '' : ` ${f(r.dbCpuMs, 3)} ms |`} ${target} | ${r.distinct.toLocaleString('en')} / ${r.requests.toLocaleString('en')} | ${r.errors} / ${r.non2xx} |`,
     );
   }
   const table = lines.join('\n');

@@ -9,6 +9,7 @@ import {
 import { type CreditedPerson, personKey } from '../../domain/person.ts';
 import { StoreError } from '../errors.ts';
 import type { EpisodeListOptions, EpisodePage, EpisodeRepository, EpisodeUpsertOptions } from '../ports.ts';
+import { Prepared } from './prepared.ts';
 import {
   chunks,
   clampLimit,
@@ -323,30 +324,66 @@ export class SqlEpisodeRepository implements EpisodeRepository {
     return this.inTransaction((db) => upsert(db, showId, items, options));
   }
 
+  /** listForShow's queries, one per shape (content or not, vanished or not, order, first page or after a cursor). */
+  readonly #lists = new Map<
+    string,
+    Prepared<[number, string, number, number] | [number, number], EpisodeRow>
+  >();
+
+  #listQuery(
+    withContent: boolean,
+    includeVanished: boolean,
+    direction: 'asc' | 'desc',
+    after: boolean,
+  ): Prepared<[number, string, number, number] | [number, number], EpisodeRow> {
+    const key = `${withContent}/${includeVanished}/${direction}/${after}`;
+    let prepared = this.#lists.get(key);
+    if (prepared === undefined) {
+      const shape = (showId: number, cursor: { sortKey: string; id: number } | undefined, limit: number) => {
+        const base = this.db.selectFrom('episodes').where('show_id', '=', showId);
+        let query = withContent
+          ? base.selectAll()
+          : base.select([...LIST_COLUMNS, (eb) => eb.val<string | null>(null).as('content_html')]);
+        if (!includeVanished) query = query.where('vanished_at', 'is', null);
+        if (cursor !== undefined) {
+          query = query.where((eb) =>
+            eb(
+              eb.refTuple('sort_key', 'id'),
+              direction === 'desc' ? '<' : '>',
+              eb.tuple(cursor.sortKey, cursor.id),
+            ),
+          );
+        }
+        return query.orderBy('sort_key', direction).orderBy('id', direction).limit(limit);
+      };
+      prepared = after
+        ? new Prepared(
+            (...[showId, sortKey, id, limit]: [number, string, number, number] | [number, number]) =>
+              shape(showId, { sortKey: String(sortKey), id: Number(id) }, Number(limit)),
+          )
+        : new Prepared((...[showId, limit]: [number, string, number, number] | [number, number]) =>
+            shape(showId, undefined, Number(limit)),
+          );
+      this.#lists.set(key, prepared);
+    }
+    return prepared;
+  }
+
   async listForShow(showId: number, options: EpisodeListOptions = {}): Promise<EpisodePage> {
     const limit = clampLimit(options.limit, 20, MAX_PAGE);
     const direction = options.order === 'oldest' ? 'asc' : 'desc';
-    const base = this.db.selectFrom('episodes').where('show_id', '=', showId);
-    let query =
-      options.withContent === false
-        ? base.select([...LIST_COLUMNS, (eb) => eb.val<string | null>(null).as('content_html')])
-        : base.selectAll();
-    if (options.includeVanished === false) query = query.where('vanished_at', 'is', null);
-    if (options.cursor !== undefined) {
-      const after = decodeCursor(options.cursor);
-      query = query.where((eb) =>
-        eb(
-          eb.refTuple('sort_key', 'id'),
-          direction === 'desc' ? '<' : '>',
-          eb.tuple(after.sortKey, after.id),
-        ),
-      );
-    }
-    const rows = await query
-      .orderBy('sort_key', direction)
-      .orderBy('id', direction)
-      .limit(limit + 1)
-      .execute();
+    const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+    const prepared = this.#listQuery(
+      options.withContent !== false,
+      options.includeVanished !== false,
+      direction,
+      after !== undefined,
+    );
+    const { rows } = await this.db.executeQuery(
+      after === undefined
+        ? prepared.bind(showId, limit + 1)
+        : prepared.bind(showId, after.sortKey, after.id, limit + 1),
+    );
     const items = rows.slice(0, limit).map(toEpisode);
     const last = items.at(-1);
     return rows.length > limit && last !== undefined ? { items, next: encodeCursor(last) } : { items };
@@ -365,8 +402,12 @@ export class SqlEpisodeRepository implements EpisodeRepository {
     });
   }
 
+  readonly #get = new Prepared((id: number) =>
+    this.db.selectFrom('episodes').selectAll().where('id', '=', id),
+  );
+
   async get(id: number): Promise<Episode | undefined> {
-    const row = await this.db.selectFrom('episodes').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = (await this.db.executeQuery(this.#get.bind(id))).rows[0];
     return row && toEpisode(row);
   }
 

@@ -3,6 +3,7 @@ import type { Show, ShowContent } from '../../domain/show.ts';
 import type { Audience, ShowPage, ShowRepository } from '../ports.ts';
 import type { InTransaction } from './episodes.ts';
 import { replaceCredits } from './people.ts';
+import { Prepared } from './prepared.ts';
 import { compact, fromFlag, fromJson, iso, sha1, toFlag, toJson, toNull } from './rows.ts';
 import type { Database, ShowsTable } from './schema.ts';
 import { visibleShows } from './visibility.ts';
@@ -118,8 +119,10 @@ export class SqlShowRepository implements ShowRepository {
     return this.inTransaction((db) => upsertShow(db, feedId, content, now));
   }
 
+  readonly #get = new Prepared((id: number) => this.db.selectFrom('shows').selectAll().where('id', '=', id));
+
   async get(id: number): Promise<Show | undefined> {
-    const row = await this.db.selectFrom('shows').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = (await this.db.executeQuery(this.#get.bind(id))).rows[0];
     return row && toShow(row);
   }
 
