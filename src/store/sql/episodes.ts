@@ -21,6 +21,7 @@ import {
   chunks,
   clampLimit,
   compact,
+  compactWith,
   fromFlag,
   fromJson,
   iso,
@@ -182,8 +183,7 @@ export function toEpisode(row: EpisodeRow): Episode {
           type: row.enclosure_type,
           length: row.enclosure_length,
         });
-  return compact<Episode>({
-    ...extras,
+  return compactWith<Episode>(extras, {
     id: row.id,
     showId: row.show_id,
     guid: row.guid,

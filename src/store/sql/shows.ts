@@ -4,7 +4,7 @@ import type { Audience, ShowPage, ShowRepository } from '../ports.ts';
 import type { InTransaction } from './episodes.ts';
 import { replaceCredits } from './people.ts';
 import { Prepared } from './prepared.ts';
-import { compact, fromFlag, fromJson, iso, sha1, toFlag, toJson, toNull } from './rows.ts';
+import { compact, compactWith, fromFlag, fromJson, iso, sha1, toFlag, toJson, toNull } from './rows.ts';
 import type { Database, ShowsTable } from './schema.ts';
 import { visibleShows } from './visibility.ts';
 
@@ -74,8 +74,7 @@ function toColumns(content: ShowContent): ShowColumns {
 export function toShow(row: ShowRow): Show {
   const extras = fromJson<Partial<ShowContent>>(row.extras_json) ?? {};
   const owner = compact<{ name?: string; email?: string }>({ name: row.owner_name, email: row.owner_email });
-  return compact<Show>({
-    ...extras,
+  return compactWith<Show>(extras, {
     id: row.id,
     feedId: row.feed_id,
     format: row.format,
