@@ -148,6 +148,19 @@ async function databaseCpuMicros(client: pg.Client | undefined): Promise<number 
   return (ticks * 1e6) / 100; // USER_HZ is 100 on Linux
 }
 
+/** Waits (up to a minute) until no query of the bench database is running: a slow row's stragglers stay in its row. */
+async function databaseIdle(client: pg.Client | undefined): Promise<void> {
+  if (client === undefined) return;
+  for (let i = 0; i < 600; i++) {
+    const { rows } = await client.query<{ n: string }>(
+      `select count(*) as n from pg_stat_activity
+        where datname = current_database() and state = 'active' and pid <> pg_backend_pid()`,
+    );
+    if (Number(rows[0]?.n ?? 0) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function serverCpuMicros(bare: string): Promise<number> {
   const res = await fetch(`${bare}/__cpu`);
   return Number(await res.text());
@@ -189,10 +202,13 @@ async function measure(load: Load, servers: Servers, dbClient: pg.Client | undef
     duration: Math.min(2, duration),
     requests: requestsOf(load, new Set()),
   });
+  await databaseIdle(dbClient);
   const seen = new Set<string>();
   const db0 = await databaseCpuMicros(dbClient);
   const cpu0 = await serverCpuMicros(servers.bare);
   const r = await autocannon({ url, connections, duration, requests: requestsOf(load, seen) });
+  // Queries the run started and autocannon stopped waiting for are still this row's work.
+  await databaseIdle(dbClient);
   const cpuMs = ((await serverCpuMicros(servers.bare)) - cpu0) / 1000 / Math.max(1, r.requests.total);
   const db1 = await databaseCpuMicros(dbClient);
   const dbCpuMs =
