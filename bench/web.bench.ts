@@ -11,10 +11,12 @@
 // Options: --episodes <n> (default 100000), --database-url postgres://… (a schema of its own in that database),
 //          --duration <s> (default 10), --connections <n> (default 10), --cache-dir <dir> (SQLite catalogues; default
 //          the temp dir), --only <text> (rows whose name contains it, plus the bare page), --no-cached (skip the
-//          cached rows), --profile <dir> (server --cpu-prof there), --out <file>.
+//          cached rows), --profile <dir> (server --cpu-prof there), --out <file>, --web-processes <n> (then the
+//          varied rows again against n server processes behind Debian's haproxy on loopback: the scaling from 1 to n).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -43,6 +45,7 @@ const outFile = arg('out');
 const profileDir = arg('profile');
 const only = arg('only');
 const withCached = !process.argv.includes('--no-cached');
+const webProcesses = Number(arg('web-processes') ?? 1);
 const log = (m: string): void => console.error(m);
 
 type Kind = 'page' | 'search' | 'write' | 'bare';
@@ -73,9 +76,14 @@ interface Row {
 }
 
 interface Servers {
-  child: ChildProcess;
+  children: ChildProcess[];
+  /** Earshot's URL: the one server, or haproxy in front of several. */
   earshot: string;
   bare: string;
+  /** Every server process's CPU time so far, µs. */
+  cpuMicros(): Promise<number>;
+  /** haproxy, in front of several server processes. */
+  proxy?: ChildProcess;
 }
 
 async function startServers(
@@ -117,12 +125,91 @@ async function startServers(
     throw new Error(`unexpected line from the server child: ${line}`);
   }
   exited.catch(() => {}); // from here on an exit is ours (SIGTERM)
-  return { child, earshot: urls.earshot, bare: urls.bare };
+  const bare = urls.bare;
+  return { children: [child], earshot: urls.earshot, bare, cpuMicros: () => serverCpuMicros(bare) };
+}
+
+/** A free loopback port (taken from the system, then released for haproxy to bind). */
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/**
+ * `processes` server children behind Debian's haproxy on loopback (round robin, keep-alive to the servers), its
+ * configuration in a temp folder of its own.
+ */
+async function startCluster(
+  target: { dataDir: string; databaseUrl?: string },
+  processes: number,
+): Promise<Servers> {
+  const parts: Servers[] = [];
+  try {
+    for (let i = 0; i < processes; i++) parts.push(await startServers(target, 0));
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'earshot-bench-haproxy-'));
+    const config = join(dir, 'haproxy.cfg');
+    writeFileSync(
+      config,
+      [
+        'global',
+        '  maxconn 1000',
+        'defaults',
+        '  mode http',
+        '  option http-keep-alive',
+        '  timeout connect 5s',
+        '  timeout client 60s',
+        '  timeout server 60s',
+        'frontend web',
+        `  bind 127.0.0.1:${port}`,
+        '  default_backend earshot',
+        'backend earshot',
+        '  balance roundrobin',
+        ...parts.map((p, i) => `  server web${i + 1} ${new URL(p.earshot).host}`),
+        '',
+      ].join('\n'),
+    );
+    const proxy = spawn('haproxy', ['-db', '-f', config], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      const up = await fetch(`${url}/healthz`).then(
+        (r) => r.body?.cancel().then(() => true) ?? true,
+        () => false,
+      );
+      if (up) break;
+      if (i > 100 || proxy.exitCode !== null) throw new Error('haproxy did not start');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return {
+      children: parts.flatMap((p) => p.children),
+      earshot: url,
+      bare: parts[0]?.bare ?? '',
+      proxy,
+      async cpuMicros() {
+        let sum = 0;
+        for (const p of parts) sum += await p.cpuMicros();
+        return sum;
+      },
+    };
+  } catch (error) {
+    for (const p of parts) await stopServers(p);
+    throw error;
+  }
 }
 
 async function stopServers(servers: Servers): Promise<void> {
-  servers.child.kill('SIGTERM');
-  await once(servers.child, 'exit');
+  if (servers.proxy !== undefined && servers.proxy.exitCode === null) {
+    servers.proxy.kill('SIGTERM');
+    await once(servers.proxy, 'exit');
+  }
+  for (const child of servers.children) {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
 }
 
 /**
@@ -205,11 +292,11 @@ async function measure(load: Load, servers: Servers, dbClient: pg.Client | undef
   await databaseIdle(dbClient);
   const seen = new Set<string>();
   const db0 = await databaseCpuMicros(dbClient);
-  const cpu0 = await serverCpuMicros(servers.bare);
+  const cpu0 = await servers.cpuMicros();
   const r = await autocannon({ url, connections, duration, requests: requestsOf(load, seen) });
   // Queries the run started and autocannon stopped waiting for are still this row's work.
   await databaseIdle(dbClient);
-  const cpuMs = ((await serverCpuMicros(servers.bare)) - cpu0) / 1000 / Math.max(1, r.requests.total);
+  const cpuMs = ((await servers.cpuMicros()) - cpu0) / 1000 / Math.max(1, r.requests.total);
   const db1 = await databaseCpuMicros(dbClient);
   const dbCpuMs =
     db0 === undefined || db1 === undefined ? undefined : (db1 - db0) / 1000 / Math.max(1, r.requests.total);
@@ -381,6 +468,17 @@ async function main(): Promise<void> {
       await stopServers(servers);
     }
   }
+  const scaled: Row[] = [];
+  if (webProcesses > 1) {
+    log(`${webProcesses} server processes behind haproxy, every request a new URL, micro-cache off:`);
+    const cluster = await startCluster(target, webProcesses);
+    try {
+      for (const load of all.filter((l) => !l.cached && l.kind !== 'bare'))
+        scaled.push(await measure(load, cluster, dbClient));
+    } finally {
+      await stopServers(cluster);
+    }
+  }
   await dbClient?.end();
   const loadAfter = loadavg();
   const bare = rows.find((r) => r.load.kind === 'bare');
@@ -407,6 +505,22 @@ async function main(): Promise<void> {
     lines.push(
       `| ${name} | ${f(r.rps, 0)} | ${r.p50} ms | ${r.p99} ms | ${r.max} ms | ${f(r.cpuMs, 3)} ms | ${f(r.cpuMs / bare.cpuMs, 1)}× |${r.dbCpuMs === undefined ? '' : ` ${f(r.dbCpuMs, 3)} ms |`} ${target} | ${r.distinct.toLocaleString('en')} / ${r.requests.toLocaleString('en')} | ${r.errors} / ${r.non2xx} |`,
     );
+  }
+  if (scaled.length > 0) {
+    lines.push(
+      '',
+      `${webProcesses} server processes behind haproxy (round robin, loopback) against the one process above:`,
+      '',
+      `| row | req/s, 1 process | req/s, ${webProcesses} processes | scaling | p99, 1 → ${webProcesses} | server CPU/request, 1 → ${webProcesses} (all processes) | errors / non-2xx |`,
+      '|---|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const r of scaled) {
+      const one = rows.find((x) => x.load === r.load);
+      if (one === undefined) continue;
+      lines.push(
+        `| ${r.load.name} | ${f(one.rps, 0)} | ${f(r.rps, 0)} | ${f(r.rps / one.rps, 2)}× | ${one.p99} → ${r.p99} ms | ${f(one.cpuMs, 3)} → ${f(r.cpuMs, 3)} ms | ${r.errors} / ${r.non2xx} |`,
+      );
+    }
   }
   const table = lines.join('\n');
   console.log(table);
