@@ -1,10 +1,12 @@
 // Queries a page runs on every request, compiled to SQL once. Building and compiling a Kysely query costs more CPU
 // than SQLite takes to answer a primary-key lookup (issue 13: ~0.05–0.1 ms a query, several per page); a `Prepared`
-// compiles its query on first use, then each call only binds new parameters (and SQLite's statement cache, or
-// PostgreSQL's, finds the same SQL text). `build` is called once, with markers in place of the arguments, to learn
-// where each argument lands among the query's parameters: it must use each argument as given (never `limit + 1`:
-// pass the computed value as an argument) — a value derived from a marker is caught and throws.
+// compiles its query on first use, then each call only binds new parameters. Its SQL carries PREPARED_MARK: SQLite's
+// statement cache finds the same text, and PostgreSQL runs it as a named statement (see connect.ts). `build` is
+// called once, with markers in place of the arguments, to learn where each argument lands among the query's
+// parameters: it must use each argument as given (never `limit + 1`: pass the computed value as an argument) — a
+// value derived from a marker is caught and throws.
 import { type Compilable, CompiledQuery } from 'kysely';
+import { PREPARED_MARK } from './connect.ts';
 
 type Arg = string | number;
 
@@ -49,6 +51,6 @@ export class Prepared<A extends readonly Arg[], R> {
       if (!slots.some((s) => 'arg' in s && s.arg === i))
         throw new Error(`a prepared query does not use its argument ${i}: ${query.sql}`);
     }
-    return { sql: query.sql, slots };
+    return { sql: `${PREPARED_MARK}${query.sql}`, slots };
   }
 }
