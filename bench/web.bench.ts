@@ -1,60 +1,95 @@
-// `npm run bench:web` — Earshot's real web server (composition root, real store and services, SQLite) over a
-// catalogue of ≥ 100,000 generated episodes plus a 2,500-episode show, against a bare node:http page in the same run.
-// Each page is loaded with autocannon (10 connections, ~10 s) from this process while both servers run in one child
-// process. Prints a Markdown table; writes it to --out (default /work/notes/bench-web.md when that folder exists).
-// Never a test: numbers are reported, not asserted.
+// `npm run bench:web` — Earshot's real web server (composition root, real store and services) over a generated
+// catalogue (default 100,000 episodes; `--episodes 1000000` works), on SQLite or on PostgreSQL (`--database-url`),
+// against a bare node:http page in the same run. The default mode is varied: every request is a new URL — random
+// episodes, random shows (first pages in either order and deep pages), searches of 1, 2 and 3 words and word + prefix
+// drawn Zipf-like from the catalogue's vocabulary, and signed-in listeners posting progress — measured with the page
+// micro-cache off (uncached: what the targets judge). A few repeat-URL rows are then measured with the micro-cache on
+// (cached). Each row is loaded with autocannon (10 connections, ~10 s after a 2 s warm-up) from this process while the
+// servers run in a child process. Prints a Markdown table; writes it to --out when given. Never a test: numbers are
+// reported, not asserted. See bench/README.md.
 //
-// Options: --data <dir> (default <tmp>/earshot-bench-web-catalogue, reused while the generator version matches),
-//          --duration <s> (default 10), --connections <n> (default 10),
-//          --only <text> (pages whose name contains it, plus the bare page), --profile <dir> (server --cpu-prof there).
+// Options: --episodes <n> (default 100000), --database-url postgres://… (a schema of its own in that database),
+//          --duration <s> (default 10), --connections <n> (default 10), --cache-dir <dir> (SQLite catalogues; default
+//          the temp dir), --only <text> (rows whose name contains it, plus the bare page), --no-cached (skip the
+//          cached rows), --profile <dir> (server --cpu-prof there), --out <file>, --web-processes <n> (then the
+//          varied rows again against n server processes behind Debian's haproxy on loopback: the scaling from 1 to n).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { gzipSync } from 'node:zlib';
-import autocannon from 'autocannon';
-import { BIG_SHOW_EPISODES, ensureWebData } from './lib/web-data.ts';
+import autocannon, { type AutocannonRequest } from 'autocannon';
+import pg from 'pg';
+import { CSRF_COOKIE, csrfTokenFor, SESSION_COOKIE } from '../src/http/context.ts';
+import { openStore } from '../src/store/index.ts';
+import { prng } from '../test/support/random.ts';
+import { BIG_SHOW_EPISODES, DEFAULT_EPISODES, ensureWebData, type WebBenchData } from './lib/web-data.ts';
+import { ensurePgData } from './lib/web-pg-copy.ts';
 
-const TARGETS = { showP99: 20, episodeP99: 20, searchP99: 50, showGzipKB: 30 };
+/** Targets (issue 13), judged on the uncached rows. */
+const TARGETS = { pageP99: 15, searchP99: 40, pageCpuMs: 1.5 };
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-// A name of its own: nothing else in /tmp should think it may clear it.
-const dataDir = arg('data') ?? join(tmpdir(), 'earshot-bench-web-catalogue');
+const episodes = Number(arg('episodes') ?? DEFAULT_EPISODES);
+const databaseUrl = arg('database-url');
+const cacheDir = arg('cache-dir') ?? tmpdir();
 const duration = Number(arg('duration') ?? 10);
 const connections = Number(arg('connections') ?? 10);
-const defaultOut = '/work/notes/bench-web.md';
-const outFile = arg('out') ?? (existsSync(dirname(defaultOut)) ? defaultOut : undefined);
+const outFile = arg('out');
 const profileDir = arg('profile');
 const only = arg('only');
+const withCached = !process.argv.includes('--no-cached');
+const webProcesses = Number(arg('web-processes') ?? 1);
 const log = (m: string): void => console.error(m);
 
-interface Page {
+type Kind = 'page' | 'search' | 'write' | 'bare';
+
+interface Load {
   name: string;
-  path: string;
-  server: 'earshot' | 'bare';
-  /** p99 target in ms. */
-  target?: number;
+  kind: Kind;
+  /** Every request's method, path, headers and body (a new one per request for the varied rows). */
+  next: () => { method?: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: string };
+  /** Repeat-URL rows, measured with the micro-cache on. */
+  cached?: boolean;
 }
 
-interface Row extends Page {
+interface Row {
+  load: Load;
   rps: number;
   p50: number;
   p99: number;
-  bytes: number;
-  gzipBytes: number;
-  errors: number;
-  non2xx: number;
+  max: number;
   /** Server process CPU time per completed request, ms (load-independent, unlike latency). */
   cpuMs: number;
+  /** PostgreSQL's CPU time per request, ms (its server processes for the bench database); undefined on SQLite. */
+  dbCpuMs: number | undefined;
+  requests: number;
+  distinct: number;
+  errors: number;
+  non2xx: number;
 }
 
-async function startServers(): Promise<{ child: ChildProcess; earshot: string; bare: string }> {
+interface Servers {
+  children: ChildProcess[];
+  /** Earshot's URL: the one server, or haproxy in front of several. */
+  earshot: string;
+  bare: string;
+  /** Every server process's CPU time so far, µs. */
+  cpuMicros(): Promise<number>;
+  /** haproxy, in front of several server processes. */
+  proxy?: ChildProcess;
+}
+
+async function startServers(
+  target: { dataDir: string; databaseUrl?: string },
+  pageCacheMs: number,
+): Promise<Servers> {
   const child = spawn(
     process.execPath,
     [
@@ -62,7 +97,12 @@ async function startServers(): Promise<{ child: ChildProcess; earshot: string; b
       '--import',
       'tsx',
       join(import.meta.dirname, 'lib', 'web-server.ts'),
-      dataDir,
+      // The server finds SQLite as <data dir>/earshot.sqlite; only a PostgreSQL URL is passed on.
+      JSON.stringify({
+        dataDir: target.dataDir,
+        ...(target.databaseUrl?.startsWith('postgres') ? { databaseUrl: target.databaseUrl } : {}),
+        pageCacheMs,
+      }),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -85,7 +125,127 @@ async function startServers(): Promise<{ child: ChildProcess; earshot: string; b
     throw new Error(`unexpected line from the server child: ${line}`);
   }
   exited.catch(() => {}); // from here on an exit is ours (SIGTERM)
-  return { child, earshot: urls.earshot, bare: urls.bare };
+  const bare = urls.bare;
+  return { children: [child], earshot: urls.earshot, bare, cpuMicros: () => serverCpuMicros(bare) };
+}
+
+/** A free loopback port (taken from the system, then released for haproxy to bind). */
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/**
+ * `processes` server children behind Debian's haproxy on loopback (round robin, keep-alive to the servers), its
+ * configuration in a temp folder of its own.
+ */
+async function startCluster(
+  target: { dataDir: string; databaseUrl?: string },
+  processes: number,
+): Promise<Servers> {
+  const parts: Servers[] = [];
+  try {
+    for (let i = 0; i < processes; i++) parts.push(await startServers(target, 0));
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'earshot-bench-haproxy-'));
+    const config = join(dir, 'haproxy.cfg');
+    writeFileSync(
+      config,
+      [
+        'global',
+        '  maxconn 1000',
+        'defaults',
+        '  mode http',
+        '  option http-keep-alive',
+        '  timeout connect 5s',
+        '  timeout client 60s',
+        '  timeout server 60s',
+        'frontend web',
+        `  bind 127.0.0.1:${port}`,
+        '  default_backend earshot',
+        'backend earshot',
+        '  balance roundrobin',
+        ...parts.map((p, i) => `  server web${i + 1} ${new URL(p.earshot).host}`),
+        '',
+      ].join('\n'),
+    );
+    const proxy = spawn('haproxy', ['-db', '-f', config], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      const up = await fetch(`${url}/healthz`).then(
+        (r) => r.body?.cancel().then(() => true) ?? true,
+        () => false,
+      );
+      if (up) break;
+      if (i > 100 || proxy.exitCode !== null) throw new Error('haproxy did not start');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return {
+      children: parts.flatMap((p) => p.children),
+      earshot: url,
+      bare: parts[0]?.bare ?? '',
+      proxy,
+      async cpuMicros() {
+        let sum = 0;
+        for (const p of parts) sum += await p.cpuMicros();
+        return sum;
+      },
+    };
+  } catch (error) {
+    for (const p of parts) await stopServers(p);
+    throw error;
+  }
+}
+
+async function stopServers(servers: Servers): Promise<void> {
+  if (servers.proxy !== undefined && servers.proxy.exitCode === null) {
+    servers.proxy.kill('SIGTERM');
+    await once(servers.proxy, 'exit');
+  }
+  for (const child of servers.children) {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+}
+
+/**
+ * PostgreSQL's side of a request: the CPU time of the database's server processes serving the bench's database (read
+ * from /proc: PostgreSQL runs on this machine, on loopback), in µs; undefined on SQLite or when /proc is unreadable.
+ */
+async function databaseCpuMicros(client: pg.Client | undefined): Promise<number | undefined> {
+  if (client === undefined) return undefined;
+  const { rows } = await client.query<{ pid: number }>(
+    'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+  );
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      // Fields after the command name (which is in parentheses): utime and stime are the 12th and 13th.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return undefined;
+    }
+  }
+  return (ticks * 1e6) / 100; // USER_HZ is 100 on Linux
+}
+
+/** Waits (up to a minute) until no query of the bench database is running: a slow row's stragglers stay in its row. */
+async function databaseIdle(client: pg.Client | undefined): Promise<void> {
+  if (client === undefined) return;
+  for (let i = 0; i < 600; i++) {
+    const { rows } = await client.query<{ n: string }>(
+      `select count(*) as n from pg_stat_activity
+        where datname = current_database() and state = 'active' and pid <> pg_backend_pid()`,
+    );
+    if (Number(rows[0]?.n ?? 0) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 async function serverCpuMicros(bare: string): Promise<number> {
@@ -93,96 +253,274 @@ async function serverCpuMicros(bare: string): Promise<number> {
   return Number(await res.text());
 }
 
-async function measurePage(page: Page, base: string, bareBase: string): Promise<Row> {
-  const url = `${base}${page.path}`;
-  const res = await fetch(url);
-  const body = Buffer.from(await res.arrayBuffer());
-  if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
-  // Warm-up (JIT, SQLite page cache), then the measured run.
-  await autocannon({ url, connections, duration: Math.min(2, duration) });
-  const cpu0 = await serverCpuMicros(bareBase);
-  const r = await autocannon({ url, connections, duration });
-  const cpuMs = ((await serverCpuMicros(bareBase)) - cpu0) / 1000 / Math.max(1, r.requests.total);
+function requestsOf(load: Load, seen: Set<string>): AutocannonRequest[] {
+  return [
+    {
+      setupRequest(req) {
+        const r = load.next();
+        seen.add(`${r.method ?? 'GET'} ${r.path} ${r.body ?? ''}`);
+        return {
+          ...req,
+          method: r.method ?? 'GET',
+          path: r.path,
+          headers: { ...req.headers, ...r.headers },
+          ...(r.body === undefined ? {} : { body: r.body }),
+        };
+      },
+    },
+  ];
+}
+
+async function measure(load: Load, servers: Servers, dbClient: pg.Client | undefined): Promise<Row> {
+  const url = load.kind === 'bare' ? servers.bare : servers.earshot;
+  // One request first: a broken route is reported at once (its row then shows the errors).
+  const probe = load.next();
+  const res = await fetch(`${url}${probe.path}`, {
+    method: probe.method ?? 'GET',
+    ...(probe.headers === undefined ? {} : { headers: probe.headers }),
+    ...(probe.body === undefined ? {} : { body: probe.body }),
+  });
+  await res.arrayBuffer();
+  if (res.status !== 200) log(`  warning: ${probe.path} answered ${res.status}`);
+  // Warm-up (JIT, database caches), then the measured run.
+  await autocannon({
+    url,
+    connections,
+    duration: Math.min(2, duration),
+    requests: requestsOf(load, new Set()),
+  });
+  await databaseIdle(dbClient);
+  const seen = new Set<string>();
+  const db0 = await databaseCpuMicros(dbClient);
+  const cpu0 = await servers.cpuMicros();
+  const r = await autocannon({ url, connections, duration, requests: requestsOf(load, seen) });
+  // Queries the run started and autocannon stopped waiting for are still this row's work.
+  await databaseIdle(dbClient);
+  const cpuMs = ((await servers.cpuMicros()) - cpu0) / 1000 / Math.max(1, r.requests.total);
+  const db1 = await databaseCpuMicros(dbClient);
+  const dbCpuMs =
+    db0 === undefined || db1 === undefined ? undefined : (db1 - db0) / 1000 / Math.max(1, r.requests.total);
   log(
-    `  ${page.name}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${cpuMs.toFixed(2)} ms CPU/request`,
+    `  ${load.name}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms, ${cpuMs.toFixed(2)} ms CPU/request${dbCpuMs === undefined ? '' : ` (+ ${dbCpuMs.toFixed(2)} ms PostgreSQL)`}, ${seen.size}/${r.requests.sent} distinct`,
   );
   return {
-    ...page,
+    load,
     rps: r.requests.average,
     p50: r.latency.p50,
     p99: r.latency.p99,
-    bytes: body.byteLength,
-    gzipBytes: gzipSync(body).byteLength,
+    max: r.latency.max,
+    cpuMs,
+    dbCpuMs,
+    requests: r.requests.total,
+    distinct: seen.size,
     errors: r.errors + r.timeouts,
     non2xx: r.non2xx,
-    cpuMs,
   };
+}
+
+/** Zipf-like draws over the vocabulary (most frequent first): rank k is drawn with weight 1/(k+1). */
+function zipf(words: readonly string[], random: () => number): () => string {
+  const cumulative: number[] = [];
+  let sum = 0;
+  for (let k = 0; k < words.length; k++) {
+    sum += 1 / (k + 1);
+    cumulative.push(sum);
+  }
+  return () => {
+    const u = random() * sum;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((cumulative[mid] ?? 0) < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return words[lo] ?? 'history';
+  };
+}
+
+async function listenerSessions(
+  target: { dataDir: string; databaseUrl: string },
+  data: WebBenchData,
+): Promise<{ cookie: string; csrf: string }[]> {
+  const store = await openStore(target);
+  try {
+    const out: { cookie: string; csrf: string }[] = [];
+    for (const id of data.listenerIds) {
+      const token = await store.listeners.sessions.create(id, new Date(), 4 * 3600);
+      const csrf = csrfTokenFor(token);
+      out.push({ cookie: `${SESSION_COOKIE}=${token}; ${CSRF_COOKIE}=${csrf}`, csrf });
+    }
+    return out;
+  } finally {
+    await store.close();
+  }
+}
+
+function loads(data: WebBenchData, sessions: { cookie: string; csrf: string }[]): Load[] {
+  const random = prng(13);
+  const pick = <T>(xs: readonly T[]): T => {
+    const x = xs[Math.floor(random() * xs.length)];
+    if (x === undefined) throw new Error('nothing to pick from');
+    return x;
+  };
+  const episodeId = (): number =>
+    data.minEpisodeId + Math.floor(random() * (data.maxEpisodeId - data.minEpisodeId + 1));
+  const word = zipf(data.words, random);
+  const words = (n: number): string => {
+    const out: string[] = [];
+    while (out.length < n) {
+      const w = word();
+      if (!out.includes(w)) out.push(w);
+    }
+    return out.join(' ');
+  };
+  const search = (q: string): string => `/search?q=${encodeURIComponent(q).replace(/%20/g, '+')}`;
+  const prefix = (w: string): string =>
+    w.slice(0, Math.max(2, Math.min(w.length - 1, 2 + Math.floor(random() * 3))));
+  return [
+    { name: 'bare node:http page', kind: 'bare', next: () => ({ path: '/' }) },
+    { name: 'episode page', kind: 'page', next: () => ({ path: `/episodes/${episodeId()}` }) },
+    {
+      name: 'show page, first page (either order)',
+      kind: 'page',
+      next: () => ({ path: `/shows/${pick(data.showIds)}${random() < 0.5 ? '' : '?sort=oldest'}` }),
+    },
+    {
+      name: 'show page, deep page (keyset cursor)',
+      kind: 'page',
+      next: () => ({ path: pick(data.deepShowPaths) }),
+    },
+    { name: 'search, 1 word', kind: 'search', next: () => ({ path: search(words(1)) }) },
+    { name: 'search, 2 words', kind: 'search', next: () => ({ path: search(words(2)) }) },
+    { name: 'search, 3 words', kind: 'search', next: () => ({ path: search(words(3)) }) },
+    {
+      name: 'search, word + prefix',
+      kind: 'search',
+      next: () => ({ path: search(`${word()} ${prefix(word())}`) }),
+    },
+    {
+      name: 'signed-in listener posts progress',
+      kind: 'write',
+      next: () => {
+        const s = pick(sessions);
+        return {
+          method: 'POST',
+          path: '/api/v1/me/progress',
+          headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/json' },
+          body: JSON.stringify({ episodeId: episodeId(), positionSeconds: Math.floor(random() * 3600) }),
+        };
+      },
+    },
+    ...(withCached
+      ? ([
+          { name: 'home `/`', kind: 'page', cached: true, next: () => ({ path: '/' }) },
+          {
+            name: 'episode page',
+            kind: 'page',
+            cached: true,
+            next: () => ({ path: `/episodes/${data.episodeId}` }),
+          },
+          {
+            name: `show page, ${BIG_SHOW_EPISODES.toLocaleString('en')} episodes (first page)`,
+            kind: 'page',
+            cached: true,
+            next: () => ({ path: `/shows/${data.bigShowId}` }),
+          },
+          {
+            name: 'search `history`',
+            kind: 'search',
+            cached: true,
+            next: () => ({ path: search('history') }),
+          },
+        ] satisfies Load[])
+      : []),
+  ];
 }
 
 const f = (n: number, d = 1): string => n.toFixed(d);
 
 async function main(): Promise<void> {
-  const loadBefore = loadavg()[0] ?? 0;
-  const data = await ensureWebData(dataDir, log);
-  const pages: Page[] = [
-    { name: 'home `/`', path: '/', server: 'earshot' },
-    {
-      name: `show, ${BIG_SHOW_EPISODES.toLocaleString('en')} episodes (first page)`,
-      path: `/shows/${data.bigShowId}`,
-      server: 'earshot',
-      target: TARGETS.showP99,
-    },
-    { name: 'episode', path: `/episodes/${data.episodeId}`, server: 'earshot', target: TARGETS.episodeP99 },
-    {
-      name: 'search, 2 words `soviet miner`',
-      path: '/search?q=soviet+miner',
-      server: 'earshot',
-      target: TARGETS.searchP99,
-    },
-    {
-      name: 'search, 1 common word `history`',
-      path: '/search?q=history',
-      server: 'earshot',
-      target: TARGETS.searchP99,
-    },
-    { name: 'bare node:http page', path: '/', server: 'bare' },
-  ];
-  const servers = await startServers();
+  const loadBefore = loadavg();
+  const { dir, data } = await ensureWebData({ episodes, cacheDir, log });
+  const target =
+    databaseUrl === undefined
+      ? { dataDir: dir, databaseUrl: join(dir, 'earshot.sqlite') }
+      : {
+          dataDir: dir,
+          databaseUrl: await ensurePgData(databaseUrl, join(dir, 'earshot.sqlite'), data, log),
+        };
+  const sessions = await listenerSessions(target, data);
+  const all = loads(data, sessions).filter(
+    (l) => only === undefined || l.kind === 'bare' || l.name.includes(only),
+  );
   const rows: Row[] = [];
-  try {
-    for (const page of pages.filter(
-      (p) => only === undefined || p.server === 'bare' || p.name.includes(only),
-    ))
-      rows.push(
-        await measurePage(page, page.server === 'bare' ? servers.bare : servers.earshot, servers.bare),
-      );
-  } finally {
-    servers.child.kill('SIGTERM');
-    await once(servers.child, 'exit');
+  const dbClient = databaseUrl === undefined ? undefined : new pg.Client({ connectionString: databaseUrl });
+  await dbClient?.connect();
+  for (const cached of [false, true]) {
+    const group = all.filter((l) => (l.cached ?? false) === cached);
+    if (group.length === 0) continue;
+    log(cached ? 'repeat URLs, micro-cache on:' : 'every request a new URL, micro-cache off:');
+    const servers = await startServers(target, cached ? 5_000 : 0);
+    try {
+      for (const load of group) rows.push(await measure(load, servers, dbClient));
+    } finally {
+      await stopServers(servers);
+    }
   }
-  const loadAfter = loadavg()[0] ?? 0;
-  const bare = rows.find((r) => r.server === 'bare');
+  const scaled: Row[] = [];
+  if (webProcesses > 1) {
+    log(`${webProcesses} server processes behind haproxy, every request a new URL, micro-cache off:`);
+    const cluster = await startCluster(target, webProcesses);
+    try {
+      for (const load of all.filter((l) => !l.cached && l.kind !== 'bare'))
+        scaled.push(await measure(load, cluster, dbClient));
+    } finally {
+      await stopServers(cluster);
+    }
+  }
+  await dbClient?.end();
+  const loadAfter = loadavg();
+  const bare = rows.find((r) => r.load.kind === 'bare');
   if (bare === undefined) throw new Error('no bare row');
   const ok = (b: boolean): string => (b ? 'met' : '**missed**');
+  const db = databaseUrl === undefined ? 'SQLite' : 'PostgreSQL';
+  const la = (l: number[]): string => l.map((x) => f(x, 2)).join(' ');
 
   const lines: string[] = [
-    `Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, ${availableParallelism()} cores shared, load average ${f(loadBefore)} at start and ${f(loadAfter)} at end (noisy: compare ratios, which come from one run). SQLite catalogue: ${data.shows} shows, ${data.episodes.toLocaleString('en')} episodes ingested through the real parse → sanitise → store path (generator v${data.version}). autocannon ${connections} connections, ${duration} s per page after a 2 s warm-up; server and bare page in one child process, autocannon in the parent. Server CPU/request (the child's CPU time over the run ÷ requests) does not grow with machine load the way latency does; with 10 connections on one event loop, p50 ≈ 10 × the time one request takes.`,
+    `${db}, ${data.episodes.toLocaleString('en')} episodes / ${data.shows.toLocaleString('en')} shows (generator v${data.version}). Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, ${availableParallelism()} cores; load average (1/5/15 min) ${la(loadBefore)} at start, ${la(loadAfter)} at end. autocannon ${connections} connections, ${duration} s per row after a 2 s warm-up; servers in one child process, autocannon in this one.`,
     '',
-    '| page | req/s | p50 | p99 | p99 target | req/s ÷ bare | server CPU/request | HTML | gzipped | errors / non-2xx |',
-    '|---|---:|---:|---:|---|---:|---:|---:|---:|---:|',
+    `| row | req/s | p50 | p99 | max | server CPU/request | CPU ÷ bare |${databaseUrl === undefined ? '' : ' PostgreSQL CPU/request |'} target | distinct URLs / requests | errors / non-2xx |`,
+    `|---|---:|---:|---:|---:|---:|---:|${databaseUrl === undefined ? '' : '---:|'}---|---:|---:|`,
   ];
   for (const r of rows) {
-    const target = r.target === undefined ? '–' : `< ${r.target} ms: ${ok(r.p99 < r.target)}`;
+    const target = r.load.cached
+      ? 'cached: not judged'
+      : r.load.kind === 'page'
+        ? `p99 < ${TARGETS.pageP99} ms: ${ok(r.p99 < TARGETS.pageP99)}; CPU < ${TARGETS.pageCpuMs} ms: ${ok(r.cpuMs < TARGETS.pageCpuMs)}`
+        : r.load.kind === 'search'
+          ? `p99 < ${TARGETS.searchP99} ms: ${ok(r.p99 < TARGETS.searchP99)}`
+          : '–';
+    const name = r.load.cached ? `${r.load.name} — cached (same URL)` : r.load.name;
     lines.push(
-      `| ${r.name} | ${f(r.rps, 0)} | ${r.p50} ms | ${r.p99} ms | ${target} | ${f(r.rps / bare.rps, 3)}× | ${f(r.cpuMs, 2)} ms | ${f(r.bytes / 1024)} KB | ${f(r.gzipBytes / 1024)} KB | ${r.errors} / ${r.non2xx} |`,
+      `| ${name} | ${f(r.rps, 0)} | ${r.p50} ms | ${r.p99} ms | ${r.max} ms | ${f(r.cpuMs, 3)} ms | ${f(r.cpuMs / bare.cpuMs, 1)}× |${r.dbCpuMs === undefined ? '' : ` ${f(r.dbCpuMs, 3)} ms |`} ${target} | ${r.distinct.toLocaleString('en')} / ${r.requests.toLocaleString('en')} | ${r.errors} / ${r.non2xx} |`,
     );
   }
-  const show = rows.find((r) => r.target === TARGETS.showP99 && r.path.startsWith('/shows/'));
-  if (show !== undefined) {
+  if (scaled.length > 0) {
     lines.push(
       '',
-      `Show page HTML gzipped (gzip level 6 of the body as served): ${f(show.gzipBytes / 1024)} KB — target ≤ ${TARGETS.showGzipKB} KB: ${ok(show.gzipBytes / 1024 <= TARGETS.showGzipKB)}.`,
+      `${webProcesses} server processes behind haproxy (round robin, loopback) against the one process above:`,
+      '',
+      `| row | req/s, 1 process | req/s, ${webProcesses} processes | scaling | p99, 1 → ${webProcesses} | server CPU/request, 1 → ${webProcesses} (all processes) | errors / non-2xx |`,
+      '|---|---:|---:|---:|---:|---:|---:|',
     );
+    for (const r of scaled) {
+      const one = rows.find((x) => x.load === r.load);
+      if (one === undefined) continue;
+      lines.push(
+        `| ${r.load.name} | ${f(one.rps, 0)} | ${f(r.rps, 0)} | ${f(r.rps / one.rps, 2)}× | ${one.p99} → ${r.p99} ms | ${f(one.cpuMs, 3)} → ${f(r.cpuMs, 3)} ms | ${r.errors} / ${r.non2xx} |`,
+      );
+    }
   }
   const table = lines.join('\n');
   console.log(table);

@@ -204,7 +204,14 @@ export interface RoleHooks {
  * `earshot web` (`crawl: false`: pages, API and sync only; the crawl processes fetch). Every piece of state shared by
  * requests lives in the database, so any number of web processes may answer on one PostgreSQL (docs/deploy.md).
  */
-export async function startServing(app: App, hooks: RoleHooks & { crawl?: boolean } = {}): Promise<Running> {
+export async function startServing(
+  app: App,
+  hooks: RoleHooks & {
+    crawl?: boolean;
+    /** The anonymous-page micro-cache's lifetime (default 5 s; 0 turns it off: the benchmark's uncached figures). */
+    pageCacheMs?: number;
+  } = {},
+): Promise<Running> {
   const { config, store } = app;
   const now = (): Date => new Date();
   // The process's one metrics registry (none when metrics are off), handed to the server, the crawler and sync.
@@ -275,6 +282,7 @@ export async function startServing(app: App, hooks: RoleHooks & { crawl?: boolea
       ...(hooks.logStream === undefined
         ? {}
         : { logger: { level: config.logLevel, stream: hooks.logStream } }),
+      ...(hooks.pageCacheMs === undefined ? {} : { pageCacheMs: hooks.pageCacheMs }),
     },
     ...(metrics === undefined ? {} : { metrics }),
     ...(config.metrics.enabled && config.metrics.listen === undefined

@@ -11,8 +11,17 @@ declare module 'autocannon' {
     p99: number;
     p99_9: number;
   }
+  /** One request as autocannon builds it; `setupRequest` may return a changed copy (a new URL per request). */
+  export interface AutocannonRequest {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    setupRequest?: (req: AutocannonRequest) => AutocannonRequest;
+  }
   interface AutocannonOptions {
     url: string;
+    requests?: AutocannonRequest[];
     connections?: number;
     duration?: number;
     pipelining?: number;

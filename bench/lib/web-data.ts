@@ -1,25 +1,42 @@
-// The catalogue behind `npm run bench:web`: ≥ 100,000 generated episodes across a few hundred shows plus one
-// 2,500-episode show, written the way the crawler writes them — RSS bytes through the real ingest path
-// (stream parser → show-notes sanitiser → store repositories), so the rows are what the app really stores.
-// Deterministic (seeded PRNG); the database is kept in a temp directory and reused while GENERATOR_VERSION matches.
+// The catalogue behind `npm run bench:web`: N generated episodes (default 100,000; 1,000,000 works) across shows of
+// varied sizes plus one 2,500-episode show, written the way the crawler writes them — RSS bytes through the real
+// ingest path (stream parser → show-notes sanitiser → store repositories), so the rows are what the app really
+// stores. Deterministic (seeded PRNG); the SQLite database is kept in a temp directory per size and reused while
+// GENERATOR_VERSION matches. A PostgreSQL catalogue (`--database-url`) is a copy of that SQLite one (see
+// web-pg-copy.ts): the same rows, without ingesting a million episodes a second time.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingestFeedBody } from '../../src/feed/refresh/refresh.ts';
-import { openStore } from '../../src/store/index.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
 import { prng as rng } from '../../test/support/random.ts';
 
 /** Bump when the generated data changes shape; an older database is then rebuilt. */
-export const GENERATOR_VERSION = 1;
-export const MIN_EPISODES = 100_000;
+export const GENERATOR_VERSION = 2;
+export const DEFAULT_EPISODES = 100_000;
 export const BIG_SHOW_EPISODES = 2_500;
+/** Listeners created with the catalogue (`bench-listener-<i>`), signed in by the bench to post progress. */
+export const LISTENERS = 50;
 
 export interface WebBenchData {
   version: number;
+  /** The size asked for (the catalogue holds at least this many episodes). */
+  target: number;
   shows: number;
   episodes: number;
   bigShowId: number;
   /** An episode of the big show with full notes. */
   episodeId: number;
+  /** Every show's id (the big show first). */
+  showIds: number[];
+  /** Episode ids are minEpisodeId..maxEpisodeId with no gaps (checked at build). */
+  minEpisodeId: number;
+  maxEpisodeId: number;
+  /** `/shows/<id>?after=<cursor>` paths deep inside shows (every 500th episode of every show). */
+  deepShowPaths: string[];
+  /** The vocabulary, most frequent first (titles draw words with this skew; searches draw Zipf-like over it). */
+  words: string[];
+  /** Listener ids (see LISTENERS). */
+  listenerIds: number[];
   /** Seconds it took to build. */
   buildSeconds: number;
   /** Bytes of RSS ingested. */
@@ -73,11 +90,11 @@ interface ShowSpec {
 }
 
 /** The shows: sizes vary (daily shows with a long back catalogue, short limited series); the big one is index 0. */
-function plan(): ShowSpec[] {
+function plan(minEpisodes: number): ShowSpec[] {
   const r = rng(7);
   const shows: ShowSpec[] = [{ index: 0, episodes: BIG_SHOW_EPISODES, seed: 1000 }];
   let total = 0;
-  while (total < MIN_EPISODES) {
+  while (total < minEpisodes) {
     const u = r();
     const episodes =
       u < 0.5
@@ -167,7 +184,11 @@ ${links}
   return out.join('');
 }
 
-function readMeta(dir: string): WebBenchData | undefined {
+function sqliteDir(cacheDir: string, episodes: number): string {
+  return join(cacheDir, `earshot-bench-web-${episodes}`);
+}
+
+function readMeta(dir: string, episodes: number): WebBenchData | undefined {
   const file = join(dir, 'bench-meta.json');
   if (!existsSync(file) || !existsSync(join(dir, 'earshot.sqlite'))) return undefined;
   const meta: unknown = JSON.parse(readFileSync(file, 'utf8'));
@@ -175,7 +196,9 @@ function readMeta(dir: string): WebBenchData | undefined {
     typeof meta !== 'object' ||
     meta === null ||
     !('version' in meta) ||
-    meta.version !== GENERATOR_VERSION
+    meta.version !== GENERATOR_VERSION ||
+    !('target' in meta) ||
+    meta.target !== episodes
   ) {
     return undefined;
   }
@@ -183,22 +206,55 @@ function readMeta(dir: string): WebBenchData | undefined {
   return meta as WebBenchData;
 }
 
-/** Builds (or reuses) the catalogue in `dir` (the data dir: earshot.sqlite inside). */
-export async function ensureWebData(dir: string, log: (m: string) => void): Promise<WebBenchData> {
-  const existing = readMeta(dir);
+/** Every 500th episode's cursor of every show (the store's own cursors, so the bench never guesses their format). */
+async function deepPaths(store: Store, showIds: number[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const id of showIds) {
+    for (const order of ['newest', 'oldest'] as const) {
+      let cursor: string | undefined;
+      for (;;) {
+        const page = await store.episodes.listForShow(id, {
+          withContent: false,
+          order,
+          limit: 500,
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        if (page.next === undefined) break;
+        cursor = page.next;
+        const sort = order === 'newest' ? '' : 'sort=oldest&';
+        out.push(`/shows/${id}?${sort}after=${encodeURIComponent(cursor)}`);
+      }
+    }
+  }
+  return out;
+}
+
+export interface WebDataOptions {
+  episodes: number;
+  /** Where SQLite catalogues are kept (one folder per size). */
+  cacheDir: string;
+  log: (m: string) => void;
+}
+
+/** Builds (or reuses) the SQLite catalogue of this size; `dir` holds earshot.sqlite and bench-meta.json. */
+export async function ensureWebData(options: WebDataOptions): Promise<{ dir: string; data: WebBenchData }> {
+  const { episodes: target, log } = options;
+  const dir = sqliteDir(options.cacheDir, target);
+  const existing = readMeta(dir, target);
   if (existing !== undefined) {
     log(`reusing ${dir} (generator v${existing.version}, ${existing.episodes} episodes)`);
-    return existing;
+    return { dir, data: existing };
   }
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  log(`building ${dir}: ${target.toLocaleString('en')} episodes through the real ingest path`);
   const t0 = performance.now();
   const store = await openStore({ dataDir: dir, databaseUrl: join(dir, 'earshot.sqlite') });
   const now = new Date('2026-07-01T00:00:00Z');
-  const specs = plan();
+  const specs = plan(target);
   let feedBytes = 0;
   let episodes = 0;
-  let bigShowId: number | undefined;
+  const showIds: number[] = [];
   try {
     for (const spec of specs) {
       const body = Buffer.from(showFeed(spec), 'utf8');
@@ -207,28 +263,64 @@ export async function ensureWebData(dir: string, log: (m: string) => void): Prom
       const { feed } = await store.feeds.add(url, now);
       const result = await store.transaction((tx) => ingestFeedBody(tx, feed.id, [body], { url, now }));
       episodes += result.inserted;
-      if (spec.index === 0) bigShowId = (await store.shows.getByFeed(feed.id))?.id;
-      if (spec.index % 50 === 0) {
+      const show = await store.shows.getByFeed(feed.id);
+      if (show === undefined) throw new Error(`show ${spec.index} was not stored`);
+      showIds.push(show.id);
+      if (spec.index % 100 === 0) {
+        const s = (performance.now() - t0) / 1000;
         log(
-          `  ${spec.index}/${specs.length} shows, ${episodes} episodes, ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+          `  ${spec.index}/${specs.length} shows, ${episodes} episodes, ${s.toFixed(0)} s (${(episodes / s).toFixed(0)} episodes/s)`,
         );
       }
     }
+    const bigShowId = showIds[0];
     if (bigShowId === undefined) throw new Error('the big show was not stored');
     const page = await store.episodes.listForShow(bigShowId, { limit: 20 });
     const episode = page.items[3];
     if (episode === undefined) throw new Error('the big show has no episodes');
+    // Episode ids grow show by show: the smallest is at one end of the first show, the largest of the last.
+    const ends = async (showId: number): Promise<number[]> => {
+      const ids: number[] = [];
+      for (const order of ['oldest', 'newest'] as const) {
+        const id = (await store.episodes.listForShow(showId, { limit: 1, order })).items[0]?.id;
+        if (id !== undefined) ids.push(id);
+      }
+      return ids;
+    };
+    const minEpisodeId = Math.min(...(await ends(bigShowId)));
+    const maxEpisodeId = Math.max(...(await ends(showIds.at(-1) ?? bigShowId)));
+    if (maxEpisodeId - minEpisodeId + 1 !== episodes) {
+      throw new Error(`episode ids ${minEpisodeId}..${maxEpisodeId} are not ${episodes} contiguous ids`);
+    }
+    const listenerIds: number[] = [];
+    for (let i = 0; i < LISTENERS; i++) {
+      const user = await store.listeners.users.create(
+        // Never signed into with a password: the bench makes sessions directly.
+        { name: `bench-listener-${i}`, passwordHash: 'bench-no-password' },
+        now,
+      );
+      listenerIds.push(user.id);
+    }
+    log('  collecting deep show-page cursors');
     const meta: WebBenchData = {
       version: GENERATOR_VERSION,
+      target,
       shows: specs.length,
       episodes,
       bigShowId,
       episodeId: episode.id,
+      showIds,
+      minEpisodeId,
+      maxEpisodeId,
+      deepShowPaths: await deepPaths(store, showIds),
+      words: WORDS,
+      listenerIds,
       buildSeconds: (performance.now() - t0) / 1000,
       feedBytes,
     };
-    writeFileSync(join(dir, 'bench-meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
-    return meta;
+    writeFileSync(join(dir, 'bench-meta.json'), `${JSON.stringify(meta)}\n`);
+    log(`built ${dir} in ${meta.buildSeconds.toFixed(0)} s`);
+    return { dir, data: meta };
   } finally {
     await store.close();
   }

@@ -1,25 +1,42 @@
 // Child process of `npm run bench:web`: Earshot's real server (the composition root's createApp + startServing, with
-// the crawler and the demo off, on 127.0.0.1 port 0) over the bench database, and a bare node:http server answering a
-// small static page (and /__cpu: this process's CPU time) — both in this one process, measured one at a time by the parent. Prints one JSON line with both
-// URLs, then serves until SIGTERM.
+// the crawler and the demo off, on 127.0.0.1 port 0) over the bench database (SQLite data dir, or a PostgreSQL URL),
+// and a bare node:http server answering a small static page (and /__cpu: this process's CPU time) — both in this one
+// process, measured one at a time by the parent. Prints one JSON line with both URLs, then serves until SIGTERM.
+// Arguments: one JSON object { dataDir, databaseUrl?, pageCacheMs?, port? }.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config/config.ts';
 import { createApp, startServing } from '../../src/main.ts';
 
-const dataDir = process.argv[2];
-if (dataDir === undefined) throw new Error('usage: web-server.ts <data dir>');
+interface ChildOptions {
+  dataDir: string;
+  databaseUrl?: string;
+  pageCacheMs?: number;
+  port?: number;
+}
+// Written by web.bench.ts with this shape.
+const options = JSON.parse(process.argv[2] ?? 'null') as ChildOptions | null;
+if (options === null) throw new Error('usage: web-server.ts <JSON options>');
 
 // The bench is this process's boundary: configuration comes in as an environment object, as from the CLI.
 const config = {
   ...loadConfig({
-    env: { EARSHOT_DATA: dataDir, EARSHOT_CRAWL: '0', EARSHOT_DEMO: '0', EARSHOT_HOST: '127.0.0.1' },
+    env: {
+      EARSHOT_DATA: options.dataDir,
+      EARSHOT_CRAWL: '0',
+      EARSHOT_DEMO: '0',
+      EARSHOT_HOST: '127.0.0.1',
+      ...(options.databaseUrl === undefined ? {} : { EARSHOT_DATABASE_URL: options.databaseUrl }),
+    },
     cwd: process.cwd(),
   }),
-  port: 0,
+  port: options.port ?? 0,
 };
 const app = await createApp(config);
-const running = await startServing(app, { onError: (e) => console.error(e) });
+const running = await startServing(app, {
+  onError: (e) => console.error(e),
+  ...(options.pageCacheMs === undefined ? {} : { pageCacheMs: options.pageCacheMs }),
+});
 
 const BARE_PAGE = Buffer.from(
   `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Bare</title></head><body><main><h1>Bare page</h1><p>${'A small static page. '.repeat(20)}</p></main></body></html>\n`,

@@ -161,6 +161,22 @@ export interface Episode extends EpisodeContent {
   sortKey: string;
 }
 
+/** What an episode row of a list page shows (title, date, length, numbers, the player's audio and art). */
+export type EpisodeListItem = Pick<
+  Episode,
+  | 'id'
+  | 'showId'
+  | 'title'
+  | 'publishedAt'
+  | 'durationSeconds'
+  | 'season'
+  | 'episode'
+  | 'episodeType'
+  | 'enclosure'
+  | 'imageUrl'
+  | 'sortKey'
+>;
+
 /** `newest`: latest first (the default listing); `oldest`: first first (serial shows). */
 export type EpisodeOrder = 'newest' | 'oldest';
 

@@ -24,6 +24,7 @@ export class PageCache {
   }
 
   set(key: string, html: string, nowMs: number): void {
+    if (this.ttlMs <= 0) return;
     this.#pages.delete(key);
     this.#pages.set(key, { html, at: nowMs });
     if (this.#pages.size > this.limit) {

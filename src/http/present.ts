@@ -1,5 +1,5 @@
 // Store records → view models. Pure: no I/O, no request.
-import type { Episode } from '../domain/episode.ts';
+import type { Episode, EpisodeListItem } from '../domain/episode.ts';
 import type { Credit } from '../domain/person.ts';
 import type { Show } from '../domain/show.ts';
 import type { Progress } from '../store/listener-ports.ts';
@@ -94,7 +94,7 @@ export function hosts(credits: Credit[], show: Pick<Show, 'author' | 'owner'>): 
   return [...names].map((name) => ({ name, role: 'Creator' }));
 }
 
-export function playInfo(ep: Episode, show: Show, progress?: Progress): PlayInfo | undefined {
+export function playInfo(ep: EpisodeListItem, show: Show, progress?: Progress): PlayInfo | undefined {
   if (!ep.enclosure?.url || !isPlayableUrl(ep.enclosure.url)) return undefined;
   const start =
     progress && !progress.played && progress.positionSeconds > 0 ? progress.positionSeconds : undefined;
@@ -113,7 +113,7 @@ export function playInfo(ep: Episode, show: Show, progress?: Progress): PlayInfo
 }
 
 export function episodeRow(
-  ep: Episode,
+  ep: EpisodeListItem,
   show: Show,
   options: { progress?: Progress; withShow?: boolean } = {},
 ): EpisodeRow {

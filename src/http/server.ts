@@ -59,6 +59,8 @@ export interface WebConfig {
    * duration — never the query string, cookies or credentials. `stream` receives the lines (default stdout).
    */
   logger?: boolean | { level: string; stream?: NodeJS.WritableStream };
+  /** How long an anonymous page stays in the micro-cache (default 5,000 ms; 0: off, as `npm run bench:web` measures). */
+  pageCacheMs?: number;
 }
 
 /** Adds feeds from the admin page; implemented by the refresh side. */
@@ -245,7 +247,7 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
     ...(config.social?.length ? { social: config.social } : {}),
   };
   const headers = securityHeaders(secure);
-  const pageCache = new PageCache();
+  const pageCache = new PageCache(config.pageCacheMs);
   const forgetters: (() => void)[] = [];
   const cacheKey = (req: FastifyRequest) => `${req.host}${req.url}`;
 

@@ -1,6 +1,6 @@
 // Reads that combine the catalogue with one listener's data, for the pages and the API. Domain records out; the
 // pages present them (src/http/routes/pages/rows.ts).
-import type { Episode } from '../domain/episode.ts';
+import type { Episode, EpisodeListItem } from '../domain/episode.ts';
 import type { Show } from '../domain/show.ts';
 import type { LibraryRepository, Progress } from '../store/listener-ports.ts';
 import type { Audience, Store } from '../store/ports.ts';
@@ -13,8 +13,8 @@ export interface LibraryReads {
 }
 
 /** An episode with its show and, when known, the listener's progress in it. */
-export interface ListenedEpisode {
-  episode: Episode;
+export interface ListenedEpisode<E extends EpisodeListItem = Episode> {
+  episode: E;
   show: Show;
   progress?: Progress;
 }
@@ -54,12 +54,12 @@ export async function withEpisodes(store: Store, items: Progress[]): Promise<Req
  * Each episode with its show (from `showHint` when it has it) and the listener's progress, in the given order;
  * episodes whose show is gone are left out.
  */
-export async function withShowsAndProgress(
+export async function withShowsAndProgress<E extends EpisodeListItem>(
   reads: LibraryReads,
   userId: number | undefined,
-  episodes: Episode[],
+  episodes: E[],
   showHint?: Show | ReadonlyMap<number, Show>,
-): Promise<ListenedEpisode[]> {
+): Promise<ListenedEpisode<E>[]> {
   const progress =
     userId !== undefined && reads.listeners
       ? await reads.listeners.library.progressFor(
@@ -68,7 +68,7 @@ export async function withShowsAndProgress(
         )
       : undefined;
   const shows = new ShowLoader(reads.store);
-  const out: ListenedEpisode[] = [];
+  const out: ListenedEpisode<E>[] = [];
   for (const episode of episodes) {
     const known =
       showHint === undefined

@@ -11,7 +11,13 @@
 // - Failures are `StoreError`s with a `code`; "not found" on a `get` is `undefined`, not an error.
 // - Nothing is ever deleted by the crawler: episodes that leave a feed are marked vanished.
 
-import type { Episode, EpisodeContent, EpisodeOrder, EpisodeUpsertResult } from '../domain/episode.ts';
+import type {
+  Episode,
+  EpisodeContent,
+  EpisodeListItem,
+  EpisodeOrder,
+  EpisodeUpsertResult,
+} from '../domain/episode.ts';
 import type {
   Feed,
   FeedAlias,
@@ -245,6 +251,12 @@ export interface EpisodePage {
   next?: string;
 }
 
+export interface EpisodeListPage {
+  items: EpisodeListItem[];
+  /** Absent on the last page; interchangeable with `EpisodePage.next` of the same show and order. */
+  next?: string;
+}
+
 export interface EpisodeRepository {
   /**
    * Writes a feed's items for a show, in one transaction (batched, so a feed of thousands of items is fine).
@@ -274,6 +286,14 @@ export interface EpisodeRepository {
    * size. `newest`: sort key descending, ties by id descending; `oldest`: both ascending.
    */
   listForShow(showId: number, options?: EpisodeListOptions): Promise<EpisodePage>;
+  /**
+   * The same page as `listForShow` with only what a list page shows of each episode (`EpisodeListItem`): a narrower,
+   * cheaper read, for the show page.
+   */
+  listItemsForShow(
+    showId: number,
+    options?: Omit<EpisodeListOptions, 'withContent'>,
+  ): Promise<EpisodeListPage>;
   get(id: number): Promise<Episode | undefined>;
   /** The episode of a show with this guid (a non-vanished one first when several share it). */
   findByGuid(showId: number, guid: string): Promise<Episode | undefined>;

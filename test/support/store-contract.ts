@@ -764,6 +764,38 @@ export function storeContract(name: string, harness: StoreHarness): void {
           store.episodes.listForShow(showId, { cursor: 'not a cursor' }),
           (e: unknown) => e instanceof StoreError && e.code === 'invalid',
         );
+        // The show page's narrower listing: the same pages and cursors, each item what a row shows of the episode.
+        for (const order of ['newest', 'oldest'] as const) {
+          let cursor: string | undefined;
+          do {
+            const options = { order, limit: 3, ...(cursor === undefined ? {} : { cursor }) };
+            const full = await store.episodes.listForShow(showId, options);
+            const narrow = await store.episodes.listItemsForShow(showId, options);
+            assert.deepEqual(
+              narrow.items,
+              full.items.map((e) => {
+                const { id, showId: show, title, publishedAt, durationSeconds, season, episodeType } = e;
+                return Object.fromEntries(
+                  Object.entries({
+                    id,
+                    showId: show,
+                    sortKey: e.sortKey,
+                    title,
+                    publishedAt,
+                    durationSeconds,
+                    season,
+                    episode: e.episode,
+                    episodeType,
+                    imageUrl: e.imageUrl,
+                    enclosure: e.enclosure,
+                  }).filter(([, v]) => v !== undefined),
+                );
+              }),
+            );
+            assert.equal(narrow.next, full.next);
+            cursor = full.next;
+          } while (cursor !== undefined);
+        }
       });
 
       it('ingests a 2,500-item feed in one call and serves its first page', async (store) => {

@@ -2,17 +2,26 @@ import type { Insertable, Kysely, Selectable } from 'kysely';
 import {
   type Episode,
   type EpisodeContent,
+  type EpisodeListItem,
   type EpisodeUpsertResult,
   enclosureUrlWithoutQuery,
   episodeSortKey,
 } from '../../domain/episode.ts';
 import { type CreditedPerson, personKey } from '../../domain/person.ts';
 import { StoreError } from '../errors.ts';
-import type { EpisodeListOptions, EpisodePage, EpisodeRepository, EpisodeUpsertOptions } from '../ports.ts';
+import type {
+  EpisodeListOptions,
+  EpisodeListPage,
+  EpisodePage,
+  EpisodeRepository,
+  EpisodeUpsertOptions,
+} from '../ports.ts';
+import { Prepared } from './prepared.ts';
 import {
   chunks,
   clampLimit,
   compact,
+  compactWith,
   fromFlag,
   fromJson,
   iso,
@@ -66,6 +75,44 @@ export const LIST_COLUMNS = [
   'last_seen_at',
   'vanished_at',
 ] as const satisfies readonly Exclude<keyof EpisodesTable, 'content_html'>[];
+
+/** What `listItemsForShow` reads: an episode row's columns (and the cursor's). */
+const ITEM_COLUMNS = [
+  'id',
+  'show_id',
+  'title',
+  'published_at',
+  'duration_seconds',
+  'season',
+  'episode',
+  'episode_type',
+  'enclosure_url',
+  'enclosure_type',
+  'enclosure_length',
+  'image_url',
+  'sort_key',
+] as const satisfies readonly (keyof EpisodesTable)[];
+
+type ItemRow = Pick<EpisodeRow, (typeof ITEM_COLUMNS)[number]>;
+
+function toListItem(row: ItemRow): EpisodeListItem {
+  const item: EpisodeListItem = { id: row.id, showId: row.show_id, sortKey: row.sort_key };
+  if (row.title !== null) item.title = row.title;
+  if (row.published_at !== null) item.publishedAt = row.published_at;
+  if (row.duration_seconds !== null) item.durationSeconds = row.duration_seconds;
+  if (row.season !== null) item.season = row.season;
+  if (row.episode !== null) item.episode = row.episode;
+  if (row.episode_type !== null) item.episodeType = row.episode_type;
+  if (row.image_url !== null) item.imageUrl = row.image_url;
+  if (row.enclosure_url !== null) {
+    item.enclosure = compact<NonNullable<EpisodeListItem['enclosure']>>({
+      url: row.enclosure_url,
+      type: row.enclosure_type,
+      length: row.enclosure_length,
+    });
+  }
+  return item;
+}
 
 /** Rows per multi-row episode insert at most (a power of two, see `shapedRuns`). */
 const INSERT_RUN = 64;
@@ -136,8 +183,7 @@ export function toEpisode(row: EpisodeRow): Episode {
           type: row.enclosure_type,
           length: row.enclosure_length,
         });
-  return compact<Episode>({
-    ...extras,
+  return compactWith<Episode>(extras, {
     id: row.id,
     showId: row.show_id,
     guid: row.guid,
@@ -323,33 +369,98 @@ export class SqlEpisodeRepository implements EpisodeRepository {
     return this.inTransaction((db) => upsert(db, showId, items, options));
   }
 
+  /**
+   * listForShow's and listItemsForShow's queries, one per shape (all columns, all but the notes, or an item's;
+   * vanished or not; order; first page or after a cursor).
+   */
+  readonly #lists = new Map<
+    string,
+    Prepared<[number, string, number, number] | [number, number], EpisodeRow>
+  >();
+
+  #listQuery(
+    columns: 'all' | 'list' | 'item',
+    includeVanished: boolean,
+    direction: 'asc' | 'desc',
+    after: boolean,
+  ): Prepared<[number, string, number, number] | [number, number], EpisodeRow> {
+    const key = `${columns}/${includeVanished}/${direction}/${after}`;
+    let prepared = this.#lists.get(key);
+    if (prepared === undefined) {
+      const shape = (showId: number, cursor: { sortKey: string; id: number } | undefined, limit: number) => {
+        const base = this.db.selectFrom('episodes').where('show_id', '=', showId);
+        // An item row is a narrower EpisodeRow: listItemsForShow reads only its columns.
+        let query =
+          columns === 'all'
+            ? base.selectAll()
+            : columns === 'list'
+              ? base.select([...LIST_COLUMNS, (eb) => eb.val<string | null>(null).as('content_html')])
+              : (base.select(ITEM_COLUMNS) as unknown as ReturnType<typeof base.selectAll>);
+        if (!includeVanished) query = query.where('vanished_at', 'is', null);
+        if (cursor !== undefined) {
+          query = query.where((eb) =>
+            eb(
+              eb.refTuple('sort_key', 'id'),
+              direction === 'desc' ? '<' : '>',
+              eb.tuple(cursor.sortKey, cursor.id),
+            ),
+          );
+        }
+        return query.orderBy('sort_key', direction).orderBy('id', direction).limit(limit);
+      };
+      prepared = after
+        ? new Prepared(
+            (...[showId, sortKey, id, limit]: [number, string, number, number] | [number, number]) =>
+              shape(showId, { sortKey: String(sortKey), id: Number(id) }, Number(limit)),
+          )
+        : new Prepared((...[showId, limit]: [number, string, number, number] | [number, number]) =>
+            shape(showId, undefined, Number(limit)),
+          );
+      this.#lists.set(key, prepared);
+    }
+    return prepared;
+  }
+
   async listForShow(showId: number, options: EpisodeListOptions = {}): Promise<EpisodePage> {
     const limit = clampLimit(options.limit, 20, MAX_PAGE);
-    const direction = options.order === 'oldest' ? 'asc' : 'desc';
-    const base = this.db.selectFrom('episodes').where('show_id', '=', showId);
-    let query =
-      options.withContent === false
-        ? base.select([...LIST_COLUMNS, (eb) => eb.val<string | null>(null).as('content_html')])
-        : base.selectAll();
-    if (options.includeVanished === false) query = query.where('vanished_at', 'is', null);
-    if (options.cursor !== undefined) {
-      const after = decodeCursor(options.cursor);
-      query = query.where((eb) =>
-        eb(
-          eb.refTuple('sort_key', 'id'),
-          direction === 'desc' ? '<' : '>',
-          eb.tuple(after.sortKey, after.id),
-        ),
-      );
-    }
-    const rows = await query
-      .orderBy('sort_key', direction)
-      .orderBy('id', direction)
-      .limit(limit + 1)
-      .execute();
+    const rows = await this.#listRows(showId, options.withContent === false ? 'list' : 'all', options);
     const items = rows.slice(0, limit).map(toEpisode);
     const last = items.at(-1);
     return rows.length > limit && last !== undefined ? { items, next: encodeCursor(last) } : { items };
+  }
+
+  async listItemsForShow(
+    showId: number,
+    options: Omit<EpisodeListOptions, 'withContent'> = {},
+  ): Promise<EpisodeListPage> {
+    const limit = clampLimit(options.limit, 20, MAX_PAGE);
+    // Only the item columns were selected (see #listQuery).
+    const rows = (await this.#listRows(showId, 'item', options)) as ItemRow[];
+    const items = rows.slice(0, limit).map(toListItem);
+    const last = items.at(-1);
+    return rows.length > limit && last !== undefined ? { items, next: encodeCursor(last) } : { items };
+  }
+
+  async #listRows(
+    showId: number,
+    columns: 'all' | 'list' | 'item',
+    options: Omit<EpisodeListOptions, 'withContent'>,
+  ): Promise<EpisodeRow[]> {
+    const limit = clampLimit(options.limit, 20, MAX_PAGE);
+    const direction = options.order === 'oldest' ? 'asc' : 'desc';
+    const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+    const prepared = this.#listQuery(
+      columns,
+      options.includeVanished !== false,
+      direction,
+      after !== undefined,
+    );
+    const { rows } = await this.db.executeQuery(
+      after === undefined
+        ? prepared.bind(showId, limit + 1)
+        : prepared.bind(showId, after.sortKey, after.id, limit + 1),
+    );
+    return rows;
   }
 
   markVanished(showId: number, notSeenSince: Date, now: Date): Promise<number> {
@@ -365,8 +476,12 @@ export class SqlEpisodeRepository implements EpisodeRepository {
     });
   }
 
+  readonly #get = new Prepared((id: number) =>
+    this.db.selectFrom('episodes').selectAll().where('id', '=', id),
+  );
+
   async get(id: number): Promise<Episode | undefined> {
-    const row = await this.db.selectFrom('episodes').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = (await this.db.executeQuery(this.#get.bind(id))).rows[0];
     return row && toEpisode(row);
   }
 

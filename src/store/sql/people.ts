@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { type Credit, type CreditedPerson, type Person, personKey } from '../../domain/person.ts';
 import type { Audience, PersonCredits, PersonRepository } from '../ports.ts';
+import { Prepared } from './prepared.ts';
 import { compact, iso } from './rows.ts';
 import type { Database, PeopleTable } from './schema.ts';
 import { visibleShows } from './visibility.ts';
@@ -96,8 +97,8 @@ export class SqlPersonRepository implements PersonRepository {
     return row && toPerson(row);
   }
 
-  async forShow(showId: number): Promise<Credit[]> {
-    const rows = await this.db
+  readonly #forShow = new Prepared((showId: number) =>
+    this.db
       .selectFrom('show_persons')
       .innerJoin('people', 'people.id', 'show_persons.person_id')
       .select([
@@ -109,13 +110,16 @@ export class SqlPersonRepository implements PersonRepository {
         'show_persons.person_group',
       ])
       .where('show_persons.show_id', '=', showId)
-      .orderBy('show_persons.position')
-      .execute();
+      .orderBy('show_persons.position'),
+  );
+
+  async forShow(showId: number): Promise<Credit[]> {
+    const { rows } = await this.db.executeQuery(this.#forShow.bind(showId));
     return rows.map((r) => ({ person: toPerson(r), role: r.role, group: r.person_group }));
   }
 
-  async forEpisode(episodeId: number): Promise<Credit[]> {
-    const rows = await this.db
+  readonly #forEpisode = new Prepared((episodeId: number) =>
+    this.db
       .selectFrom('episode_persons')
       .innerJoin('people', 'people.id', 'episode_persons.person_id')
       .select([
@@ -127,8 +131,11 @@ export class SqlPersonRepository implements PersonRepository {
         'episode_persons.person_group',
       ])
       .where('episode_persons.episode_id', '=', episodeId)
-      .orderBy('episode_persons.position')
-      .execute();
+      .orderBy('episode_persons.position'),
+  );
+
+  async forEpisode(episodeId: number): Promise<Credit[]> {
+    const { rows } = await this.db.executeQuery(this.#forEpisode.bind(episodeId));
     return rows.map((r) => ({ person: toPerson(r), role: r.role, group: r.person_group }));
   }
 

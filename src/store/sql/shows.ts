@@ -3,7 +3,8 @@ import type { Show, ShowContent } from '../../domain/show.ts';
 import type { Audience, ShowPage, ShowRepository } from '../ports.ts';
 import type { InTransaction } from './episodes.ts';
 import { replaceCredits } from './people.ts';
-import { compact, fromFlag, fromJson, iso, sha1, toFlag, toJson, toNull } from './rows.ts';
+import { Prepared } from './prepared.ts';
+import { compact, compactWith, fromFlag, fromJson, iso, sha1, toFlag, toJson, toNull } from './rows.ts';
 import type { Database, ShowsTable } from './schema.ts';
 import { visibleShows } from './visibility.ts';
 
@@ -73,8 +74,7 @@ function toColumns(content: ShowContent): ShowColumns {
 export function toShow(row: ShowRow): Show {
   const extras = fromJson<Partial<ShowContent>>(row.extras_json) ?? {};
   const owner = compact<{ name?: string; email?: string }>({ name: row.owner_name, email: row.owner_email });
-  return compact<Show>({
-    ...extras,
+  return compactWith<Show>(extras, {
     id: row.id,
     feedId: row.feed_id,
     format: row.format,
@@ -118,8 +118,10 @@ export class SqlShowRepository implements ShowRepository {
     return this.inTransaction((db) => upsertShow(db, feedId, content, now));
   }
 
+  readonly #get = new Prepared((id: number) => this.db.selectFrom('shows').selectAll().where('id', '=', id));
+
   async get(id: number): Promise<Show | undefined> {
-    const row = await this.db.selectFrom('shows').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = (await this.db.executeQuery(this.#get.bind(id))).rows[0];
     return row && toShow(row);
   }
 

@@ -1,5 +1,5 @@
 // The library's reads (src/services/library-service.ts) presented as the pages' episode rows.
-import type { Episode } from '../../../domain/episode.ts';
+import type { EpisodeListItem } from '../../../domain/episode.ts';
 import type { Show } from '../../../domain/show.ts';
 import { type LibraryReads, withEpisodes, withShowsAndProgress } from '../../../services/library-service.ts';
 import type { Progress } from '../../../store/listener-ports.ts';
@@ -16,7 +16,7 @@ export async function rowsForProgress(store: Store, items: Progress[]): Promise<
 export async function rowsForEpisodes(
   reads: LibraryReads,
   userId: number | undefined,
-  episodes: Episode[],
+  episodes: EpisodeListItem[],
   withShow: boolean,
   showHint?: Show | ReadonlyMap<number, Show>,
 ): Promise<EpisodeRow[]> {

@@ -34,8 +34,7 @@ export function registerShowPages(app: FastifyInstance, web: WebApp, popular: Po
     const show = await visibleShow(store, id, audienceOf(req));
     const defaultSort: EpisodeSort = show.type === 'serial' ? 'oldest' : 'newest';
     const sort = query.sort ?? defaultSort;
-    const page = await store.episodes.listForShow(id, {
-      withContent: false,
+    const page = await store.episodes.listItemsForShow(id, {
       order: sort,
       limit: PAGE_SIZE,
       ...(query.after ? { cursor: query.after } : {}),

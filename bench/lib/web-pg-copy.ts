@@ -1,0 +1,162 @@
+// The PostgreSQL catalogue of `npm run bench:web --database-url postgres://…`: a schema of its own in that database
+// (`earshot_bench_web_<episodes>`), migrated by Earshot's own migrations, then filled with a row-for-row copy of the
+// SQLite catalogue of the same size (which went through the real ingest path). Ingesting a million episodes a second
+// time would take as long again; the copy writes exactly the rows the app stored, so the pages read the same data.
+// Search needs nothing extra on PostgreSQL (expression indexes over the rows); tables only one database has (SQLite's
+// FTS5 shadow tables) are skipped. Non-constraint indexes are dropped for the copy and created again after it.
+// The schema is reused while its bench_meta row matches the generator version and size; otherwise it is replaced.
+// (A bench, not the app: this is the one place outside src/store that speaks SQL, to move rows in bulk.)
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { openStore } from '../../src/store/index.ts';
+import { GENERATOR_VERSION, type WebBenchData } from './web-data.ts';
+
+/** `url` with the schema selected by search_path (as test/support/postgres.ts does). */
+export function withSchema(url: string, schema: string): string {
+  const u = new URL(url);
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  return u.toString();
+}
+
+export async function ensurePgData(
+  databaseUrl: string,
+  sqliteFile: string,
+  data: WebBenchData,
+  log: (m: string) => void,
+): Promise<string> {
+  const schema = `earshot_bench_web_${data.target}`;
+  const url = withSchema(databaseUrl, schema);
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  try {
+    const found = await admin
+      .query<{ version: number; episodes: number }>(
+        `select version, episodes from ${schema}.bench_meta limit 1`,
+      )
+      .catch(() => undefined);
+    const row = found?.rows[0];
+    if (row !== undefined && row.version === GENERATOR_VERSION && row.episodes === data.episodes) {
+      log(`reusing PostgreSQL schema ${schema} (generator v${row.version}, ${row.episodes} episodes)`);
+      // Migrations added since the copy (new indexes) are applied here, as the server would.
+      await (await openStore({ dataDir: '.', databaseUrl: url })).close();
+      return url;
+    }
+    log(`building PostgreSQL schema ${schema}: a copy of ${sqliteFile}`);
+    const t0 = performance.now();
+    await admin.query(`drop schema if exists ${schema} cascade`);
+    await admin.query(`create schema ${schema}`);
+    await (await openStore({ dataDir: '.', databaseUrl: url })).close();
+    await copyRows(admin, schema, sqliteFile, log);
+    await admin.query(
+      `create table ${schema}.bench_meta (version integer not null, episodes integer not null)`,
+    );
+    await admin.query(`insert into ${schema}.bench_meta values ($1, $2)`, [GENERATOR_VERSION, data.episodes]);
+    log(`built ${schema} in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    return url;
+  } finally {
+    await admin.end();
+  }
+}
+
+async function copyRows(
+  admin: pg.Client,
+  schema: string,
+  sqliteFile: string,
+  log: (m: string) => void,
+): Promise<void> {
+  const lite = new Database(sqliteFile, { readonly: true });
+  try {
+    const tables = (
+      await admin.query<{ table_name: string }>(
+        `select table_name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE'`,
+        [schema],
+      )
+    ).rows
+      .map((r) => r.table_name)
+      .filter((t) => t !== 'schema_migrations');
+    const indexes = (
+      await admin.query<{ indexname: string; indexdef: string }>(
+        `select i.indexname, i.indexdef from pg_indexes i
+          where i.schemaname = $1
+            and not exists (select 1 from pg_constraint c join pg_namespace n on n.oid = c.connamespace
+                             where n.nspname = $1 and c.conname = i.indexname)`,
+        [schema],
+      )
+    ).rows;
+    for (const ix of indexes) await admin.query(`drop index ${schema}.${ix.indexname}`);
+    await admin.query('begin');
+    // Rows are copied in any table order: foreign keys are not checked during the copy (the rows come from a
+    // database that checked them).
+    await admin.query(`set local session_replication_role = replica`);
+    for (const table of tables) {
+      const liteCols = new Set(
+        (lite.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name),
+      );
+      if (liteCols.size === 0) continue;
+      const cols = (
+        await admin.query<{ column_name: string }>(
+          `select column_name from information_schema.columns
+            where table_schema = $1 and table_name = $2 and is_generated = 'NEVER' order by ordinal_position`,
+          [schema, table],
+        )
+      ).rows
+        .map((r) => r.column_name)
+        .filter((c) => liteCols.has(c));
+      if (cols.length === 0) continue;
+      // Rows a migration seeded are in the SQLite copy too.
+      await admin.query(`delete from ${schema}."${table}"`);
+      const perBatch = Math.max(1, Math.floor(30_000 / cols.length));
+      const select = lite.prepare(`select ${cols.map((c) => `"${c}"`).join(', ')} from "${table}"`).raw(true);
+      let batch: unknown[][] = [];
+      let n = 0;
+      const flush = async (): Promise<void> => {
+        if (batch.length === 0) return;
+        const values: unknown[] = [];
+        const tuples = batch.map((row) => {
+          const start = values.length;
+          values.push(...row);
+          return `(${row.map((_, i) => `$${start + i + 1}`).join(',')})`;
+        });
+        await admin.query(
+          `insert into ${schema}."${table}" (${cols.map((c) => `"${c}"`).join(', ')}) values ${tuples.join(',')}`,
+          values,
+        );
+        n += batch.length;
+        batch = [];
+      };
+      for (const row of select.iterate() as Iterable<unknown[]>) {
+        batch.push(row);
+        if (batch.length >= perBatch) {
+          await flush();
+          if (n % (perBatch * 100) === 0) log(`  ${table}: ${n} rows`);
+        }
+      }
+      await flush();
+      log(`  ${table}: ${n} rows copied`);
+      const identity = await admin.query<{ column_name: string }>(
+        `select column_name from information_schema.columns where table_schema = $1 and table_name = $2 and is_identity = 'YES'`,
+        [schema, table],
+      );
+      for (const { column_name: col } of identity.rows) {
+        await admin.query(
+          `select setval(pg_get_serial_sequence('${schema}."${table}"', '${col}'), coalesce((select max("${col}") from ${schema}."${table}"), 0) + 1, false)`,
+        );
+      }
+    }
+    await admin.query('commit');
+    await admin.query(`set maintenance_work_mem = '256MB'`);
+    for (const ix of indexes) {
+      const t0 = performance.now();
+      await admin.query(ix.indexdef);
+      log(`  index ${ix.indexname}: ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    }
+    // As a database that has been running a while: statistics gathered, and the visibility map set (so that
+    // index-only scans need not visit the heap).
+    for (const table of tables) await admin.query(`vacuum (analyze) ${schema}."${table}"`);
+  } catch (error) {
+    await admin.query('rollback').catch(() => {});
+    throw error;
+  } finally {
+    lite.close();
+  }
+}
