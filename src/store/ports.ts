@@ -160,6 +160,12 @@ export interface FeedRepository {
    */
   leaseDue(now: Date, limit: number, until: Date): Promise<FeedToRefresh[]>;
   /**
+   * Renews leases still held: moves the next check of each of `feedIds` whose next check is still exactly `from` (the
+   * lease it was given, not yet replaced by a finished refresh's schedule or another crawler's lease) to `to`. Returns
+   * the ids it renewed; a lease that ran out and was taken by another crawler is not.
+   */
+  renewLease(feedIds: readonly number[], from: Date, to: Date): Promise<number[]>;
+  /**
    * Records one fetch: counts it (and 304s), sets last fetch/success, error streak (reset on success, +1 on error),
    * status (`active` on success, `failing` on error; a gone feed stays gone), validators and body hash (only when
    * given), parser problems (on `ok`), last error, retry-after and the next check.

@@ -407,6 +407,25 @@ export function storeContract(name: string, harness: StoreHarness): void {
         );
       });
 
+      it('renews only leases still held: not a refreshed feed, not one another crawler leased', async (store) => {
+        const ids: number[] = [];
+        for (const n of [1, 2, 3])
+          ids.push((await store.feeds.add(`https://feeds.example/renew-${n}.xml`, T0)).feed.id);
+        const [held, refreshed, lost] = ids as [number, number, number];
+        const lease = at(15);
+        assert.equal((await store.feeds.leaseDue(T0, 10, lease)).length, 3);
+        // One finished (its schedule replaced the lease); one ran out and another crawler leased it anew.
+        await store.feeds.recordFetch(refreshed, { kind: 'ok', at: at(5), nextCheckAt: at(65) });
+        await store.feeds.setNextCheck(lost, at(40));
+        const renewed = await store.feeds.renewLease(ids, lease, at(30));
+        assert.deepEqual(renewed, [held]);
+        const after = new Map((await store.feeds.getMany(ids)).map((f) => [f.id, f.nextCheckAt]));
+        assert.deepEqual(
+          [after.get(held), after.get(refreshed), after.get(lost)],
+          [at(30).toISOString(), at(65).toISOString(), at(40).toISOString()],
+        );
+      });
+
       it('records many fetches at once exactly as one by one, and keeps the schedule inputs', async (store) => {
         const one = (await store.feeds.add('https://feeds.example/one.xml', T0)).feed.id;
         const many = (await store.feeds.add('https://feeds.example/many.xml', T0)).feed.id;

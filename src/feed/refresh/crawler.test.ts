@@ -90,4 +90,60 @@ describe('crawler', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('renews the lease of a feed it is still fetching, so a second crawler never fetches it again meanwhile', {
+    timeout: 60_000,
+  }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'earshot-crawler-'));
+    const store = await openStore({ databaseUrl: ':memory:', dataDir: dir });
+    const server = await startFeedServer();
+    const fetcher = createFetcher({ userAgent: 'Earshot/test', allowPrivate: true });
+    const leaseMs = 400;
+    // The first request is held for four leases; a crawler that let its lease run out would see the feed leased and
+    // fetched by the other crawler in that time.
+    let requests = 0;
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const serve = feedRoute(small);
+    server.route('/slow.xml', async (req, res) => {
+      requests++;
+      if (requests === 1) await released;
+      await serve(req, res);
+    });
+    await store.feeds.add(server.url('/slow.xml'), new Date());
+    let firstReport: () => void = () => {};
+    const reported = new Promise<void>((resolve) => {
+      firstReport = resolve;
+    });
+    const crawl = () =>
+      startCrawler({
+        store,
+        queue: createJobQueue(store),
+        refresh: (feed, limit) => refreshFeed({ store, fetcher, limit }, feed),
+        concurrency: 2,
+        perHost: 2,
+        leaseMs,
+        onReport: () => firstReport(),
+      });
+    const first = crawl();
+    const second = crawl();
+    try {
+      while (requests === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      // Each crawler looks for due feeds every quarter lease: many chances to take an expired lease.
+      await new Promise((resolve) => setTimeout(resolve, leaseMs * 4));
+      release();
+      await reported;
+      assert.equal(requests, 1, 'fetched once: the lease was renewed while the fetch was held');
+    } finally {
+      release();
+      await first.stop();
+      await second.stop();
+      await fetcher.close();
+      await server.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -131,11 +131,18 @@ export function startCrawler(deps: CrawlerDeps): Crawler {
   const lowWater = Math.max(concurrency * 2, batch / 2);
   const running = new Set<Promise<void>>();
   let filling: Promise<number> | undefined;
+  /**
+   * Leased feeds not refreshed yet, by the end of the lease they hold. A slow host or a long queue for a slot must not
+   * let a lease run out under a live crawler (another would fetch the feed again), so leases are renewed while held.
+   */
+  const held = new Map<number, number>();
 
-  const start = (feed: FeedToRefresh): void => {
+  const start = (feed: FeedToRefresh, until: Date): void => {
+    held.set(feed.id, until.getTime());
     const p: Promise<void> = run(feed)
       .catch((error: unknown) => deps.onError?.(error))
       .finally(() => {
+        held.delete(feed.id);
         running.delete(p);
         // Refill before the slots run dry (no need to wait for the timer while feeds are due).
         if (running.size < lowWater && filling === undefined && !stopped && leasedLast === batch) void fill();
@@ -151,10 +158,11 @@ export function startCrawler(deps: CrawlerDeps): Crawler {
     try {
       while (!stopped && running.size < lowWater) {
         const at = now();
-        const feeds = await deps.store.feeds.leaseDue(at, batch, new Date(at.getTime() + leaseMs));
+        const until = new Date(at.getTime() + leaseMs);
+        const feeds = await deps.store.feeds.leaseDue(at, batch, until);
         leasedLast = feeds.length;
         total += feeds.length;
-        for (const feed of feeds) start(feed);
+        for (const feed of feeds) start(feed, until);
         if (feeds.length < batch) break;
       }
     } catch (error) {
@@ -169,6 +177,41 @@ export function startCrawler(deps: CrawlerDeps): Crawler {
     });
     return filling;
   };
+
+  /** Renews the leases held for more than a third of their length; each lease given at one time in one statement. */
+  const renew = async (): Promise<void> => {
+    const to = now().getTime() + leaseMs;
+    const byLease = new Map<number, number[]>();
+    for (const [id, until] of held) {
+      if (until - now().getTime() > (leaseMs * 2) / 3) continue;
+      const ids = byLease.get(until) ?? [];
+      ids.push(id);
+      byLease.set(until, ids);
+    }
+    for (const [until, ids] of byLease) {
+      const renewed = new Set(await deps.store.feeds.renewLease(ids, new Date(until), new Date(to)));
+      for (const id of ids) {
+        // Not renewed: refreshed meanwhile (its schedule replaced the lease), or lost to another crawler.
+        if (!held.has(id)) continue;
+        if (renewed.has(id)) held.set(id, to);
+        else held.delete(id);
+      }
+    }
+  };
+  let renewing = false;
+  const renewer = setInterval(
+    () => {
+      if (held.size === 0 || renewing) return;
+      renewing = true;
+      renew()
+        .catch((error: unknown) => deps.onError?.(error))
+        .finally(() => {
+          renewing = false;
+        });
+    },
+    Math.max(50, leaseMs / 6),
+  );
+  renewer.unref();
 
   let timer: NodeJS.Timeout | undefined;
   const schedule = (): void => {
@@ -191,6 +234,7 @@ export function startCrawler(deps: CrawlerDeps): Crawler {
     async stop() {
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);
+      clearInterval(renewer);
       await filling;
       await worker.stop();
       await Promise.all([...running]);

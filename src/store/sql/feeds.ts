@@ -402,6 +402,21 @@ export class SqlFeedRepository implements FeedRepository {
     return rows.map(toFeedToRefresh);
   }
 
+  async renewLease(feedIds: readonly number[], from: Date, to: Date): Promise<number[]> {
+    const renewed: number[] = [];
+    for (const batch of chunks(feedIds, 500)) {
+      const rows = await this.db
+        .updateTable('feeds')
+        .set({ next_check_at: iso(to) })
+        .where('id', 'in', batch)
+        .where('next_check_at', '=', iso(from))
+        .returning('id')
+        .execute();
+      for (const row of rows) renewed.push(row.id);
+    }
+    return renewed;
+  }
+
   /** The ids of the `limit` most overdue due feeds (the one definition of "due", on the next_check_at index). */
   private dueIds(now: Date, limit: number) {
     const at = iso(now);
