@@ -1,9 +1,23 @@
-// One search over shows, episodes and people: SQLite FTS5 or PostgreSQL full text, the same ordering on both.
+// One search over shows, episodes and people: SQLite FTS5 or PostgreSQL full text, ranked the same way on both.
+//
+// THE ORDERING (docs/search.md says the same for users and operators):
+//   1. Stages, in this order: a match in the title (a show's or episode's title, a person's name), then anywhere
+//      in the indexed text (a show's author and description, an episode's description), then (episodes) in the
+//      fetched transcript; within each, every word matched whole before the last word matched as a prefix (the
+//      word being typed); for shows, when none matched so, show titles that look like the words (trigrams: typos).
+//   2. Within a stage, relevance: bm25 (SQLite FTS5) or ts_rank / RUM's rank (PostgreSQL), in four bands relative
+//      to the stage's best match (a score within 25 % of the best is band 4, and so on): the score decides between
+//      clearly better and worse matches, not between two equally good titles.
+//   3. Within a band: shows by popularity (followers on this instance), then recency (latest episode); episodes by
+//      recency (publication date); people by name length (the closest name). Then the higher id.
+// Each stage ranks at most CANDIDATES matches, read from the index (SQLite: newest added first; PostgreSQL with RUM:
+// best rank first; with GIN alone: the index's order), so the cost of a query is bounded whatever its words; a word
+// in more titles than that is ranked among the first CANDIDATES found. Pages reach as deep as the stages' candidates.
 import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Show } from '../../domain/show.ts';
 import { SEARCH_COLUMNS } from '../migrations/0004-search.ts';
 import type { SqlDialect } from '../migrations/index.ts';
-import type { Audience, SearchRepository, SearchResults } from '../ports.ts';
+import type { Audience, SearchOptions, SearchRepository, SearchResults, SearchTotal } from '../ports.ts';
 import { LIST_COLUMNS, toEpisode } from './episodes.ts';
 import { toPerson } from './people.ts';
 import { clampLimit } from './rows.ts';
@@ -12,6 +26,14 @@ import { toShow } from './shows.ts';
 import { visibleShows } from './visibility.ts';
 
 const MAX_TERMS = 8;
+/** Matches ranked per stage: the bound on a query's cost, and on how deep its pages go. */
+export const CANDIDATES = 400;
+/** Matches counted exactly for the total with the audience's filter; past it, the unfiltered count up to COUNT_CAP. */
+const EXACT_COUNT = 1_000;
+const COUNT_CAP = 10_000;
+/** The smallest trigram similarity (0–1) of a query to a show title for the typo stage. */
+const TRIGRAM_THRESHOLD = 0.5;
+const BANDS = 4;
 
 /** The words of a query, lowercased: letters and digits only, so nothing in them is query syntax. */
 function searchTerms(query: string): string[] {
@@ -24,39 +46,63 @@ type Scope = 'title' | 'all' | 'transcript';
 /** The last term as a whole word, or as a prefix. */
 type Mode = 'word' | 'prefix';
 
+/** A match read from an index: its score (higher is better) and the tie-breakers of the ordering. */
+interface Candidate {
+  id: number;
+  score: number;
+  /** Episodes: publication date; shows: latest episode; ISO text or null. */
+  at: string | null;
+  /** Shows: followers; people: minus the name's length. */
+  popularity: number;
+}
+
+interface PgFeatures {
+  /** The schema of RUM, when the title indexes are RUM indexes. */
+  rum: string | undefined;
+  /** The schema of pg_trgm, when installed. */
+  trgm: string | undefined;
+}
+
 export class SqlSearchRepository implements SearchRepository {
+  #pg: Promise<PgFeatures> | undefined;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: SqlDialect,
   ) {}
 
-  async search(query: string, options: { limit: number; audience?: Audience }): Promise<SearchResults> {
+  async search(query: string, options: SearchOptions): Promise<SearchResults> {
     const typed = searchTerms(query);
     // A one-character last word after others is not typed yet: a prefix lookup for it would read every word starting
     // with that letter (no prefix index for one character), and as a whole word it would almost never match.
     const terms = typed.length > 1 && (typed[typed.length - 1] ?? '').length < 2 ? typed.slice(0, -1) : typed;
-    if (terms.length === 0) return { shows: [], episodes: [], people: [] };
+    const page = Math.max(1, Math.floor(options.page ?? 1));
+    if (terms.length === 0) return emptyResults(page);
     const limit = clampLimit(options.limit, 10, 100);
     // An admin (or no audience: internal callers) sees everything and pays for no filter.
     const audience = options.audience?.isAdmin === true ? undefined : options.audience;
-    const [showIds, episodeIds, personIds] = await Promise.all([
-      this.rankedIds('shows', terms, limit, audience),
-      this.rankedIds('episodes', terms, limit, audience),
-      this.rankedIds('people', terms, limit, audience),
+    const offset = (page - 1) * limit;
+    // Shows and people are listed on the first page only; episodes are paged (one more than the page: is there a next).
+    const [showIds, episodeIds, personIds, total] = await Promise.all([
+      page === 1 ? this.rankedIds('shows', terms, limit, audience) : [],
+      this.rankedIds('episodes', terms, offset + limit + 1, audience),
+      page === 1 ? this.rankedIds('people', terms, limit, audience) : [],
+      this.countEpisodes(terms, audience),
     ]);
+    const pageIds = episodeIds.slice(offset, offset + limit);
     const byId = <T extends { id: number }>(ids: number[], rows: T[]): T[] => {
       const map = new Map(rows.map((r) => [r.id, r]));
       return ids.flatMap((id) => map.get(id) ?? []);
     };
     const episodeRows =
-      episodeIds.length === 0
+      pageIds.length === 0
         ? []
         : await this.db
             .selectFrom('episodes')
             .select([...LIST_COLUMNS, (eb) => eb.val<string | null>(null).as('content_html')])
-            .where('id', 'in', episodeIds)
+            .where('id', 'in', pageIds)
             .execute();
-    const episodes = byId(episodeIds, episodeRows.map(toEpisode));
+    const episodes = byId(pageIds, episodeRows.map(toEpisode));
     const neededShows = [...new Set([...showIds, ...episodes.map((e) => e.showId)])];
     const showRows =
       neededShows.length === 0
@@ -78,97 +124,289 @@ export class SqlSearchRepository implements SearchRepository {
         return show === undefined ? [] : [{ episode, show }];
       }),
       people: byId(personIds, personRows.map(toPerson)),
+      page,
+      hasMore: episodeIds.length > offset + limit,
+      episodeTotal: total,
     };
   }
 
-  /**
-   * Ids of rows matching every term, the last one also as a prefix (the word being typed): title / name matches first,
-   * then the rest (then, for episodes, transcript matches), newest first within each, whole-word matches before
-   * prefix ones. Each stage is one FTS lookup with a LIMIT, run only while fewer than `limit` ids are found. A
-   * whole-word lookup streams the index newest first and stops at the LIMIT; so does a prefix lookup of up to 6
-   * characters (the prefix indexes of migration 0007). A longer prefix merges the whole doclist of every word it
-   * covers (≈10 ms for a common word on 100,000 episodes), so it only runs when the whole word found too few. A
-   * one-character query is matched as a whole word only.
-   */
+  /** Ids of rows matching every term, in THE ORDERING (top of file), the first `wanted` of them at most. */
   private async rankedIds(
     table: Table,
     terms: string[],
-    limit: number,
+    wanted: number,
     audience: Audience | undefined,
   ): Promise<number[]> {
     const last = terms[terms.length - 1] ?? '';
     const modes: Mode[] = last.length < 2 ? ['word'] : ['word', 'prefix'];
-    const stages: Array<{ scope: Scope; mode: Mode }> = [];
     const scopes: Scope[] = ['title'];
     // People have one indexed column (the name): the 'all' lookup would repeat the 'title' one.
     if (SEARCH_COLUMNS[table].length > 1) scopes.push('all');
     if (table === 'episodes') scopes.push('transcript');
-    for (const scope of scopes) for (const mode of modes) stages.push({ scope, mode });
     const found: number[] = [];
     const seen = new Set<number>();
-    for (const { scope, mode } of stages) {
-      // Asking for `found.length` more covers ids an earlier stage already returned.
-      const ids = await this.matchIds(table, terms, scope, mode, limit + found.length, audience);
-      for (const id of ids) {
+    const stages: Array<() => Promise<Candidate[]>> = [];
+    for (const scope of scopes)
+      for (const mode of modes) stages.push(() => this.candidates(table, terms, scope, mode, audience));
+    // Show names within a typo, when no show matched the words as typed.
+    if (table === 'shows')
+      stages.push(async () => (found.length === 0 ? this.typoCandidates(terms, audience) : []));
+    for (const stage of stages) {
+      for (const { id } of rank(table, await stage())) {
         if (seen.has(id)) continue;
         seen.add(id);
         found.push(id);
-        if (found.length >= limit) return found;
+        if (found.length >= wanted) return found;
       }
     }
     return found;
   }
 
-  private async matchIds(
+  /** One stage's matches, at most CANDIDATES, with their scores and tie-breakers. */
+  private async candidates(
     table: Table,
     terms: string[],
     scope: Scope,
     mode: Mode,
-    limit: number,
     audience: Audience | undefined,
-  ): Promise<number[]> {
+  ): Promise<Candidate[]> {
+    const source = await this.matchSource(table, terms, scope, mode, audience, 'rank');
+    const { rows } = await tieBreakers(table, source, this.dialect).execute(this.db);
+    return rows.map((r) => ({
+      id: Number(r.id),
+      score: Number(r.score),
+      at: r.at,
+      popularity: Number(r.popularity),
+    }));
+  }
+
+  /**
+   * The matching rows of one stage as `(id, score)`: at most CANDIDATES (`rank`), or up to `limit` ids for counting.
+   * The audience's filter is applied as the index is read, so hidden rows never take a place.
+   */
+  private async matchSource(
+    table: Table,
+    terms: string[],
+    scope: Scope,
+    mode: Mode,
+    audience: Audience | undefined,
+    purpose: 'rank' | { count: number },
+  ): Promise<RawBuilder<{ id: number; score: number }>> {
     const [first] = SEARCH_COLUMNS[table];
-    let query: RawBuilder<{ id: number }>;
+    const limit = purpose === 'rank' ? CANDIDATES : purpose.count;
     if (this.dialect === 'sqlite') {
       const words = terms
         .map((t, i) => (mode === 'prefix' && i === terms.length - 1 ? `"${t}"*` : `"${t}"`))
         .join(' ');
       const fts = sql.id(scope === 'transcript' ? 'episode_transcripts_fts' : `${table}_fts`);
       const match = scope === 'title' ? `{${first}} : (${words})` : words;
-      // Hidden rows are skipped as the index streams newest first: one primary-key lookup of the row (and its show)
-      // per candidate, so they never take a place in the LIMIT.
       const visible =
         audience === undefined ? sql`` : sql`and ${visibleRow(table, sql`${fts}.rowid`, audience)}`;
-      query = sql<{ id: number }>`select ${fts}.rowid as id from ${fts}
+      // bm25 is negative, better is lower: its negation is the score. Title weighs more than the other columns.
+      const weights = sql.raw(SEARCH_COLUMNS[table].map((_, i) => (i === 0 ? '4.0' : '1.0')).join(', '));
+      const score =
+        purpose !== 'rank'
+          ? sql`0`
+          : scope === 'transcript'
+            ? sql`-bm25(${fts})`
+            : sql`-bm25(${fts}, ${weights})`;
+      return sql<{ id: number; score: number }>`select ${fts}.rowid as id, ${score} as score from ${fts}
         where ${fts} match ${match} ${visible} order by ${fts}.rowid desc limit ${limit}`;
-    } else {
-      const tsquery = sql`to_tsquery('simple', ${terms
-        .map((t, i) => (mode === 'prefix' && i === terms.length - 1 ? `${t}:*` : t))
-        .join(' & ')})`;
-      if (scope === 'transcript') {
-        const visible =
-          audience === undefined ? sql`` : sql`and ${visibleRow(table, sql`episode_id`, audience)}`;
-        query = sql<{ id: number }>`select episode_id as id from episode_transcripts
-          where to_tsvector('simple', text) @@ ${tsquery} ${visible} order by episode_id desc limit ${limit}`;
-      } else {
-        // The same expression as the GIN index of migration 0004, so the index serves the match.
-        const document = sql.join(
-          SEARCH_COLUMNS[table].map((c) => sql`coalesce(${sql.id(c)}, '')`),
-          sql` || ' ' || `,
-        );
-        const title =
-          scope === 'title'
-            ? sql`and to_tsvector('simple', coalesce(${sql.id(first)}, '')) @@ ${tsquery}`
-            : sql``;
-        const visible =
-          audience === undefined ? sql`` : sql`and ${visibleRow(table, sql.ref(`${table}.id`), audience)}`;
-        query = sql<{ id: number }>`select id from ${sql.id(table)}
-          where to_tsvector('simple', ${document}) @@ ${tsquery} ${title} ${visible} order by id desc limit ${limit}`;
-      }
     }
-    const { rows } = await query.execute(this.db);
-    return rows.map((r) => Number(r.id));
+    const features = await this.pgFeatures();
+    const tsquery = sql`to_tsquery('simple', ${terms
+      .map((t, i) => (mode === 'prefix' && i === terms.length - 1 ? `${t}:*` : t))
+      .join(' & ')})`;
+    let vector: RawBuilder<unknown>;
+    let from: RawBuilder<unknown>;
+    let id: RawBuilder<unknown>;
+    if (scope === 'transcript') {
+      vector = sql`to_tsvector('simple', text)`;
+      from = sql`episode_transcripts`;
+      id = sql`episode_transcripts.episode_id`;
+    } else {
+      // The same expressions as the indexes of migrations 0004 and 0017, so that the indexes serve the match.
+      const columns = scope === 'title' ? [first] : SEARCH_COLUMNS[table];
+      vector = sql`to_tsvector('simple', ${sql.join(
+        columns.map((c) => sql`coalesce(${sql.id(c)}, '')`),
+        sql` || ' ' || `,
+      )})`;
+      from = sql.id(table);
+      id = sql.ref(`${table}.id`);
+    }
+    const visible = audience === undefined ? sql`` : sql`and ${visibleRow(table, id, audience)}`;
+    if (purpose !== 'rank') {
+      return sql<{ id: number; score: number }>`select ${id} as id, 0 as score from ${from}
+        where ${vector} @@ ${tsquery} ${visible} limit ${limit}`;
+    }
+    if (features.rum !== undefined && scope !== 'transcript') {
+      // RUM keeps positions: the best-ranked matches stream from the index (`<=>` is a distance, 1 / rank).
+      const distance = sql`${vector} ${sql.raw(`operator(${quoteIdent(features.rum)}.<=>)`)} ${tsquery}`;
+      return sql<{ id: number; score: number }>`select ${id} as id, 1 / (${distance}) as score
+        from ${from} where ${vector} @@ ${tsquery} ${visible} order by ${distance} limit ${limit}`;
+    }
+    return sql<{ id: number; score: number }>`select ${id} as id, ts_rank(${vector}, ${tsquery}) as score
+      from ${from} where ${vector} @@ ${tsquery} ${visible} limit ${limit}`;
   }
+
+  /** Show titles that look like the words (typos): trigram similarity, the same measure on both databases. */
+  private async typoCandidates(terms: string[], audience: Audience | undefined): Promise<Candidate[]> {
+    const text = terms.join(' ');
+    if (text.length < 4) return [];
+    let source: RawBuilder<{ id: number; score: number }>;
+    const visible = audience === undefined ? sql`` : sql`and ${visibleRow('shows', sql`s.id`, audience)}`;
+    if (this.dialect === 'sqlite') {
+      const grams = [...new Set(terms.flatMap(wordTrigrams))];
+      if (grams.length === 0) return [];
+      const match = grams.map((g) => `"${g}"`).join(' OR ');
+      source = sql<{ id: number; score: number }>`select s.id as id, 0 as score from shows_trigram t
+        join shows s on s.id = t.rowid where shows_trigram match ${match} ${visible}
+        order by t.rank limit 50`;
+    } else {
+      const { trgm } = await this.pgFeatures();
+      if (trgm === undefined) return [];
+      // Titles holding any of the words' trigrams (pg_trgm's GIN index serves each LIKE), the most alike first.
+      const grams = [...new Set(terms.flatMap(wordTrigrams))];
+      if (grams.length === 0) return [];
+      const any = sql.join(
+        grams.map((g) => sql`s.title ilike ${`%${g}%`}`),
+        sql` or `,
+      );
+      const similarity = sql.raw(`${quoteIdent(trgm)}.word_similarity`);
+      source = sql<{ id: number; score: number }>`select s.id as id, 0 as score from shows s
+        where (${any}) ${visible} order by ${similarity}(${text}, s.title) desc limit 50`;
+    }
+    const { rows } = await sql<{ id: number; title: string | null; at: string | null; popularity: number }>`
+      select s.id, s.title, s.latest_episode_at as at,
+        (select count(*) from follows f where f.feed_id = s.feed_id) as popularity
+      from (${source}) m join shows s on s.id = m.id`.execute(this.db);
+    return rows.flatMap((r) => {
+      const score = trigramSimilarity(text, r.title ?? '');
+      return score < TRIGRAM_THRESHOLD
+        ? []
+        : [{ id: Number(r.id), score, at: r.at, popularity: Number(r.popularity) }];
+    });
+  }
+
+  /**
+   * Episodes matching every word anywhere (title, description, transcript; the last word as a prefix): exact up to
+   * EXACT_COUNT with the audience's filter; past it, the count without the filter (hidden shows are few), up to
+   * COUNT_CAP, as "about". Transcript matches are added, so an episode matching both is counted twice ("about").
+   */
+  private async countEpisodes(terms: string[], audience: Audience | undefined): Promise<SearchTotal> {
+    const mode: Mode = (terms[terms.length - 1] ?? '').length < 2 ? 'word' : 'prefix';
+    const count = async (who: Audience | undefined, cap: number): Promise<number> => {
+      let n = 0;
+      for (const scope of ['all', 'transcript'] as const) {
+        const source = await this.matchSource('episodes', terms, scope, mode, who, { count: cap - n });
+        const { rows } = await sql<{ n: number }>`select count(*) as n from (${source}) m`.execute(this.db);
+        n += Number(rows[0]?.n ?? 0);
+        if (n >= cap) break;
+      }
+      return n;
+    };
+    const exact = await count(audience, EXACT_COUNT + 1);
+    if (exact <= EXACT_COUNT) return { count: exact, exact: true };
+    return { count: await count(undefined, COUNT_CAP), exact: false };
+  }
+
+  private pgFeatures(): Promise<PgFeatures> {
+    this.#pg ??= (async () => {
+      const { rows: rum } = await sql<{ schema: string }>`select n.nspname as schema from pg_extension e
+        join pg_namespace n on n.oid = e.extnamespace where e.extname = 'rum'
+        and exists (select 1 from pg_indexes where indexname = 'episodes_title_fts'
+          and schemaname = current_schema() and indexdef like '%USING rum%')`.execute(this.db);
+      const { rows: trgm } = await sql<{ schema: string }>`select n.nspname as schema from pg_extension e
+        join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'
+        and exists (select 1 from pg_indexes where indexname = 'shows_title_trgm' and schemaname = current_schema())`.execute(
+        this.db,
+      );
+      return { rum: rum[0]?.schema, trgm: trgm[0]?.schema };
+    })();
+    return this.#pg;
+  }
+}
+
+function emptyResults(page: number): SearchResults {
+  return {
+    shows: [],
+    episodes: [],
+    people: [],
+    page,
+    hasMore: false,
+    episodeTotal: { count: 0, exact: true },
+  };
+}
+
+/** The tie-breakers of one stage's candidates, read in one statement (episodes: a covering index, no row). */
+function tieBreakers(
+  table: Table,
+  source: RawBuilder<{ id: number; score: number }>,
+  dialect: SqlDialect,
+): RawBuilder<{ id: number; score: number; at: string | null; popularity: number }> {
+  switch (table) {
+    case 'episodes':
+      return sql`select m.id, m.score, e.published_at as at, 0 as popularity from (${source}) m
+        join episodes e ${dialect === 'sqlite' ? sql`indexed by episodes_id_published` : sql``} on e.id = m.id`;
+    case 'shows':
+      return sql`select m.id, m.score, s.latest_episode_at as at,
+          (select count(*) from follows f where f.feed_id = s.feed_id) as popularity
+        from (${source}) m join shows s on s.id = m.id`;
+    case 'people':
+      return sql`select m.id, m.score, null as at, -length(p.name) as popularity from (${source}) m
+        join people p on p.id = m.id`;
+  }
+}
+
+/** THE ORDERING within a stage: relevance band, then popularity / recency as the table's tie-breakers, then id. */
+export function rank(table: Table, candidates: Candidate[]): Candidate[] {
+  const best = candidates.reduce((max, c) => Math.max(max, c.score), 0);
+  const band = (c: Candidate): number =>
+    best > 0 && Number.isFinite(c.score) ? Math.ceil((BANDS * Math.max(c.score, 0)) / best) : 0;
+  const byAt = (a: Candidate, b: Candidate): number => (b.at ?? '').localeCompare(a.at ?? '');
+  return candidates
+    .map((c) => ({ c, band: band(c) }))
+    .sort(
+      (a, b) =>
+        b.band - a.band ||
+        (table === 'episodes' ? byAt(a.c, b.c) : b.c.popularity - a.c.popularity || byAt(a.c, b.c)) ||
+        b.c.id - a.c.id,
+    )
+    .map(({ c }) => c);
+}
+
+/** A word's trigrams, as FTS5's trigram tokenizer indexes them (no padding): "role" → rol, ole. */
+function wordTrigrams(word: string): string[] {
+  const grams: string[] = [];
+  for (let i = 0; i + 3 <= word.length; i++) grams.push(word.slice(i, i + 3));
+  return grams;
+}
+
+/** pg_trgm's trigrams of a text: each word padded with two spaces before and one after. */
+function paddedTrigrams(text: string): Set<string> {
+  const grams = new Set<string>();
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    const padded = `  ${word} `;
+    for (let i = 0; i + 3 <= padded.length; i++) grams.add(padded.slice(i, i + 3));
+  }
+  return grams;
+}
+
+/**
+ * How much of the query's trigrams a title holds, 0–1 (after pg_trgm's word_similarity, without its search for the
+ * best extent): "critcal role" in "Critical Role" ≈ 0.7.
+ */
+export function trigramSimilarity(query: string, title: string): number {
+  const q = paddedTrigrams(query);
+  if (q.size === 0) return 0;
+  const t = paddedTrigrams(title);
+  let shared = 0;
+  for (const g of q) if (t.has(g)) shared++;
+  return shared / q.size;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /**
