@@ -367,8 +367,8 @@ export interface SearchResults {
 export interface SearchTotal {
   count: number;
   /**
-   * False when `count` is a floor or an estimate: past 1,000 matches it is counted without the audience's filter
-   * (hidden shows are few) and stops at 10,000, and an episode matching in its text and its transcript counts twice.
+   * False when `count` is an estimate: past 500 matches it is estimated without the audience's filter or the
+   * transcripts (SQLite: from the newest 10,000 episodes, scaled; PostgreSQL: the planner's statistics).
    */
   exact: boolean;
 }

@@ -285,11 +285,12 @@ ${m.episodes.length ? html`<section aria-labelledby="ep-h">${heading}${episodeLi
   return layout({ ...ctx, query: m.query }, { title }, body);
 }
 
-/** "1 episode", "1,240 episodes", "about 10,000 episodes" (an estimate or a floor is never worded as exact). */
+/** "1 episode", "240 episodes", "about 430,000 episodes" (an estimate is rounded, and never worded as a count). */
 export function episodeCount(total: { count: number; exact: boolean }): string {
-  const n = total.count.toLocaleString('en-US');
-  if (total.exact) return `${n} ${total.count === 1 ? 'episode' : 'episodes'}`;
-  return total.count >= 10_000 ? `more than ${n} episodes` : `about ${n} episodes`;
+  if (total.exact) return `${total.count.toLocaleString('en-US')} ${total.count === 1 ? 'episode' : 'episodes'}`;
+  const digits = Math.max(0, Math.floor(Math.log10(Math.max(1, total.count))) - 1);
+  const rounded = Math.round(total.count / 10 ** digits) * 10 ** digits;
+  return `about ${rounded.toLocaleString('en-US')} episodes`;
 }
 
 function queueList(ctx: PageContext, rows: EpisodeRow[]): SafeHtml {

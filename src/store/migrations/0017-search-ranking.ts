@@ -44,6 +44,8 @@ const PG_DOCUMENTS = {
 export const searchRanking: Migration = {
   name: '0017-search-ranking',
   async up(db: Kysely<unknown>, dialect: SqlDialect): Promise<void> {
+    // The hidden shows (private feeds), usually none: a search skips the visibility filter when there are none.
+    await sql`create index shows_hidden on shows (id) where is_public = 0`.execute(db);
     if (dialect === 'sqlite') {
       await sql`create index episodes_id_published on episodes (id, published_at)`.execute(db);
       await sql`create virtual table shows_trigram using fts5(title, content='shows', content_rowid='id',

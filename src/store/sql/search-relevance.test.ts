@@ -236,6 +236,27 @@ for (const backend of storeBackends) {
         assert.deepEqual([beyond.episodes.length, beyond.hasMore], [0, false]);
       }));
 
+    it('past 500 matches the total is an estimate, and says so', () =>
+      withStore(async (store) => {
+        const { feed } = await store.feeds.add('https://feeds.example/many.xml', T0);
+        const { show } = await store.shows.upsert(feed.id, { format: 'rss', title: 'Many' }, T0);
+        await store.episodes.upsertForShow(
+          show.id,
+          Array.from({ length: 620 }, (_, i) => ({
+            guid: `m${i}`,
+            guidSource: 'guid' as const,
+            title: `Lantern ${i}`,
+            enclosure: { url: `https://cdn.example/m${i}.mp3` },
+          })),
+          { now: T0, complete: true },
+        );
+        const found = await store.search.search('lantern', { limit: 20, audience: {} });
+        assert.equal(found.episodeTotal.exact, false);
+        assert.ok(found.episodeTotal.count > 500, `${found.episodeTotal.count}`);
+        assert.equal(found.episodes.length, 20);
+        assert.ok(found.hasMore);
+      }));
+
     it(
       'real feeds: "critical role" finds the newest episodes on the first page',
       { skip: corpusDir === undefined ? NO_CORPUS : false },

@@ -28,9 +28,12 @@ import { visibleShows } from './visibility.ts';
 const MAX_TERMS = 8;
 /** Matches ranked per stage: the bound on a query's cost, and on how deep its pages go. */
 export const CANDIDATES = 400;
-/** Matches counted exactly for the total with the audience's filter; past it, the unfiltered count up to COUNT_CAP. */
-const EXACT_COUNT = 1_000;
-const COUNT_CAP = 10_000;
+/** Matches counted exactly for the total; past it, an estimate (countEpisodes). */
+const EXACT_COUNT = 500;
+/** SQLite's estimate counts the matches among this many newest episodes. */
+const ESTIMATE_WINDOW = 10_000;
+/** PostgreSQL's estimate: the planner's, for the match without a LIMIT below this. */
+const COUNT_CAP = 10_000_000;
 /** The smallest trigram similarity (0–1) of a query to a show title for the typo stage. */
 const TRIGRAM_THRESHOLD = 0.5;
 const BANDS = 4;
@@ -79,8 +82,10 @@ export class SqlSearchRepository implements SearchRepository {
     const page = Math.max(1, Math.floor(options.page ?? 1));
     if (terms.length === 0) return emptyResults(page);
     const limit = clampLimit(options.limit, 10, 100);
-    // An admin (or no audience: internal callers) sees everything and pays for no filter.
-    const audience = options.audience?.isAdmin === true ? undefined : options.audience;
+    // An admin (or no audience: internal callers) sees everything and pays for no filter; so does everyone while no
+    // show is hidden (one look at a partial index of migration 0017).
+    const audience =
+      options.audience?.isAdmin === true || !(await this.anyHidden()) ? undefined : options.audience;
     const offset = (page - 1) * limit;
     // Shows and people are listed on the first page only; episodes are paged (one more than the page: is there a next).
     const [showIds, episodeIds, personIds, total] = await Promise.all([
@@ -289,25 +294,48 @@ export class SqlSearchRepository implements SearchRepository {
   }
 
   /**
-   * Episodes matching every word anywhere (title, description, transcript; the last word as a prefix): exact up to
-   * EXACT_COUNT with the audience's filter; past it, the count without the filter (hidden shows are few), up to
-   * COUNT_CAP, as "about". Transcript matches are added, so an episode matching both is counted twice ("about").
+   * Episodes matching every word anywhere (title, description, transcript; the last word as a prefix), counted
+   * exactly up to EXACT_COUNT (with the audience's filter); past it, estimated without the filter or transcripts
+   * ("about"): SQLite counts the matches among the newest ESTIMATE_WINDOW episodes and scales by the catalogue's
+   * size, PostgreSQL asks its planner (the statistics of the text indexes). On SQLite a last word longer than the
+   * prefix indexes (6 characters) is counted as a whole word: as a prefix it would merge every word it covers.
    */
   private async countEpisodes(terms: string[], audience: Audience | undefined): Promise<SearchTotal> {
-    const mode: Mode = (terms[terms.length - 1] ?? '').length < 2 ? 'word' : 'prefix';
-    const count = async (who: Audience | undefined, cap: number): Promise<number> => {
-      let n = 0;
-      for (const scope of ['all', 'transcript'] as const) {
-        const source = await this.matchSource('episodes', terms, scope, mode, who, { count: cap - n });
-        const { rows } = await sql<{ n: number }>`select count(*) as n from (${source}) m`.execute(this.db);
-        n += Number(rows[0]?.n ?? 0);
-        if (n >= cap) break;
-      }
-      return n;
-    };
-    const exact = await count(audience, EXACT_COUNT + 1);
-    if (exact <= EXACT_COUNT) return { count: exact, exact: true };
-    return { count: await count(undefined, COUNT_CAP), exact: false };
+    const last = terms[terms.length - 1] ?? '';
+    const mode: Mode = last.length < 2 || (this.dialect === 'sqlite' && last.length > 6) ? 'word' : 'prefix';
+    let n = 0;
+    for (const scope of ['all', 'transcript'] as const) {
+      const source = await this.matchSource('episodes', terms, scope, mode, audience, { count: EXACT_COUNT + 1 - n });
+      const { rows } = await sql<{ n: number }>`select count(*) as n from (${source}) m`.execute(this.db);
+      n += Number(rows[0]?.n ?? 0);
+      if (n > EXACT_COUNT) break;
+    }
+    if (n <= EXACT_COUNT) return { count: n, exact: true };
+    return { count: Math.max(n, await this.estimateEpisodes(terms, mode)), exact: false };
+  }
+
+  private async estimateEpisodes(terms: string[], mode: Mode): Promise<number> {
+    if (this.dialect === 'sqlite') {
+      const { rows: top } = await sql<{ top: number | null }>`select max(id) as top from episodes`.execute(this.db);
+      const size = Number(top[0]?.top ?? 0);
+      const window = Math.min(size, ESTIMATE_WINDOW);
+      const words = terms
+        .map((t, i) => (mode === 'prefix' && i === terms.length - 1 ? `"${t}"*` : `"${t}"`))
+        .join(' ');
+      const { rows } = await sql<{ n: number }>`select count(*) as n from episodes_fts
+        where episodes_fts match ${words} and rowid > ${size - window}`.execute(this.db);
+      return window === 0 ? 0 : Math.round((Number(rows[0]?.n ?? 0) * size) / window);
+    }
+    const source = await this.matchSource('episodes', terms, 'all', mode, undefined, { count: COUNT_CAP });
+    const { rows } = await sql<{ plan: unknown }>`explain (format json) ${source}`.execute(this.db);
+    const plan = (rows[0] as Record<string, unknown> | undefined)?.['QUERY PLAN'];
+    const estimate = Array.isArray(plan) ? Number(plan[0]?.Plan?.['Plan Rows']) : Number.NaN;
+    return Number.isFinite(estimate) ? Math.round(estimate) : 0;
+  }
+
+  private async anyHidden(): Promise<boolean> {
+    const row = await this.db.selectFrom('shows').select('id').where('is_public', '=', 0).limit(1).executeTakeFirst();
+    return row !== undefined;
   }
 
   private pgFeatures(): Promise<PgFeatures> {
