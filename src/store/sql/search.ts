@@ -5,14 +5,14 @@
 //      in the indexed text (a show's author and description, an episode's description), then (episodes) in the
 //      fetched transcript; within each, every word matched whole before the last word matched as a prefix (the
 //      word being typed); for shows, when none matched so, show titles that look like the words (trigrams: typos).
-//   2. Within a stage, relevance: bm25 (SQLite FTS5) or ts_rank / RUM's rank (PostgreSQL), in four bands relative
+//   2. Within a stage, relevance: bm25 (SQLite FTS5) or ts_rank (PostgreSQL), in four bands relative
 //      to the stage's best match (a score within 25 % of the best is band 4, and so on): the score decides between
 //      clearly better and worse matches, not between two equally good titles.
 //   3. Within a band: shows by popularity (followers on this instance), then recency (latest episode); episodes by
 //      recency (publication date); people by name length (the closest name). Then the higher id.
-// Each stage ranks at most CANDIDATES matches, read from the index (SQLite: newest added first; PostgreSQL with RUM:
-// best rank first; with GIN alone: the index's order), so the cost of a query is bounded whatever its words; a word
-// in more titles than that is ranked among the first CANDIDATES found. Pages reach as deep as the stages' candidates.
+// Each stage ranks at most CANDIDATES matches, read from the index newest first (SQLite: the newest added; PostgreSQL:
+// the highest ids), so the cost of a query is bounded whatever its words; a word in more titles than that is ranked
+// among the newest CANDIDATES. Pages reach as deep as the stages' candidates.
 import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Show } from '../../domain/show.ts';
 import { SEARCH_COLUMNS } from '../migrations/0004-search.ts';
@@ -32,8 +32,6 @@ export const CANDIDATES = 400;
 const EXACT_COUNT = 500;
 /** SQLite's estimate counts the matches among this many newest episodes. */
 const ESTIMATE_WINDOW = 10_000;
-/** PostgreSQL's estimate: the planner's, for the match without a LIMIT below this. */
-const COUNT_CAP = 10_000_000;
 /** The smallest trigram similarity (0–1) of a query to a show title for the typo stage. */
 const TRIGRAM_THRESHOLD = 0.5;
 const BANDS = 4;
@@ -60,8 +58,6 @@ interface Candidate {
 }
 
 interface PgFeatures {
-  /** The schema of RUM, when the title indexes are RUM indexes. */
-  rum: string | undefined;
   /** The schema of pg_trgm, when installed. */
   trgm: string | undefined;
 }
@@ -218,7 +214,6 @@ export class SqlSearchRepository implements SearchRepository {
       return sql<{ id: number; score: number }>`select ${fts}.rowid as id, ${score} as score from ${fts}
         where ${fts} match ${match} ${visible} order by ${fts}.rowid desc limit ${limit}`;
     }
-    const features = await this.pgFeatures();
     const tsquery = sql`to_tsquery('simple', ${terms
       .map((t, i) => (mode === 'prefix' && i === terms.length - 1 ? `${t}:*` : t))
       .join(' & ')})`;
@@ -229,6 +224,11 @@ export class SqlSearchRepository implements SearchRepository {
       vector = sql`to_tsvector('simple', text)`;
       from = sql`episode_transcripts`;
       id = sql`episode_transcripts.episode_id`;
+    } else if (table === 'episodes') {
+      // The stored vectors of migration 0017: ranking reads them, never recomputes them.
+      vector = scope === 'title' ? sql`episode_search.title` : sql`episode_search.body`;
+      from = sql`episode_search`;
+      id = sql`episode_search.id`;
     } else {
       // The same expressions as the indexes of migrations 0004 and 0017, so that the indexes serve the match.
       const columns = scope === 'title' ? [first] : SEARCH_COLUMNS[table];
@@ -240,18 +240,11 @@ export class SqlSearchRepository implements SearchRepository {
       id = sql.ref(`${table}.id`);
     }
     const visible = audience === undefined ? sql`` : sql`and ${visibleRow(table, id, audience)}`;
-    if (purpose !== 'rank') {
-      return sql<{ id: number; score: number }>`select ${id} as id, 0 as score from ${from}
-        where ${vector} @@ ${tsquery} ${visible} limit ${limit}`;
-    }
-    if (features.rum !== undefined && scope !== 'transcript') {
-      // RUM keeps positions: the best-ranked matches stream from the index (`<=>` is a distance, 1 / rank).
-      const distance = sql`${vector} ${sql.raw(`operator(${quoteIdent(features.rum)}.<=>)`)} ${tsquery}`;
-      return sql<{ id: number; score: number }>`select ${id} as id, 1 / (${distance}) as score
-        from ${from} where ${vector} @@ ${tsquery} ${visible} order by ${distance} limit ${limit}`;
-    }
-    return sql<{ id: number; score: number }>`select ${id} as id, ts_rank(${vector}, ${tsquery}) as score
-      from ${from} where ${vector} @@ ${tsquery} ${visible} limit ${limit}`;
+    const score = purpose === 'rank' ? sql`ts_rank(${vector}, ${tsquery})` : sql`0`;
+    // Newest first, as on SQLite: PostgreSQL walks the ids backwards for a common word and stops at the LIMIT, and
+    // reads the index for a rare one.
+    return sql<{ id: number; score: number }>`select ${id} as id, ${score} as score from ${from}
+      where ${vector} @@ ${tsquery} ${visible} order by ${id} desc limit ${limit}`;
   }
 
   /** Show titles that look like the words (typos): trigram similarity, the same measure on both databases. */
@@ -305,7 +298,9 @@ export class SqlSearchRepository implements SearchRepository {
     const mode: Mode = last.length < 2 || (this.dialect === 'sqlite' && last.length > 6) ? 'word' : 'prefix';
     let n = 0;
     for (const scope of ['all', 'transcript'] as const) {
-      const source = await this.matchSource('episodes', terms, scope, mode, audience, { count: EXACT_COUNT + 1 - n });
+      const source = await this.matchSource('episodes', terms, scope, mode, audience, {
+        count: EXACT_COUNT + 1 - n,
+      });
       const { rows } = await sql<{ n: number }>`select count(*) as n from (${source}) m`.execute(this.db);
       n += Number(rows[0]?.n ?? 0);
       if (n > EXACT_COUNT) break;
@@ -316,7 +311,9 @@ export class SqlSearchRepository implements SearchRepository {
 
   private async estimateEpisodes(terms: string[], mode: Mode): Promise<number> {
     if (this.dialect === 'sqlite') {
-      const { rows: top } = await sql<{ top: number | null }>`select max(id) as top from episodes`.execute(this.db);
+      const { rows: top } = await sql<{ top: number | null }>`select max(id) as top from episodes`.execute(
+        this.db,
+      );
       const size = Number(top[0]?.top ?? 0);
       const window = Math.min(size, ESTIMATE_WINDOW);
       const words = terms
@@ -326,30 +323,33 @@ export class SqlSearchRepository implements SearchRepository {
         where episodes_fts match ${words} and rowid > ${size - window}`.execute(this.db);
       return window === 0 ? 0 : Math.round((Number(rows[0]?.n ?? 0) * size) / window);
     }
-    const source = await this.matchSource('episodes', terms, 'all', mode, undefined, { count: COUNT_CAP });
-    const { rows } = await sql<{ plan: unknown }>`explain (format json) ${source}`.execute(this.db);
-    const plan = (rows[0] as Record<string, unknown> | undefined)?.['QUERY PLAN'];
+    const { rows } = await sql<Record<string, unknown>>`explain (format json) select 1 from episode_search
+      where body @@ to_tsquery('simple', ${terms
+        .map((t, i) => (mode === 'prefix' && i === terms.length - 1 ? `${t}:*` : t))
+        .join(' & ')})`.execute(this.db);
+    const plan = rows[0]?.['QUERY PLAN'];
     const estimate = Array.isArray(plan) ? Number(plan[0]?.Plan?.['Plan Rows']) : Number.NaN;
     return Number.isFinite(estimate) ? Math.round(estimate) : 0;
   }
 
   private async anyHidden(): Promise<boolean> {
-    const row = await this.db.selectFrom('shows').select('id').where('is_public', '=', 0).limit(1).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('shows')
+      .select('id')
+      .where('is_public', '=', 0)
+      .limit(1)
+      .executeTakeFirst();
     return row !== undefined;
   }
 
   private pgFeatures(): Promise<PgFeatures> {
     this.#pg ??= (async () => {
-      const { rows: rum } = await sql<{ schema: string }>`select n.nspname as schema from pg_extension e
-        join pg_namespace n on n.oid = e.extnamespace where e.extname = 'rum'
-        and exists (select 1 from pg_indexes where indexname = 'episodes_title_fts'
-          and schemaname = current_schema() and indexdef like '%USING rum%')`.execute(this.db);
       const { rows: trgm } = await sql<{ schema: string }>`select n.nspname as schema from pg_extension e
         join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'
         and exists (select 1 from pg_indexes where indexname = 'shows_title_trgm' and schemaname = current_schema())`.execute(
         this.db,
       );
-      return { rum: rum[0]?.schema, trgm: trgm[0]?.schema };
+      return { trgm: trgm[0]?.schema };
     })();
     return this.#pg;
   }
