@@ -390,7 +390,7 @@ export interface SearchRepository {
    * written ('simple').
    * Order (THE ORDERING in sql/search.ts and docs/search.md): matches in the title (a person's name) first, then in
    * the description, then (episodes) in the transcript, whole words before a last-word prefix, then (shows) typo
-   * matches; within each, relevance (bm25 / ts_rank) in bands, then popularity and recency, then the higher id.
+   * matches; within each, relevance (a BM25-style title score) in bands, then popularity and recency, then the id.
    * Episodes come without `contentHtml` (as `listForShow` with `withContent: false`).
    * With `audience`, only shows and episodes it may see, and people credited in one of them; the filter is applied
    * inside each lookup, so hidden rows never take a place in a page.

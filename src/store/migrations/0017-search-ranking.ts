@@ -1,7 +1,7 @@
 // Ranked, paged, typo-tolerant search (src/store/sql/search.ts; the ordering is documented in docs/search.md).
 //
-// SQLite: an index (id, published_at) so that ranking a page of FTS5 candidates by date reads no episode row (an
-// episode row with long show notes spills onto overflow pages, and published_at sits after them), and a trigram
+// SQLite: an index (id, published_at, title) so that ranking FTS5 candidates by title and date reads no episode row
+// (a row with long show notes spills onto overflow pages, and published_at sits after them), and a trigram
 // FTS5 index over show titles for misspelt show names ("critcal role"), kept in step by triggers.
 //
 // PostgreSQL: episodes' words precomputed in a side table, `episode_search` (title, and title + description, as
@@ -44,7 +44,7 @@ export const searchRanking: Migration = {
     // The hidden shows (private feeds), usually none: a search skips the visibility filter when there are none.
     await sql`create index shows_hidden on shows (id) where is_public = 0`.execute(db);
     if (dialect === 'sqlite') {
-      await sql`create index episodes_id_published on episodes (id, published_at)`.execute(db);
+      await sql`create index episodes_rank on episodes (id, published_at, title)`.execute(db);
       await sql`create virtual table shows_trigram using fts5(title, content='shows', content_rowid='id',
         tokenize='trigram remove_diacritics 1')`.execute(db);
       await sql`create trigger shows_trigram_insert after insert on shows begin
