@@ -287,7 +287,8 @@ ${m.episodes.length ? html`<section aria-labelledby="ep-h">${heading}${episodeLi
 
 /** "1 episode", "240 episodes", "about 430,000 episodes" (an estimate is rounded, and never worded as a count). */
 export function episodeCount(total: { count: number; exact: boolean }): string {
-  if (total.exact) return `${total.count.toLocaleString('en-US')} ${total.count === 1 ? 'episode' : 'episodes'}`;
+  if (total.exact)
+    return `${total.count.toLocaleString('en-US')} ${total.count === 1 ? 'episode' : 'episodes'}`;
   const digits = Math.max(0, Math.floor(Math.log10(Math.max(1, total.count))) - 1);
   const rounded = Math.round(total.count / 10 ** digits) * 10 ** digits;
   return `about ${rounded.toLocaleString('en-US')} episodes`;
