@@ -3,8 +3,9 @@
 // THE ORDERING (docs/search.md says the same for users and operators):
 //   1. Stages, in this order: a match in the title (a show's or episode's title, a person's name), then anywhere
 //      in the indexed text (a show's author and description, an episode's description), then (episodes) in the
-//      fetched transcript; within each, every word matched whole before the last word matched as a prefix (the
-//      word being typed); for shows, when none matched so, show titles that look like the words (trigrams: typos).
+//      fetched transcript; within each, titles holding every word whole before those where the last word is only
+//      begun (the word being typed); for shows, when none matched so, show titles that look like the words
+//      (trigrams: typos).
 //   2. Within a stage, relevance: titleScore (below), BM25's term-frequency and length part computed over the title
 //      of each candidate, the same function on both databases, in two bands relative to the stage's best match (a
 //      score at least half the best is the first band): the score separates clearly better and worse matches (a
@@ -50,6 +51,8 @@ type Mode = 'word' | 'prefix';
 interface Candidate {
   id: number;
   score: number;
+  /** The title holds every word whole (none only begun): ranked before the others of its stage. */
+  whole?: boolean;
   /** Episodes: publication date; shows: latest episode; ISO text or null. */
   at: string | null;
   /** Shows: followers; people: minus the name's length. */
@@ -138,7 +141,15 @@ export class SqlSearchRepository implements SearchRepository {
     audience: Audience | undefined,
   ): Promise<number[]> {
     const last = terms[terms.length - 1] ?? '';
-    const modes: Mode[] = last.length < 2 ? ['word'] : ['word', 'prefix'];
+    // A last word of 2+ characters is looked up once, as a prefix, when an index streams it (PostgreSQL; SQLite's
+    // prefix indexes up to 6 characters), whole-word titles ranked first (`whole`); a longer one on SQLite would
+    // merge every word it begins, so the whole word is looked up first and the prefix only if that found too few.
+    const modes: Mode[] =
+      last.length < 2
+        ? ['word']
+        : this.dialect === 'sqlite' && last.length > 6
+          ? ['word', 'prefix']
+          : ['prefix'];
     const scopes: Scope[] = ['title'];
     // People have one indexed column (the name): the 'all' lookup would repeat the 'title' one.
     if (SEARCH_COLUMNS[table].length > 1) scopes.push('all');
@@ -175,6 +186,7 @@ export class SqlSearchRepository implements SearchRepository {
     return rows.map((r) => ({
       id: Number(r.id),
       score: titleScore(terms, mode, r.text ?? ''),
+      whole: holdsWhole(terms, r.text ?? ''),
       at: r.at,
       popularity: Number(r.popularity),
     }));
@@ -402,11 +414,18 @@ export function rank(table: Table, candidates: Candidate[]): Candidate[] {
     .map((c) => ({ c, band: band(c) }))
     .sort(
       (a, b) =>
+        Number(b.c.whole ?? false) - Number(a.c.whole ?? false) ||
         b.band - a.band ||
         (table === 'episodes' ? byAt(a.c, b.c) : b.c.popularity - a.c.popularity || byAt(a.c, b.c)) ||
         b.c.id - a.c.id,
     )
     .map(({ c }) => c);
+}
+
+/** Every word stands whole in the text (case ignored). */
+function holdsWhole(terms: string[], text: string): boolean {
+  const tokens = new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+  return terms.every((t) => tokens.has(t));
 }
 
 /** A word's trigrams, as FTS5's trigram tokenizer indexes them (no padding): "role" → rol, ole. */
