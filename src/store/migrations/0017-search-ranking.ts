@@ -2,7 +2,8 @@
 //
 // SQLite: an index (id, published_at, title) so that ranking FTS5 candidates by title and date reads no episode row
 // (a row with long show notes spills onto overflow pages, and published_at sits after them), and a trigram
-// FTS5 index over show titles for misspelt show names ("critcal role"), kept in step by triggers.
+// FTS5 index over show titles for misspelt show names ("critcal role"), and an FTS5 index of episode titles alone for
+// the title stage, kept in step by triggers.
 //
 // PostgreSQL: episodes' words precomputed in a side table, `episode_search` (title, and title + description, as
 // tsvectors; a trigger keeps it in step), with GIN indexes: a query that looks at thousands of candidate rows reads
@@ -57,6 +58,20 @@ export const searchRanking: Migration = {
         insert into shows_trigram(shows_trigram, rowid, title) values ('delete', old.id, old.title);
         insert into shows_trigram(rowid, title) values (new.id, new.title); end`.execute(db);
       await sql`insert into shows_trigram(shows_trigram) values ('rebuild')`.execute(db);
+      // Episode titles in an FTS5 index of their own: the title stage walks title words only, not every
+      // description's (a `{title}:` filter on episodes_fts walked the whole doclists of both columns).
+      await sql`create virtual table episodes_title_fts using fts5(title, content='episodes', content_rowid='id',
+        tokenize='porter unicode61 remove_diacritics 2', prefix='2 3 4 5 6')`.execute(db);
+      await sql`create trigger episodes_title_fts_insert after insert on episodes begin
+        insert into episodes_title_fts(rowid, title) values (new.id, new.title); end`.execute(db);
+      await sql`create trigger episodes_title_fts_delete after delete on episodes begin
+        insert into episodes_title_fts(episodes_title_fts, rowid, title) values ('delete', old.id, old.title); end`.execute(
+        db,
+      );
+      await sql`create trigger episodes_title_fts_update after update of title on episodes begin
+        insert into episodes_title_fts(episodes_title_fts, rowid, title) values ('delete', old.id, old.title);
+        insert into episodes_title_fts(rowid, title) values (new.id, new.title); end`.execute(db);
+      await sql`insert into episodes_title_fts(episodes_title_fts) values ('rebuild')`.execute(db);
       return;
     }
     const trgm = await tryExtension(db, 'pg_trgm');

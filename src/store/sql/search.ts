@@ -210,8 +210,16 @@ export class SqlSearchRepository implements SearchRepository {
       const words = terms
         .map((t, i) => (mode === 'prefix' && i === terms.length - 1 ? `"${t}"*` : `"${t}"`))
         .join(' ');
-      const fts = sql.id(scope === 'transcript' ? 'episode_transcripts_fts' : `${table}_fts`);
-      const match = scope === 'title' ? `{${first}} : (${words})` : words;
+      // Episode titles have an index of their own (migration 0017); shows and people are few.
+      const titleIndex = table === 'episodes' && scope === 'title';
+      const fts = sql.id(
+        scope === 'transcript'
+          ? 'episode_transcripts_fts'
+          : titleIndex
+            ? 'episodes_title_fts'
+            : `${table}_fts`,
+      );
+      const match = scope === 'title' && !titleIndex ? `{${first}} : (${words})` : words;
       const visible =
         audience === undefined ? sql`` : sql`and ${visibleRow(table, sql`${fts}.rowid`, audience)}`;
       return sql<{ id: number }>`select ${fts}.rowid as id from ${fts}
