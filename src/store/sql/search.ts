@@ -86,11 +86,14 @@ export class SqlSearchRepository implements SearchRepository {
       options.audience?.isAdmin === true || !(await this.anyHidden()) ? undefined : options.audience;
     const offset = (page - 1) * limit;
     // Shows and people are listed on the first page only; episodes are paged (one more than the page: is there a next).
-    const [showIds, episodeIds, personIds, total] = await Promise.all([
+    // The stages that read every one of their matches (fewer than CANDIDATES) have counted them: the total reuses it.
+    const complete = new Map<string, number>();
+    const [showIds, [episodeIds, total], personIds] = await Promise.all([
       page === 1 ? this.rankedIds('shows', terms, limit, audience) : [],
-      this.rankedIds('episodes', terms, offset + limit + 1, audience),
+      this.rankedIds('episodes', terms, offset + limit + 1, audience, complete).then(
+        async (ids) => [ids, await this.countEpisodes(terms, audience, complete)] as const,
+      ),
       page === 1 ? this.rankedIds('people', terms, limit, audience) : [],
-      this.countEpisodes(terms, audience),
     ]);
     const pageIds = episodeIds.slice(offset, offset + limit);
     const byId = <T extends { id: number }>(ids: number[], rows: T[]): T[] => {
@@ -139,6 +142,7 @@ export class SqlSearchRepository implements SearchRepository {
     terms: string[],
     wanted: number,
     audience: Audience | undefined,
+    complete?: Map<string, number>,
   ): Promise<number[]> {
     const last = terms[terms.length - 1] ?? '';
     // A last word of 2+ characters is looked up once, as a prefix, when an index streams it (PostgreSQL; SQLite's
@@ -158,7 +162,12 @@ export class SqlSearchRepository implements SearchRepository {
     const seen = new Set<number>();
     const stages: Array<() => Promise<Candidate[]>> = [];
     for (const scope of scopes)
-      for (const mode of modes) stages.push(() => this.candidates(table, terms, scope, mode, audience));
+      for (const mode of modes)
+        stages.push(async () => {
+          const list = await this.candidates(table, terms, scope, mode, audience);
+          if (list.length < CANDIDATES) complete?.set(`${scope}:${mode}`, list.length);
+          return list;
+        });
     // Show names within a typo, when no show matched the words as typed.
     if (table === 'shows')
       stages.push(async () => (found.length === 0 ? this.typoCandidates(terms, audience) : []));
@@ -303,12 +312,21 @@ export class SqlSearchRepository implements SearchRepository {
    * longer than the prefix indexes (6 characters) is counted as a whole word: as a prefix it would merge every word
    * it covers.
    */
-  private async countEpisodes(terms: string[], audience: Audience | undefined): Promise<SearchTotal> {
+  private async countEpisodes(
+    terms: string[],
+    audience: Audience | undefined,
+    complete: Map<string, number>,
+  ): Promise<SearchTotal> {
     const last = terms[terms.length - 1] ?? '';
     const mode: Mode = last.length < 2 || (this.dialect === 'sqlite' && last.length > 6) ? 'word' : 'prefix';
     let n = 0;
     let lowest = 0;
     for (const scope of ['all', 'transcript'] as const) {
+      const known = complete.get(`${scope}:${mode}`);
+      if (known !== undefined) {
+        n += known;
+        continue;
+      }
       const source = await this.matchSource('episodes', terms, scope, mode, audience, EXACT_COUNT + 1 - n);
       const { rows } = await sql<{ n: number; lowest: number | null }>`select count(*) as n, min(id) as lowest
         from (${source}) m`.execute(this.db);
