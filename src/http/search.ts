@@ -1,16 +1,9 @@
 // One search over shows, episodes and people; implemented over SQLite FTS5 and PostgreSQL full text in the store.
-import type { Episode } from '../domain/episode.ts';
-import type { Person } from '../domain/person.ts';
-import type { Show } from '../domain/show.ts';
-import type { Audience } from '../store/ports.ts';
+import type { SearchOptions, SearchResults } from '../store/ports.ts';
 
-export interface SearchResults {
-  shows: Show[];
-  episodes: { episode: Episode; show: Show }[];
-  people: Person[];
-}
+export type { SearchResults, SearchTotal } from '../store/ports.ts';
 
 export interface SearchIndex {
-  /** Words match by prefix (typing "stakh" finds "Stakhanov"). `audience`: only what it may see (ports.ts). */
-  search(query: string, options: { limit: number; audience?: Audience }): Promise<SearchResults>;
+  /** Ranked and paged as the store's `SearchRepository.search` (ports.ts); `audience`: only what it may see. */
+  search(query: string, options: SearchOptions): Promise<SearchResults>;
 }

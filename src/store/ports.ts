@@ -383,26 +383,52 @@ export interface JobRepository {
 }
 
 export interface SearchResults {
+  /** The first page only (empty on later pages). */
   shows: Show[];
+  /** This page of episodes. */
   episodes: { episode: Episode; show: Show }[];
+  /** The first page only (empty on later pages). */
   people: Person[];
+  /** The page asked for (1 = the first). */
+  page: number;
+  /** Whether a next page of episodes exists. */
+  hasMore: boolean;
+  /** How many episodes match, for "about 1,240 episodes". */
+  episodeTotal: SearchTotal;
+}
+
+export interface SearchTotal {
+  count: number;
+  /**
+   * False when `count` is an estimate: past 500 matches it is estimated without the audience's filter or the
+   * transcripts (SQLite: from the newest 10,000 episodes, scaled; PostgreSQL: the planner's statistics).
+   */
+  exact: boolean;
+}
+
+export interface SearchOptions {
+  /** Per page, ≤ 100: episodes per page, and at most this many shows and people on the first page. */
+  limit: number;
+  /** 1-based; pages go as deep as the ranked candidates (sql/search.ts `CANDIDATES` per stage). */
+  page?: number;
+  audience?: Audience;
 }
 
 export interface SearchRepository {
   /**
-   * Shows (title, author, description), episodes (title, description, fetched transcript text; vanished ones too)
-   * and people (name) matching
-   * every word of `query`, each word as a prefix ("stakh" finds "Stakhanov"), at most `limit` (≤ 100) of
-   * each. Case and (on SQLite) diacritics are ignored; anything but letters and digits separates words, so no input
-   * is query syntax. SQLite stems English words (porter); PostgreSQL matches words as written ('simple').
-   * Order: matches in the title (a person's name) first, then in the description, then (episodes) in the
-   * transcript; newest first within each. No
-   * per-row scoring, so a common word costs about what a rare one does.
+   * Shows (title, author, description; show titles within a typo or two), episodes (title, description, fetched
+   * transcript text; vanished ones too) and people (name) matching every word of `query`, the last word also as a
+   * prefix ("stakh" finds "Stakhanov"). Case and (on SQLite) diacritics are ignored; anything but letters and digits
+   * separates words, so no input is query syntax. SQLite stems English words (porter); PostgreSQL matches words as
+   * written ('simple').
+   * Order (THE ORDERING in sql/search.ts and docs/search.md): matches in the title (a person's name) first, then in
+   * the description, then (episodes) in the transcript, whole words before a last-word prefix, then (shows) typo
+   * matches; within each, relevance (a BM25-style title score) in bands, then popularity and recency, then the id.
    * Episodes come without `contentHtml` (as `listForShow` with `withContent: false`).
    * With `audience`, only shows and episodes it may see, and people credited in one of them; the filter is applied
-   * inside each lookup, so hidden rows never take a place in the `limit`.
+   * inside each lookup, so hidden rows never take a place in a page.
    */
-  search(query: string, options: { limit: number; audience?: Audience }): Promise<SearchResults>;
+  search(query: string, options: SearchOptions): Promise<SearchResults>;
 }
 
 export interface StoreStatus {

@@ -206,6 +206,12 @@ export interface SearchPageModel {
   shows: ShowCard[];
   episodes: EpisodeRow[];
   people: { name: string; href: string; imageUrl?: string }[];
+  /** 1 = the first page (shows and people are listed there only). */
+  page: number;
+  /** Matching episodes: exact, or (exact false) a floor or an estimate, worded "about". */
+  episodeTotal: { count: number; exact: boolean };
+  prevHref?: string;
+  nextHref?: string;
 }
 
 export interface HomePageModel {

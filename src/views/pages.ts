@@ -268,13 +268,30 @@ ${m.episodes.length ? html`<section aria-labelledby="pe-h"><h2 id="pe-h">Episode
 
 export function searchPage(ctx: PageContext, m: SearchPageModel): SafeHtml {
   const nothing = m.query && m.shows.length === 0 && m.episodes.length === 0 && m.people.length === 0;
+  const pager =
+    m.prevHref || m.nextHref
+      ? html`<nav class="pagination" aria-label="Search result pages">${m.prevHref ? html`<a rel="prev" href="${m.prevHref}">← Previous page</a>` : ''}${m.nextHref ? html`<a rel="next" href="${m.nextHref}">Next page →</a>` : ''}</nav>`
+      : '';
+  const heading = m.episodes.length
+    ? html`<h2 id="ep-h">Episodes <span class="count">${episodeCount(m.episodeTotal)}${m.page > 1 ? html`, page ${m.page}` : ''}</span></h2>`
+    : '';
   const body = html`<h1>${m.query ? html`Results for “${m.query}”` : 'Search'}</h1>
 ${!m.query ? html`<p>Type in the search box to find shows, episodes and people.</p>` : ''}
-${nothing ? html`<p class="empty">Nothing found for “${m.query}”.</p>` : ''}
+${nothing ? html`<p class="empty">${m.page > 1 ? html`No more results for “${m.query}”.` : html`Nothing found for “${m.query}”.`}</p>` : ''}
 ${showRail('Shows', m.shows, 'shows-h')}
 ${m.people.length ? html`<section aria-labelledby="people-h"><h2 id="people-h">People</h2><ul class="people">${m.people.map((p) => html`<li><a href="${p.href}">${p.name}</a></li>`)}</ul></section>` : ''}
-${m.episodes.length ? html`<section aria-labelledby="ep-h"><h2 id="ep-h">Episodes</h2>${episodeList(m.episodes)}</section>` : ''}`;
-  return layout({ ...ctx, query: m.query }, { title: m.query ? `Search: ${m.query}` : 'Search' }, body);
+${m.episodes.length ? html`<section aria-labelledby="ep-h">${heading}${episodeList(m.episodes)}${pager}</section>` : pager}`;
+  const title = m.query ? `Search: ${m.query}${m.page > 1 ? ` (page ${m.page})` : ''}` : 'Search';
+  return layout({ ...ctx, query: m.query }, { title }, body);
+}
+
+/** "1 episode", "240 episodes", "about 430,000 episodes" (an estimate is rounded, and never worded as a count). */
+export function episodeCount(total: { count: number; exact: boolean }): string {
+  if (total.exact)
+    return `${total.count.toLocaleString('en-US')} ${total.count === 1 ? 'episode' : 'episodes'}`;
+  const digits = Math.max(0, Math.floor(Math.log10(Math.max(1, total.count))) - 1);
+  const rounded = Math.round(total.count / 10 ** digits) * 10 ** digits;
+  return `about ${rounded.toLocaleString('en-US')} episodes`;
 }
 
 function queueList(ctx: PageContext, rows: EpisodeRow[]): SafeHtml {

@@ -984,6 +984,9 @@ export function storeContract(name: string, harness: StoreHarness): void {
           shows: [],
           episodes: [],
           people: [],
+          page: 1,
+          hasMore: false,
+          episodeTotal: { count: 0, exact: true },
         });
         await store.episodes.upsertForShow(showId, [episode('a', { title: 'Omega' })], {
           now: at(1),

@@ -100,7 +100,11 @@ export const schemas = {
     after: z.string().min(1).max(400).optional(),
     limit: z.coerce.number().int().min(1).max(200).optional(),
   }),
-  searchQuery: z.object({ q: z.string().trim().min(1, 'q is required').max(200) }),
+  searchQuery: z.object({
+    q: z.string().trim().min(1, 'q is required').max(200),
+    page: z.coerce.number().int().min(1).max(1000).optional(),
+    limit: z.coerce.number().int().min(1).max(100).optional(),
+  }),
   progressBody: z.object({
     positionSeconds: z
       .number()
@@ -188,13 +192,21 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
   });
 
   app.get('/api/v1/search', async (req) => {
-    const { q } = schemas.searchQuery.parse(req.query);
-    if (!deps.search) return { shows: [], episodes: [], people: [] };
-    const r = await deps.search.search(q, { limit: 20, audience: audienceOf(req) });
+    const { q, page = 1, limit = 20 } = schemas.searchQuery.parse(req.query);
+    const empty = { shows: [], episodes: [], people: [], page, total: { episodes: 0, exact: true } };
+    if (!deps.search) return empty;
+    const r = await deps.search.search(q, { limit, page, audience: audienceOf(req) });
+    // `next` / `prev`: the same search's neighbouring pages, as relative URLs (ranking: docs/search.md).
+    const href = (p: number): string =>
+      `/api/v1/search?q=${encodeURIComponent(q)}&page=${p}${limit === 20 ? '' : `&limit=${limit}`}`;
     return {
       shows: r.shows.map(showJson),
       episodes: r.episodes.map((e) => episodeJson(e.episode)),
       people: r.people.map((p) => ({ id: p.id, name: p.name, url: `/people/${p.id}` })),
+      page: r.page,
+      total: { episodes: r.episodeTotal.count, exact: r.episodeTotal.exact },
+      ...(r.hasMore ? { next: href(page + 1) } : {}),
+      ...(page > 1 ? { prev: href(page - 1) } : {}),
     };
   });
 
@@ -401,9 +413,12 @@ export function openApiDocument(): unknown {
       '/api/v1/episodes/{id}': { get: { summary: 'One episode', parameters: [id], responses: ok } },
       '/api/v1/search': {
         get: {
-          summary: 'Shows, episodes and people (prefix matching)',
+          summary:
+            'Shows, episodes and people, ranked (titles first, then relevance, recency); episodes paged: follow `next` / `prev`; `total.episodes` is exact when `total.exact`',
           parameters: [
             { name: 'q', in: 'query', required: true, schema: { type: 'string', maxLength: 200 } },
+            { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
           ],
           responses: ok,
         },

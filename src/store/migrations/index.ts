@@ -14,6 +14,7 @@ import { idempotentActions } from './0012-idempotent-actions.ts';
 import { listenerQuota } from './0014-listener-quota.ts';
 import { mergeDuplicateFeedsMigration } from './0015-merge-duplicate-feeds.ts';
 import { operators } from './0016-operators.ts';
+import { searchRanking } from './0017-search-ranking.ts';
 import { episodeListIndex } from './0018-episode-list-index.ts';
 import { cacheGeneration } from './0019-cache-generation.ts';
 import type { Migration } from './types.ts';
@@ -36,6 +37,7 @@ export const migrations: readonly Migration[] = [
   listenerQuota,
   mergeDuplicateFeedsMigration,
   operators,
+  searchRanking,
   episodeListIndex,
   cacheGeneration,
 ];

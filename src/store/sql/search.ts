@@ -1,9 +1,25 @@
-// One search over shows, episodes and people: SQLite FTS5 or PostgreSQL full text, the same ordering on both.
+// One search over shows, episodes and people: SQLite FTS5 or PostgreSQL full text, ranked the same way on both.
+//
+// THE ORDERING (docs/search.md says the same for users and operators):
+//   1. Stages, in this order: a match in the title (a show's or episode's title, a person's name), then anywhere
+//      in the indexed text (a show's author and description, an episode's description), then (episodes) in the
+//      fetched transcript; within each, titles holding every word whole before those where the last word is only
+//      begun (the word being typed); for shows, when none matched so, show titles that look like the words
+//      (trigrams: typos).
+//   2. Within a stage, relevance: titleScore (below), BM25's term-frequency and length part computed over the title
+//      of each candidate, the same function on both databases, in two bands relative to the stage's best match (a
+//      score at least half the best is the first band): the score separates clearly better and worse matches (a
+//      phrase, whole words) but not two equally good titles of different lengths.
+//   3. Within a band: shows by popularity (followers on this instance), then recency (latest episode); episodes by
+//      recency (publication date); people by name length (the closest name). Then the higher id.
+// Each stage ranks at most CANDIDATES matches, read from the index newest first (SQLite: the newest added; PostgreSQL:
+// the highest ids), so the cost of a query is bounded whatever its words; a word in more titles than that is ranked
+// among the newest CANDIDATES. Pages reach as deep as the stages' candidates.
 import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Show } from '../../domain/show.ts';
 import { SEARCH_COLUMNS } from '../migrations/0004-search.ts';
 import type { SqlDialect } from '../migrations/index.ts';
-import type { Audience, SearchRepository, SearchResults } from '../ports.ts';
+import type { Audience, SearchOptions, SearchRepository, SearchResults, SearchTotal } from '../ports.ts';
 import { LIST_COLUMNS, toEpisode } from './episodes.ts';
 import { toPerson } from './people.ts';
 import { clampLimit } from './rows.ts';
@@ -12,6 +28,13 @@ import { toShow } from './shows.ts';
 import { visibleShows } from './visibility.ts';
 
 const MAX_TERMS = 8;
+/** Matches ranked per stage: the bound on a query's cost, and on how deep its pages go. */
+export const CANDIDATES = 400;
+/** Matches counted exactly for the total; past it, an estimate (countEpisodes). */
+const EXACT_COUNT = 500;
+/** The smallest trigram similarity (0–1) of a query to a show title for the typo stage. */
+const TRIGRAM_THRESHOLD = 0.5;
+const BANDS = 2;
 
 /** The words of a query, lowercased: letters and digits only, so nothing in them is query syntax. */
 function searchTerms(query: string): string[] {
@@ -24,39 +47,68 @@ type Scope = 'title' | 'all' | 'transcript';
 /** The last term as a whole word, or as a prefix. */
 type Mode = 'word' | 'prefix';
 
+/** A match read from an index: its score (higher is better) and the tie-breakers of the ordering. */
+interface Candidate {
+  id: number;
+  score: number;
+  /** The title holds every word whole (none only begun): ranked before the others of its stage. */
+  whole?: boolean;
+  /** Episodes: publication date; shows: latest episode; ISO text or null. */
+  at: string | null;
+  /** Shows: followers; people: minus the name's length. */
+  popularity: number;
+}
+
+interface PgFeatures {
+  /** The schema of pg_trgm, when installed. */
+  trgm: string | undefined;
+}
+
 export class SqlSearchRepository implements SearchRepository {
+  #pg: Promise<PgFeatures> | undefined;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: SqlDialect,
   ) {}
 
-  async search(query: string, options: { limit: number; audience?: Audience }): Promise<SearchResults> {
+  async search(query: string, options: SearchOptions): Promise<SearchResults> {
     const typed = searchTerms(query);
     // A one-character last word after others is not typed yet: a prefix lookup for it would read every word starting
     // with that letter (no prefix index for one character), and as a whole word it would almost never match.
     const terms = typed.length > 1 && (typed[typed.length - 1] ?? '').length < 2 ? typed.slice(0, -1) : typed;
-    if (terms.length === 0) return { shows: [], episodes: [], people: [] };
+    const page = Math.max(1, Math.floor(options.page ?? 1));
+    if (terms.length === 0) return emptyResults(page);
     const limit = clampLimit(options.limit, 10, 100);
-    // An admin (or no audience: internal callers) sees everything and pays for no filter.
-    const audience = options.audience?.isAdmin === true ? undefined : options.audience;
-    const [showIds, episodeIds, personIds] = await Promise.all([
-      this.rankedIds('shows', terms, limit, audience),
-      this.rankedIds('episodes', terms, limit, audience),
-      this.rankedIds('people', terms, limit, audience),
+    // An admin (or no audience: internal callers) sees everything and pays for no filter; so does everyone while no
+    // show is hidden (one look at a partial index of migration 0017).
+    const audience =
+      options.audience?.isAdmin === true || !(await this.anyHidden()) ? undefined : options.audience;
+    const offset = (page - 1) * limit;
+    // Shows and people are listed on the first page only; episodes are paged (one more than the page: is there a next).
+    // The stages that read every one of their matches (fewer than CANDIDATES) have counted them: the total reuses it.
+    const complete = new Map<string, number>();
+    const [showIds, [episodeIds, total], personIds] = await Promise.all([
+      page === 1 ? this.rankedIds('shows', terms, limit, audience) : [],
+      this.rankedIds('episodes', terms, offset + limit + 1, audience, complete).then(
+        async (ids) => [ids, await this.countEpisodes(terms, audience, complete)] as const,
+      ),
+      page === 1 ? this.rankedIds('people', terms, limit, audience) : [],
     ]);
+    const pageIds = episodeIds.slice(offset, offset + limit);
     const byId = <T extends { id: number }>(ids: number[], rows: T[]): T[] => {
       const map = new Map(rows.map((r) => [r.id, r]));
       return ids.flatMap((id) => map.get(id) ?? []);
     };
     const episodeRows =
-      episodeIds.length === 0
+      pageIds.length === 0
         ? []
         : await this.db
             .selectFrom('episodes')
             .select([...LIST_COLUMNS, (eb) => eb.val<string | null>(null).as('content_html')])
-            .where('id', 'in', episodeIds)
+            .where('id', 'in', pageIds)
             .execute();
-    const episodes = byId(episodeIds, episodeRows.map(toEpisode));
+    const episodes = byId(pageIds, episodeRows.map(toEpisode));
     const neededShows = [...new Set([...showIds, ...episodes.map((e) => e.showId)])];
     const showRows =
       neededShows.length === 0
@@ -78,97 +130,362 @@ export class SqlSearchRepository implements SearchRepository {
         return show === undefined ? [] : [{ episode, show }];
       }),
       people: byId(personIds, personRows.map(toPerson)),
+      page,
+      hasMore: episodeIds.length > offset + limit,
+      episodeTotal: total,
     };
   }
 
-  /**
-   * Ids of rows matching every term, the last one also as a prefix (the word being typed): title / name matches first,
-   * then the rest (then, for episodes, transcript matches), newest first within each, whole-word matches before
-   * prefix ones. Each stage is one FTS lookup with a LIMIT, run only while fewer than `limit` ids are found. A
-   * whole-word lookup streams the index newest first and stops at the LIMIT; so does a prefix lookup of up to 6
-   * characters (the prefix indexes of migration 0007). A longer prefix merges the whole doclist of every word it
-   * covers (≈10 ms for a common word on 100,000 episodes), so it only runs when the whole word found too few. A
-   * one-character query is matched as a whole word only.
-   */
+  /** Ids of rows matching every term, in THE ORDERING (top of file), the first `wanted` of them at most. */
   private async rankedIds(
     table: Table,
     terms: string[],
-    limit: number,
+    wanted: number,
     audience: Audience | undefined,
+    complete?: Map<string, number>,
   ): Promise<number[]> {
     const last = terms[terms.length - 1] ?? '';
-    const modes: Mode[] = last.length < 2 ? ['word'] : ['word', 'prefix'];
-    const stages: Array<{ scope: Scope; mode: Mode }> = [];
+    // A last word of 2+ characters is looked up once, as a prefix, when an index streams it (PostgreSQL; SQLite's
+    // prefix indexes up to 6 characters), whole-word titles ranked first (`whole`); a longer one on SQLite would
+    // merge every word it begins, so the whole word is looked up first and the prefix only if that found too few.
+    const modes: Mode[] =
+      last.length < 2
+        ? ['word']
+        : this.dialect === 'sqlite' && last.length > 6
+          ? ['word', 'prefix']
+          : ['prefix'];
     const scopes: Scope[] = ['title'];
     // People have one indexed column (the name): the 'all' lookup would repeat the 'title' one.
     if (SEARCH_COLUMNS[table].length > 1) scopes.push('all');
     if (table === 'episodes') scopes.push('transcript');
-    for (const scope of scopes) for (const mode of modes) stages.push({ scope, mode });
     const found: number[] = [];
     const seen = new Set<number>();
-    for (const { scope, mode } of stages) {
-      // Asking for `found.length` more covers ids an earlier stage already returned.
-      const ids = await this.matchIds(table, terms, scope, mode, limit + found.length, audience);
-      for (const id of ids) {
+    const stages: Array<() => Promise<Candidate[]>> = [];
+    for (const scope of scopes)
+      for (const mode of modes)
+        stages.push(async () => {
+          const list = await this.candidates(table, terms, scope, mode, audience);
+          if (list.length < CANDIDATES) complete?.set(`${scope}:${mode}`, list.length);
+          return list;
+        });
+    // Show names within a typo, when no show matched the words as typed.
+    if (table === 'shows')
+      stages.push(async () => (found.length === 0 ? this.typoCandidates(terms, audience) : []));
+    for (const stage of stages) {
+      for (const { id } of rank(table, await stage())) {
         if (seen.has(id)) continue;
         seen.add(id);
         found.push(id);
-        if (found.length >= limit) return found;
+        if (found.length >= wanted) return found;
       }
     }
     return found;
   }
 
-  private async matchIds(
+  /** One stage's matches, at most CANDIDATES, with their scores (titleScore) and tie-breakers. */
+  private async candidates(
     table: Table,
     terms: string[],
     scope: Scope,
     mode: Mode,
-    limit: number,
     audience: Audience | undefined,
-  ): Promise<number[]> {
+  ): Promise<Candidate[]> {
+    const source = await this.matchSource(table, terms, scope, mode, audience, CANDIDATES);
+    const { rows } = await tieBreakers(table, source, this.dialect).execute(this.db);
+    return rows.map((r) => ({
+      id: Number(r.id),
+      score: titleScore(terms, mode, r.text ?? ''),
+      whole: holdsWhole(terms, r.text ?? ''),
+      at: r.at,
+      popularity: Number(r.popularity),
+    }));
+  }
+
+  /**
+   * The ids of one stage's matches, newest first, at most `limit`. The audience's filter is applied as the index is
+   * read, so hidden rows never take a place. No score is computed in SQL: FTS5's bm25 reads the whole doclist of
+   * every word to weigh it (40 ms for a common word at 1,000,000 episodes), where titleScore needs only the titles.
+   */
+  private async matchSource(
+    table: Table,
+    terms: string[],
+    scope: Scope,
+    mode: Mode,
+    audience: Audience | undefined,
+    limit: number,
+  ): Promise<RawBuilder<{ id: number }>> {
     const [first] = SEARCH_COLUMNS[table];
-    let query: RawBuilder<{ id: number }>;
     if (this.dialect === 'sqlite') {
       const words = terms
         .map((t, i) => (mode === 'prefix' && i === terms.length - 1 ? `"${t}"*` : `"${t}"`))
         .join(' ');
-      const fts = sql.id(scope === 'transcript' ? 'episode_transcripts_fts' : `${table}_fts`);
-      const match = scope === 'title' ? `{${first}} : (${words})` : words;
-      // Hidden rows are skipped as the index streams newest first: one primary-key lookup of the row (and its show)
-      // per candidate, so they never take a place in the LIMIT.
+      // Episode titles have an index of their own (migration 0017); shows and people are few.
+      const titleIndex = table === 'episodes' && scope === 'title';
+      const fts = sql.id(
+        scope === 'transcript'
+          ? 'episode_transcripts_fts'
+          : titleIndex
+            ? 'episodes_title_fts'
+            : `${table}_fts`,
+      );
+      const match = scope === 'title' && !titleIndex ? `{${first}} : (${words})` : words;
       const visible =
         audience === undefined ? sql`` : sql`and ${visibleRow(table, sql`${fts}.rowid`, audience)}`;
-      query = sql<{ id: number }>`select ${fts}.rowid as id from ${fts}
+      return sql<{ id: number }>`select ${fts}.rowid as id from ${fts}
         where ${fts} match ${match} ${visible} order by ${fts}.rowid desc limit ${limit}`;
-    } else {
-      const tsquery = sql`to_tsquery('simple', ${terms
-        .map((t, i) => (mode === 'prefix' && i === terms.length - 1 ? `${t}:*` : t))
-        .join(' & ')})`;
-      if (scope === 'transcript') {
-        const visible =
-          audience === undefined ? sql`` : sql`and ${visibleRow(table, sql`episode_id`, audience)}`;
-        query = sql<{ id: number }>`select episode_id as id from episode_transcripts
-          where to_tsvector('simple', text) @@ ${tsquery} ${visible} order by episode_id desc limit ${limit}`;
-      } else {
-        // The same expression as the GIN index of migration 0004, so the index serves the match.
-        const document = sql.join(
-          SEARCH_COLUMNS[table].map((c) => sql`coalesce(${sql.id(c)}, '')`),
-          sql` || ' ' || `,
-        );
-        const title =
-          scope === 'title'
-            ? sql`and to_tsvector('simple', coalesce(${sql.id(first)}, '')) @@ ${tsquery}`
-            : sql``;
-        const visible =
-          audience === undefined ? sql`` : sql`and ${visibleRow(table, sql.ref(`${table}.id`), audience)}`;
-        query = sql<{ id: number }>`select id from ${sql.id(table)}
-          where to_tsvector('simple', ${document}) @@ ${tsquery} ${title} ${visible} order by id desc limit ${limit}`;
-      }
     }
-    const { rows } = await query.execute(this.db);
-    return rows.map((r) => Number(r.id));
+    const tsquery = sql`to_tsquery('simple', ${terms
+      .map((t, i) => (mode === 'prefix' && i === terms.length - 1 ? `${t}:*` : t))
+      .join(' & ')})`;
+    let vector: RawBuilder<unknown>;
+    let from: RawBuilder<unknown>;
+    let id: RawBuilder<unknown>;
+    if (scope === 'transcript') {
+      vector = sql`to_tsvector('simple', text)`;
+      from = sql`episode_transcripts`;
+      id = sql`episode_transcripts.episode_id`;
+    } else if (table === 'episodes') {
+      // The stored vectors of migration 0017: ranking reads them, never recomputes them.
+      vector = scope === 'title' ? sql`episode_search.title` : sql`episode_search.body`;
+      from = sql`episode_search`;
+      id = sql`episode_search.id`;
+    } else {
+      // The same expressions as the indexes of migrations 0004 and 0017, so that the indexes serve the match.
+      const columns = scope === 'title' ? [first] : SEARCH_COLUMNS[table];
+      vector = sql`to_tsvector('simple', ${sql.join(
+        columns.map((c) => sql`coalesce(${sql.id(c)}, '')`),
+        sql` || ' ' || `,
+      )})`;
+      from = sql.id(table);
+      id = sql.ref(`${table}.id`);
+    }
+    const visible = audience === undefined ? sql`` : sql`and ${visibleRow(table, id, audience)}`;
+    // Newest first, as on SQLite: PostgreSQL walks the ids backwards for a common word and stops at the LIMIT, and
+    // reads the index for a rare one.
+    return sql<{ id: number }>`select ${id} as id from ${from}
+      where ${vector} @@ ${tsquery} ${visible} order by ${id} desc limit ${limit}`;
   }
+
+  /** Show titles that look like the words (typos): trigram similarity, the same measure on both databases. */
+  private async typoCandidates(terms: string[], audience: Audience | undefined): Promise<Candidate[]> {
+    const text = terms.join(' ');
+    if (text.length < 4) return [];
+    let source: RawBuilder<{ id: number }>;
+    const visible = audience === undefined ? sql`` : sql`and ${visibleRow('shows', sql`s.id`, audience)}`;
+    if (this.dialect === 'sqlite') {
+      const grams = [...new Set(terms.flatMap(wordTrigrams))];
+      if (grams.length === 0) return [];
+      const match = grams.map((g) => `"${g}"`).join(' OR ');
+      source = sql<{ id: number }>`select s.id as id from shows_trigram t
+        join shows s on s.id = t.rowid where shows_trigram match ${match} ${visible}
+        order by t.rank limit 50`;
+    } else {
+      const { trgm } = await this.pgFeatures();
+      if (trgm === undefined) return [];
+      // Titles holding any of the words' trigrams (pg_trgm's GIN index serves each LIKE), the most alike first.
+      const grams = [...new Set(terms.flatMap(wordTrigrams))];
+      if (grams.length === 0) return [];
+      const any = sql.join(
+        grams.map((g) => sql`s.title ilike ${`%${g}%`}`),
+        sql` or `,
+      );
+      const similarity = sql.raw(`${quoteIdent(trgm)}.word_similarity`);
+      source = sql<{ id: number }>`select s.id as id from shows s
+        where (${any}) ${visible} order by ${similarity}(${text}, s.title) desc limit 50`;
+    }
+    const { rows } = await sql<{ id: number; title: string | null; at: string | null; popularity: number }>`
+      select s.id, s.title, s.latest_episode_at as at,
+        (select count(*) from follows f where f.feed_id = s.feed_id) as popularity
+      from (${source}) m join shows s on s.id = m.id`.execute(this.db);
+    return rows.flatMap((r) => {
+      const score = trigramSimilarity(text, r.title ?? '');
+      return score < TRIGRAM_THRESHOLD
+        ? []
+        : [{ id: Number(r.id), score, at: r.at, popularity: Number(r.popularity) }];
+    });
+  }
+
+  /**
+   * Episodes matching every word anywhere (title, description, transcript; the last word as a prefix), counted
+   * exactly up to EXACT_COUNT (with the audience's filter); past it, estimated ("about"): the newest EXACT_COUNT + 1
+   * matches span a range of ids, and the matches are taken to be as dense over every id. On SQLite a last word
+   * longer than the prefix indexes (6 characters) is counted as a whole word: as a prefix it would merge every word
+   * it covers.
+   */
+  private async countEpisodes(
+    terms: string[],
+    audience: Audience | undefined,
+    complete: Map<string, number>,
+  ): Promise<SearchTotal> {
+    const last = terms[terms.length - 1] ?? '';
+    const mode: Mode = last.length < 2 || (this.dialect === 'sqlite' && last.length > 6) ? 'word' : 'prefix';
+    let n = 0;
+    let lowest = 0;
+    for (const scope of ['all', 'transcript'] as const) {
+      const known = complete.get(`${scope}:${mode}`);
+      if (known !== undefined) {
+        n += known;
+        continue;
+      }
+      const source = await this.matchSource('episodes', terms, scope, mode, audience, EXACT_COUNT + 1 - n);
+      const { rows } = await sql<{ n: number; lowest: number | null }>`select count(*) as n, min(id) as lowest
+        from (${source}) m`.execute(this.db);
+      n += Number(rows[0]?.n ?? 0);
+      if (scope === 'all') lowest = Number(rows[0]?.lowest ?? 0);
+      if (n > EXACT_COUNT) break;
+    }
+    if (n <= EXACT_COUNT) return { count: n, exact: true };
+    // The newest EXACT_COUNT + 1 matches span the ids from `lowest` up: as dense all the way down.
+    const { rows } = await sql<{ top: number | null }>`select max(id) as top from episodes`.execute(this.db);
+    const top = Number(rows[0]?.top ?? 0);
+    return { count: Math.max(n, Math.round((n * top) / Math.max(1, top - lowest + 1))), exact: false };
+  }
+
+  private async anyHidden(): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('shows')
+      .select('id')
+      .where('is_public', '=', 0)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  private pgFeatures(): Promise<PgFeatures> {
+    this.#pg ??= (async () => {
+      const { rows: trgm } = await sql<{ schema: string }>`select n.nspname as schema from pg_extension e
+        join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'
+        and exists (select 1 from pg_indexes where indexname = 'shows_title_trgm' and schemaname = current_schema())`.execute(
+        this.db,
+      );
+      return { trgm: trgm[0]?.schema };
+    })();
+    return this.#pg;
+  }
+}
+
+function emptyResults(page: number): SearchResults {
+  return {
+    shows: [],
+    episodes: [],
+    people: [],
+    page,
+    hasMore: false,
+    episodeTotal: { count: 0, exact: true },
+  };
+}
+
+/** The text scored and the tie-breakers of one stage's candidates, in one statement (episodes: a covering index). */
+function tieBreakers(
+  table: Table,
+  source: RawBuilder<{ id: number }>,
+  dialect: SqlDialect,
+): RawBuilder<{ id: number; text: string | null; at: string | null; popularity: number }> {
+  switch (table) {
+    case 'episodes':
+      return sql`select m.id, e.title as text, e.published_at as at, 0 as popularity from (${source}) m
+        join episodes e ${dialect === 'sqlite' ? sql`indexed by episodes_rank` : sql``} on e.id = m.id`;
+    case 'shows':
+      return sql`select m.id, s.title as text, s.latest_episode_at as at,
+          (select count(*) from follows f where f.feed_id = s.feed_id) as popularity
+        from (${source}) m join shows s on s.id = m.id`;
+    case 'people':
+      return sql`select m.id, p.name as text, null as at, -length(p.name) as popularity from (${source}) m
+        join people p on p.id = m.id`;
+  }
+}
+
+/**
+ * How well a title (a person's name) answers the words, the same on both databases: BM25's term-frequency and
+ * length part over the title's words (k1 1.2, b 0.75, an average title of 8 words; every word weighs the same, as
+ * all candidates of a stage hold all the words), a word only begun by a title word (the prefix being typed, a
+ * stemmed form) counting half, and × 1.25 when the words stand together in order (a phrase). 0 when the title holds
+ * none of them (a match in the description).
+ */
+export function titleScore(terms: string[], mode: Mode, text: string): number {
+  const tokens = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (tokens.length === 0) return 0;
+  const norm = 1.2 * (0.5 + (0.5 * tokens.length) / 8);
+  let score = 0;
+  const positions: number[] = [];
+  terms.forEach((term, i) => {
+    const prefix = mode === 'prefix' && i === terms.length - 1;
+    let tf = 0;
+    let at = -1;
+    tokens.forEach((token, k) => {
+      const hit =
+        token === term
+          ? 1
+          : token.startsWith(term) || (!prefix && term.startsWith(token) && token.length >= 4)
+            ? 0.5
+            : 0;
+      if (hit > 0 && at < 0) at = k;
+      tf += hit;
+    });
+    positions.push(at);
+    if (tf > 0) score += (tf * 2.2) / (tf + norm);
+  });
+  const phrase =
+    terms.length > 1 && positions.every((p, i) => p >= 0 && (i === 0 || p === (positions[i - 1] ?? -2) + 1));
+  return phrase ? score * 1.25 : score;
+}
+
+/** THE ORDERING within a stage: relevance band, then popularity / recency as the table's tie-breakers, then id. */
+export function rank(table: Table, candidates: Candidate[]): Candidate[] {
+  const best = candidates.reduce((max, c) => Math.max(max, c.score), 0);
+  const band = (c: Candidate): number =>
+    best > 0 && Number.isFinite(c.score) ? Math.ceil((BANDS * Math.max(c.score, 0)) / best) : 0;
+  const byAt = (a: Candidate, b: Candidate): number => (b.at ?? '').localeCompare(a.at ?? '');
+  return candidates
+    .map((c) => ({ c, band: band(c) }))
+    .sort(
+      (a, b) =>
+        Number(b.c.whole ?? false) - Number(a.c.whole ?? false) ||
+        b.band - a.band ||
+        (table === 'episodes' ? byAt(a.c, b.c) : b.c.popularity - a.c.popularity || byAt(a.c, b.c)) ||
+        b.c.id - a.c.id,
+    )
+    .map(({ c }) => c);
+}
+
+/** Every word stands whole in the text (case ignored). */
+function holdsWhole(terms: string[], text: string): boolean {
+  const tokens = new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+  return terms.every((t) => tokens.has(t));
+}
+
+/** A word's trigrams, as FTS5's trigram tokenizer indexes them (no padding): "role" → rol, ole. */
+function wordTrigrams(word: string): string[] {
+  const grams: string[] = [];
+  for (let i = 0; i + 3 <= word.length; i++) grams.push(word.slice(i, i + 3));
+  return grams;
+}
+
+/** pg_trgm's trigrams of a text: each word padded with two spaces before and one after. */
+function paddedTrigrams(text: string): Set<string> {
+  const grams = new Set<string>();
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    const padded = `  ${word} `;
+    for (let i = 0; i + 3 <= padded.length; i++) grams.add(padded.slice(i, i + 3));
+  }
+  return grams;
+}
+
+/**
+ * How much of the query's trigrams a title holds, 0–1 (after pg_trgm's word_similarity, without its search for the
+ * best extent): "critcal role" in "Critical Role" ≈ 0.7.
+ */
+export function trigramSimilarity(query: string, title: string): number {
+  const q = paddedTrigrams(query);
+  if (q.size === 0) return 0;
+  const t = paddedTrigrams(title);
+  let shared = 0;
+  for (const g of q) if (t.has(g)) shared++;
+  return shared / q.size;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /**

@@ -1,7 +1,8 @@
-// The search page: shows, episodes and people matching the visitor's words.
+// The search page: shows, episodes and people matching the visitor's words, ranked (docs/search.md), paged by
+// `page` with previous / next links and the number of matching episodes.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { EpisodeRow } from '../../../views/models.ts';
+import type { SearchPageModel } from '../../../views/models.ts';
 import { searchPage } from '../../../views/pages.ts';
 import { contextOf } from '../../context.ts';
 import { personHref, showCard } from '../../present.ts';
@@ -11,7 +12,15 @@ import { rowsForEpisodes } from './rows.ts';
 
 const searchQuery = z.object({
   q: z.string().max(200, 'the search text is too long (200 characters at most)').optional(),
+  page: z.coerce.number().int().min(1).max(1000).optional().catch(undefined),
 });
+
+/** Episodes per search page. */
+const PER_PAGE = 20;
+
+function searchHref(q: string, page: number): string {
+  return `/search?q=${encodeURIComponent(q)}${page > 1 ? `&page=${page}` : ''}`;
+}
 
 export function registerSearchPage(app: FastifyInstance, web: WebApp): void {
   const { deps } = web;
@@ -20,15 +29,19 @@ export function registerSearchPage(app: FastifyInstance, web: WebApp): void {
     const cached = web.fromCache(req, reply);
     if (cached) return cached;
     const ctx = contextOf(req);
-    const q = (searchQuery.parse(req.query).q ?? '').trim();
-    let model = {
+    const parsed = searchQuery.parse(req.query);
+    const q = (parsed.q ?? '').trim();
+    const page = parsed.page ?? 1;
+    let model: SearchPageModel = {
       query: q,
-      shows: [] as ReturnType<typeof showCard>[],
-      episodes: [] as EpisodeRow[],
-      people: [] as { name: string; href: string }[],
+      shows: [],
+      episodes: [],
+      people: [],
+      page,
+      episodeTotal: { count: 0, exact: true },
     };
     if (q && deps.search) {
-      const found = await deps.search.search(q, { limit: 20, audience: audienceOf(req) });
+      const found = await deps.search.search(q, { limit: PER_PAGE, page, audience: audienceOf(req) });
       model = {
         query: q,
         shows: found.shows.map(showCard),
@@ -41,6 +54,10 @@ export function registerSearchPage(app: FastifyInstance, web: WebApp): void {
           new Map(found.episodes.map((e) => [e.show.id, e.show])),
         ),
         people: found.people.map((p) => ({ name: p.name, href: personHref(p.id) })),
+        page,
+        episodeTotal: found.episodeTotal,
+        ...(page > 1 ? { prevHref: searchHref(q, page - 1) } : {}),
+        ...(found.hasMore ? { nextHref: searchHref(q, page + 1) } : {}),
       };
     }
     return web.sendPage(reply, searchPage(web.pageContext(req, q), model), 200, { cache: true });
