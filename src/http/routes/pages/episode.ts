@@ -1,6 +1,5 @@
 // An episode's page (notes, chapters, transcript, player) and its transcript panel.
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { Episode } from '../../../domain/episode.ts';
 import type { PopularShows } from '../../../services/library-service.ts';
 import type { Chapter, TranscriptModel } from '../../../views/models.ts';
@@ -11,18 +10,10 @@ import { parseId } from '../../ids.ts';
 import { episodeHref, episodeRow, hosts, playInfo, showCard, showHref, showTitle } from '../../present.ts';
 import type { ServerDeps, WebApp } from '../../server.ts';
 import { audienceOf, visibleEpisode } from '../../visibility.ts';
+import { parseStartTime } from './start-time.ts';
 
 /** A page render waits at most this long for a transcript or chapters file from a podcast host. */
 const WAIT_MS = 1500;
-
-const episodeQuery = z.object({
-  t: z.coerce
-    .number({ message: 't must be a number of seconds' })
-    .int('t must be whole seconds')
-    .min(0, 't cannot be negative')
-    .max(7 * 86400, 't is too large')
-    .optional(),
-});
 
 type MediaText = ServerDeps['mediaText'];
 
@@ -82,12 +73,12 @@ export function registerEpisodePages(app: FastifyInstance, web: WebApp, popular:
       .send(transcriptPanel(t).toString());
   });
 
-  app.get<{ Params: { id: string } }>('/episodes/:id', async (req, reply) => {
+  app.get<{ Params: { id: string }; Querystring: { t?: string | string[] } }>('/episodes/:id', async (req, reply) => {
     const cached = web.fromCache(req, reply);
     if (cached) return cached;
     const ctx = contextOf(req);
     const id = parseId(req.params.id, 'episode');
-    const query = episodeQuery.parse(req.query);
+    const startAt = parseStartTime(req.query.t);
     const { episode: ep, show } = await visibleEpisode(store, id, audienceOf(req));
     const [epCredits, showCredits, chapters, transcript] = await Promise.all([
       store.people.forEpisode(id),
@@ -146,7 +137,7 @@ export function registerEpisodePages(app: FastifyInstance, web: WebApp, popular:
         ...(play ? { play } : {}),
         ...(progress || (viewerId !== undefined && lib) ? { played: progress?.played ?? false } : {}),
         ...(progress && progress.positionSeconds > 0 ? { progressSeconds: progress.positionSeconds } : {}),
-        ...(query.t !== undefined ? { startAt: query.t } : {}),
+        ...(startAt !== undefined ? { startAt } : {}),
         ...(inQueue !== undefined ? { inQueue } : {}),
         shareUrl,
         popular: pop.slice(0, 6).map(showCard),
