@@ -180,6 +180,8 @@ export interface EpisodePageModel {
   chapters: Chapter[];
   soundbites: Soundbite[];
   funding: SiteLink[];
+  /** The show's own links (website, funding, social), as on its page. */
+  links: ShowLink[];
   transcript?: TranscriptModel;
   play?: PlayInfo;
   /** Absent for anonymous visitors. */

@@ -26,6 +26,7 @@ import type {
   ShowPageModel,
   TranscriptModel,
 } from './models.ts';
+import { summaryInNotes } from './summary.ts';
 
 export function homePage(ctx: PageContext, m: HomePageModel): SafeHtml {
   const body = html`<h1 class="visually-hidden">${ctx.site.name}</h1>
@@ -211,12 +212,13 @@ export function episodePage(ctx: PageContext, m: EpisodePageModel): SafeHtml {
     ${m.progressSeconds !== undefined && !m.played ? html`<p class="meta">Listened to ${formatClock(m.progressSeconds)}</p>` : ''}
   </div>
 </header>
-${e.description ? html`<section class="description" aria-label="Description"><p>${e.description}</p></section>` : ''}
+${e.description && !summaryInNotes(e.description, e.notesHtml) ? html`<section class="description" aria-label="Description"><p>${e.description}</p></section>` : ''}
 ${e.notesHtml ? html`<section class="notes" aria-labelledby="notes-h"><h2 id="notes-h">Show Notes</h2>${raw(e.notesHtml)}</section>` : ''}
 ${chapters(m)}
 ${soundbites(m)}
 ${transcriptPanel(m.transcript)}
 ${hostList(m.hosts)}
+${showLinks(m.links)}
 ${
   m.funding.length
     ? html`<section class="funding" aria-labelledby="fund-h"><h2 id="fund-h">Support</h2><ul>${m.funding.map(

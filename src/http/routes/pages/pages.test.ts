@@ -35,3 +35,87 @@ describe('?t= on an episode page', () => {
     }
   });
 });
+
+const feedOf = (title: string, author: string, item: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:podcast="https://podcastindex.org/namespace/1.0">
+  <channel>
+    <title>${title}</title>
+    <link>https://${title.toLowerCase().replace(/\W+/g, '')}.example/</link>
+    <description>About ${title}.</description>
+    <itunes:author>${author}</itunes:author>
+    <podcast:funding url="https://fund.example/${encodeURIComponent(title)}">Back ${title}</podcast:funding>
+    ${item}
+  </channel>
+</rss>`;
+
+describe('names, hosts and summaries', () => {
+  test('an email (Name) author shows the name only; a host with no link is not a link to #', async () => {
+    const id = await ingest(
+      t.store,
+      'https://mail.example/feed.xml',
+      feedOf('Mail Show', 'hello@mail.example (Mo Mailer)', '<item><title>M1</title><guid>m1</guid></item>'),
+    );
+    const b = (await new Client(t.app).get(`/shows/${id}`)).body;
+    assert.match(b, /Mo Mailer/);
+    assert.doesNotMatch(b, /hello@mail\.example/);
+    assert.doesNotMatch(b, /href="#"/);
+  });
+
+  test('the summary is printed once when the notes begin with it', async () => {
+    const id = await ingest(
+      t.store,
+      'https://twice.example/feed.xml',
+      feedOf(
+        'Twice Show',
+        'Tess',
+        `<item><title>T1</title><guid>t1</guid><description>The tide turns at noon.</description>
+        <content:encoded><![CDATA[<p>The tide turns at noon.</p><p>More notes.</p>]]></content:encoded></item>`,
+      ),
+    );
+    const ep = (await t.store.episodes.listForShow(id, { order: 'oldest' })).items[0];
+    const b = (await new Client(t.app).get(`/episodes/${ep?.id}`)).body;
+    const main = b.slice(b.indexOf('<main'));
+    assert.equal(main.split('The tide turns at noon.').length - 1, 1);
+    assert.match(b, /More notes\./);
+    // A summary the notes do not contain is still shown.
+    const other = (await new Client(t.app).get(`/episodes/${episodeIds[0]}`)).body;
+    assert.match(other, /The keeper arrives\./);
+  });
+
+  test("the episode page has the show's links block", async () => {
+    const b = (await new Client(t.app).get(`/episodes/${episodeIds[0]}`)).body;
+    assert.match(b, /<h2 id="links-h">Show Links<\/h2>/);
+    assert.match(b, /href="https:\/\/lighthouse\.example\/"/);
+    assert.match(b, /Follow Us On/);
+  });
+});
+
+describe('Popular Podcasts', () => {
+  test('never lists the show being read, nor any show twice', async () => {
+    const app = await openTestApp();
+    try {
+      const ids: number[] = [];
+      for (const name of ['Alpha', 'Beta', 'Gamma']) {
+        ids.push(
+          await ingest(
+            app.store,
+            `https://${name}.example/feed.xml`,
+            feedOf(name, name, `<item><title>${name} 1</title><guid>${name}-1</guid></item>`),
+          ),
+        );
+      }
+      const c = new Client(app.app);
+      await c.signUp('popfan');
+      for (const id of ids) await c.post(`/shows/${id}/follow`);
+      const b = (await new Client(app.app).get(`/shows/${ids[0]}`)).body;
+      const rail = b.slice(b.indexOf('id="popular-h"'));
+      assert.doesNotMatch(rail, new RegExp(`href="/shows/${ids[0]}"`));
+      for (const id of ids.slice(1)) {
+        assert.equal(rail.split(`href="/shows/${id}"`).length - 1 <= 2, true);
+        assert.match(rail, new RegExp(`href="/shows/${id}"`));
+      }
+    } finally {
+      await app.close();
+    }
+  });
+});
