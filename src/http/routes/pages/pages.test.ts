@@ -1,6 +1,7 @@
 // What a listener or a crawler sees on show and episode pages: start times, links, head tags, compression.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { Client, ingest, openTestApp, type TestApp, testdata } from '../../../../test/support/web-app.ts';
 
 let t: TestApp;
@@ -117,5 +118,24 @@ describe('Popular Podcasts', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('compression', () => {
+  test('pages come brotli- or gzip-compressed as the client asks, and plain when it does not', async () => {
+    const url = `/episodes/${episodeIds[0]}`;
+    const plainRes = await t.app.inject({ method: 'GET', url });
+    assert.equal(plainRes.headers['content-encoding'], undefined);
+    assert.match(String(plainRes.headers.vary), /Accept-Encoding/);
+    const br = await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    assert.equal(br.headers['content-encoding'], 'br');
+    const brBody = brotliDecompressSync(br.rawPayload).toString();
+    assert.match(brBody, /<h1>Part One: The Light/);
+    assert.ok(br.rawPayload.length < brBody.length / 2);
+    const gz = await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(gz.headers['content-encoding'], 'gzip');
+    assert.match(gunzipSync(gz.rawPayload).toString(), /<h1>Part One: The Light/);
+    const refused = await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'br;q=0, gzip' } });
+    assert.equal(refused.headers['content-encoding'], 'gzip');
   });
 });
