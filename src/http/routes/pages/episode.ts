@@ -126,9 +126,13 @@ export function registerEpisodePages(app: FastifyInstance, web: WebApp, popular:
             ...(image ? { imageUrl: image } : {}),
             ...(ep.link && /^https?:/i.test(ep.link) ? { link: ep.link } : {}),
             ...(ep.enclosure?.url && /^https?:/i.test(ep.enclosure.url)
-              ? { enclosureUrl: ep.enclosure.url }
+              ? {
+                  enclosureUrl: ep.enclosure.url,
+                  ...(ep.enclosure.type ? { enclosureType: ep.enclosure.type } : {}),
+                }
               : {}),
           },
+          showUrl: `${web.baseUrl(req)}${showHref(show.id)}`,
           hosts: hosts(epCredits.length ? epCredits : showCredits, show),
           chapters,
           soundbites: (ep.soundbites ?? []).map((s) => ({

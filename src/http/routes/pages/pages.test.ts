@@ -127,7 +127,11 @@ describe('compression', () => {
     const plainRes = await t.app.inject({ method: 'GET', url });
     assert.equal(plainRes.headers['content-encoding'], undefined);
     assert.match(String(plainRes.headers.vary), /Accept-Encoding/);
-    const br = await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    const br = await t.app.inject({
+      method: 'GET',
+      url,
+      headers: { 'accept-encoding': 'gzip, deflate, br' },
+    });
     assert.equal(br.headers['content-encoding'], 'br');
     const brBody = brotliDecompressSync(br.rawPayload).toString();
     assert.match(brBody, /<h1>Part One: The Light/);
@@ -135,7 +139,74 @@ describe('compression', () => {
     const gz = await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'gzip' } });
     assert.equal(gz.headers['content-encoding'], 'gzip');
     assert.match(gunzipSync(gz.rawPayload).toString(), /<h1>Part One: The Light/);
-    const refused = await t.app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'br;q=0, gzip' } });
+    const refused = await t.app.inject({
+      method: 'GET',
+      url,
+      headers: { 'accept-encoding': 'br;q=0, gzip' },
+    });
     assert.equal(refused.headers['content-encoding'], 'gzip');
+  });
+});
+
+describe('link previews and structured data', () => {
+  const jsonLd = (body: string) => {
+    const m = /<script type="application\/ld\+json">([\s\S]*?)<\/script>/.exec(body);
+    assert.ok(m?.[1], 'a JSON-LD block');
+    return JSON.parse(m[1]) as Record<string, unknown>;
+  };
+
+  test('a show page has Open Graph and Twitter tags, its public feed as an alternate, and PodcastSeries JSON-LD', async () => {
+    const b = (await new Client(t.app).get(`/shows/${showId}`)).body;
+    assert.match(b, /<meta property="og:title" content="The Lighthouse Serial &lt;Test&gt;">/);
+    assert.match(b, /<meta property="og:description" content="A three-part story/);
+    assert.match(b, /<meta property="og:image" content="https:\/\/lighthouse\.example\/art\.png">/);
+    assert.match(b, new RegExp(`<meta property="og:url" content="https://pods\\.example/shows/${showId}">`));
+    assert.match(b, /<meta name="twitter:card" content="summary_large_image">/);
+    assert.match(
+      b,
+      new RegExp(
+        `<link rel="alternate" type="application/rss\\+xml" [^>]*href="https://pods\\.example/shows/${showId}/feed">`,
+      ),
+    );
+    const ld = jsonLd(b);
+    assert.equal(ld['@type'], 'PodcastSeries');
+    assert.equal(ld.name, 'The Lighthouse Serial <Test>');
+  });
+
+  test('an episode page has og:audio and PodcastEpisode JSON-LD; a </script> in a title cannot end the block', async () => {
+    const b = (await new Client(t.app).get(`/episodes/${episodeIds[0]}`)).body;
+    assert.match(b, /<meta property="og:audio" content="https:\/\/lighthouse\.example\/1\.mp3">/);
+    assert.match(b, /<meta property="og:audio:type" content="audio\/mpeg">/);
+    assert.match(b, /<meta name="twitter:title" content="Part One: The Light &lt;script&gt;/);
+    const head = b.slice(0, b.indexOf('</head>'));
+    assert.equal(head.split('</script>').length - 1, 2, 'only the app script and the JSON-LD block close');
+    const ld = jsonLd(b);
+    assert.equal(ld['@type'], 'PodcastEpisode');
+    assert.equal(ld.name, 'Part One: The Light <script>alert(1)</script>');
+    assert.deepEqual(ld.partOfSeries, {
+      '@type': 'PodcastSeries',
+      name: 'The Lighthouse Serial <Test>',
+      url: `https://pods.example/shows/${showId}`,
+    });
+  });
+
+  test('a private show is a 404 to others, with no feed address anywhere on it', async () => {
+    const app = await openTestApp();
+    try {
+      const url = 'https://secret.example/feed.xml?token=hush';
+      const id = await ingest(
+        app.store,
+        url,
+        feedOf('Secret Show', 'Sid', '<item><title>S1</title><guid>s1</guid></item>'),
+      );
+      const show = await app.store.shows.get(id);
+      assert.ok(show);
+      await app.store.feeds.setVisibility(show.feedId, 'private');
+      const res = await new Client(app.app).get(`/shows/${id}`);
+      assert.equal(res.statusCode, 404);
+      assert.doesNotMatch(res.body, /secret\.example|hush|application\/rss\+xml/);
+    } finally {
+      await app.close();
+    }
   });
 });

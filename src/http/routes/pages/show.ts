@@ -68,6 +68,9 @@ export function registerShowPages(app: FastifyInstance, web: WebApp, popular: Po
         },
         ...(following !== undefined ? { following } : {}),
         popular: popularCards(pop, show.id, 6),
+        pageUrl: `${web.baseUrl(req)}${base}`,
+        // A private feed's address never goes on a page; its followers reach it through /shows/:id/feed.
+        ...(show.isPublic ? { publicFeedUrl: `${web.baseUrl(req)}${base}/feed` } : {}),
       }),
       200,
       // Only a public show's page is kept for other visitors.
