@@ -210,3 +210,55 @@ describe('link previews and structured data', () => {
     }
   });
 });
+
+describe('sitemap', () => {
+  test('/sitemap.xml indexes pages listing public shows and episodes, never a private one', async () => {
+    const app = await openTestApp();
+    try {
+      const pub = await ingest(
+        app.store,
+        'https://open.example/feed.xml',
+        feedOf(
+          'Open Show',
+          'Olive',
+          '<item><title>O1</title><guid>o1</guid><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate></item>',
+        ),
+      );
+      const priv = await ingest(
+        app.store,
+        'https://hidden.example/feed.xml?token=x',
+        feedOf('Hidden Show', 'Hal', '<item><title>H1</title><guid>h1</guid></item>'),
+      );
+      const hidden = await app.store.shows.get(priv);
+      assert.ok(hidden);
+      await app.store.feeds.setVisibility(hidden.feedId, 'private');
+      const c = new Client(app.app);
+      const index = await c.get('/sitemap.xml');
+      assert.equal(index.statusCode, 200);
+      assert.match(String(index.headers['content-type']), /^application\/xml/);
+      assert.match(index.body, /<sitemapindex xmlns="http:\/\/www\.sitemaps\.org\/schemas\/sitemap\/0\.9">/);
+      const locs = [...index.body.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1] ?? '');
+      assert.deepEqual(locs, [
+        'https://pods.example/sitemaps/shows-0.xml',
+        'https://pods.example/sitemaps/episodes-0.xml',
+      ]);
+      const shows = (await c.get('/sitemaps/shows-0.xml')).body;
+      assert.match(shows, new RegExp(`<loc>https://pods\\.example/shows/${pub}</loc><lastmod>`));
+      assert.doesNotMatch(shows, new RegExp(`/shows/${priv}<`));
+      const eps = (await c.get('/sitemaps/episodes-0.xml')).body;
+      const [pubEp] = (await app.store.episodes.listForShow(pub)).items;
+      const [privEp] = (await app.store.episodes.listForShow(priv)).items;
+      assert.match(
+        eps,
+        new RegExp(
+          `<loc>https://pods\\.example/episodes/${pubEp?.id}</loc><lastmod>2024-01-01T10:00:00\\.000Z</lastmod>`,
+        ),
+      );
+      assert.doesNotMatch(eps, new RegExp(`/episodes/${privEp?.id}<`));
+      assert.equal((await c.get('/sitemaps/episodes-1.xml')).statusCode, 404);
+      assert.equal((await c.get('/sitemaps/people-0.xml')).statusCode, 404);
+    } finally {
+      await app.close();
+    }
+  });
+});
