@@ -1,6 +1,10 @@
 // What crawlers and link previews read in a page's head: Open Graph and Twitter card tags, the show's feed as an
 // alternate, and schema.org JSON-LD (PodcastSeries / PodcastEpisode).
+import { truncate } from './format.ts';
 import { html, raw, type SafeHtml } from './html.ts';
+
+/** Crawlers read a summary: a show's full description is already on the page once. */
+const LD_DESCRIPTION_CHARS = 500;
 
 export interface SocialMeta {
   /** 'website' for a show, 'article' for an episode (Open Graph has no podcast type). */
@@ -63,7 +67,7 @@ export function podcastSeriesLd(s: {
     '@type': 'PodcastSeries',
     name: s.title,
     url: s.url,
-    ...(s.description ? { description: s.description } : {}),
+    ...(s.description ? { description: truncate(s.description, LD_DESCRIPTION_CHARS) } : {}),
     ...(isWeb(s.imageUrl) ? { image: s.imageUrl } : {}),
     ...(s.author ? { author: { '@type': 'Person', name: s.author } } : {}),
     ...(s.feedUrl ? { webFeed: s.feedUrl } : {}),
@@ -86,7 +90,7 @@ export function podcastEpisodeLd(e: {
     '@type': 'PodcastEpisode',
     name: e.title,
     url: e.url,
-    ...(e.description ? { description: e.description } : {}),
+    ...(e.description ? { description: truncate(e.description, LD_DESCRIPTION_CHARS) } : {}),
     ...(isWeb(e.imageUrl) ? { image: e.imageUrl } : {}),
     ...(e.publishedAt ? { datePublished: e.publishedAt } : {}),
     ...(e.durationSeconds !== undefined ? { timeRequired: `PT${Math.round(e.durationSeconds)}S` } : {}),
