@@ -3,6 +3,7 @@ import type { Episode, EpisodeListItem } from '../domain/episode.ts';
 import type { Credit } from '../domain/person.ts';
 import type { Show } from '../domain/show.ts';
 import type { Progress } from '../store/listener-ports.ts';
+import { authorField, authorName } from '../views/author.ts';
 import { truncate } from '../views/format.ts';
 import type { EpisodeRow, Host, PlayInfo, ShowCard, ShowHeader, ShowLink } from '../views/models.ts';
 
@@ -24,7 +25,7 @@ export function showCard(show: Show): ShowCard {
     title: showTitle(show),
     ...(show.imageUrl ? { imageUrl: show.imageUrl } : {}),
     ...(show.description ? { blurb: truncate(show.description, 110) } : {}),
-    ...(show.author ? { author: show.author } : {}),
+    ...authorField(show.author),
   };
 }
 
@@ -89,8 +90,10 @@ export function hosts(credits: Credit[], show: Pick<Show, 'author' | 'owner'>): 
     }));
   }
   const names = new Set<string>();
-  if (show.author?.trim()) names.add(show.author.trim());
-  if (show.owner?.name?.trim()) names.add(show.owner.name.trim());
+  const author = authorName(show.author);
+  const owner = authorName(show.owner?.name);
+  if (author) names.add(author);
+  if (owner) names.add(owner);
   return [...names].map((name) => ({ name, role: 'Creator' }));
 }
 
@@ -142,7 +145,7 @@ export function showHeader(show: Show, credits: Credit[]): ShowHeader {
     serial: show.type === 'serial',
     hosts: hosts(credits, show),
     links: showLinks(show),
-    ...(show.author ? { author: show.author } : {}),
+    ...authorField(show.author),
     ...(show.description ? { description: show.description } : {}),
     ...(show.imageUrl ? { imageUrl: show.imageUrl } : {}),
   };

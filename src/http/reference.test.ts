@@ -14,6 +14,7 @@ import {
   REFERENCE_DIR,
   referenceFeed,
   type TestApp,
+  testdata,
 } from '../../test/support/web-app.ts';
 
 describe('the reference episode page', { skip: NO_REFERENCE ?? false }, () => {
@@ -42,6 +43,8 @@ describe('the reference episode page', { skip: NO_REFERENCE ?? false }, () => {
       'https://feeds.example/symhc.xml',
       referenceFeed('https://feeds.example/symhc.xml', assetBase),
     );
+    // A second show, so the Popular Podcasts rail (which never lists the show being read) has something to show.
+    await ingest(t.store, 'https://lighthouse.example/feed.xml', testdata('serial-show.xml'));
     const page = await t.store.episodes.listForShow(showId);
     const byTitle = new Map(page.items.map((e) => [e.title, e.id]));
     stakhanov = byTitle.get('Stakhanovite Movement') ?? 0;

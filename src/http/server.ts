@@ -28,6 +28,7 @@ import type { Store } from '../store/ports.ts';
 import type { PageContext, SiteConfig } from '../views/models.ts';
 import { errorPage } from '../views/pages.ts';
 import { type AssetTable, loadAssets } from './assets.ts';
+import { registerCompression } from './compress.ts';
 import { contextOf, resolveContext } from './context.ts';
 import { registerDemoAssets } from './demo-assets.ts';
 import { codeForStatus, HttpError } from './errors.ts';
@@ -341,6 +342,8 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
       return `${req.protocol}://${req.host}`;
     },
   };
+
+  registerCompression(app);
 
   app.addHook('onRequest', async (req, reply) => {
     for (const [k, v] of Object.entries(headers)) reply.header(k, v);

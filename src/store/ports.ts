@@ -208,6 +208,19 @@ export interface ShowPage {
   total: number;
 }
 
+/** A keyset page of public ids (the sitemap): ids in (afterId, throughId], ascending, at most `limit`. */
+export interface PublicIdsQuery {
+  afterId: number;
+  throughId: number;
+  limit: number;
+}
+
+export interface PublicEntry {
+  id: number;
+  /** ISO 8601: a show's last change, an episode's publication date. */
+  lastModified?: string;
+}
+
 export interface ShowRepository {
   /**
    * Creates or replaces the feed's one show from the parsed channel (and its `podcast:person` credits).
@@ -223,6 +236,10 @@ export interface ShowRepository {
   listRecentlyUpdated(limit: number, audience?: Audience): Promise<Show[]>;
   /** Shows by title (case-insensitive), paged by offset; `audience` as for `listRecentlyUpdated`. */
   list(options: { limit: number; offset?: number; audience?: Audience }): Promise<ShowPage>;
+  /** Public shows only, never a private feed's (the sitemap). */
+  listPublic(query: PublicIdsQuery): Promise<PublicEntry[]>;
+  /** The highest id `listPublic` could return; 0 when there is none. */
+  maxPublicId(): Promise<number>;
 }
 
 export interface EpisodeUpsertOptions {
@@ -306,6 +323,10 @@ export interface EpisodeRepository {
   /** Episodes whose enclosure URL is exactly `url`, else whose enclosure URL without query matches; at most 20. */
   findByEnclosureUrl(url: string, showId?: number): Promise<Episode[]>;
   count(showId?: number): Promise<number>;
+  /** Episodes of public shows that have not vanished (the sitemap). */
+  listPublic(query: PublicIdsQuery): Promise<PublicEntry[]>;
+  /** The highest id `listPublic` could return; 0 when there is none. */
+  maxPublicId(): Promise<number>;
 }
 
 export interface PersonCredits {

@@ -98,7 +98,7 @@ export function hostList(hosts: Host[]): SafeHtml {
   <ul>${hosts.map(
     (h) => html`<li class="host">
       ${h.imageUrl ? art(h.imageUrl, '', 48, 'avatar') : html`<span class="avatar avatar-initial" aria-hidden="true">${h.name.slice(0, 1)}</span>`}
-      <span><a href="${h.personHref ?? h.url ?? '#'}">${h.name}</a>${h.role ? html` <span class="role">${h.role}</span>` : ''}
+      <span>${h.personHref || h.url ? html`<a href="${h.personHref ?? h.url}">${h.name}</a>` : h.name}${h.role ? html` <span class="role">${h.role}</span>` : ''}
       ${h.url && h.personHref ? html` <a class="ext" href="${h.url}" rel="nofollow noopener" target="_blank" aria-label="${h.name}'s website">↗</a>` : ''}</span>
     </li>`,
   )}</ul>

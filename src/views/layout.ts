@@ -7,6 +7,8 @@ export interface PageOptions {
   /** Extra classes for #main. */
   bodyClass?: string;
   canonical?: string;
+  /** Link-preview tags, feed alternates, JSON-LD (src/views/meta.ts). */
+  head?: SafeHtml;
 }
 
 function footer(ctx: PageContext): SafeHtml {
@@ -52,6 +54,7 @@ export function layout(ctx: PageContext, page: PageOptions, body: SafeHtml): Saf
 <title>${title}</title>
 ${page.description ? html`<meta name="description" content="${page.description}">` : ''}
 ${page.canonical ? html`<link rel="canonical" href="${page.canonical}">` : ''}
+${page.head ?? ''}
 <meta name="color-scheme" content="light dark">
 <meta name="theme-color" content="#0f766e">
 <meta name="csrf-token" content="${ctx.csrfToken}">

@@ -123,6 +123,10 @@ export interface ShowPageModel {
   /** Absent for anonymous visitors. */
   following?: boolean;
   popular: ShowCard[];
+  /** Absolute URL of the show's page, for link previews and JSON-LD. */
+  pageUrl: string;
+  /** Absolute URL of the show's feed, for `<link rel="alternate">`: set for public shows only. */
+  publicFeedUrl?: string;
 }
 
 export interface Chapter {
@@ -175,11 +179,16 @@ export interface EpisodePageModel {
     imageUrl?: string;
     link?: string;
     enclosureUrl?: string;
+    enclosureType?: string;
   };
+  /** Absolute URL of the show's page. */
+  showUrl: string;
   hosts: Host[];
   chapters: Chapter[];
   soundbites: Soundbite[];
   funding: SiteLink[];
+  /** The show's own links (website, funding, social), as on its page. */
+  links: ShowLink[];
   transcript?: TranscriptModel;
   play?: PlayInfo;
   /** Absent for anonymous visitors. */

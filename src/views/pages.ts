@@ -13,6 +13,7 @@ import {
 import { formatClock, formatDuration } from './format.ts';
 import { html, raw, type SafeHtml } from './html.ts';
 import { layout } from './layout.ts';
+import { podcastEpisodeLd, podcastSeriesLd, socialMeta } from './meta.ts';
 import type {
   AdminPageModel,
   EpisodePageModel,
@@ -26,6 +27,7 @@ import type {
   ShowPageModel,
   TranscriptModel,
 } from './models.ts';
+import { summaryInNotes } from './summary.ts';
 
 export function homePage(ctx: PageContext, m: HomePageModel): SafeHtml {
   const body = html`<h1 class="visually-hidden">${ctx.site.name}</h1>
@@ -109,6 +111,23 @@ ${showRail('Popular Podcasts', m.popular, 'popular-h')}
     {
       title: m.paging.firstHref ? `${s.title} (more episodes)` : s.title,
       ...(s.description ? { description: s.description.slice(0, 200) } : {}),
+      head: socialMeta({
+        type: 'website',
+        title: s.title,
+        url: m.pageUrl,
+        siteName: ctx.site.name,
+        ...(s.description ? { description: s.description.slice(0, 300) } : {}),
+        ...(s.imageUrl ? { imageUrl: s.imageUrl } : {}),
+        ...(m.publicFeedUrl ? { feedUrl: m.publicFeedUrl } : {}),
+        jsonLd: podcastSeriesLd({
+          title: s.title,
+          url: m.pageUrl,
+          ...(s.description ? { description: s.description } : {}),
+          ...(s.imageUrl ? { imageUrl: s.imageUrl } : {}),
+          ...(s.author ? { author: s.author } : {}),
+          ...(m.publicFeedUrl ? { feedUrl: m.publicFeedUrl } : {}),
+        }),
+      }),
     },
     body,
   );
@@ -211,12 +230,13 @@ export function episodePage(ctx: PageContext, m: EpisodePageModel): SafeHtml {
     ${m.progressSeconds !== undefined && !m.played ? html`<p class="meta">Listened to ${formatClock(m.progressSeconds)}</p>` : ''}
   </div>
 </header>
-${e.description ? html`<section class="description" aria-label="Description"><p>${e.description}</p></section>` : ''}
+${e.description && !summaryInNotes(e.description, e.notesHtml) ? html`<section class="description" aria-label="Description"><p>${e.description}</p></section>` : ''}
 ${e.notesHtml ? html`<section class="notes" aria-labelledby="notes-h"><h2 id="notes-h">Show Notes</h2>${raw(e.notesHtml)}</section>` : ''}
 ${chapters(m)}
 ${soundbites(m)}
 ${transcriptPanel(m.transcript)}
 ${hostList(m.hosts)}
+${showLinks(m.links)}
 ${
   m.funding.length
     ? html`<section class="funding" aria-labelledby="fund-h"><h2 id="fund-h">Support</h2><ul>${m.funding.map(
@@ -240,6 +260,27 @@ ${showRail('Popular Podcasts', m.popular, 'popular-h')}
       title: `${e.title} · ${m.show.title}`,
       ...(e.description ? { description: e.description.slice(0, 200) } : {}),
       canonical: m.shareUrl,
+      head: socialMeta({
+        type: 'article',
+        title: `${e.title} · ${m.show.title}`,
+        url: m.shareUrl,
+        siteName: ctx.site.name,
+        ...(e.description ? { description: e.description.slice(0, 300) } : {}),
+        ...(e.imageUrl ? { imageUrl: e.imageUrl } : {}),
+        ...(e.enclosureUrl ? { audioUrl: e.enclosureUrl } : {}),
+        ...(e.enclosureType ? { audioType: e.enclosureType } : {}),
+        jsonLd: podcastEpisodeLd({
+          title: e.title,
+          url: m.shareUrl,
+          series: { title: m.show.title, url: m.showUrl },
+          ...(e.description ? { description: e.description } : {}),
+          ...(e.imageUrl ? { imageUrl: e.imageUrl } : {}),
+          ...(e.publishedAt ? { publishedAt: e.publishedAt } : {}),
+          ...(e.durationSeconds !== undefined ? { durationSeconds: e.durationSeconds } : {}),
+          ...(e.enclosureUrl ? { audioUrl: e.enclosureUrl } : {}),
+          ...(e.enclosureType ? { audioType: e.enclosureType } : {}),
+        }),
+      }),
     },
     body,
   );

@@ -1024,6 +1024,39 @@ export function storeContract(name: string, harness: StoreHarness): void {
         return { feedId: feed.id, showId: show.id };
       }
 
+      it('the sitemap listing: public shows and episodes only, keyset-paged in id ranges', async (store) => {
+        const a = await showWith(store, 'https://feeds.example/sa.xml', 'Sa', 'public');
+        const p = await showWith(store, 'https://feeds.example/p/sp.xml?auth=t0k', 'Sp', 'private');
+        const b = await showWith(store, 'https://feeds.example/sb.xml', 'Sb', 'public');
+        const shows = await store.shows.listPublic({ afterId: 0, throughId: 1e9, limit: 10 });
+        assert.deepEqual(
+          shows.map((s) => s.id),
+          [a.showId, b.showId],
+        );
+        assert.ok(shows.every((s) => typeof s.lastModified === 'string'));
+        assert.equal(await store.shows.maxPublicId(), b.showId);
+        assert.deepEqual(
+          (await store.shows.listPublic({ afterId: a.showId, throughId: 1e9, limit: 10 })).map((s) => s.id),
+          [b.showId],
+        );
+        assert.deepEqual(
+          await store.shows
+            .listPublic({ afterId: 0, throughId: a.showId, limit: 10 })
+            .then((r) => r.map((s) => s.id)),
+          [a.showId],
+        );
+        const eps = await store.episodes.listPublic({ afterId: 0, throughId: 1e9, limit: 10 });
+        const privateEp = (await store.episodes.listForShow(p.showId)).items[0];
+        assert.equal(eps.length, 2);
+        assert.ok(!eps.some((e) => e.id === privateEp?.id));
+        assert.equal(eps[0]?.lastModified, '2025-06-01T00:00:00Z');
+        assert.equal((await store.episodes.listPublic({ afterId: 0, throughId: 1e9, limit: 1 })).length, 1);
+        assert.equal(await store.episodes.maxPublicId(), eps[1]?.id);
+        await store.feeds.setVisibility(b.feedId, 'private');
+        assert.equal(await store.shows.maxPublicId(), a.showId);
+        assert.equal((await store.episodes.listPublic({ afterId: 0, throughId: 1e9, limit: 10 })).length, 1);
+      });
+
       it('a feed is public unless added as private; adding it again keeps it; setVisibility moves its show too', async (store) => {
         const open = await store.feeds.add('https://feeds.example/open.xml', T0);
         const closed = await store.feeds.add('https://feeds.example/p/abc.xml?auth=t0k', T0, {

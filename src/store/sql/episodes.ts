@@ -15,6 +15,8 @@ import type {
   EpisodePage,
   EpisodeRepository,
   EpisodeUpsertOptions,
+  PublicEntry,
+  PublicIdsQuery,
 } from '../ports.ts';
 import { Prepared } from './prepared.ts';
 import {
@@ -479,6 +481,37 @@ export class SqlEpisodeRepository implements EpisodeRepository {
   readonly #get = new Prepared((id: number) =>
     this.db.selectFrom('episodes').selectAll().where('id', '=', id),
   );
+
+  async listPublic(q: PublicIdsQuery): Promise<PublicEntry[]> {
+    const rows = await this.db
+      .selectFrom('episodes')
+      .innerJoin('shows', 'shows.id', 'episodes.show_id')
+      .select(['episodes.id as id', 'episodes.published_at as published_at'])
+      .where('shows.is_public', '=', 1)
+      .where('episodes.vanished_at', 'is', null)
+      .where('episodes.id', '>', q.afterId)
+      .where('episodes.id', '<=', q.throughId)
+      .orderBy('episodes.id')
+      .limit(q.limit)
+      .execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      ...(r.published_at ? { lastModified: r.published_at } : {}),
+    }));
+  }
+
+  async maxPublicId(): Promise<number> {
+    const row = await this.db
+      .selectFrom('episodes')
+      .innerJoin('shows', 'shows.id', 'episodes.show_id')
+      .select('episodes.id as id')
+      .where('shows.is_public', '=', 1)
+      .where('episodes.vanished_at', 'is', null)
+      .orderBy('episodes.id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? Number(row.id) : 0;
+  }
 
   async get(id: number): Promise<Episode | undefined> {
     const row = (await this.db.executeQuery(this.#get.bind(id))).rows[0];

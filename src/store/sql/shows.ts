@@ -1,6 +1,6 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Show, ShowContent } from '../../domain/show.ts';
-import type { Audience, ShowPage, ShowRepository } from '../ports.ts';
+import type { Audience, PublicEntry, PublicIdsQuery, ShowPage, ShowRepository } from '../ports.ts';
 import type { InTransaction } from './episodes.ts';
 import { replaceCredits } from './people.ts';
 import { Prepared } from './prepared.ts';
@@ -119,6 +119,30 @@ export class SqlShowRepository implements ShowRepository {
   }
 
   readonly #get = new Prepared((id: number) => this.db.selectFrom('shows').selectAll().where('id', '=', id));
+
+  async listPublic(q: PublicIdsQuery): Promise<PublicEntry[]> {
+    const rows = await this.db
+      .selectFrom('shows')
+      .select(['id', 'updated_at'])
+      .where('is_public', '=', 1)
+      .where('id', '>', q.afterId)
+      .where('id', '<=', q.throughId)
+      .orderBy('id')
+      .limit(q.limit)
+      .execute();
+    return rows.map((r) => ({ id: Number(r.id), lastModified: r.updated_at }));
+  }
+
+  async maxPublicId(): Promise<number> {
+    const row = await this.db
+      .selectFrom('shows')
+      .select('id')
+      .where('is_public', '=', 1)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? Number(row.id) : 0;
+  }
 
   async get(id: number): Promise<Show | undefined> {
     const row = (await this.db.executeQuery(this.#get.bind(id))).rows[0];

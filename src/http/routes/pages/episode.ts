@@ -1,28 +1,21 @@
 // An episode's page (notes, chapters, transcript, player) and its transcript panel.
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { Episode } from '../../../domain/episode.ts';
 import type { PopularShows } from '../../../services/library-service.ts';
+import { authorField } from '../../../views/author.ts';
 import type { Chapter, TranscriptModel } from '../../../views/models.ts';
 import { episodePage, transcriptPanel } from '../../../views/pages.ts';
 import { NotesCache } from '../../../views/show-notes.ts';
 import { contextOf } from '../../context.ts';
 import { parseId } from '../../ids.ts';
-import { episodeHref, episodeRow, hosts, playInfo, showCard, showHref, showTitle } from '../../present.ts';
+import { episodeHref, episodeRow, hosts, playInfo, showHref, showLinks, showTitle } from '../../present.ts';
 import type { ServerDeps, WebApp } from '../../server.ts';
 import { audienceOf, visibleEpisode } from '../../visibility.ts';
+import { popularCards } from './popular.ts';
+import { parseStartTime } from './start-time.ts';
 
 /** A page render waits at most this long for a transcript or chapters file from a podcast host. */
 const WAIT_MS = 1500;
-
-const episodeQuery = z.object({
-  t: z.coerce
-    .number({ message: 't must be a number of seconds' })
-    .int('t must be whole seconds')
-    .min(0, 't cannot be negative')
-    .max(7 * 86400, 't is too large')
-    .optional(),
-});
 
 type MediaText = ServerDeps['mediaText'];
 
@@ -82,77 +75,87 @@ export function registerEpisodePages(app: FastifyInstance, web: WebApp, popular:
       .send(transcriptPanel(t).toString());
   });
 
-  app.get<{ Params: { id: string } }>('/episodes/:id', async (req, reply) => {
-    const cached = web.fromCache(req, reply);
-    if (cached) return cached;
-    const ctx = contextOf(req);
-    const id = parseId(req.params.id, 'episode');
-    const query = episodeQuery.parse(req.query);
-    const { episode: ep, show } = await visibleEpisode(store, id, audienceOf(req));
-    const [epCredits, showCredits, chapters, transcript] = await Promise.all([
-      store.people.forEpisode(id),
-      store.people.forShow(show.id),
-      chaptersOf(deps.mediaText, ep),
-      transcriptOf(deps.mediaText, ep, show.language, WAIT_MS),
-    ]);
-    const viewerId = ctx.viewer?.id;
-    const lib = deps.listeners?.library;
-    const progress = viewerId !== undefined && lib ? await lib.progress(viewerId, id) : undefined;
-    const inQueue =
-      viewerId !== undefined && lib ? (await lib.queue(viewerId)).some((q) => q.episodeId === id) : undefined;
-    const play = playInfo(ep, show, progress);
-    const image = ep.imageUrl ?? show.imageUrl;
-    const shareUrl = `${web.baseUrl(req)}${episodeHref(id)}`;
-    const pop = await popular.list(8, web.now());
-    return web.sendPage(
-      reply,
-      episodePage(web.pageContext(req), {
-        show: {
-          href: showHref(show.id),
-          title: showTitle(show),
-          ...(show.imageUrl ? { imageUrl: show.imageUrl } : {}),
-          ...(show.author ? { author: show.author } : {}),
-        },
-        episode: {
-          id: String(id),
-          href: episodeHref(id),
-          title: episodeRow(ep, show).title,
-          ...(ep.publishedAt ? { publishedAt: ep.publishedAt } : {}),
-          ...(ep.durationSeconds !== undefined ? { durationSeconds: ep.durationSeconds } : {}),
-          ...(ep.season !== undefined ? { season: ep.season } : {}),
-          ...(ep.episode !== undefined ? { episode: ep.episode } : {}),
-          ...(ep.episodeType ? { episodeType: ep.episodeType } : {}),
-          ...(ep.description ? { description: ep.description } : {}),
-          ...(ep.contentHtml
-            ? { notesHtml: notes.get(`${id}:${ep.contentHtml.length}:${ep.lastSeenAt}`, ep.contentHtml) }
-            : {}),
-          ...(image ? { imageUrl: image } : {}),
-          ...(ep.link && /^https?:/i.test(ep.link) ? { link: ep.link } : {}),
-          ...(ep.enclosure?.url && /^https?:/i.test(ep.enclosure.url)
-            ? { enclosureUrl: ep.enclosure.url }
-            : {}),
-        },
-        hosts: hosts(epCredits.length ? epCredits : showCredits, show),
-        chapters,
-        soundbites: (ep.soundbites ?? []).map((s) => ({
-          startSeconds: s.startTime,
-          durationSeconds: s.duration,
-          ...(s.title ? { title: s.title } : {}),
-        })),
-        funding: [...(ep.funding ?? []), ...(show.funding ?? [])]
-          .filter((f) => /^https?:/i.test(f.url))
-          .map((f) => ({ url: f.url, label: f.label?.trim() || 'Support the show' })),
-        ...(transcript ? { transcript } : {}),
-        ...(play ? { play } : {}),
-        ...(progress || (viewerId !== undefined && lib) ? { played: progress?.played ?? false } : {}),
-        ...(progress && progress.positionSeconds > 0 ? { progressSeconds: progress.positionSeconds } : {}),
-        ...(query.t !== undefined ? { startAt: query.t } : {}),
-        ...(inQueue !== undefined ? { inQueue } : {}),
-        shareUrl,
-        popular: pop.slice(0, 6).map(showCard),
-      }),
-      200,
-      { cache: show.isPublic },
-    );
-  });
+  app.get<{ Params: { id: string }; Querystring: { t?: string | string[] } }>(
+    '/episodes/:id',
+    async (req, reply) => {
+      const cached = web.fromCache(req, reply);
+      if (cached) return cached;
+      const ctx = contextOf(req);
+      const id = parseId(req.params.id, 'episode');
+      const startAt = parseStartTime(req.query.t);
+      const { episode: ep, show } = await visibleEpisode(store, id, audienceOf(req));
+      const [epCredits, showCredits, chapters, transcript] = await Promise.all([
+        store.people.forEpisode(id),
+        store.people.forShow(show.id),
+        chaptersOf(deps.mediaText, ep),
+        transcriptOf(deps.mediaText, ep, show.language, WAIT_MS),
+      ]);
+      const viewerId = ctx.viewer?.id;
+      const lib = deps.listeners?.library;
+      const progress = viewerId !== undefined && lib ? await lib.progress(viewerId, id) : undefined;
+      const inQueue =
+        viewerId !== undefined && lib
+          ? (await lib.queue(viewerId)).some((q) => q.episodeId === id)
+          : undefined;
+      const play = playInfo(ep, show, progress);
+      const image = ep.imageUrl ?? show.imageUrl;
+      const shareUrl = `${web.baseUrl(req)}${episodeHref(id)}`;
+      const pop = await popular.list(8, web.now());
+      return web.sendPage(
+        reply,
+        episodePage(web.pageContext(req), {
+          show: {
+            href: showHref(show.id),
+            title: showTitle(show),
+            ...(show.imageUrl ? { imageUrl: show.imageUrl } : {}),
+            ...authorField(show.author),
+          },
+          episode: {
+            id: String(id),
+            href: episodeHref(id),
+            title: episodeRow(ep, show).title,
+            ...(ep.publishedAt ? { publishedAt: ep.publishedAt } : {}),
+            ...(ep.durationSeconds !== undefined ? { durationSeconds: ep.durationSeconds } : {}),
+            ...(ep.season !== undefined ? { season: ep.season } : {}),
+            ...(ep.episode !== undefined ? { episode: ep.episode } : {}),
+            ...(ep.episodeType ? { episodeType: ep.episodeType } : {}),
+            ...(ep.description ? { description: ep.description } : {}),
+            ...(ep.contentHtml
+              ? { notesHtml: notes.get(`${id}:${ep.contentHtml.length}:${ep.lastSeenAt}`, ep.contentHtml) }
+              : {}),
+            ...(image ? { imageUrl: image } : {}),
+            ...(ep.link && /^https?:/i.test(ep.link) ? { link: ep.link } : {}),
+            ...(ep.enclosure?.url && /^https?:/i.test(ep.enclosure.url)
+              ? {
+                  enclosureUrl: ep.enclosure.url,
+                  ...(ep.enclosure.type ? { enclosureType: ep.enclosure.type } : {}),
+                }
+              : {}),
+          },
+          showUrl: `${web.baseUrl(req)}${showHref(show.id)}`,
+          hosts: hosts(epCredits.length ? epCredits : showCredits, show),
+          chapters,
+          soundbites: (ep.soundbites ?? []).map((s) => ({
+            startSeconds: s.startTime,
+            durationSeconds: s.duration,
+            ...(s.title ? { title: s.title } : {}),
+          })),
+          funding: [...(ep.funding ?? []), ...(show.funding ?? [])]
+            .filter((f) => /^https?:/i.test(f.url))
+            .map((f) => ({ url: f.url, label: f.label?.trim() || 'Support the show' })),
+          links: showLinks(show),
+          ...(transcript ? { transcript } : {}),
+          ...(play ? { play } : {}),
+          ...(progress || (viewerId !== undefined && lib) ? { played: progress?.played ?? false } : {}),
+          ...(progress && progress.positionSeconds > 0 ? { progressSeconds: progress.positionSeconds } : {}),
+          ...(startAt !== undefined ? { startAt } : {}),
+          ...(inQueue !== undefined ? { inQueue } : {}),
+          shareUrl,
+          popular: popularCards(pop, show.id, 6),
+        }),
+        200,
+        { cache: show.isPublic },
+      );
+    },
+  );
 }

@@ -8,6 +8,7 @@ import { registerLibraryPages } from './library.ts';
 import { registerPersonPage } from './person.ts';
 import { registerSearchPage } from './search.ts';
 import { registerShowPages } from './show.ts';
+import { registerSitemap } from './sitemap.ts';
 
 export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
   const popular = new PopularShows(web.deps);
@@ -18,4 +19,5 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
   registerPersonPage(app, web);
   registerSearchPage(app, web);
   registerLibraryPages(app, web, popular);
+  registerSitemap(app, web);
 }

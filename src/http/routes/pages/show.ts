@@ -8,9 +8,10 @@ import { showPage } from '../../../views/pages.ts';
 import { contextOf } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { parseId } from '../../ids.ts';
-import { showCard, showHeader, showHref } from '../../present.ts';
+import { showHeader, showHref } from '../../present.ts';
 import type { WebApp } from '../../server.ts';
 import { audienceOf, visibleShow } from '../../visibility.ts';
+import { popularCards } from './popular.ts';
 import { rowsForEpisodes } from './rows.ts';
 
 /** Episodes per show page: enough to browse, small enough that a page costs little to query, render and send. */
@@ -66,7 +67,10 @@ export function registerShowPages(app: FastifyInstance, web: WebApp, popular: Po
           ...(query.after ? { firstHref: href(sort) } : {}),
         },
         ...(following !== undefined ? { following } : {}),
-        popular: pop.slice(0, 6).map(showCard),
+        popular: popularCards(pop, show.id, 6),
+        pageUrl: `${web.baseUrl(req)}${base}`,
+        // A private feed's address never goes on a page; its followers reach it through /shows/:id/feed.
+        ...(show.isPublic ? { publicFeedUrl: `${web.baseUrl(req)}${base}/feed` } : {}),
       }),
       200,
       // Only a public show's page is kept for other visitors.
