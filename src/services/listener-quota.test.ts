@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { postgresSkip, throwAwaySchema } from '../../test/support/postgres.ts';
+import { migratedSchema, postgresSkip } from '../../test/support/postgres.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { DAY_MS, ListenerQuota, QuotaError, type QuotaPorts, quotaPortsFrom } from './listener-quota.ts';
 import { createAccount } from './passwords.ts';
@@ -89,7 +89,7 @@ describe('ListenerQuota', () => {
 it('two web processes on one PostgreSQL: simultaneous uploads of one listener cannot both pass the follow limit', {
   skip: (await postgresSkip()) ?? false,
 }, async () => {
-  const schema = await throwAwaySchema();
+  const schema = await migratedSchema();
   const stores: Store[] = [];
   try {
     for (let i = 0; i < 2; i++)

@@ -10,7 +10,7 @@ import { migrate } from '../../src/store/sql/migrate.ts';
 import type { Database } from '../../src/store/sql/schema.ts';
 import { createSyncRepository } from '../../src/store/sql/sync.ts';
 import type { SyncRepository } from '../../src/store/sync-ports.ts';
-import { throwAwaySchema } from './postgres.ts';
+import { migratedSchema, throwAwaySchema } from './postgres.ts';
 
 /** The migration list with the sync step, whether or not the shared list has taken it in yet. */
 export const allMigrations = migrations.some((m) => m.name === sync.name)
@@ -52,7 +52,8 @@ export async function openMigratedDatabase(
     await upgrade(db, dialect);
     return { db, dialect, close: () => db.destroy() };
   }
-  const schema = await throwAwaySchema();
+  // Migrating step by step needs a truly new schema; migrated to the end, a reused one does.
+  const schema = before === undefined ? await migratedSchema() : await throwAwaySchema();
   const { db, dialect } = await connect(schema.url);
   const close = async () => {
     await db.destroy();
