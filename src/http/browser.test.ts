@@ -128,6 +128,16 @@ describe('in Chromium', { skip: SKIP ?? false }, () => {
     t = await openTestApp({}, { allowOrigins: [assets.base] });
     const feedUrl = `${assets.base}/feed.xml`;
     await ingest(t.store, feedUrl, referenceFeed(feedUrl, assets.base));
+    // A second show, so the Popular Podcasts rail (which never lists the show being read) has something to show; its
+    // cover comes from the asset host too, as nothing else is reachable from the browser.
+    const second = `${assets.base}/second.xml`;
+    await ingest(
+      t.store,
+      second,
+      `<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>The Lighthouse Hour</title>
+        <itunes:image href="${assets.base}/second-cover.png"/><item><guid>l1</guid><title>Keepers</title>
+        <enclosure url="${assets.base}/keepers.mp3" type="audio/mpeg" length="1000"/></item></channel></rss>`,
+    );
     origin = await t.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await chromium.launch({
       executablePath: CHROMIUM ?? '/usr/bin/chromium',
