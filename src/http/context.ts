@@ -28,6 +28,32 @@ export function csrfTokenFor(sessionToken: string): string {
   return createHmac('sha256', sessionToken).update('earshot csrf v1').digest('base64url');
 }
 
+/**
+ * The CSRF token as written into one response: a fresh random mask and the token XORed with it
+ * (`<mask>.<masked>`, base64url), so the bytes of a compressed page that carries it change with every response and
+ * its size tells nothing about the token (BREACH). `checkCsrf` accepts it and the bare token alike.
+ */
+export function maskCsrfToken(token: string): string {
+  if (token === '') return '';
+  const bytes = Buffer.from(token);
+  const mask = randomBytes(bytes.length);
+  const masked = Buffer.alloc(bytes.length);
+  for (let i = 0; i < bytes.length; i++) masked[i] = (bytes[i] ?? 0) ^ (mask[i] ?? 0);
+  return `${mask.toString('base64url')}.${masked.toString('base64url')}`;
+}
+
+/** The token a masked one carries (see maskCsrfToken); a bare token as it is; undefined for a malformed one. */
+export function unmaskCsrfToken(sent: string): string | undefined {
+  const dot = sent.indexOf('.');
+  if (dot < 0) return sent;
+  const mask = Buffer.from(sent.slice(0, dot), 'base64url');
+  const masked = Buffer.from(sent.slice(dot + 1), 'base64url');
+  if (mask.length === 0 || mask.length !== masked.length) return undefined;
+  const out = Buffer.alloc(mask.length);
+  for (let i = 0; i < mask.length; i++) out[i] = (mask[i] ?? 0) ^ (masked[i] ?? 0);
+  return out.toString();
+}
+
 export interface RequestContext {
   viewer?: User;
   sessionToken?: string;
@@ -97,7 +123,8 @@ export function checkCsrf(req: FastifyRequest): void {
       ? body._csrf
       : undefined;
   const sent = typeof header === 'string' ? header : fromBody;
-  if (!sent || !sameToken(sent, ctx.csrfToken)) {
+  const token = sent ? unmaskCsrfToken(sent) : undefined;
+  if (!token || !sameToken(token, ctx.csrfToken)) {
     throw new HttpError(
       'forbidden',
       'The form expired or came from another site. Reload the page and try again.',

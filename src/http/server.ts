@@ -29,7 +29,7 @@ import type { PageContext, SiteConfig } from '../views/models.ts';
 import { errorPage } from '../views/pages.ts';
 import { type AssetTable, loadAssets } from './assets.ts';
 import { registerCompression } from './compress.ts';
-import { contextOf, resolveContext } from './context.ts';
+import { contextOf, maskCsrfToken, resolveContext } from './context.ts';
 import { registerDemoAssets } from './demo-assets.ts';
 import { codeForStatus, HttpError } from './errors.ts';
 import { PageCache } from './page-cache.ts';
@@ -295,7 +295,8 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
         site,
         assets: { css: assets.url('app.css'), js: assets.url('app.js') },
         // Anonymous pages are rendered with a placeholder, filled in per visitor by sendPage (so they can be cached).
-        csrfToken: ctx.viewer ? ctx.csrfToken : pageCache.sentinel,
+        // Masked afresh for every response (maskCsrfToken): compressed pages must not leak it through their size.
+        csrfToken: ctx.viewer ? maskCsrfToken(ctx.csrfToken) : pageCache.sentinel,
         ...(ctx.viewer
           ? { viewer: { id: String(ctx.viewer.id), name: ctx.viewer.name, isAdmin: ctx.viewer.isAdmin } }
           : {}),
@@ -309,7 +310,7 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
       let body = markup.toString();
       if (!signedIn) {
         if (options.cache && status === 200) pageCache.set(cacheKey(reply.request), body, Date.now());
-        body = pageCache.fill(body, ctx?.csrfToken ?? '');
+        body = pageCache.fill(body, maskCsrfToken(ctx?.csrfToken ?? ''));
       }
       return reply
         .code(status)
@@ -328,7 +329,7 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
         .header('content-type', 'text/html; charset=utf-8')
         .header('cache-control', 'no-cache')
         .header('vary', 'Cookie, HX-Request')
-        .send(pageCache.fill(hit, ctx.csrfToken));
+        .send(pageCache.fill(hit, maskCsrfToken(ctx.csrfToken)));
     },
     forgetPages() {
       pageCache.clear();
