@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { Client, ingest, openTestApp, type TestApp, testdata } from '../../test/support/web-app.ts';
+import {
+  Client,
+  ingest,
+  openSerialShowApp,
+  openTestApp,
+  type TestApp,
+  testdata,
+} from '../../test/support/web-app.ts';
 import { createSyncService } from '../services/sync-service.ts';
 import { unmaskCsrfToken } from './context.ts';
 import { createServer } from './server.ts';
@@ -11,10 +18,7 @@ let showId: number;
 let episodeIds: number[];
 
 before(async () => {
-  t = await openTestApp();
-  showId = await ingest(t.store, 'https://lighthouse.example/feed.xml', testdata('serial-show.xml'));
-  const page = await t.store.episodes.listForShow(showId, { order: 'oldest' });
-  episodeIds = page.items.map((e) => e.id);
+  ({ t, showId, episodeIds } = await openSerialShowApp());
 });
 after(() => t.close());
 

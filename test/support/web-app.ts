@@ -174,3 +174,11 @@ export class Client {
     return this.post('/signup', { name, password });
   }
 }
+
+/** A test app with the serial-show fixture ingested as one show: its id and its episodes' ids, oldest first. */
+export async function openSerialShowApp(): Promise<{ t: TestApp; showId: number; episodeIds: number[] }> {
+  const t = await openTestApp();
+  const showId = await ingest(t.store, 'https://lighthouse.example/feed.xml', testdata('serial-show.xml'));
+  const page = await t.store.episodes.listForShow(showId, { order: 'oldest' });
+  return { t, showId, episodeIds: page.items.map((e) => e.id) };
+}

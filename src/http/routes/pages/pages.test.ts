@@ -2,17 +2,20 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { Client, ingest, openTestApp, type TestApp, testdata } from '../../../../test/support/web-app.ts';
+import {
+  Client,
+  ingest,
+  openSerialShowApp,
+  openTestApp,
+  type TestApp,
+} from '../../../../test/support/web-app.ts';
 
 let t: TestApp;
 let showId: number;
 let episodeIds: number[];
 
 before(async () => {
-  t = await openTestApp();
-  showId = await ingest(t.store, 'https://lighthouse.example/feed.xml', testdata('serial-show.xml'));
-  const page = await t.store.episodes.listForShow(showId, { order: 'oldest' });
-  episodeIds = page.items.map((e) => e.id);
+  ({ t, showId, episodeIds } = await openSerialShowApp());
 });
 after(() => t.close());
 
