@@ -1,6 +1,7 @@
 // Full-text search over shows, episodes and people: SQLite FTS5 external-content tables kept in step by triggers;
 // PostgreSQL GIN expression indexes over to_tsvector('simple', …) (no extra columns, nothing to keep in step).
 import { type Kysely, sql } from 'kysely';
+import { createContentFts } from './fts.ts';
 import type { Migration, SqlDialect } from './types.ts';
 
 /** The indexed text of each table; the search queries in sql/search.ts use the same columns. */
@@ -16,7 +17,6 @@ export const search: Migration = {
     for (const [table, columns] of Object.entries(INDEXED)) {
       const fts = sql.id(`${table}_fts`);
       const content = sql.id(table);
-      const cols = sql.join(columns.map((c) => sql.id(c)));
       if (dialect === 'postgres') {
         const document = sql.join(
           columns.map((c) => sql`coalesce(${sql.id(c)}, '')`),
@@ -27,20 +27,13 @@ export const search: Migration = {
         );
         continue;
       }
-      // Trigger bodies name the NEW/OLD rows, which cannot be quoted identifiers; the names are the constants above.
-      const newValues = sql.raw(columns.map((c) => `new.${c}`).join(', '));
-      const oldValues = sql.raw(columns.map((c) => `old.${c}`).join(', '));
-      await sql`create virtual table ${fts} using fts5(${cols}, content=${sql.lit(table)}, content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')`.execute(
-        db,
-      );
-      await sql`create trigger ${sql.id(`${table}_fts_insert`)} after insert on ${content} begin
-        insert into ${fts}(rowid, ${cols}) values (new.id, ${newValues}); end`.execute(db);
-      await sql`create trigger ${sql.id(`${table}_fts_delete`)} after delete on ${content} begin
-        insert into ${fts}(${fts}, rowid, ${cols}) values ('delete', old.id, ${oldValues}); end`.execute(db);
-      await sql`create trigger ${sql.id(`${table}_fts_update`)} after update of ${cols} on ${content} begin
-        insert into ${fts}(${fts}, rowid, ${cols}) values ('delete', old.id, ${oldValues});
-        insert into ${fts}(rowid, ${cols}) values (new.id, ${newValues}); end`.execute(db);
-      await sql`insert into ${fts}(${fts}) values ('rebuild')`.execute(db);
+      await createContentFts(db, {
+        name: `${table}_fts`,
+        content: table,
+        columns,
+        tokenize: 'porter unicode61 remove_diacritics 2',
+        prefix: '2 3',
+      });
     }
   },
 };

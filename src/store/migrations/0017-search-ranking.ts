@@ -14,6 +14,7 @@
 // used: its index scan gathers every match before returning the first (≈ 0.8 s for a word in 43 % of 1,000,000
 // titles), where GIN over stored vectors and a backward scan of the newest ids stop early.
 import { type Kysely, sql } from 'kysely';
+import { createContentFts } from './fts.ts';
 import type { Migration, SqlDialect } from './types.ts';
 
 /** The schema of extension `name`, created in public if absent; undefined when it cannot be had. Never aborts. */
@@ -46,32 +47,21 @@ export const searchRanking: Migration = {
     await sql`create index shows_hidden on shows (id) where is_public = 0`.execute(db);
     if (dialect === 'sqlite') {
       await sql`create index episodes_rank on episodes (id, published_at, title)`.execute(db);
-      await sql`create virtual table shows_trigram using fts5(title, content='shows', content_rowid='id',
-        tokenize='trigram remove_diacritics 1')`.execute(db);
-      await sql`create trigger shows_trigram_insert after insert on shows begin
-        insert into shows_trigram(rowid, title) values (new.id, new.title); end`.execute(db);
-      await sql`create trigger shows_trigram_delete after delete on shows begin
-        insert into shows_trigram(shows_trigram, rowid, title) values ('delete', old.id, old.title); end`.execute(
-        db,
-      );
-      await sql`create trigger shows_trigram_update after update of title on shows begin
-        insert into shows_trigram(shows_trigram, rowid, title) values ('delete', old.id, old.title);
-        insert into shows_trigram(rowid, title) values (new.id, new.title); end`.execute(db);
-      await sql`insert into shows_trigram(shows_trigram) values ('rebuild')`.execute(db);
+      await createContentFts(db, {
+        name: 'shows_trigram',
+        content: 'shows',
+        columns: ['title'],
+        tokenize: 'trigram remove_diacritics 1',
+      });
       // Episode titles in an FTS5 index of their own: the title stage walks title words only, not every
       // description's (a `{title}:` filter on episodes_fts walked the whole doclists of both columns).
-      await sql`create virtual table episodes_title_fts using fts5(title, content='episodes', content_rowid='id',
-        tokenize='porter unicode61 remove_diacritics 2', prefix='2 3 4 5 6')`.execute(db);
-      await sql`create trigger episodes_title_fts_insert after insert on episodes begin
-        insert into episodes_title_fts(rowid, title) values (new.id, new.title); end`.execute(db);
-      await sql`create trigger episodes_title_fts_delete after delete on episodes begin
-        insert into episodes_title_fts(episodes_title_fts, rowid, title) values ('delete', old.id, old.title); end`.execute(
-        db,
-      );
-      await sql`create trigger episodes_title_fts_update after update of title on episodes begin
-        insert into episodes_title_fts(episodes_title_fts, rowid, title) values ('delete', old.id, old.title);
-        insert into episodes_title_fts(rowid, title) values (new.id, new.title); end`.execute(db);
-      await sql`insert into episodes_title_fts(episodes_title_fts) values ('rebuild')`.execute(db);
+      await createContentFts(db, {
+        name: 'episodes_title_fts',
+        content: 'episodes',
+        columns: ['title'],
+        tokenize: 'porter unicode61 remove_diacritics 2',
+        prefix: '2 3 4 5 6',
+      });
       return;
     }
     const trgm = await tryExtension(db, 'pg_trgm');
