@@ -3,6 +3,8 @@
 import htmx from 'htmx.org';
 import { EarshotPlayer, trackFromButton } from './player.ts';
 
+// With the script, the custom player replaces the browser's own (<audio controls> on episode pages, for no-JS).
+document.documentElement.classList.add('js');
 customElements.define('earshot-player', EarshotPlayer);
 
 interface HtmxApi {
@@ -82,6 +84,9 @@ document.addEventListener('keydown', (event) => {
       break;
     case '[':
       p.changeSpeed(-1);
+      break;
+    case 'm':
+      p.toggleMute();
       break;
     case ']':
       p.changeSpeed(1);
