@@ -88,6 +88,9 @@ document.addEventListener('keydown', (event) => {
     case 'm':
       p.toggleMute();
       break;
+    case 'Escape':
+      p.expand(false);
+      break;
     case ']':
       p.changeSpeed(1);
       break;
@@ -106,6 +109,7 @@ document.addEventListener('change', (event) => {
 
 function afterNavigation(): void {
   const p = player();
+  p?.expand(false); // a link in the phone's player sheet: show the page it leads to
   p?.syncPage();
   // ?t= on an episode page that is already playing: jump there.
   const t = Number(new URLSearchParams(location.search).get('t'));

@@ -84,11 +84,11 @@ function errorBox(): Pick<PlayerUi, 'error' | 'errorText' | 'retry' | 'download'
 
 export function buildPlayerUi(host: HTMLElement): PlayerUi {
   const bar = el('div', { class: 'player-bar', hidden: '', role: 'region', 'aria-label': 'Player' });
-  const expand = button('Show all player controls', '⌃', {
+  const expand = button('Show all player controls', '▲', {
     class: 'player-expand',
     'aria-expanded': 'false',
   });
-  const collapse = button('Minimise the player', '⌄', { class: 'player-collapse' });
+  const collapse = button('Minimise the player', '▼', { class: 'player-collapse' });
   const art = el('img', { class: 'player-art', alt: '', width: '48', height: '48' });
   const meta = el('div', { class: 'player-meta' });
   const title = el('a', { class: 'player-title', href: '#' });
@@ -102,7 +102,7 @@ export function buildPlayerUi(host: HTMLElement): PlayerUi {
   const play = button('Play', '▶', { class: 'player-play' });
   const fwd = button('Forward 30 seconds', '+30');
   const nextChapter = button('Next chapter', '▶|', { hidden: '' });
-  const nextTrack = button('Play next in queue', '⏭', { class: 'player-next', hidden: '' });
+  const nextTrack = button('Play next in queue', 'Next', { class: 'player-next', hidden: '' });
   controls.append(prevChapter, back, play, fwd, nextChapter, nextTrack);
 
   const seekWrap = el('div', { class: 'player-seek' });
@@ -126,7 +126,7 @@ export function buildPlayerUi(host: HTMLElement): PlayerUi {
   speed.value = '1';
   const sleep = select('Sleep timer', SLEEP_CHOICES);
   const sleepLeft = el('span', { class: 'player-sleep-left', 'aria-live': 'off' });
-  const mute = button('Mute', '🔊', { class: 'player-mute', 'aria-pressed': 'false' });
+  const mute = button('Mute', 'Mute', { class: 'player-mute', 'aria-pressed': 'false' });
   const volume = el('input', {
     type: 'range',
     min: '0',

@@ -270,7 +270,7 @@ export class EarshotPlayer extends HTMLElement {
   /** The phone's mini-player opens into a sheet with every control, and back. */
   expand(open: boolean): void {
     const ui = this.#ui;
-    if (!ui) return;
+    if (!ui || this.hasAttribute('data-expanded') === open) return;
     this.toggleAttribute('data-expanded', open);
     ui.expand.setAttribute('aria-expanded', String(open));
     (open ? ui.collapse : ui.expand).focus();
@@ -503,7 +503,6 @@ export class EarshotPlayer extends HTMLElement {
     const ui = this.#ui;
     if (!ui) return;
     const silent = this.audio.muted || this.audio.volume === 0;
-    ui.mute.textContent = silent ? '🔇' : '🔊';
     ui.mute.setAttribute('aria-pressed', String(this.audio.muted));
     ui.volume.value = String(Math.round(this.audio.volume * 100));
     ui.volume.setAttribute('aria-valuetext', silent ? 'muted' : `${ui.volume.value}%`);
@@ -525,7 +524,7 @@ export class EarshotPlayer extends HTMLElement {
     if (!ui || !track) return;
     ui.bar.hidden = false;
     document.body.classList.add('has-player');
-    const playing = !this.audio.paused;
+    const playing = !this.audio.paused && this.#error === undefined; // a failed load can leave `paused` false
     ui.play.textContent = playing ? '❚❚' : '▶';
     ui.play.setAttribute('aria-label', playing ? 'Pause' : 'Play');
     this.dataset.state = this.#error ? 'error' : playing ? 'playing' : 'paused';
