@@ -270,11 +270,20 @@ describe('the player in Chromium', { skip: SKIP_NO_CHROMIUM ?? false }, () => {
     });
     await waitForPlayer(page, { id: ids['Next Up'], playing: true });
 
-    // Autoplay off: the end of an episode is the end.
+    // The sleep timer's "end of episode": the queue waits.
     await queue(page, 'Long Tone', 'Play last');
-    await page.getByLabel('Autoplay queue').uncheck();
     await page.goto(episode('Short Tone'));
+    await page.getByLabel('Sleep timer').selectOption('end');
     await page.locator('main button[data-play]').click();
+    await waitForPlayer(page, { id: ids['Short Tone'], ended: true });
+    await page.waitForTimeout(1500);
+    assert.equal((await player(page)).id, ids['Short Tone'], 'asleep at the end of the episode');
+    assert.equal(await page.getByLabel('Sleep timer').inputValue(), '0', 'and the timer is off again');
+
+    // Autoplay off: the end of an episode is the end.
+    await page.getByLabel('Autoplay queue').uncheck();
+    await page.locator('main button[data-play]').click();
+    await waitForPlayer(page, { ended: false });
     await waitForPlayer(page, { ended: true });
     await page.waitForTimeout(1500);
     assert.equal((await player(page)).id, ids['Short Tone'], 'stays on the episode that ended');
