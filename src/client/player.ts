@@ -199,6 +199,7 @@ export class EarshotPlayer extends HTMLElement {
     this.#endedSent = false;
     this.#listenedSinceSave = 0;
     this.#error = undefined;
+    this.#say('');
     this.audio.src = track.src;
     this.audio.playbackRate = Number(this.#ui?.speed.value ?? 1);
     const start = track.start ?? 0;
