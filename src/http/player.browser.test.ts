@@ -66,12 +66,13 @@ function assetHost(): Promise<{ server: Server; base: string }> {
 
 function feed(base: string): string {
   const item = (guid: string, title: string, file: string, seconds: number, extra = '') =>
-    `<item><guid>${guid}</guid><title>${title}</title><pubDate>Mon, 0${seconds % 9 || 1} Jan 2024 10:00:00 GMT</pubDate>
+    `<item><guid>${guid}</guid><title>${title}</title>
       <itunes:duration>${seconds}</itunes:duration><enclosure url="${base}/${file}" type="audio/wav" length="1000"/>${extra}</item>`;
   return `<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:podcast="https://podcastindex.org/namespace/1.0">
   <channel><title>Player Test Show</title><link>https://example.org/</link><description>Tones.</description>
   <itunes:image href="${base}/cover.png"/>
   ${item('broken', 'Broken Audio', 'missing.mp3', 1200)}
+  ${item('unreachable', 'Unreachable Audio', 'x.mp3', 1200).replace(base, 'http://127.0.0.1:9')}
   ${item('long', 'Long Tone', 'long.wav', 120, `<podcast:chapters url="${base}/chapters.json" type="application/json+chapters"/>`)}
   ${item('short', 'Short Tone', 'short.wav', 4)}
   ${item('next', 'Next Up', 'next.wav', 60)}
@@ -244,6 +245,14 @@ describe('the player in Chromium', { skip: SKIP_NO_CHROMIUM ?? false }, () => {
     await error.getByRole('button', { name: 'Play next in queue' }).click();
     await waitForPlayer(page, { id: ids['Next Up'], after: 0.5 });
     assert.equal(await error.isHidden(), true, 'the error is gone once the next one plays');
+    // A host that cannot be reached at all (nothing listens on the discard port): the same.
+    await page.goto(episode('Unreachable Audio'));
+    await page.locator('main button[data-play]').click();
+    await page.locator('.player-error', { hasText: "Can't play “Unreachable Audio”." }).waitFor();
+    assert.equal(
+      await error.getByRole('link', { name: 'Download audio' }).getAttribute('href'),
+      'http://127.0.0.1:9/x.mp3',
+    );
     assert.deepEqual(problems, []);
     await context.close();
   });
