@@ -22,12 +22,21 @@ export function showRail(title: string, cards: ShowCard[], id: string): SafeHtml
 </section>`;
 }
 
-export function playButton(play: PlayInfo, label = 'Play'): SafeHtml {
+/** "Play", or where the listener stopped part-way "Resume · 12 min left" (just "Resume" when the length is unknown). */
+export function playLabel(play: PlayInfo): string {
+  const at = play.startSeconds;
+  if (!at) return 'Play';
+  const left = play.durationSeconds === undefined ? 0 : play.durationSeconds - at;
+  return left > 0 ? `Resume · ${Math.max(1, Math.round(left / 60))} min left` : 'Resume';
+}
+
+/** The page's play button; the player swaps its icon and label (data-label) to Pause while this episode plays. */
+export function playButton(play: PlayInfo, label = playLabel(play)): SafeHtml {
   return html`<button type="button" class="play" data-play
   data-episode-id="${play.episodeId}" data-src="${play.audioUrl}" data-type="${play.audioType ?? ''}"
   data-title="${play.title}" data-show="${play.showTitle}" data-art="${play.imageUrl ?? ''}"
   data-href="${play.href}" data-duration="${play.durationSeconds ?? ''}" data-start="${play.startSeconds ?? ''}"
-  aria-label="${label} ${play.title}"><span aria-hidden="true">▶</span> ${label}</button>`;
+  data-label="${label}" aria-label="${label}: ${play.title}"><span aria-hidden="true" class="play-icon">▶</span> <span class="play-label">${label}</span></button>`;
 }
 
 export function episodeMeta(row: {

@@ -8,6 +8,7 @@ import {
   hostList,
   pagination,
   playButton,
+  playLabel,
   showRail,
 } from './components.ts';
 import { formatClock, formatDuration } from './format.ts';
@@ -22,6 +23,7 @@ import type {
   LibraryPageModel,
   PageContext,
   PersonPageModel,
+  PlayInfo,
   SearchPageModel,
   ShowLink,
   ShowPageModel,
@@ -145,13 +147,37 @@ function playedForm(ctx: PageContext, m: EpisodePageModel): SafeHtml {
 </form>`;
 }
 
+/** Play next / Play last (each also moves an episode already queued), and Remove when it is queued. */
 function queueForm(ctx: PageContext, m: EpisodePageModel): SafeHtml {
   if (m.inQueue === undefined) return html``;
-  const action = m.inQueue ? 'dequeue' : 'enqueue';
-  return html`<form method="post" action="${m.episode.href}/${action}" hx-post="${m.episode.href}/${action}" hx-target="this" hx-select=".queue-form" hx-swap="outerHTML" class="queue-form">
+  const href = m.episode.href;
+  const button = (action: string, label: string) =>
+    html`<button type="submit" class="button" formaction="${href}/${action}" hx-post="${href}/${action}">${label}</button>`;
+  return html`<form method="post" action="${href}/enqueue" hx-target="this" hx-select=".queue-form" hx-swap="outerHTML" class="queue-form" aria-label="Queue">
   ${csrfField(ctx.csrfToken)}
-  <button type="submit" class="button">${m.inQueue ? 'Remove from Queue' : 'Add to Queue'}</button>
+  ${button('play-next', 'Play next')}${button('enqueue', 'Play last')}${m.inQueue ? button('dequeue', 'Remove from Queue') : ''}
 </form>`;
+}
+
+/** Without JavaScript the browser's own player plays the episode (the script hides it: the custom player takes over). */
+function listen(m: EpisodePageModel, play: PlayInfo | undefined): SafeHtml {
+  const download = m.episode.enclosureUrl;
+  if (!play && !download) return html``;
+  return html`<div class="listen">
+  ${play ? html`<audio class="native-audio" controls preload="none" src="${play.audioUrl}" aria-label="Audio: ${play.title}"></audio>` : ''}
+  ${download ? html`<a class="download" href="${download}" rel="nofollow noopener" download>Download audio</a>` : ''}
+</div>`;
+}
+
+/** The listener's place in the episode: a bar and the time left. */
+function progressLine(m: EpisodePageModel): SafeHtml {
+  const at = m.progressSeconds;
+  if (at === undefined || m.played) return html``;
+  const total = m.episode.durationSeconds;
+  if (!total || at >= total) return html`<p class="meta listened">Listened to ${formatClock(at)}</p>`;
+  const left = Math.max(1, Math.round((total - at) / 60));
+  return html`<p class="meta listened"><progress max="${Math.round(total)}" value="${Math.round(at)}" aria-label="Listened to ${formatClock(at)} of ${formatClock(total)}"></progress>
+  Listened to ${formatClock(at)} of ${formatClock(total)} · ${left} min left</p>`;
 }
 
 function chapters(m: EpisodePageModel): SafeHtml {
@@ -223,11 +249,12 @@ export function episodePage(ctx: PageContext, m: EpisodePageModel): SafeHtml {
     <h1>${e.title}</h1>
     ${episodeMeta(e)}
     <div class="actions">
-      ${play ? playButton(play) : html`<p class="empty">No audio for this episode.</p>`}
+      ${play && m.play ? playButton(play, playLabel(m.play)) : html`<p class="empty">No audio for this episode.</p>`}
       ${playedForm(ctx, m)}
       ${queueForm(ctx, m)}
     </div>
-    ${m.progressSeconds !== undefined && !m.played ? html`<p class="meta">Listened to ${formatClock(m.progressSeconds)}</p>` : ''}
+    ${listen(m, play)}
+    ${progressLine(m)}
   </div>
 </header>
 ${e.description && !summaryInNotes(e.description, e.notesHtml) ? html`<section class="description" aria-label="Description"><p>${e.description}</p></section>` : ''}
@@ -250,7 +277,6 @@ ${
   <input id="share-url" class="share-url" readonly value="${m.shareUrl}" data-share-base="${m.shareUrl}">
   <label class="share-time"><input type="checkbox" data-share-time> Start at the current time</label>
   ${e.link ? html`<p><a href="${e.link}" rel="nofollow noopener" target="_blank">Episode web page ↗</a></p>` : ''}
-  ${e.enclosureUrl ? html`<p><a href="${e.enclosureUrl}" rel="nofollow noopener" download>Download audio</a></p>` : ''}
 </section>
 ${showRail('Popular Podcasts', m.popular, 'popular-h')}
 </article>`;

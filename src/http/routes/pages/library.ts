@@ -100,5 +100,11 @@ export function registerLibraryPages(app: FastifyInstance, web: WebApp, popular:
     (u, id, now) => actions().library.enqueue(u, id, now),
     episodeHref,
   );
+  action(
+    '/episodes/:id/play-next',
+    'episode',
+    (u, id, now) => actions().library.enqueue(u, id, now, { next: true }),
+    episodeHref,
+  );
   action('/episodes/:id/dequeue', 'episode', (u, id) => actions().library.dequeue(u, id), episodeHref);
 }
