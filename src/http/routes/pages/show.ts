@@ -113,7 +113,8 @@ export function registerShowPages(app: FastifyInstance, web: WebApp, popular: Po
           ...(page.next ? { nextHref: href({ sort, ...inSeason, after: page.next }) } : {}),
           ...(query.after || query.year !== undefined ? { firstHref: href({ sort, ...inSeason }) } : {}),
         },
-        ...(seasons.length > 0
+        // Tabs only where they choose something: two seasons or more.
+        ...(seasons.length > 1
           ? {
               seasons: [
                 { label: 'All', href: href({ sort }), current: season === undefined },
