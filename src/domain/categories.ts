@@ -250,3 +250,8 @@ export function showCategories(categories: readonly Category[] | undefined): Sho
   }
   return out;
 }
+
+/** The key a category's shows are ordered by, A–Z: the title in lower case (untitled shows first). */
+export function categoryTitleKey(title: string | undefined): string {
+  return (title ?? '').toLowerCase();
+}

@@ -3,13 +3,13 @@
 //
 // - `show_categories`: one row per category a show is listed under (src/domain/categories.ts maps the feed's
 //   `itunes:category` names onto Apple's tree, a sub-category's parent included), written with the show at ingest
-//   and filled here from the shows already stored. A category page reads its shows through (slug, show_id) instead
-//   of parsing every show's `categories_json`.
+//   and filled here from the shows already stored, with the show's title key: a category page reads its shows A–Z
+//   from the (slug, title_key, show_id) index instead of parsing every show's `categories_json` and sorting them.
 // - `shows_title_order`: the A–Z order (lower(coalesce(title, '')), id), the same expression on both databases.
 // - `episodes_recent`: every episode by (sort_key, id), for "New episodes" across shows.
 // - `episodes_show_season`: a show's episodes of one season in order, for the season tabs of a long show.
 import { type Kysely, sql } from 'kysely';
-import { showCategories } from '../../domain/categories.ts';
+import { categoryTitleKey, showCategories } from '../../domain/categories.ts';
 import type { Category } from '../../domain/show.ts';
 import type { Migration } from './types.ts';
 
@@ -23,23 +23,27 @@ export const browse: Migration = {
       .addColumn('show_id', 'integer', (c) => c.notNull().references('shows.id').onDelete('cascade'))
       .addColumn('slug', 'text', (c) => c.notNull())
       .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('title_key', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('show_categories_pk', ['show_id', 'slug'])
       .execute();
-    await sql`create index show_categories_slug on show_categories (slug, show_id)`.execute(db);
+    await sql`create index show_categories_slug on show_categories (slug, title_key, show_id)`.execute(db);
     await sql`create index shows_title_order on shows (lower(coalesce(title, '')), id)`.execute(db);
     await sql`create index episodes_recent on episodes (sort_key, id)`.execute(db);
     await sql`create index episodes_show_season on episodes (show_id, season, sort_key, id)`.execute(db);
 
     let after = 0;
     for (;;) {
-      const { rows } = await sql<{ id: number; categories_json: string | null }>`
-        select id, categories_json from shows where id > ${after} order by id limit ${BATCH}`.execute(db);
+      const { rows } = await sql<{ id: number; title: string | null; categories_json: string | null }>`
+        select id, title, categories_json from shows where id > ${after} order by id limit ${BATCH}`.execute(
+        db,
+      );
       const last = rows.at(-1);
       if (last === undefined) break;
       after = Number(last.id);
       for (const row of rows) {
         for (const c of showCategories(parseCategories(row.categories_json))) {
-          await sql`insert into show_categories (show_id, slug, name) values (${Number(row.id)}, ${c.slug}, ${c.name})`.execute(
+          await sql`insert into show_categories (show_id, slug, name, title_key)
+            values (${Number(row.id)}, ${c.slug}, ${c.name}, ${categoryTitleKey(row.title ?? undefined)})`.execute(
             db,
           );
         }

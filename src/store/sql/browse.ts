@@ -2,7 +2,7 @@
 // on (lower(coalesce(title, '')), id), a category's shows through show_categories (slug, show_id), the newest
 // episodes on episodes (sort_key, id), a season's episodes on (show_id, season, sort_key, id). Every list is a
 // keyset read: `after` is the last row's key, never an offset.
-import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { ShowCategory } from '../../domain/categories.ts';
 import type { EpisodeOrder } from '../../domain/episode.ts';
 import type { Show } from '../../domain/show.ts';
@@ -50,6 +50,22 @@ function decodeShowCursor(text: string): { value: string | null; id: number } {
   throw new StoreError('invalid', 'malformed show list cursor');
 }
 
+/**
+ * `(key, id) > (k, i)` (or `<`) written so that SQLite seeks its index to `k` instead of scanning up to it: a
+ * row-value comparison over an expression index, or beside another range, is only filtered.
+ */
+function keysetAfter(
+  key: Expression<unknown>,
+  id: Expression<unknown>,
+  direction: '>' | '<',
+  value: string,
+  afterId: number,
+): RawBuilder<SqlBool> {
+  const op = sql.raw(direction);
+  const orEqual = sql.raw(`${direction}=`);
+  return sql<SqlBool>`(${key} ${orEqual} ${value} and (${key} ${op} ${value} or ${id} ${op} ${afterId}))`;
+}
+
 function inCategory(slug: string | undefined): RawBuilder<SqlBool> {
   if (slug === undefined) return sql<SqlBool>`1 = 1`;
   return sql<SqlBool>`shows.id in (select sc.show_id from show_categories sc where sc.slug = ${slug})`;
@@ -61,6 +77,7 @@ export class SqlBrowseRepository implements BrowseRepository {
   async showsByTitle(query: ShowListQuery & { from?: string }): Promise<ShowListPage> {
     const limit = clampLimit(query.limit, 30, MAX_SHOWS);
     const after = query.after === undefined ? undefined : decodeShowCursor(query.after);
+    if (query.category !== undefined) return this.#categoryByTitle(query.category, query, limit, after);
     let q = this.db
       .selectFrom('shows')
       .selectAll()
@@ -68,13 +85,47 @@ export class SqlBrowseRepository implements BrowseRepository {
       .where(visibleShows(query.audience))
       .where(inCategory(query.category));
     if (after !== undefined) {
-      q = q.where(sql<SqlBool>`(${TITLE_KEY}, shows.id) > (${after.value ?? ''}, ${after.id})`);
+      q = q.where(keysetAfter(TITLE_KEY, sql.ref('shows.id'), '>', after.value ?? '', after.id));
     } else if (query.from !== undefined) {
       q = q.where(TITLE_KEY, '>=', query.from.toLowerCase());
     }
     const rows = await q
       .orderBy(TITLE_KEY)
       .orderBy('shows.id')
+      .limit(limit + 1)
+      .execute();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toShow),
+      ...(rows.length > limit && last ? { next: encodeShowCursor(last.title_key, last.id) } : {}),
+    };
+  }
+
+  /** A category's shows A–Z, read in order from show_categories' (slug, title_key, show_id) index. */
+  async #categoryByTitle(
+    slug: string,
+    query: ShowListQuery & { from?: string },
+    limit: number,
+    after: { value: string | null; id: number } | undefined,
+  ): Promise<ShowListPage> {
+    let q = this.db
+      .selectFrom('show_categories as sc')
+      .innerJoin('shows', 'shows.id', 'sc.show_id')
+      .selectAll('shows')
+      .select('sc.title_key')
+      .where('sc.slug', '=', slug)
+      .where(visibleShows(query.audience));
+    if (after !== undefined) {
+      q = q.where(
+        keysetAfter(sql.ref('sc.title_key'), sql.ref('sc.show_id'), '>', after.value ?? '', after.id),
+      );
+    } else if (query.from !== undefined) {
+      q = q.where('sc.title_key', '>=', query.from.toLowerCase());
+    }
+    const rows = await q
+      .orderBy('sc.title_key')
+      .orderBy('sc.show_id')
       .limit(limit + 1)
       .execute();
     const page = rows.slice(0, limit);
@@ -101,7 +152,13 @@ export class SqlBrowseRepository implements BrowseRepository {
             .where('latest_episode_at', 'is not', null)
             .$if(after !== undefined, (q) =>
               q.where(
-                sql<SqlBool>`(shows.latest_episode_at, shows.id) < (${after?.value ?? ''}, ${after?.id ?? 0})`,
+                keysetAfter(
+                  sql.ref('shows.latest_episode_at'),
+                  sql.ref('shows.id'),
+                  '<',
+                  after?.value ?? '',
+                  after?.id ?? 0,
+                ),
               ),
             )
             .orderBy('latest_episode_at', 'desc')
@@ -210,7 +267,13 @@ export class SqlBrowseRepository implements BrowseRepository {
       .where(visibleShows(options.audience))
       .$if(after !== undefined, (q) =>
         q.where(
-          sql<SqlBool>`(episodes.sort_key, episodes.id) < (${after?.sortKey ?? ''}, ${after?.id ?? 0})`,
+          keysetAfter(
+            sql.ref('episodes.sort_key'),
+            sql.ref('episodes.id'),
+            '<',
+            after?.sortKey ?? '',
+            after?.id ?? 0,
+          ),
         ),
       )
       .orderBy('episodes.sort_key', 'desc')

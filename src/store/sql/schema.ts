@@ -133,6 +133,8 @@ export interface ShowCategoriesTable {
   /** The category's slug: an official one of the Apple tree, or one made from a name the tree does not know. */
   slug: string;
   name: string;
+  /** The show's title in lower case (`categoryTitleKey`): a category's shows A–Z, read in index order. */
+  title_key: string;
 }
 
 export interface EpisodesTable {
