@@ -8,11 +8,17 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { ingest, openTestApp, type TestApp } from '../../test/support/web-app.ts';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-const SKIP = CHROMIUM ? undefined : 'Chromium is not installed (apt-get install -y chromium); skipping browser tests';
+const SKIP = CHROMIUM
+  ? undefined
+  : 'Chromium is not installed (apt-get install -y chromium); skipping browser tests';
 /** The same folder as src/http/browser.test.ts's ARTIFACTS. */
 const ARTIFACTS = resolve(import.meta.dirname, '..', '..', 'test-artifacts', 'web');
 
-function feed(title: string, categories: string, items: { title: string; season?: number; day: number }[]): string {
+function feed(
+  title: string,
+  categories: string,
+  items: { title: string; season?: number; day: number }[],
+): string {
   const entries = items.map(
     (it, i) => `<item><title>${it.title}</title><guid>${title}-${i}</guid>
       <pubDate>${new Date(Date.UTC(2024, 0, 1 + it.day)).toUTCString()}</pubDate><itunes:duration>25:00</itunes:duration>
@@ -121,22 +127,33 @@ describe('browsing in Chromium', { skip: SKIP ?? false }, () => {
     await axeCheck(page, '/shows');
     await page.screenshot({ path: join(ARTIFACTS, 'browse.png'), fullPage: true });
 
-    await page.getByRole('navigation', { name: 'Categories' }).getByRole('link', { name: /Society & Culture/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Categories' })
+      .getByRole('link', { name: /Society & Culture/ })
+      .click();
     await at('/categories/society-and-culture');
     await page.getByRole('heading', { level: 1, name: 'Society & Culture' }).waitFor();
-    const titles = await page.locator('#main section[aria-labelledby="cat-all-h"] .card-title').allTextContents();
+    const titles = await page
+      .locator('#main section[aria-labelledby="cat-all-h"] .card-title')
+      .allTextContents();
     assert.deepEqual(titles, ['Coastal Tales', 'Harbour Lights']);
     await axeCheck(page, 'category');
     await page.screenshot({ path: join(ARTIFACTS, 'category.png'), fullPage: true });
 
-    await page.locator('section[aria-labelledby="cat-all-h"]').getByRole('link', { name: 'Coastal Tales' }).click();
+    await page
+      .locator('section[aria-labelledby="cat-all-h"]')
+      .getByRole('link', { name: 'Coastal Tales' })
+      .click();
     await page.getByRole('heading', { level: 1, name: 'Coastal Tales' }).waitFor();
     // The folded description opens without script.
     await page.locator('.description summary').click();
     assert.equal(await page.locator('.description details').getAttribute('open'), '');
     await page.screenshot({ path: join(ARTIFACTS, 'show-seasons.png'), fullPage: true });
 
-    await page.getByRole('navigation', { name: 'Seasons' }).getByRole('link', { name: /Season 2/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Seasons' })
+      .getByRole('link', { name: /Season 2/ })
+      .click();
     await page.waitForFunction(() => location.search.includes('season=2'));
     await page.locator('nav.seasons a[aria-current="page"]', { hasText: 'Season 2' }).waitFor();
     const episodes = await page.locator('#main ol.episodes h3').allTextContents();
