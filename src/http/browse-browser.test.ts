@@ -145,10 +145,10 @@ describe('browsing in Chromium', { skip: SKIP ?? false }, () => {
       .getByRole('link', { name: 'Coastal Tales' })
       .click();
     await page.getByRole('heading', { level: 1, name: 'Coastal Tales' }).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'show-seasons.png'), fullPage: true });
     // The folded description opens without script.
     await page.locator('.description summary').click();
     assert.equal(await page.locator('.description details').getAttribute('open'), '');
-    await page.screenshot({ path: join(ARTIFACTS, 'show-seasons.png'), fullPage: true });
 
     await page
       .getByRole('navigation', { name: 'Seasons' })
