@@ -32,6 +32,7 @@ import type { Job } from '../domain/job.ts';
 import type { Credit, Person } from '../domain/person.ts';
 import type { Show, ShowContent } from '../domain/show.ts';
 
+import type { BrowseRepository } from './browse-ports.ts';
 import type { ListenerStore } from './listener-ports.ts';
 import type { MediaTextRepository } from './media-text-ports.ts';
 import type { SyncRepository } from './sync-ports.ts';
@@ -45,6 +46,8 @@ export interface Store {
   readonly people: PersonRepository;
   readonly jobs: JobRepository;
   readonly search: SearchRepository;
+  /** The catalogue as a listener browses it: A–Z, categories, new episodes, seasons (src/store/browse-ports.ts). */
+  readonly browse: BrowseRepository;
   /** Accounts, sessions, follows, progress, queue (src/store/listener-ports.ts). */
   readonly listeners: ListenerStore;
   /** Fetched transcript/chapter texts and episode transcript text (src/store/media-text-ports.ts). */

@@ -1,6 +1,7 @@
 // View models: what each page needs, already shaped for display. Views are pure functions of these.
 // Absent means absent: optional properties are left out, never '' or 0.
 import type { Notice } from './admin.ts';
+import type { SeasonTab, TabLink } from './show-extras.ts';
 
 export interface SiteLink {
   label: string;
@@ -127,6 +128,12 @@ export interface ShowPageModel {
   pageUrl: string;
   /** Absolute URL of the show's feed, for `<link rel="alternate">`: set for public shows only. */
   publicFeedUrl?: string;
+  /** Tabs "All", "Season 1" …, for a show whose episodes have seasons. */
+  seasons?: SeasonTab[];
+  /** Links that start the list at a year, for a show of many episodes over several years. */
+  years?: TabLink[];
+  /** The categories the show is listed under. */
+  categories?: { name: string; href: string }[];
 }
 
 export interface Chapter {

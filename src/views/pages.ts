@@ -29,6 +29,7 @@ import type {
   ShowPageModel,
   TranscriptModel,
 } from './models.ts';
+import { seasonTabs, showCategoryLinks, showDescription, yearJump } from './show-extras.ts';
 import { summaryInNotes } from './summary.ts';
 
 export function homePage(ctx: PageContext, m: HomePageModel): SafeHtml {
@@ -89,14 +90,17 @@ export function showPage(ctx: PageContext, m: ShowPageModel): SafeHtml {
   <div>
     <h1>${s.title}</h1>
     ${s.author ? html`<p class="author">${s.author}</p>` : ''}
+    ${showCategoryLinks(m.categories)}
     ${followButton(ctx, m)}
-    ${s.description ? html`<div class="description"><p>${s.description}</p></div>` : ''}
+    ${showDescription(s.description)}
   </div>
 </header>
 <div class="show-body">
   <section class="all-episodes" aria-labelledby="eps-h">
     <h2 id="eps-h">All Episodes <span class="count">(${m.paging.total})</span></h2>
+    ${seasonTabs(m.seasons)}
     ${sortNav}
+    ${yearJump(m.years)}
     ${episodeList(m.episodes)}
     ${pagination(m.paging)}
   </section>

@@ -15,6 +15,7 @@ export interface Database {
   feed_problems: FeedProblemsTable;
   feed_aliases: FeedAliasesTable;
   shows: ShowsTable;
+  show_categories: ShowCategoriesTable;
   episodes: EpisodesTable;
   people: PeopleTable;
   show_persons: ShowPersonsTable;
@@ -124,6 +125,16 @@ export interface ShowsTable {
   updated_at: string;
   /** A copy of the feed's `is_public`, for filters on the shows table alone. */
   is_public: Generated<number>;
+}
+
+/** One category a show is listed under (migration 0021; src/domain/categories.ts says which). */
+export interface ShowCategoriesTable {
+  show_id: number;
+  /** The category's slug: an official one of the Apple tree, or one made from a name the tree does not know. */
+  slug: string;
+  name: string;
+  /** The show's title in lower case (`categoryTitleKey`): a category's shows A–Z, read in index order. */
+  title_key: string;
 }
 
 export interface EpisodesTable {

@@ -6,6 +6,7 @@ import type { SqlDialect } from '../migrations/index.ts';
 import { migrations } from '../migrations/index.ts';
 import type { Store } from '../ports.ts';
 import type { SyncRepository } from '../sync-ports.ts';
+import { SqlBrowseRepository } from './browse.ts';
 import { type DriverHandles, inTransaction, type SqliteStatements } from './connect.ts';
 import { type InTransaction, SqlEpisodeRepository } from './episodes.ts';
 import { SqlFeedRepository } from './feeds.ts';
@@ -34,6 +35,7 @@ export class SqlStore implements Store {
   readonly listeners: ListenerStore;
   readonly mediaText: MediaTextRepository;
   readonly search: SqlSearchRepository;
+  readonly browse: SqlBrowseRepository;
   readonly maintenance: SqlMaintenance;
 
   constructor(
@@ -53,6 +55,7 @@ export class SqlStore implements Store {
     this.listeners = createListenerRepositories(db, dialect, inside);
     this.mediaText = createMediaTextRepository(db, dialect);
     this.search = new SqlSearchRepository(db, dialect);
+    this.browse = new SqlBrowseRepository(db);
     this.people = new SqlPersonRepository(db);
     this.jobs = new SqlJobRepository(db, dialect);
   }
