@@ -1,18 +1,12 @@
 // Browsing in Debian's Chromium (playwright-core): home → All Shows → a category → a show → a season tab, with axe on
 // each new page and screenshots for review. Skips with a message when Chromium is not installed.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { ARTIFACTS, axeCheck, launchChromium, SKIP_NO_CHROMIUM } from '../../test/support/browser.ts';
 import { ingest, openTestApp, type TestApp } from '../../test/support/web-app.ts';
-
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-const SKIP = CHROMIUM
-  ? undefined
-  : 'Chromium is not installed (apt-get install -y chromium); skipping browser tests';
-/** The same folder as src/http/browser.test.ts's ARTIFACTS. */
-const ARTIFACTS = resolve(import.meta.dirname, '..', '..', 'test-artifacts', 'web');
 
 function feed(
   title: string,
@@ -33,32 +27,7 @@ ${entries.join('\n')}
 </channel></rss>`;
 }
 
-async function axeCheck(page: Page, name: string): Promise<void> {
-  const source = readFileSync(
-    resolve(import.meta.dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js'),
-    'utf8',
-  );
-  const violations = await page.evaluate(async (src) => {
-    // Indirect eval runs axe-core's source in the page's global scope; it is injected by the test, not the page.
-    // biome-ignore lint/security/noGlobalEval: see above.
-    const globalEval = eval;
-    globalEval(src);
-    const w = window as unknown as {
-      axe: {
-        run(
-          ctx: Document,
-          o: object,
-        ): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }>;
-      };
-    };
-    const r = await w.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, count: v.nodes.length }));
-  }, source);
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad, [], `${name}: ${JSON.stringify(bad)}`);
-}
-
-describe('browsing in Chromium', { skip: SKIP ?? false }, () => {
+describe('browsing in Chromium', { skip: SKIP_NO_CHROMIUM ?? false }, () => {
   let t: TestApp;
   let browser: Browser;
   let origin: string;
@@ -91,18 +60,7 @@ describe('browsing in Chromium', { skip: SKIP ?? false }, () => {
       feed('Dockside Laughs', '<itunes:category text="Comedy"/>', [{ title: 'Jokes', day: 5 }]),
     );
     origin = await t.app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--mute-audio',
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
