@@ -298,7 +298,10 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
         // Masked afresh for every response (maskCsrfToken): compressed pages must not leak it through their size.
         csrfToken: ctx.viewer ? maskCsrfToken(ctx.csrfToken) : pageCache.sentinel,
         ...(ctx.viewer
-          ? { viewer: { id: String(ctx.viewer.id), name: ctx.viewer.name, isAdmin: ctx.viewer.isAdmin } }
+          ? {
+              viewer: { id: String(ctx.viewer.id), name: ctx.viewer.name, isAdmin: ctx.viewer.isAdmin },
+              path: req.url,
+            }
           : {}),
         ...(query ? { query } : {}),
       };

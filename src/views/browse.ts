@@ -162,7 +162,7 @@ ${pager(`More ${m.name} shows`, m.list.nextHref, m.list.firstHref, 'More shows')
 export function newEpisodesPage(ctx: PageContext, m: NewEpisodesPageModel): SafeHtml {
   const body = html`<h1>New Episodes</h1>
 <p class="meta">The latest episodes of every show on ${ctx.site.name}.</p>
-${episodeList(m.episodes, m.firstHref ? 'There are no more episodes.' : 'No episodes yet.')}
+${episodeList(m.episodes, m.firstHref ? 'There are no more episodes.' : 'No episodes yet.', ctx)}
 ${pager('More episodes', m.nextHref, m.firstHref, 'Older episodes')}`;
   return layout(ctx, { title: m.firstHref ? 'New Episodes (older)' : 'New Episodes' }, body);
 }

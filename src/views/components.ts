@@ -1,6 +1,6 @@
 import { formatDate, formatDuration, isoDuration } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
-import type { EpisodeRow, Host, Paging, PlayInfo, ShowCard } from './models.ts';
+import type { EpisodeRow, Host, PageContext, Paging, PlayInfo, ShowCard } from './models.ts';
 
 export function art(url: string | undefined, alt: string, size: number, cls = 'art'): SafeHtml {
   if (!url) return html`<div class="${cls} art-missing" data-size="${size}" aria-hidden="true"></div>`;
@@ -88,9 +88,23 @@ export function episodeItem(row: EpisodeRow, extra: SafeHtml = html``): SafeHtml
 </li>`;
 }
 
-export function episodeList(rows: EpisodeRow[], empty = 'No episodes yet.'): SafeHtml {
+/**
+ * A list of episodes. Given the page's context with a signed-in viewer, each row also offers Play next and Play last
+ * (form posts that work without JavaScript and come back to this page; htmx posts them in place).
+ */
+export function episodeList(rows: EpisodeRow[], empty = 'No episodes yet.', ctx?: PageContext): SafeHtml {
   if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
-  return html`<ol class="episodes">${rows.map((r) => episodeItem(r))}</ol>`;
+  const menu = ctx?.viewer ? (r: EpisodeRow) => queueMenu(ctx.csrfToken, ctx.path, r) : () => html``;
+  return html`<ol class="episodes">${rows.map((r) => episodeItem(r, menu(r)))}</ol>`;
+}
+
+/** A row's queue actions, folded behind a small menu button. */
+function queueMenu(csrfToken: string, back: string | undefined, row: EpisodeRow): SafeHtml {
+  const post = (action: string, label: string) =>
+    html`<button type="submit" formaction="${row.href}/${action}" hx-post="${row.href}/${action}" hx-target="next .done">${label}</button>`;
+  return html`<details class="row-menu"><summary aria-label="Queue: ${row.title}">⋯</summary>
+  <form method="post" action="${row.href}/play-next">${csrfField(csrfToken)}${back ? html`<input type="hidden" name="back" value="${back}">` : ''}
+  ${post('play-next', 'Play next')}${post('enqueue', 'Play last')}<span class="done" role="status"></span></form></details>`;
 }
 
 export function pagination(p: Paging): SafeHtml {

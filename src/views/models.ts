@@ -33,6 +33,8 @@ export interface PageContext {
   assets: Assets;
   csrfToken: string;
   viewer?: Viewer;
+  /** The page's own path and query, for a signed-in viewer: where a row's form action (Play next) comes back to. */
+  path?: string;
   /** The current search text, echoed in the header box. */
   query?: string;
 }

@@ -34,9 +34,9 @@ import { summaryInNotes } from './summary.ts';
 
 export function homePage(ctx: PageContext, m: HomePageModel): SafeHtml {
   const body = html`<h1 class="visually-hidden">${ctx.site.name}</h1>
-${m.continueListening?.length ? html`<section aria-labelledby="cont-h"><h2 id="cont-h">Continue Listening</h2>${episodeList(m.continueListening)}</section>` : ''}
+${m.continueListening?.length ? html`<section aria-labelledby="cont-h"><h2 id="cont-h">Continue Listening</h2>${episodeList(m.continueListening, undefined, ctx)}</section>` : ''}
 ${showRail('Popular Podcasts', m.popular, 'popular-h')}
-${m.newFromFollowed?.length ? html`<section aria-labelledby="new-h"><h2 id="new-h">New From Shows You Follow</h2>${episodeList(m.newFromFollowed)}</section>` : ''}
+${m.newFromFollowed?.length ? html`<section aria-labelledby="new-h"><h2 id="new-h">New From Shows You Follow</h2>${episodeList(m.newFromFollowed, undefined, ctx)}</section>` : ''}
 ${showRail('Recently Updated', m.recent, 'recent-h')}
 ${m.popular.length === 0 && m.recent.length === 0 ? html`<p class="empty">No podcasts yet. ${ctx.viewer?.isAdmin ? html`<a href="/admin/feeds">Add a feed</a>.` : ''}</p>` : ''}`;
   return layout(ctx, { title: ctx.site.name, description: `${ctx.site.name}: listen to podcasts` }, body);
@@ -101,7 +101,7 @@ export function showPage(ctx: PageContext, m: ShowPageModel): SafeHtml {
     ${seasonTabs(m.seasons)}
     ${sortNav}
     ${yearJump(m.years)}
-    ${episodeList(m.episodes)}
+    ${episodeList(m.episodes, undefined, ctx)}
     ${pagination(m.paging)}
   </section>
   <aside>
@@ -332,7 +332,7 @@ ${
       )}</ul></section>`
     : ''
 }
-${m.episodes.length ? html`<section aria-labelledby="pe-h"><h2 id="pe-h">Episodes</h2>${episodeList(m.episodes)}</section>` : ''}
+${m.episodes.length ? html`<section aria-labelledby="pe-h"><h2 id="pe-h">Episodes</h2>${episodeList(m.episodes, undefined, ctx)}</section>` : ''}
 </article>`;
   return layout(ctx, { title: m.name }, body);
 }
@@ -351,7 +351,7 @@ ${!m.query ? html`<p>Type in the search box to find shows, episodes and people.<
 ${nothing ? html`<p class="empty">${m.page > 1 ? html`No more results for “${m.query}”.` : html`Nothing found for “${m.query}”.`}</p>` : ''}
 ${showRail('Shows', m.shows, 'shows-h')}
 ${m.people.length ? html`<section aria-labelledby="people-h"><h2 id="people-h">People</h2><ul class="people">${m.people.map((p) => html`<li><a href="${p.href}">${p.name}</a></li>`)}</ul></section>` : ''}
-${m.episodes.length ? html`<section aria-labelledby="ep-h">${heading}${episodeList(m.episodes)}${pager}</section>` : pager}`;
+${m.episodes.length ? html`<section aria-labelledby="ep-h">${heading}${episodeList(m.episodes, undefined, ctx)}${pager}</section>` : pager}`;
   const title = m.query ? `Search: ${m.query}${m.page > 1 ? ` (page ${m.page})` : ''}` : 'Search';
   return layout({ ...ctx, query: m.query }, { title }, body);
 }
@@ -386,8 +386,8 @@ export function libraryPage(ctx: PageContext, m: LibraryPageModel): SafeHtml {
 ${showRail('Following', m.following, 'follow-h')}
 ${m.following.length === 0 ? html`<p class="empty">You follow no shows yet.</p>` : ''}
 <section aria-labelledby="q-h"><h2 id="q-h">Queue</h2>${queueList(ctx, m.queue)}</section>
-<section aria-labelledby="ip-h"><h2 id="ip-h">In Progress</h2>${episodeList(m.inProgress, 'Nothing in progress.')}</section>
-<section aria-labelledby="h-h"><h2 id="h-h">History</h2>${episodeList(m.history, 'No listening history yet.')}</section>
+<section aria-labelledby="ip-h"><h2 id="ip-h">In Progress</h2>${episodeList(m.inProgress, 'Nothing in progress.', ctx)}</section>
+<section aria-labelledby="h-h"><h2 id="h-h">History</h2>${episodeList(m.history, 'No listening history yet.', ctx)}</section>
 <section aria-labelledby="pl-h"><h2 id="pl-h">Played</h2>${episodeList(m.played, 'Nothing played yet.')}</section>`;
   return layout(ctx, { title: 'Library' }, body);
 }

@@ -6,9 +6,10 @@ import { Client, openSerialShowApp, type TestApp } from '../../../../test/suppor
 
 describe('the player and the server', () => {
   let t: TestApp;
+  let showId: number;
   let episodeIds: number[];
   before(async () => {
-    ({ t, episodeIds } = await openSerialShowApp());
+    ({ t, showId, episodeIds } = await openSerialShowApp());
   });
   after(() => t.close());
 
@@ -92,5 +93,36 @@ describe('the player and the server', () => {
     const home = (await c.get('/')).body;
     assert.match(home, /Continue Listening/);
     assert.match(home, /Resume · 12 min left/);
+  });
+
+  test('every episode row offers Play next and Play last to a listener, and comes back to its page', async () => {
+    const anonymous = await new Client(t.app).get(`/shows/${showId}`);
+    assert.doesNotMatch(anonymous.body, /Play last/, 'no queue menu for visitors');
+    const c = new Client(t.app);
+    await c.signUp('row');
+    const page = (await c.get(`/shows/${showId}?sort=oldest`)).body;
+    const menus = page.match(/class="row-menu"/g) ?? [];
+    assert.equal(menus.length, episodeIds.length, 'one menu per row');
+    assert.match(page, new RegExp(`name="back" value="/shows/${showId}\\?sort=oldest"`));
+    const [e1, e2, e3] = episodeIds as [number, number, number];
+    // Without JavaScript: 303 back to the list it came from.
+    const r = await c.post(`/episodes/${e1}/enqueue`, { back: `/shows/${showId}?sort=oldest` });
+    assert.equal(r.statusCode, 303);
+    assert.equal(r.headers.location, `/shows/${showId}?sort=oldest`);
+    // With htmx: the row's status says what happened, no navigation.
+    const hx = await c.post(
+      `/episodes/${e2}/play-next`,
+      { back: '/new' },
+      { headers: { 'hx-request': 'true' } },
+    );
+    assert.equal(hx.statusCode, 200);
+    assert.equal(hx.body, 'Plays next.');
+    // Another site is never where a form comes back to.
+    for (const back of ['//evil.example/x', '/\\evil.example', 'https://evil.example/']) {
+      const off = await c.post(`/episodes/${e3}/enqueue`, { back });
+      assert.equal(off.headers.location, `/episodes/${e3}`, back);
+    }
+    const order = (await c.json('GET', '/api/v1/me/queue')).json().items.map((e: { id: number }) => e.id);
+    assert.deepEqual(order, [e2, e1, e3]);
   });
 });
