@@ -4,6 +4,7 @@
 // seeking back from there un-marks it. At the end the next queued episode plays (unless autoplay is off or the sleep
 // timer says "end of episode"); a file that cannot be loaded shows an error with Retry, Download and Next.
 import { finishedByListening, isAtEnd } from '../domain/listening.ts';
+import type { PlayInfo } from '../views/models.ts';
 import { buildPlayerUi, type PlayerUi, SPEEDS } from './player-ui.ts';
 
 export interface Track {
@@ -21,19 +22,6 @@ export interface Track {
 interface Chapter {
   start: number;
   title: string;
-}
-
-/** What /api/v1/me/queue/advance answers for the next episode (the server's PlayInfo). */
-interface PlayInfoJson {
-  episodeId: string;
-  audioUrl: string;
-  audioType?: string;
-  title: string;
-  showTitle: string;
-  imageUrl?: string;
-  durationSeconds?: number;
-  href: string;
-  startSeconds?: number;
 }
 
 const SAVE_EVERY_MS = 10_000;
@@ -63,7 +51,7 @@ function csrf(): string {
   return document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';
 }
 
-function trackFromPlayInfo(p: PlayInfoJson): Track {
+function trackFromPlayInfo(p: PlayInfo): Track {
   return {
     episodeId: p.episodeId,
     src: p.audioUrl,
@@ -378,14 +366,14 @@ export class EarshotPlayer extends HTMLElement {
       .catch(() => undefined);
   }
 
-  async #advanceQueue(): Promise<PlayInfoJson | undefined> {
+  async #advanceQueue(): Promise<PlayInfo | undefined> {
     if (!this.#signedIn) return undefined;
     const from = this.track ? Number(this.track.episodeId) : undefined;
     const r = await this.#send('/api/v1/me/queue/advance', JSON.stringify({ from, _csrf: csrf() }));
     if (!r?.ok) return undefined;
     const body: unknown = await r.json().catch(() => undefined);
     if (!body || typeof body !== 'object' || !('next' in body)) return undefined;
-    const next = body.next as PlayInfoJson; // the server's PlayInfo (src/views/models.ts)
+    const next = body.next as PlayInfo; // what /api/v1/me/queue/advance answers
     return typeof next?.audioUrl === 'string' ? next : undefined;
   }
 
