@@ -5,6 +5,7 @@ import type { MediaTextRepository } from '../media-text-ports.ts';
 import type { SqlDialect } from '../migrations/index.ts';
 import { migrations } from '../migrations/index.ts';
 import type { Store } from '../ports.ts';
+import type { SourceRepository } from '../source-ports.ts';
 import type { SyncRepository } from '../sync-ports.ts';
 import { type DriverHandles, inTransaction, type SqliteStatements } from './connect.ts';
 import { type InTransaction, SqlEpisodeRepository } from './episodes.ts';
@@ -17,6 +18,7 @@ import { SqlPersonRepository } from './people.ts';
 import type { Database } from './schema.ts';
 import { SqlSearchRepository } from './search.ts';
 import { SqlShowRepository } from './shows.ts';
+import { SqlSourceRepository } from './sources.ts';
 import { createSyncRepository } from './sync.ts';
 
 /**
@@ -33,6 +35,7 @@ export class SqlStore implements Store {
   readonly sync: SyncRepository;
   readonly listeners: ListenerStore;
   readonly mediaText: MediaTextRepository;
+  readonly sources: SourceRepository;
   readonly search: SqlSearchRepository;
   readonly maintenance: SqlMaintenance;
 
@@ -54,6 +57,7 @@ export class SqlStore implements Store {
     this.mediaText = createMediaTextRepository(db, dialect);
     this.search = new SqlSearchRepository(db, dialect);
     this.people = new SqlPersonRepository(db);
+    this.sources = new SqlSourceRepository(db);
     this.jobs = new SqlJobRepository(db, dialect);
   }
 
