@@ -1,6 +1,7 @@
 // View models: what each page needs, already shaped for display. Views are pure functions of these.
 // Absent means absent: optional properties are left out, never '' or 0.
 import type { Notice } from './admin.ts';
+import type { EpisodeSourcesModel } from './sources.ts';
 
 export interface SiteLink {
   label: string;
@@ -200,6 +201,8 @@ export interface EpisodePageModel {
   shareUrl: string;
   inQueue?: boolean;
   popular: ShowCard[];
+  /** Its structured source list (issue 16, src/views/sources.ts). */
+  sources?: EpisodeSourcesModel;
 }
 
 export interface PersonPageModel {
