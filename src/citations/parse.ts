@@ -19,7 +19,8 @@ const NOISE = [
 /** Quoted titles: curly, straight, guillemets and low-high quotes. */
 const QUOTED = /“([^”]*)”?|"([^"]*)"|«\s*([^»]*?)\s*»|„([^“”]*)[“”]/;
 /** "WP: NOTAM", "Wikipedia: Ötzi": a site named before the title. */
-const SITE_PREFIX = /^(WP|Wikipedia|YouTube|GitHub|Twitter|Amazon|IMDb|Vimeo)\s*:\s*(.+)$/i;
+const SITE_PREFIX =
+  /^(WP|Wikipedia|YouTube|GitHub|Twitter|Amazon|IMDb|Vimeo|\p{Lu}[\p{L}]* Wiki|\p{Lu}[\p{L}]* Verlag)\s*:\s*(.+)$/iu;
 const SITE_NAMES: Record<string, string> = {
   wp: 'Wikipedia',
   wikipedia: 'Wikipedia',
@@ -63,7 +64,7 @@ export function parseCitation(entry: string, link?: string): Citation | undefine
   // A URL that ended the entry often leaves "…, " or ":" behind.
   work = work.replace(/[\s,;:–—-]+$/, '').replace(DATABASE_TAIL, '');
 
-  const quoted = QUOTED.exec(work);
+  const quoted = titleQuote(work);
   if (quoted) {
     const inner = quoted[1] ?? quoted[2] ?? quoted[3] ?? quoted[4] ?? '';
     const title = cleanTitle(inner);
@@ -75,9 +76,11 @@ export function parseCitation(entry: string, link?: string): Citation | undefine
     return out;
   }
 
-  const site = SITE_PREFIX.exec(work);
+  work = linkListShape(out, work);
+  const site = SITE_PREFIX.exec(work) ?? SITE_DASH.exec(work);
   if (site?.[1] !== undefined && site[2] !== undefined) {
-    out.container = SITE_NAMES[site[1].toLowerCase()] ?? site[1];
+    const name = SITE_NAMES[site[1].toLowerCase()];
+    if (name !== '') out.container = name ?? site[1];
     const title = cleanTitle(site[2]);
     if (title !== '') out.title = title;
     return out;
@@ -94,7 +97,7 @@ export function parseCitation(entry: string, link?: string): Citation | undefine
     readTail(out, sentences.slice(2).join('. '));
     return out;
   }
-  const byline = /^(.+?),?\s+by\s+(\p{Lu}[^,;()]*?)(?:\s*[,(]\s*(.*?)\)?)?$/u.exec(first);
+  const byline = /^(.+?),?\s+by\s+(\p{Lu}[^,;()\s]*\s\p{Lu}[^,;()]*?)(?:\s*[,(]\s*(.*?)\)?)?$/u.exec(first);
   if (byline?.[1] !== undefined && byline[2] !== undefined && second === undefined) {
     // "Clean Code by Robert C. Martin"
     const authors = parseAuthors(byline[2]);
@@ -110,6 +113,75 @@ export function parseCitation(entry: string, link?: string): Citation | undefine
   if (title !== '') out.title = title;
   readTail(out, sentences.slice(1).join('. '));
   return out;
+}
+
+/**
+ * A quoted title: one that the entry begins with, or that follows its authors, and that ends a part of the entry
+ * (“Title.” or “Title,” or "Title". ) — not a phrase quoted inside a headline.
+ */
+function titleQuote(work: string): RegExpExecArray | null {
+  const quoted = QUOTED.exec(work);
+  if (!quoted) return null;
+  const inner = (quoted[1] ?? quoted[2] ?? quoted[3] ?? quoted[4] ?? '').trim();
+  const after = work.slice(quoted.index + quoted[0].length);
+  if (quoted.index > 0 || /[.,!?]$/.test(inner) || /^\s*(?:[.,:;]|$)/.test(after)) return quoted;
+  return null;
+}
+
+/** Sites named before a title with a dash ("Twitter - @LaunchedFM"); '' for words that name no site ("Website"). */
+const SITE_DASH =
+  /^(Twitter|Reddit|Instagram|Facebook|YouTube|GitHub|LinkedIn|Mastodon|Medium|Website|Web|Site|Homepage|Blog)\s+[-–—]\s+(.+)$/i;
+Object.assign(SITE_NAMES, {
+  reddit: 'Reddit',
+  instagram: 'Instagram',
+  facebook: 'Facebook',
+  linkedin: 'LinkedIn',
+  mastodon: 'Mastodon',
+  medium: 'Medium',
+  website: '',
+  web: '',
+  site: '',
+  homepage: '',
+  blog: '',
+});
+
+/**
+ * The shapes of a link list's entries: a section label ("Picks: …"), the text given twice over, a date first
+ * ("2nd June 2020 – …"), a closing remark in brackets ("(blog post)", "(by Jordan Singer)"), a name and its tagline
+ * ("Egghead.io- Bite-sized training") and a title and its author ("Designing for the command line - Amanda Pinsker").
+ */
+function linkListShape(out: Citation, text: string): string {
+  let work = text.replace(/^(?:tips?|picks?|links?|mentioned|see also)\s*:\s+/i, '');
+  const half = work.length / 2;
+  if (Number.isInteger(half) && half > 3 && work.slice(0, half) === work.slice(half))
+    work = work.slice(0, half);
+  const dated = /^(.{6,25}?)\s+[–—-]\s+(.+)$/.exec(work);
+  if (dated?.[1] !== undefined && dated[2] !== undefined) {
+    const found = findDate(dated[1]);
+    if (found !== undefined && found.text.length >= dated[1].length - 4 && found.iso.length > 4) {
+      out.dateText = dated[1];
+      out.date = found.iso;
+      work = dated[2];
+    }
+  }
+  const by = /^(.+?)\s*\(by ([^()]+)\)$/i.exec(work);
+  if (by?.[1] !== undefined && by[2] !== undefined) {
+    const authors = parseAuthors(by[2]);
+    if (authors.length > 0) out.authors = authors;
+    work = by[1];
+  }
+  // A remark in brackets (it has a lower-case word, or names the medium), or a bracket never closed.
+  work = work
+    .replace(/\s*\((?=[^()]*\b(?:\p{Ll}{2,}|Archive|Video|PDF|Audio)\b)[^()]*\)$/u, '')
+    .replace(/\s*\([^()]*$/, '');
+  const tagline = /^(\S(?:.*\S)?)- (.+)$/.exec(work);
+  if (tagline?.[1] !== undefined && !/\s-\s/.test(work)) return tagline[1];
+  const author = /^(.+\s.+?)\s+[-–—]\s+(\p{Lu}[\p{L}'’.-]+(?:\s\p{Lu}[\p{L}'’.-]+){1,2})$/u.exec(work);
+  if (author?.[1] !== undefined && author[2] !== undefined && out.authors === undefined) {
+    out.authors = [author[2]];
+    return author[1];
+  }
+  return work;
 }
 
 /** What comes before the title: the authors, and in APA a "(2002)." after them. */

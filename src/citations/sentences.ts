@@ -52,11 +52,14 @@ const ABBREVIATIONS = new Set([
   'chap',
 ]);
 
-/** The parts of `text` between sentence-ending full stops (and ? or !), each trimmed, the stops dropped. */
+/**
+ * The parts of `text` between sentence-ending full stops, each trimmed, the stops dropped. A question or exclamation
+ * mark ends no part: in a link list's headline ("Who is Bing Liu? Chinese researcher …") it is the title's own.
+ */
 export function splitSentences(text: string): string[] {
   const out: string[] = [];
   let start = 0;
-  const stop = /([.!?])(?=\s+\S|\s*$)/g;
+  const stop = /([.])(?=\s+\S|\s*$)/g;
   for (let m = stop.exec(text); m !== null; m = stop.exec(text)) {
     const end = m.index;
     if (m[1] === '.' && isAbbreviation(text.slice(start, end))) continue;
