@@ -55,6 +55,12 @@ describe('parseCitation', () => {
     });
   });
 
+  it('reads hostile entries at the size limit (lines of quotes, dashes, brackets, initials) without failing', () => {
+    const n = MAX_CITATION_CHARS;
+    for (const unit of ['“', '- ', '((', 'A, ', 'U.S. ', 'Jan 1 ', 'Aa Bb - ', '10.1234/', 'by A B '])
+      assert.equal(parseCitation(unit.repeat(n).slice(0, n))?.text, unit.repeat(n).slice(0, n).trim());
+  });
+
   it('refuses empty and over-long entries', () => {
     assert.equal(parseCitation('   '), undefined);
     assert.equal(parseCitation('a'.repeat(MAX_CITATION_CHARS + 1)), undefined);

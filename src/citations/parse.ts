@@ -120,7 +120,12 @@ export function parseCitation(entry: string, link?: string): Citation | undefine
  * (“Title.” or “Title,” or "Title". ) — not a phrase quoted inside a headline.
  */
 function titleQuote(work: string): RegExpExecArray | null {
-  const quoted = QUOTED.exec(work);
+  // One attempt, at the first opening quote: trying every quote of a line of quotes would be quadratic.
+  const first = work.search(/[“"«„]/);
+  if (first < 0) return null;
+  const sticky = new RegExp(QUOTED.source, 'y');
+  sticky.lastIndex = first;
+  const quoted = sticky.exec(work);
   if (!quoted) return null;
   const inner = (quoted[1] ?? quoted[2] ?? quoted[3] ?? quoted[4] ?? '').trim();
   const after = work.slice(quoted.index + quoted[0].length);
@@ -176,10 +181,15 @@ function linkListShape(out: Citation, text: string): string {
     .replace(/\s*\([^()]*$/, '');
   const tagline = /^(\S(?:.*\S)?)- (.+)$/.exec(work);
   if (tagline?.[1] !== undefined && !/\s-\s/.test(work)) return tagline[1];
-  const author = /^(.+\s.+?)\s+[-–—]\s+(\p{Lu}[\p{L}'’.-]+(?:\s\p{Lu}[\p{L}'’.-]+){1,2})$/u.exec(work);
-  if (author?.[1] !== undefined && author[2] !== undefined && out.authors === undefined) {
-    out.authors = [author[2]];
-    return author[1];
+  // Split at the last spaced dash by hand: a regular expression for "anything, a dash, a name" is quadratic.
+  const at = Math.max(work.lastIndexOf(' - '), work.lastIndexOf(' – '), work.lastIndexOf(' — '));
+  if (at > 0 && out.authors === undefined) {
+    const title = work.slice(0, at).trim();
+    const name = work.slice(at + 3).trim();
+    if (/\s/.test(title) && /^\p{Lu}[\p{L}'’.-]+(?:\s\p{Lu}[\p{L}'’.-]+){1,2}$/u.test(name)) {
+      out.authors = [name];
+      return title;
+    }
   }
   return work;
 }

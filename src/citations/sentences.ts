@@ -62,7 +62,7 @@ export function splitSentences(text: string): string[] {
   const stop = /([.])(?=\s+\S|\s*$)/g;
   for (let m = stop.exec(text); m !== null; m = stop.exec(text)) {
     const end = m.index;
-    if (m[1] === '.' && isAbbreviation(text.slice(start, end))) continue;
+    if (m[1] === '.' && isAbbreviation(text.slice(Math.max(start, end - 16), end))) continue;
     push(out, text.slice(start, m[1] === '.' ? end : end + 1));
     start = end + 1;
   }

@@ -46,4 +46,4 @@ export function cutAt(text: string, length: number): string {
 export const MAX_CITATIONS_PER_EPISODE = 200;
 
 /** Characters of one citation entry the citation parser reads; a longer entry is not a citation and is skipped. */
-export const MAX_CITATION_CHARS = 2_000;
+export const MAX_CITATION_CHARS = 1_000;
