@@ -36,6 +36,7 @@ import { PageCache } from './page-cache.ts';
 import { registerAccountRoutes } from './routes/account.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerApiRoutes } from './routes/api.ts';
+import { registerSourceApi } from './routes/api-sources.ts';
 import { registerPageRoutes } from './routes/pages/index.ts';
 import type { SearchIndex } from './search.ts';
 import { securityHeaders } from './security.ts';
@@ -461,6 +462,7 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
   registerAccountRoutes(app, web);
   registerAdminRoutes(app, web);
   registerApiRoutes(app, web);
+  registerSourceApi(app, web);
   if (deps.demoAssetsDir) registerDemoAssets(app, deps.demoAssetsDir);
   for (const plugin of deps.plugins ?? []) await plugin(app);
 

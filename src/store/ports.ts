@@ -35,6 +35,7 @@ import type { Show, ShowContent } from '../domain/show.ts';
 import type { BrowseRepository } from './browse-ports.ts';
 import type { ListenerStore } from './listener-ports.ts';
 import type { MediaTextRepository } from './media-text-ports.ts';
+import type { SourceRepository } from './source-ports.ts';
 import type { SyncRepository } from './sync-ports.ts';
 
 export { StoreError, type StoreErrorCode } from './errors.ts';
@@ -52,6 +53,8 @@ export interface Store {
   readonly listeners: ListenerStore;
   /** Fetched transcript/chapter texts and episode transcript text (src/store/media-text-ports.ts). */
   readonly mediaText: MediaTextRepository;
+  /** The sources show notes cite and the episodes citing them (src/store/source-ports.ts). */
+  readonly sources: SourceRepository;
   /** gPodder / Nextcloud sync state (src/store/sync-ports.ts). */
   readonly sync: SyncRepository;
   /** The database's own state, online backup and pool gauges, for the operator's commands and /metrics. */

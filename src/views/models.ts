@@ -2,6 +2,7 @@
 // Absent means absent: optional properties are left out, never '' or 0.
 import type { Notice } from './admin.ts';
 import type { SeasonTab, TabLink } from './show-extras.ts';
+import type { EpisodeSourcesModel } from './sources.ts';
 
 export interface SiteLink {
   label: string;
@@ -209,6 +210,8 @@ export interface EpisodePageModel {
   shareUrl: string;
   inQueue?: boolean;
   popular: ShowCard[];
+  /** Its structured source list (issue 16, src/views/sources.ts). */
+  sources?: EpisodeSourcesModel;
 }
 
 export interface PersonPageModel {

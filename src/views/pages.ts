@@ -30,6 +30,7 @@ import type {
   TranscriptModel,
 } from './models.ts';
 import { seasonTabs, showCategoryLinks, showDescription, yearJump } from './show-extras.ts';
+import { episodeSourcesSection } from './sources.ts';
 import { summaryInNotes } from './summary.ts';
 
 export function homePage(ctx: PageContext, m: HomePageModel): SafeHtml {
@@ -263,6 +264,7 @@ export function episodePage(ctx: PageContext, m: EpisodePageModel): SafeHtml {
 </header>
 ${e.description && !summaryInNotes(e.description, e.notesHtml) ? html`<section class="description" aria-label="Description"><p>${e.description}</p></section>` : ''}
 ${e.notesHtml ? html`<section class="notes" aria-labelledby="notes-h"><h2 id="notes-h">Show Notes</h2>${raw(e.notesHtml)}</section>` : ''}
+${m.sources ? episodeSourcesSection(m.sources) : ''}
 ${chapters(m)}
 ${soundbites(m)}
 ${transcriptPanel(m.transcript)}

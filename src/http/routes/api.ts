@@ -11,6 +11,7 @@ import { parseId } from '../ids.ts';
 import { episodeHref, playInfo, showHref } from '../present.ts';
 import type { WebApp } from '../server.ts';
 import { audienceOf, visibleEpisode, visibleShow } from '../visibility.ts';
+import { sourcesOpenApiPaths } from './api-sources.ts';
 
 export interface ShowJson {
   id: number;
@@ -413,6 +414,7 @@ export function openApiDocument(): unknown {
     },
     components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'earshot_session' } } },
     paths: {
+      ...sourcesOpenApiPaths(),
       '/api/v1/shows': { get: { summary: 'Shows by title', responses: ok } },
       '/api/v1/shows/{id}': {
         get: {

@@ -18,6 +18,7 @@ import { searchRanking } from './0017-search-ranking.ts';
 import { episodeListIndex } from './0018-episode-list-index.ts';
 import { cacheGeneration } from './0019-cache-generation.ts';
 import { browse } from './0021-browse.ts';
+import { sources } from './0026-sources.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
@@ -42,4 +43,5 @@ export const migrations: readonly Migration[] = [
   episodeListIndex,
   cacheGeneration,
   browse,
+  sources,
 ];

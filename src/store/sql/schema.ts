@@ -40,6 +40,9 @@ export interface Database {
   media_text_cache: MediaTextCacheTable;
   episode_transcripts: EpisodeTranscriptsTable;
   cache_generations: CacheGenerationsTable;
+  sources: SourcesTable;
+  source_keys: SourceKeysTable;
+  episode_citations: EpisodeCitationsTable;
 }
 
 export interface SchemaMigrationsTable {
@@ -389,4 +392,25 @@ export interface EpisodeTranscriptsTable {
   language: string | null;
   text: string;
   updated_at: string;
+}
+
+/** A work cited by show notes (migration 0026): its fullest citation as JSON (`Citation`). */
+export interface SourcesTable {
+  id: Auto;
+  citation_json: string;
+  created_at: string;
+}
+
+/** A key a source is known by (`citationKeys`): `doi:…`, `isbn:…`, `url:…`, `title:…|…`. */
+export interface SourceKeysTable {
+  key: string;
+  source_id: number;
+}
+
+/** An episode's citation entries in order, each as read (`Citation` JSON) and matched to its source. */
+export interface EpisodeCitationsTable {
+  episode_id: number;
+  position: number;
+  source_id: number;
+  citation_json: string;
 }

@@ -5,6 +5,7 @@ import type { MediaTextRepository } from '../media-text-ports.ts';
 import type { SqlDialect } from '../migrations/index.ts';
 import { migrations } from '../migrations/index.ts';
 import type { Store } from '../ports.ts';
+import type { SourceRepository } from '../source-ports.ts';
 import type { SyncRepository } from '../sync-ports.ts';
 import { SqlBrowseRepository } from './browse.ts';
 import { type DriverHandles, inTransaction, type SqliteStatements } from './connect.ts';
@@ -18,6 +19,7 @@ import { SqlPersonRepository } from './people.ts';
 import type { Database } from './schema.ts';
 import { SqlSearchRepository } from './search.ts';
 import { SqlShowRepository } from './shows.ts';
+import { SqlSourceRepository } from './sources.ts';
 import { createSyncRepository } from './sync.ts';
 
 /**
@@ -34,6 +36,7 @@ export class SqlStore implements Store {
   readonly sync: SyncRepository;
   readonly listeners: ListenerStore;
   readonly mediaText: MediaTextRepository;
+  readonly sources: SourceRepository;
   readonly search: SqlSearchRepository;
   readonly browse: SqlBrowseRepository;
   readonly maintenance: SqlMaintenance;
@@ -57,6 +60,7 @@ export class SqlStore implements Store {
     this.search = new SqlSearchRepository(db, dialect);
     this.browse = new SqlBrowseRepository(db);
     this.people = new SqlPersonRepository(db);
+    this.sources = new SqlSourceRepository(db);
     this.jobs = new SqlJobRepository(db, dialect);
   }
 

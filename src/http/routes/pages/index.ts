@@ -11,6 +11,7 @@ import { registerPersonPage } from './person.ts';
 import { registerSearchPage } from './search.ts';
 import { registerShowPages } from './show.ts';
 import { registerSitemap } from './sitemap.ts';
+import { registerSourcePages } from './sources.ts';
 
 export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
   const popular = new PopularShows(web.deps);
@@ -21,6 +22,7 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
   registerShowPages(app, web, popular);
   registerEpisodePages(app, web, popular);
   registerPersonPage(app, web);
+  registerSourcePages(app, web);
   registerSearchPage(app, web);
   registerLibraryPages(app, web, popular);
   registerBrowsePages(app, web, ranking);
