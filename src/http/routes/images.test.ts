@@ -34,6 +34,7 @@ before(async () => {
     '/big.jpg': { type: 'image/jpeg', body: big },
     '/small.png': { type: 'image/png', body: png },
     '/slow.jpg': { type: 'image/jpeg', body: big, delayMs: 300 },
+    '/held.png': { type: 'image/png', body: png, delayMs: 3000 },
     '/untyped.png': { type: 'application/octet-stream', body: png },
     '/huge.jpg': { type: 'image/jpeg', body: Buffer.alloc(11 * 1024 * 1024, 0xff) },
     '/bomb.png': { type: 'image/png', body: bomb },
@@ -77,11 +78,15 @@ interface ImageApp {
 }
 
 /** The production configuration's fetcher (SSRF guard on) with only the image host exempt, like a public host. */
-async function openImageApp(options: { cache?: CoverCache; readLocal?: boolean } = {}): Promise<ImageApp> {
+async function openImageApp(
+  options: { cache?: CoverCache; readLocal?: boolean; concurrency?: number; maxWaiting?: number } = {},
+): Promise<ImageApp> {
   const fetcher = createFetcher({ userAgent: 'Earshot-test/1.0', allowOrigins: [host.base] });
   const coverImages = createCoverImages({
     fetcher,
     cache: options.cache ?? memoryCoverCache(64 * 1024 * 1024),
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.maxWaiting === undefined ? {} : { maxWaiting: options.maxWaiting }),
     ...(options.readLocal
       ? {
           readLocal: async (url: string) =>
@@ -292,6 +297,9 @@ describe('cover endpoint', () => {
       assert.equal(mine.headers['content-type'], 'image/webp');
       assert.equal(mine.headers['cache-control'], 'private, max-age=31536000, immutable');
       assert.equal(app.fetched('/small.png'), 1, 'the 404 fetched nothing');
+      // The episode path of the same private show is a 404 too.
+      const episodeCover = `/images/episode/${episode.id}/${path.split('/').pop()}/160.webp`;
+      assert.equal((await new Client(app.t.app).get(episodeCover)).statusCode, 404);
     } finally {
       await app.close();
     }
@@ -336,6 +344,63 @@ describe('cover endpoint', () => {
       const res = await app.client.get(`${path}/160.webp`);
       assert.equal(res.headers['content-type'], 'image/webp');
       assert.equal((await dimensions(res.rawPayload)).width, 160);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('people and load', () => {
+  test('a podcast:person picture is served through the endpoint, and 404 where only a private show credits them', async () => {
+    const app = await openImageApp();
+    try {
+      const person = `<podcast:person role="host" img="${app.src('/small.png')}" href="https://ines.example/">Inès Harbour</podcast:person>`;
+      const feed = feedWith('Person Show', app.src('/big.jpg')).replace(
+        '<rss version="2.0"',
+        '<rss version="2.0" xmlns:podcast="https://podcastindex.org/namespace/1.0"',
+      );
+      const id = await ingest(
+        app.t.store,
+        'https://feeds.example/person.xml',
+        feed.replace('<item>', `${person}<item>`),
+      );
+      const page = await app.client.get(`/shows/${id}`);
+      const avatar = /<img class="avatar"[^>]*>/.exec(page.body)?.[0] ?? '';
+      assert.match(avatar, /src="\/images\/person\/\d+\/[0-9a-f]{12}\/96\.webp"/);
+      assert.match(avatar, /width="48" height="48" loading="lazy"/);
+      const path = /src="([^"]+)\/96\.webp"/.exec(avatar)?.[1] ?? '';
+      const res = await app.client.get(`${path}/96.webp`);
+      assert.equal(res.headers['content-type'], 'image/webp');
+      assert.equal((await dimensions(res.rawPayload)).width, 96);
+
+      const show = await app.t.store.shows.get(id);
+      assert.ok(show);
+      await app.t.store.feeds.setVisibility(show.feedId, 'private');
+      assert.equal((await new Client(app.t.app).get(`${path}/160.webp`)).statusCode, 404);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('past the per-process limit a cover is answered at once with initials that no one keeps', async () => {
+    const app = await openImageApp({ concurrency: 1, maxWaiting: 0 });
+    try {
+      const first = await app.show('First Slow Show', app.src('/held.png'));
+      const second = await app.show('Second Show', app.src('/big.jpg'));
+      const a = (await headerCover(app.client, first)).path;
+      const b = (await headerCover(app.client, second)).path;
+      const slowRequest = app.client.get(`${a}/160.webp`);
+      // Asked once the slow source's work holds the only slot (its host has the request).
+      while (app.fetched('/held.png') === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      const turnedAway = await app.client.get(`${b}/160.webp`);
+      const slow = await slowRequest;
+      assert.equal(slow.headers['content-type'], 'image/webp');
+      assert.equal(turnedAway.statusCode, 200);
+      assert.equal(turnedAway.headers['content-type'], 'image/svg+xml');
+      assert.equal(turnedAway.headers['cache-control'], 'no-store');
+      assert.equal(app.fetched('/big.jpg'), 0);
+      // Once the work is done the same cover is rendered (a busy answer is not remembered as a failure).
+      assert.equal((await app.client.get(`${b}/160.webp`)).headers['content-type'], 'image/webp');
     } finally {
       await app.close();
     }
