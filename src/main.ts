@@ -27,10 +27,12 @@ import { type FetchLimit, type RefreshReport, refreshFeed, skippedReport } from 
 import { gpodderPlugin } from './http/gpodder/plugin.ts';
 import { startMetricsServer } from './http/metrics-server.ts';
 import { createServer, type FeedAdmin, type ServerDeps } from './http/server.ts';
+import { type CoverCache, memoryCoverCache, openDiskCoverCache } from './images/cache.ts';
 import { EVENT_LOOP_TURNS } from './markup/next-turn.ts';
 import { parseOpmlInTurns } from './opml/import.ts';
 import { packagePath } from './package-root.ts';
 import { type AddFeedAnswer, checkAndAddFeed } from './services/add-feed.ts';
+import { createCoverImages } from './services/cover-images.ts';
 import { backgroundHealth, type Health } from './services/health.ts';
 import { ListenerQuota, quotaPortsFrom } from './services/listener-quota.ts';
 import { createMediaTextService } from './services/media-text.ts';
@@ -289,6 +291,13 @@ export async function startServing(
       ? { metricsEndpoint: config.metrics.token === undefined ? {} : { token: config.metrics.token } }
       : {}),
     mediaText: createMediaTextService({ fetcher: app.fetcher, store, now, readLocal: readDemoAsset }),
+    coverImages: createCoverImages({
+      fetcher: app.fetcher,
+      cache: await coverCache(config, hooks.onError),
+      readLocal: readDemoAsset,
+      now,
+      ...(hooks.onError === undefined ? {} : { onError: hooks.onError }),
+    }),
     feeds: feedAdmin,
     demoAssetsDir: demoAssetsDir(),
     // The database is probed beside requests (at most every 5 s), so /healthz answers at once while a long
@@ -486,6 +495,16 @@ const ASSET_TYPES: Record<string, string> = {
 };
 
 /** The demo's root-relative asset URLs (`/demo-assets/<name>`) are files of demoAssetsDir(), never fetched. */
+/** Rendered covers kept on disk (`<dataDir>/images`, at most 512 MB); in memory (64 MB) when it cannot be written. */
+async function coverCache(config: Config, onError?: (error: unknown) => void): Promise<CoverCache> {
+  try {
+    return await openDiskCoverCache(join(config.dataDir, 'images'), 512 * 1024 * 1024);
+  } catch (error) {
+    onError?.(error);
+    return memoryCoverCache(64 * 1024 * 1024);
+  }
+}
+
 async function readDemoAsset(url: string): Promise<{ body: Uint8Array; contentType?: string } | undefined> {
   const prefix = `${DEMO_ASSETS_PATH}/`;
   if (!url.startsWith(prefix)) return undefined;

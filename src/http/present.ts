@@ -1,11 +1,21 @@
 // Store records → view models. Pure: no I/O, no request.
+import { createHash } from 'node:crypto';
+import type { CoverKind } from '../domain/cover.ts';
 import type { Episode, EpisodeListItem } from '../domain/episode.ts';
-import type { Credit } from '../domain/person.ts';
+import type { Credit, Person } from '../domain/person.ts';
 import type { Show } from '../domain/show.ts';
 import type { Progress } from '../store/listener-ports.ts';
 import { authorField, authorName } from '../views/author.ts';
 import { truncate } from '../views/format.ts';
-import type { EpisodeRow, Host, PlayInfo, ShowCard, ShowHeader, ShowLink } from '../views/models.ts';
+import type {
+  CoverImage,
+  EpisodeRow,
+  Host,
+  PlayInfo,
+  ShowCard,
+  ShowHeader,
+  ShowLink,
+} from '../views/models.ts';
 
 export const showHref = (id: number): string => `/shows/${id}`;
 export const episodeHref = (id: number): string => `/episodes/${id}`;
@@ -19,11 +29,83 @@ export function episodeTitle(ep: Pick<Episode, 'title' | 'id'>): string {
   return ep.title?.trim() || `Untitled episode ${ep.id}`;
 }
 
+/** What a cover is made from: the catalogue's image URL (absent: none usable) and the title its fallback spells. */
+export interface CoverSource {
+  url?: string;
+  title: string;
+}
+
+/** Image URLs the endpoint may fetch: http(s), or this site's own demo files. Anything else is no image. */
+function usableImage(url: string | undefined): string | undefined {
+  return url !== undefined && isPlayableUrl(url) ? url : undefined;
+}
+
+export function showCoverSource(show: Pick<Show, 'id' | 'title' | 'imageUrl'>): CoverSource {
+  const url = usableImage(show.imageUrl);
+  return { title: showTitle(show), ...(url === undefined ? {} : { url }) };
+}
+
+/** An episode's own artwork, else its show's (the fallback spells the show's title either way). */
+export function episodeCoverSource(
+  ep: Pick<Episode, 'imageUrl'>,
+  show: Pick<Show, 'id' | 'title' | 'imageUrl'>,
+): CoverSource {
+  const own = usableImage(ep.imageUrl);
+  return own === undefined ? showCoverSource(show) : { url: own, title: showTitle(show) };
+}
+
+export function personCoverSource(person: Pick<Person, 'name' | 'img'>): CoverSource {
+  const url = usableImage(person.img);
+  return { title: person.name, ...(url === undefined ? {} : { url }) };
+}
+
+/**
+ * The version in a cover's path: changes when its source URL (or the title its fallback spells) changes, so the
+ * endpoint can answer `immutable` for a year.
+ */
+export function coverVersion(source: CoverSource): string {
+  return createHash('sha256')
+    .update(`${source.url ?? ''}\n${source.title}`)
+    .digest('hex')
+    .slice(0, 12);
+}
+
+export function coverPath(kind: CoverKind, id: number, source: CoverSource): CoverImage {
+  return { path: `/images/${kind}/${id}/${coverVersion(source)}` };
+}
+
+/** A show's cover (its initials when it has no artwork). */
+export function showCover(show: Pick<Show, 'id' | 'title' | 'imageUrl'>): CoverImage {
+  return coverPath('show', show.id, showCoverSource(show));
+}
+
+/** An episode's own artwork, else its show's cover (the same URL as the show's, so browsers cache it once). */
+export function episodeCover(
+  ep: Pick<Episode, 'id' | 'imageUrl'>,
+  show: Pick<Show, 'id' | 'title' | 'imageUrl'>,
+): CoverImage {
+  return usableImage(ep.imageUrl) === undefined
+    ? showCover(show)
+    : coverPath('episode', ep.id, episodeCoverSource(ep, show));
+}
+
+/** A person's picture, when a feed gave one. */
+export function personCover(person: Pick<Person, 'id' | 'name' | 'img'>): CoverImage | undefined {
+  return usableImage(person.img) === undefined
+    ? undefined
+    : coverPath('person', person.id, personCoverSource(person));
+}
+
+/** The player's artwork: one mid-size rendition of the cover. */
+export function playerArt(cover: CoverImage): string {
+  return `${cover.path}/320.webp`;
+}
+
 export function showCard(show: Show): ShowCard {
   return {
     href: showHref(show.id),
     title: showTitle(show),
-    ...(show.imageUrl ? { imageUrl: show.imageUrl } : {}),
+    cover: showCover(show),
     ...(show.description ? { blurb: truncate(show.description, 110) } : {}),
     ...authorField(show.author),
   };
@@ -74,6 +156,11 @@ export function showLinks(show: Show): ShowLink[] {
   });
 }
 
+/** `{ cover }` when there is one, for spreading into a view model. */
+export function coverField(cover: CoverImage | undefined): { cover?: CoverImage } {
+  return cover === undefined ? {} : { cover };
+}
+
 function roleLabel(role: string): string {
   return role.replace(/\b\w/g, (c) => c.toUpperCase());
 }
@@ -85,7 +172,7 @@ export function hosts(credits: Credit[], show: Pick<Show, 'author' | 'owner'>): 
       name: c.person.name,
       role: roleLabel(c.role),
       personHref: personHref(c.person.id),
-      ...(c.person.img ? { imageUrl: c.person.img } : {}),
+      ...coverField(personCover(c.person)),
       ...(isWebUrl(c.person.href) ? { url: c.person.href } : {}),
     }));
   }
@@ -101,7 +188,6 @@ export function playInfo(ep: EpisodeListItem, show: Show, progress?: Progress): 
   if (!ep.enclosure?.url || !isPlayableUrl(ep.enclosure.url)) return undefined;
   const start =
     progress && !progress.played && progress.positionSeconds > 0 ? progress.positionSeconds : undefined;
-  const image = ep.imageUrl ?? show.imageUrl;
   return {
     episodeId: String(ep.id),
     audioUrl: ep.enclosure.url,
@@ -109,7 +195,7 @@ export function playInfo(ep: EpisodeListItem, show: Show, progress?: Progress): 
     showTitle: showTitle(show),
     href: episodeHref(ep.id),
     ...(ep.enclosure.type ? { audioType: ep.enclosure.type } : {}),
-    ...(image ? { imageUrl: image } : {}),
+    imageUrl: playerArt(episodeCover(ep, show)),
     ...(ep.durationSeconds !== undefined ? { durationSeconds: ep.durationSeconds } : {}),
     ...(start !== undefined ? { startSeconds: start } : {}),
   };
@@ -147,6 +233,7 @@ export function showHeader(show: Show, credits: Credit[]): ShowHeader {
     links: showLinks(show),
     ...authorField(show.author),
     ...(show.description ? { description: show.description } : {}),
+    cover: showCover(show),
     ...(show.imageUrl ? { imageUrl: show.imageUrl } : {}),
   };
 }

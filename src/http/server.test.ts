@@ -195,7 +195,9 @@ describe('home', () => {
     const res = await new Client(t.app).get('/');
     assert.match(res.body, /<h2 id="popular-h">Popular Podcasts<\/h2>/);
     assert.match(res.body, /<h2 id="recent-h">Recently Updated<\/h2>/);
-    assert.match(res.body, /src="https:\/\/lighthouse.example\/art.png"/);
+    // The show's art, through the image endpoint (never the publisher's full-size file).
+    assert.match(res.body, /<img class="art" src="\/images\/show\/\d+\/[0-9a-f]{12}\/160\.webp"/);
+    assert.doesNotMatch(res.body, /lighthouse\.example\/art\.png/);
     assert.match(res.body, /The Lighthouse Serial &lt;Test&gt;/);
     assert.match(res.body, /A three-part story about a lighthouse keeper/);
   });

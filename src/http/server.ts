@@ -12,6 +12,7 @@ import { ZodError } from 'zod';
 import type { FeedVisibility } from '../domain/feed.ts';
 import type { RefreshReport } from '../feed/refresh/refresh.ts';
 import type { AddFeedAnswer } from '../services/add-feed.ts';
+import type { CoverImages } from '../services/cover-images.ts';
 import {
   type AccountSync,
   type FollowQuota,
@@ -37,6 +38,7 @@ import { registerAccountRoutes } from './routes/account.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerApiRoutes } from './routes/api.ts';
 import { registerSourceApi } from './routes/api-sources.ts';
+import { registerImageRoutes } from './routes/images.ts';
 import { registerPageRoutes } from './routes/pages/index.ts';
 import type { SearchIndex } from './search.ts';
 import { securityHeaders } from './security.ts';
@@ -83,6 +85,11 @@ export interface ServerDeps {
   config: WebConfig;
   /** Transcripts and chapters, fetched once through the crawler's outbound door and cached in the database. */
   mediaText?: MediaTextService;
+  /**
+   * Covers at /images/…, fetched once through the crawler's outbound door, resized, cached. Without it the endpoint
+   * still answers, with each show's initials.
+   */
+  coverImages?: CoverImages;
   feeds?: FeedAdmin;
   search?: SearchIndex;
   /**
@@ -459,6 +466,7 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
   }
 
   registerPageRoutes(app, web);
+  registerImageRoutes(app, web);
   registerAccountRoutes(app, web);
   registerAdminRoutes(app, web);
   registerApiRoutes(app, web);

@@ -1,18 +1,52 @@
+import { COVER_WIDTHS } from '../domain/cover.ts';
 import { formatDate, formatDuration, isoDuration } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
-import type { EpisodeRow, Host, PageContext, Paging, PlayInfo, ShowCard } from './models.ts';
+import type { CoverImage, EpisodeRow, Host, PageContext, Paging, PlayInfo, ShowCard } from './models.ts';
 
+/** A remote image that is not a cover (a chapter's picture), straight from its publisher. */
 export function art(url: string | undefined, alt: string, size: number, cls = 'art'): SafeHtml {
   if (!url) return html`<div class="${cls} art-missing" data-size="${size}" aria-hidden="true"></div>`;
   return html`<img class="${cls}" src="${url}" alt="${alt}" width="${size}" height="${size}" loading="lazy" decoding="async" referrerpolicy="no-referrer">`;
 }
 
+export interface CoverImageOptions {
+  /** The box's CSS size in pixels: the `width`/`height` attributes (no layout shift) and the default `sizes`. */
+  size: number;
+  /** Empty when the cover sits beside its title (a card, a link with text). */
+  alt: string;
+  /** Default `art`. */
+  cls?: string;
+  /** The `sizes` attribute when the box is not always `size` px wide (e.g. `(max-width: 40rem) 160px, 240px`). */
+  sizes?: string;
+  /** The page's above-the-fold cover (show/episode header): fetched first, never lazy. */
+  priority?: boolean;
+}
+
+/**
+ * A cover from the image endpoint: `src` at the smallest rendition at least `size` wide, every rendition in
+ * `srcset`, so the browser picks by its box and pixel density. Build `cover` with `showCover`/`episodeCover`/
+ * `personCover` (src/http/present.ts).
+ */
+export function coverImage(cover: CoverImage, options: CoverImageOptions): SafeHtml {
+  const { size, alt, cls = 'art', priority = false } = options;
+  const src = COVER_WIDTHS.find((w) => w >= size) ?? COVER_WIDTHS[COVER_WIDTHS.length - 1];
+  const srcset = COVER_WIDTHS.map((w) => `${cover.path}/${w}.webp ${w}w`).join(', ');
+  const loading = priority ? html`fetchpriority="high"` : html`loading="lazy"`;
+  return html`<img class="${cls}" src="${cover.path}/${src}.webp" srcset="${srcset}" sizes="${options.sizes ?? `${size}px`}" alt="${alt}" width="${size}" height="${size}" ${loading} decoding="async">`;
+}
+
 export function showCard(card: ShowCard): SafeHtml {
   return html`<li class="card">
-  <a href="${card.href}">${art(card.imageUrl, '', 160)}<span class="card-title">${card.title}</span></a>
+  <a href="${card.href}">${coverImage(card.cover, { alt: '', size: 160, sizes: CARD_SIZES })}<span class="card-title">${card.title}</span></a>
   ${card.blurb ? html`<p class="blurb">${card.blurb}</p>` : ''}
 </li>`;
 }
+
+/** `.art-large` (app.css): 15rem, 10rem on narrow screens. */
+export const HEADER_SIZES = '(max-width: 40rem) 160px, 240px';
+
+/** Cards fill a grid column of at least 9.5rem (152 px): about 160 to 240 px wide. */
+export const CARD_SIZES = '(max-width: 30rem) 45vw, 200px';
 
 export function showRail(title: string, cards: ShowCard[], id: string): SafeHtml {
   if (cards.length === 0) return html``;
@@ -120,7 +154,7 @@ export function hostList(hosts: Host[]): SafeHtml {
   <h2 id="hosts-h">Hosts And Creators</h2>
   <ul>${hosts.map(
     (h) => html`<li class="host">
-      ${h.imageUrl ? art(h.imageUrl, '', 48, 'avatar') : html`<span class="avatar avatar-initial" aria-hidden="true">${h.name.slice(0, 1)}</span>`}
+      ${h.cover ? coverImage(h.cover, { alt: '', size: 48, cls: 'avatar' }) : html`<span class="avatar avatar-initial" aria-hidden="true">${h.name.slice(0, 1)}</span>`}
       <span>${h.personHref || h.url ? html`<a href="${h.personHref ?? h.url}">${h.name}</a>` : h.name}${h.role ? html` <span class="role">${h.role}</span>` : ''}
       ${h.url && h.personHref ? html` <a class="ext" href="${h.url}" rel="nofollow noopener" target="_blank" aria-label="${h.name}'s website">↗</a>` : ''}</span>
     </li>`,

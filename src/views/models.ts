@@ -40,10 +40,20 @@ export interface PageContext {
   query?: string;
 }
 
+/**
+ * A cover served by the image endpoint (`/images/<kind>/<id>/<version>/<width>.webp`, one file per width of
+ * COVER_WIDTHS): built by `showCover`, `episodeCover`, `personCover` in `src/http/present.ts`, drawn by
+ * `coverImage` in `src/views/components.ts`.
+ */
+export interface CoverImage {
+  /** The endpoint's path for this source, without the width: `/images/show/12/3f9a0c1b2d4e`. */
+  path: string;
+}
+
 export interface ShowCard {
   href: string;
   title: string;
-  imageUrl?: string;
+  cover: CoverImage;
   blurb?: string;
   author?: string;
 }
@@ -54,6 +64,7 @@ export interface PlayInfo {
   audioType?: string;
   title: string;
   showTitle: string;
+  /** The player's artwork: a rendition from the image endpoint. */
   imageUrl?: string;
   durationSeconds?: number;
   href: string;
@@ -79,7 +90,7 @@ export interface EpisodeRow {
 export interface Host {
   name: string;
   role?: string;
-  imageUrl?: string;
+  cover?: CoverImage;
   /** The person's own link from the feed. */
   url?: string;
   /** Their page on this site. */
@@ -100,6 +111,8 @@ export interface ShowHeader {
   title: string;
   author?: string;
   description?: string;
+  cover: CoverImage;
+  /** The publisher's artwork URL, for link previews (Open Graph, JSON-LD) only: the page draws `cover`. */
   imageUrl?: string;
   serial: boolean;
   hosts: Host[];
@@ -173,7 +186,7 @@ export interface TranscriptModel {
 }
 
 export interface EpisodePageModel {
-  show: { href: string; title: string; imageUrl?: string; author?: string };
+  show: { href: string; title: string; author?: string };
   episode: {
     id: string;
     href: string;
@@ -186,6 +199,9 @@ export interface EpisodePageModel {
     description?: string;
     /** Sanitised at ingest, enhanced with links and seek links. Trusted markup. */
     notesHtml?: string;
+    /** The episode's own artwork, else its show's. */
+    cover: CoverImage;
+    /** The publisher's artwork URL, for link previews (Open Graph, JSON-LD) only: the page draws `cover`. */
     imageUrl?: string;
     link?: string;
     enclosureUrl?: string;
@@ -216,7 +232,7 @@ export interface EpisodePageModel {
 
 export interface PersonPageModel {
   name: string;
-  imageUrl?: string;
+  cover?: CoverImage;
   url?: string;
   shows: (ShowCard & { roles: string[] })[];
   episodes: (EpisodeRow & { roles: string[] })[];

@@ -1,10 +1,13 @@
 import { feedActions, noticeBlock } from './admin.ts';
 import {
   art,
+  CARD_SIZES,
+  coverImage,
   csrfField,
   episodeItem,
   episodeList,
   episodeMeta,
+  HEADER_SIZES,
   hostList,
   pagination,
   playButton,
@@ -87,7 +90,7 @@ export function showPage(ctx: PageContext, m: ShowPageModel): SafeHtml {
   </nav>`;
   const body = html`<article class="show">
 <header class="show-head">
-  ${art(s.imageUrl, `${s.title} cover art`, 240, 'art art-large')}
+  ${coverImage(s.cover, { alt: `${s.title} cover art`, size: 240, cls: 'art art-large', sizes: HEADER_SIZES, priority: true })}
   <div>
     <h1>${s.title}</h1>
     ${s.author ? html`<p class="author">${s.author}</p>` : ''}
@@ -248,7 +251,7 @@ export function episodePage(ctx: PageContext, m: EpisodePageModel): SafeHtml {
   const body = html`<article class="episode-page" data-episode-id="${e.id}">
 <p class="back"><a href="${m.show.href}">← All Episodes</a></p>
 <header class="episode-head">
-  ${art(e.imageUrl ?? m.show.imageUrl, `${m.show.title} cover art`, 200, 'art art-large')}
+  ${coverImage(e.cover, { alt: `${m.show.title} cover art`, size: 240, cls: 'art art-large', sizes: HEADER_SIZES, priority: true })}
   <div>
     <p class="show-name"><a href="${m.show.href}">${m.show.title}</a></p>
     <h1>${e.title}</h1>
@@ -321,7 +324,7 @@ ${showRail('Popular Podcasts', m.popular, 'popular-h')}
 export function personPage(ctx: PageContext, m: PersonPageModel): SafeHtml {
   const body = html`<article class="person">
 <header class="person-head">
-  ${m.imageUrl ? art(m.imageUrl, m.name, 120, 'avatar avatar-large') : ''}
+  ${m.cover ? coverImage(m.cover, { alt: m.name, size: 120, cls: 'avatar avatar-large', priority: true }) : ''}
   <div><h1>${m.name}</h1>${m.url ? html`<p><a href="${m.url}" rel="nofollow noopener" target="_blank">${m.url}</a></p>` : ''}</div>
 </header>
 ${
@@ -329,7 +332,7 @@ ${
     ? html`<section aria-labelledby="ps-h"><h2 id="ps-h">Shows</h2><ul class="cards">${m.shows.map(
         (
           s,
-        ) => html`<li class="card"><a href="${s.href}">${art(s.imageUrl, '', 160)}<span class="card-title">${s.title}</span></a>
+        ) => html`<li class="card"><a href="${s.href}">${coverImage(s.cover, { alt: '', size: 160, sizes: CARD_SIZES })}<span class="card-title">${s.title}</span></a>
         <p class="role">${s.roles.join(', ')}</p></li>`,
       )}</ul></section>`
     : ''

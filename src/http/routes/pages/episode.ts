@@ -8,7 +8,16 @@ import { episodePage, transcriptPanel } from '../../../views/pages.ts';
 import { NotesCache } from '../../../views/show-notes.ts';
 import { contextOf } from '../../context.ts';
 import { parseId } from '../../ids.ts';
-import { episodeHref, episodeRow, hosts, playInfo, showHref, showLinks, showTitle } from '../../present.ts';
+import {
+  episodeCover,
+  episodeHref,
+  episodeRow,
+  hosts,
+  playInfo,
+  showHref,
+  showLinks,
+  showTitle,
+} from '../../present.ts';
 import type { ServerDeps, WebApp } from '../../server.ts';
 import { audienceOf, visibleEpisode } from '../../visibility.ts';
 import { popularCards } from './popular.ts';
@@ -109,7 +118,6 @@ export function registerEpisodePages(app: FastifyInstance, web: WebApp, popular:
           show: {
             href: showHref(show.id),
             title: showTitle(show),
-            ...(show.imageUrl ? { imageUrl: show.imageUrl } : {}),
             ...authorField(show.author),
           },
           episode: {
@@ -125,6 +133,7 @@ export function registerEpisodePages(app: FastifyInstance, web: WebApp, popular:
             ...(ep.contentHtml
               ? { notesHtml: notes.get(`${id}:${ep.contentHtml.length}:${ep.lastSeenAt}`, ep.contentHtml) }
               : {}),
+            cover: episodeCover(ep, show),
             ...(image ? { imageUrl: image } : {}),
             ...(ep.link && /^https?:/i.test(ep.link) ? { link: ep.link } : {}),
             ...(ep.enclosure?.url && /^https?:/i.test(ep.enclosure.url)

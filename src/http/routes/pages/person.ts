@@ -5,7 +5,7 @@ import { personPage } from '../../../views/pages.ts';
 import { contextOf } from '../../context.ts';
 import { notFound } from '../../errors.ts';
 import { parseId } from '../../ids.ts';
-import { showCard } from '../../present.ts';
+import { coverField, personCover, showCard } from '../../present.ts';
 import type { WebApp } from '../../server.ts';
 import { audienceOf } from '../../visibility.ts';
 import { rowsForEpisodes } from './rows.ts';
@@ -45,7 +45,7 @@ export function registerPersonPage(app: FastifyInstance, web: WebApp): void {
       reply,
       personPage(web.pageContext(req), {
         name: person.name,
-        ...(person.img ? { imageUrl: person.img } : {}),
+        ...coverField(personCover(person)),
         ...(person.href && /^https?:/i.test(person.href) ? { url: person.href } : {}),
         shows,
         episodes,
