@@ -303,6 +303,28 @@ function suite(kind: 'sqlite' | 'postgres', skip: string | undefined): void {
       });
     });
 
+    it("finds the moment a search's words are said, from the cache only (memory, then the database)", async () => {
+      await withService(async ({ service, deps, db }) => {
+        const p = path('moment.vtt');
+        server.route(p, feedRoute(testdata('styled.vtt'), { contentType: 'text/vtt' }));
+        const transcripts = [{ url: server.url(p), type: 'text/vtt' }];
+        const id = await storeEpisode(db, transcripts);
+        assert.equal(await service.momentFor(id, 'verbatim'), undefined, 'nothing fetched yet: no moment');
+        assert.equal(server.requestsFor(p).length, 0, 'and no fetch for it');
+        await service.transcriptFor({ id, transcripts });
+        assert.deepEqual(await service.momentFor(id, 'glad here'), {
+          startSeconds: 9,
+          speaker: 'Ben',
+          text: 'Thanks, Ana. Glad to be here.',
+        });
+        // A new process (an empty memory) reads the moment from the database.
+        const fresh = createMediaTextService(deps);
+        assert.equal((await fresh.momentFor(id, 'verbatim'))?.startSeconds, 3723);
+        assert.equal(await fresh.momentFor(id, 'zeppelin'), undefined);
+        assert.equal(server.requestsFor(p).length, 1);
+      });
+    });
+
     it('chapters: JSON fetched and cached, Podlove needs no fetch and backs up a broken JSON file', async () => {
       await withService(async ({ service }) => {
         const p = path('chapters.json');

@@ -10,6 +10,7 @@ import {
   type Cue,
   chaptersFromPodlove,
   decodeText,
+  findMoment,
   formatFromType,
   formatFromUrl,
   type ParsedChapters,
@@ -17,6 +18,7 @@ import {
   parseJsonChapters,
   parseTranscriptInTurns,
   TranscriptFormatError,
+  type TranscriptMoment,
   transcriptPlainText,
 } from '../media-text/index.ts';
 import type { MediaTextKind, MediaTextRepository } from '../store/media-text-ports.ts';
@@ -96,6 +98,11 @@ export interface MediaTextService {
   chaptersFor(episode: MediaTextEpisode, options?: MediaTextOptions): Promise<ChaptersResult>;
   /** The episode's transcript as one searchable string, once it has been fetched; undefined before. */
   transcriptText(episodeId: number): Promise<string | undefined>;
+  /**
+   * Where in the episode's fetched, timed transcript the words of `query` are said (a search hit's `?t=` and the
+   * line shown with it). Reads only what is cached (memory, then the database): never fetches. Never throws.
+   */
+  momentFor(episodeId: number, query: string): Promise<TranscriptMoment | undefined>;
 }
 
 const DAY_MS = 24 * 3600_000;
@@ -272,6 +279,16 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
     return promise;
   }
 
+  /** The parsed transcript of `url` as cached (memory first, then the database, stale or not); never fetched. */
+  async function cachedTranscript(url: string): Promise<ParsedTranscript | undefined> {
+    const held = memory.get(`transcript ${url}`);
+    if (held !== undefined) return held.loaded.ok ? (held.loaded.value as ParsedTranscript) : undefined;
+    const cached = await Promise.resolve()
+      .then(() => repo().get('transcript', url))
+      .catch(() => undefined);
+    return cached?.payload === undefined ? undefined : decodePayload<ParsedTranscript>(cached.payload);
+  }
+
   async function transcriptFor(
     episode: MediaTextEpisode,
     options: { language?: string },
@@ -359,6 +376,15 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
         .then(() => repo().getEpisodeText(episodeId))
         .catch(() => undefined);
       return row?.text;
+    },
+
+    async momentFor(episodeId, query) {
+      const row = await Promise.resolve()
+        .then(() => repo().getEpisodeText(episodeId))
+        .catch(() => undefined);
+      if (row === undefined) return undefined;
+      const transcript = await cachedTranscript(row.url);
+      return transcript?.timed ? findMoment(transcript.cues, query) : undefined;
     },
   };
 }
