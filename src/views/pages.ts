@@ -388,6 +388,7 @@ function queueList(ctx: PageContext, rows: EpisodeRow[]): SafeHtml {
 
 export function libraryPage(ctx: PageContext, m: LibraryPageModel): SafeHtml {
   const body = html`<h1>Your Library</h1>
+<p><a href="/library/add">Add podcasts</a> by feed URL or from an OPML file.</p>
 ${showRail('Following', m.following, 'follow-h')}
 ${m.following.length === 0 ? html`<p class="empty">You follow no shows yet.</p>` : ''}
 <section aria-labelledby="q-h"><h2 id="q-h">Queue</h2>${queueList(ctx, m.queue)}</section>
@@ -511,9 +512,7 @@ ${
   m.opml
     ? html`<section aria-labelledby="opml-h"><h2 id="opml-h">Subscriptions (OPML)</h2>
 <p><a href="/account/subscriptions.opml" download>Export your subscriptions</a></p>
-<form method="post" action="/account/subscriptions" hx-boost="false">${csrfField(ctx.csrfToken)}
-  <label for="opml-in">Import an OPML file (paste it)</label><textarea id="opml-in" name="opml" rows="4" required></textarea>
-  <button type="submit">Import and follow</button></form></section>`
+<p><a href="/library/add">Import an OPML file</a> (upload or paste it) to follow every podcast in it.</p></section>`
     : ''
 }`;
   return layout(ctx, { title: 'Account' }, body);

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { PopularShows } from '../../../services/library-service.ts';
 import type { WebApp } from '../../server.ts';
+import { registerAddPodcastPages } from './add-podcasts.ts';
 import { registerEpisodePages } from './episode.ts';
 import { registerHomePage } from './home.ts';
 import { registerLibraryPages } from './library.ts';
@@ -19,5 +20,6 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
   registerPersonPage(app, web);
   registerSearchPage(app, web);
   registerLibraryPages(app, web, popular);
+  registerAddPodcastPages(app, web);
   registerSitemap(app, web);
 }
