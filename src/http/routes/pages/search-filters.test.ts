@@ -137,6 +137,26 @@ describe('search page', () => {
     }
   });
 
+  test('the API takes the same filters, and its next / prev links keep them', async () => {
+    const first = await t.app.inject(`/api/v1/search?q=lighthouse&show=${harbour}&limit=3`);
+    assert.equal(first.statusCode, 200);
+    const body = first.json() as {
+      episodes: { title: string }[];
+      total: { episodes: number };
+      next?: string;
+    };
+    assert.equal(body.total.episodes, 4);
+    assert.ok(body.episodes.every((e) => e.title.startsWith('Lighthouse tale h')));
+    assert.match(
+      body.next ?? '',
+      new RegExp(`^/api/v1/search\\?q=lighthouse&show=${harbour}&page=2&limit=3$`),
+    );
+    const year = (await t.app.inject('/api/v1/search?q=lighthouse&year=2019&from=bad')).json() as {
+      total: { episodes: number };
+    };
+    assert.equal(year.total.episodes, 3);
+  });
+
   test("a private show's id as a filter is ignored: its name and episodes stay hidden", async () => {
     const res = await t.app.inject(`/search?q=lighthouse&show=${secret}`);
     assert.equal(res.statusCode, 200);
