@@ -33,6 +33,7 @@ import { parseOpmlInTurns } from './opml/import.ts';
 import { packagePath } from './package-root.ts';
 import { type AddFeedAnswer, checkAndAddFeed } from './services/add-feed.ts';
 import { createCoverImages } from './services/cover-images.ts';
+import { followByUrl } from './services/follow-by-url.ts';
 import { backgroundHealth, type Health } from './services/health.ts';
 import { ListenerQuota, quotaPortsFrom } from './services/listener-quota.ts';
 import { createMediaTextService } from './services/media-text.ts';
@@ -78,8 +79,14 @@ export interface App {
     url: string,
     options?: { visibility?: FeedVisibility; addedByUserId?: number },
   ): Promise<{ feedId: number; created: boolean; url: string }>;
-  /** Fetches the URL first and adds it (refreshed at once) only when it is a feed not here yet. */
-  checkAndAddFeed(url: string): Promise<AddFeedAnswer>;
+  /**
+   * Fetches the URL first and adds it (refreshed at once) only when it is a feed not here yet; `options` as addFeed's
+   * (a listener's feed: private, remembering them).
+   */
+  checkAndAddFeed(
+    url: string,
+    options?: { visibility?: FeedVisibility; addedByUserId?: number },
+  ): Promise<AddFeedAnswer>;
   close(): Promise<void>;
 }
 
@@ -160,14 +167,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       if (created) await enqueueRefresh(queue, feed.id, at, listenerLane(addedByUserId));
       return { feedId: feed.id, created, url: feed.url };
     },
-    checkAndAddFeed(url) {
+    checkAndAddFeed(url, options = {}) {
       return checkAndAddFeed(
         {
           store,
           fetcher,
           // The same normaliser as addFeed (one call site to switch when the normalisers become one).
           normalize: normalizeFeedUrl,
-          add: (normalised) => app.addFeed(normalised),
+          add: (normalised) => app.addFeed(normalised, options),
           refresh: (feedId, replay) => app.refresh(feedId, { fetcher: replay }),
         },
         url,
@@ -305,6 +312,25 @@ export async function startServing(
     health: healthProbe(store, () => (crawler === undefined ? 'off' : 'on')),
     sync,
     quota,
+    // A listener's follow by URL: under the quota, fetched through the one door, private to its followers.
+    followUrl: (userId, url) =>
+      followByUrl(
+        {
+          store,
+          normalize: normalizeFeedUrl,
+          quota,
+          checkAndAdd: (feedUrl, addedByUserId) =>
+            app.checkAndAddFeed(feedUrl, { addedByUserId, visibility: listenerFeeds }),
+          follow: async (user, feedId) => {
+            const at = now();
+            await store.listeners.library.follow(user, feedId, at);
+            await sync.webFollow(user, feedId, true);
+          },
+          isFollowing: (user, feedId) => store.listeners.library.isFollowing(user, feedId),
+        },
+        userId,
+        url,
+      ),
     plugins: [
       async (server: FastifyInstance) => {
         await server.register(gpodderPlugin, {

@@ -13,6 +13,7 @@ import type { FeedVisibility } from '../domain/feed.ts';
 import type { RefreshReport } from '../feed/refresh/refresh.ts';
 import type { AddFeedAnswer } from '../services/add-feed.ts';
 import type { CoverImages } from '../services/cover-images.ts';
+import type { FollowUrlAnswer } from '../services/follow-by-url.ts';
 import {
   type AccountSync,
   type FollowQuota,
@@ -33,6 +34,7 @@ import { registerCompression } from './compress.ts';
 import { contextOf, maskCsrfToken, resolveContext } from './context.ts';
 import { registerDemoAssets } from './demo-assets.ts';
 import { codeForStatus, HttpError } from './errors.ts';
+import { registerMultipart } from './multipart.ts';
 import { PageCache } from './page-cache.ts';
 import { registerAccountRoutes } from './routes/account.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
@@ -99,6 +101,8 @@ export interface ServerDeps {
   sync?: SyncBridge & Partial<AccountSync>;
   /** Per-listener limits (issue 12) on what the web's follow adds; the sync service carries its own. */
   quota?: FollowQuota;
+  /** A listener follows a podcast by its feed URL (src/services/follow-by-url.ts); without it the form is absent. */
+  followUrl?: (userId: number, url: string) => Promise<FollowUrlAnswer>;
   /** More routes in their own encapsulated Fastify context (e.g. the gPodder API), registered before ready. */
   plugins?: ((app: FastifyInstance) => Promise<void> | void)[];
   /** Read-only directory served at /demo-assets/* (the demo catalogue's audio, art and transcript). */
@@ -287,6 +291,9 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
       done(new HttpError('bad-request', 'The body is not valid JSON.'), undefined);
     }
   });
+
+  // Forms with a file input (the OPML upload), read as one body within the body limit.
+  registerMultipart(app);
 
   const web: WebApp = {
     deps,

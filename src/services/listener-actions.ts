@@ -4,6 +4,7 @@ import type { Show } from '../domain/show.ts';
 import { StoreError } from '../store/errors.ts';
 import type { LibraryRepository, Progress } from '../store/listener-ports.ts';
 import type { Store } from '../store/ports.ts';
+import type { OpmlEntryResult } from '../sync/service.ts';
 
 /** Web → phone sync; optional. */
 export interface SyncBridge {
@@ -26,6 +27,8 @@ export interface AccountSync {
   listAppPasswords(userId: number): Promise<AppPasswordInfo[]>;
   revokeAppPassword(userId: number, id: number): Promise<boolean>;
   importOpml(userId: number, xml: string): Promise<{ added: number; existing: number; problems: string[] }>;
+  /** The import with an answer per outline (the web's import page). */
+  importOpmlEntries?(userId: number, xml: string | Uint8Array): Promise<OpmlEntryResult[]>;
   exportOpml(userId: number): Promise<string>;
   /** Drops cached credentials and sessions of the user (an admin disabled the account or reset its password). */
   forgetUser(userId: number): void;

@@ -439,6 +439,22 @@ export interface SearchOptions {
   /** 1-based; pages go as deep as the ranked candidates (sql/search.ts `CANDIDATES` per stage). */
   page?: number;
   audience?: Audience;
+  /** Narrow the episodes (and, by show and person, the shows) to those matching every filter given. */
+  filters?: SearchFilters;
+}
+
+/**
+ * Filters a search applies as it reads its indexes (so totals and pages count only what passes): episodes of the
+ * show `showId`, episodes crediting the person `personId` (or of a show crediting them), episodes published at or
+ * after `publishedFrom` and before `publishedBefore` (ISO 8601 instants, compared with the stored publication date;
+ * an episode without one passes no date filter). Shows are narrowed by `showId` and `personId` (a show crediting the
+ * person, or with an episode crediting them), never by date; people are never narrowed.
+ */
+export interface SearchFilters {
+  showId?: number;
+  personId?: number;
+  publishedFrom?: string;
+  publishedBefore?: string;
 }
 
 export interface SearchRepository {

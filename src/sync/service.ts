@@ -6,6 +6,7 @@ import type { DeviceType, EpisodeAction } from '../domain/sync.ts';
 import { EVENT_LOOP_TURNS } from '../markup/next-turn.ts';
 import { writeOpml } from '../opml/export.ts';
 import { type OpmlImport, parseOpmlInTurns } from '../opml/import.ts';
+import { QuotaError } from '../services/listener-quota.ts';
 import { SignInGuard, SignInThrottled, SYNC_SIGN_IN } from '../services/sign-in-guard.ts';
 import type { SignInFailureRepository } from '../store/listener-ports.ts';
 import type { AppPassword, StoredEpisodeAction, SyncDevice, SyncRepository } from '../store/sync-ports.ts';
@@ -40,6 +41,16 @@ import {
   replaceListDiff,
 } from './subscriptions.ts';
 import { toUnixSeconds } from './timestamp.ts';
+
+/** At most this many outlines in one OPML import. */
+export const MAX_OPML_ENTRIES = 2_000;
+
+/** One outline of an imported OPML file, and what became of it (importOpmlEntries). */
+export interface OpmlEntryResult {
+  title: string;
+  url: string;
+  result: 'added' | 'queued' | 'already-followed' | 'not-a-url' | 'over-limit';
+}
 
 export interface SyncServiceDeps {
   repo: SyncRepository;
@@ -476,6 +487,76 @@ export class SyncService implements SyncAppPasswords {
       return urls.filter((u) => before.has(u)).length;
     });
     return { added: urls.length - existing, existing, problems: parsed.problems.map((p) => p.message) };
+  }
+
+  /**
+   * importOpml with an answer per entry, for the web's import: each outline's feed is followed (`added`, or `queued`
+   * when it is new here: the crawler fetches it in the listener's lane, so a file of 200 feeds never holds the
+   * request), `already-followed`, `not-a-url`, or `over-limit` (the entries past what the listener's quota allows,
+   * in file order; the others are still imported). A file that is not OPML is one SyncError with one message.
+   */
+  async importOpmlEntries(userId: number, xml: string | Uint8Array): Promise<OpmlEntryResult[]> {
+    let parsed: OpmlImport;
+    try {
+      parsed = await parseOpmlInTurns(xml, EVENT_LOOP_TURNS);
+    } catch (error) {
+      throw new SyncError('bad-request', error instanceof Error ? error.message : 'not an OPML file');
+    }
+    if (parsed.entries.length + parsed.problems.length > MAX_OPML_ENTRIES)
+      throw new SyncError(
+        'bad-request',
+        `This file lists more than ${MAX_OPML_ENTRIES} podcasts; import at most ${MAX_OPML_ENTRIES} at a time.`,
+      );
+    const results: OpmlEntryResult[] = parsed.problems.flatMap((p): OpmlEntryResult[] =>
+      p.code === 'bad-url' ? [{ title: p.message, url: p.url ?? '', result: 'not-a-url' }] : [],
+    );
+    await this.#oneAtATime(userId, async () => {
+      const subscribed = await this.#repo.subscriptions(userId);
+      const urls = new Set(subscribed.map((s) => s.url));
+      const feeds = new Set(subscribed.flatMap((s) => (s.feedId === undefined ? [] : [s.feedId])));
+      const wanted: { url: string; title: string; known: boolean }[] = [];
+      for (const entry of parsed.entries) {
+        const feed = await this.#catalogue.feedByUrl(entry.url);
+        if (urls.has(entry.url) || (feed !== undefined && feeds.has(feed.feedId)))
+          results.push({ title: entry.title, url: entry.url, result: 'already-followed' });
+        else wanted.push({ url: entry.url, title: entry.title, known: feed !== undefined });
+      }
+      // The longest head of the list the quota allows (it refuses a change whole): a binary search of its checks.
+      const fits = async (n: number): Promise<boolean> => {
+        try {
+          await this.#quota?.check(userId, { addUrls: wanted.slice(0, n).map((w) => w.url) });
+          return true;
+        } catch (error) {
+          if (error instanceof QuotaError) return false;
+          throw error;
+        }
+      };
+      let allowed = wanted.length;
+      if (!(await fits(allowed))) {
+        let low = 0;
+        let high = allowed - 1;
+        while (low < high) {
+          const mid = Math.ceil((low + high) / 2);
+          if (await fits(mid)) low = mid;
+          else high = mid - 1;
+        }
+        allowed = low;
+      }
+      const taken = wanted.slice(0, allowed);
+      if (taken.length > 0)
+        await this.#applySubscriptionChanges(
+          userId,
+          taken.map((w) => w.url),
+          [],
+          this.#now().getTime(),
+          undefined,
+        );
+      for (const w of taken)
+        results.push({ title: w.title, url: w.url, result: w.known ? 'added' : 'queued' });
+      for (const w of wanted.slice(allowed))
+        results.push({ title: w.title, url: w.url, result: 'over-limit' });
+    });
+    return results;
   }
 
   async currentSubscriptions(userId: number) {

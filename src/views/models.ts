@@ -249,6 +249,24 @@ export interface SearchPageModel {
   episodeTotal: { count: number; exact: boolean };
   prevHref?: string;
   nextHref?: string;
+  /** The words as typed, when nothing matched them and the results are for `query`, their corrected spelling. */
+  misspelt?: string;
+  /** The filters in force and the choices offered (shows and people of these results, and those in force). */
+  filters?: SearchFiltersModel;
+}
+
+export interface SearchFiltersModel {
+  show?: number;
+  person?: number;
+  /** YYYY-MM-DD, inclusive. */
+  from?: string;
+  to?: string;
+  shows: { id: number; title: string }[];
+  people: { id: number; name: string }[];
+  /** What is in force, each with the link that removes it. */
+  active: { label: string; removeHref: string }[];
+  /** The search without any filter. */
+  clearHref: string;
 }
 
 export interface HomePageModel {

@@ -27,6 +27,7 @@ import type {
   PageContext,
   PersonPageModel,
   PlayInfo,
+  SearchFiltersModel,
   SearchPageModel,
   ShowLink,
   ShowPageModel,
@@ -344,21 +345,55 @@ ${m.episodes.length ? html`<section aria-labelledby="pe-h"><h2 id="pe-h">Episode
 
 export function searchPage(ctx: PageContext, m: SearchPageModel): SafeHtml {
   const nothing = m.query && m.shows.length === 0 && m.episodes.length === 0 && m.people.length === 0;
-  const pager =
-    m.prevHref || m.nextHref
-      ? html`<nav class="pagination" aria-label="Search result pages">${m.prevHref ? html`<a rel="prev" href="${m.prevHref}">← Previous page</a>` : ''}${m.nextHref ? html`<a rel="next" href="${m.nextHref}">Next page →</a>` : ''}</nav>`
+  // "More episodes": a plain link to the next page; with htmx, the next page's episodes (and its own "more") are
+  // appended in place of the link.
+  const more = m.nextHref
+    ? html`<nav class="pagination search-more" aria-label="More results"><a rel="next" href="${m.nextHref}"
+  hx-get="${m.nextHref}" hx-select=".search-page" hx-target="closest .search-more" hx-swap="outerHTML"
+  hx-push-url="false">More episodes</a></nav>`
+    : '';
+  const prev =
+    m.prevHref && m.page > 1
+      ? html`<nav class="pagination" aria-label="Earlier results"><a rel="prev" href="${m.prevHref}">← Previous page</a></nav>`
       : '';
   const heading = m.episodes.length
     ? html`<h2 id="ep-h">Episodes <span class="count">${episodeCount(m.episodeTotal)}${m.page > 1 ? html`, page ${m.page}` : ''}</span></h2>`
     : '';
+  const spelling = m.misspelt
+    ? html`<p class="spelling" role="status">No results for “${m.misspelt}”. Showing results for <strong>“${m.query}”</strong>.</p>`
+    : '';
   const body = html`<h1>${m.query ? html`Results for “${m.query}”` : 'Search'}</h1>
 ${!m.query ? html`<p>Type in the search box to find shows, episodes and people.</p>` : ''}
+${spelling}
+${m.query && m.filters ? searchFilterForm(m.query, m.filters) : ''}
 ${nothing ? html`<p class="empty">${m.page > 1 ? html`No more results for “${m.query}”.` : html`Nothing found for “${m.query}”.`}</p>` : ''}
 ${showRail('Shows', m.shows, 'shows-h')}
-${m.people.length ? html`<section aria-labelledby="people-h"><h2 id="people-h">People</h2><ul class="people">${m.people.map((p) => html`<li><a href="${p.href}">${p.name}</a></li>`)}</ul></section>` : ''}
-${m.episodes.length ? html`<section aria-labelledby="ep-h">${heading}${episodeList(m.episodes, undefined, ctx)}${pager}</section>` : pager}`;
+${m.episodes.length ? html`<section aria-labelledby="ep-h">${heading}${prev}<div class="search-page" data-page="${m.page}">${episodeList(m.episodes, undefined, ctx)}${more}</div></section>` : html`${prev}${more}`}
+${m.people.length ? html`<section aria-labelledby="people-h"><h2 id="people-h">People</h2><ul class="people">${m.people.map((p) => html`<li><a href="${p.href}">${p.name}</a></li>`)}</ul></section>` : ''}`;
   const title = m.query ? `Search: ${m.query}${m.page > 1 ? ` (page ${m.page})` : ''}` : 'Search';
   return layout({ ...ctx, query: m.query }, { title }, body);
+}
+
+/** The filters: a plain GET form (show, person, dates) and the filters in force, each with a link removing it. */
+function searchFilterForm(query: string, f: SearchFiltersModel): SafeHtml {
+  const option = (value: number, label: string, selected: number | undefined) =>
+    html`<option value="${value}"${selected === value ? html` selected` : ''}>${label}</option>`;
+  return html`<form class="search-filters" method="get" action="/search" aria-label="Filter the results">
+<input type="hidden" name="q" value="${query}">
+<label>Show <select name="show"><option value="">Any show</option>${f.shows.map((s) => option(s.id, s.title, f.show))}</select></label>
+<label>Person <select name="person"><option value="">Anyone</option>${f.people.map((p) => option(p.id, p.name, f.person))}</select></label>
+<label>From <input type="date" name="from" value="${f.from ?? ''}" min="1900-01-01" max="2100-12-31"></label>
+<label>To <input type="date" name="to" value="${f.to ?? ''}" min="1900-01-01" max="2100-12-31"></label>
+<button type="submit">Filter</button>
+</form>
+${
+  f.active.length
+    ? html`<ul class="active-filters" aria-label="Filters in force">${f.active.map(
+        (a) =>
+          html`<li>${a.label} <a href="${a.removeHref}" aria-label="Remove the filter ${a.label}">✕</a></li>`,
+      )}<li><a href="${f.clearHref}">Clear filters</a></li></ul>`
+    : ''
+}`;
 }
 
 /** "1 episode", "240 episodes", "about 430,000 episodes" (an estimate is rounded, and never worded as a count). */
@@ -388,6 +423,7 @@ function queueList(ctx: PageContext, rows: EpisodeRow[]): SafeHtml {
 
 export function libraryPage(ctx: PageContext, m: LibraryPageModel): SafeHtml {
   const body = html`<h1>Your Library</h1>
+<p><a href="/library/add">Add podcasts</a> by feed URL or from an OPML file.</p>
 ${showRail('Following', m.following, 'follow-h')}
 ${m.following.length === 0 ? html`<p class="empty">You follow no shows yet.</p>` : ''}
 <section aria-labelledby="q-h"><h2 id="q-h">Queue</h2>${queueList(ctx, m.queue)}</section>
@@ -511,9 +547,7 @@ ${
   m.opml
     ? html`<section aria-labelledby="opml-h"><h2 id="opml-h">Subscriptions (OPML)</h2>
 <p><a href="/account/subscriptions.opml" download>Export your subscriptions</a></p>
-<form method="post" action="/account/subscriptions" hx-boost="false">${csrfField(ctx.csrfToken)}
-  <label for="opml-in">Import an OPML file (paste it)</label><textarea id="opml-in" name="opml" rows="4" required></textarea>
-  <button type="submit">Import and follow</button></form></section>`
+<p><a href="/library/add">Import an OPML file</a> (upload or paste it) to follow every podcast in it.</p></section>`
     : ''
 }`;
   return layout(ctx, { title: 'Account' }, body);

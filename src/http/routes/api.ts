@@ -9,6 +9,7 @@ import { checkCsrf, requireUser } from '../context.ts';
 import { badRequest, HttpError, notFound } from '../errors.ts';
 import { parseId } from '../ids.ts';
 import { episodeHref, playInfo, showHref } from '../present.ts';
+import { parseSearchRequest, searchFilters, searchHref } from '../search.ts';
 import type { WebApp } from '../server.ts';
 import { audienceOf, visibleEpisode, visibleShow } from '../visibility.ts';
 import { sourcesOpenApiPaths } from './api-sources.ts';
@@ -204,10 +205,13 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
     const { q, page = 1, limit = 20 } = schemas.searchQuery.parse(req.query);
     const empty = { shows: [], episodes: [], people: [], page, total: { episodes: 0, exact: true } };
     if (!deps.search) return empty;
-    const r = await deps.search.search(q, { limit, page, audience: audienceOf(req) });
+    // The page's filters (show, person, from/to or year), read as leniently: a bad value is ignored.
+    const asked = parseSearchRequest(req.query);
+    const filters = searchFilters(asked);
+    const r = await deps.search.search(q, { limit, page, audience: audienceOf(req), filters });
     // `next` / `prev`: the same search's neighbouring pages, as relative URLs (ranking: docs/search.md).
     const href = (p: number): string =>
-      `/api/v1/search?q=${encodeURIComponent(q)}&page=${p}${limit === 20 ? '' : `&limit=${limit}`}`;
+      `/api/v1${searchHref({ ...asked, query: q, page: p })}${limit === 20 ? '' : `&limit=${limit}`}`;
     return {
       shows: r.shows.map(showJson),
       episodes: r.episodes.map((e) => episodeJson(e.episode)),
@@ -444,6 +448,11 @@ export function openApiDocument(): unknown {
             { name: 'q', in: 'query', required: true, schema: { type: 'string', maxLength: 200 } },
             { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100 } },
+            { name: 'show', in: 'query', schema: { type: 'integer', minimum: 1 } },
+            { name: 'person', in: 'query', schema: { type: 'integer', minimum: 1 } },
+            { name: 'from', in: 'query', schema: { type: 'string', format: 'date' } },
+            { name: 'to', in: 'query', schema: { type: 'string', format: 'date' } },
+            { name: 'year', in: 'query', schema: { type: 'integer', minimum: 1900, maximum: 2100 } },
           ],
           responses: ok,
         },

@@ -19,7 +19,14 @@ import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Show } from '../../domain/show.ts';
 import { SEARCH_COLUMNS } from '../migrations/0004-search.ts';
 import type { SqlDialect } from '../migrations/index.ts';
-import type { Audience, SearchOptions, SearchRepository, SearchResults, SearchTotal } from '../ports.ts';
+import type {
+  Audience,
+  SearchFilters,
+  SearchOptions,
+  SearchRepository,
+  SearchResults,
+  SearchTotal,
+} from '../ports.ts';
 import { LIST_COLUMNS, toEpisode } from './episodes.ts';
 import { toPerson } from './people.ts';
 import { clampLimit } from './rows.ts';
@@ -84,16 +91,17 @@ export class SqlSearchRepository implements SearchRepository {
     // show is hidden (one look at a partial index of migration 0017).
     const audience =
       options.audience?.isAdmin === true || !(await this.anyHidden()) ? undefined : options.audience;
+    const restrict = restriction(audience, options.filters);
     const offset = (page - 1) * limit;
     // Shows and people are listed on the first page only; episodes are paged (one more than the page: is there a next).
     // The stages that read every one of their matches (fewer than CANDIDATES) have counted them: the total reuses it.
     const complete = new Map<string, number>();
     const [showIds, [episodeIds, total], personIds] = await Promise.all([
-      page === 1 ? this.rankedIds('shows', terms, limit, audience) : [],
-      this.rankedIds('episodes', terms, offset + limit + 1, audience, complete).then(
-        async (ids) => [ids, await this.countEpisodes(terms, audience, complete)] as const,
+      page === 1 ? this.rankedIds('shows', terms, limit, restrict) : [],
+      this.rankedIds('episodes', terms, offset + limit + 1, restrict, complete).then(
+        async (ids) => [ids, await this.countEpisodes(terms, restrict, complete)] as const,
       ),
-      page === 1 ? this.rankedIds('people', terms, limit, audience) : [],
+      page === 1 ? this.rankedIds('people', terms, limit, restrict) : [],
     ]);
     const pageIds = episodeIds.slice(offset, offset + limit);
     const byId = <T extends { id: number }>(ids: number[], rows: T[]): T[] => {
@@ -141,7 +149,7 @@ export class SqlSearchRepository implements SearchRepository {
     table: Table,
     terms: string[],
     wanted: number,
-    audience: Audience | undefined,
+    restrict: Restriction | undefined,
     complete?: Map<string, number>,
   ): Promise<number[]> {
     const last = terms[terms.length - 1] ?? '';
@@ -164,13 +172,13 @@ export class SqlSearchRepository implements SearchRepository {
     for (const scope of scopes)
       for (const mode of modes)
         stages.push(async () => {
-          const list = await this.candidates(table, terms, scope, mode, audience);
+          const list = await this.candidates(table, terms, scope, mode, restrict);
           if (list.length < CANDIDATES) complete?.set(`${scope}:${mode}`, list.length);
           return list;
         });
     // Show names within a typo, when no show matched the words as typed.
     if (table === 'shows')
-      stages.push(async () => (found.length === 0 ? this.typoCandidates(terms, audience) : []));
+      stages.push(async () => (found.length === 0 ? this.typoCandidates(terms, restrict) : []));
     for (const stage of stages) {
       for (const { id } of rank(table, await stage())) {
         if (seen.has(id)) continue;
@@ -188,9 +196,9 @@ export class SqlSearchRepository implements SearchRepository {
     terms: string[],
     scope: Scope,
     mode: Mode,
-    audience: Audience | undefined,
+    restrict: Restriction | undefined,
   ): Promise<Candidate[]> {
-    const source = await this.matchSource(table, terms, scope, mode, audience, CANDIDATES);
+    const source = await this.matchSource(table, terms, scope, mode, restrict, CANDIDATES);
     const { rows } = await tieBreakers(table, source, this.dialect).execute(this.db);
     return rows.map((r) => ({
       id: Number(r.id),
@@ -211,7 +219,7 @@ export class SqlSearchRepository implements SearchRepository {
     terms: string[],
     scope: Scope,
     mode: Mode,
-    audience: Audience | undefined,
+    restrict: Restriction | undefined,
     limit: number,
   ): Promise<RawBuilder<{ id: number }>> {
     const [first] = SEARCH_COLUMNS[table];
@@ -229,8 +237,7 @@ export class SqlSearchRepository implements SearchRepository {
             : `${table}_fts`,
       );
       const match = scope === 'title' && !titleIndex ? `{${first}} : (${words})` : words;
-      const visible =
-        audience === undefined ? sql`` : sql`and ${visibleRow(table, sql`${fts}.rowid`, audience)}`;
+      const visible = restrictRow(table, sql`${fts}.rowid`, restrict);
       return sql<{ id: number }>`select ${fts}.rowid as id from ${fts}
         where ${fts} match ${match} ${visible} order by ${fts}.rowid desc limit ${limit}`;
     }
@@ -259,7 +266,7 @@ export class SqlSearchRepository implements SearchRepository {
       from = sql.id(table);
       id = sql.ref(`${table}.id`);
     }
-    const visible = audience === undefined ? sql`` : sql`and ${visibleRow(table, id, audience)}`;
+    const visible = restrictRow(table, id, restrict);
     // Newest first, as on SQLite: PostgreSQL walks the ids backwards for a common word and stops at the LIMIT, and
     // reads the index for a rare one.
     return sql<{ id: number }>`select ${id} as id from ${from}
@@ -267,11 +274,11 @@ export class SqlSearchRepository implements SearchRepository {
   }
 
   /** Show titles that look like the words (typos): trigram similarity, the same measure on both databases. */
-  private async typoCandidates(terms: string[], audience: Audience | undefined): Promise<Candidate[]> {
+  private async typoCandidates(terms: string[], restrict: Restriction | undefined): Promise<Candidate[]> {
     const text = terms.join(' ');
     if (text.length < 4) return [];
     let source: RawBuilder<{ id: number }>;
-    const visible = audience === undefined ? sql`` : sql`and ${visibleRow('shows', sql`s.id`, audience)}`;
+    const visible = restrictRow('shows', sql`s.id`, restrict);
     if (this.dialect === 'sqlite') {
       const grams = [...new Set(terms.flatMap(wordTrigrams))];
       if (grams.length === 0) return [];
@@ -314,7 +321,7 @@ export class SqlSearchRepository implements SearchRepository {
    */
   private async countEpisodes(
     terms: string[],
-    audience: Audience | undefined,
+    restrict: Restriction | undefined,
     complete: Map<string, number>,
   ): Promise<SearchTotal> {
     const last = terms[terms.length - 1] ?? '';
@@ -327,7 +334,7 @@ export class SqlSearchRepository implements SearchRepository {
         n += known;
         continue;
       }
-      const source = await this.matchSource('episodes', terms, scope, mode, audience, EXACT_COUNT + 1 - n);
+      const source = await this.matchSource('episodes', terms, scope, mode, restrict, EXACT_COUNT + 1 - n);
       const { rows } = await sql<{ n: number; lowest: number | null }>`select count(*) as n, min(id) as lowest
         from (${source}) m`.execute(this.db);
       n += Number(rows[0]?.n ?? 0);
@@ -335,10 +342,30 @@ export class SqlSearchRepository implements SearchRepository {
       if (n > EXACT_COUNT) break;
     }
     if (n <= EXACT_COUNT) return { count: n, exact: true };
-    // The newest EXACT_COUNT + 1 matches span the ids from `lowest` up: as dense all the way down.
-    const { rows } = await sql<{ top: number | null }>`select max(id) as top from episodes`.execute(this.db);
-    const top = Number(rows[0]?.top ?? 0);
-    return { count: Math.max(n, Math.round((n * top) / Math.max(1, top - lowest + 1))), exact: false };
+    // The newest EXACT_COUNT + 1 matches span the ids from `lowest` up: as dense all the way down (to the lowest
+    // id the filters let through).
+    const [bottom, top] = await this.episodeIdSpan(restrict?.filters);
+    return {
+      count: Math.max(n, Math.round((n * (top - bottom + 1)) / Math.max(1, top - lowest + 1))),
+      exact: false,
+    };
+  }
+
+  /** The lowest and highest episode ids (of the episodes the filters let through), for the estimate. */
+  private async episodeIdSpan(filters: SearchFilters | undefined): Promise<[number, number]> {
+    if (filters === undefined) {
+      const { rows } = await sql<{ top: number | null }>`select max(id) as top from episodes`.execute(
+        this.db,
+      );
+      return [1, Number(rows[0]?.top ?? 0)];
+    }
+    // Two walks of the primary key, one from each end (a min and a max in one statement would scan every row).
+    const end = async (order: RawBuilder<unknown>): Promise<number> => {
+      const { rows } = await sql<{ id: number }>`select e.id from episodes e
+        where ${episodeFilter('e', filters)} order by e.id ${order} limit 1`.execute(this.db);
+      return Number(rows[0]?.id ?? 0);
+    };
+    return [await end(sql`asc`), await end(sql`desc`)];
   }
 
   private async anyHidden(): Promise<boolean> {
@@ -486,6 +513,88 @@ export function trigramSimilarity(query: string, title: string): number {
 
 function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** What a search's lookups let through: what the audience may see (none: everything) and the caller's filters. */
+interface Restriction {
+  audience?: Audience;
+  filters?: SearchFilters;
+}
+
+function restriction(
+  audience: Audience | undefined,
+  filters: SearchFilters | undefined,
+): Restriction | undefined {
+  const given =
+    filters === undefined
+      ? undefined
+      : Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined));
+  const narrowing = given !== undefined && Object.keys(given).length > 0 ? filters : undefined;
+  if (audience === undefined && narrowing === undefined) return undefined;
+  return { ...(audience ? { audience } : {}), ...(narrowing ? { filters: narrowing } : {}) };
+}
+
+/** `and …`: the conditions a row `id` of `table` must meet to pass `restrict` (nothing without one). */
+function restrictRow(
+  table: Table,
+  id: RawBuilder<unknown>,
+  restrict: Restriction | undefined,
+): RawBuilder<unknown> {
+  const parts: RawBuilder<SqlBool>[] = [];
+  if (restrict?.audience !== undefined) parts.push(visibleRow(table, id, restrict.audience));
+  if (restrict?.filters !== undefined) {
+    const filtered = filterRow(table, id, restrict.filters);
+    if (filtered !== undefined) parts.push(filtered);
+  }
+  return parts.length === 0 ? sql`` : sql`and ${sql.join(parts, sql` and `)}`;
+}
+
+/**
+ * The row `id` of `table` passes the filters (SearchFilters in ports.ts): episodes by every filter, shows by show
+ * and person, people never.
+ */
+function filterRow(
+  table: Table,
+  id: RawBuilder<unknown>,
+  filters: SearchFilters,
+): RawBuilder<SqlBool> | undefined {
+  switch (table) {
+    case 'episodes':
+      return sql<SqlBool>`exists (select 1 from episodes fe where fe.id = ${id} and ${episodeFilter('fe', filters)})`;
+    case 'shows': {
+      const parts: RawBuilder<SqlBool>[] = [];
+      // Not `${id} = ?`: SQLite 3.53's FTS5 answers `rowid = ?` beside a MATCH with the MATCH's rows, unfiltered.
+      if (filters.showId !== undefined)
+        parts.push(
+          sql<SqlBool>`exists (select 1 from shows fs where fs.id = ${id} and fs.id = ${filters.showId})`,
+        );
+      if (filters.personId !== undefined)
+        parts.push(sql<SqlBool>`(exists (select 1 from show_persons fp where fp.show_id = ${id}
+            and fp.person_id = ${filters.personId})
+          or exists (select 1 from episode_persons fp join episodes fe on fe.id = fp.episode_id
+            where fe.show_id = ${id} and fp.person_id = ${filters.personId}))`);
+      return parts.length === 0 ? undefined : sql<SqlBool>`${sql.join(parts, sql` and `)}`;
+    }
+    case 'people':
+      return undefined;
+  }
+}
+
+/** The filters as conditions on the episodes row `alias`. */
+function episodeFilter(alias: string, filters: SearchFilters): RawBuilder<SqlBool> {
+  const col = (name: string): RawBuilder<unknown> => sql.ref(`${alias}.${name}`);
+  const parts: RawBuilder<SqlBool>[] = [sql<SqlBool>`1 = 1`];
+  if (filters.showId !== undefined) parts.push(sql<SqlBool>`${col('show_id')} = ${filters.showId}`);
+  if (filters.publishedFrom !== undefined)
+    parts.push(sql<SqlBool>`${col('published_at')} >= ${filters.publishedFrom}`);
+  if (filters.publishedBefore !== undefined)
+    parts.push(sql<SqlBool>`${col('published_at')} < ${filters.publishedBefore}`);
+  if (filters.personId !== undefined)
+    parts.push(sql<SqlBool>`(exists (select 1 from episode_persons fp where fp.episode_id = ${col('id')}
+        and fp.person_id = ${filters.personId})
+      or exists (select 1 from show_persons fp where fp.show_id = ${col('show_id')}
+        and fp.person_id = ${filters.personId}))`);
+  return sql<SqlBool>`${sql.join(parts, sql` and `)}`;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { PopularBrowse } from '../../../services/browse.ts';
 import { PopularShows } from '../../../services/library-service.ts';
 import type { WebApp } from '../../server.ts';
+import { registerAddPodcastPages } from './add-podcasts.ts';
 import { registerBrowsePages } from './browse.ts';
 import { registerEpisodePages } from './episode.ts';
 import { registerHomePage } from './home.ts';
@@ -26,5 +27,6 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
   registerSearchPage(app, web);
   registerLibraryPages(app, web, popular);
   registerBrowsePages(app, web, ranking);
+  registerAddPodcastPages(app, web);
   registerSitemap(app, web);
 }
