@@ -126,6 +126,18 @@ describe('podcast directories', () => {
     });
   }
 
+  it('remembers a search every directory answered, not one that failed', async () => {
+    const asked = () => requestsTo('/apple/search').length;
+    const before = asked();
+    await directory.search('remember me');
+    await directory.search('Remember me ');
+    assert.equal(asked(), before + 1);
+    stub.setMode('podcast-index', 'error');
+    await directory.search('not remembered');
+    await directory.search('not remembered');
+    assert.equal(asked(), before + 3);
+  });
+
   it('reports a wrong key as refused, and both directories failing as no results', async () => {
     const wrong = createDirectory([
       podcastIndexProvider({

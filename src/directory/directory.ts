@@ -32,28 +32,66 @@ export const MAX_TERMS_LENGTH = 200;
 /** Results of one search, all directories together. */
 export const DEFAULT_DIRECTORY_LIMIT = 40;
 
-export function createDirectory(providers: readonly DirectoryProvider[]): Directory {
+export interface DirectoryOptions {
+  /**
+   * How long a search in which every directory answered is remembered (default 5 minutes; 0: never): following a
+   * result brings the listener back to the same results, and a directory's API key has a quota.
+   */
+  cacheMs?: number;
+  /** Searches remembered at most (default 200; the oldest goes first). */
+  cacheEntries?: number;
+  nowMs?: () => number;
+}
+
+export function createDirectory(
+  providers: readonly DirectoryProvider[],
+  options: DirectoryOptions = {},
+): Directory {
+  const cacheMs = options.cacheMs ?? 5 * 60_000;
+  const cacheEntries = options.cacheEntries ?? 200;
+  const nowMs = options.nowMs ?? Date.now;
+  const remembered = new Map<string, { at: number; search: DirectorySearch }>();
   return {
     sources: providers.map((p) => p.source),
     async search(terms, { limit = DEFAULT_DIRECTORY_LIMIT, signal } = {}) {
-      const asked = providers.map((p) => p.source);
-      const settled = await Promise.allSettled(
-        providers.map((p) => p.search(terms, { limit, ...(signal === undefined ? {} : { signal }) })),
-      );
-      const lists: DirectoryResult[][] = [];
-      const problems: DirectoryProblem[] = [];
-      settled.forEach((outcome, i) => {
-        const provider = providers[i];
-        if (provider === undefined) return;
-        if (outcome.status === 'fulfilled') lists.push(outcome.value);
-        else {
-          const failure = directoryFailure(provider.source, outcome.reason);
-          problems.push({ source: provider.source, code: failure.code, message: failure.message });
+      const key = `${limit}\u0000${terms.trim().toLowerCase()}`;
+      const hit = remembered.get(key);
+      if (hit !== undefined && nowMs() - hit.at < cacheMs) return hit.search;
+      if (hit !== undefined) remembered.delete(key);
+      const search = await searchAll(terms, limit, signal);
+      if (cacheMs > 0 && search.problems.length === 0) {
+        remembered.set(key, { at: nowMs(), search });
+        for (const oldest of remembered.keys()) {
+          if (remembered.size <= cacheEntries) break;
+          remembered.delete(oldest);
         }
-      });
-      return { results: mergeResults(lists).slice(0, limit), problems, asked };
+      }
+      return search;
     },
   };
+
+  async function searchAll(
+    terms: string,
+    limit: number,
+    signal: AbortSignal | undefined,
+  ): Promise<DirectorySearch> {
+    const asked = providers.map((p) => p.source);
+    const settled = await Promise.allSettled(
+      providers.map((p) => p.search(terms, { limit, ...(signal === undefined ? {} : { signal }) })),
+    );
+    const lists: DirectoryResult[][] = [];
+    const problems: DirectoryProblem[] = [];
+    settled.forEach((outcome, i) => {
+      const provider = providers[i];
+      if (provider === undefined) return;
+      if (outcome.status === 'fulfilled') lists.push(outcome.value);
+      else {
+        const failure = directoryFailure(provider.source, outcome.reason);
+        problems.push({ source: provider.source, code: failure.code, message: failure.message });
+      }
+    });
+    return { results: mergeResults(lists).slice(0, limit), problems, asked };
+  }
 }
 
 /**

@@ -26,6 +26,8 @@ export interface AccountSync {
   listAppPasswords(userId: number): Promise<AppPasswordInfo[]>;
   revokeAppPassword(userId: number, id: number): Promise<boolean>;
   importOpml(userId: number, xml: string): Promise<{ added: number; existing: number; problems: string[] }>;
+  /** Follows feeds by URL the way an OPML import does (quota, private until published): a directory's result. */
+  followUrls(userId: number, urls: readonly string[]): Promise<{ added: number; existing: number }>;
   exportOpml(userId: number): Promise<string>;
   /** Drops cached credentials and sessions of the user (an admin disabled the account or reset its password). */
   forgetUser(userId: number): void;
