@@ -10,6 +10,7 @@ export {
   MAX_TERMS_LENGTH,
   mergeResults,
 } from './directory.ts';
+export { directoryFromConfig } from './from-config.ts';
 export {
   PODCAST_INDEX_BASE_URL,
   type PodcastIndexOptions,

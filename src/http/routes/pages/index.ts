@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { PopularShows } from '../../../services/library-service.ts';
 import type { WebApp } from '../../server.ts';
+import { registerDirectoryPage } from './directory.ts';
 import { registerEpisodePages } from './episode.ts';
 import { registerHomePage } from './home.ts';
 import { registerLibraryPages } from './library.ts';
@@ -20,4 +21,5 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
   registerSearchPage(app, web);
   registerLibraryPages(app, web, popular);
   registerSitemap(app, web);
+  registerDirectoryPage(app, web);
 }
