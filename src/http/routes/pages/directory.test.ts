@@ -106,7 +106,7 @@ describe('find podcasts', () => {
     assert.match(symhc, /aria-label="Follow Stuff You Missed in History Class"/);
     // The show already here is marked, with a link to it, and offers no second follow.
     const pc20 = resultBlock(page.body, 'Podcasting 2.0');
-    assert.match(pc20, new RegExp(`In the catalogue`));
+    assert.match(pc20, /In the catalogue/);
     assert.match(pc20, new RegExp(`href="/shows/${pc20ShowId}"`));
     assert.doesNotMatch(pc20, /Follow Podcasting/);
     // Only an admin is offered the public catalogue.
