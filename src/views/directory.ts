@@ -46,7 +46,7 @@ function resultActions(ctx: PageContext, m: DirectoryPageModel, row: DirectoryRo
       m.canAddPublic && row.mark.label === 'Following'
         ? html` <form method="post" action="/directory/add" class="inline-form">${hidden}<button type="submit" aria-label="Add ${row.title} to the public catalogue">Add to the public catalogue</button></form>`
         : '';
-    return html`<p class="found-mark"><span class="badge">✓ ${label}</span>${publish}</p>`;
+    return html`<p class="found-mark"><span class="found-badge">✓ ${label}</span>${publish}</p>`;
   }
   return html`<div class="found-actions">
   <form method="post" action="/directory/follow" class="inline-form">${hidden}<button type="submit" class="follow" aria-label="Follow ${row.title}">Follow</button></form>

@@ -66,7 +66,12 @@ function row(found: FoundPodcast): DirectoryRow {
       : {
           mark: {
             label: mark.kind === 'following' ? 'Following' : 'In the catalogue',
-            ...(mark.showId === undefined ? {} : { href: showHref(mark.showId) }),
+            // Followed but not fetched yet: its episodes will be in the library.
+            ...(mark.showId !== undefined
+              ? { href: showHref(mark.showId) }
+              : mark.kind === 'following'
+                ? { href: '/library' }
+                : {}),
           },
         }),
   };
