@@ -120,7 +120,11 @@ describe('find podcasts', () => {
     assert.equal(followed.headers.location, '/directory?q=history&done=followed');
     const back = await olga.get(String(followed.headers.location));
     assert.match(back.body, /You follow it now/);
-    assert.match(resultBlock(back.body, 'Stuff You Missed in History Class'), /✓ Following/);
+    assert.match(
+      resultBlock(back.body, 'Stuff You Missed in History Class'),
+      /✓ <a href="\/library">Following<\/a>/,
+      'followed, not fetched yet: its episodes will be in the library',
+    );
     const feed = await store.feeds.findByUrl(SYMHC);
     assert.ok(feed !== undefined);
     assert.equal(feed.isPublic, false, 'a listener’s feed stays private until an admin publishes it');
