@@ -183,8 +183,9 @@ describe('loadConfig', () => {
     );
   });
 
-  it('reads the podcast directories: Apple by default, the Podcast Index with a key and a secret', () => {
-    assert.deepEqual(loadConfig({ env: {}, cwd }).directory, {
+  it('reads the podcast directories: none by default, Apple when on, the Podcast Index with a key and a secret', () => {
+    assert.deepEqual(loadConfig({ env: {}, cwd }).directory, { timeoutMs: 8000 });
+    assert.deepEqual(loadConfig({ env: { EARSHOT_APPLE_SEARCH: 'on' }, cwd }).directory, {
       apple: { baseUrl: 'https://itunes.apple.com' },
       timeoutMs: 8000,
     });
@@ -193,6 +194,7 @@ describe('loadConfig', () => {
         EARSHOT_PODCASTINDEX_KEY: 'KEY123',
         EARSHOT_PODCASTINDEX_SECRET: 'sec$ret',
         EARSHOT_PODCASTINDEX_URL: 'http://127.0.0.1:9/pi/api/1.0/',
+        EARSHOT_APPLE_SEARCH: 'yes',
         EARSHOT_APPLE_SEARCH_URL: 'http://127.0.0.1:9/apple',
         EARSHOT_DIRECTORY_TIMEOUT_MS: '500',
       },

@@ -32,7 +32,8 @@ export interface QuotaConfig {
 /**
  * The podcast directories searched from the "Find podcasts" page and `earshot directory search`: the Podcast Index
  * when its API key and secret are set (EARSHOT_PODCASTINDEX_KEY, EARSHOT_PODCASTINDEX_SECRET), Apple's search (no key)
- * unless EARSHOT_APPLE_SEARCH=off; each endpoint configurable. Neither: directory search is off.
+ * with EARSHOT_APPLE_SEARCH=on; each endpoint configurable. Neither: directory search is off (listeners' searches
+ * leave the instance only when the operator chose a directory).
  */
 export interface DirectoryConfig {
   readonly podcastIndex?: { readonly key: string; readonly secret: string; readonly baseUrl: string };
@@ -493,7 +494,8 @@ function directorySettings(input: ConfigInput): DirectoryConfig {
       `${key === undefined ? 'EARSHOT_PODCASTINDEX_SECRET' : 'EARSHOT_PODCASTINDEX_KEY'} is set without ${key === undefined ? 'EARSHOT_PODCASTINDEX_KEY' : 'EARSHOT_PODCASTINDEX_SECRET'} (the Podcast Index needs both)`,
     );
   }
-  const apple = pick('appleSearch', input) ?? true;
+  // Off unless asked for: a listener's searches go to Apple only when the operator chose so.
+  const apple = pick('appleSearch', input) ?? false;
   return Object.freeze({
     ...(key === undefined || secret === undefined
       ? {}

@@ -26,6 +26,7 @@ describe('earshot directory', () => {
       EARSHOT_PODCASTINDEX_KEY: TEST_PI_KEY,
       EARSHOT_PODCASTINDEX_SECRET: TEST_PI_SECRET,
       EARSHOT_PODCASTINDEX_URL: stub.podcastIndexUrl,
+      EARSHOT_APPLE_SEARCH: 'on',
       EARSHOT_APPLE_SEARCH_URL: stub.appleUrl,
       EARSHOT_DIRECTORY_TIMEOUT_MS: '3000',
     };
@@ -78,7 +79,7 @@ describe('earshot directory', () => {
     assert.equal(guarded.code, EXIT.failure);
     assert.match(guarded.err, /blocked-address|could not be reached/);
     const off = await runCli(['directory', 'search', 'history'], {
-      env: { EARSHOT_DATA: join(dir, 'data'), EARSHOT_APPLE_SEARCH: 'off' },
+      env: { EARSHOT_DATA: join(dir, 'data') },
       cwd: dir,
     });
     assert.equal(off.code, EXIT.failure);

@@ -20,7 +20,7 @@ Searches the configured podcast directories and prints one line per show found: 
 \`earshot add <feed URL>\`. A directory that fails is named on standard error; exit status 1 when none answered.
 
 The Podcast Index is searched when EARSHOT_PODCASTINDEX_KEY and EARSHOT_PODCASTINDEX_SECRET are set; Apple's
-directory unless EARSHOT_APPLE_SEARCH=off.
+directory when EARSHOT_APPLE_SEARCH=on.
 
   --json   one JSON object per show, then none: problems go to standard error
 

@@ -102,7 +102,7 @@ export function registerDirectoryPage(app: FastifyInstance, web: WebApp): void {
       ...(viewer?.isAdmin === true
         ? {
             adminHint:
-              'To turn it on, set EARSHOT_PODCASTINDEX_KEY and EARSHOT_PODCASTINDEX_SECRET, or leave EARSHOT_APPLE_SEARCH on.',
+              'To turn it on, set EARSHOT_PODCASTINDEX_KEY and EARSHOT_PODCASTINDEX_SECRET, or EARSHOT_APPLE_SEARCH=on.',
           }
         : {}),
     };
