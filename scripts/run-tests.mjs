@@ -43,6 +43,7 @@ const SLOW_FIRST = [
   'src/store/listeners.test.ts',
   'src/services/media-text.test.ts',
   'test/robustness/auth.test.ts',
+  'src/http/player.browser.test.ts', // Chromium: the player, six journeys, real playback
   'src/http/browser.test.ts', // Chromium
   'src/http/server.test.ts',
   'test/robustness/private-feeds.test.ts',

@@ -3,6 +3,8 @@
 import htmx from 'htmx.org';
 import { EarshotPlayer, trackFromButton } from './player.ts';
 
+// With the script, the custom player replaces the browser's own (<audio controls> on episode pages, for no-JS).
+document.documentElement.classList.add('js');
 customElements.define('earshot-player', EarshotPlayer);
 
 interface HtmxApi {
@@ -83,6 +85,12 @@ document.addEventListener('keydown', (event) => {
     case '[':
       p.changeSpeed(-1);
       break;
+    case 'm':
+      p.toggleMute();
+      break;
+    case 'Escape':
+      p.expand(false);
+      break;
     case ']':
       p.changeSpeed(1);
       break;
@@ -101,6 +109,7 @@ document.addEventListener('change', (event) => {
 
 function afterNavigation(): void {
   const p = player();
+  p?.expand(false); // a link in the phone's player sheet: show the page it leads to
   p?.syncPage();
   // ?t= on an episode page that is already playing: jump there.
   const t = Number(new URLSearchParams(location.search).get('t'));

@@ -1,6 +1,11 @@
 // <earshot-player>: the fixed audio player. It lives outside #main, so boosted navigation (htmx swapping only #main)
 // and Back/Forward never touch it and the audio keeps playing. Position is saved to the server every ~10 s, on
-// pause and on leaving (sendBeacon); the episode is marked played when it ends.
+// pause and on leaving (sendBeacon). Played follows src/domain/listening.ts: reaching the end by listening marks it,
+// seeking back from there un-marks it. At the end the next queued episode plays (unless autoplay is off or the sleep
+// timer says "end of episode"); a file that cannot be loaded shows an error with Retry, Download and Next.
+import { finishedByListening, isAtEnd } from '../domain/listening.ts';
+import type { PlayInfo } from '../views/models.ts';
+import { buildPlayerUi, type PlayerUi, SPEEDS } from './player-ui.ts';
 
 export interface Track {
   episodeId: string;
@@ -19,9 +24,20 @@ interface Chapter {
   title: string;
 }
 
-const SPEEDS = [0.5, 0.75, 1, 1.1, 1.25, 1.5, 1.75, 2, 2.5, 3];
 const SAVE_EVERY_MS = 10_000;
 const STORE_KEY = 'earshot.player';
+const VOLUME_KEY = 'earshot.volume';
+const AUTOPLAY_KEY = 'earshot.autoplay';
+/** An arrow key on the seek slider moves this many seconds; Page Up/Down a minute. */
+const SLIDER_STEP = 10;
+/** "Previous track" restarts the episode when it has played longer than this. */
+const RESTART_AFTER = 5;
+
+const MEDIA_ERRORS: Record<number, string> = {
+  2: 'The audio could not be reached (network error).',
+  3: 'The audio file is damaged and could not be played.',
+  4: 'The audio file was not found or cannot be played here.',
+};
 
 export function clock(seconds: number): string {
   const t = Math.max(0, Math.floor(Number.isFinite(seconds) ? seconds : 0));
@@ -35,173 +51,148 @@ function csrf(): string {
   return document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? '';
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
+function trackFromPlayInfo(p: PlayInfo): Track {
+  return {
+    episodeId: p.episodeId,
+    src: p.audioUrl,
+    title: p.title,
+    show: p.showTitle,
+    href: p.href,
+    ...(p.audioType ? { type: p.audioType } : {}),
+    ...(p.imageUrl ? { art: p.imageUrl } : {}),
+    ...(p.durationSeconds !== undefined ? { duration: p.durationSeconds } : {}),
+    ...(p.startSeconds !== undefined ? { start: p.startSeconds } : {}),
+  };
+}
+
+function readChapters(value: unknown): Chapter[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((c): c is Chapter => typeof c?.start === 'number' && typeof c?.title === 'string');
 }
 
 export class EarshotPlayer extends HTMLElement {
   readonly audio = new Audio();
   track: Track | undefined;
   chapters: Chapter[] = [];
+  /** Tracks played before this one in this tab, for "previous track". */
+  readonly history: Track[] = [];
   #lastSave = 0;
   #listenedSinceSave = 0;
   #lastTime = 0;
+  /** Where the current uninterrupted run of playback began (the last seek or the start). */
+  #runStart = 0;
   #endedSent = false;
   #signedIn = true;
-  #sleepTimer: number | undefined;
+  /** Seconds of playback left before the sleep timer pauses (counted while playing). */
+  #sleepLeft: number | undefined;
   #sleepAtEnd = false;
-  #ui!: {
-    // Assigned in connectedCallback before any use.
-    bar: HTMLElement;
-    art: HTMLImageElement;
-    title: HTMLAnchorElement;
-    show: HTMLElement;
-    play: HTMLButtonElement;
-    seek: HTMLInputElement;
-    time: HTMLElement;
-    speed: HTMLSelectElement;
-    sleep: HTMLSelectElement;
-    prevChapter: HTMLButtonElement;
-    nextChapter: HTMLButtonElement;
-    chapterName: HTMLElement;
-    help: HTMLDialogElement;
-  };
+  #lastWall = 0;
+  #error: string | undefined;
+  #ui: PlayerUi | undefined;
 
   connectedCallback(): void {
     if (this.#ui) return;
     this.audio.preload = 'metadata';
-    const bar = el('div', { class: 'player-bar', hidden: '' });
-    const art = el('img', { class: 'player-art', alt: '', width: '48', height: '48' });
-    const meta = el('div', { class: 'player-meta' });
-    const title = el('a', { class: 'player-title', href: '#' });
-    const show = el('span', { class: 'player-show' });
-    const chapterName = el('span', { class: 'player-chapter' });
-    meta.append(title, show, chapterName);
-
-    const controls = el('div', { class: 'player-controls', role: 'group', 'aria-label': 'Playback' });
-    const prevChapter = el('button', { type: 'button', 'aria-label': 'Previous chapter', hidden: '' }, '|◀');
-    const back = el('button', { type: 'button', 'aria-label': 'Back 15 seconds', 'data-skip': '-15' }, '−15');
-    const play = el('button', { type: 'button', class: 'player-play', 'aria-label': 'Play' }, '▶');
-    const fwd = el(
-      'button',
-      { type: 'button', 'aria-label': 'Forward 30 seconds', 'data-skip': '30' },
-      '+30',
-    );
-    const nextChapter = el('button', { type: 'button', 'aria-label': 'Next chapter', hidden: '' }, '▶|');
-    controls.append(prevChapter, back, play, fwd, nextChapter);
-
-    const seekWrap = el('div', { class: 'player-seek' });
-    const seek = el('input', {
-      type: 'range',
-      min: '0',
-      max: '0',
-      step: '1',
-      value: '0',
-      'aria-label': 'Seek',
-    });
-    const time = el('span', { class: 'player-time', 'aria-live': 'off' }, '0:00 / 0:00');
-    seekWrap.append(seek, time);
-
-    const extras = el('div', { class: 'player-extras' });
-    const speed = el('select', { 'aria-label': 'Playback speed' });
-    for (const s of SPEEDS) speed.append(el('option', { value: String(s) }, `${s}×`));
-    speed.value = '1';
-    const sleep = el('select', { 'aria-label': 'Sleep timer' });
-    for (const [v, label] of [
-      ['0', 'Sleep: off'],
-      ['5', '5 min'],
-      ['15', '15 min'],
-      ['30', '30 min'],
-      ['60', '60 min'],
-      ['end', 'End of episode'],
-    ] as const) {
-      sleep.append(el('option', { value: v }, label));
-    }
-    const helpButton = el(
-      'button',
-      { type: 'button', 'aria-label': 'Keyboard shortcuts', class: 'player-help' },
-      '?',
-    );
-    extras.append(speed, sleep, helpButton);
-
-    const help = el('dialog', { class: 'shortcuts', 'aria-label': 'Keyboard shortcuts' });
-    help.innerHTML =
-      '<h2>Keyboard shortcuts</h2><dl><dt>Space</dt><dd>Play / pause</dd><dt>←</dt><dd>Back 15 s</dd><dt>→</dt><dd>Forward 30 s</dd>' +
-      '<dt>Shift + ← / →</dt><dd>Previous / next chapter</dd><dt>[ / ]</dt><dd>Slower / faster</dd><dt>?</dt><dd>This help</dd></dl>' +
-      '<form method="dialog"><button>Close</button></form>';
-
-    bar.append(art, meta, controls, seekWrap, extras);
-    this.append(bar, help);
-    this.#ui = {
-      bar,
-      art,
-      title,
-      show,
-      play,
-      seek,
-      time,
-      speed,
-      sleep,
-      prevChapter,
-      nextChapter,
-      chapterName,
-      help,
-    };
+    this.#ui = buildPlayerUi(this);
     this.#signedIn = document.querySelector('meta[name="earshot-user"]') !== null;
+    this.#wireControls(this.#ui);
+    this.#wireAudio();
+    this.#restoreSettings(this.#ui);
+    this.#restore();
+  }
 
-    play.addEventListener('click', () => this.toggle());
-    back.addEventListener('click', () => this.skip(-15));
-    fwd.addEventListener('click', () => this.skip(30));
-    prevChapter.addEventListener('click', () => this.chapterSkip(-1));
-    nextChapter.addEventListener('click', () => this.chapterSkip(1));
-    helpButton.addEventListener('click', () => this.toggleHelp());
-    seek.addEventListener('input', () => {
-      this.audio.currentTime = Number(seek.value);
-    });
-    speed.addEventListener('change', () => {
-      this.audio.playbackRate = Number(speed.value);
-      localStorage.setItem('earshot.speed', speed.value);
-    });
-    sleep.addEventListener('change', () => this.setSleep(sleep.value));
-    const savedSpeed = localStorage.getItem('earshot.speed');
-    if (savedSpeed && SPEEDS.includes(Number(savedSpeed))) speed.value = savedSpeed;
+  // ── wiring ──────────────────────────────────────────────────────────────────────────────────────────────────────
 
+  #wireControls(ui: PlayerUi): void {
+    const on = (node: HTMLElement, type: string, run: () => void) => node.addEventListener(type, run);
+    on(ui.play, 'click', () => this.toggle());
+    on(ui.back, 'click', () => this.skip(-15));
+    on(ui.fwd, 'click', () => this.skip(30));
+    on(ui.prevChapter, 'click', () => this.chapterSkip(-1));
+    on(ui.nextChapter, 'click', () => this.chapterSkip(1));
+    on(ui.nextTrack, 'click', () => void this.playNext());
+    on(ui.skip, 'click', () => void this.playNext());
+    on(ui.retry, 'click', () => this.retry());
+    on(ui.helpButton, 'click', () => this.toggleHelp());
+    on(ui.expand, 'click', () => this.expand(true));
+    on(ui.collapse, 'click', () => this.expand(false));
+    on(ui.mute, 'click', () => this.toggleMute());
+    on(ui.volume, 'input', () => this.#setVolume(Number(ui.volume.value) / 100));
+    on(ui.seek, 'input', () => {
+      this.audio.currentTime = Number(ui.seek.value);
+    });
+    ui.seek.addEventListener('keydown', (event) => this.#seekKey(event));
+    on(ui.speed, 'change', () => {
+      this.audio.playbackRate = Number(ui.speed.value);
+      localStorage.setItem('earshot.speed', ui.speed.value);
+    });
+    on(ui.sleep, 'change', () => this.setSleep(ui.sleep.value));
+    on(ui.autoplay, 'change', () => localStorage.setItem(AUTOPLAY_KEY, ui.autoplay.checked ? 'on' : 'off'));
+  }
+
+  #wireAudio(): void {
     const a = this.audio;
-    a.addEventListener('play', () => this.#render());
+    a.addEventListener('play', () => {
+      this.#lastWall = performance.now();
+      this.#render();
+    });
     a.addEventListener('pause', () => {
       this.#render();
       this.save();
     });
     a.addEventListener('loadedmetadata', () => this.#render());
+    a.addEventListener('playing', () => this.#clearError());
     a.addEventListener('timeupdate', () => this.#tick());
+    a.addEventListener('seeking', () => this.#seeked());
     a.addEventListener('ended', () => this.#ended());
+    a.addEventListener('error', () => this.#failed());
+    a.addEventListener('volumechange', () => this.#volumeChanged());
     a.addEventListener('ratechange', () => {
-      this.#ui.speed.value = String(a.playbackRate);
+      if (this.#ui) this.#ui.speed.value = String(a.playbackRate);
     });
     window.addEventListener('pagehide', () => this.save(true));
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'hidden') this.save(true);
     });
-    this.#restore();
   }
 
-  /** Loads a track; plays it unless `autoplay` is false. */
-  load(track: Track, autoplay = true): void {
-    if (this.track && this.track.episodeId !== track.episodeId) this.save();
+  #restoreSettings(ui: PlayerUi): void {
+    const savedSpeed = localStorage.getItem('earshot.speed');
+    if (savedSpeed && SPEEDS.includes(Number(savedSpeed))) ui.speed.value = savedSpeed;
+    ui.autoplay.checked = localStorage.getItem(AUTOPLAY_KEY) !== 'off';
+    try {
+      const v: unknown = JSON.parse(localStorage.getItem(VOLUME_KEY) ?? 'null');
+      if (v && typeof v === 'object' && 'volume' in v && typeof v.volume === 'number')
+        this.audio.volume = Math.min(1, Math.max(0, v.volume));
+      if (v && typeof v === 'object' && 'muted' in v) this.audio.muted = v.muted === true;
+    } catch {
+      localStorage.removeItem(VOLUME_KEY);
+    }
+    this.#volumeChanged();
+  }
+
+  // ── what the page and the keyboard ask for ──────────────────────────────────────────────────────────────────────
+
+  /**
+   * Loads a track; plays it unless `autoplay` is false. The track it replaces is saved and becomes "previous"
+   * (unless `remember` is false: going back to the previous one).
+   */
+  load(track: Track, options: { autoplay?: boolean; chapters?: Chapter[]; remember?: boolean } = {}): void {
+    const { autoplay = true, chapters = [], remember = true } = options;
+    if (this.track && this.track.episodeId !== track.episodeId) {
+      this.save();
+      if (remember) this.history.push(this.track);
+    }
     this.track = track;
     this.#endedSent = false;
     this.#listenedSinceSave = 0;
+    this.#error = undefined;
+    this.#say('');
     this.audio.src = track.src;
-    this.audio.playbackRate = Number(this.#ui.speed.value);
+    this.audio.playbackRate = Number(this.#ui?.speed.value ?? 1);
     const start = track.start ?? 0;
     this.#lastTime = start;
+    this.#runStart = start;
     if (start > 0) {
       const seekOnce = () => {
         this.audio.currentTime = start;
@@ -209,17 +200,18 @@ export class EarshotPlayer extends HTMLElement {
       };
       this.audio.addEventListener('loadedmetadata', seekOnce);
     }
-    this.chapters = [];
+    this.chapters = chapters;
     this.syncPage();
     this.#mediaSession();
     this.#render();
     this.#persist();
-    if (autoplay) void this.audio.play().catch(() => this.#render());
+    if (autoplay) this.#play();
   }
 
   toggle(): void {
     if (!this.track) return;
-    if (this.audio.paused) void this.audio.play().catch(() => this.#render());
+    if (this.#error) this.retry();
+    else if (this.audio.paused) this.#play();
     else this.audio.pause();
   }
 
@@ -231,7 +223,7 @@ export class EarshotPlayer extends HTMLElement {
 
   seekTo(seconds: number): void {
     this.audio.currentTime = Math.max(0, seconds);
-    if (this.audio.paused) void this.audio.play().catch(() => this.#render());
+    if (this.audio.paused) this.#play();
   }
 
   chapterSkip(direction: 1 | -1): void {
@@ -253,23 +245,57 @@ export class EarshotPlayer extends HTMLElement {
     localStorage.setItem('earshot.speed', String(next));
   }
 
+  toggleMute(): void {
+    this.audio.muted = !this.audio.muted;
+  }
+
   toggleHelp(): void {
-    const d = this.#ui.help;
+    const d = this.#ui?.help;
+    if (!d) return;
     if (d.open) d.close();
     else d.showModal();
   }
 
+  /** The phone's mini-player opens into a sheet with every control, and back. */
+  expand(open: boolean): void {
+    const ui = this.#ui;
+    if (!ui || this.hasAttribute('data-expanded') === open) return;
+    this.toggleAttribute('data-expanded', open);
+    ui.expand.setAttribute('aria-expanded', String(open));
+    (open ? ui.collapse : ui.expand).focus();
+  }
+
+  /** "0" off, minutes, or "end" (pause when this episode ends). */
   setSleep(value: string): void {
-    if (this.#sleepTimer !== undefined) window.clearTimeout(this.#sleepTimer);
-    this.#sleepTimer = undefined;
-    this.#sleepAtEnd = value === 'end';
     const minutes = Number(value);
-    if (minutes > 0) {
-      this.#sleepTimer = window.setTimeout(() => {
-        this.audio.pause();
-        this.#ui.sleep.value = '0';
-      }, minutes * 60_000);
+    this.#sleepAtEnd = value === 'end';
+    this.#sleepLeft = minutes > 0 ? minutes * 60 : undefined;
+    if (this.#ui) this.#ui.sleep.value = this.#sleepAtEnd || minutes > 0 ? value : '0';
+    this.#render();
+  }
+
+  /** Loads the file again, from where it was. */
+  retry(): void {
+    const track = this.track;
+    if (track) this.load({ ...track, start: Math.floor(this.#lastTime) }, { chapters: this.chapters });
+  }
+
+  /** Takes this episode out of the queue and plays the next queued one (signed-in listeners). */
+  async playNext(): Promise<void> {
+    const next = await this.#advanceQueue();
+    if (next) this.load(trackFromPlayInfo(next));
+    else this.#say('Nothing else in your queue.');
+  }
+
+  /** Back to the episode played before, or to this one's start when it has been playing a while. */
+  playPrevious(): void {
+    const previous = this.history.at(-1);
+    if (!previous || this.audio.currentTime > RESTART_AFTER) {
+      this.audio.currentTime = 0;
+      return;
     }
+    this.history.pop();
+    this.load({ ...previous, start: 0 }, { remember: false });
   }
 
   /** Reads chapters and highlights from the current page when it shows the playing episode. */
@@ -277,26 +303,23 @@ export class EarshotPlayer extends HTMLElement {
     const page = document.querySelector<HTMLElement>('[data-episode-id]');
     const here = page?.dataset.episodeId !== undefined && page.dataset.episodeId === this.track?.episodeId;
     if (here) {
-      const found: Chapter[] = [];
-      for (const li of document.querySelectorAll<HTMLElement>('.chapters li[data-start]')) {
-        found.push({
-          start: Number(li.dataset.start),
-          title:
-            li
-              .querySelector('a')
-              ?.textContent?.replace(/^\s*[\d:]+\s*/, '')
-              .trim() ?? '',
-        });
+      const found = [...document.querySelectorAll<HTMLElement>('.chapters li[data-start]')].map((li) => ({
+        start: Number(li.dataset.start),
+        title:
+          li
+            .querySelector('a')
+            ?.textContent?.replace(/^\s*[\d:]+\s*/, '')
+            .trim() ?? '',
+      }));
+      if (found.length) {
+        this.chapters = found;
+        this.#persist();
       }
-      if (found.length) this.chapters = found;
-    }
-    for (const b of document.querySelectorAll<HTMLButtonElement>('button[data-play]')) {
-      const playing = b.dataset.episodeId === this.track?.episodeId && !this.audio.paused;
-      b.setAttribute('aria-pressed', playing ? 'true' : 'false');
-      b.classList.toggle('playing', playing);
     }
     this.#render();
   }
+
+  // ── saving ──────────────────────────────────────────────────────────────────────────────────────────────────────
 
   /** Sends the position to the server (signed-in listeners); `beacon` when the page is going away. */
   save(beacon = false): void {
@@ -304,25 +327,32 @@ export class EarshotPlayer extends HTMLElement {
     if (!track) return;
     this.#persist();
     if (!this.#signedIn) return;
+    void this.#postProgress({}, beacon);
+  }
+
+  /** Position (and `ended`: played or un-played) for the server; settles once it has answered. */
+  #postProgress(extra: { ended?: boolean }, beacon = false): Promise<void> {
+    const track = this.track;
+    if (!track) return Promise.resolve();
     const body = {
       episodeId: Number(track.episodeId),
       positionSeconds: Math.floor(this.audio.currentTime),
       listenedSeconds: Math.min(120, Math.round(this.#listenedSinceSave)),
+      ...extra,
       _csrf: csrf(),
     };
     this.#listenedSinceSave = 0;
     this.#lastSave = Date.now();
-    void this.#post(body, beacon);
-  }
-
-  /** Sends progress; settles once the server has answered (a beacon: at once). */
-  #post(body: object, beacon: boolean): Promise<void> {
     const json = JSON.stringify(body);
     if (beacon && navigator.sendBeacon) {
       navigator.sendBeacon('/api/v1/me/progress', new Blob([json], { type: 'text/plain' }));
       return Promise.resolve();
     }
-    return fetch('/api/v1/me/progress', {
+    return this.#send('/api/v1/me/progress', json).then(() => undefined);
+  }
+
+  #send(url: string, json: string): Promise<Response | undefined> {
+    return fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-csrf-token': csrf() },
       body: json,
@@ -331,8 +361,31 @@ export class EarshotPlayer extends HTMLElement {
     })
       .then((r) => {
         if (r.status === 401) this.#signedIn = false;
+        return r;
       })
-      .catch(() => {});
+      .catch(() => undefined);
+  }
+
+  async #advanceQueue(): Promise<PlayInfo | undefined> {
+    if (!this.#signedIn) return undefined;
+    const from = this.track ? Number(this.track.episodeId) : undefined;
+    const r = await this.#send('/api/v1/me/queue/advance', JSON.stringify({ from, _csrf: csrf() }));
+    if (!r?.ok) return undefined;
+    const body: unknown = await r.json().catch(() => undefined);
+    if (!body || typeof body !== 'object' || !('next' in body)) return undefined;
+    const next = body.next as PlayInfo; // what /api/v1/me/queue/advance answers
+    return typeof next?.audioUrl === 'string' ? next : undefined;
+  }
+
+  // ── playback events ─────────────────────────────────────────────────────────────────────────────────────────────
+
+  #play(): void {
+    this.audio.play().catch(() => this.#render());
+  }
+
+  #duration(): number {
+    const a = this.audio;
+    return Number.isFinite(a.duration) && a.duration > 0 ? a.duration : (this.track?.duration ?? 0);
   }
 
   #tick(): void {
@@ -340,41 +393,213 @@ export class EarshotPlayer extends HTMLElement {
     const t = a.currentTime;
     const delta = t - this.#lastTime;
     if (!a.paused && delta > 0 && delta < 5) this.#listenedSinceSave += delta / (a.playbackRate || 1);
+    if (delta < 0 || delta >= 5) this.#runStart = t; // a jump, whoever made it
     this.#lastTime = t;
+    this.#countDownSleep();
     if (!a.paused && Date.now() - this.#lastSave >= SAVE_EVERY_MS) this.save();
-    if (Number.isFinite(a.duration) && a.duration > 10 && a.duration - t < 3 && !this.#endedSent)
-      this.#markEnded();
+    if (!this.#endedSent && finishedByListening(this.#runStart, t, this.#duration())) this.#markEnded();
     this.#render();
     this.#highlight(t);
   }
 
+  #seeked(): void {
+    const t = this.audio.currentTime;
+    this.#runStart = t;
+    this.#lastTime = t;
+    if (this.#endedSent && !isAtEnd(t, this.#duration())) this.#unmarkEnded();
+  }
+
+  #countDownSleep(): void {
+    const now = performance.now();
+    const elapsed = (now - this.#lastWall) / 1000;
+    this.#lastWall = now;
+    if (this.#sleepLeft === undefined || this.audio.paused) return;
+    this.#sleepLeft -= elapsed;
+    if (this.#sleepLeft > 0) return;
+    this.audio.pause();
+    this.setSleep('0');
+  }
+
   #ended(): void {
-    if (!this.#endedSent) this.#markEnded();
-    if (this.#sleepAtEnd) this.#ui.sleep.value = '0';
+    const d = this.#duration();
+    if (!this.#endedSent && finishedByListening(this.#runStart, d, d)) this.#markEnded();
+    const sleepNow = this.#sleepAtEnd;
+    if (sleepNow) this.setSleep('0');
     this.#render();
+    if (!sleepNow && this.#signedIn && this.#ui?.autoplay.checked) void this.#autoplayNext();
+  }
+
+  async #autoplayNext(): Promise<void> {
+    const next = await this.#advanceQueue();
+    if (next) this.load(trackFromPlayInfo(next));
   }
 
   #markEnded(): void {
     this.#endedSent = true;
+    this.#playedChanged(true);
+  }
+
+  #unmarkEnded(): void {
+    this.#endedSent = false;
+    this.#playedChanged(false);
+  }
+
+  /** Tells the server, then the page (which asks the server for its Played button once the change is stored). */
+  #playedChanged(played: boolean): void {
     const track = this.track;
     if (!track) return;
-    const played = (): void => {
-      document.dispatchEvent(new CustomEvent('earshot:played', { detail: { episodeId: track.episodeId } }));
+    const announce = (): void => {
+      const detail = { episodeId: track.episodeId, played };
+      document.dispatchEvent(new CustomEvent('earshot:played', { detail }));
     };
-    if (this.#signedIn) {
-      // The page then asks the server for its Played button: only once the server has stored the end.
-      void this.#post(
-        {
-          episodeId: Number(track.episodeId),
-          positionSeconds: Math.floor(this.audio.currentTime),
-          listenedSeconds: Math.round(this.#listenedSinceSave),
-          ended: true,
-          _csrf: csrf(),
-        },
-        false,
-      ).then(played);
-      this.#listenedSinceSave = 0;
-    } else played();
+    if (this.#signedIn) void this.#postProgress({ ended: played }).then(announce);
+    else announce();
+  }
+
+  #failed(): void {
+    if (!this.track || !this.audio.error) return;
+    this.#error = MEDIA_ERRORS[this.audio.error.code] ?? 'The audio could not be played.';
+    this.#render();
+  }
+
+  #clearError(): void {
+    if (this.#error === undefined) return;
+    this.#error = undefined;
+    this.#render();
+  }
+
+  #seekKey(event: KeyboardEvent): void {
+    const steps: Record<string, number> = {
+      ArrowLeft: -SLIDER_STEP,
+      ArrowDown: -SLIDER_STEP,
+      ArrowRight: SLIDER_STEP,
+      ArrowUp: SLIDER_STEP,
+      PageDown: -60,
+      PageUp: 60,
+    };
+    const step = steps[event.key];
+    if (step === undefined) return;
+    event.preventDefault();
+    this.skip(step);
+  }
+
+  #setVolume(volume: number): void {
+    this.audio.volume = volume;
+    if (volume > 0) this.audio.muted = false;
+  }
+
+  #volumeChanged(): void {
+    const ui = this.#ui;
+    if (!ui) return;
+    const silent = this.audio.muted || this.audio.volume === 0;
+    ui.mute.setAttribute('aria-pressed', String(this.audio.muted));
+    ui.volume.value = String(Math.round(this.audio.volume * 100));
+    ui.volume.setAttribute('aria-valuetext', silent ? 'muted' : `${ui.volume.value}%`);
+    try {
+      localStorage.setItem(
+        VOLUME_KEY,
+        JSON.stringify({ volume: this.audio.volume, muted: this.audio.muted }),
+      );
+    } catch {
+      // Storage full or disabled: the volume lasts until the page is left.
+    }
+  }
+
+  // ── rendering ───────────────────────────────────────────────────────────────────────────────────────────────────
+
+  #render(): void {
+    const ui = this.#ui;
+    const track = this.track;
+    if (!ui || !track) return;
+    ui.bar.hidden = false;
+    document.body.classList.add('has-player');
+    const playing = !this.audio.paused && this.#error === undefined; // a failed load can leave `paused` false
+    ui.play.textContent = playing ? '❚❚' : '▶';
+    ui.play.setAttribute('aria-label', playing ? 'Pause' : 'Play');
+    this.dataset.state = this.#error ? 'error' : playing ? 'playing' : 'paused';
+    this.#renderTrack(ui, track);
+    this.#renderTime(ui);
+    this.#renderExtras(ui);
+    this.#renderError(ui, track);
+    this.#renderPageButtons(track, playing);
+    this.#renderMediaSession(playing);
+  }
+
+  #renderTrack(ui: PlayerUi, track: Track): void {
+    ui.title.textContent = track.title;
+    ui.title.href = track.href;
+    ui.show.textContent = track.show;
+    if (track.art) ui.art.src = track.art;
+    ui.art.hidden = !track.art;
+    const hasChapters = this.chapters.length > 0;
+    ui.prevChapter.hidden = !hasChapters;
+    ui.nextChapter.hidden = !hasChapters;
+    const chapter = [...this.chapters].reverse().find((c) => c.start <= this.audio.currentTime);
+    ui.chapterName.textContent = chapter?.title ?? '';
+    ui.nextTrack.hidden = !this.#signedIn;
+  }
+
+  #renderTime(ui: PlayerUi): void {
+    const t = this.audio.currentTime;
+    const duration = this.#duration();
+    ui.seek.max = String(Math.floor(duration));
+    ui.seek.value = String(Math.floor(t));
+    ui.seek.setAttribute('aria-valuetext', `${clock(t)} of ${clock(duration)}`);
+    ui.time.textContent = `${clock(t)} / ${clock(duration)}`;
+    ui.line.max = Math.max(1, duration);
+    ui.line.value = Math.min(t, ui.line.max);
+  }
+
+  #renderExtras(ui: PlayerUi): void {
+    const left = this.#sleepLeft;
+    ui.sleepLeft.textContent =
+      left !== undefined ? `Sleeps in ${clock(left)}` : this.#sleepAtEnd ? 'Sleeps at the end' : '';
+    ui.autoplay.parentElement?.toggleAttribute('hidden', !this.#signedIn);
+  }
+
+  #renderError(ui: PlayerUi, track: Track): void {
+    ui.error.hidden = this.#error === undefined;
+    if (this.#error === undefined) return;
+    ui.errorText.textContent = `Can't play “${track.title}”. ${this.#error}`;
+    ui.download.href = track.src;
+    ui.skip.hidden = !this.#signedIn;
+    ui.time.textContent = 'Not playing';
+  }
+
+  #say(message: string): void {
+    if (this.#ui) this.#ui.status.textContent = message;
+  }
+
+  /** The page's ▶ Play button of the playing episode says Pause while it plays. */
+  #renderPageButtons(track: Track, playing: boolean): void {
+    for (const b of document.querySelectorAll<HTMLButtonElement>('button[data-play]')) {
+      const on = b.dataset.episodeId === track.episodeId && playing;
+      const label = on ? 'Pause' : (b.dataset.label ?? 'Play');
+      const text = b.querySelector('.play-label');
+      if (!text || text.textContent === label) continue;
+      text.textContent = label;
+      const icon = b.querySelector('.play-icon');
+      if (icon) icon.textContent = on ? '❚❚' : '▶';
+      b.classList.toggle('playing', on);
+      b.setAttribute('aria-label', `${label}: ${b.dataset.title ?? ''}`);
+    }
+  }
+
+  #renderMediaSession(playing: boolean): void {
+    if (!('mediaSession' in navigator)) return;
+    navigator.mediaSession.playbackState = playing ? 'playing' : 'paused';
+    const duration = this.#duration();
+    const position = this.audio.currentTime;
+    if (duration <= 0 || position > duration) return;
+    try {
+      navigator.mediaSession.setPositionState({
+        duration,
+        position,
+        playbackRate: this.audio.playbackRate || 1,
+      });
+    } catch {
+      // Some browsers reject position state while metadata is loading.
+    }
   }
 
   #highlight(t: number): void {
@@ -404,57 +629,6 @@ export class EarshotPlayer extends HTMLElement {
     if (share?.checked && url) url.value = `${url.dataset.shareBase}?t=${Math.floor(t)}`;
   }
 
-  #render(): void {
-    const ui = this.#ui;
-    const track = this.track;
-    if (!ui || !track) return;
-    ui.bar.hidden = false;
-    document.body.classList.add('has-player');
-    const a = this.audio;
-    const playing = !a.paused;
-    ui.play.textContent = playing ? '❚❚' : '▶';
-    ui.play.setAttribute('aria-label', playing ? 'Pause' : 'Play');
-    ui.title.textContent = track.title;
-    ui.title.href = track.href;
-    ui.show.textContent = track.show;
-    if (track.art) {
-      ui.art.src = track.art;
-      ui.art.hidden = false;
-    } else ui.art.hidden = true;
-    const duration = Number.isFinite(a.duration) && a.duration > 0 ? a.duration : (track.duration ?? 0);
-    ui.seek.max = String(Math.floor(duration));
-    ui.seek.value = String(Math.floor(a.currentTime));
-    ui.seek.setAttribute('aria-valuetext', `${clock(a.currentTime)} of ${clock(duration)}`);
-    ui.time.textContent = `${clock(a.currentTime)} / ${clock(duration)}`;
-    const hasChapters = this.chapters.length > 0;
-    ui.prevChapter.hidden = !hasChapters;
-    ui.nextChapter.hidden = !hasChapters;
-    const chapter = [...this.chapters].reverse().find((c) => c.start <= a.currentTime);
-    ui.chapterName.textContent = chapter?.title ?? '';
-    this.dataset.state = playing ? 'playing' : 'paused';
-    if ('mediaSession' in navigator) {
-      navigator.mediaSession.playbackState = playing ? 'playing' : 'paused';
-      if (duration > 0 && a.currentTime <= duration) {
-        try {
-          navigator.mediaSession.setPositionState({
-            duration,
-            position: a.currentTime,
-            playbackRate: a.playbackRate || 1,
-          });
-        } catch {
-          // Some browsers reject position state while metadata is loading.
-        }
-      }
-    }
-    for (const b of document.querySelectorAll<HTMLButtonElement>('button[data-play]')) {
-      const on = b.dataset.episodeId === track.episodeId && playing;
-      if (b.classList.contains('playing') !== on) {
-        b.classList.toggle('playing', on);
-        b.setAttribute('aria-pressed', on ? 'true' : 'false');
-      }
-    }
-  }
-
   #mediaSession(): void {
     const track = this.track;
     if (!track || !('mediaSession' in navigator)) return;
@@ -465,7 +639,7 @@ export class EarshotPlayer extends HTMLElement {
       artwork: track.art ? [{ src: track.art, sizes: '512x512' }] : [],
     });
     const handlers: [MediaSessionAction, MediaSessionActionHandler][] = [
-      ['play', () => void this.audio.play()],
+      ['play', () => this.#play()],
       ['pause', () => this.audio.pause()],
       ['seekbackward', (d) => this.skip(-(d.seekOffset ?? 15))],
       ['seekforward', (d) => this.skip(d.seekOffset ?? 30)],
@@ -475,8 +649,8 @@ export class EarshotPlayer extends HTMLElement {
           if (d.seekTime !== undefined) this.audio.currentTime = d.seekTime;
         },
       ],
-      ['previoustrack', () => this.chapterSkip(-1)],
-      ['nexttrack', () => this.chapterSkip(1)],
+      ['previoustrack', () => this.playPrevious()],
+      ['nexttrack', () => void this.playNext()],
     ];
     for (const [action, handler] of handlers) {
       try {
@@ -487,10 +661,13 @@ export class EarshotPlayer extends HTMLElement {
     }
   }
 
+  // ── this tab's copy (the track survives a reload) ──────────────────────────────────────────────────────────────
+
   #persist(): void {
     if (!this.track) return;
     const state = {
       track: { ...this.track, start: Math.floor(this.audio.currentTime || this.track.start || 0) },
+      chapters: this.chapters,
       at: Date.now(),
     };
     try {
@@ -507,7 +684,9 @@ export class EarshotPlayer extends HTMLElement {
       const state: unknown = JSON.parse(raw);
       if (!state || typeof state !== 'object' || !('track' in state)) return;
       const t = state.track as Track; // written by #persist above
-      if (typeof t?.src === 'string' && typeof t.episodeId === 'string') this.load(t, false);
+      const chapters = 'chapters' in state ? readChapters(state.chapters) : [];
+      if (typeof t?.src === 'string' && typeof t.episodeId === 'string')
+        this.load(t, { autoplay: false, chapters });
     } catch {
       localStorage.removeItem(STORE_KEY);
     }

@@ -41,3 +41,9 @@ export function cutAt(text: string, length: number): string {
   const last = text.charCodeAt(length - 1);
   return text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length);
 }
+
+/** Entries read from one episode's show notes as citations (all its source lists together); later ones are left out. */
+export const MAX_CITATIONS_PER_EPISODE = 200;
+
+/** Characters of one citation entry the citation parser reads; a longer entry is not a citation and is skipped. */
+export const MAX_CITATION_CHARS = 1_000;

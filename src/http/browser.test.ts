@@ -1,12 +1,19 @@
 // The listener's journey in Debian's Chromium (playwright-core), against a loopback server holding the reference
 // show and a loopback asset host serving generated audio. Skips with a message when Chromium is not installed.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import {
+  ARTIFACTS,
+  axeCheck,
+  launchChromium,
+  SKIP_NO_CHROMIUM,
+  toneWav,
+} from '../../test/support/browser.ts';
 import {
   ingest,
   NO_REFERENCE,
@@ -16,32 +23,9 @@ import {
   type TestApp,
 } from '../../test/support/web-app.ts';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-const SKIP =
-  NO_REFERENCE ??
-  (CHROMIUM ? undefined : 'Chromium is not installed (apt-get install -y chromium); skipping browser tests');
-export const ARTIFACTS = resolve(import.meta.dirname, '..', '..', 'test-artifacts', 'web');
+const SKIP = NO_REFERENCE ?? SKIP_NO_CHROMIUM;
 
-/** A mono 8 kHz 8-bit WAV of a soft tone: small, real, playable. */
-export function toneWav(seconds: number, hz = 440): Buffer {
-  const rate = 8000;
-  const n = rate * seconds;
-  const b = Buffer.alloc(44 + n);
-  b.write('RIFF', 0);
-  b.writeUInt32LE(36 + n, 4);
-  b.write('WAVEfmt ', 8);
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(rate, 24);
-  b.writeUInt32LE(rate, 28);
-  b.writeUInt16LE(1, 32);
-  b.writeUInt16LE(8, 34);
-  b.write('data', 36);
-  b.writeUInt32LE(n, 40);
-  for (let i = 0; i < n; i++) b[44 + i] = 128 + Math.round(20 * Math.sin((2 * Math.PI * hz * i) / rate));
-  return b;
-}
+export { ARTIFACTS, toneWav };
 
 /** Serves audio (with Range), the cover and the transcript, as a podcast host would. */
 function assetHost(): Promise<{ server: Server; base: string }> {
@@ -90,31 +74,6 @@ async function audioState(page: Page): Promise<{ time: number; paused: boolean; 
   });
 }
 
-async function axeCheck(page: Page, name: string): Promise<void> {
-  const source = readFileSync(
-    resolve(import.meta.dirname, '..', '..', 'node_modules', 'axe-core', 'axe.min.js'),
-    'utf8',
-  );
-  const violations = await page.evaluate(async (src) => {
-    // Indirect eval runs axe-core's source in the page's global scope; it is injected by the test, not the page.
-    // biome-ignore lint/security/noGlobalEval: see above.
-    const globalEval = eval;
-    globalEval(src);
-    const w = window as unknown as {
-      axe: {
-        run(
-          ctx: Document,
-          o: object,
-        ): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }>;
-      };
-    };
-    const r = await w.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, count: v.nodes.length }));
-  }, source);
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad, [], `${name}: ${JSON.stringify(bad)}`);
-}
-
 describe('in Chromium', { skip: SKIP ?? false }, () => {
   let t: TestApp;
   let assets: { server: Server; base: string };
@@ -139,19 +98,7 @@ describe('in Chromium', { skip: SKIP ?? false }, () => {
         <enclosure url="${assets.base}/keepers.mp3" type="audio/mpeg" length="1000"/></item></channel></rss>`,
     );
     origin = await t.app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--autoplay-policy=no-user-gesture-required',
-        '--mute-audio',
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -290,7 +237,11 @@ describe('in Chromium', { skip: SKIP ?? false }, () => {
       const p = document.querySelector('earshot-player') as
         | (HTMLElement & { audio?: HTMLAudioElement })
         | null; // our element
-      if (p?.audio) p.audio.currentTime = p.audio.duration - 1.5;
+      // Listened into the end (a jump there would not count, src/domain/listening.ts): 14 s before it, at 3×.
+      if (p?.audio) {
+        p.audio.currentTime = p.audio.duration - 14;
+        p.audio.playbackRate = 3;
+      }
     });
     await page.getByRole('button', { name: /Played ✓/ }).waitFor();
     await page.reload();

@@ -37,6 +37,7 @@ import { PageCache } from './page-cache.ts';
 import { registerAccountRoutes } from './routes/account.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerApiRoutes } from './routes/api.ts';
+import { registerSourceApi } from './routes/api-sources.ts';
 import { registerPageRoutes } from './routes/pages/index.ts';
 import type { SearchIndex } from './search.ts';
 import { securityHeaders } from './security.ts';
@@ -301,7 +302,10 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
         // Masked afresh for every response (maskCsrfToken): compressed pages must not leak it through their size.
         csrfToken: ctx.viewer ? maskCsrfToken(ctx.csrfToken) : pageCache.sentinel,
         ...(ctx.viewer
-          ? { viewer: { id: String(ctx.viewer.id), name: ctx.viewer.name, isAdmin: ctx.viewer.isAdmin } }
+          ? {
+              viewer: { id: String(ctx.viewer.id), name: ctx.viewer.name, isAdmin: ctx.viewer.isAdmin },
+              path: req.url,
+            }
           : {}),
         ...(query ? { query } : {}),
       };
@@ -461,6 +465,7 @@ export async function createServer(given: ServerDeps): Promise<FastifyInstance> 
   registerAccountRoutes(app, web);
   registerAdminRoutes(app, web);
   registerApiRoutes(app, web);
+  registerSourceApi(app, web);
   if (deps.demoAssetsDir) registerDemoAssets(app, deps.demoAssetsDir);
   for (const plugin of deps.plugins ?? []) await plugin(app);
 

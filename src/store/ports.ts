@@ -32,8 +32,10 @@ import type { Job } from '../domain/job.ts';
 import type { Credit, Person } from '../domain/person.ts';
 import type { Show, ShowContent } from '../domain/show.ts';
 
+import type { BrowseRepository } from './browse-ports.ts';
 import type { ListenerStore } from './listener-ports.ts';
 import type { MediaTextRepository } from './media-text-ports.ts';
+import type { SourceRepository } from './source-ports.ts';
 import type { SyncRepository } from './sync-ports.ts';
 
 export { StoreError, type StoreErrorCode } from './errors.ts';
@@ -45,10 +47,14 @@ export interface Store {
   readonly people: PersonRepository;
   readonly jobs: JobRepository;
   readonly search: SearchRepository;
+  /** The catalogue as a listener browses it: A–Z, categories, new episodes, seasons (src/store/browse-ports.ts). */
+  readonly browse: BrowseRepository;
   /** Accounts, sessions, follows, progress, queue (src/store/listener-ports.ts). */
   readonly listeners: ListenerStore;
   /** Fetched transcript/chapter texts and episode transcript text (src/store/media-text-ports.ts). */
   readonly mediaText: MediaTextRepository;
+  /** The sources show notes cite and the episodes citing them (src/store/source-ports.ts). */
+  readonly sources: SourceRepository;
   /** gPodder / Nextcloud sync state (src/store/sync-ports.ts). */
   readonly sync: SyncRepository;
   /** The database's own state, online backup and pool gauges, for the operator's commands and /metrics. */

@@ -1,6 +1,7 @@
 // The sync use cases behind the gPodder API v2 and the Nextcloud gpoddersync endpoints. Transport-free: handlers in
 // src/http/gpodder/ authenticate, call one method, and present the result.
 import { createHash, randomBytes } from 'node:crypto';
+import { isAtEnd } from '../domain/listening.ts';
 import type { DeviceType, EpisodeAction } from '../domain/sync.ts';
 import { EVENT_LOOP_TURNS } from '../markup/next-turn.ts';
 import { writeOpml } from '../opml/export.ts';
@@ -87,8 +88,6 @@ export const SESSION_TTL_MS = 365 * 24 * 3600_000;
  * in every process at once.
  */
 const AUTH_CACHE_MS = 5 * 60_000;
-/** A play this close to the end marks the episode played (AntennaPod's "smart mark as played" default). */
-const PLAYED_WITHIN_SECONDS = 30;
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -710,11 +709,8 @@ export class SyncService implements SyncAppPasswords {
       [...latest.values()].map(async (a) => {
         const at = new Date(a.timestampMs);
         await library.saveProgress(userId, a.episodeRef, a.position, at);
-        if (
-          a.total !== undefined &&
-          a.total > 0 &&
-          a.position >= a.total - Math.min(PLAYED_WITHIN_SECONDS, a.total * 0.1)
-        ) {
+        // A play into the end window marks it played (AntennaPod's "smart mark as played"; src/domain/listening.ts).
+        if (a.total !== undefined && isAtEnd(a.position, a.total)) {
           await library.setPlayed(userId, a.episodeRef, true, at);
         }
       }),

@@ -1,6 +1,6 @@
 import { formatDate, formatDuration, isoDuration } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
-import type { EpisodeRow, Host, Paging, PlayInfo, ShowCard } from './models.ts';
+import type { EpisodeRow, Host, PageContext, Paging, PlayInfo, ShowCard } from './models.ts';
 
 export function art(url: string | undefined, alt: string, size: number, cls = 'art'): SafeHtml {
   if (!url) return html`<div class="${cls} art-missing" data-size="${size}" aria-hidden="true"></div>`;
@@ -22,12 +22,21 @@ export function showRail(title: string, cards: ShowCard[], id: string): SafeHtml
 </section>`;
 }
 
-export function playButton(play: PlayInfo, label = 'Play'): SafeHtml {
+/** "Play", or where the listener stopped part-way "Resume · 12 min left" (just "Resume" when the length is unknown). */
+export function playLabel(play: PlayInfo): string {
+  const at = play.startSeconds;
+  if (!at) return 'Play';
+  const left = play.durationSeconds === undefined ? 0 : play.durationSeconds - at;
+  return left > 0 ? `Resume · ${Math.max(1, Math.round(left / 60))} min left` : 'Resume';
+}
+
+/** The page's play button; the player swaps its icon and label (data-label) to Pause while this episode plays. */
+export function playButton(play: PlayInfo, label = playLabel(play)): SafeHtml {
   return html`<button type="button" class="play" data-play
   data-episode-id="${play.episodeId}" data-src="${play.audioUrl}" data-type="${play.audioType ?? ''}"
   data-title="${play.title}" data-show="${play.showTitle}" data-art="${play.imageUrl ?? ''}"
   data-href="${play.href}" data-duration="${play.durationSeconds ?? ''}" data-start="${play.startSeconds ?? ''}"
-  aria-label="${label} ${play.title}"><span aria-hidden="true">▶</span> ${label}</button>`;
+  data-label="${label}" aria-label="${label}: ${play.title}"><span aria-hidden="true" class="play-icon">▶</span> <span class="play-label">${label}</span></button>`;
 }
 
 export function episodeMeta(row: {
@@ -79,9 +88,23 @@ export function episodeItem(row: EpisodeRow, extra: SafeHtml = html``): SafeHtml
 </li>`;
 }
 
-export function episodeList(rows: EpisodeRow[], empty = 'No episodes yet.'): SafeHtml {
+/**
+ * A list of episodes. Given the page's context with a signed-in viewer, each row also offers Play next and Play last
+ * (form posts that work without JavaScript and come back to this page; htmx posts them in place).
+ */
+export function episodeList(rows: EpisodeRow[], empty = 'No episodes yet.', ctx?: PageContext): SafeHtml {
   if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
-  return html`<ol class="episodes">${rows.map((r) => episodeItem(r))}</ol>`;
+  const menu = ctx?.viewer ? (r: EpisodeRow) => queueMenu(ctx.csrfToken, ctx.path, r) : () => html``;
+  return html`<ol class="episodes">${rows.map((r) => episodeItem(r, menu(r)))}</ol>`;
+}
+
+/** A row's queue actions, folded behind a small menu button. */
+function queueMenu(csrfToken: string, back: string | undefined, row: EpisodeRow): SafeHtml {
+  const post = (action: string, label: string) =>
+    html`<button type="submit" formaction="${row.href}/${action}" hx-post="${row.href}/${action}" hx-target="next .done">${label}</button>`;
+  return html`<details class="row-menu"><summary aria-label="Queue: ${row.title}">⋯</summary>
+  <form method="post" action="${row.href}/play-next">${csrfField(csrfToken)}${back ? html`<input type="hidden" name="back" value="${back}">` : ''}
+  ${post('play-next', 'Play next')}${post('enqueue', 'Play last')}<span class="done" role="status"></span></form></details>`;
 }
 
 export function pagination(p: Paging): SafeHtml {

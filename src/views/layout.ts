@@ -71,6 +71,7 @@ ${ctx.viewer ? html`<meta name="earshot-user" content="${ctx.viewer.id}">` : ''}
 <a class="skip" href="#main">Skip to content</a>
 <header class="site-header">
   <a class="brand" href="/">${ctx.site.name}</a>
+  <nav class="browse-nav" aria-label="Browse"><a href="/shows">Shows</a> <a href="/categories">Categories</a> <a href="/new">New Episodes</a></nav>
   <form class="search" role="search" action="/search" method="get">
     <label for="site-search" class="visually-hidden">Search shows, episodes and people</label>
     <input id="site-search" type="search" name="q" value="${ctx.query ?? ''}" placeholder="Search shows, episodes, people" autocomplete="off" maxlength="200"

@@ -1,6 +1,8 @@
 // View models: what each page needs, already shaped for display. Views are pure functions of these.
 // Absent means absent: optional properties are left out, never '' or 0.
 import type { Notice } from './admin.ts';
+import type { SeasonTab, TabLink } from './show-extras.ts';
+import type { EpisodeSourcesModel } from './sources.ts';
 
 export interface SiteLink {
   label: string;
@@ -32,6 +34,8 @@ export interface PageContext {
   assets: Assets;
   csrfToken: string;
   viewer?: Viewer;
+  /** The page's own path and query, for a signed-in viewer: where a row's form action (Play next) comes back to. */
+  path?: string;
   /** The current search text, echoed in the header box. */
   query?: string;
 }
@@ -127,6 +131,12 @@ export interface ShowPageModel {
   pageUrl: string;
   /** Absolute URL of the show's feed, for `<link rel="alternate">`: set for public shows only. */
   publicFeedUrl?: string;
+  /** Tabs "All", "Season 1" …, for a show whose episodes have seasons. */
+  seasons?: SeasonTab[];
+  /** Links that start the list at a year, for a show of many episodes over several years. */
+  years?: TabLink[];
+  /** The categories the show is listed under. */
+  categories?: { name: string; href: string }[];
 }
 
 export interface Chapter {
@@ -200,6 +210,8 @@ export interface EpisodePageModel {
   shareUrl: string;
   inQueue?: boolean;
   popular: ShowCard[];
+  /** Its structured source list (issue 16, src/views/sources.ts). */
+  sources?: EpisodeSourcesModel;
 }
 
 export interface PersonPageModel {

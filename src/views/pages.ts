@@ -8,6 +8,7 @@ import {
   hostList,
   pagination,
   playButton,
+  playLabel,
   showRail,
 } from './components.ts';
 import { formatClock, formatDuration } from './format.ts';
@@ -22,18 +23,21 @@ import type {
   LibraryPageModel,
   PageContext,
   PersonPageModel,
+  PlayInfo,
   SearchPageModel,
   ShowLink,
   ShowPageModel,
   TranscriptModel,
 } from './models.ts';
+import { seasonTabs, showCategoryLinks, showDescription, yearJump } from './show-extras.ts';
+import { episodeSourcesSection } from './sources.ts';
 import { summaryInNotes } from './summary.ts';
 
 export function homePage(ctx: PageContext, m: HomePageModel): SafeHtml {
   const body = html`<h1 class="visually-hidden">${ctx.site.name}</h1>
-${m.continueListening?.length ? html`<section aria-labelledby="cont-h"><h2 id="cont-h">Continue Listening</h2>${episodeList(m.continueListening)}</section>` : ''}
+${m.continueListening?.length ? html`<section aria-labelledby="cont-h"><h2 id="cont-h">Continue Listening</h2>${episodeList(m.continueListening, undefined, ctx)}</section>` : ''}
 ${showRail('Popular Podcasts', m.popular, 'popular-h')}
-${m.newFromFollowed?.length ? html`<section aria-labelledby="new-h"><h2 id="new-h">New From Shows You Follow</h2>${episodeList(m.newFromFollowed)}</section>` : ''}
+${m.newFromFollowed?.length ? html`<section aria-labelledby="new-h"><h2 id="new-h">New From Shows You Follow</h2>${episodeList(m.newFromFollowed, undefined, ctx)}</section>` : ''}
 ${showRail('Recently Updated', m.recent, 'recent-h')}
 ${m.popular.length === 0 && m.recent.length === 0 ? html`<p class="empty">No podcasts yet. ${ctx.viewer?.isAdmin ? html`<a href="/admin/feeds">Add a feed</a>.` : ''}</p>` : ''}`;
   return layout(ctx, { title: ctx.site.name, description: `${ctx.site.name}: listen to podcasts` }, body);
@@ -87,15 +91,18 @@ export function showPage(ctx: PageContext, m: ShowPageModel): SafeHtml {
   <div>
     <h1>${s.title}</h1>
     ${s.author ? html`<p class="author">${s.author}</p>` : ''}
+    ${showCategoryLinks(m.categories)}
     ${followButton(ctx, m)}
-    ${s.description ? html`<div class="description"><p>${s.description}</p></div>` : ''}
+    ${showDescription(s.description)}
   </div>
 </header>
 <div class="show-body">
   <section class="all-episodes" aria-labelledby="eps-h">
     <h2 id="eps-h">All Episodes <span class="count">(${m.paging.total})</span></h2>
+    ${seasonTabs(m.seasons)}
     ${sortNav}
-    ${episodeList(m.episodes)}
+    ${yearJump(m.years)}
+    ${episodeList(m.episodes, undefined, ctx)}
     ${pagination(m.paging)}
   </section>
   <aside>
@@ -145,13 +152,37 @@ function playedForm(ctx: PageContext, m: EpisodePageModel): SafeHtml {
 </form>`;
 }
 
+/** Play next / Play last (each also moves an episode already queued), and Remove when it is queued. */
 function queueForm(ctx: PageContext, m: EpisodePageModel): SafeHtml {
   if (m.inQueue === undefined) return html``;
-  const action = m.inQueue ? 'dequeue' : 'enqueue';
-  return html`<form method="post" action="${m.episode.href}/${action}" hx-post="${m.episode.href}/${action}" hx-target="this" hx-select=".queue-form" hx-swap="outerHTML" class="queue-form">
+  const href = m.episode.href;
+  const button = (action: string, label: string) =>
+    html`<button type="submit" class="button" formaction="${href}/${action}" hx-post="${href}/${action}">${label}</button>`;
+  return html`<form method="post" action="${href}/enqueue" hx-target="this" hx-select=".queue-form" hx-swap="outerHTML" class="queue-form" aria-label="Queue">
   ${csrfField(ctx.csrfToken)}
-  <button type="submit" class="button">${m.inQueue ? 'Remove from Queue' : 'Add to Queue'}</button>
+  ${button('play-next', 'Play next')}${button('enqueue', 'Play last')}${m.inQueue ? button('dequeue', 'Remove from Queue') : ''}
 </form>`;
+}
+
+/** Without JavaScript the browser's own player plays the episode (the script hides it: the custom player takes over). */
+function listen(m: EpisodePageModel, play: PlayInfo | undefined): SafeHtml {
+  const download = m.episode.enclosureUrl;
+  if (!play && !download) return html``;
+  return html`<div class="listen">
+  ${play ? html`<audio class="native-audio" controls preload="none" src="${play.audioUrl}" aria-label="Audio: ${play.title}"></audio>` : ''}
+  ${download ? html`<a class="download" href="${download}" rel="nofollow noopener" download>Download audio</a>` : ''}
+</div>`;
+}
+
+/** The listener's place in the episode: a bar and the time left. */
+function progressLine(m: EpisodePageModel): SafeHtml {
+  const at = m.progressSeconds;
+  if (at === undefined || m.played) return html``;
+  const total = m.episode.durationSeconds;
+  if (!total || at >= total) return html`<p class="meta listened">Listened to ${formatClock(at)}</p>`;
+  const left = Math.max(1, Math.round((total - at) / 60));
+  return html`<p class="meta listened"><progress max="${Math.round(total)}" value="${Math.round(at)}" aria-label="Listened to ${formatClock(at)} of ${formatClock(total)}"></progress>
+  Listened to ${formatClock(at)} of ${formatClock(total)} · ${left} min left</p>`;
 }
 
 function chapters(m: EpisodePageModel): SafeHtml {
@@ -223,15 +254,17 @@ export function episodePage(ctx: PageContext, m: EpisodePageModel): SafeHtml {
     <h1>${e.title}</h1>
     ${episodeMeta(e)}
     <div class="actions">
-      ${play ? playButton(play) : html`<p class="empty">No audio for this episode.</p>`}
+      ${play && m.play ? playButton(play, playLabel(m.play)) : html`<p class="empty">No audio for this episode.</p>`}
       ${playedForm(ctx, m)}
       ${queueForm(ctx, m)}
     </div>
-    ${m.progressSeconds !== undefined && !m.played ? html`<p class="meta">Listened to ${formatClock(m.progressSeconds)}</p>` : ''}
+    ${listen(m, play)}
+    ${progressLine(m)}
   </div>
 </header>
 ${e.description && !summaryInNotes(e.description, e.notesHtml) ? html`<section class="description" aria-label="Description"><p>${e.description}</p></section>` : ''}
 ${e.notesHtml ? html`<section class="notes" aria-labelledby="notes-h"><h2 id="notes-h">Show Notes</h2>${raw(e.notesHtml)}</section>` : ''}
+${m.sources ? episodeSourcesSection(m.sources) : ''}
 ${chapters(m)}
 ${soundbites(m)}
 ${transcriptPanel(m.transcript)}
@@ -250,7 +283,6 @@ ${
   <input id="share-url" class="share-url" readonly value="${m.shareUrl}" data-share-base="${m.shareUrl}">
   <label class="share-time"><input type="checkbox" data-share-time> Start at the current time</label>
   ${e.link ? html`<p><a href="${e.link}" rel="nofollow noopener" target="_blank">Episode web page ↗</a></p>` : ''}
-  ${e.enclosureUrl ? html`<p><a href="${e.enclosureUrl}" rel="nofollow noopener" download>Download audio</a></p>` : ''}
 </section>
 ${showRail('Popular Podcasts', m.popular, 'popular-h')}
 </article>`;
@@ -302,7 +334,7 @@ ${
       )}</ul></section>`
     : ''
 }
-${m.episodes.length ? html`<section aria-labelledby="pe-h"><h2 id="pe-h">Episodes</h2>${episodeList(m.episodes)}</section>` : ''}
+${m.episodes.length ? html`<section aria-labelledby="pe-h"><h2 id="pe-h">Episodes</h2>${episodeList(m.episodes, undefined, ctx)}</section>` : ''}
 </article>`;
   return layout(ctx, { title: m.name }, body);
 }
@@ -321,7 +353,7 @@ ${!m.query ? html`<p>Type in the search box to find shows, episodes and people.<
 ${nothing ? html`<p class="empty">${m.page > 1 ? html`No more results for “${m.query}”.` : html`Nothing found for “${m.query}”.`}</p>` : ''}
 ${showRail('Shows', m.shows, 'shows-h')}
 ${m.people.length ? html`<section aria-labelledby="people-h"><h2 id="people-h">People</h2><ul class="people">${m.people.map((p) => html`<li><a href="${p.href}">${p.name}</a></li>`)}</ul></section>` : ''}
-${m.episodes.length ? html`<section aria-labelledby="ep-h">${heading}${episodeList(m.episodes)}${pager}</section>` : pager}`;
+${m.episodes.length ? html`<section aria-labelledby="ep-h">${heading}${episodeList(m.episodes, undefined, ctx)}${pager}</section>` : pager}`;
   const title = m.query ? `Search: ${m.query}${m.page > 1 ? ` (page ${m.page})` : ''}` : 'Search';
   return layout({ ...ctx, query: m.query }, { title }, body);
 }
@@ -356,8 +388,8 @@ export function libraryPage(ctx: PageContext, m: LibraryPageModel): SafeHtml {
 ${showRail('Following', m.following, 'follow-h')}
 ${m.following.length === 0 ? html`<p class="empty">You follow no shows yet.</p>` : ''}
 <section aria-labelledby="q-h"><h2 id="q-h">Queue</h2>${queueList(ctx, m.queue)}</section>
-<section aria-labelledby="ip-h"><h2 id="ip-h">In Progress</h2>${episodeList(m.inProgress, 'Nothing in progress.')}</section>
-<section aria-labelledby="h-h"><h2 id="h-h">History</h2>${episodeList(m.history, 'No listening history yet.')}</section>
+<section aria-labelledby="ip-h"><h2 id="ip-h">In Progress</h2>${episodeList(m.inProgress, 'Nothing in progress.', ctx)}</section>
+<section aria-labelledby="h-h"><h2 id="h-h">History</h2>${episodeList(m.history, 'No listening history yet.', ctx)}</section>
 <section aria-labelledby="pl-h"><h2 id="pl-h">Played</h2>${episodeList(m.played, 'Nothing played yet.')}</section>`;
   return layout(ctx, { title: 'Library' }, body);
 }

@@ -1,8 +1,9 @@
-// The package as someone installs it: `npm pack` (which builds, through `prepare`) on a clean clone, installed into a
-// fresh project, then used by name: `import … from 'earshot'`, its TypeScript types, and its `earshot` executable.
-// The install is offline: the project's dependencies are links to this checkout's installed copies, so npm installs
-// only the tarball itself. The same clone, built by that `prepare` as `npm ci` builds it, then answers the README's
-// start command (`npm ci && npm start`) on an empty data directory: one clean build serves both checks.
+// The package as someone installs it: `npm pack` on a clean clone built as `npm ci` builds it, installed into a fresh
+// project, then used by name: `import … from 'earshot'`, its TypeScript types, and its `earshot` executable. The
+// install is offline: the project's dependencies are links to this checkout's installed copies, so npm installs only
+// the tarball itself. The same clone then answers the README's start command (`npm ci && npm start`) on an empty data
+// directory: one clean build serves both checks. That build is the checkout's own `dist/` when it is current (as
+// `npm ci` just left it, in CI) and `prepare` run in the clone otherwise (see `cleanClone`).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -66,9 +67,11 @@ describe('the packed package, installed by name in another project', () => {
 
   before(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'earshot-pack-'));
-    clone = cleanClone(tmp, { build: false });
-    // `npm pack` runs `prepare`, which builds dist/, exactly as a publish would.
-    const tarball = npm(clone, ['pack', '--pack-destination', tmp]).trim().split('\n').at(-1) ?? '';
+    // dist/ is built as `npm ci` builds it (or is the checkout's own, when that is current), so `npm pack` need not
+    // run `prepare` a second time.
+    clone = cleanClone(tmp).dir;
+    const tarball =
+      npm(clone, ['pack', '--ignore-scripts', '--pack-destination', tmp]).trim().split('\n').at(-1) ?? '';
     project = join(tmp, 'project');
     mkdirSync(join(project, 'node_modules'), { recursive: true });
     writeFileSync(
@@ -202,7 +205,7 @@ export const nothing = feed.noSuchField;
     });
   });
 
-  describe('`npm start` on the clean clone, built by `prepare`, with an empty data directory', () => {
+  describe('`npm start` on the clean clone, built as `npm ci` builds it, with an empty data directory', () => {
     let served: Served;
     before(async () => {
       const pkg = JSON.parse(readFileSync(join(clone, 'package.json'), 'utf8')) as {

@@ -1,23 +1,61 @@
 // Helpers for tests of what is shipped: a clean clone of the committed tree, built the way `npm ci` builds it, and the
 // `earshot` server started from a built tree, as `npm start` starts it.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 
 /**
- * A clean clone of the committed tree in `into`, sharing this checkout's node_modules, or the working tree itself when
- * this is not a git checkout. `build` runs the `prepare` script there, as `npm ci` does.
+ * A clean clone of the committed tree in `into`, sharing this checkout's node_modules, with `dist/` built as `npm ci`
+ * builds it; or the working tree itself when this is not a git checkout. The checkout's own `dist/` is copied when it
+ * is current: the build's inputs are as committed and no source is newer than the build (as `npm ci` leaves a clone,
+ * and as CI runs the tests); otherwise the clone's `prepare` script builds it. Says which.
  */
-export function cleanClone(into: string, { build }: { build: boolean }): string {
-  if (!existsSync(join(repoRoot, '.git'))) return repoRoot;
+export function cleanClone(into: string): { dir: string; dist: 'copied' | 'built' } {
+  if (!existsSync(join(repoRoot, '.git'))) {
+    if (!distIsCurrent()) npm(repoRoot, ['run', 'prepare']);
+    return { dir: repoRoot, dist: 'built' };
+  }
   const dir = join(into, 'clone');
   execFileSync('git', ['clone', '--quiet', '--no-hardlinks', repoRoot, dir], { stdio: 'ignore' });
   symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  if (build) npm(dir, ['run', 'prepare']);
-  return dir;
+  if (distIsCurrent() && buildInputsCommitted()) {
+    cpSync(join(repoRoot, 'dist'), join(dir, 'dist'), { recursive: true });
+    return { dir, dist: 'copied' };
+  }
+  npm(dir, ['run', 'prepare']);
+  return { dir, dist: 'built' };
+}
+
+/** What `prepare` compiles from: a change to any of them makes a built `dist/` stale. */
+const BUILD_INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
+
+/**
+ * Every build input (files and folders: a folder's time moves when a file in it is removed) is older than every file of
+ * the checkout's `dist/` (false when there is none).
+ */
+function distIsCurrent(): boolean {
+  const dist = join(repoRoot, 'dist');
+  if (!existsSync(join(dist, 'cli', 'bin.js'))) return false;
+  const times = (path: string): number[] =>
+    statSync(path).isDirectory()
+      ? [path, ...readdirSync(path, { recursive: true }).map((f) => join(path, String(f)))].map(
+          (f) => statSync(f).mtimeMs,
+        )
+      : [statSync(path).mtimeMs];
+  const newestInput = Math.max(...BUILD_INPUTS.map((p) => join(repoRoot, p)).flatMap(times));
+  return newestInput < Math.min(...times(dist));
+}
+
+/** The build's inputs in the working tree are exactly the committed ones (so the checkout's build is the clone's). */
+function buildInputsCommitted(): boolean {
+  const changed = execFileSync('git', ['status', '--porcelain', '--', ...BUILD_INPUTS], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  return changed.trim() === '';
 }
 
 /** Runs npm in `cwd` and returns its standard output; its output goes into the error when it fails. */

@@ -24,12 +24,15 @@ export const pgUrl: string | undefined = process.env[VARIABLE] || undefined;
 
 let skipReason: Promise<string | undefined> | undefined;
 
-/** Why PostgreSQL tests cannot run here (unset or unreachable); undefined when they can. Asked once per process. */
+/**
+ * Why PostgreSQL tests cannot run here (unset or unreachable); undefined when they can. Asked once per process. A
+ * server that is there but slow to accept (a loaded machine) gets 15 s: a skip must mean "no PostgreSQL here".
+ */
 export function postgresSkip(): Promise<string | undefined> {
   skipReason ??= (async () => {
     if (pgUrl === undefined)
       return `${VARIABLE} is not set (e.g. postgres://postgres@127.0.0.1:5432/test); skipping the PostgreSQL tests`;
-    const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 3000 });
+    const client = new pg.Client({ connectionString: pgUrl, connectionTimeoutMillis: 15_000 });
     try {
       await client.connect();
       await client.query('select 1');

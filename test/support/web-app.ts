@@ -127,7 +127,7 @@ export class Client {
   async post(
     url: string,
     form: Record<string, string> = {},
-    options: { csrf?: boolean } = {},
+    options: { csrf?: boolean; headers?: Record<string, string> } = {},
   ): Promise<LightMyRequestResponse> {
     if (!this.cookies.has('earshot_csrf')) await this.get('/');
     const body = new URLSearchParams({
@@ -143,6 +143,7 @@ export class Client {
           'content-type': 'application/x-www-form-urlencoded',
           accept: 'text/html',
           cookie: this.#cookieHeader(),
+          ...options.headers,
         },
       }),
     );

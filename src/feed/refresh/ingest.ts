@@ -6,11 +6,13 @@ import { createReadStream } from 'node:fs';
 import { type FileHandle, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { extractCitations } from '../../citations/extract.ts';
 import type { EpisodeContent } from '../../domain/episode.ts';
 import { MAX_DESCRIPTION_CHARS, MAX_MARKUP_DEPTH } from '../../domain/limits.ts';
 import type { ShowContent } from '../../domain/show.ts';
 import { EVENT_LOOP_TURNS, type Turns } from '../../markup/next-turn.ts';
 import type { Store } from '../../store/ports.ts';
+import type { EpisodeCitations } from '../../store/source-ports.ts';
 import { type FeedProblem, FeedStreamParser, type ParsedFeed } from '../parse/index.ts';
 import { capContent, capProblem, count } from './caps.ts';
 import { type SanitizedNotes, sanitizeShowNotesInTurns, sanitizeShowNotesReport } from './sanitize.ts';
@@ -83,8 +85,13 @@ export async function ingestFeedBody(
   const found: FeedProblem[] = [];
   /** Long show notes sanitised ahead of the store's write, in turns (see NOTES_IN_TURNS_CHARS). */
   const early = new Map<EpisodeContent, SanitizedNotes>();
-  const prepare = (episode: EpisodeContent): EpisodeContent =>
-    prepareEpisode(episode, found, early.get(episode));
+  /** New and changed episodes' source lists, read from their sanitised notes, written after their batch. */
+  let cited: EpisodeCitations[] = [];
+  const prepare = (episode: EpisodeContent): EpisodeContent => {
+    const prepared = prepareEpisode(episode, found, early.get(episode));
+    cited.push(citationsOf(prepared));
+    return prepared;
+  };
   const write = async (items: EpisodeContent[], complete: boolean): Promise<void> => {
     for (const item of items) {
       if (item.contentHtml !== undefined && item.contentHtml.length >= NOTES_IN_TURNS_CHARS)
@@ -94,6 +101,8 @@ export async function ingestFeedBody(
     // were sanitised above, whatever the store finds.
     const r = await tx.episodes.upsertForShow(showId, items, { now, complete, prepare });
     early.clear();
+    await tx.sources.replaceForEpisodes(showId, cited, now);
+    cited = [];
     totals.inserted += r.inserted;
     totals.updated += r.updated;
     totals.unchanged += r.unchanged;
@@ -143,6 +152,14 @@ export async function ingestFeedBody(
   // Ours first: the stored list keeps only the first problems, and a cut field matters more than a bad date.
   const problems = [...summarised(found), ...parsed.problems].map(capProblem);
   return { feed: parsed.feed, problems, episodes: parsed.episodeCount, partial, ...totals };
+}
+
+/** The citations of an episode's source lists (none when its notes have none: stored ones are then removed). */
+function citationsOf(episode: EpisodeContent): EpisodeCitations {
+  const citations = episode.contentHtml === undefined ? [] : extractCitations(episode.contentHtml);
+  return episode.enclosure === undefined
+    ? { guid: episode.guid, citations }
+    : { guid: episode.guid, enclosureUrl: episode.enclosure.url, citations };
 }
 
 /** The episode with fresh strings (not slices of the parser's text): a JSON round trip, lossless for parser output. */

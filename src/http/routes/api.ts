@@ -8,9 +8,10 @@ import type { Progress } from '../../store/listener-ports.ts';
 import { checkCsrf, requireUser } from '../context.ts';
 import { badRequest, HttpError, notFound } from '../errors.ts';
 import { parseId } from '../ids.ts';
-import { episodeHref, showHref } from '../present.ts';
+import { episodeHref, playInfo, showHref } from '../present.ts';
 import type { WebApp } from '../server.ts';
 import { audienceOf, visibleEpisode, visibleShow } from '../visibility.ts';
+import { sourcesOpenApiPaths } from './api-sources.ts';
 
 export interface ShowJson {
   id: number;
@@ -45,6 +46,12 @@ export interface ProgressJson {
   positionSeconds: number;
   played: boolean;
   updatedAt: string;
+}
+
+/** A lookup's 404 as undefined (skip what is gone or hidden); anything else is still thrown. */
+function unlessNotFound(error: unknown): undefined {
+  if (error instanceof HttpError && error.code === 'not-found') return undefined;
+  throw error;
 }
 
 /** Drops undefined values, so absent fields are absent in the JSON. */
@@ -120,9 +127,11 @@ export const schemas = {
       .min(0)
       .max(7 * 86400),
     listenedSeconds: z.number().min(0).max(120).optional(),
+    /** The player's verdict (src/domain/listening.ts): true, listened to the end; false, went back from it. */
     ended: z.boolean().optional(),
     _csrf: z.string().optional(),
   }),
+  advanceBody: z.object({ from: z.number().int().positive().optional(), _csrf: z.string().optional() }),
   queueBody: z.object({ next: z.boolean().optional(), _csrf: z.string().optional() }).optional(),
   moveBody: z.object({ to: z.number().int().min(0), _csrf: z.string().optional() }),
 };
@@ -259,6 +268,8 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
     const body = schemas.beaconBody.parse(req.body);
     const { episode: ep } = await visibleEpisode(store, body.episodeId, audienceOf(req));
     const now = web.now();
+    // Went back from the end: unplayed first (which rewinds to 0), then the position it went back to.
+    if (body.ended === false) await actions().setPlayed(user.id, ep.id, false, now);
     let p = await actions().savePosition(
       user.id,
       ep.id,
@@ -266,7 +277,7 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
       now,
       body.listenedSeconds ?? 0,
     );
-    if (body.ended) p = await actions().setPlayed(user.id, ep.id, true, now);
+    if (body.ended === true) p = await actions().setPlayed(user.id, ep.id, true, now);
     return reply.code(200).send(progressJson(p));
   });
 
@@ -306,6 +317,19 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
     if (!queued) await episodeOr404(req, req.params.id);
     await lib().dequeue(user.id, id);
     return reply.code(204).send();
+  });
+  // The player's "play on": takes `from` (the episode that ended or was skipped) out of the queue and answers what
+  // to play next, the first queued episode this listener may still see, as the player's track.
+  app.post('/api/v1/me/queue/advance', async (req) => {
+    const user = mutate(req);
+    const body = schemas.advanceBody.parse(req.body ?? {});
+    if (body.from !== undefined) await lib().dequeue(user.id, body.from);
+    for (const q of await lib().queue(user.id)) {
+      const found = await visibleEpisode(store, q.episodeId, audienceOf(req)).catch(unlessNotFound);
+      const play = found && playInfo(found.episode, found.show, await lib().progress(user.id, q.episodeId));
+      if (play) return { next: play };
+    }
+    return {};
   });
   app.post<{ Params: { id: string } }>('/api/v1/me/queue/:id/move', async (req, reply) => {
     const user = mutate(req);
@@ -390,6 +414,7 @@ export function openApiDocument(): unknown {
     },
     components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'earshot_session' } } },
     paths: {
+      ...sourcesOpenApiPaths(),
       '/api/v1/shows': { get: { summary: 'Shows by title', responses: ok } },
       '/api/v1/shows/{id}': {
         get: {
@@ -434,6 +459,14 @@ export function openApiDocument(): unknown {
           ...mine,
           summary: 'Save the player position (sendBeacon-friendly)',
           requestBody: json(schemas.beaconBody),
+          responses: ok,
+        },
+      },
+      '/api/v1/me/queue/advance': {
+        post: {
+          ...mine,
+          summary: 'Take an episode out of the queue and get what plays next',
+          requestBody: json(schemas.advanceBody),
           responses: ok,
         },
       },

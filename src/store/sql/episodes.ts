@@ -79,7 +79,7 @@ export const LIST_COLUMNS = [
 ] as const satisfies readonly Exclude<keyof EpisodesTable, 'content_html'>[];
 
 /** What `listItemsForShow` reads: an episode row's columns (and the cursor's). */
-const ITEM_COLUMNS = [
+export const ITEM_COLUMNS = [
   'id',
   'show_id',
   'title',
@@ -95,9 +95,9 @@ const ITEM_COLUMNS = [
   'sort_key',
 ] as const satisfies readonly (keyof EpisodesTable)[];
 
-type ItemRow = Pick<EpisodeRow, (typeof ITEM_COLUMNS)[number]>;
+export type ItemRow = Pick<EpisodeRow, (typeof ITEM_COLUMNS)[number]>;
 
-function toListItem(row: ItemRow): EpisodeListItem {
+export function toListItem(row: ItemRow): EpisodeListItem {
   const item: EpisodeListItem = { id: row.id, showId: row.show_id, sortKey: row.sort_key };
   if (row.title !== null) item.title = row.title;
   if (row.published_at !== null) item.publishedAt = row.published_at;
@@ -336,16 +336,16 @@ function matchItems(
   });
 }
 
-interface Cursor {
+export interface Cursor {
   sortKey: string;
   id: number;
 }
 
-function encodeCursor(cursor: Cursor): string {
+export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify([cursor.sortKey, cursor.id])).toString('base64url');
 }
 
-function decodeCursor(text: string): Cursor {
+export function decodeCursor(text: string): Cursor {
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
     if (Array.isArray(value) && typeof value[0] === 'string' && Number.isSafeInteger(value[1])) {

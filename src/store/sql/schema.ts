@@ -15,6 +15,7 @@ export interface Database {
   feed_problems: FeedProblemsTable;
   feed_aliases: FeedAliasesTable;
   shows: ShowsTable;
+  show_categories: ShowCategoriesTable;
   episodes: EpisodesTable;
   people: PeopleTable;
   show_persons: ShowPersonsTable;
@@ -39,6 +40,9 @@ export interface Database {
   media_text_cache: MediaTextCacheTable;
   episode_transcripts: EpisodeTranscriptsTable;
   cache_generations: CacheGenerationsTable;
+  sources: SourcesTable;
+  source_keys: SourceKeysTable;
+  episode_citations: EpisodeCitationsTable;
 }
 
 export interface SchemaMigrationsTable {
@@ -124,6 +128,16 @@ export interface ShowsTable {
   updated_at: string;
   /** A copy of the feed's `is_public`, for filters on the shows table alone. */
   is_public: Generated<number>;
+}
+
+/** One category a show is listed under (migration 0021; src/domain/categories.ts says which). */
+export interface ShowCategoriesTable {
+  show_id: number;
+  /** The category's slug: an official one of the Apple tree, or one made from a name the tree does not know. */
+  slug: string;
+  name: string;
+  /** The show's title in lower case (`categoryTitleKey`): a category's shows A–Z, read in index order. */
+  title_key: string;
 }
 
 export interface EpisodesTable {
@@ -378,4 +392,25 @@ export interface EpisodeTranscriptsTable {
   language: string | null;
   text: string;
   updated_at: string;
+}
+
+/** A work cited by show notes (migration 0026): its fullest citation as JSON (`Citation`). */
+export interface SourcesTable {
+  id: Auto;
+  citation_json: string;
+  created_at: string;
+}
+
+/** A key a source is known by (`citationKeys`): `doi:…`, `isbn:…`, `url:…`, `title:…|…`. */
+export interface SourceKeysTable {
+  key: string;
+  source_id: number;
+}
+
+/** An episode's citation entries in order, each as read (`Citation` JSON) and matched to its source. */
+export interface EpisodeCitationsTable {
+  episode_id: number;
+  position: number;
+  source_id: number;
+  citation_json: string;
 }

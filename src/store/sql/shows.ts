@@ -1,4 +1,5 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
+import { categoryTitleKey, showCategories } from '../../domain/categories.ts';
 import type { Show, ShowContent } from '../../domain/show.ts';
 import type { Audience, PublicEntry, PublicIdsQuery, ShowPage, ShowRepository } from '../ports.ts';
 import type { InTransaction } from './episodes.ts';
@@ -239,5 +240,24 @@ async function upsertShow(
           .returningAll()
           .executeTakeFirstOrThrow();
   await replaceCredits(db, { table: 'show_persons', id: row.id }, content.persons, now, new Map());
+  await replaceCategories(db, row.id, content, existing === undefined);
   return { show: toShow(row), changed: true };
+}
+
+/** The show's rows in show_categories (what category pages read), from its feed's categories. */
+async function replaceCategories(
+  db: Kysely<Database>,
+  showId: number,
+  content: ShowContent,
+  isNew: boolean,
+): Promise<void> {
+  // A new show has no rows yet: nothing to delete, and nothing to write when its feed names no category.
+  if (!isNew) await db.deleteFrom('show_categories').where('show_id', '=', showId).execute();
+  const rows = showCategories(content.categories).map((c) => ({
+    show_id: showId,
+    slug: c.slug,
+    name: c.name,
+    title_key: categoryTitleKey(content.title),
+  }));
+  if (rows.length > 0) await db.insertInto('show_categories').values(rows).execute();
 }

@@ -5,7 +5,9 @@ import type { MediaTextRepository } from '../media-text-ports.ts';
 import type { SqlDialect } from '../migrations/index.ts';
 import { migrations } from '../migrations/index.ts';
 import type { Store } from '../ports.ts';
+import type { SourceRepository } from '../source-ports.ts';
 import type { SyncRepository } from '../sync-ports.ts';
+import { SqlBrowseRepository } from './browse.ts';
 import { type DriverHandles, inTransaction, type SqliteStatements } from './connect.ts';
 import { type InTransaction, SqlEpisodeRepository } from './episodes.ts';
 import { SqlFeedRepository } from './feeds.ts';
@@ -17,6 +19,7 @@ import { SqlPersonRepository } from './people.ts';
 import type { Database } from './schema.ts';
 import { SqlSearchRepository } from './search.ts';
 import { SqlShowRepository } from './shows.ts';
+import { SqlSourceRepository } from './sources.ts';
 import { createSyncRepository } from './sync.ts';
 
 /**
@@ -33,7 +36,9 @@ export class SqlStore implements Store {
   readonly sync: SyncRepository;
   readonly listeners: ListenerStore;
   readonly mediaText: MediaTextRepository;
+  readonly sources: SourceRepository;
   readonly search: SqlSearchRepository;
+  readonly browse: SqlBrowseRepository;
   readonly maintenance: SqlMaintenance;
 
   constructor(
@@ -53,7 +58,9 @@ export class SqlStore implements Store {
     this.listeners = createListenerRepositories(db, dialect, inside);
     this.mediaText = createMediaTextRepository(db, dialect);
     this.search = new SqlSearchRepository(db, dialect);
+    this.browse = new SqlBrowseRepository(db);
     this.people = new SqlPersonRepository(db);
+    this.sources = new SqlSourceRepository(db);
     this.jobs = new SqlJobRepository(db, dialect);
   }
 

@@ -12,6 +12,7 @@ import { episodeHref, episodeRow, hosts, playInfo, showHref, showLinks, showTitl
 import type { ServerDeps, WebApp } from '../../server.ts';
 import { audienceOf, visibleEpisode } from '../../visibility.ts';
 import { popularCards } from './popular.ts';
+import { episodeSources } from './sources.ts';
 import { parseStartTime } from './start-time.ts';
 
 /** A page render waits at most this long for a transcript or chapters file from a podcast host. */
@@ -84,11 +85,12 @@ export function registerEpisodePages(app: FastifyInstance, web: WebApp, popular:
       const id = parseId(req.params.id, 'episode');
       const startAt = parseStartTime(req.query.t);
       const { episode: ep, show } = await visibleEpisode(store, id, audienceOf(req));
-      const [epCredits, showCredits, chapters, transcript] = await Promise.all([
+      const [epCredits, showCredits, chapters, transcript, sources] = await Promise.all([
         store.people.forEpisode(id),
         store.people.forShow(show.id),
         chaptersOf(deps.mediaText, ep),
         transcriptOf(deps.mediaText, ep, show.language, WAIT_MS),
+        episodeSources(store, id, audienceOf(req)),
       ]);
       const viewerId = ctx.viewer?.id;
       const lib = deps.listeners?.library;
@@ -135,6 +137,7 @@ export function registerEpisodePages(app: FastifyInstance, web: WebApp, popular:
           showUrl: `${web.baseUrl(req)}${showHref(show.id)}`,
           hosts: hosts(epCredits.length ? epCredits : showCredits, show),
           chapters,
+          ...(sources ? { sources } : {}),
           soundbites: (ep.soundbites ?? []).map((s) => ({
             startSeconds: s.startTime,
             durationSeconds: s.duration,

@@ -15,6 +15,21 @@ function backTo(reply: FastifyReply, to: string): FastifyReply {
   return reply.redirect(to, 303);
 }
 
+/**
+ * Where a list row's form asked to come back to (its page's own path): only a path on this site, never another
+ * origin (`//host`, `/\\host`); anything else is ignored.
+ */
+function rowReturn(body: unknown): string | undefined {
+  const back = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).back : undefined;
+  return typeof back === 'string' && /^\/(?![/\\])[^\s]{0,2000}$/.test(back) ? back : undefined;
+}
+
+/** What a row's queue button shows once done (htmx puts it in the row's status). */
+const ROW_DONE: Record<string, string> = {
+  '/episodes/:id/play-next': 'Plays next.',
+  '/episodes/:id/enqueue': 'Added to the end of your queue.',
+};
+
 export function registerLibraryPages(app: FastifyInstance, web: WebApp, popular: PopularShows): void {
   const { deps } = web;
   const { store } = deps;
@@ -58,7 +73,11 @@ export function registerLibraryPages(app: FastifyInstance, web: WebApp, popular:
       else await visibleEpisode(store, id, audienceOf(req));
       await run(user.id, id, web.now());
       popular.invalidate();
-      return backTo(reply, back(id));
+      const row = rowReturn(req.body);
+      const done = ROW_DONE[path];
+      if (row !== undefined && done !== undefined && req.headers['hx-request'] === 'true')
+        return reply.type('text/html; charset=utf-8').send(done);
+      return backTo(reply, row ?? back(id));
     });
   };
   app.post<{ Params: { id: string; op: string } }>('/queue/:id/:op', async (req, reply) => {
@@ -98,6 +117,12 @@ export function registerLibraryPages(app: FastifyInstance, web: WebApp, popular:
     '/episodes/:id/enqueue',
     'episode',
     (u, id, now) => actions().library.enqueue(u, id, now),
+    episodeHref,
+  );
+  action(
+    '/episodes/:id/play-next',
+    'episode',
+    (u, id, now) => actions().library.enqueue(u, id, now, { next: true }),
     episodeHref,
   );
   action('/episodes/:id/dequeue', 'episode', (u, id) => actions().library.dequeue(u, id), episodeHref);

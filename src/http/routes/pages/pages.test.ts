@@ -242,6 +242,7 @@ describe('sitemap', () => {
       assert.match(index.body, /<sitemapindex xmlns="http:\/\/www\.sitemaps\.org\/schemas\/sitemap\/0\.9">/);
       const locs = [...index.body.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1] ?? '');
       assert.deepEqual(locs, [
+        'https://pods.example/sitemaps/browse.xml',
         'https://pods.example/sitemaps/shows-0.xml',
         'https://pods.example/sitemaps/episodes-0.xml',
       ]);

@@ -11,16 +11,41 @@ import { parseId } from '../../ids.ts';
 import { showHeader, showHref } from '../../present.ts';
 import type { WebApp } from '../../server.ts';
 import { audienceOf, visibleShow } from '../../visibility.ts';
+import { categoryHref, withParams } from './browse.ts';
 import { popularCards } from './popular.ts';
 import { rowsForEpisodes } from './rows.ts';
 
 /** Episodes per show page: enough to browse, small enough that a page costs little to query, render and send. */
 const PAGE_SIZE = 30;
 
+/** A show with more episodes than this, over two years or more, gets links that jump to a year. */
+const YEARS_FROM = PAGE_SIZE;
+/** At most this many year links (the latest ones): a feed's bogus 1970 date must not make a hundred. */
+const MAX_YEARS = 40;
+
 const showQuery = z.object({
   sort: z.enum(['newest', 'oldest'], { message: 'sort must be "newest" or "oldest"' }).optional(),
   after: z.string().min(1).max(400, 'after is too long').optional(),
+  season: z.coerce
+    .number({ message: 'season must be a number' })
+    .int('season must be a whole number')
+    .min(0)
+    .max(1_000_000)
+    .optional(),
+  year: z.coerce
+    .number({ message: 'year must be a number' })
+    .int('year must be a whole number')
+    .min(1)
+    .max(9998)
+    .optional(),
 });
+
+interface ListState {
+  sort: EpisodeSort;
+  season?: number;
+  year?: number;
+  after?: string;
+}
 
 export function registerShowPages(app: FastifyInstance, web: WebApp, popular: PopularShows): void {
   const { deps } = web;
@@ -35,21 +60,43 @@ export function registerShowPages(app: FastifyInstance, web: WebApp, popular: Po
     const show = await visibleShow(store, id, audienceOf(req));
     const defaultSort: EpisodeSort = show.type === 'serial' ? 'oldest' : 'newest';
     const sort = query.sort ?? defaultSort;
-    const page = await store.episodes.listItemsForShow(id, {
-      order: sort,
-      limit: PAGE_SIZE,
-      ...(query.after ? { cursor: query.after } : {}),
-    });
+    const seasons = await store.browse.seasons(id);
+    const season = seasons.find((s) => s.season === query.season);
+    if (query.season !== undefined && season === undefined) throw notFound('This show has no such season.');
+    // A year starts the list there; `after` (the next page) carries on from wherever the list got to.
+    const cursor =
+      query.after ?? (query.year !== undefined ? store.browse.cursorAtYear(query.year, sort) : undefined);
+    const page =
+      season === undefined
+        ? await store.episodes.listItemsForShow(id, {
+            order: sort,
+            limit: PAGE_SIZE,
+            ...(cursor !== undefined ? { cursor } : {}),
+          })
+        : await store.browse.listSeason(id, season.season, {
+            order: sort,
+            limit: PAGE_SIZE,
+            ...(cursor !== undefined ? { cursor } : {}),
+          });
     if (query.after && page.items.length === 0) throw notFound('There are no more episodes.');
     const credits = await store.people.forShow(id);
     const base = showHref(id);
-    const sortParam = (s: EpisodeSort) => (s === defaultSort ? '' : `sort=${s}`);
-    const href = (s: EpisodeSort, after?: string) => {
-      const params = [sortParam(s), after ? `after=${encodeURIComponent(after)}` : '']
-        .filter(Boolean)
-        .join('&');
-      return params ? `${base}?${params}` : base;
-    };
+    const href = (state: ListState) =>
+      withParams(base, {
+        sort: state.sort === defaultSort ? undefined : state.sort,
+        season: state.season === undefined ? undefined : String(state.season),
+        year: state.year === undefined ? undefined : String(state.year),
+        after: state.after,
+      });
+    const inSeason = season === undefined ? {} : { season: season.season };
+    const total = season?.episodes ?? show.episodeCount;
+    const span = total > YEARS_FROM ? await store.browse.episodeYears(id) : undefined;
+    const years: number[] = [];
+    if (span !== undefined && span.last > span.first) {
+      for (let y = span.last; y >= span.first && years.length < MAX_YEARS; y--) years.push(y);
+      if (sort === 'oldest') years.reverse();
+    }
+    const categories = await store.browse.categoriesOf(id);
     const viewerId = ctx.viewer?.id;
     const following =
       viewerId !== undefined && web.actions ? await web.actions.isFollowing(viewerId, show) : undefined;
@@ -60,12 +107,38 @@ export function registerShowPages(app: FastifyInstance, web: WebApp, popular: Po
         show: { ...showHeader(show, credits), feedUrl: `/shows/${id}/feed` },
         episodes: await rowsForEpisodes(deps, viewerId, page.items, false, show),
         sort,
-        sortHref: (s) => href(s),
+        sortHref: (s) => href({ sort: s, ...inSeason }),
         paging: {
-          total: show.episodeCount,
-          ...(page.next ? { nextHref: href(sort, page.next) } : {}),
-          ...(query.after ? { firstHref: href(sort) } : {}),
+          total,
+          ...(page.next ? { nextHref: href({ sort, ...inSeason, after: page.next }) } : {}),
+          ...(query.after || query.year !== undefined ? { firstHref: href({ sort, ...inSeason }) } : {}),
         },
+        // Tabs only where they choose something: two seasons or more.
+        ...(seasons.length > 1
+          ? {
+              seasons: [
+                { label: 'All', href: href({ sort }), current: season === undefined },
+                ...seasons.map((s) => ({
+                  label: `Season ${s.season}`,
+                  href: href({ sort, season: s.season }),
+                  current: s.season === season?.season,
+                  episodes: s.episodes,
+                })),
+              ],
+            }
+          : {}),
+        ...(years.length > 1
+          ? {
+              years: years.map((y) => ({
+                label: String(y),
+                href: href({ sort, ...inSeason, year: y }),
+                current: y === query.year && query.after === undefined,
+              })),
+            }
+          : {}),
+        ...(categories.length > 0
+          ? { categories: categories.map((c) => ({ name: c.name, href: categoryHref(c.slug) })) }
+          : {}),
         ...(following !== undefined ? { following } : {}),
         popular: popularCards(pop, show.id, 6),
         pageUrl: `${web.baseUrl(req)}${base}`,

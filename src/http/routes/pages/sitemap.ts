@@ -1,11 +1,12 @@
 // /sitemap.xml for crawlers: a sitemap index of pages of at most 50,000 URLs. Page n of a kind covers the public ids
 // in (n·50,000, (n+1)·50,000], read by keyset from the store, so every page costs the same; private shows (and
-// their episodes) are never listed.
-import type { FastifyInstance } from 'fastify';
+// their episodes) are never listed. `sitemaps/browse.xml` lists the catalogue's pages and its public categories.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PublicEntry, PublicIdsQuery } from '../../../store/ports.ts';
 import { notFound } from '../../errors.ts';
 import { episodeHref, showHref } from '../../present.ts';
 import type { WebApp } from '../../server.ts';
+import { categoryHref } from './browse.ts';
 
 /** The sitemap protocol's limit of URLs per file. */
 export const SITEMAP_PAGE = 50_000;
@@ -32,6 +33,18 @@ function lastmod(e: PublicEntry): string {
 
 export function registerSitemap(app: FastifyInstance, web: WebApp): void {
   const { store } = web.deps;
+  /** The catalogue's own pages: /shows, /categories, /new and every category with a public show. */
+  const browseSitemap = async (req: FastifyRequest, reply: FastifyReply) => {
+    const base = web.baseUrl(req);
+    const categories = await store.browse.categoryCounts({});
+    const paths = ['/shows', '/categories', '/new', ...categories.map((c) => categoryHref(c.slug))];
+    const urls = paths.map((p) => `<url><loc>${xmlEscape(`${base}${p}`)}</loc></url>`);
+    return reply
+      .headers(XML_HEADERS)
+      .send(
+        `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join('\n')}\n</urlset>\n`,
+      );
+  };
   const source: Record<
     Kind,
     { list(q: PublicIdsQuery): Promise<PublicEntry[]>; max(): Promise<number>; href(id: number): string }
@@ -45,7 +58,7 @@ export function registerSitemap(app: FastifyInstance, web: WebApp): void {
   };
   app.get('/sitemap.xml', async (req, reply) => {
     const base = web.baseUrl(req);
-    const entries: string[] = [];
+    const entries: string[] = [`<sitemap><loc>${xmlEscape(`${base}/sitemaps/browse.xml`)}</loc></sitemap>`];
     for (const kind of KINDS) {
       const max = await source[kind].max();
       const pages = Math.ceil(max / SITEMAP_PAGE);
@@ -61,6 +74,7 @@ export function registerSitemap(app: FastifyInstance, web: WebApp): void {
   });
 
   app.get<{ Params: { name: string } }>('/sitemaps/:name', async (req, reply) => {
+    if (req.params.name === 'browse.xml') return browseSitemap(req, reply);
     const m = /^(shows|episodes)-(\d{1,6})\.xml$/.exec(req.params.name);
     if (!m) throw notFound();
     const kind = m[1] as Kind;

@@ -1,0 +1,86 @@
+// The catalogue as a listener browses it (issue 15): shows A–Z and by recency, by category, the newest episodes of
+// the whole instance, a long show's seasons and years. Every list is keyset-paged (an opaque `after` cursor from the
+// previous page), so a page deep into thousands of shows or a million episodes costs what the first does.
+// Visibility as everywhere (see `Audience` in ports.ts): a private show, its episodes and its categories exist only
+// for admins and its followers; counts count only what the audience may see.
+import type { ShowCategory } from '../domain/categories.ts';
+import type { EpisodeListItem, EpisodeOrder } from '../domain/episode.ts';
+import type { Show } from '../domain/show.ts';
+import type { Audience } from './ports.ts';
+
+export interface ShowListQuery {
+  audience: Audience;
+  /** At most 100. */
+  limit: number;
+  /** `next` of the previous page of the same order; a malformed one throws `invalid`. */
+  after?: string;
+  /** Only shows listed under this category slug (a top-level category's slug includes its sub-categories'). */
+  category?: string;
+}
+
+export interface ShowListPage {
+  items: Show[];
+  /** Absent on the last page. */
+  next?: string;
+}
+
+export interface CategoryCount extends ShowCategory {
+  /** Shows the audience may see in this category. */
+  shows: number;
+}
+
+export interface SeasonCount {
+  season: number;
+  episodes: number;
+}
+
+export interface EpisodeItemsPage {
+  items: EpisodeListItem[];
+  /** Absent on the last page. */
+  next?: string;
+}
+
+export interface BrowseRepository {
+  /**
+   * Shows by title, A–Z (case-insensitive; untitled first), ties by id. `from` starts the list at the first title
+   * that sorts at or after it (the A–Z letter jump); ignored with `after`.
+   */
+  showsByTitle(query: ShowListQuery & { from?: string }): Promise<ShowListPage>;
+  /** Shows with the newest episode first (shows without episodes last), ties by id, newest first. */
+  showsByRecency(query: ShowListQuery): Promise<ShowListPage>;
+  /** Of `ids`, the shows the audience may see (and in `category`, when given), in the order of `ids`. */
+  showsAmong(ids: readonly number[], options: { audience: Audience; category?: string }): Promise<Show[]>;
+  /** How many shows the audience may see, in `category` when given. */
+  countShows(options: { audience: Audience; category?: string }): Promise<number>;
+  /** Every category with at least one show the audience may see, with how many; by slug. */
+  categoryCounts(audience: Audience): Promise<CategoryCount[]>;
+  /** The name shows give the category with this slug (any show: ask `countShows` first whether the audience sees one). */
+  categoryName(slug: string): Promise<string | undefined>;
+  /** The categories a show is listed under (its stored `itunes:category` names mapped onto the tree). */
+  categoriesOf(showId: number): Promise<ShowCategory[]>;
+  /**
+   * Episodes of the shows the audience may see, newest first (sort key, then id, descending), vanished ones left
+   * out, none dated after `now` (a feed's far-future date does not hold the top of the list).
+   */
+  newEpisodes(options: {
+    audience: Audience;
+    limit: number;
+    after?: string;
+    now: Date;
+  }): Promise<EpisodeItemsPage>;
+  /** The seasons of a show's episodes (not vanished ones), lowest first, with how many episodes each. */
+  seasons(showId: number): Promise<SeasonCount[]>;
+  /** The years of a show's first and last episode (by sort key), undefined for a show without episodes. */
+  episodeYears(showId: number): Promise<{ first: number; last: number } | undefined>;
+  /** One page of a show's episodes of one season, as `listItemsForShow` pages them (the same cursors). */
+  listSeason(
+    showId: number,
+    season: number,
+    options: { order: EpisodeOrder; limit: number; cursor?: string },
+  ): Promise<EpisodeItemsPage>;
+  /**
+   * A cursor for `listItemsForShow` or `listSeason` that starts the list at `year`: newest first, at the last
+   * episode of that year (or the first earlier one); oldest first, at its first (or the first later one).
+   */
+  cursorAtYear(year: number, order: EpisodeOrder): string;
+}

@@ -1,0 +1,350 @@
+// The catalogue as a listener browses it (src/store/browse-ports.ts), over the indexes of migration 0021: shows A–Z
+// on (lower(coalesce(title, '')), id), a category's shows through show_categories (slug, show_id), the newest
+// episodes on episodes (sort_key, id), a season's episodes on (show_id, season, sort_key, id). Every list is a
+// keyset read: `after` is the last row's key, never an offset.
+import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { ShowCategory } from '../../domain/categories.ts';
+import type { EpisodeOrder } from '../../domain/episode.ts';
+import type { Show } from '../../domain/show.ts';
+import type {
+  BrowseRepository,
+  CategoryCount,
+  EpisodeItemsPage,
+  SeasonCount,
+  ShowListPage,
+  ShowListQuery,
+} from '../browse-ports.ts';
+import { StoreError } from '../errors.ts';
+import type { Audience } from '../ports.ts';
+import { decodeCursor, encodeCursor, ITEM_COLUMNS, type ItemRow, toListItem } from './episodes.ts';
+import { chunks, clampLimit, iso } from './rows.ts';
+import type { Database } from './schema.ts';
+import { toShow } from './shows.ts';
+import { visibleShows } from './visibility.ts';
+
+const MAX_SHOWS = 100;
+const MAX_EPISODES = 100;
+
+/** The A–Z key, exactly as indexed by `shows_title_order`. */
+const TITLE_KEY = sql<string>`lower(coalesce(shows.title, ''))`;
+
+/** A cursor of show lists: the last row's sort value (a title key or a date; null for an undated show) and id. */
+function encodeShowCursor(value: string | null, id: number): string {
+  return Buffer.from(JSON.stringify([value, id])).toString('base64url');
+}
+
+function decodeShowCursor(text: string): { value: string | null; id: number } {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(v) &&
+      v.length === 2 &&
+      (typeof v[0] === 'string' || v[0] === null) &&
+      Number.isSafeInteger(v[1])
+    ) {
+      return { value: v[0], id: Number(v[1]) };
+    }
+  } catch {
+    // fall through to the typed error
+  }
+  throw new StoreError('invalid', 'malformed show list cursor');
+}
+
+/**
+ * `(key, id) > (k, i)` (or `<`) written so that SQLite seeks its index to `k` instead of scanning up to it: a
+ * row-value comparison over an expression index, or beside another range, is only filtered.
+ */
+function keysetAfter(
+  key: Expression<unknown>,
+  id: Expression<unknown>,
+  direction: '>' | '<',
+  value: string,
+  afterId: number,
+): RawBuilder<SqlBool> {
+  const op = sql.raw(direction);
+  const orEqual = sql.raw(`${direction}=`);
+  return sql<SqlBool>`(${key} ${orEqual} ${value} and (${key} ${op} ${value} or ${id} ${op} ${afterId}))`;
+}
+
+function inCategory(slug: string | undefined): RawBuilder<SqlBool> {
+  if (slug === undefined) return sql<SqlBool>`1 = 1`;
+  return sql<SqlBool>`shows.id in (select sc.show_id from show_categories sc where sc.slug = ${slug})`;
+}
+
+export class SqlBrowseRepository implements BrowseRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async showsByTitle(query: ShowListQuery & { from?: string }): Promise<ShowListPage> {
+    const limit = clampLimit(query.limit, 30, MAX_SHOWS);
+    const after = query.after === undefined ? undefined : decodeShowCursor(query.after);
+    if (query.category !== undefined) return this.#categoryByTitle(query.category, query, limit, after);
+    let q = this.db
+      .selectFrom('shows')
+      .selectAll()
+      .select(TITLE_KEY.as('title_key'))
+      .where(visibleShows(query.audience))
+      .where(inCategory(query.category));
+    if (after !== undefined) {
+      q = q.where(keysetAfter(TITLE_KEY, sql.ref('shows.id'), '>', after.value ?? '', after.id));
+    } else if (query.from !== undefined) {
+      q = q.where(TITLE_KEY, '>=', query.from.toLowerCase());
+    }
+    const rows = await q
+      .orderBy(TITLE_KEY)
+      .orderBy('shows.id')
+      .limit(limit + 1)
+      .execute();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toShow),
+      ...(rows.length > limit && last ? { next: encodeShowCursor(last.title_key, last.id) } : {}),
+    };
+  }
+
+  /** A category's shows A–Z, read in order from show_categories' (slug, title_key, show_id) index. */
+  async #categoryByTitle(
+    slug: string,
+    query: ShowListQuery & { from?: string },
+    limit: number,
+    after: { value: string | null; id: number } | undefined,
+  ): Promise<ShowListPage> {
+    let q = this.db
+      .selectFrom('show_categories as sc')
+      .innerJoin('shows', 'shows.id', 'sc.show_id')
+      .selectAll('shows')
+      .select('sc.title_key')
+      .where('sc.slug', '=', slug)
+      .where(visibleShows(query.audience));
+    if (after !== undefined) {
+      q = q.where(
+        keysetAfter(sql.ref('sc.title_key'), sql.ref('sc.show_id'), '>', after.value ?? '', after.id),
+      );
+    } else if (query.from !== undefined) {
+      q = q.where('sc.title_key', '>=', query.from.toLowerCase());
+    }
+    const rows = await q
+      .orderBy('sc.title_key')
+      .orderBy('sc.show_id')
+      .limit(limit + 1)
+      .execute();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toShow),
+      ...(rows.length > limit && last ? { next: encodeShowCursor(last.title_key, last.id) } : {}),
+    };
+  }
+
+  async showsByRecency(query: ShowListQuery): Promise<ShowListPage> {
+    const limit = clampLimit(query.limit, 30, MAX_SHOWS);
+    const after = query.after === undefined ? undefined : decodeShowCursor(query.after);
+    const base = () =>
+      this.db
+        .selectFrom('shows')
+        .selectAll()
+        .where(visibleShows(query.audience))
+        .where(inCategory(query.category));
+    // Dated shows first (newest episode first), then the undated ones: NULLs sort differently on each database.
+    const dated =
+      after === undefined || after.value !== null
+        ? await base()
+            .where('latest_episode_at', 'is not', null)
+            .$if(after !== undefined, (q) =>
+              q.where(
+                keysetAfter(
+                  sql.ref('shows.latest_episode_at'),
+                  sql.ref('shows.id'),
+                  '<',
+                  after?.value ?? '',
+                  after?.id ?? 0,
+                ),
+              ),
+            )
+            .orderBy('latest_episode_at', 'desc')
+            .orderBy('id', 'desc')
+            .limit(limit + 1)
+            .execute()
+        : [];
+    const undated =
+      dated.length <= limit
+        ? await base()
+            .where('latest_episode_at', 'is', null)
+            .$if(after !== undefined && after.value === null, (q) => q.where('id', '<', after?.id ?? 0))
+            .orderBy('id', 'desc')
+            .limit(limit + 1 - dated.length)
+            .execute()
+        : [];
+    const rows = [...dated, ...undated];
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toShow),
+      ...(rows.length > limit && last ? { next: encodeShowCursor(last.latest_episode_at, last.id) } : {}),
+    };
+  }
+
+  async showsAmong(
+    ids: readonly number[],
+    options: { audience: Audience; category?: string },
+  ): Promise<Show[]> {
+    const found = new Map<number, Show>();
+    for (const chunk of chunks([...new Set(ids)], 500)) {
+      const rows = await this.db
+        .selectFrom('shows')
+        .selectAll()
+        .where('id', 'in', chunk)
+        .where(visibleShows(options.audience))
+        .where(inCategory(options.category))
+        .execute();
+      for (const row of rows) found.set(row.id, toShow(row));
+    }
+    return ids.flatMap((id) => {
+      const show = found.get(id);
+      return show ? [show] : [];
+    });
+  }
+
+  async countShows(options: { audience: Audience; category?: string }): Promise<number> {
+    const row = await this.db
+      .selectFrom('shows')
+      .where(visibleShows(options.audience))
+      .where(inCategory(options.category))
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async categoryCounts(audience: Audience): Promise<CategoryCount[]> {
+    const rows = await this.db
+      .selectFrom('show_categories as sc')
+      .innerJoin('shows', 'shows.id', 'sc.show_id')
+      .where(visibleShows(audience))
+      .select((eb) => [
+        'sc.slug as slug',
+        eb.fn.min<string>('sc.name').as('name'),
+        eb.fn.countAll<number | string>().as('n'),
+      ])
+      .groupBy('sc.slug')
+      .orderBy('sc.slug')
+      .execute();
+    return rows.map((r) => ({ slug: r.slug, name: r.name, shows: Number(r.n) }));
+  }
+
+  async categoryName(slug: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('show_categories')
+      .select('name')
+      .where('slug', '=', slug)
+      .limit(1)
+      .executeTakeFirst();
+    return row?.name;
+  }
+
+  async categoriesOf(showId: number): Promise<ShowCategory[]> {
+    return this.db
+      .selectFrom('show_categories')
+      .select(['slug', 'name'])
+      .where('show_id', '=', showId)
+      .orderBy('slug')
+      .execute();
+  }
+
+  async newEpisodes(options: {
+    audience: Audience;
+    limit: number;
+    after?: string;
+    now: Date;
+  }): Promise<EpisodeItemsPage> {
+    const limit = clampLimit(options.limit, 30, MAX_EPISODES);
+    const after = options.after === undefined ? undefined : decodeCursor(options.after);
+    const rows: ItemRow[] = await this.db
+      .selectFrom('episodes')
+      .innerJoin('shows', 'shows.id', 'episodes.show_id')
+      .select(ITEM_COLUMNS.map((c) => `episodes.${c}` as const))
+      .where('episodes.vanished_at', 'is', null)
+      .where('episodes.sort_key', '<=', iso(options.now))
+      .where(visibleShows(options.audience))
+      .$if(after !== undefined, (q) =>
+        q.where(
+          keysetAfter(
+            sql.ref('episodes.sort_key'),
+            sql.ref('episodes.id'),
+            '<',
+            after?.sortKey ?? '',
+            after?.id ?? 0,
+          ),
+        ),
+      )
+      .orderBy('episodes.sort_key', 'desc')
+      .orderBy('episodes.id', 'desc')
+      .limit(limit + 1)
+      .execute();
+    return itemsPage(rows, limit);
+  }
+
+  async seasons(showId: number): Promise<SeasonCount[]> {
+    const rows = await this.db
+      .selectFrom('episodes')
+      .select((eb) => ['season', eb.fn.countAll<number | string>().as('n')])
+      .where('show_id', '=', showId)
+      .where('season', 'is not', null)
+      .groupBy('season')
+      .orderBy('season')
+      .execute();
+    return rows.flatMap((r) => (r.season === null ? [] : [{ season: r.season, episodes: Number(r.n) }]));
+  }
+
+  async episodeYears(showId: number): Promise<{ first: number; last: number } | undefined> {
+    const row = await this.db
+      .selectFrom('episodes')
+      .select((eb) => [eb.fn.min<string>('sort_key').as('first'), eb.fn.max<string>('sort_key').as('last')])
+      .where('show_id', '=', showId)
+      .executeTakeFirst();
+    if (!row?.first || !row.last) return undefined;
+    return { first: Number(row.first.slice(0, 4)), last: Number(row.last.slice(0, 4)) };
+  }
+
+  async listSeason(
+    showId: number,
+    season: number,
+    options: { order: EpisodeOrder; limit: number; cursor?: string },
+  ): Promise<EpisodeItemsPage> {
+    const limit = clampLimit(options.limit, 30, MAX_EPISODES);
+    const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+    const direction = options.order === 'oldest' ? 'asc' : 'desc';
+    const rows: ItemRow[] = await this.db
+      .selectFrom('episodes')
+      .select(ITEM_COLUMNS)
+      .where('show_id', '=', showId)
+      .where('season', '=', season)
+      .$if(after !== undefined, (q) =>
+        q.where((eb) =>
+          eb(
+            eb.refTuple('sort_key', 'id'),
+            direction === 'desc' ? '<' : '>',
+            eb.tuple(after?.sortKey ?? '', after?.id ?? 0),
+          ),
+        ),
+      )
+      .orderBy('sort_key', direction)
+      .orderBy('id', direction)
+      .limit(limit + 1)
+      .execute();
+    return itemsPage(rows, limit);
+  }
+
+  cursorAtYear(year: number, order: EpisodeOrder): string {
+    if (!Number.isInteger(year) || year < 0 || year > 9998) throw new StoreError('invalid', 'no such year');
+    // Sort keys are ISO dates: newest first, everything before the next year; oldest first, from the year on.
+    const boundary = new Date(Date.UTC(order === 'newest' ? year + 1 : year, 0, 1));
+    boundary.setUTCFullYear(order === 'newest' ? year + 1 : year);
+    return encodeCursor({ sortKey: iso(boundary), id: 0 });
+  }
+}
+
+function itemsPage(rows: ItemRow[], limit: number): EpisodeItemsPage {
+  const items = rows.slice(0, limit).map(toListItem);
+  const last = items.at(-1);
+  return rows.length > limit && last ? { items, next: encodeCursor(last) } : { items };
+}

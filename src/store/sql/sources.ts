@@ -1,0 +1,213 @@
+// The sources show notes cite (src/store/source-ports.ts): one row per work, the keys it is known by, and each
+// episode's citations in order.
+import type { Kysely } from 'kysely';
+import {
+  type Citation,
+  citationKeys,
+  type EpisodeCitation,
+  type Source,
+  type SourceCitingEpisode,
+} from '../../domain/citation.ts';
+import type { Audience } from '../ports.ts';
+import type { EpisodeCitations, SourceReach, SourceRepository } from '../source-ports.ts';
+import { chunks, compact, fromJson, iso } from './rows.ts';
+import type { Database } from './schema.ts';
+import { visibleShows } from './visibility.ts';
+
+/** Guids looked up per statement. */
+const GUID_CHUNK = 200;
+
+export class SqlSourceRepository implements SourceRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async replaceForEpisodes(showId: number, entries: readonly EpisodeCitations[], now: Date): Promise<void> {
+    if (entries.length === 0) return;
+    const ids = new Map<string, { id: number; enclosure: string | null }[]>();
+    for (const guids of chunks([...new Set(entries.map((e) => e.guid))], GUID_CHUNK)) {
+      const rows = await this.db
+        .selectFrom('episodes')
+        .select(['id', 'guid', 'enclosure_url'])
+        .where('show_id', '=', showId)
+        .where('guid', 'in', guids)
+        .execute();
+      for (const r of rows)
+        ids.set(r.guid, [...(ids.get(r.guid) ?? []), { id: r.id, enclosure: r.enclosure_url }]);
+    }
+    const matched: { episodeId: number; citations: readonly Citation[] }[] = [];
+    for (const entry of entries) {
+      const candidates = ids.get(entry.guid) ?? [];
+      const episode =
+        candidates.length === 1
+          ? candidates[0]
+          : candidates.find((c) => c.enclosure === (entry.enclosureUrl ?? null));
+      if (episode !== undefined) matched.push({ episodeId: episode.id, citations: entry.citations });
+    }
+    for (const batch of chunks(
+      matched.map((m) => m.episodeId),
+      GUID_CHUNK,
+    ))
+      await this.db.deleteFrom('episode_citations').where('episode_id', 'in', batch).execute();
+    const known = new Map<string, number>();
+    for (const { episodeId, citations } of matched) {
+      if (citations.length === 0) continue;
+      const rows = [];
+      for (const [position, citation] of citations.entries()) {
+        const sourceId = await this.#sourceFor(citation, now, known);
+        rows.push({
+          episode_id: episodeId,
+          position,
+          source_id: sourceId,
+          citation_json: JSON.stringify(citation),
+        });
+      }
+      for (const batch of chunks(rows, 100))
+        await this.db.insertInto('episode_citations').values(batch).execute();
+    }
+  }
+
+  /** The source a citation names: found by any of its keys (which it then also learns), else a new one. */
+  async #sourceFor(citation: Citation, now: Date, known: Map<string, number>): Promise<number> {
+    const keys = citationKeys(citation);
+    let sourceId: number | undefined;
+    for (const key of keys) {
+      sourceId = known.get(key);
+      if (sourceId !== undefined) break;
+    }
+    if (sourceId === undefined && keys.length > 0) {
+      const rows = await this.db
+        .selectFrom('source_keys')
+        .select(['key', 'source_id'])
+        .where('key', 'in', keys)
+        .execute();
+      // Strongest key first: a DOI match wins over a title match.
+      const byKey = new Map(rows.map((r) => [r.key, r.source_id]));
+      for (const key of keys) {
+        sourceId = byKey.get(key);
+        if (sourceId !== undefined) break;
+      }
+    }
+    if (sourceId === undefined) {
+      const row = await this.db
+        .insertInto('sources')
+        .values({ citation_json: JSON.stringify(citation), created_at: iso(now) })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      sourceId = row.id;
+    } else {
+      await this.#enrich(sourceId, citation);
+    }
+    const id = sourceId;
+    if (keys.length > 0)
+      await this.db
+        .insertInto('source_keys')
+        .values(keys.map((key) => ({ key, source_id: id })))
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute();
+    for (const key of keys) known.set(key, id);
+    return id;
+  }
+
+  /** A source keeps the fullest citation seen for it (the one with the most fields). */
+  async #enrich(sourceId: number, citation: Citation): Promise<void> {
+    const row = await this.db
+      .selectFrom('sources')
+      .select('citation_json')
+      .where('id', '=', sourceId)
+      .executeTakeFirst();
+    const stored = fromJson<Citation>(row?.citation_json ?? null);
+    if (stored !== undefined && Object.keys(stored).length >= Object.keys(citation).length) return;
+    await this.db
+      .updateTable('sources')
+      .set({ citation_json: JSON.stringify(citation) })
+      .where('id', '=', sourceId)
+      .execute();
+  }
+
+  async forEpisode(episodeId: number): Promise<EpisodeCitation[]> {
+    const rows = await this.db
+      .selectFrom('episode_citations')
+      .select(['position', 'source_id', 'citation_json'])
+      .where('episode_id', '=', episodeId)
+      .orderBy('position')
+      .execute();
+    return rows.map((r) => ({
+      position: r.position,
+      sourceId: r.source_id,
+      citation: fromJson<Citation>(r.citation_json) ?? { text: '' },
+    }));
+  }
+
+  async get(id: number): Promise<Source | undefined> {
+    const row = await this.db.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirst();
+    const citation = fromJson<Citation>(row?.citation_json ?? null);
+    return row === undefined || citation === undefined ? undefined : { id: row.id, citation };
+  }
+
+  async citingEpisodes(
+    sourceId: number,
+    options: { audience?: Audience; limit?: number } = {},
+  ): Promise<{ episodes: SourceCitingEpisode[]; episodeCount: number; showCount: number }> {
+    const base = this.db
+      .selectFrom('episode_citations')
+      .innerJoin('episodes', 'episodes.id', 'episode_citations.episode_id')
+      .innerJoin('shows', 'shows.id', 'episodes.show_id')
+      .where('episode_citations.source_id', '=', sourceId)
+      .where(visibleShows(options.audience));
+    const rows = await base
+      .select([
+        'episodes.id',
+        'episodes.show_id',
+        'episodes.title',
+        'episodes.published_at',
+        'shows.title as show_title',
+      ])
+      .distinct()
+      .orderBy('episodes.published_at', 'desc')
+      .orderBy('episodes.id', 'desc')
+      .limit(options.limit ?? 100)
+      .execute();
+    const counts = await base
+      .select((eb) => [
+        eb.fn.count<number | string>('episode_citations.episode_id').distinct().as('episodes'),
+        eb.fn.count<number | string>('episodes.show_id').distinct().as('shows'),
+      ])
+      .executeTakeFirst();
+    return {
+      episodes: rows.map((r) =>
+        compact<SourceCitingEpisode>({
+          episodeId: r.id,
+          showId: r.show_id,
+          episodeTitle: r.title,
+          showTitle: r.show_title,
+          publishedAt: r.published_at,
+        }),
+      ),
+      episodeCount: Number(counts?.episodes ?? 0),
+      showCount: Number(counts?.shows ?? 0),
+    };
+  }
+
+  async reach(
+    sourceIds: readonly number[],
+    options: { exceptEpisodeId?: number; audience?: Audience },
+  ): Promise<SourceReach[]> {
+    if (sourceIds.length === 0) return [];
+    let query = this.db
+      .selectFrom('episode_citations')
+      .innerJoin('episodes', 'episodes.id', 'episode_citations.episode_id')
+      .innerJoin('shows', 'shows.id', 'episodes.show_id')
+      .where('episode_citations.source_id', 'in', [...new Set(sourceIds)])
+      .where(visibleShows(options.audience));
+    if (options.exceptEpisodeId !== undefined)
+      query = query.where('episode_citations.episode_id', '<>', options.exceptEpisodeId);
+    const rows = await query
+      .select((eb) => [
+        'episode_citations.source_id',
+        eb.fn.count<number | string>('episode_citations.episode_id').distinct().as('episodes'),
+        eb.fn.count<number | string>('episodes.show_id').distinct().as('shows'),
+      ])
+      .groupBy('episode_citations.source_id')
+      .execute();
+    return rows.map((r) => ({ sourceId: r.source_id, episodes: Number(r.episodes), shows: Number(r.shows) }));
+  }
+}

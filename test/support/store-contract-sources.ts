@@ -1,0 +1,167 @@
+// The sources contract (issue 16), run against SQLite and PostgreSQL alike by src/store/sources.test.ts: citations
+// replaced per episode, one source per work across episodes and shows (DOI, ISBN, URL, title + container), and the
+// citing episodes as far as an audience may see them.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Citation } from '../../src/domain/citation.ts';
+import { createAccount } from '../../src/services/passwords.ts';
+import type { Store } from '../../src/store/ports.ts';
+import { type ListenerDb, openListenerDb } from './store-contract-listeners.ts';
+
+const T0 = new Date('2026-01-01T00:00:00.000Z');
+
+const STAKHANOV: Citation = {
+  text: 'Britannica, The Editors of Encyclopaedia. "Stakhanov". Encyclopedia Britannica, 10 Jun. 2008, https://www.britannica.com/place/Stakhanov',
+  authors: ['The Editors of Encyclopaedia Britannica'],
+  title: 'Stakhanov',
+  container: 'Encyclopedia Britannica',
+  date: '2008-06-10',
+  url: 'https://www.britannica.com/place/Stakhanov',
+};
+const KNIGHT: Citation = {
+  text: 'Knight, Amy. “Beria: Stalin’s First Lieutenant.” Princeton University Press. 1995.',
+  authors: ['Amy Knight'],
+  title: 'Beria: Stalin’s First Lieutenant',
+  container: 'Princeton University Press',
+  date: '1995',
+};
+
+async function show(
+  store: Store,
+  name: string,
+  guids: string[],
+): Promise<{ feedId: number; showId: number }> {
+  const { feed } = await store.feeds.add(`https://feeds.example/${name}.xml`, T0);
+  const { show } = await store.shows.upsert(feed.id, { format: 'rss', title: name }, T0);
+  await store.episodes.upsertForShow(
+    show.id,
+    guids.map((guid) => ({ guid, guidSource: 'guid' as const, title: `${name} ${guid}` })),
+    { now: T0, complete: true },
+  );
+  return { feedId: feed.id, showId: show.id };
+}
+
+async function episodeId(store: Store, showId: number, guid: string): Promise<number> {
+  const page = await store.episodes.listForShow(showId, { limit: 100 });
+  const id = page.items.find((e) => e.guid === guid)?.id;
+  assert.ok(id !== undefined, `episode ${guid}`);
+  return id;
+}
+
+export function sourcesContract(kind: 'sqlite' | 'postgres', options: { skip?: string } = {}): void {
+  const t = (name: string, fn: (db: ListenerDb) => Promise<void>) =>
+    test(name, options.skip === undefined ? {} : { skip: options.skip }, async () => {
+      const db = await openListenerDb(kind);
+      try {
+        await fn(db);
+      } finally {
+        await db.close();
+      }
+    });
+
+  describe(`store contract (${kind}): sources`, () => {
+    t(
+      'an episode keeps its citations in order, each as read, and they are replaced as a whole',
+      async ({ store }) => {
+        const a = await show(store, 'a', ['1']);
+        const ep = await episodeId(store, a.showId, '1');
+        await store.sources.replaceForEpisodes(a.showId, [{ guid: '1', citations: [STAKHANOV, KNIGHT] }], T0);
+        const cited = await store.sources.forEpisode(ep);
+        assert.deepEqual(
+          cited.map((c) => [c.position, c.citation]),
+          [
+            [0, STAKHANOV],
+            [1, KNIGHT],
+          ],
+        );
+        assert.deepEqual((await store.sources.get(cited[0]?.sourceId ?? 0))?.citation, STAKHANOV);
+        await store.sources.replaceForEpisodes(a.showId, [{ guid: '1', citations: [KNIGHT] }], T0);
+        assert.deepEqual(
+          (await store.sources.forEpisode(ep)).map((c) => c.citation.title),
+          [KNIGHT.title],
+        );
+        await store.sources.replaceForEpisodes(
+          a.showId,
+          [
+            { guid: '1', citations: [] },
+            { guid: 'unknown', citations: [KNIGHT] },
+          ],
+          T0,
+        );
+        assert.deepEqual(await store.sources.forEpisode(ep), []);
+      },
+    );
+
+    t(
+      'one work is one source across episodes and shows, by URL, DOI or title and container',
+      async ({ store }) => {
+        const a = await show(store, 'a', ['1', '2']);
+        const b = await show(store, 'b', ['1']);
+        const sameUrl: Citation = {
+          text: 'Stakhanov',
+          title: 'Stakhanov',
+          url: 'http://britannica.com/place/Stakhanov/',
+        };
+        const sameBook: Citation = {
+          text: 'Knight',
+          title: 'Beria: Stalin’s first lieutenant',
+          container: 'Princeton University Press',
+        };
+        const other: Citation = { text: 'Other', title: 'Beria', container: 'Norton' };
+        await store.sources.replaceForEpisodes(
+          a.showId,
+          [
+            { guid: '1', citations: [STAKHANOV, KNIGHT] },
+            { guid: '2', citations: [sameUrl] },
+          ],
+          T0,
+        );
+        await store.sources.replaceForEpisodes(b.showId, [{ guid: '1', citations: [sameBook, other] }], T0);
+        const first = await store.sources.forEpisode(await episodeId(store, a.showId, '1'));
+        const second = await store.sources.forEpisode(await episodeId(store, a.showId, '2'));
+        const third = await store.sources.forEpisode(await episodeId(store, b.showId, '1'));
+        assert.equal(second[0]?.sourceId, first[0]?.sourceId);
+        assert.equal(third[0]?.sourceId, first[1]?.sourceId);
+        assert.notEqual(third[1]?.sourceId, first[1]?.sourceId);
+        const doiA: Citation = { text: 'x', title: 'A paper', doi: '10.1000/XYZ' };
+        const doiB: Citation = { text: 'y', title: 'A paper, reprinted', doi: '10.1000/xyz' };
+        await store.sources.replaceForEpisodes(a.showId, [{ guid: '2', citations: [doiA] }], T0);
+        await store.sources.replaceForEpisodes(b.showId, [{ guid: '1', citations: [doiB] }], T0);
+        assert.equal(
+          (await store.sources.forEpisode(await episodeId(store, a.showId, '2')))[0]?.sourceId,
+          (await store.sources.forEpisode(await episodeId(store, b.showId, '1')))[0]?.sourceId,
+        );
+      },
+    );
+
+    t('the citing episodes and counts leave out shows the audience may not see', async (db) => {
+      const { store } = db;
+      const a = await show(store, 'a', ['1', '2']);
+      const b = await show(store, 'b', ['1']);
+      for (const [s, guid] of [
+        [a, '1'],
+        [a, '2'],
+        [b, '1'],
+      ] as const)
+        await store.sources.replaceForEpisodes(s.showId, [{ guid, citations: [STAKHANOV] }], T0);
+      await store.feeds.setVisibility(b.feedId, 'private');
+      const sourceId =
+        (await store.sources.forEpisode(await episodeId(store, a.showId, '1')))[0]?.sourceId ?? 0;
+      const everyone = await store.sources.citingEpisodes(sourceId, { audience: {} });
+      assert.equal(everyone.episodeCount, 2);
+      assert.equal(everyone.showCount, 1);
+      assert.deepEqual(new Set(everyone.episodes.map((e) => e.showId)), new Set([a.showId]));
+      const follower = (
+        await createAccount(db.listeners.users, { name: 'fan', password: 'a password, long enough' }, T0)
+      ).id;
+      await db.listeners.library.follow(follower, b.feedId, T0);
+      const theirs = await store.sources.citingEpisodes(sourceId, { audience: { userId: follower } });
+      assert.equal(theirs.episodeCount, 3);
+      assert.equal(theirs.showCount, 2);
+      const ep = await episodeId(store, a.showId, '1');
+      assert.deepEqual(await store.sources.reach([sourceId], { exceptEpisodeId: ep, audience: {} }), [
+        { sourceId, episodes: 1, shows: 1 },
+      ]);
+    });
+  });
+}
