@@ -1,10 +1,11 @@
 // "Find podcasts" in Debian's Chromium: a listener searches the directories (replayed by a loopback server) and follows
 // a result in one click; axe finds no serious or critical violation on the page. Skips when Chromium is absent.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { ARTIFACTS, axeCheck, launchChromium, SKIP_NO_CHROMIUM } from '../../../../test/support/browser.ts';
 import {
   type DirectoryServer,
   startDirectoryServer,
@@ -18,34 +19,7 @@ import { createSyncService } from '../../../services/sync-service.ts';
 import type { Store } from '../../../store/index.ts';
 import { createServer } from '../../server.ts';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-const SKIP = CHROMIUM
-  ? undefined
-  : 'Chromium is not installed (apt-get install -y chromium); skipping browser tests';
-const ARTIFACTS = resolve(import.meta.dirname, '..', '..', '..', '..', 'test-artifacts', 'web');
-
-async function seriousAxeViolations(page: Page): Promise<{ id: string; impact: string | null }[]> {
-  const source = readFileSync(
-    resolve(import.meta.dirname, '..', '..', '..', '..', 'node_modules', 'axe-core', 'axe.min.js'),
-    'utf8',
-  );
-  const violations = await page.evaluate(async (src) => {
-    // Indirect eval runs axe-core's source in the page's global scope; it is injected by the test, not the page.
-    // biome-ignore lint/security/noGlobalEval: see above.
-    const globalEval = eval;
-    globalEval(src);
-    const w = window as unknown as {
-      axe: {
-        run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string | null }[] }>;
-      };
-    };
-    const r = await w.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact }));
-  }, source);
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
-
-describe('find podcasts in Chromium', { skip: SKIP ?? false }, () => {
+describe('find podcasts in Chromium', { skip: SKIP_NO_CHROMIUM ?? false }, () => {
   let stub: DirectoryServer;
   let fetcher: Fetcher;
   let store: Store;
@@ -79,17 +53,7 @@ describe('find podcasts in Chromium', { skip: SKIP ?? false }, () => {
     // The first account is the administrator; the browser signs up a listener.
     await new Client(server).signUp('boss');
     origin = await server.listen({ host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -121,7 +85,7 @@ describe('find podcasts in Chromium', { skip: SKIP ?? false }, () => {
     await page.getByLabel('Search Podcast Index and Apple Podcasts').fill('history');
     await page.getByLabel('Search Podcast Index and Apple Podcasts').press('Enter');
     await page.getByRole('heading', { name: '4 shows found' }).waitFor();
-    assert.deepEqual(await seriousAxeViolations(page), [], 'the results page');
+    await axeCheck(page, 'directory results');
 
     await page.getByRole('button', { name: 'Follow The Rest Is History' }).click();
     await page.getByText('You follow it now').waitFor();
@@ -129,7 +93,7 @@ describe('find podcasts in Chromium', { skip: SKIP ?? false }, () => {
     await item.getByText('✓ Following').waitFor();
     assert.equal(await item.getByRole('button', { name: /Follow/ }).count(), 0);
     await page.screenshot({ path: join(ARTIFACTS, 'directory.png'), fullPage: true });
-    assert.deepEqual(await seriousAxeViolations(page), [], 'after following');
+    await axeCheck(page, 'directory after following');
 
     const feed = await store.feeds.findByUrl('https://feeds.megaphone.fm/GLT4787413333');
     assert.equal(feed?.isPublic, false);
