@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import type { Config, LogLevel } from './config/config.ts';
 import { DEMO_ASSETS_PATH, demoAssetsDir, isDemoUrl } from './demo/catalogue.ts';
 import { type DemoLoadResult, loadDemoIfEmpty } from './demo/load.ts';
+import { directoryFromConfig } from './directory/index.ts';
 import type { FeedToRefresh, FeedVisibility } from './domain/feed.ts';
 import { FeedUrlError, normalizeFeedUrl } from './domain/feed-url.ts';
 import { ownAddresses } from './feed/fetch/address-guard.ts';
@@ -306,6 +307,8 @@ export async function startServing(
       ...(hooks.onError === undefined ? {} : { onError: hooks.onError }),
     }),
     feeds: feedAdmin,
+    // Podcast directories ("Find podcasts"), asked through the crawler's fetcher and its SSRF guard.
+    directory: directoryFromConfig(config.directory, app.fetcher),
     demoAssetsDir: demoAssetsDir(),
     // The database is probed beside requests (at most every 5 s), so /healthz answers at once while a long
     // transaction holds SQLite's connection; a probe that fails or hangs for 30 s makes it answer 503.

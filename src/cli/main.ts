@@ -40,6 +40,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/add.ts')).add,
   },
   {
+    name: 'directory',
+    summary: 'search podcast directories (Podcast Index, Apple) for shows to add',
+    load: async () => (await import('./commands/directory.ts')).directory,
+  },
+  {
     name: 'import-opml',
     summary: 'subscribe to every feed in an OPML file',
     load: async () => (await import('./commands/import-opml.ts')).importOpml,

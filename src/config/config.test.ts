@@ -183,6 +183,48 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the podcast directories: none by default, Apple when on, the Podcast Index with a key and a secret', () => {
+    assert.deepEqual(loadConfig({ env: {}, cwd }).directory, { timeoutMs: 8000 });
+    assert.deepEqual(loadConfig({ env: { EARSHOT_APPLE_SEARCH: 'on' }, cwd }).directory, {
+      apple: { baseUrl: 'https://itunes.apple.com' },
+      timeoutMs: 8000,
+    });
+    const both = loadConfig({
+      env: {
+        EARSHOT_PODCASTINDEX_KEY: 'KEY123',
+        EARSHOT_PODCASTINDEX_SECRET: 'sec$ret',
+        EARSHOT_PODCASTINDEX_URL: 'http://127.0.0.1:9/pi/api/1.0/',
+        EARSHOT_APPLE_SEARCH: 'yes',
+        EARSHOT_APPLE_SEARCH_URL: 'http://127.0.0.1:9/apple',
+        EARSHOT_DIRECTORY_TIMEOUT_MS: '500',
+      },
+      cwd,
+    }).directory;
+    assert.deepEqual(both, {
+      podcastIndex: { key: 'KEY123', secret: 'sec$ret', baseUrl: 'http://127.0.0.1:9/pi/api/1.0' },
+      apple: { baseUrl: 'http://127.0.0.1:9/apple' },
+      timeoutMs: 500,
+    });
+    assert.deepEqual(loadConfig({ env: { EARSHOT_APPLE_SEARCH: 'off' }, cwd }).directory, {
+      timeoutMs: 8000,
+    });
+    assert.throws(
+      () => loadConfig({ env: { EARSHOT_PODCASTINDEX_SECRET: 'hunter2' }, cwd }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        /without EARSHOT_PODCASTINDEX_KEY/.test(e.message) &&
+        !e.message.includes('hunter2'),
+    );
+    assert.throws(
+      () =>
+        loadConfig({
+          env: { EARSHOT_PODCASTINDEX_KEY: 'a key', EARSHOT_PODCASTINDEX_SECRET: 'hunter2' },
+          cwd,
+        }),
+      (e: unknown) => e instanceof ConfigError && /EARSHOT_PODCASTINDEX_KEY must be/.test(e.message),
+    );
+  });
+
   it('names the flag, not the variable, when the flag was wrong', () => {
     const { flags } = parseCommandArgs(['--port', '0']);
     assert.throws(() => loadConfig({ env: {}, cwd, flags }), /^ConfigError: --port must be/);

@@ -29,6 +29,19 @@ export interface QuotaConfig {
   readonly maxNewFeedsPerDay: number;
 }
 
+/**
+ * The podcast directories searched from the "Find podcasts" page and `earshot directory search`: the Podcast Index
+ * when its API key and secret are set (EARSHOT_PODCASTINDEX_KEY, EARSHOT_PODCASTINDEX_SECRET), Apple's search (no key)
+ * with EARSHOT_APPLE_SEARCH=on; each endpoint configurable. Neither: directory search is off (listeners' searches
+ * leave the instance only when the operator chose a directory).
+ */
+export interface DirectoryConfig {
+  readonly podcastIndex?: { readonly key: string; readonly secret: string; readonly baseUrl: string };
+  readonly apple?: { readonly baseUrl: string };
+  /** One deadline per directory request (EARSHOT_DIRECTORY_TIMEOUT_MS). */
+  readonly timeoutMs: number;
+}
+
 export type DatabaseConfig =
   | { readonly kind: 'sqlite'; readonly path: string }
   | { readonly kind: 'postgres'; readonly url: string };
@@ -95,6 +108,7 @@ export interface Config {
   /** Structured JSON logs (one line per request, one per crawler refresh) at this level and above. */
   readonly logLevel: LogLevel;
   readonly metrics: MetricsConfig;
+  readonly directory: DirectoryConfig;
 }
 
 /** Values given on the command line; each wins over its environment variable. */
@@ -144,6 +158,9 @@ export const DEFAULT_CRAWL_LEASE_SECONDS = 15 * 60;
 export const DEFAULT_SIGN_IN_MAX_DELAY_MS = 2_000;
 export const DEFAULT_MAX_FOLLOWS = 2000;
 export const DEFAULT_MAX_NEW_FEEDS_PER_DAY = 500;
+export const DEFAULT_PODCASTINDEX_URL = 'https://api.podcastindex.org/api/1.0';
+export const DEFAULT_APPLE_SEARCH_URL = 'https://itunes.apple.com';
+export const DEFAULT_DIRECTORY_TIMEOUT_MS = 8_000;
 
 const TRUE = ['1', 'true', 'yes', 'on'];
 const FALSE = ['0', 'false', 'no', 'off'];
@@ -243,6 +260,12 @@ const social = z
 
 const nonEmptyPath = z.string().trim().min(1, { error: 'must not be empty' });
 
+/** An API key or secret: printable, no spaces. */
+const apiCredential = z
+  .string()
+  .trim()
+  .regex(/^[\x21-\x7e]{1,200}$/, { error: 'must be 1 to 200 printable characters without spaces' });
+
 /** proxy-addr's names for ranges, accepted as Fastify accepts them. */
 const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
 
@@ -331,6 +354,20 @@ const settings = {
     flag: '--max-new-feeds-per-day',
     schema: intIn(0, 1_000_000),
   },
+  podcastIndexKey: { env: 'EARSHOT_PODCASTINDEX_KEY', flag: '--podcastindex-key', schema: apiCredential },
+  podcastIndexSecret: {
+    env: 'EARSHOT_PODCASTINDEX_SECRET',
+    flag: '--podcastindex-secret',
+    schema: apiCredential,
+  },
+  podcastIndexUrl: { env: 'EARSHOT_PODCASTINDEX_URL', flag: '--podcastindex-url', schema: httpUrl },
+  appleSearch: { env: 'EARSHOT_APPLE_SEARCH', flag: '--apple-search', schema: bool },
+  appleSearchUrl: { env: 'EARSHOT_APPLE_SEARCH_URL', flag: '--apple-search-url', schema: httpUrl },
+  directoryTimeout: {
+    env: 'EARSHOT_DIRECTORY_TIMEOUT_MS',
+    flag: '--directory-timeout',
+    schema: intIn(100, 60_000, ' ms'),
+  },
 } as const;
 
 type Key = keyof typeof settings;
@@ -353,7 +390,11 @@ function pick<K extends Key>(
     const message = parsed.error.issues[0]?.message ?? 'is invalid';
     // Secrets and database URLs (which may carry a password) are never echoed back.
     const got =
-      key === 'sessionSecret' || key === 'databaseUrl' || key === 'metricsToken'
+      key === 'sessionSecret' ||
+      key === 'databaseUrl' ||
+      key === 'metricsToken' ||
+      key === 'podcastIndexKey' ||
+      key === 'podcastIndexSecret'
         ? `${raw.length} characters`
         : JSON.stringify(raw);
     throw new ConfigError(`${where} ${message} (got ${got})`);
@@ -391,6 +432,7 @@ export function loadConfig(input: ConfigInput): Config {
     web: webSettings(input),
     logLevel: pick('logLevel', input) ?? 'info',
     metrics: metricsSettings(input),
+    directory: directorySettings(input),
   };
   if (config.metrics.enabled && config.metrics.listen?.port === config.port)
     throw new ConfigError('EARSHOT_METRICS_PORT must differ from EARSHOT_PORT (or leave it unset)');
@@ -441,6 +483,33 @@ function metricsSettings(input: ConfigInput): MetricsConfig {
     enabled: true,
     ...(token === undefined ? {} : { token }),
     ...(port === undefined ? {} : { listen: Object.freeze({ host: listenHost ?? '127.0.0.1', port }) }),
+  });
+}
+
+function directorySettings(input: ConfigInput): DirectoryConfig {
+  const key = pick('podcastIndexKey', input);
+  const secret = pick('podcastIndexSecret', input);
+  if ((key === undefined) !== (secret === undefined)) {
+    throw new ConfigError(
+      `${key === undefined ? 'EARSHOT_PODCASTINDEX_SECRET' : 'EARSHOT_PODCASTINDEX_KEY'} is set without ${key === undefined ? 'EARSHOT_PODCASTINDEX_KEY' : 'EARSHOT_PODCASTINDEX_SECRET'} (the Podcast Index needs both)`,
+    );
+  }
+  // Off unless asked for: a listener's searches go to Apple only when the operator chose so.
+  const apple = pick('appleSearch', input) ?? false;
+  return Object.freeze({
+    ...(key === undefined || secret === undefined
+      ? {}
+      : {
+          podcastIndex: Object.freeze({
+            key,
+            secret,
+            baseUrl: pick('podcastIndexUrl', input) ?? DEFAULT_PODCASTINDEX_URL,
+          }),
+        }),
+    ...(apple
+      ? { apple: Object.freeze({ baseUrl: pick('appleSearchUrl', input) ?? DEFAULT_APPLE_SEARCH_URL }) }
+      : {}),
+    timeoutMs: pick('directoryTimeout', input) ?? DEFAULT_DIRECTORY_TIMEOUT_MS,
   });
 }
 

@@ -28,7 +28,10 @@ export const CONFIG_FLAGS_USAGE = `Settings (each flag wins over its environment
   EARSHOT_SIGN_IN_MAX_DELAY_MS (2000: the longest a sign-in waits while its name is under attack),
   EARSHOT_CRAWL_LEASE_SECONDS (900: feeds a crawler took and did not finish, e.g. it was killed, go to the others),
   EARSHOT_SESSION_SECRET, EARSHOT_METRICS_TOKEN, EARSHOT_NEWS_URL, EARSHOT_ADVERTISE_URL,
-  EARSHOT_SOCIAL (Mastodon=https://…,Bluesky=https://…) are read from the environment only.`;
+  EARSHOT_SOCIAL (Mastodon=https://…,Bluesky=https://…),
+  EARSHOT_PODCASTINDEX_KEY and _SECRET (search the Podcast Index), EARSHOT_APPLE_SEARCH (off; on: search Apple's directory),
+  EARSHOT_PODCASTINDEX_URL, EARSHOT_APPLE_SEARCH_URL, EARSHOT_DIRECTORY_TIMEOUT_MS (8000) are read from the
+  environment only.`;
 
 const configOptions = {
   port: { type: 'string' },

@@ -9,6 +9,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import { ZodError } from 'zod';
+import type { Directory } from '../directory/index.ts';
 import type { FeedVisibility } from '../domain/feed.ts';
 import type { RefreshReport } from '../feed/refresh/refresh.ts';
 import type { AddFeedAnswer } from '../services/add-feed.ts';
@@ -99,6 +100,8 @@ export interface ServerDeps {
    * app passwords and per-listener OPML appear on the account page when the object offers them.
    */
   sync?: SyncBridge & Partial<AccountSync>;
+  /** Podcast directories for "Find podcasts" (/directory); absent, the page says directory search is off. */
+  directory?: Directory;
   /** Per-listener limits (issue 12) on what the web's follow adds; the sync service carries its own. */
   quota?: FollowQuota;
   /** A listener follows a podcast by its feed URL (src/services/follow-by-url.ts); without it the form is absent. */

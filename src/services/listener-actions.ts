@@ -29,6 +29,8 @@ export interface AccountSync {
   importOpml(userId: number, xml: string): Promise<{ added: number; existing: number; problems: string[] }>;
   /** The import with an answer per outline (the web's import page). */
   importOpmlEntries?(userId: number, xml: string | Uint8Array): Promise<OpmlEntryResult[]>;
+  /** Follows feeds by URL the way an OPML import does (quota, private until published): a directory's result. */
+  followUrls(userId: number, urls: readonly string[]): Promise<{ added: number; existing: number }>;
   exportOpml(userId: number): Promise<string>;
   /** Drops cached credentials and sessions of the user (an admin disabled the account or reset its password). */
   forgetUser(userId: number): void;

@@ -480,13 +480,28 @@ export class SyncService implements SyncAppPasswords {
         `not an OPML file: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
-    const { urls } = parseSubscriptionList(parsed.entries.map((e) => e.url));
+    const { added, existing } = await this.followUrls(
+      userId,
+      parsed.entries.map((e) => e.url),
+    );
+    return { added, existing, problems: parsed.problems.map((p) => p.message) };
+  }
+
+  /**
+   * Adds feeds by URL to the listener's list from the web (an OPML import, a podcast directory's result): following
+   * each and adding it to the catalogue, under the quota, logged so phones pick it up. Never removes.
+   */
+  async followUrls(
+    userId: number,
+    feedUrls: readonly string[],
+  ): Promise<{ added: number; existing: number }> {
+    const { urls } = parseSubscriptionList(feedUrls);
     const existing = await this.#oneAtATime(userId, async () => {
       const before = new Set((await this.#repo.subscriptions(userId)).map((s) => s.url));
       await this.#applySubscriptionChanges(userId, urls, [], this.#now().getTime(), undefined);
       return urls.filter((u) => before.has(u)).length;
     });
-    return { added: urls.length - existing, existing, problems: parsed.problems.map((p) => p.message) };
+    return { added: urls.length - existing, existing };
   }
 
   /**

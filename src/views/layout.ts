@@ -34,7 +34,8 @@ function accountNav(ctx: PageContext): SafeHtml {
   if (!ctx.viewer) {
     return html`<a href="/signin">Sign in</a>`;
   }
-  return html`<a href="/library">Library</a>
+  return html`<a href="/directory">Find podcasts</a>
+    <a href="/library">Library</a>
     ${ctx.viewer.isAdmin ? html`<a href="/admin/feeds">Feeds</a>` : ''}
     <a href="/account">${ctx.viewer.name}</a>
     <form method="post" action="/signout" hx-boost="false" class="inline-form">

@@ -68,6 +68,11 @@ export interface FetchResourceOptions extends FetchFeedOptions {
   accept?: string;
   /** Default: the fetcher's maxBodyBytes. */
   maxBytes?: number;
+  /**
+   * More request headers (an API's credentials), sent to the origin of `url` only: a redirect to another origin
+   * does not carry them.
+   */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface Redirect {
@@ -256,7 +261,12 @@ export function createFetcher(options: FetcherOptions): Fetcher {
   async function open(
     input: string,
     fetchOptions: FetchFeedOptions,
-    profile: { accept: string; rejectHtml: boolean; maxBytes: number },
+    profile: {
+      accept: string;
+      rejectHtml: boolean;
+      maxBytes: number;
+      headers?: Readonly<Record<string, string>>;
+    },
   ): Promise<FetchStreamResult> {
     const maxBodyBytes = profile.maxBytes;
     let url = feedUrlToFetch(input);
@@ -274,6 +284,9 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       credentialOrigin === undefined
         ? undefined
         : `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+    // The caller's own headers (an API key) go to the first origin only, as URL credentials do.
+    const firstOrigin = url.origin;
+    const ownHeaders = lowerCased(profile.headers);
 
     for (;;) {
       if (!allowPrivate && !isExempt(url.protocol, url.hostname, url.port)) {
@@ -282,8 +295,9 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       }
       const origin = url.origin;
       const href = url.href;
+      const withOwn = origin === firstOrigin ? { ...headers, ...ownHeaders } : headers;
       const hopHeaders =
-        authorization !== undefined && origin === credentialOrigin ? { ...headers, authorization } : headers;
+        authorization !== undefined && origin === credentialOrigin ? { ...withOwn, authorization } : withOwn;
       let response: RawResponse;
       try {
         response = await exchange(
@@ -378,11 +392,29 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     fetchFeed: async (input, fetchOptions = {}) => collect(await fetchFeedStream(input, fetchOptions)),
     fetchFeedStream,
     fetchResource: async (input, resourceOptions = {}) => {
-      const { accept = '*/*', maxBytes = maxBodyBytes, ...rest } = resourceOptions;
-      return collect(await open(input, rest, { accept, rejectHtml: false, maxBytes }));
+      const { accept = '*/*', maxBytes = maxBodyBytes, headers, ...rest } = resourceOptions;
+      return collect(
+        await open(input, rest, {
+          accept,
+          rejectHtml: false,
+          maxBytes,
+          ...(headers === undefined ? {} : { headers }),
+        }),
+      );
     },
     close: () => agent.close(),
   };
+}
+
+/** Header names as undici sends them; `host` and the ones the fetcher owns cannot be replaced by the caller. */
+function lowerCased(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const lower = name.toLowerCase();
+    if (lower === 'host' || lower === 'accept-encoding' || lower === 'user-agent') continue;
+    out[lower] = value;
+  }
+  return out;
 }
 
 function blocked(host: string, address: string, range: string): FeedFetchError {

@@ -21,3 +21,10 @@ export {
   type StreamedFeed,
 } from './fetcher.ts';
 export { parseMaxAge, parseRetryAfter } from './headers.ts';
+export {
+  DEFAULT_JSON_MAX_BYTES,
+  DEFAULT_JSON_TIMEOUT_MS,
+  type FetchJsonOptions,
+  fetchJson,
+  JsonBodyError,
+} from './json.ts';

@@ -5,6 +5,7 @@ import { PopularShows } from '../../../services/library-service.ts';
 import type { WebApp } from '../../server.ts';
 import { registerAddPodcastPages } from './add-podcasts.ts';
 import { registerBrowsePages } from './browse.ts';
+import { registerDirectoryPage } from './directory.ts';
 import { registerEpisodePages } from './episode.ts';
 import { registerHomePage } from './home.ts';
 import { registerLibraryPages } from './library.ts';
@@ -29,4 +30,5 @@ export function registerPageRoutes(app: FastifyInstance, web: WebApp): void {
   registerBrowsePages(app, web, ranking);
   registerAddPodcastPages(app, web);
   registerSitemap(app, web);
+  registerDirectoryPage(app, web);
 }
