@@ -13,6 +13,7 @@ import { EVENT_LOOP_TURNS, type Turns } from '../../markup/next-turn.ts';
 import type { Store } from '../../store/ports.ts';
 import { type FeedProblem, FeedStreamParser, type ParsedFeed } from '../parse/index.ts';
 import { capContent, capProblem, count } from './caps.ts';
+import { withBylineCredits, withNoteCredits } from './credits.ts';
 import { type SanitizedNotes, sanitizeShowNotesInTurns, sanitizeShowNotesReport } from './sanitize.ts';
 import { toEpisodeContent, toShowContent } from './to-domain.ts';
 
@@ -84,7 +85,7 @@ export async function ingestFeedBody(
   /** Long show notes sanitised ahead of the store's write, in turns (see NOTES_IN_TURNS_CHARS). */
   const early = new Map<EpisodeContent, SanitizedNotes>();
   const prepare = (episode: EpisodeContent): EpisodeContent =>
-    prepareEpisode(episode, found, early.get(episode));
+    withNoteCredits(prepareEpisode(episode, found, early.get(episode)));
   const write = async (items: EpisodeContent[], complete: boolean): Promise<void> => {
     for (const item of items) {
       if (item.contentHtml !== undefined && item.contentHtml.length >= NOTES_IN_TURNS_CHARS)
@@ -139,7 +140,7 @@ export async function ingestFeedBody(
   }
   const { liveItems: _live, ...channel } = parsed.feed;
   for (const problem of capContent(channel, 'show')) found.push(problem);
-  await tx.shows.upsert(feedId, transform<ShowContent>(toShowContent(channel)), now);
+  await tx.shows.upsert(feedId, transform<ShowContent>(withBylineCredits(toShowContent(channel))), now);
   // Ours first: the stored list keeps only the first problems, and a cut field matters more than a bad date.
   const problems = [...summarised(found), ...parsed.problems].map(capProblem);
   return { feed: parsed.feed, problems, episodes: parsed.episodeCount, partial, ...totals };

@@ -238,6 +238,6 @@ async function upsertShow(
           .where('id', '=', existing.id)
           .returningAll()
           .executeTakeFirstOrThrow();
-  await replaceCredits(db, { table: 'show_persons', id: row.id }, content.persons, now, new Map());
+  await replaceCredits(db, { table: 'show_persons', id: row.id }, content.persons, now);
   return { show: toShow(row), changed: true };
 }

@@ -53,7 +53,7 @@ export class SqlStore implements Store {
     this.listeners = createListenerRepositories(db, dialect, inside);
     this.mediaText = createMediaTextRepository(db, dialect);
     this.search = new SqlSearchRepository(db, dialect);
-    this.people = new SqlPersonRepository(db);
+    this.people = new SqlPersonRepository(db, run);
     this.jobs = new SqlJobRepository(db, dialect);
   }
 
