@@ -329,22 +329,33 @@ export class SqlPersonRepository implements PersonRepository {
   ): Promise<Collaborator[]> {
     const limit = clampLimit(options.limit, 12, 100);
     const visible = visibleShows(options.audience);
+    // The episodes a person is in: credited on the episode, or on its show (a host is in every episode of the show).
+    // Whoever else is in one of those episodes (on the episode or its show) shares it.
+    const { rows: byEpisodes } = await sql<{ pid: number; n: number }>`
+      with names as (select id from people where id = ${personId} or merged_into = ${personId}),
+      mine as (
+        select ep.episode_id as id from episode_persons ep where ep.person_id in (select id from names)
+        union
+        select e.id from show_persons sp join episodes e on e.show_id = sp.show_id
+        where sp.person_id in (select id from names)
+      ),
+      together as (
+        select ep.episode_id as eid, ep.person_id as pid from episode_persons ep
+        where ep.episode_id in (select id from mine)
+        union
+        select e.id, sp.person_id from episodes e join show_persons sp on sp.show_id = e.show_id
+        where e.id in (select id from mine)
+      )
+      select coalesce(n.merged_into, n.id) as pid, count(distinct t.eid) as n
+      from together t
+      join people n on n.id = t.pid
+      join episodes on episodes.id = t.eid
+      join shows on shows.id = episodes.show_id
+      where ${visible} and coalesce(n.merged_into, n.id) <> ${personId}
+      group by coalesce(n.merged_into, n.id)
+      order by count(distinct t.eid) desc, coalesce(n.merged_into, n.id)
+      limit ${limit}`.execute(this.db);
     const other = sql<number>`coalesce(n2.merged_into, n2.id)`;
-    const byEpisodes = await this.db
-      .selectFrom('episode_persons as p1')
-      .innerJoin('episode_persons as p2', 'p2.episode_id', 'p1.episode_id')
-      .innerJoin('people as n2', 'n2.id', 'p2.person_id')
-      .innerJoin('episodes', 'episodes.id', 'p1.episode_id')
-      .innerJoin('shows', 'shows.id', 'episodes.show_id')
-      .select([other.as('pid'), sql<number>`count(distinct p1.episode_id)`.as('n')])
-      .where('p1.person_id', 'in', namesOf(this.db, personId))
-      .where(other, '!=', personId)
-      .where(visible)
-      .groupBy(other)
-      .orderBy(sql`count(distinct p1.episode_id)`, 'desc')
-      .orderBy(other)
-      .limit(limit)
-      .execute();
     const byShows = await this.db
       .selectFrom('show_persons as p1')
       .innerJoin('show_persons as p2', 'p2.show_id', 'p1.show_id')
