@@ -101,6 +101,11 @@ describe('notesText', () => {
     const text = notesText('<p>My guest today is <b>Jane&nbsp;O&#8217;Neil</b>.</p><p>Hosts: Ana Birch</p>');
     assert.deepEqual(found(text), ['Jane O’Neil:guest', 'Ana Birch:host']);
   });
+
+  it('ends the text at a "<" that never closes (hostile markup is read once)', () => {
+    const text = notesText(`<p>With special guest Ana Birch!</p>${'<!--'.repeat(10_000)} with guest Jo Kim`);
+    assert.deepEqual(found(text), ['Ana Birch:guest']);
+  });
 });
 
 describe('creditsFromAuthor', () => {

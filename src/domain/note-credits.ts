@@ -10,6 +10,8 @@ import { personKey } from './person.ts';
 export const NOTES_SCAN_CHARS = 20_000;
 /** People taken from one episode's notes. */
 export const MAX_NOTE_CREDITS = 12;
+/** Phrases looked at in one text, at most (notes repeating "with guest" thousands of times cost no more). */
+const MAX_PHRASES = 64;
 
 type Role = 'guest' | 'host';
 
@@ -88,7 +90,9 @@ export function creditsInNotes(text: string): CreditedPerson[] {
   const found: { at: number; person: CreditedPerson }[] = [];
   for (const { pattern, role } of TRIGGERS) {
     pattern.lastIndex = 0;
-    for (let m = pattern.exec(scanned); m !== null; m = pattern.exec(scanned)) {
+    let phrases = 0;
+    for (let m = pattern.exec(scanned); m !== null && phrases < MAX_PHRASES; m = pattern.exec(scanned)) {
+      phrases++;
       for (const name of namesAt(scanned, m.index + m[0].length))
         found.push({ at: m.index, person: { name, role, group: 'cast' } });
       if (m[0].length === 0) pattern.lastIndex++;
@@ -145,12 +149,32 @@ export function withExtraCredits(
   return [...(persons ?? []), ...added];
 }
 
-/** Show notes (HTML or text) as plain text for `creditsInNotes`: tags dropped, blocks on lines, common entities read. */
+/** Block elements whose edges end a line of text (a credit never runs across them). */
+const BLOCK_TAG = /<\s*\/?\s*(?:br|p|li|h\d|div|tr|dd|dt|blockquote)\b/iuy;
+
+/**
+ * Show notes (HTML or text) as plain text for `creditsInNotes`: tags dropped, blocks on lines, common entities read.
+ * One pass (a `<` without a `>` after it ends the text), so hostile markup costs time linear in its length.
+ */
 export function notesText(notes: string): string {
   const cut = notes.length > NOTES_SCAN_CHARS * 2 ? notes.slice(0, NOTES_SCAN_CHARS * 2) : notes;
-  return cut
-    .replace(/<\s*(?:br|\/p|\/li|\/h\d|\/div|\/tr|p|li|h\d|div|tr)\b[^>]{0,500}>/giu, '\n')
-    .replace(/<[^>]{0,2000}>/gu, ' ')
+  const parts: string[] = [];
+  let at = 0;
+  while (at < cut.length) {
+    const open = cut.indexOf('<', at);
+    if (open === -1) {
+      parts.push(cut.slice(at));
+      break;
+    }
+    parts.push(cut.slice(at, open));
+    const close = cut.indexOf('>', open);
+    if (close === -1) break;
+    BLOCK_TAG.lastIndex = open;
+    parts.push(BLOCK_TAG.test(cut) ? '\n' : ' ');
+    at = close + 1;
+  }
+  return parts
+    .join('')
     .replace(
       /&(#x[0-9a-f]{1,6}|#\d{1,7}|amp|lt|gt|quot|apos|nbsp|rsquo|lsquo|ldquo|rdquo);/giu,
       (_, e: string) => decodeEntity(e),
