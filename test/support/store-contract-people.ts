@@ -118,6 +118,11 @@ export function peopleContract(backend: Backend): void {
         (await store.people.names(tracy)).map((n) => n.name),
         ['Tracy V. Wilson', 'Tracy Wilson'],
       );
+      assert.deepEqual(
+        (await store.search.search('tracy wilson', { limit: 10 })).people.map((p) => [p.id, p.name]),
+        [[tracy, 'Tracy V. Wilson']],
+        'search finds both names as the one person, once',
+      );
     });
 
     t('a same picture joins names too; a link two names share in one feed joins nobody', async (store) => {
