@@ -249,6 +249,11 @@ describe('the demo catalogue', () => {
       assert.notEqual(tracy.id, holly.id, 'two hosts sharing their show page stay two people');
       assert.equal((await t.store.people.resolve(holly.id))?.id, holly.id);
       assert.equal(await t.store.people.findByName('iHeartPodcasts'), undefined);
+      // The example feed's byline ("john@example.com (John Doe)") and owner credit John Doe on its show.
+      const john = await t.store.people.findByName('John Doe');
+      assert.ok(john, 'the byline credits John Doe');
+      const johnPage = article((await new Client(t.app).get(`/people/${john.id}`)).body);
+      assert.match(johnPage, /<p class="role">author<\/p>/);
     } finally {
       await t.close();
     }
