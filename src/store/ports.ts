@@ -365,8 +365,11 @@ export interface PersonRepository {
   resolve(id: number): Promise<Person | undefined>;
   /** By name, matched as `personKey` does (case and spacing ignored). */
   findByName(name: string): Promise<Person | undefined>;
-  /** The names joined into a person, the person's own first. */
-  names(personId: number): Promise<Person[]>;
+  /**
+   * The names joined into a person, the person's own first. With `audience`, only names credited in a show it may see
+   * (and the person's own).
+   */
+  names(personId: number, options?: { audience?: Audience }): Promise<Person[]>;
   /** Credits of a show ("Hosts And Creators"), in feed order, each as the person it belongs to. */
   forShow(showId: number): Promise<Credit[]>;
   forEpisode(episodeId: number): Promise<Credit[]>;

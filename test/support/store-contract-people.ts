@@ -123,6 +123,17 @@ export function peopleContract(backend: Backend): void {
         [[tracy, 'Tracy V. Wilson']],
         'search finds both names as the one person, once',
       );
+      // A private show's spelling of the person joins them too, but is named only to those who may see that show.
+      await show(store, 'secret', [host('T. V. Wilson', { href: 'https://tracy.example/' })], [], 'private');
+      assert.equal((await store.people.resolve(await personId(store, 'T. V. Wilson')))?.id, tracy);
+      assert.deepEqual(
+        (await store.people.names(tracy, { audience: {} })).map((n) => n.name),
+        ['Tracy V. Wilson', 'Tracy Wilson'],
+      );
+      assert.deepEqual(
+        (await store.people.names(tracy, { audience: { isAdmin: true } })).map((n) => n.name),
+        ['Tracy V. Wilson', 'Tracy Wilson', 'T. V. Wilson'],
+      );
     });
 
     t('a same picture joins names too; a link two names share in one feed joins nobody', async (store) => {

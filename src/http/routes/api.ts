@@ -322,7 +322,7 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
     const credits = await store.people.credits(person.id, { episodeLimit: 100, audience });
     // Someone credited only in shows this caller may not see is not shown either.
     if (credits.shows.length === 0 && credits.episodes.length === 0) throw notFound('No such person.');
-    const names = await store.people.names(person.id);
+    const names = await store.people.names(person.id, { audience });
     const collaborators = await store.people.collaborators(person.id, { audience, limit: 12 });
     return {
       id: person.id,

@@ -229,11 +229,38 @@ export class SqlPersonRepository implements PersonRepository {
     return row && toPerson(row);
   }
 
-  async names(personId: number): Promise<Person[]> {
-    const rows = await this.db
+  async names(personId: number, options: { audience?: Audience } = {}): Promise<Person[]> {
+    let query = this.db
       .selectFrom('people')
       .selectAll()
-      .where((eb) => eb.or([eb('id', '=', personId), eb('merged_into', '=', personId)]))
+      .where((eb) => eb.or([eb('id', '=', personId), eb('merged_into', '=', personId)]));
+    if (options.audience !== undefined) {
+      // A name is shown only where one of its credits is: a private show's spelling of a person stays private.
+      const visible = visibleShows(options.audience);
+      query = query.where((eb) =>
+        eb.or([
+          eb('id', '=', personId),
+          eb.exists(
+            eb
+              .selectFrom('show_persons')
+              .innerJoin('shows', 'shows.id', 'show_persons.show_id')
+              .select('show_persons.person_id')
+              .whereRef('show_persons.person_id', '=', 'people.id')
+              .where(visible),
+          ),
+          eb.exists(
+            eb
+              .selectFrom('episode_persons')
+              .innerJoin('episodes', 'episodes.id', 'episode_persons.episode_id')
+              .innerJoin('shows', 'shows.id', 'episodes.show_id')
+              .select('episode_persons.person_id')
+              .whereRef('episode_persons.person_id', '=', 'people.id')
+              .where(visible),
+          ),
+        ]),
+      );
+    }
+    const rows = await query
       .orderBy(sql`case when id = ${personId} then 0 else 1 end`)
       .orderBy('id')
       .execute();

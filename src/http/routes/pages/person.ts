@@ -53,7 +53,7 @@ export function registerPersonPage(app: FastifyInstance, web: WebApp): void {
     const guest = byEpisode(credits, rows, (role) => role === 'guest');
     const other = byEpisode(credits, rows, (role) => role !== 'guest');
     const collaborators = await store.people.collaborators(id, { audience, limit: 12 });
-    const names = await store.people.names(id);
+    const names = await store.people.names(id, { audience });
     const url = linkOf(person);
     return web.sendPage(
       reply,
