@@ -367,7 +367,7 @@ export interface PersonRepository {
   findByName(name: string): Promise<Person | undefined>;
   /**
    * The names joined into a person, the person's own first. With `audience`, only names credited in a show it may see
-   * (and the person's own).
+   * (the person's own included: a page then goes by the first name left).
    */
   names(personId: number, options?: { audience?: Audience }): Promise<Person[]>;
   /** Credits of a show ("Hosts And Creators"), in feed order, each as the person it belongs to. */

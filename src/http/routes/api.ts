@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Episode } from '../../domain/episode.ts';
 import type { Show } from '../../domain/show.ts';
+import { visibleCollaborators } from '../../services/people.ts';
 import type { Progress } from '../../store/listener-ports.ts';
 import { checkCsrf, requireUser } from '../context.ts';
 import { badRequest, HttpError, notFound } from '../errors.ts';
@@ -322,15 +323,17 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
     const credits = await store.people.credits(person.id, { episodeLimit: 100, audience });
     // Someone credited only in shows this caller may not see is not shown either.
     if (credits.shows.length === 0 && credits.episodes.length === 0) throw notFound('No such person.');
-    const names = await store.people.names(person.id, { audience });
+    // Named as the caller may see the person (a private show's spelling stays private).
+    const [shown, ...others] = await store.people.names(person.id, { audience });
+    if (!shown) throw notFound('No such person.');
     const collaborators = await store.people.collaborators(person.id, { audience, limit: 12 });
     return {
       id: person.id,
-      name: person.name,
+      name: shown.name,
       url: personHref(person.id),
-      ...(person.href ? { href: person.href } : {}),
-      ...(person.img ? { img: person.img } : {}),
-      alsoKnownAs: names.filter((n) => n.id !== person.id).map((n) => n.name),
+      ...(shown.href ? { href: shown.href } : {}),
+      ...(shown.img ? { img: shown.img } : {}),
+      alsoKnownAs: others.map((n) => n.name),
       shows: credits.shows.map((c) => ({
         showId: c.showId,
         title: c.title,
@@ -345,7 +348,7 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
         role: c.role,
         url: episodeHref(c.episodeId),
       })),
-      collaborators: collaborators.map((c) => ({
+      collaborators: (await visibleCollaborators(store, collaborators, audience)).map((c) => ({
         id: c.person.id,
         name: c.person.name,
         url: personHref(c.person.id),

@@ -235,11 +235,11 @@ export class SqlPersonRepository implements PersonRepository {
       .selectAll()
       .where((eb) => eb.or([eb('id', '=', personId), eb('merged_into', '=', personId)]));
     if (options.audience !== undefined) {
-      // A name is shown only where one of its credits is: a private show's spelling of a person stays private.
+      // A name is shown only where one of its credits is: a private show's spelling of a person stays private (the
+      // person's own name too, when only a private show gives it).
       const visible = visibleShows(options.audience);
       query = query.where((eb) =>
         eb.or([
-          eb('id', '=', personId),
           eb.exists(
             eb
               .selectFrom('show_persons')

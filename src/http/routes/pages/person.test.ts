@@ -126,6 +126,44 @@ describe('person pages', () => {
     assert.equal((await anon().json('GET', `/api/v1/people/${ids.ed}`)).statusCode, 404);
   });
 
+  test('a person first named by a private show goes by a public name to others', async () => {
+    const hidden = await t.store.shows.get(
+      await ingest(
+        t.store,
+        'https://hidden.example/feed.xml?token=x',
+        feed(
+          'Hidden Hour',
+          '<podcast:person href="https://gil.example/">Gil Moss</podcast:person>',
+          item('h1', 'Hidden one', 8, ''),
+        ),
+        T1,
+      ),
+    );
+    assert.ok(hidden);
+    await t.store.feeds.setVisibility(hidden.feedId, 'private');
+    await ingest(
+      t.store,
+      'https://open.example/feed.xml',
+      feed(
+        'Open Hour',
+        '<podcast:person href="https://gil.example/">Gilbert Moss</podcast:person>',
+        item('o1', 'Open one', 8, ''),
+      ),
+      T1,
+    );
+    const gil = await t.store.people.findByName('Gil Moss');
+    assert.ok(gil);
+    const res = await anon().get(`/people/${gil.id}`);
+    assert.equal(res.statusCode, 200);
+    assert.match(article(res.body), /<h1>Gilbert Moss<\/h1>/);
+    assert.doesNotMatch(res.body, /Gil Moss|Hidden/);
+    const api = (await anon().json('GET', `/api/v1/people/${gil.id}`)).json() as {
+      name: string;
+      alsoKnownAs: string[];
+    };
+    assert.deepEqual([api.name, api.alsoKnownAs], ['Gilbert Moss', []]);
+  });
+
   test('the API exposes a person: other names, roles, episodes, collaborators', async () => {
     const res = await anon().json('GET', `/api/v1/people/${ids.annie}`);
     assert.equal(res.statusCode, 200);

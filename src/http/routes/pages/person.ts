@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Person } from '../../../domain/person.ts';
 import { ShowLoader } from '../../../services/library-service.ts';
+import { visibleCollaborators } from '../../../services/people.ts';
 import type { PersonCredits } from '../../../store/ports.ts';
 import type { EpisodeRow } from '../../../views/models.ts';
 import { personPage } from '../../../views/pages.ts';
@@ -53,20 +54,22 @@ export function registerPersonPage(app: FastifyInstance, web: WebApp): void {
     const guest = byEpisode(credits, rows, (role) => role === 'guest');
     const other = byEpisode(credits, rows, (role) => role !== 'guest');
     const collaborators = await store.people.collaborators(id, { audience, limit: 12 });
-    const names = await store.people.names(id, { audience });
-    const url = linkOf(person);
+    // The page goes by the first name this visitor may see (a private show's spelling stays private).
+    const [shown, ...others] = await store.people.names(id, { audience });
+    if (!shown) throw notFound('No such person.');
+    const url = linkOf(shown);
     return web.sendPage(
       reply,
       personPage(web.pageContext(req), {
-        name: person.name,
-        ...(person.img ? { imageUrl: person.img } : {}),
+        name: shown.name,
+        ...(shown.img ? { imageUrl: shown.img } : {}),
         ...(url === undefined ? {} : { url }),
-        alsoKnownAs: names.filter((n) => n.id !== id).map((n) => n.name),
+        alsoKnownAs: others.map((n) => n.name),
         shows,
         guestEpisodes: guest,
         guestShowCount: new Set(credits.episodes.filter((c) => c.role === 'guest').map((c) => c.showId)).size,
         episodes: other,
-        collaborators: collaborators.map((c) => ({
+        collaborators: (await visibleCollaborators(store, collaborators, audience)).map((c) => ({
           name: c.person.name,
           href: personHref(c.person.id),
           episodes: c.episodes,
