@@ -1,4 +1,5 @@
-// People named by feeds (`podcast:person`), shared across shows and episodes.
+// People named by feeds (`podcast:person`, `itunes:author`/owner, credits in show notes), shared across shows and
+// episodes: a person is one or more names (a `Person` row each) joined by a link, a picture or an admin.
 
 export interface Person {
   id: number;
@@ -37,4 +38,41 @@ export interface CreditedPerson {
   img?: string;
   /** The person's page. */
   href?: string;
+}
+
+/**
+ * A name's family name as identity resolution compares it: the last word (a "Jr."/"III" suffix skipped), without
+ * punctuation or diacritics, case-folded. "Tracy V. Wilson" and "Tracy Wilson" share one; "Holly Frey" does not.
+ */
+export function familyName(name: string): string {
+  const words = personKey(name)
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^\p{L}\p{N}\s'-]/gu, '')
+    .split(' ')
+    .filter((w) => w !== '' && !/^(?:jr|sr|ii|iii|iv)$/u.test(w));
+  return words.at(-1) ?? '';
+}
+
+/** An admin's merge (one person's names joined to another's) or split (one name taken out of a person). */
+export interface PersonChange {
+  id: number;
+  kind: 'merge' | 'split';
+  /** Merge: the person merged away. Split: the name split off. */
+  personId: number;
+  /** Merge: the person merged into. Split: the person the name was split from. */
+  otherId: number;
+  createdAt: string;
+  undoneAt?: string;
+}
+
+/** Why an admin's merge, split or undo was refused. */
+export class PersonChangeError extends Error {
+  constructor(
+    readonly code: 'not-found' | 'same-person' | 'not-joined' | 'conflict' | 'already-undone',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PersonChangeError';
+  }
 }

@@ -29,7 +29,7 @@ import type {
 } from '../domain/feed.ts';
 import type { FeedProblem } from '../domain/feed-problem.ts';
 import type { Job } from '../domain/job.ts';
-import type { Credit, Person } from '../domain/person.ts';
+import type { Credit, Person, PersonChange } from '../domain/person.ts';
 import type { Show, ShowContent } from '../domain/show.ts';
 
 import type { BrowseRepository } from './browse-ports.ts';
@@ -348,18 +348,65 @@ export interface PersonCredits {
   }[];
 }
 
+/** Someone who shares episodes or shows with a person, with how many. */
+export interface Collaborator {
+  person: Person;
+  /** Episodes both are credited in. */
+  episodes: number;
+  /** Shows both are credited on (co-hosts and crew). */
+  shows: number;
+}
+
+/**
+ * People: a person is one or more names as feeds write them (a row each, `personKey` unique), joined into one person
+ * when a new name comes with the link or picture of a known person of the same family name (at ingest, inside the
+ * refresh's transaction; a link two names share in one feed identifies neither), or by an admin's `merge`. Credits
+ * point to names; every read answers with the person the name belongs to. A re-crawl never joins or separates names
+ * that already exist, so an admin's merge or split stays.
+ */
 export interface PersonRepository {
+  /** The row of this id, whether or not it was merged into another person (see `resolve`). */
   get(id: number): Promise<Person | undefined>;
+  /** The person the name of this id belongs to (itself unless merged); undefined when there is no such id. */
+  resolve(id: number): Promise<Person | undefined>;
   /** By name, matched as `personKey` does (case and spacing ignored). */
   findByName(name: string): Promise<Person | undefined>;
-  /** Credits of a show ("Hosts And Creators"), in feed order. */
+  /**
+   * The names joined into a person, the person's own first. With `audience`, only names credited in a show it may see
+   * (the person's own included: a page then goes by the first name left).
+   */
+  names(personId: number, options?: { audience?: Audience }): Promise<Person[]>;
+  /** Credits of a show ("Hosts And Creators"), in feed order, each as the person it belongs to. */
   forShow(showId: number): Promise<Credit[]>;
   forEpisode(episodeId: number): Promise<Credit[]>;
   /**
-   * Everything a person appears in; episodes capped at `episodeLimit` (default 100). With `audience`, only credits
-   * in shows it may see.
+   * Everything a person (every name joined into them) appears in; episodes capped at `episodeLimit` (default 100).
+   * With `audience`, only credits in shows it may see.
    */
   credits(personId: number, options?: { episodeLimit?: number; audience?: Audience }): Promise<PersonCredits>;
+  /**
+   * The people who share the most episodes (then shows) with a person, most first, at most `limit` (default 12); with
+   * `audience`, counting only shows it may see.
+   */
+  collaborators(personId: number, options?: { limit?: number; audience?: Audience }): Promise<Collaborator[]>;
+  /**
+   * An admin joins person `fromId` (every name of theirs) into person `intoId`; recorded, so `undo` restores it.
+   * Throws PersonChangeError `not-found` or `same-person`.
+   */
+  merge(fromId: number, intoId: number, now: Date): Promise<PersonChange>;
+  /**
+   * An admin takes the name `nameId` out of the person it is joined to (when it is the person's own name, the
+   * person's other names stay together under the oldest of them). Throws PersonChangeError `not-found` or
+   * `not-joined` (a name alone is already its own person).
+   */
+  split(nameId: number, now: Date): Promise<PersonChange>;
+  /**
+   * Restores the names a change touched to exactly what they were before it. Throws PersonChangeError `not-found`,
+   * `already-undone`, or `conflict` when a later change touched the same names (undo that one first).
+   */
+  undo(changeId: number, now: Date): Promise<PersonChange>;
+  /** The admin's changes, newest first, at most `limit`. */
+  changes(limit: number): Promise<PersonChange[]>;
 }
 
 export interface EnqueueRequest {

@@ -95,3 +95,62 @@ ${m.newPassword ? html`<p class="notice" role="status">New password for ${m.newP
 </table></div>`;
   return layout(ctx, { title: 'Users' }, body);
 }
+
+export interface AdminPeopleModel {
+  notice?: Notice;
+  /** The person asked about (`?person=`), with every name joined into them. */
+  person?: { id: string; name: string; href: string; names: { id: string; name: string; own: boolean }[] };
+  changes: {
+    id: string;
+    kind: 'merge' | 'split';
+    person: { id: string; name: string; href: string };
+    other: { id: string; name: string; href: string };
+    createdAt: string;
+    undone: boolean;
+  }[];
+}
+
+export function adminPeoplePage(ctx: PageContext, m: AdminPeopleModel): SafeHtml {
+  const p = m.person;
+  const splittable = p !== undefined && p.names.length > 1;
+  const body = html`<h1>People</h1>
+<p><a href="/admin/feeds">Feed health</a> · <a href="/admin/users">Users</a></p>
+${noticeBlock(m.notice)}
+<p>Feeds credit one person under several names, and sometimes two people under one. Merging joins every name of one person to another; splitting takes one name out of a person. Every change can be undone below, and a later crawl of the feeds keeps it.</p>
+${
+  p
+    ? html`<section aria-labelledby="pp-h"><h2 id="pp-h"><a href="${p.href}">${p.name}</a> (#${p.id})</h2>
+<ul class="names">${p.names.map(
+        (n) =>
+          html`<li>${n.name} (#${n.id})${n.own ? ' — the name the person goes by' : ''} ${splittable ? postForm(ctx, '/admin/people/split', { name: n.id }, `Split “${n.name}” off`) : ''}</li>`,
+      )}</ul></section>`
+    : ''
+}
+<section aria-labelledby="pm-h"><h2 id="pm-h">Merge two people</h2>
+<form method="post" action="/admin/people/merge" hx-boost="false">${csrfField(ctx.csrfToken)}
+<label for="merge-from">Person number to merge away</label>
+<input id="merge-from" name="from" inputmode="numeric" pattern="[0-9]+" required value="${p?.id ?? ''}">
+<label for="merge-into">into person number</label>
+<input id="merge-into" name="into" inputmode="numeric" pattern="[0-9]+" required>
+<button type="submit">Merge</button>
+</form></section>
+<section aria-labelledby="pch-h"><h2 id="pch-h">Recent changes</h2>
+${
+  m.changes.length
+    ? html`<ol class="changes">${m.changes.map(
+        (c) =>
+          html`<li>${day(c.createdAt)}: ${c.kind === 'merge' ? html`merged <a href="${c.person.href}">${c.person.name}</a> into <a href="${c.other.href}">${c.other.name}</a>` : html`split <a href="${c.person.href}">${c.person.name}</a> off <a href="${c.other.href}">${c.other.name}</a>`}
+${c.undone ? ' (undone)' : postForm(ctx, '/admin/people/undo', { change: c.id }, 'Undo')}</li>`,
+      )}</ol>`
+    : html`<p class="empty">No merges or splits yet.</p>`
+}</section>`;
+  return layout(ctx, { title: 'People' }, body);
+}
+
+function postForm(ctx: PageContext, action: string, fields: Record<string, string>, label: string): SafeHtml {
+  return html`<form method="post" action="${action}" hx-boost="false" class="inline-form">${csrfField(ctx.csrfToken)}${Object.entries(
+    fields,
+  ).map(
+    ([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`,
+  )}<button type="submit">${label}</button></form>`;
+}

@@ -234,8 +234,19 @@ export interface PersonPageModel {
   name: string;
   cover?: CoverImage;
   url?: string;
+  /** The other names feeds credit this person under ("Tracy Wilson" for "Tracy V. Wilson"). */
+  alsoKnownAs: string[];
+  /** Roles by show. */
   shows: (ShowCard & { roles: string[] })[];
+  /** Guest appearances across every show, newest first, and in how many shows. */
+  guestEpisodes: (EpisodeRow & { roles: string[] })[];
+  guestShowCount: number;
+  /** The person's other episode credits (host, producer, …), newest first. */
   episodes: (EpisodeRow & { roles: string[] })[];
+  /** Co-hosts and frequent collaborators: people sharing episodes or shows, most first. */
+  collaborators: { name: string; href: string; episodes: number; shows: number }[];
+  /** For admins: where to merge or split this person. */
+  adminHref?: string;
 }
 
 export interface SearchPageModel {

@@ -323,10 +323,19 @@ ${showRail('Popular Podcasts', m.popular, 'popular-h')}
 }
 
 export function personPage(ctx: PageContext, m: PersonPageModel): SafeHtml {
+  const plural = (n: number, one: string, many: string) =>
+    `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  const together = (c: PersonPageModel['collaborators'][number]) =>
+    [
+      c.episodes > 0 ? `${plural(c.episodes, 'episode', 'episodes')} together` : '',
+      c.shows > 0 ? `${plural(c.shows, 'show', 'shows')} together` : '',
+    ]
+      .filter((s) => s !== '')
+      .join(', ');
   const body = html`<article class="person">
 <header class="person-head">
   ${m.cover ? coverImage(m.cover, { alt: m.name, size: 120, cls: 'avatar avatar-large', priority: true }) : ''}
-  <div><h1>${m.name}</h1>${m.url ? html`<p><a href="${m.url}" rel="nofollow noopener" target="_blank">${m.url}</a></p>` : ''}</div>
+  <div><h1>${m.name}</h1>${m.alsoKnownAs.length ? html`<p class="aka">Also credited as ${m.alsoKnownAs.join(', ')}</p>` : ''}${m.url ? html`<p><a href="${m.url}" rel="nofollow noopener" target="_blank">${m.url}</a></p>` : ''}${m.adminHref ? html`<p><a href="${m.adminHref}">Merge or split this person</a></p>` : ''}</div>
 </header>
 ${
   m.shows.length
@@ -338,7 +347,9 @@ ${
       )}</ul></section>`
     : ''
 }
+${m.guestEpisodes.length ? html`<section aria-labelledby="pg-h"><h2 id="pg-h">Guest appearances <span class="count">${plural(m.guestEpisodes.length, 'episode', 'episodes')} in ${plural(m.guestShowCount, 'show', 'shows')}</span></h2>${episodeList(m.guestEpisodes, undefined, ctx)}</section>` : ''}
 ${m.episodes.length ? html`<section aria-labelledby="pe-h"><h2 id="pe-h">Episodes</h2>${episodeList(m.episodes, undefined, ctx)}</section>` : ''}
+${m.collaborators.length ? html`<section aria-labelledby="pc-h"><h2 id="pc-h">Co-hosts and frequent collaborators</h2><ul class="people collaborators">${m.collaborators.map((c) => html`<li><a href="${c.href}">${c.name}</a> <span class="count">${together(c)}</span></li>`)}</ul></section>` : ''}
 </article>`;
   return layout(ctx, { title: m.name }, body);
 }

@@ -37,7 +37,10 @@ export interface TestApp {
  */
 export async function openTestApp(
   extra: Partial<ServerDeps> = {},
-  options: { allowOrigins?: string[] } = {},
+  options: {
+    allowOrigins?: string[] /** The anonymous page micro-cache (0: off). */;
+    pageCacheMs?: number;
+  } = {},
 ): Promise<TestApp> {
   const store = await openStore({ databaseUrl: ':memory:', dataDir: '/nonexistent' });
   const listeners = store.listeners;
@@ -51,6 +54,7 @@ export async function openTestApp(
       newsUrl: 'https://news.example/',
       advertiseUrl: 'mailto:ads@pods.example',
       social: [{ label: 'Mastodon', url: 'https://social.example/@earshot' }],
+      ...(options.pageCacheMs === undefined ? {} : { pageCacheMs: options.pageCacheMs }),
     },
     ...extra,
   });

@@ -15,6 +15,7 @@ import type { Store } from '../../store/ports.ts';
 import type { EpisodeCitations } from '../../store/source-ports.ts';
 import { type FeedProblem, FeedStreamParser, type ParsedFeed } from '../parse/index.ts';
 import { capContent, capProblem, count } from './caps.ts';
+import { withBylineCredits, withNoteCredits } from './credits.ts';
 import { type SanitizedNotes, sanitizeShowNotesInTurns, sanitizeShowNotesReport } from './sanitize.ts';
 import { toEpisodeContent, toShowContent } from './to-domain.ts';
 
@@ -88,7 +89,7 @@ export async function ingestFeedBody(
   /** New and changed episodes' source lists, read from their sanitised notes, written after their batch. */
   let cited: EpisodeCitations[] = [];
   const prepare = (episode: EpisodeContent): EpisodeContent => {
-    const prepared = prepareEpisode(episode, found, early.get(episode));
+    const prepared = withNoteCredits(prepareEpisode(episode, found, early.get(episode)));
     cited.push(citationsOf(prepared));
     return prepared;
   };
@@ -148,7 +149,7 @@ export async function ingestFeedBody(
   }
   const { liveItems: _live, ...channel } = parsed.feed;
   for (const problem of capContent(channel, 'show')) found.push(problem);
-  await tx.shows.upsert(feedId, transform<ShowContent>(toShowContent(channel)), now);
+  await tx.shows.upsert(feedId, transform<ShowContent>(withBylineCredits(toShowContent(channel))), now);
   // Ours first: the stored list keeps only the first problems, and a cut field matters more than a bad date.
   const problems = [...summarised(found), ...parsed.problems].map(capProblem);
   return { feed: parsed.feed, problems, episodes: parsed.episodeCount, partial, ...totals };

@@ -14,6 +14,7 @@ import { badRequest, notFound } from '../errors.ts';
 import { showHref } from '../present.ts';
 import type { WebApp } from '../server.ts';
 import { SIGNUP_SETTING, signupOpen } from './account.ts';
+import { registerAdminPeopleRoutes } from './admin-people.ts';
 import { registerAdminUserRoutes } from './admin-users.ts';
 
 const addFeed = z.object({ url: z.string().min(1, 'Enter a feed URL.') });
@@ -139,6 +140,7 @@ export function registerAdminRoutes(app: FastifyInstance, web: WebApp): void {
 
   registerFeedActions(app, web, feedsPage);
   registerAdminUserRoutes(app, web);
+  registerAdminPeopleRoutes(app, web);
 }
 
 /**

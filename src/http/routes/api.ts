@@ -4,11 +4,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Episode } from '../../domain/episode.ts';
 import type { Show } from '../../domain/show.ts';
+import { visibleCollaborators } from '../../services/people.ts';
 import type { Progress } from '../../store/listener-ports.ts';
 import { checkCsrf, requireUser } from '../context.ts';
 import { badRequest, HttpError, notFound } from '../errors.ts';
 import { parseId } from '../ids.ts';
-import { episodeHref, playInfo, showHref } from '../present.ts';
+import { episodeHref, personHref, playInfo, showHref } from '../present.ts';
 import { parseSearchRequest, searchFilters, searchHref } from '../search.ts';
 import type { WebApp } from '../server.ts';
 import { audienceOf, visibleEpisode, visibleShow } from '../visibility.ts';
@@ -343,17 +344,24 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/people/:id', async (req) => {
-    const id = parseId(req.params.id, 'person');
-    const person = await store.people.get(id);
+    // A name merged into another person answers as that person (`id` says which).
+    const person = await store.people.resolve(parseId(req.params.id, 'person'));
     if (!person) throw notFound('No such person.');
-    const credits = await store.people.credits(id, { episodeLimit: 100, audience: audienceOf(req) });
+    const audience = audienceOf(req);
+    const credits = await store.people.credits(person.id, { episodeLimit: 100, audience });
     // Someone credited only in shows this caller may not see is not shown either.
     if (credits.shows.length === 0 && credits.episodes.length === 0) throw notFound('No such person.');
+    // Named as the caller may see the person (a private show's spelling stays private).
+    const [shown, ...others] = await store.people.names(person.id, { audience });
+    if (!shown) throw notFound('No such person.');
+    const collaborators = await store.people.collaborators(person.id, { audience, limit: 12 });
     return {
       id: person.id,
-      name: person.name,
-      ...(person.href ? { href: person.href } : {}),
-      ...(person.img ? { img: person.img } : {}),
+      name: shown.name,
+      url: personHref(person.id),
+      ...(shown.href ? { href: shown.href } : {}),
+      ...(shown.img ? { img: shown.img } : {}),
+      alsoKnownAs: others.map((n) => n.name),
       shows: credits.shows.map((c) => ({
         showId: c.showId,
         title: c.title,
@@ -367,6 +375,13 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
         publishedAt: c.publishedAt,
         role: c.role,
         url: episodeHref(c.episodeId),
+      })),
+      collaborators: (await visibleCollaborators(store, collaborators, audience)).map((c) => ({
+        id: c.person.id,
+        name: c.person.name,
+        url: personHref(c.person.id),
+        episodes: c.episodes,
+        shows: c.shows,
       })),
     };
   });
@@ -519,7 +534,8 @@ export function openApiDocument(): unknown {
       '/api/v1/me/played': { get: { ...mine, summary: 'Played episodes, most recent first', responses: ok } },
       '/api/v1/people/{id}': {
         get: {
-          summary: 'A person and every show and episode they appear in',
+          summary:
+            'A person (a merged name answers as the person it belongs to): other names, roles by show, episodes (guest and other roles), co-hosts and frequent collaborators with counts',
           parameters: [id],
           responses: ok,
         },

@@ -19,6 +19,7 @@ import { episodeListIndex } from './0018-episode-list-index.ts';
 import { cacheGeneration } from './0019-cache-generation.ts';
 import { browse } from './0021-browse.ts';
 import { sources } from './0026-sources.ts';
+import { peopleGraph } from './0027-people-graph.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
@@ -44,4 +45,5 @@ export const migrations: readonly Migration[] = [
   cacheGeneration,
   browse,
   sources,
+  peopleGraph,
 ];

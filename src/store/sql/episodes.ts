@@ -18,6 +18,7 @@ import type {
   PublicEntry,
   PublicIdsQuery,
 } from '../ports.ts';
+import { upsertPeople } from './people.ts';
 import { Prepared } from './prepared.ts';
 import {
   chunks,
@@ -27,7 +28,9 @@ import {
   fromFlag,
   fromJson,
   iso,
+  paddedList,
   sha1,
+  shapedRuns,
   toFlag,
   toJson,
   toNull,
@@ -214,34 +217,6 @@ export function toEpisode(row: EpisodeRow): Episode {
     vanishedAt: row.vanished_at,
     sortKey: row.sort_key,
   });
-}
-
-/**
- * `items` in runs whose lengths are powers of two, largest first, each at most `max` (a power of two). A multi-row
- * statement's SQL text depends on its row count and the SQLite connection keeps one prepared statement per text
- * (a 60-row episode insert is ~150 KB of native memory): any count up to `max` would leave up to `max` big statements
- * in that cache for the life of the process; this leaves log2(max) + 1 shapes.
- */
-function shapedRuns<T>(items: readonly T[], max: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; ) {
-    let size = max;
-    while (size > items.length - i) size >>= 1;
-    out.push(items.slice(i, i + size));
-    i += size;
-  }
-  return out;
-}
-
-/** An IN list padded to a power-of-two length by repeating its last value (same rows match), for the same reason. */
-function paddedList<T>(values: readonly T[]): T[] {
-  const out = [...values];
-  const last = out.at(-1);
-  if (last === undefined) return out;
-  let size = 1;
-  while (size < out.length) size *= 2;
-  while (out.length < size) out.push(last);
-  return out;
 }
 
 interface Stored {
@@ -719,13 +694,12 @@ interface CreditWork {
   replace: boolean;
 }
 
-const PEOPLE_RUN = 128;
 const LINK_RUN = 256;
 
 /**
  * The credits of many episodes at once (same result as replaceCredits per episode, in feed order): one delete per
- * chunk of updated episodes, one upsert per chunk of distinct people (name from the first mention, link and image the
- * latest ones given), one insert per chunk of links.
+ * chunk of updated episodes, the people upserted (`upsertPeople`: new names joined to a known person by link or
+ * picture), one insert per chunk of links.
  */
 async function writeEpisodeCredits(
   db: Kysely<Database>,
@@ -735,41 +709,12 @@ async function writeEpisodeCredits(
   const replaced = work.filter((w) => w.replace).map((w) => w.episodeId);
   for (const ids of chunks(replaced, ID_CHUNK))
     await db.deleteFrom('episode_persons').where('episode_id', 'in', paddedList(ids)).execute();
-  const people = new Map<string, { key: string; name: string; href: string | null; img: string | null }>();
-  for (const { persons } of work) {
-    for (const person of persons) {
-      const key = personKey(person.name);
-      if (key === '') continue;
-      const known = people.get(key);
-      if (known === undefined)
-        people.set(key, {
-          key,
-          name: person.name.trim(),
-          href: person.href ?? null,
-          img: person.img ?? null,
-        });
-      else {
-        if (person.href !== undefined) known.href = person.href;
-        if (person.img !== undefined) known.img = person.img;
-      }
-    }
-  }
-  if (people.size === 0) return;
-  const ids = new Map<string, number>();
-  for (const batch of shapedRuns([...people.values()], PEOPLE_RUN)) {
-    const rows = await db
-      .insertInto('people')
-      .values(batch.map((p) => ({ ...p, created_at: iso(now) })))
-      .onConflict((oc) =>
-        oc.column('key').doUpdateSet((eb) => ({
-          href: eb.fn.coalesce(eb.ref('excluded.href'), eb.ref('people.href')),
-          img: eb.fn.coalesce(eb.ref('excluded.img'), eb.ref('people.img')),
-        })),
-      )
-      .returning(['id', 'key'])
-      .execute();
-    for (const row of rows) ids.set(row.key, row.id);
-  }
+  const ids = await upsertPeople(
+    db,
+    work.map((w) => w.persons),
+    now,
+  );
+  if (ids.size === 0) return;
   const links: {
     episode_id: number;
     person_id: number;

@@ -1,17 +1,132 @@
-import type { Kysely, Selectable } from 'kysely';
-import { type Credit, type CreditedPerson, type Person, personKey } from '../../domain/person.ts';
-import type { Audience, PersonCredits, PersonRepository } from '../ports.ts';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import {
+  type Credit,
+  type CreditedPerson,
+  familyName,
+  type Person,
+  type PersonChange,
+  PersonChangeError,
+  personKey,
+} from '../../domain/person.ts';
+import type { Audience, Collaborator, PersonCredits, PersonRepository } from '../ports.ts';
+import type { InTransaction } from './episodes.ts';
 import { Prepared } from './prepared.ts';
-import { compact, iso } from './rows.ts';
-import type { Database, PeopleTable } from './schema.ts';
+import { chunks, clampLimit, compact, iso, paddedList, shapedRuns } from './rows.ts';
+import type { Database, PeopleTable, PersonChangesTable } from './schema.ts';
 import { visibleShows } from './visibility.ts';
 
 export function toPerson(row: Pick<Selectable<PeopleTable>, 'id' | 'name' | 'href' | 'img'>): Person {
   return compact<Person>({ id: row.id, name: row.name, href: row.href, img: row.img });
 }
 
-/** Person ids by `personKey`, shared by the calls of one upsert so a host named on every episode is looked up once. */
-type PersonIdCache = Map<string, number>;
+const PEOPLE_RUN = 128;
+const KEY_CHUNK = 512;
+/** Known people a new name's link or picture is compared with, at most. */
+const LINK_CANDIDATES = 20;
+
+interface NameRow {
+  key: string;
+  name: string;
+  href: string | null;
+  img: string | null;
+}
+
+/**
+ * Upserts the people named in `lists` (each one credit list: a show's or an episode's) and returns their ids by
+ * `personKey`: one upsert per chunk of distinct names (name from the first mention, link and image the latest ones
+ * given). A name new to the catalogue that comes with a link or picture a known person of the same family name has is
+ * joined to that person (`merged_into`), unless the link is shared by two names in one list (a show's page given for
+ * both its hosts identifies neither). Names already stored are never re-joined, so an admin's split or merge stays.
+ */
+export async function upsertPeople(
+  db: Kysely<Database>,
+  lists: readonly (readonly CreditedPerson[])[],
+  now: Date,
+): Promise<Map<string, number>> {
+  const people = new Map<string, NameRow>();
+  const shared = new Set<string>();
+  for (const list of lists) {
+    const owners = new Map<string, string>();
+    for (const person of list) {
+      const key = personKey(person.name);
+      if (key === '') continue;
+      for (const link of [person.href, person.img]) {
+        if (link === undefined) continue;
+        const owner = owners.get(link);
+        if (owner !== undefined && owner !== key) shared.add(link);
+        else owners.set(link, key);
+      }
+      const known = people.get(key);
+      if (known === undefined)
+        people.set(key, {
+          key,
+          name: person.name.trim(),
+          href: person.href ?? null,
+          img: person.img ?? null,
+        });
+      else {
+        if (person.href !== undefined) known.href = person.href;
+        if (person.img !== undefined) known.img = person.img;
+      }
+    }
+  }
+  const ids = new Map<string, number>();
+  if (people.size === 0) return ids;
+  // Which names are new, before the upsert makes them known (only those with a link or picture can be joined).
+  const linked = [...people.values()].filter((p) => p.href !== null || p.img !== null).map((p) => p.key);
+  const existing = new Set<string>();
+  for (const keys of chunks(linked, KEY_CHUNK)) {
+    const rows = await db.selectFrom('people').select('key').where('key', 'in', paddedList(keys)).execute();
+    for (const row of rows) existing.add(row.key);
+  }
+  for (const batch of shapedRuns([...people.values()], PEOPLE_RUN)) {
+    const rows = await db
+      .insertInto('people')
+      .values(batch.map((p) => ({ ...p, created_at: iso(now) })))
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet((eb) => ({
+          href: eb.fn.coalesce(eb.ref('excluded.href'), eb.ref('people.href')),
+          img: eb.fn.coalesce(eb.ref('excluded.img'), eb.ref('people.img')),
+        })),
+      )
+      .returning(['id', 'key'])
+      .execute();
+    for (const row of rows) ids.set(row.key, row.id);
+  }
+  for (const key of linked) {
+    const id = ids.get(key);
+    const person = people.get(key);
+    if (existing.has(key) || id === undefined || person === undefined) continue;
+    await joinByLink(db, id, person, shared);
+  }
+  return ids;
+}
+
+/** Joins the new name `id` to the one known person of its family name that has its link or picture, if exactly one. */
+async function joinByLink(
+  db: Kysely<Database>,
+  id: number,
+  person: NameRow,
+  shared: Set<string>,
+): Promise<void> {
+  const links = [person.href, person.img].filter((l): l is string => l !== null && !shared.has(l));
+  if (links.length === 0) return;
+  const candidates = await db
+    .selectFrom('people as n')
+    .innerJoin('people as c', (j) => j.on((eb) => eb('c.id', '=', eb.fn.coalesce('n.merged_into', 'n.id'))))
+    .select(['c.id', 'c.name'])
+    .where('n.id', '!=', id)
+    .where('c.id', '!=', id)
+    .where((eb) => eb.or([eb('n.href', 'in', links), eb('n.img', 'in', links)]))
+    .limit(LINK_CANDIDATES)
+    .execute();
+  const family = familyName(person.name);
+  const matches = new Set(candidates.filter((c) => familyName(c.name) === family).map((c) => c.id));
+  if (matches.size !== 1) return;
+  const [into] = matches;
+  if (into !== undefined)
+    await db.updateTable('people').set({ merged_into: into }).where('id', '=', id).execute();
+}
 
 /**
  * Replaces the credits of one show or episode with `persons` (feed order kept), creating people as needed.
@@ -22,41 +137,19 @@ export async function replaceCredits(
   owner: { table: 'show_persons'; id: number } | { table: 'episode_persons'; id: number },
   persons: readonly CreditedPerson[] | undefined,
   now: Date,
-  cache: PersonIdCache,
 ): Promise<void> {
   if (owner.table === 'show_persons')
     await db.deleteFrom('show_persons').where('show_id', '=', owner.id).execute();
   else await db.deleteFrom('episode_persons').where('episode_id', '=', owner.id).execute();
   if (persons === undefined || persons.length === 0) return;
+  const ids = await upsertPeople(db, [persons], now);
   const links = new Map<
     string,
     { person_id: number; role: string; person_group: string; position: number }
   >();
   for (const person of persons) {
-    const key = personKey(person.name);
-    if (key === '') continue;
-    let personId = cache.get(key);
-    if (personId === undefined || person.href !== undefined || person.img !== undefined) {
-      const row = await db
-        .insertInto('people')
-        .values({
-          key,
-          name: person.name.trim(),
-          href: person.href ?? null,
-          img: person.img ?? null,
-          created_at: iso(now),
-        })
-        .onConflict((oc) =>
-          oc.column('key').doUpdateSet((eb) => ({
-            href: eb.fn.coalesce(eb.ref('excluded.href'), eb.ref('people.href')),
-            img: eb.fn.coalesce(eb.ref('excluded.img'), eb.ref('people.img')),
-          })),
-        )
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      personId = row.id;
-      cache.set(key, personId);
-    }
+    const personId = ids.get(personKey(person.name));
+    if (personId === undefined) continue;
     const linkKey = `${personId}\u0000${person.role}`;
     if (!links.has(linkKey))
       links.set(linkKey, {
@@ -80,11 +173,50 @@ export async function replaceCredits(
   }
 }
 
+/** `merged_into` of one name before and after an admin's change. */
+interface ChangedRow {
+  id: number;
+  before: number | null;
+  after: number | null;
+}
+
+function toChange(row: Selectable<PersonChangesTable>): PersonChange {
+  return compact<PersonChange>({
+    id: row.id,
+    kind: row.kind,
+    personId: row.person_id,
+    otherId: row.other_id,
+    createdAt: row.created_at,
+    undoneAt: row.undone_at,
+  });
+}
+
+/** The names of a person (`id = X or merged_into = X`), as a subquery for `person_id in (…)`. */
+function namesOf(db: Kysely<Database>, personId: number) {
+  return db
+    .selectFrom('people')
+    .select('id')
+    .where((eb) => eb.or([eb('id', '=', personId), eb('merged_into', '=', personId)]));
+}
+
 export class SqlPersonRepository implements PersonRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly inTransaction: InTransaction,
+  ) {}
 
   async get(id: number): Promise<Person | undefined> {
     const row = await this.db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toPerson(row);
+  }
+
+  async resolve(id: number): Promise<Person | undefined> {
+    const row = await this.db
+      .selectFrom('people as n')
+      .innerJoin('people as c', (j) => j.on((eb) => eb('c.id', '=', eb.fn.coalesce('n.merged_into', 'n.id'))))
+      .select(['c.id', 'c.name', 'c.href', 'c.img'])
+      .where('n.id', '=', id)
+      .executeTakeFirst();
     return row && toPerson(row);
   }
 
@@ -97,46 +229,72 @@ export class SqlPersonRepository implements PersonRepository {
     return row && toPerson(row);
   }
 
+  async names(personId: number, options: { audience?: Audience } = {}): Promise<Person[]> {
+    let query = this.db
+      .selectFrom('people')
+      .selectAll()
+      .where((eb) => eb.or([eb('id', '=', personId), eb('merged_into', '=', personId)]));
+    if (options.audience !== undefined) {
+      // A name is shown only where one of its credits is: a private show's spelling of a person stays private (the
+      // person's own name too, when only a private show gives it).
+      const visible = visibleShows(options.audience);
+      query = query.where((eb) =>
+        eb.or([
+          eb.exists(
+            eb
+              .selectFrom('show_persons')
+              .innerJoin('shows', 'shows.id', 'show_persons.show_id')
+              .select('show_persons.person_id')
+              .whereRef('show_persons.person_id', '=', 'people.id')
+              .where(visible),
+          ),
+          eb.exists(
+            eb
+              .selectFrom('episode_persons')
+              .innerJoin('episodes', 'episodes.id', 'episode_persons.episode_id')
+              .innerJoin('shows', 'shows.id', 'episodes.show_id')
+              .select('episode_persons.person_id')
+              .whereRef('episode_persons.person_id', '=', 'people.id')
+              .where(visible),
+          ),
+        ]),
+      );
+    }
+    const rows = await query
+      .orderBy(sql`case when id = ${personId} then 0 else 1 end`)
+      .orderBy('id')
+      .execute();
+    return rows.map(toPerson);
+  }
+
   readonly #forShow = new Prepared((showId: number) =>
     this.db
       .selectFrom('show_persons')
-      .innerJoin('people', 'people.id', 'show_persons.person_id')
-      .select([
-        'people.id',
-        'people.name',
-        'people.href',
-        'people.img',
-        'show_persons.role',
-        'show_persons.person_group',
-      ])
+      .innerJoin('people as n', 'n.id', 'show_persons.person_id')
+      .innerJoin('people as c', (j) => j.on((eb) => eb('c.id', '=', eb.fn.coalesce('n.merged_into', 'n.id'))))
+      .select(['c.id', 'c.name', 'c.href', 'c.img', 'show_persons.role', 'show_persons.person_group'])
       .where('show_persons.show_id', '=', showId)
       .orderBy('show_persons.position'),
   );
 
   async forShow(showId: number): Promise<Credit[]> {
     const { rows } = await this.db.executeQuery(this.#forShow.bind(showId));
-    return rows.map((r) => ({ person: toPerson(r), role: r.role, group: r.person_group }));
+    return distinctCredits(rows);
   }
 
   readonly #forEpisode = new Prepared((episodeId: number) =>
     this.db
       .selectFrom('episode_persons')
-      .innerJoin('people', 'people.id', 'episode_persons.person_id')
-      .select([
-        'people.id',
-        'people.name',
-        'people.href',
-        'people.img',
-        'episode_persons.role',
-        'episode_persons.person_group',
-      ])
+      .innerJoin('people as n', 'n.id', 'episode_persons.person_id')
+      .innerJoin('people as c', (j) => j.on((eb) => eb('c.id', '=', eb.fn.coalesce('n.merged_into', 'n.id'))))
+      .select(['c.id', 'c.name', 'c.href', 'c.img', 'episode_persons.role', 'episode_persons.person_group'])
       .where('episode_persons.episode_id', '=', episodeId)
       .orderBy('episode_persons.position'),
   );
 
   async forEpisode(episodeId: number): Promise<Credit[]> {
     const { rows } = await this.db.executeQuery(this.#forEpisode.bind(episodeId));
-    return rows.map((r) => ({ person: toPerson(r), role: r.role, group: r.person_group }));
+    return distinctCredits(rows);
   }
 
   async credits(
@@ -148,7 +306,7 @@ export class SqlPersonRepository implements PersonRepository {
       .selectFrom('show_persons')
       .innerJoin('shows', 'shows.id', 'show_persons.show_id')
       .select(['shows.id', 'shows.title', 'show_persons.role', 'show_persons.person_group'])
-      .where('show_persons.person_id', '=', personId)
+      .where('show_persons.person_id', 'in', namesOf(this.db, personId))
       .where(visible)
       .orderBy('shows.title')
       .orderBy('shows.id')
@@ -165,24 +323,257 @@ export class SqlPersonRepository implements PersonRepository {
         'episode_persons.role',
         'episode_persons.person_group',
       ])
-      .where('episode_persons.person_id', '=', personId)
+      .where('episode_persons.person_id', 'in', namesOf(this.db, personId))
       .where(visible)
       .orderBy('episodes.sort_key', 'desc')
       .orderBy('episodes.id', 'desc')
       .limit(options.episodeLimit ?? 100)
       .execute();
+    const seenShows = new Set<string>();
+    const seenEpisodes = new Set<string>();
     return {
-      shows: shows.map((r) => compact({ showId: r.id, title: r.title, role: r.role, group: r.person_group })),
-      episodes: episodes.map((r) =>
-        compact({
-          episodeId: r.id,
-          showId: r.show_id,
-          title: r.title,
-          publishedAt: r.published_at,
-          role: r.role,
-          group: r.person_group,
-        }),
-      ),
+      shows: shows
+        .filter((r) => once(seenShows, `${r.id}\u0000${r.role}`))
+        .map((r) => compact({ showId: r.id, title: r.title, role: r.role, group: r.person_group })),
+      episodes: episodes
+        .filter((r) => once(seenEpisodes, `${r.id}\u0000${r.role}`))
+        .map((r) =>
+          compact({
+            episodeId: r.id,
+            showId: r.show_id,
+            title: r.title,
+            publishedAt: r.published_at,
+            role: r.role,
+            group: r.person_group,
+          }),
+        ),
     };
   }
+
+  async collaborators(
+    personId: number,
+    options: { limit?: number; audience?: Audience } = {},
+  ): Promise<Collaborator[]> {
+    const limit = clampLimit(options.limit, 12, 100);
+    const visible = visibleShows(options.audience);
+    // The episodes a person is in: credited on the episode, or on its show (a host is in every episode of the show).
+    // Whoever else is in one of those episodes (on the episode or its show) shares it.
+    const { rows: byEpisodes } = await sql<{ pid: number; n: number }>`
+      with names as (select id from people where id = ${personId} or merged_into = ${personId}),
+      mine as (
+        select ep.episode_id as id from episode_persons ep where ep.person_id in (select id from names)
+        union
+        select e.id from show_persons sp join episodes e on e.show_id = sp.show_id
+        where sp.person_id in (select id from names)
+      ),
+      together as (
+        select ep.episode_id as eid, ep.person_id as pid from episode_persons ep
+        where ep.episode_id in (select id from mine)
+        union
+        select e.id, sp.person_id from episodes e join show_persons sp on sp.show_id = e.show_id
+        where e.id in (select id from mine)
+      )
+      select coalesce(n.merged_into, n.id) as pid, count(distinct t.eid) as n
+      from together t
+      join people n on n.id = t.pid
+      join episodes on episodes.id = t.eid
+      join shows on shows.id = episodes.show_id
+      where ${visible} and coalesce(n.merged_into, n.id) <> ${personId}
+      group by coalesce(n.merged_into, n.id)
+      order by count(distinct t.eid) desc, coalesce(n.merged_into, n.id)
+      limit ${limit}`.execute(this.db);
+    const other = sql<number>`coalesce(n2.merged_into, n2.id)`;
+    const byShows = await this.db
+      .selectFrom('show_persons as p1')
+      .innerJoin('show_persons as p2', 'p2.show_id', 'p1.show_id')
+      .innerJoin('people as n2', 'n2.id', 'p2.person_id')
+      .innerJoin('shows', 'shows.id', 'p1.show_id')
+      .select([other.as('pid'), sql<number>`count(distinct p1.show_id)`.as('n')])
+      .where('p1.person_id', 'in', namesOf(this.db, personId))
+      .where(other, '!=', personId)
+      .where(visible)
+      .groupBy(other)
+      .orderBy(sql`count(distinct p1.show_id)`, 'desc')
+      .orderBy(other)
+      .limit(limit)
+      .execute();
+    const counts = new Map<number, { episodes: number; shows: number }>();
+    for (const r of byEpisodes) counts.set(Number(r.pid), { episodes: Number(r.n), shows: 0 });
+    for (const r of byShows) {
+      const known = counts.get(Number(r.pid));
+      if (known) known.shows = Number(r.n);
+      else counts.set(Number(r.pid), { episodes: 0, shows: Number(r.n) });
+    }
+    if (counts.size === 0) return [];
+    const people = await this.db
+      .selectFrom('people')
+      .selectAll()
+      .where('id', 'in', [...counts.keys()])
+      .execute();
+    return people
+      .map((row) => ({ person: toPerson(row), episodes: 0, shows: 0, ...counts.get(row.id) }))
+      .sort((a, b) => b.episodes - a.episodes || b.shows - a.shows || a.person.id - b.person.id)
+      .slice(0, limit);
+  }
+
+  merge(fromId: number, intoId: number, now: Date): Promise<PersonChange> {
+    return this.inTransaction(async (db) => {
+      const from = await canonical(db, fromId);
+      const into = await canonical(db, intoId);
+      if (from === undefined || into === undefined)
+        throw new PersonChangeError('not-found', 'No such person.');
+      if (from === into) throw new PersonChangeError('same-person', 'These are already one person.');
+      const rows = await db
+        .selectFrom('people')
+        .select(['id', 'merged_into'])
+        .where((eb) => eb.or([eb('id', '=', from), eb('merged_into', '=', from)]))
+        .orderBy('id')
+        .execute();
+      const changed = rows.map((r) => ({ id: r.id, before: r.merged_into, after: into }));
+      return record(db, 'merge', from, into, changed, now);
+    });
+  }
+
+  split(nameId: number, now: Date): Promise<PersonChange> {
+    return this.inTransaction(async (db) => {
+      const name = await db
+        .selectFrom('people')
+        .select(['id', 'merged_into'])
+        .where('id', '=', nameId)
+        .executeTakeFirst();
+      if (name === undefined) throw new PersonChangeError('not-found', 'No such person.');
+      if (name.merged_into !== null)
+        return record(
+          db,
+          'split',
+          name.id,
+          name.merged_into,
+          [{ id: name.id, before: name.merged_into, after: null }],
+          now,
+        );
+      // The person's own name: the other names stay together, under the oldest of them.
+      const members = await db
+        .selectFrom('people')
+        .select(['id', 'merged_into'])
+        .where('merged_into', '=', name.id)
+        .orderBy('id')
+        .execute();
+      const [heir, ...rest] = members;
+      if (heir === undefined)
+        throw new PersonChangeError(
+          'not-joined',
+          'This name is not joined to anyone: there is nothing to split.',
+        );
+      const changed: ChangedRow[] = [
+        { id: heir.id, before: name.id, after: null },
+        ...rest.map((m) => ({ id: m.id, before: name.id, after: heir.id })),
+      ];
+      return record(db, 'split', name.id, heir.id, changed, now);
+    });
+  }
+
+  undo(changeId: number, now: Date): Promise<PersonChange> {
+    return this.inTransaction(async (db) => {
+      const change = await db
+        .selectFrom('person_changes')
+        .selectAll()
+        .where('id', '=', changeId)
+        .executeTakeFirst();
+      if (change === undefined) throw new PersonChangeError('not-found', 'No such change.');
+      if (change.undone_at !== null)
+        throw new PersonChangeError('already-undone', 'That change was already undone.');
+      // The change's own record: written by `record` below, never by anything else.
+      const rows = JSON.parse(change.rows_json) as ChangedRow[];
+      const current = await db
+        .selectFrom('people')
+        .select(['id', 'merged_into'])
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute();
+      const state = new Map(current.map((r) => [r.id, r.merged_into]));
+      if (rows.some((r) => state.get(r.id) !== r.after))
+        throw new PersonChangeError('conflict', 'A later change touched these people: undo that one first.');
+      for (const r of rows)
+        await db.updateTable('people').set({ merged_into: r.before }).where('id', '=', r.id).execute();
+      const undone = await db
+        .updateTable('person_changes')
+        .set({ undone_at: iso(now) })
+        .where('id', '=', changeId)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toChange(undone);
+    });
+  }
+
+  async changes(limit: number): Promise<PersonChange[]> {
+    const rows = await this.db
+      .selectFrom('person_changes')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(clampLimit(limit, 50, 500))
+      .execute();
+    return rows.map(toChange);
+  }
+}
+
+/** The person a name belongs to, or undefined when there is no such name. */
+async function canonical(db: Kysely<Database>, id: number): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('people')
+    .select(['id', 'merged_into'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row === undefined ? undefined : (row.merged_into ?? row.id);
+}
+
+/** Applies `rows` and records them as one change. */
+async function record(
+  db: Kysely<Database>,
+  kind: 'merge' | 'split',
+  personId: number,
+  otherId: number,
+  rows: readonly ChangedRow[],
+  now: Date,
+): Promise<PersonChange> {
+  for (const r of rows)
+    await db.updateTable('people').set({ merged_into: r.after }).where('id', '=', r.id).execute();
+  const row = await db
+    .insertInto('person_changes')
+    .values({
+      kind,
+      person_id: personId,
+      other_id: otherId,
+      rows_json: JSON.stringify(rows),
+      created_at: iso(now),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toChange(row);
+}
+
+/** Credits with each (person, role) once: two names of one person credited alike count once. */
+function distinctCredits(
+  rows: readonly {
+    id: number;
+    name: string;
+    href: string | null;
+    img: string | null;
+    role: string;
+    person_group: string;
+  }[],
+): Credit[] {
+  const seen = new Set<string>();
+  return rows
+    .filter((r) => once(seen, `${r.id}\u0000${r.role}`))
+    .map((r) => ({ person: toPerson(r), role: r.role, group: r.person_group }));
+}
+
+/** True the first time `key` is seen. */
+function once(seen: Set<string>, key: string): boolean {
+  if (seen.has(key)) return false;
+  seen.add(key);
+  return true;
 }

@@ -77,3 +77,31 @@ export function clampLimit(value: number | undefined, fallback: number, max: num
   if (value === undefined || !Number.isFinite(value)) return fallback;
   return Math.max(1, Math.min(Math.floor(value), max));
 }
+
+/**
+ * `items` in runs whose lengths are powers of two, largest first, each at most `max` (a power of two). A multi-row
+ * statement's SQL text depends on its row count and the SQLite connection keeps one prepared statement per text
+ * (a 60-row episode insert is ~150 KB of native memory): any count up to `max` would leave up to `max` big statements
+ * in that cache for the life of the process; this leaves log2(max) + 1 shapes.
+ */
+export function shapedRuns<T>(items: readonly T[], max: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; ) {
+    let size = max;
+    while (size > items.length - i) size >>= 1;
+    out.push(items.slice(i, i + size));
+    i += size;
+  }
+  return out;
+}
+
+/** An IN list padded to a power-of-two length by repeating its last value (same rows match), for the same reason. */
+export function paddedList<T>(values: readonly T[]): T[] {
+  const out = [...values];
+  const last = out.at(-1);
+  if (last === undefined) return out;
+  let size = 1;
+  while (size < out.length) size *= 2;
+  while (out.length < size) out.push(last);
+  return out;
+}

@@ -18,6 +18,7 @@ export interface Database {
   show_categories: ShowCategoriesTable;
   episodes: EpisodesTable;
   people: PeopleTable;
+  person_changes: PersonChangesTable;
   show_persons: ShowPersonsTable;
   episode_persons: EpisodePersonsTable;
   jobs: JobsTable;
@@ -184,6 +185,20 @@ export interface PeopleTable {
   href: string | null;
   img: string | null;
   created_at: string;
+  /** The person this name belongs to (migration 0027); null: this name is the person. */
+  merged_into: number | null;
+}
+
+/** An admin's merge or split of people (migration 0027), undoable. */
+export interface PersonChangesTable {
+  id: Auto;
+  kind: 'merge' | 'split';
+  person_id: number;
+  other_id: number;
+  /** `[{ id, before, after }]`: `merged_into` of each changed row. */
+  rows_json: string;
+  created_at: string;
+  undone_at: string | null;
 }
 
 export interface ShowPersonsTable {

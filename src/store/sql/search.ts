@@ -123,21 +123,32 @@ export class SqlSearchRepository implements SearchRepository {
         ? []
         : await this.db.selectFrom('shows').selectAll().where('id', 'in', neededShows).execute();
     const shows = new Map<number, Show>(showRows.map((r) => [r.id, toShow(r)]));
+    // A name merged into another person (people graph) is found as that person, once.
     const personRows =
       personIds.length === 0
         ? []
         : await this.db
-            .selectFrom('people')
-            .select(['id', 'name', 'href', 'img'])
-            .where('id', 'in', personIds)
+            .selectFrom('people as n')
+            .innerJoin('people as c', (j) =>
+              j.on((eb) => eb('c.id', '=', eb.fn.coalesce('n.merged_into', 'n.id'))),
+            )
+            .select(['n.id as nameId', 'c.id', 'c.name', 'c.href', 'c.img'])
+            .where('n.id', 'in', personIds)
             .execute();
+    const personOf = new Map(personRows.map((r) => [r.nameId, toPerson(r)]));
+    const seenPeople = new Set<number>();
     return {
       shows: showIds.flatMap((id) => shows.get(id) ?? []),
       episodes: episodes.flatMap((episode) => {
         const show = shows.get(episode.showId);
         return show === undefined ? [] : [{ episode, show }];
       }),
-      people: byId(personIds, personRows.map(toPerson)),
+      people: personIds.flatMap((id) => {
+        const person = personOf.get(id);
+        if (person === undefined || seenPeople.has(person.id)) return [];
+        seenPeople.add(person.id);
+        return [person];
+      }),
       page,
       hasMore: episodeIds.length > offset + limit,
       episodeTotal: total,

@@ -239,7 +239,7 @@ async function upsertShow(
           .where('id', '=', existing.id)
           .returningAll()
           .executeTakeFirstOrThrow();
-  await replaceCredits(db, { table: 'show_persons', id: row.id }, content.persons, now, new Map());
+  await replaceCredits(db, { table: 'show_persons', id: row.id }, content.persons, now);
   await replaceCategories(db, row.id, content, existing === undefined);
   return { show: toShow(row), changed: true };
 }

@@ -59,7 +59,7 @@ export class SqlStore implements Store {
     this.mediaText = createMediaTextRepository(db, dialect);
     this.search = new SqlSearchRepository(db, dialect);
     this.browse = new SqlBrowseRepository(db);
-    this.people = new SqlPersonRepository(db);
+    this.people = new SqlPersonRepository(db, run);
     this.sources = new SqlSourceRepository(db);
     this.jobs = new SqlJobRepository(db, dialect);
   }
