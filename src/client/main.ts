@@ -36,7 +36,10 @@ document.addEventListener('click', (event) => {
   if (playButton) {
     const track = trackFromButton(playButton);
     if (!track) return;
-    if (p.track?.episodeId === track.episodeId) p.toggle();
+    // A search hit's "Play at 12:34" goes to its moment even while the episode is already playing.
+    if (p.track?.episodeId === track.episodeId && playButton.dataset.moment !== undefined)
+      p.seekTo(track.start ?? 0);
+    else if (p.track?.episodeId === track.episodeId) p.toggle();
     else p.load(track);
     return;
   }

@@ -4,6 +4,7 @@ import type { CoverKind } from '../domain/cover.ts';
 import type { Episode, EpisodeListItem } from '../domain/episode.ts';
 import type { Credit, Person } from '../domain/person.ts';
 import type { Show } from '../domain/show.ts';
+import type { TranscriptMoment } from '../media-text/index.ts';
 import type { Progress } from '../store/listener-ports.ts';
 import { authorField, authorName } from '../views/author.ts';
 import { truncate } from '../views/format.ts';
@@ -235,5 +236,18 @@ export function showHeader(show: Show, credits: Credit[]): ShowHeader {
     ...(show.description ? { description: show.description } : {}),
     cover: showCover(show),
     ...(show.imageUrl ? { imageUrl: show.imageUrl } : {}),
+  };
+}
+
+/** A transcript hit's moment as the results show it: the episode page starting there (`?t=`), and the line. */
+export function momentLink(
+  episodePath: string,
+  moment: TranscriptMoment,
+): { href: string; atSeconds: number; speaker?: string; text: string } {
+  return {
+    href: `${episodePath}?t=${moment.startSeconds}`,
+    atSeconds: moment.startSeconds,
+    ...(moment.speaker === undefined ? {} : { speaker: moment.speaker }),
+    text: moment.text,
   };
 }

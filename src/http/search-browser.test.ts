@@ -1,29 +1,37 @@
 // The search page in Debian's Chromium (playwright-core): type words in the search box, narrow by a show, and page
-// with "More episodes" (htmx appends the next page in place). Saves a screenshot of the search page beside the other
-// pages' (test-artifacts/web/). Skips with a message when Chromium is not installed. Only loopback is reachable.
+// with "More episodes" (htmx appends the next page in place); a word said only in a transcript finds the episode, and
+// its hit plays from the moment it is said (issue 16). Saves a screenshot of the search page beside the other pages'
+// (test-artifacts/web/). Skips with a message when Chromium is not installed. Only loopback is reachable.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { ARTIFACTS, launchChromium, SKIP_NO_CHROMIUM } from '../../test/support/browser.ts';
+import type { FeedServer } from '../../test/support/feed-server.ts';
+import {
+  fetchMomentTranscripts,
+  ingestMomentShow,
+  MOMENT_SECONDS,
+  MOMENT_WORD,
+  type MomentShow,
+  startMomentAssets,
+} from '../../test/support/moments.ts';
 import { openTestApp, type TestApp } from '../../test/support/web-app.ts';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-const SKIP = CHROMIUM
-  ? undefined
-  : 'Chromium is not installed (apt-get install -y chromium); skipping browser tests';
-/** The same folder as browser.test.ts's ARTIFACTS. */
-const ARTIFACTS = resolve(import.meta.dirname, '..', '..', 'test-artifacts', 'web');
 const T0 = new Date('2026-01-01T00:00:00.000Z');
 
-describe('search in Chromium', { skip: SKIP ?? false }, () => {
+describe('search in Chromium', { skip: SKIP_NO_CHROMIUM ?? false }, () => {
   let t: TestApp;
   let browser: Browser;
   let origin: string;
+  let assets: FeedServer;
+  let moments: MomentShow;
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    t = await openTestApp();
+    assets = await startMomentAssets();
+    t = await openTestApp({}, { allowOrigins: [assets.origin] });
     const add = async (slug: string, title: string, count: number, firstYear: number) => {
       const { feed } = await t.store.feeds.add(`https://feeds.example/${slug}.xml`, T0);
       const { show } = await t.store.shows.upsert(
@@ -47,22 +55,14 @@ describe('search in Chromium', { skip: SKIP ?? false }, () => {
     await add('harbour', 'Harbour Lights', 14, 2021);
     await add('coast', 'Coast Radio', 30, 2019);
     origin = await t.app.listen({ host: '127.0.0.1', port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--mute-audio',
-      ],
-    });
+    moments = await ingestMomentShow(t, assets);
+    await fetchMomentTranscripts(t, moments);
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
     await t?.close();
+    await assets?.close();
   });
 
   test('search, filter by a show, and page with "More episodes"', async () => {
@@ -121,6 +121,57 @@ describe('search in Chromium', { skip: SKIP ?? false }, () => {
     await page.goto(`${origin}/search?q=lighthouse+keepers&year=2021`);
     await page.getByRole('heading', { name: /Episodes\s+18 episodes/ }).waitFor();
     await page.screenshot({ path: join(ARTIFACTS, 'search.png'), fullPage: false });
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('a word said only in a transcript: its hit plays from that moment, and links to the page starting there', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(90_000);
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      return url.startsWith(origin) || url.startsWith(assets.origin) ? route.continue() : route.abort();
+    });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(String(e)));
+    const id = String(moments.ids['Harbour Nights #2']);
+
+    await page.goto(`${origin}/`);
+    await page.getByRole('searchbox').first().fill(MOMENT_WORD);
+    await page.getByRole('searchbox').first().press('Enter');
+    await page.waitForURL(new RegExp(`/search\\?q=${MOMENT_WORD}`));
+    const hit = page.locator('.moment');
+    await hit.getByText('Then the foghorn sounded across the bay').waitFor();
+    await hit.getByRole('button', { name: /Play at 0:42/ }).click();
+    await page.waitForFunction(
+      ([want, from]) => {
+        const p = document.querySelector('earshot-player') as HTMLElement & {
+          audio: HTMLAudioElement;
+          track?: { episodeId: string };
+        }; // our element
+        return p.track?.episodeId === want && !p.audio.paused && p.audio.currentTime >= from + 1;
+      },
+      [id, MOMENT_SECONDS] as const,
+    );
+    // What the audio has played: from the moment on, never from the start.
+    const played = await page.evaluate(() => {
+      const a = (document.querySelector('earshot-player') as HTMLElement & { audio: HTMLAudioElement }).audio; // our element
+      return Array.from({ length: a.played.length }, (_, i) => a.played.start(i));
+    });
+    assert.ok(
+      played.length > 0 && played.every((start) => start >= MOMENT_SECONDS - 1),
+      `played from ${played.join(', ')}`,
+    );
+    await page.screenshot({ path: join(ARTIFACTS, 'search-moment.png'), fullPage: false });
+
+    // The line is a link to the episode page, which plays from the moment.
+    await page.getByRole('link', { name: /Then the foghorn sounded/ }).click();
+    await page.waitForURL(new RegExp(`/episodes/${id}\\?t=${MOMENT_SECONDS}$`));
+    assert.equal(
+      await page.locator('.episode-head button[data-play]').getAttribute('data-start'),
+      String(MOMENT_SECONDS),
+    );
     assert.deepEqual(problems, []);
     await context.close();
   });

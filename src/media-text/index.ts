@@ -1,6 +1,6 @@
 // Pure transcript and chapter parsers (no I/O): bytes or text in, normalised cues and chapters out.
 export { chaptersFromPodlove, parseJsonChapters } from './chapters.ts';
-export { findMoment, type TranscriptMoment } from './moment.ts';
+export { findMoment, holdsEveryWord, type TranscriptMoment } from './moment.ts';
 export { decodeText } from './text-util.ts';
 export {
   chooseFormat,

@@ -37,6 +37,14 @@ function matches(token: string, word: string, prefix: boolean): boolean {
   return prefix || token.length - word.length <= 3;
 }
 
+/** Whether `text` holds every word of `query`, matched as `findMoment` matches them (false for a query of no words). */
+export function holdsEveryWord(text: string, query: string): boolean {
+  const words = [...new Set(momentWords(query))].slice(0, MAX_WORDS);
+  const tokens = momentWords(text);
+  const last = words.length - 1;
+  return words.length > 0 && words.every((w, i) => tokens.some((t) => matches(t, w, i === last)));
+}
+
 /**
  * The first cue that holds every word of `query` (alone, or together with the next cue when the words run across
  * two), else the first that holds most of them; undefined when no cue holds any, or the query has no words. Only

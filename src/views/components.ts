@@ -1,5 +1,5 @@
 import { COVER_WIDTHS } from '../domain/cover.ts';
-import { formatDate, formatDuration, isoDuration } from './format.ts';
+import { formatClock, formatDate, formatDuration, isoDuration } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
 import type { CoverImage, EpisodeRow, Host, PageContext, Paging, PlayInfo, ShowCard } from './models.ts';
 
@@ -65,8 +65,13 @@ export function playLabel(play: PlayInfo): string {
 }
 
 /** The page's play button; the player swaps its icon and label (data-label) to Pause while this episode plays. */
-export function playButton(play: PlayInfo, label = playLabel(play)): SafeHtml {
-  return html`<button type="button" class="play" data-play
+/** `moment`: a search hit's "Play at 12:34", which seeks there even while its episode is already playing. */
+export function playButton(
+  play: PlayInfo,
+  label = playLabel(play),
+  options: { moment?: boolean } = {},
+): SafeHtml {
+  return html`<button type="button" class="play${options.moment ? ' play-moment' : ''}" data-play${options.moment ? html` data-moment` : ''}
   data-episode-id="${play.episodeId}" data-src="${play.audioUrl}" data-type="${play.audioType ?? ''}"
   data-title="${play.title}" data-show="${play.showTitle}" data-art="${play.imageUrl ?? ''}"
   data-href="${play.href}" data-duration="${play.durationSeconds ?? ''}" data-start="${play.startSeconds ?? ''}"
@@ -114,6 +119,7 @@ export function episodeItem(row: EpisodeRow, extra: SafeHtml = html``): SafeHtml
     <h3><a href="${row.href}">${row.title}</a></h3>
     ${row.showTitle && row.showHref ? html`<p class="show-name"><a href="${row.showHref}">${row.showTitle}</a></p>` : ''}
     ${episodeMeta(row)}
+    ${row.moment ? transcriptMoment(row, row.moment) : ''}
     ${row.played ? html`<p class="state">Played</p>` : ''}
     ${progress !== undefined ? html`<progress max="100" value="${progress}" aria-label="Listened ${progress}%">${progress}%</progress>` : ''}
   </div>
@@ -126,6 +132,18 @@ export function episodeItem(row: EpisodeRow, extra: SafeHtml = html``): SafeHtml
  * A list of episodes. Given the page's context with a signed-in viewer, each row also offers Play next and Play last
  * (form posts that work without JavaScript and come back to this page; htmx posts them in place).
  */
+/**
+ * A search hit in the transcript: "Play at 12:34" (the episode from that moment, in the page's player), then the time
+ * linked to the episode page starting there, who says it and the line.
+ */
+function transcriptMoment(row: EpisodeRow, m: NonNullable<EpisodeRow['moment']>): SafeHtml {
+  const at = formatClock(m.atSeconds);
+  const play = row.play
+    ? playButton({ ...row.play, startSeconds: m.atSeconds }, `Play at ${at}`, { moment: true })
+    : html`<a href="${m.href}">${at}</a>`;
+  return html`<p class="moment">${play} <a href="${m.href}" class="moment-line">${m.speaker ? html`<span class="speaker">${m.speaker}:</span> ` : ''}<q>${m.text}</q></a></p>`;
+}
+
 export function episodeList(rows: EpisodeRow[], empty = 'No episodes yet.', ctx?: PageContext): SafeHtml {
   if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
   const menu = ctx?.viewer ? (r: EpisodeRow) => queueMenu(ctx.csrfToken, ctx.path, r) : () => html``;

@@ -85,6 +85,8 @@ export interface EpisodeRow {
   played?: boolean;
   progressSeconds?: number;
   play?: PlayInfo;
+  /** A search hit in the transcript: where the words are said (the link starts the player there) and the line. */
+  moment?: { href: string; atSeconds: number; speaker?: string; text: string };
 }
 
 export interface Host {

@@ -2,6 +2,7 @@
 // and generated audio. The tests skip with SKIP_NO_CHROMIUM's message when Chromium is not installed.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
@@ -73,4 +74,25 @@ export async function axeCheck(page: Page, name: string): Promise<void> {
   }, source);
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   assert.deepEqual(bad, [], `${name}: ${JSON.stringify(bad)}`);
+}
+
+/** Serves `body` as a media file does: `Accept-Ranges` and 206 answers to a range (a browser can seek only then). */
+export function mediaRoute(body: Buffer, type: string): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    if (m) {
+      const start = Math.min(Number(m[1]), body.length - 1);
+      const end = m[2] ? Math.min(Number(m[2]), body.length - 1) : body.length - 1;
+      res.writeHead(206, {
+        'content-type': type,
+        'accept-ranges': 'bytes',
+        'content-range': `bytes ${start}-${end}/${body.length}`,
+        'content-length': end - start + 1,
+      });
+      res.end(body.subarray(start, end + 1));
+      return;
+    }
+    res.writeHead(200, { 'content-type': type, 'accept-ranges': 'bytes', 'content-length': body.length });
+    res.end(body);
+  };
 }

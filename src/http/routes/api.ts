@@ -5,11 +5,12 @@ import { z } from 'zod';
 import type { Episode } from '../../domain/episode.ts';
 import type { Show } from '../../domain/show.ts';
 import { visibleCollaborators } from '../../services/people.ts';
+import { transcriptMoments } from '../../services/search-moments.ts';
 import type { Progress } from '../../store/listener-ports.ts';
 import { checkCsrf, requireUser } from '../context.ts';
 import { badRequest, HttpError, notFound } from '../errors.ts';
 import { parseId } from '../ids.ts';
-import { episodeHref, personHref, playInfo, showHref } from '../present.ts';
+import { episodeHref, momentLink, personHref, playInfo, showHref } from '../present.ts';
 import { parseSearchRequest, searchFilters, searchHref } from '../search.ts';
 import type { WebApp } from '../server.ts';
 import { audienceOf, visibleEpisode, visibleShow } from '../visibility.ts';
@@ -213,9 +214,28 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
     // `next` / `prev`: the same search's neighbouring pages, as relative URLs (ranking: docs/search.md).
     const href = (p: number): string =>
       `/api/v1${searchHref({ ...asked, query: q, page: p })}${limit === 20 ? '' : `&limit=${limit}`}`;
+    const moments = await transcriptMoments(
+      deps.mediaText,
+      q,
+      r.episodes.map((e) => e.episode),
+    );
     return {
       shows: r.shows.map(showJson),
-      episodes: r.episodes.map((e) => episodeJson(e.episode)),
+      // A transcript hit also says where its words are said (`moment.url` starts the player there).
+      episodes: r.episodes.map((e) => {
+        const moment = moments.get(e.episode.id);
+        if (moment === undefined) return episodeJson(e.episode);
+        const link = momentLink(episodeHref(e.episode.id), moment);
+        return {
+          ...episodeJson(e.episode),
+          moment: {
+            seconds: link.atSeconds,
+            url: link.href,
+            text: link.text,
+            ...(link.speaker ? { speaker: link.speaker } : {}),
+          },
+        };
+      }),
       people: r.people.map((p) => ({ id: p.id, name: p.name, url: `/people/${p.id}` })),
       page: r.page,
       total: { episodes: r.episodeTotal.count, exact: r.episodeTotal.exact },
@@ -458,7 +478,7 @@ export function openApiDocument(): unknown {
       '/api/v1/search': {
         get: {
           summary:
-            'Shows, episodes and people, ranked (titles first, then relevance, recency); episodes paged: follow `next` / `prev`; `total.episodes` is exact when `total.exact`',
+            'Shows, episodes and people, ranked (titles first, then relevance, recency); episodes paged: follow `next` / `prev`; `total.episodes` is exact when `total.exact`; an episode found in its transcript carries `moment` (`seconds`, `url` starting the player there, `text`, `speaker`)',
           parameters: [
             { name: 'q', in: 'query', required: true, schema: { type: 'string', maxLength: 200 } },
             { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },

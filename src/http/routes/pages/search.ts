@@ -5,12 +5,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Person } from '../../../domain/person.ts';
 import type { Show } from '../../../domain/show.ts';
+import { transcriptMoments } from '../../../services/search-moments.ts';
 import { correctSpelling } from '../../../services/search-spelling.ts';
 import type { Audience } from '../../../store/ports.ts';
 import type { SearchFiltersModel, SearchPageModel } from '../../../views/models.ts';
 import { searchPage } from '../../../views/pages.ts';
 import { contextOf } from '../../context.ts';
-import { personHref, showCard, showTitle } from '../../present.ts';
+import { momentLink, personHref, showCard, showTitle } from '../../present.ts';
 import {
   hasFilters,
   parseSearchRequest,
@@ -84,17 +85,23 @@ export function registerSearchPage(app: FastifyInstance, web: WebApp): void {
           }
         }
       }
+      const episodes = found.episodes.map((e) => e.episode);
+      // The search already loaded each episode's show: pass them through rather than read them again.
+      const rows = await rowsForEpisodes(
+        deps,
+        ctx.viewer?.id,
+        episodes,
+        true,
+        new Map(found.episodes.map((e) => [e.show.id, e.show])),
+      );
+      const moments = await transcriptMoments(deps.mediaText, shown.query, episodes);
       model = {
         query: shown.query,
         shows: found.shows.map(showCard),
-        // The search already loaded each episode's show: pass them through rather than read them again.
-        episodes: await rowsForEpisodes(
-          deps,
-          ctx.viewer?.id,
-          found.episodes.map((e) => e.episode),
-          true,
-          new Map(found.episodes.map((e) => [e.show.id, e.show])),
-        ),
+        episodes: rows.map((row, i) => {
+          const moment = moments.get(episodes[i]?.id ?? 0);
+          return moment === undefined ? row : { ...row, moment: momentLink(row.href, moment) };
+        }),
         // People are matched by name, never filtered: listed only while no filter narrows the results.
         people: filtered ? [] : found.people.map((p) => ({ name: p.name, href: personHref(p.id) })),
         page,

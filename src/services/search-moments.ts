@@ -1,0 +1,27 @@
+// Search to the moment: for the episodes of a results page found in their transcript (their title and description
+// do not hold every word of the query), where in the transcript the words are said. The page links each such hit to
+// `/episodes/ID?t=SECONDS` (the player starts there) and shows the line; the API returns the same.
+import type { Episode } from '../domain/episode.ts';
+import { holdsEveryWord, type TranscriptMoment } from '../media-text/index.ts';
+import type { MediaTextService } from './media-text.ts';
+
+/** How much of a description is read to tell a text match from a transcript match. */
+const DESCRIPTION_CHARS = 20_000;
+
+/** The moments of the transcript hits among `episodes` (a page of results: at most 100), by episode id. */
+export async function transcriptMoments(
+  mediaText: MediaTextService | undefined,
+  query: string,
+  episodes: readonly Pick<Episode, 'id' | 'title' | 'description'>[],
+): Promise<Map<number, TranscriptMoment>> {
+  const moments = new Map<number, TranscriptMoment>();
+  if (mediaText === undefined) return moments;
+  const inTranscript = episodes.filter(
+    (e) => !holdsEveryWord(`${e.title ?? ''} ${(e.description ?? '').slice(0, DESCRIPTION_CHARS)}`, query),
+  );
+  const found = await Promise.all(
+    inTranscript.map(async (e) => [e.id, await mediaText.momentFor(e.id, query)] as const),
+  );
+  for (const [id, moment] of found) if (moment !== undefined) moments.set(id, moment);
+  return moments;
+}
