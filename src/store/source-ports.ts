@@ -17,7 +17,20 @@ export interface SourceReach {
   shows: number;
 }
 
+/** A source found by a search, with how widely it is cited as far as the audience may see. */
+export interface SourceSearchHit {
+  source: Source;
+  episodes: number;
+  shows: number;
+}
+
 export interface SourceRepository {
+  /**
+   * Sources whose reference line holds every word of `query` (the last also as a prefix; case and, on SQLite,
+   * diacritics ignored, English words stemmed), cited by at least one episode `audience` may see: the most cited
+   * first, then the newest; at most `limit`. Looks at the newest 200 matches at the most.
+   */
+  search(query: string, options: { limit: number; audience?: Audience }): Promise<SourceSearchHit[]>;
   /**
    * Replaces the citations of the show's episodes named in `entries` (by guid, and enclosure URL when several
    * episodes share a guid), matching each to a source by any key of `citationKeys` (a source found under one key

@@ -2,7 +2,7 @@
 // Absent means absent: optional properties are left out, never '' or 0.
 import type { Notice } from './admin.ts';
 import type { SeasonTab, TabLink } from './show-extras.ts';
-import type { EpisodeSourcesModel } from './sources.ts';
+import type { CitationView, EpisodeSourcesModel } from './sources.ts';
 
 export interface SiteLink {
   label: string;
@@ -256,6 +256,8 @@ export interface SearchPageModel {
   shows: ShowCard[];
   episodes: EpisodeRow[];
   people: { name: string; href: string; imageUrl?: string }[];
+  /** Cited works whose reference line holds the words (first page, no filters), each with how widely it is cited. */
+  sources?: CitationView[];
   /** 1 = the first page (shows and people are listed there only). */
   page: number;
   /** Matching episodes: exact, or (exact false) a floor or an estimate, worded "about". */

@@ -34,7 +34,7 @@ import type {
   TranscriptModel,
 } from './models.ts';
 import { seasonTabs, showCategoryLinks, showDescription, yearJump } from './show-extras.ts';
-import { episodeSourcesSection } from './sources.ts';
+import { episodeSourcesSection, searchSourcesSection } from './sources.ts';
 import { summaryInNotes } from './summary.ts';
 
 export function homePage(ctx: PageContext, m: HomePageModel): SafeHtml {
@@ -355,7 +355,8 @@ ${m.collaborators.length ? html`<section aria-labelledby="pc-h"><h2 id="pc-h">Co
 }
 
 export function searchPage(ctx: PageContext, m: SearchPageModel): SafeHtml {
-  const nothing = m.query && m.shows.length === 0 && m.episodes.length === 0 && m.people.length === 0;
+  const nothing =
+    m.query && m.shows.length === 0 && m.episodes.length === 0 && m.people.length === 0 && !m.sources?.length;
   // "More episodes": a plain link to the next page; with htmx, the next page's episodes (and its own "more") are
   // appended in place of the link.
   const more = m.nextHref
@@ -380,7 +381,8 @@ ${m.query && m.filters ? searchFilterForm(m.query, m.filters) : ''}
 ${nothing ? html`<p class="empty">${m.page > 1 ? html`No more results for “${m.query}”.` : html`Nothing found for “${m.query}”.`}</p>` : ''}
 ${showRail('Shows', m.shows, 'shows-h')}
 ${m.episodes.length ? html`<section aria-labelledby="ep-h">${heading}${prev}<div class="search-page" data-page="${m.page}">${episodeList(m.episodes, undefined, ctx)}${more}</div></section>` : html`${prev}${more}`}
-${m.people.length ? html`<section aria-labelledby="people-h"><h2 id="people-h">People</h2><ul class="people">${m.people.map((p) => html`<li><a href="${p.href}">${p.name}</a></li>`)}</ul></section>` : ''}`;
+${m.people.length ? html`<section aria-labelledby="people-h"><h2 id="people-h">People</h2><ul class="people">${m.people.map((p) => html`<li><a href="${p.href}">${p.name}</a></li>`)}</ul></section>` : ''}
+${m.sources ? searchSourcesSection(m.sources) : ''}`;
   const title = m.query ? `Search: ${m.query}${m.page > 1 ? ` (page ${m.page})` : ''}` : 'Search';
   return layout({ ...ctx, query: m.query }, { title }, body);
 }

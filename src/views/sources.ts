@@ -113,3 +113,12 @@ export function sourcePage(ctx: PageContext, m: SourcePageModel): SafeHtml {
 </article>`;
   return layout(ctx, { title: `${name} · Sources` }, body);
 }
+
+/** The search page's cited works: each formatted, with "cited by N episodes in M shows" linking to its page. */
+export function searchSourcesSection(items: readonly CitationView[]): SafeHtml {
+  if (items.length === 0) return html``;
+  return html`<section aria-labelledby="src-h"><h2 id="src-h">Sources</h2><ol class="sources search-sources">${items.map(
+    (s) =>
+      html`<li>${formattedCitation(s.citation)}${s.alsoCited ? html` <a class="cited-by" href="${s.sourceHref}">${citedBy(s.alsoCited.episodes, s.alsoCited.shows)}</a>` : ''}</li>`,
+  )}</ol></section>`;
+}

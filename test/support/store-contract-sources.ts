@@ -163,5 +163,60 @@ export function sourcesContract(kind: 'sqlite' | 'postgres', options: { skip?: s
         { sourceId, episodes: 1, shows: 1 },
       ]);
     });
+
+    t(
+      'a search finds sources by the words of their reference line, as far as the audience may see',
+      async (db) => {
+        const { store } = db;
+        const a = await show(store, 'a', ['1', '2']);
+        const b = await show(store, 'b', ['1']);
+        await store.sources.replaceForEpisodes(
+          a.showId,
+          [
+            { guid: '1', citations: [STAKHANOV, KNIGHT] },
+            { guid: '2', citations: [STAKHANOV] },
+          ],
+          T0,
+        );
+        const secret: Citation = {
+          text: 'Keeper, Mara. "Stakhanov and the lamp." Secret Press, 2020.',
+          title: 'Stakhanov and the lamp',
+        };
+        await store.sources.replaceForEpisodes(b.showId, [{ guid: '1', citations: [secret] }], T0);
+        await store.feeds.setVisibility(b.feedId, 'private');
+        const found = async (query: string, audience = {}) =>
+          (await store.sources.search(query, { limit: 10, audience })).map((h) => [
+            h.source.citation.title,
+            h.episodes,
+          ]);
+        // Most cited first; the private show's source is nobody else's business.
+        assert.deepEqual(await found('stakhanov'), [[STAKHANOV.title, 2]]);
+        assert.deepEqual(
+          await found('BRITANNICA stakh'),
+          [[STAKHANOV.title, 2]],
+          'case; the last word as a prefix',
+        );
+        assert.deepEqual(await found('princeton knight'), [[KNIGHT.title, 1]]);
+        assert.deepEqual(await found('stakhanov knight'), [], 'every word, in one reference');
+        assert.deepEqual(await found('*:" or 1=1 --'), [], 'nothing typed is query syntax');
+        assert.deepEqual(await found(''), []);
+        const admin = await found('stakhanov', { isAdmin: true });
+        assert.deepEqual(new Set(admin.map((h) => h[0])), new Set([STAKHANOV.title, secret.title]));
+        // A source's line changes with a fuller citation of it: the search follows.
+        await store.sources.replaceForEpisodes(
+          a.showId,
+          [
+            {
+              guid: '2',
+              citations: [
+                { ...STAKHANOV, text: `${STAKHANOV.text} Accessed 5 May 2024.`, publisher: 'Britannica' },
+              ],
+            },
+          ],
+          T0,
+        );
+        assert.deepEqual(await found('accessed stakhanov'), [[STAKHANOV.title, 2]]);
+      },
+    );
   });
 }

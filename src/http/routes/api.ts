@@ -205,7 +205,14 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
 
   app.get('/api/v1/search', async (req) => {
     const { q, page = 1, limit = 20 } = schemas.searchQuery.parse(req.query);
-    const empty = { shows: [], episodes: [], people: [], page, total: { episodes: 0, exact: true } };
+    const empty = {
+      shows: [],
+      episodes: [],
+      people: [],
+      sources: [],
+      page,
+      total: { episodes: 0, exact: true },
+    };
     if (!deps.search) return empty;
     // The page's filters (show, person, from/to or year), read as leniently: a bad value is ignored.
     const asked = parseSearchRequest(req.query);
@@ -237,6 +244,16 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
         };
       }),
       people: r.people.map((p) => ({ id: p.id, name: p.name, url: `/people/${p.id}` })),
+      // Cited works whose reference line holds the words (the first page), each with how widely it is cited.
+      sources:
+        page > 1
+          ? []
+          : (await deps.store.sources.search(q, { limit: 5, audience: audienceOf(req) })).map((h) => ({
+              id: h.source.id,
+              url: `/sources/${h.source.id}`,
+              citation: h.source.citation,
+              citedBy: { episodes: h.episodes, shows: h.shows },
+            })),
       page: r.page,
       total: { episodes: r.episodeTotal.count, exact: r.episodeTotal.exact },
       ...(r.hasMore ? { next: href(page + 1) } : {}),
@@ -478,7 +495,7 @@ export function openApiDocument(): unknown {
       '/api/v1/search': {
         get: {
           summary:
-            'Shows, episodes and people, ranked (titles first, then relevance, recency); episodes paged: follow `next` / `prev`; `total.episodes` is exact when `total.exact`; an episode found in its transcript carries `moment` (`seconds`, `url` starting the player there, `text`, `speaker`)',
+            'Shows, episodes and people, ranked (titles first, then relevance, recency); episodes paged: follow `next` / `prev`; `total.episodes` is exact when `total.exact`; an episode found in its transcript carries `moment` (`seconds`, `url` starting the player there, `text`, `speaker`); `sources`: cited works whose reference line holds the words (first page)',
           parameters: [
             { name: 'q', in: 'query', required: true, schema: { type: 'string', maxLength: 200 } },
             { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000 } },

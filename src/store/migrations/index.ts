@@ -20,6 +20,7 @@ import { cacheGeneration } from './0019-cache-generation.ts';
 import { browse } from './0021-browse.ts';
 import { sources } from './0026-sources.ts';
 import { peopleGraph } from './0027-people-graph.ts';
+import { sourceSearch } from './0028-source-search.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
@@ -46,4 +47,5 @@ export const migrations: readonly Migration[] = [
   browse,
   sources,
   peopleGraph,
+  sourceSearch,
 ];

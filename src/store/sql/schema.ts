@@ -414,6 +414,8 @@ export interface SourcesTable {
   id: Auto;
   citation_json: string;
   created_at: string;
+  /** The citation's reference line, for search (0028; FTS5 `sources_fts` / a GIN index over its tsvector). */
+  search_text: Generated<string>;
 }
 
 /** A key a source is known by (`citationKeys`): `doi:…`, `isbn:…`, `url:…`, `title:…|…`. */

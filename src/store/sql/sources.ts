@@ -1,6 +1,6 @@
 // The sources show notes cite (src/store/source-ports.ts): one row per work, the keys it is known by, and each
 // episode's citations in order.
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import {
   type Citation,
   citationKeys,
@@ -8,8 +8,9 @@ import {
   type Source,
   type SourceCitingEpisode,
 } from '../../domain/citation.ts';
+import type { SqlDialect } from '../migrations/index.ts';
 import type { Audience } from '../ports.ts';
-import type { EpisodeCitations, SourceReach, SourceRepository } from '../source-ports.ts';
+import type { EpisodeCitations, SourceReach, SourceRepository, SourceSearchHit } from '../source-ports.ts';
 import { chunks, compact, fromJson, iso } from './rows.ts';
 import type { Database } from './schema.ts';
 import { visibleShows } from './visibility.ts';
@@ -17,8 +18,48 @@ import { visibleShows } from './visibility.ts';
 /** Guids looked up per statement. */
 const GUID_CHUNK = 200;
 
+/** How many of the newest matching sources a search looks at before the audience's filter (bounds any query). */
+const SEARCH_CANDIDATES = 200;
+
 export class SqlSourceRepository implements SourceRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: SqlDialect,
+  ) {}
+
+  async search(query: string, options: { limit: number; audience?: Audience }): Promise<SourceSearchHit[]> {
+    const words = (query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
+    if (words.length === 0 || options.limit <= 0) return [];
+    // Every word, the last also as a prefix (the word being typed); letters and digits only, so no query syntax.
+    const last = words.length - 1;
+    const ids =
+      this.dialect === 'sqlite'
+        ? await sql<{ id: number }>`select rowid as id from sources_fts where sources_fts match ${words
+            .map((w, i) => (i === last && w.length >= 2 ? `"${w}"*` : `"${w}"`))
+            .join(' ')} order by rowid desc limit ${SEARCH_CANDIDATES}`.execute(this.db)
+        : await sql<{ id: number }>`select id from sources where to_tsvector('simple', search_text) @@
+            to_tsquery('simple', ${words.map((w, i) => (i === last ? `${w}:*` : w)).join(' & ')})
+            order by id desc limit ${SEARCH_CANDIDATES}`.execute(this.db);
+    const candidates = ids.rows.map((r) => Number(r.id));
+    const reach = new Map(
+      (await this.reach(candidates, { ...(options.audience ? { audience: options.audience } : {}) })).map(
+        (r) => [r.sourceId, r],
+      ),
+    );
+    // Most cited first (as far as the audience may see), then the newest; sources it may not see are left out.
+    const seen = candidates
+      .filter((id) => reach.has(id))
+      .sort((a, b) => (reach.get(b)?.episodes ?? 0) - (reach.get(a)?.episodes ?? 0) || b - a)
+      .slice(0, options.limit);
+    const hits: SourceSearchHit[] = [];
+    for (const id of seen) {
+      const source = await this.get(id);
+      const r = reach.get(id);
+      if (source !== undefined && r !== undefined)
+        hits.push({ source, episodes: r.episodes, shows: r.shows });
+    }
+    return hits;
+  }
 
   async replaceForEpisodes(showId: number, entries: readonly EpisodeCitations[], now: Date): Promise<void> {
     if (entries.length === 0) return;
@@ -89,7 +130,7 @@ export class SqlSourceRepository implements SourceRepository {
     if (sourceId === undefined) {
       const row = await this.db
         .insertInto('sources')
-        .values({ citation_json: JSON.stringify(citation), created_at: iso(now) })
+        .values({ citation_json: JSON.stringify(citation), created_at: iso(now), search_text: citation.text })
         .returning('id')
         .executeTakeFirstOrThrow();
       sourceId = row.id;
@@ -118,7 +159,7 @@ export class SqlSourceRepository implements SourceRepository {
     if (stored !== undefined && Object.keys(stored).length >= Object.keys(citation).length) return;
     await this.db
       .updateTable('sources')
-      .set({ citation_json: JSON.stringify(citation) })
+      .set({ citation_json: JSON.stringify(citation), search_text: citation.text })
       .where('id', '=', sourceId)
       .execute();
   }

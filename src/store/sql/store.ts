@@ -60,7 +60,7 @@ export class SqlStore implements Store {
     this.search = new SqlSearchRepository(db, dialect);
     this.browse = new SqlBrowseRepository(db);
     this.people = new SqlPersonRepository(db, run);
-    this.sources = new SqlSourceRepository(db);
+    this.sources = new SqlSourceRepository(db, dialect);
     this.jobs = new SqlJobRepository(db, dialect);
   }
 

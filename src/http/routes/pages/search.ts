@@ -23,6 +23,7 @@ import {
 import type { WebApp } from '../../server.ts';
 import { audienceOf, canSee } from '../../visibility.ts';
 import { rowsForEpisodes } from './rows.ts';
+import { sourceHref } from './sources.ts';
 
 /** Episodes per search page. */
 const PER_PAGE = 20;
@@ -104,6 +105,16 @@ export function registerSearchPage(app: FastifyInstance, web: WebApp): void {
         }),
         // People are matched by name, never filtered: listed only while no filter narrows the results.
         people: filtered ? [] : found.people.map((p) => ({ name: p.name, href: personHref(p.id) })),
+        // Cited works, like people, on the first page while no filter narrows the results.
+        ...(filtered || page > 1
+          ? {}
+          : {
+              sources: (await deps.store.sources.search(shown.query, { limit: 5, audience })).map((h) => ({
+                citation: h.source.citation,
+                sourceHref: sourceHref(h.source.id),
+                alsoCited: { episodes: h.episodes, shows: h.shows },
+              })),
+            }),
         page,
         episodeTotal: found.episodeTotal,
         ...(page > 1 ? { prevHref: searchHref(shown, { page: page - 1 }) } : {}),

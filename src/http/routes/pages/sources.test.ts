@@ -160,4 +160,28 @@ describe('sources as data on the pages, the exports and the API', () => {
     };
     assert.ok(doc.paths['/api/v1/sources/{id}']);
   });
+
+  test('search finds a cited work by the words of its reference line, with who cites it', async () => {
+    const href = await stakhanovHref();
+    const page = (await new Client(t.app).get('/search?q=britannica+stakhanov')).body;
+    const section = page.split('id="src-h"')[1] ?? '';
+    assert.match(section, /Encyclopedia Britannica/);
+    assert.match(section, new RegExp(`<a class="cited-by" href="${href}">cited by 1 episode in 1 show</a>`));
+    assert.doesNotMatch(section, /Mining Weekly/, 'only the work holding every word');
+    const api = (
+      await t.app.inject({ method: 'GET', url: '/api/v1/search?q=britannica+stakhanov' })
+    ).json() as {
+      sources: {
+        url: string;
+        citation: { container?: string };
+        citedBy: { episodes: number; shows: number };
+      }[];
+    };
+    assert.deepEqual(
+      api.sources.map((s) => [s.url, s.citation.container, s.citedBy]),
+      [[href, 'Encyclopedia Britannica', { episodes: 1, shows: 1 }]],
+    );
+    // The private show's own work is nobody else's: "Mining Weekly" is cited only there.
+    assert.doesNotMatch((await new Client(t.app).get('/search?q=mining+weekly')).body, /id="src-h"/);
+  });
 });
