@@ -17,6 +17,7 @@ import { operators } from './0016-operators.ts';
 import { searchRanking } from './0017-search-ranking.ts';
 import { episodeListIndex } from './0018-episode-list-index.ts';
 import { cacheGeneration } from './0019-cache-generation.ts';
+import { searchByDate } from './0025-search-by-date.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
@@ -40,4 +41,5 @@ export const migrations: readonly Migration[] = [
   searchRanking,
   episodeListIndex,
   cacheGeneration,
+  searchByDate,
 ];
