@@ -3,9 +3,11 @@
 // catalogue's vocabulary), run one at a time straight against the store over the bench:web catalogue of that size:
 // CPU ms per search in this process (and wall ms, p50 / p99 / max) per class, no HTTP. For working on the search
 // itself (with `node --cpu-prof`): the figures to report are bench:web's, which include rendering the page.
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { openStore } from '../../src/store/index.ts';
 import { prng } from '../../test/support/random.ts';
 import { ensureWebData } from './web-data.ts';
@@ -69,6 +71,22 @@ const classes: Array<[string, () => string]> = [
 ];
 
 const slow = process.argv.includes('--slow');
+// PostgreSQL: the CPU of the server processes serving the bench's database, from /proc (as bench:web measures it).
+const watcher = databaseUrl === undefined ? undefined : new pg.Client({ connectionString: databaseUrl });
+await watcher?.connect();
+const databaseCpuMs = async (): Promise<number> => {
+  if (watcher === undefined) return 0;
+  const { rows } = await watcher.query<{ pid: number }>(
+    'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+  );
+  let ticks = 0;
+  for (const { pid } of rows) {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks * 10;
+};
 // --statements: CPU time (this process's) per SQLite statement (its text without the values), summed over the run.
 const statements = new Map<string, { ms: number; n: number }>();
 if (process.argv.includes('--statements')) {
@@ -99,6 +117,7 @@ for (let i = 0; i < 20; i++) await store.search.search(words(1), { limit: 20, au
 for (const [name, next] of classes) {
   const times: Array<[number, string]> = [];
   const cpu0 = process.cpuUsage();
+  const db0 = await databaseCpuMs();
   for (let i = 0; i < count; i++) {
     const q = next();
     const t0 = performance.now();
@@ -106,10 +125,11 @@ for (const [name, next] of classes) {
     times.push([performance.now() - t0, q]);
   }
   const cpu = process.cpuUsage(cpu0);
+  const db = ((await databaseCpuMs()) - db0) / count;
   times.sort((a, b) => a[0] - b[0]);
   const at = (p: number): number => times[Math.min(times.length - 1, Math.floor(p * times.length))]?.[0] ?? 0;
   console.log(
-    `${name.padEnd(14)} CPU ${((cpu.user + cpu.system) / 1000 / count).toFixed(2)} ms/search, wall p50 ${at(0.5).toFixed(2)} p99 ${at(0.99).toFixed(2)} max ${(times.at(-1)?.[0] ?? 0).toFixed(2)} ms`,
+    `${name.padEnd(14)} CPU ${((cpu.user + cpu.system) / 1000 / count).toFixed(2)} ms/search${watcher === undefined ? '' : ` + PostgreSQL ${db.toFixed(2)}`}, wall p50 ${at(0.5).toFixed(2)} p99 ${at(0.99).toFixed(2)} max ${(times.at(-1)?.[0] ?? 0).toFixed(2)} ms`,
   );
   if (slow)
     console.log(
@@ -120,6 +140,7 @@ for (const [name, next] of classes) {
     );
 }
 await store.close();
+await watcher?.end();
 const searches = count * classes.length;
 for (const [key, s] of [...statements].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15))
   console.log(`${(s.ms / searches).toFixed(3)} ms/search  ${s.n} runs  ${key}`);
