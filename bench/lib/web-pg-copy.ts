@@ -39,6 +39,7 @@ export async function ensurePgData(
       log(`reusing PostgreSQL schema ${schema} (generator v${row.version}, ${row.episodes} episodes)`);
       // Migrations added since the copy (new indexes) are applied here, as the server would.
       await (await openStore({ dataDir: '.', databaseUrl: url })).close();
+      await fillEpisodeSearch(admin, schema, log);
       return url;
     }
     log(`building PostgreSQL schema ${schema}: a copy of ${sqliteFile}`);
@@ -47,6 +48,7 @@ export async function ensurePgData(
     await admin.query(`create schema ${schema}`);
     await (await openStore({ dataDir: '.', databaseUrl: url })).close();
     await copyRows(admin, schema, sqliteFile, log);
+    await fillEpisodeSearch(admin, schema, log);
     await admin.query(
       `create table ${schema}.bench_meta (version integer not null, episodes integer not null)`,
     );
@@ -56,6 +58,29 @@ export async function ensurePgData(
   } finally {
     await admin.end();
   }
+}
+
+/**
+ * `episode_search` (migration 0017) holds episodes' words as PostgreSQL computes them: the copy, made with triggers
+ * off, leaves it empty (so that searches found no episode at all), and it is filled here as its trigger would have
+ * (the columns of migrations 0017 and 0025), then analysed. Also repairs a copy made before this step existed.
+ */
+async function fillEpisodeSearch(admin: pg.Client, schema: string, log: (m: string) => void): Promise<void> {
+  const { rows } = await admin.query<{ filled: boolean; dated: boolean }>(
+    `select exists (select 1 from ${schema}.episode_search) as filled,
+      exists (select 1 from information_schema.columns where table_schema = $1 and table_name = 'episode_search'
+        and column_name = 'published_at') as dated`,
+    [schema],
+  );
+  if (rows[0] === undefined || rows[0].filled) return;
+  const t0 = performance.now();
+  const dated = rows[0].dated;
+  await admin.query(`insert into ${schema}.episode_search (id, title, body${dated ? ', published_at' : ''})
+    select id, to_tsvector('simple', coalesce(title, '')),
+      to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(description, ''))
+      ${dated ? `, coalesce(published_at, '')` : ''} from ${schema}.episodes`);
+  await admin.query(`vacuum (analyze) ${schema}.episode_search`);
+  log(`  episode_search filled in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
 
 async function copyRows(

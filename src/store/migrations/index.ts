@@ -18,6 +18,7 @@ import { searchRanking } from './0017-search-ranking.ts';
 import { episodeListIndex } from './0018-episode-list-index.ts';
 import { cacheGeneration } from './0019-cache-generation.ts';
 import { browse } from './0021-browse.ts';
+import { searchByDate } from './0025-search-by-date.ts';
 import { sources } from './0026-sources.ts';
 import { peopleGraph } from './0027-people-graph.ts';
 import { sourceSearch } from './0028-source-search.ts';
@@ -45,6 +46,7 @@ export const migrations: readonly Migration[] = [
   episodeListIndex,
   cacheGeneration,
   browse,
+  searchByDate,
   sources,
   peopleGraph,
   sourceSearch,

@@ -236,6 +236,41 @@ for (const backend of storeBackends) {
         assert.deepEqual([beyond.episodes.length, beyond.hasMore], [0, false]);
       }));
 
+    it('episode titles newest first by publication date, whatever the order they were stored in', () =>
+      withStore(async (store) => {
+        const { feed } = await store.feeds.add('https://feeds.example/lamps.xml', T0);
+        const { show } = await store.shows.upsert(feed.id, { format: 'rss', title: 'Lamps' }, T0);
+        const item = (guid: string, title: string, publishedAt?: string): EpisodeContent => ({
+          guid,
+          guidSource: 'guid',
+          title,
+          ...(publishedAt === undefined ? {} : { publishedAt }),
+          enclosure: { url: `https://cdn.example/${guid}.mp3` },
+        });
+        await store.episodes.upsertForShow(
+          show.id,
+          [
+            item('a', 'Lantern Makers', '2021-01-01T00:00:00.000Z'),
+            item('b', 'Lantern Lighters', '2023-01-01T00:00:00.000Z'),
+            item('c', 'Lantern Keepers, undated'),
+            item('d', 'Lantern Keepers', '1921-01-01T00:00:00.000Z'),
+            item('e', 'Lantern Sellers', '2022-01-01T00:00:00.000Z'),
+          ],
+          { now: T0, complete: true },
+        );
+        assert.deepEqual(titles(await store.search.search('lantern', { limit: 10 })), [
+          'Lantern Lighters',
+          'Lantern Sellers',
+          'Lantern Makers',
+          'Lantern Keepers',
+          'Lantern Keepers, undated',
+        ]);
+        assert.deepEqual(titles(await store.search.search('lantern kee', { limit: 10 })).slice(0, 2), [
+          'Lantern Keepers',
+          'Lantern Keepers, undated',
+        ]);
+      }));
+
     it('past 500 matches the total is an estimate, and says so', () =>
       withStore(async (store) => {
         const { feed } = await store.feeds.add('https://feeds.example/many.xml', T0);

@@ -7,17 +7,21 @@
 //      begun (the word being typed); for shows, when none matched so, show titles that look like the words
 //      (trigrams: typos).
 //   2. Within a stage, relevance: titleScore (below), BM25's term-frequency and length part computed over the title
-//      of each candidate, the same function on both databases, in two bands relative to the stage's best match (a
-//      score at least half the best is the first band): the score separates clearly better and worse matches (a
-//      phrase, whole words) but not two equally good titles of different lengths.
+//      of each candidate, the same function on both databases, in two bands: against the best score a title can
+//      have for the words (the words alone, in order) for the episode title stages, against the stage's best match
+//      for the others (a score at least half of it is the first band): the score separates clearly better and worse
+//      matches (a phrase, whole words) but not two equally good titles of different lengths.
 //   3. Within a band: shows by popularity (followers on this instance), then recency (latest episode); episodes by
 //      recency (publication date); people by name length (the closest name). Then the higher id.
-// Each stage ranks at most CANDIDATES matches, read from the index newest first (SQLite: the newest added; PostgreSQL:
-// the highest ids), so the cost of a query is bounded whatever its words; a word in more titles than that is ranked
-// among the newest CANDIDATES. Pages reach as deep as the stages' candidates.
+// Episode titles are read newest first by publication date (migration 0025), whole words before the last word's
+// prefix, and a stage stops once its first band holds the page: a common word costs a page of reading, not its
+// every match. The other stages rank at most CANDIDATES matches, read from the index newest first (SQLite: the
+// newest added; PostgreSQL: the highest ids), so the cost of a query is bounded whatever its words; a word in more
+// texts than that is ranked among the newest CANDIDATES. Pages reach as deep as the stages' candidates.
 import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Show } from '../../domain/show.ts';
 import { SEARCH_COLUMNS } from '../migrations/0004-search.ts';
+import { DATE_KEY_ID_MASK } from '../migrations/0025-search-by-date.ts';
 import type { SqlDialect } from '../migrations/index.ts';
 import type {
   Audience,
@@ -64,6 +68,16 @@ interface Candidate {
   at: string | null;
   /** Shows: followers; people: minus the name's length. */
   popularity: number;
+}
+
+/**
+ * Where a batch of the dated title stage ended: the last episode's id, and its date (SQLite: the minute of the date
+ * key, whose full value is beyond a JavaScript number's precision; PostgreSQL: the date text).
+ */
+interface DateCursor {
+  minute: number;
+  at: string;
+  id: number;
 }
 
 interface PgFeatures {
@@ -180,18 +194,28 @@ export class SqlSearchRepository implements SearchRepository {
     const found: number[] = [];
     const seen = new Set<number>();
     const stages: Array<() => Promise<Candidate[]>> = [];
-    for (const scope of scopes)
+    for (const scope of scopes) {
+      if (table === 'episodes' && scope === 'title') {
+        // Episode titles are read newest first by date, whole words before the last word's prefix, each stage
+        // stopping once its first band can fill the page (datedTitles).
+        for (const mode of last.length < 2 ? (['word'] as const) : (['word', 'prefix'] as const))
+          stages.push(() => this.datedTitles(terms, mode, wanted - found.length, seen, restrict));
+        continue;
+      }
       for (const mode of modes)
         stages.push(async () => {
           const list = await this.candidates(table, terms, scope, mode, restrict);
           if (list.length < CANDIDATES) complete?.set(`${scope}:${mode}`, list.length);
-          return list;
+          return rank(table, list);
         });
+    }
     // Show names within a typo, when no show matched the words as typed.
     if (table === 'shows')
-      stages.push(async () => (found.length === 0 ? this.typoCandidates(terms, restrict) : []));
+      stages.push(async () =>
+        found.length === 0 ? rank(table, await this.typoCandidates(terms, restrict)) : [],
+      );
     for (const stage of stages) {
-      for (const { id } of rank(table, await stage())) {
+      for (const { id } of await stage()) {
         if (seen.has(id)) continue;
         seen.add(id);
         found.push(id);
@@ -199,6 +223,94 @@ export class SqlSearchRepository implements SearchRepository {
       }
     }
     return found;
+  }
+
+  /**
+   * The episode title stage, ranked (THE ORDERING): titles holding the words (`mode`), read newest first by
+   * publication date (migration 0025) in growing batches. Relevance bands are measured against the best score a
+   * title can have for these words (the words alone, in order), so a match read early is placed for good: once
+   * `need` matches of the first band (holding every word whole, for the whole-word stage) are read, no later (older)
+   * match can come before them, and the stage stops. Otherwise it reads on, to CANDIDATES matches at most. Matches
+   * already `seen` (the whole-word stage's, in the prefix stage) are skipped.
+   */
+  private async datedTitles(
+    terms: string[],
+    mode: Mode,
+    need: number,
+    seen: Set<number>,
+    restrict: Restriction | undefined,
+  ): Promise<Candidate[]> {
+    const best = titleScore(terms, mode, terms.join(' '));
+    const list: Candidate[] = [];
+    let settled = 0;
+    let read = 0;
+    let after: DateCursor | undefined;
+    let batch = Math.min(CANDIDATES, Math.max(32, need + 8));
+    while (read < CANDIDATES) {
+      const rows = await this.datedTitleRows(terms, mode, restrict, batch, after);
+      read += rows.length;
+      for (const r of rows) {
+        if (seen.has(r.id)) continue;
+        const { score, whole } = scoreTitle(terms, mode, r.text ?? '');
+        const c: Candidate = { id: r.id, score, whole: mode === 'word' && whole, at: r.at, popularity: 0 };
+        list.push(c);
+        if ((mode === 'prefix' || c.whole === true) && bandOf(c.score, best) === BANDS) settled++;
+      }
+      const lastRow = rows[rows.length - 1];
+      if (rows.length < batch || lastRow === undefined || settled >= need) break;
+      after = lastRow.cursor;
+      batch = Math.min(CANDIDATES - read, batch * 4);
+    }
+    return rank('episodes', list, best);
+  }
+
+  /** One batch of the title stage's matches, newest first by date, after `after` (the previous batch's last). */
+  private async datedTitleRows(
+    terms: string[],
+    mode: Mode,
+    restrict: Restriction | undefined,
+    limit: number,
+    after: DateCursor | undefined,
+  ): Promise<Array<{ id: number; text: string | null; at: string | null; cursor: DateCursor }>> {
+    if (this.dialect === 'sqlite') {
+      const match = terms
+        .map((t, i) => (mode === 'prefix' && i === terms.length - 1 ? `"${t}"*` : `"${t}"`))
+        .join(' ');
+      const id = sql`(t.rowid & ${sql.lit(DATE_KEY_ID_MASK)})`;
+      const visible = restrictRow('episodes', id, restrict);
+      const before =
+        after === undefined
+          ? sql``
+          : sql`and t.rowid < ${after.minute} * ${sql.lit(DATE_KEY_ID_MASK + 1)} + ${after.id}`;
+      const { rows } = await sql<{ minute: number; id: number; text: string | null; at: string | null }>`
+        select m.minute, e.id, e.title as text, e.published_at as at from (select t.rowid as k,
+          t.rowid >> 35 as minute, ${id} as id
+          from episodes_title_by_date t where episodes_title_by_date match ${match} ${before} ${visible}
+          order by t.rowid desc limit ${limit}) m
+        join episodes e indexed by episodes_rank on e.id = m.id order by m.k desc`.execute(this.db);
+      return rows.map((r) => ({
+        id: r.id,
+        text: r.text,
+        at: r.at,
+        cursor: { minute: r.minute, at: '', id: r.id },
+      }));
+    }
+    const tsquery = sql`to_tsquery('simple', ${terms
+      .map((t, i) => (mode === 'prefix' && i === terms.length - 1 ? `${t}:*` : t))
+      .join(' & ')})`;
+    const visible = restrictRow('episodes', sql`s.id`, restrict);
+    const before = after === undefined ? sql`` : sql`and (s.published_at, s.id) < (${after.at}, ${after.id})`;
+    const { rows } = await sql<{ id: number; text: string | null; at: string }>`
+      select m.id, e.title as text, m.at from (select s.id, s.published_at as at from episode_search s
+        where s.title @@ ${tsquery} ${before} ${visible}
+        order by s.published_at desc, s.id desc limit ${limit}) m
+      join episodes e on e.id = m.id order by m.at desc, m.id desc`.execute(this.db);
+    return rows.map((r) => ({
+      id: Number(r.id),
+      text: r.text,
+      at: r.at === '' ? null : r.at,
+      cursor: { minute: 0, at: r.at, id: Number(r.id) },
+    }));
   }
 
   /** One stage's matches, at most CANDIDATES, with their scores (titleScore) and tie-breakers. */
@@ -213,8 +325,7 @@ export class SqlSearchRepository implements SearchRepository {
     const { rows } = await tieBreakers(table, source, this.dialect).execute(this.db);
     return rows.map((r) => ({
       id: Number(r.id),
-      score: titleScore(terms, mode, r.text ?? ''),
-      whole: holdsWhole(terms, r.text ?? ''),
+      ...scoreTitle(terms, mode, r.text ?? ''),
       at: r.at,
       popularity: Number(r.popularity),
     }));
@@ -337,6 +448,13 @@ export class SqlSearchRepository implements SearchRepository {
   ): Promise<SearchTotal> {
     const last = terms[terms.length - 1] ?? '';
     const mode: Mode = last.length < 2 || (this.dialect === 'sqlite' && last.length > 6) ? 'word' : 'prefix';
+    // PostgreSQL: when the planner's statistics put the matches well past EXACT_COUNT, its estimate is the total
+    // (the exact count would read every word's whole GIN posting list: tens of ms for common words at 1,000,000).
+    // Only with no audience filter (nothing hidden, or an admin) and no filters: the statistics count every episode.
+    if (this.dialect === 'postgres' && restrict === undefined && !complete.has(`all:${mode}`)) {
+      const estimate = await this.pgEstimate(terms, mode);
+      if (estimate > 2 * EXACT_COUNT) return { count: estimate, exact: false };
+    }
     let n = 0;
     let lowest = 0;
     for (const scope of ['all', 'transcript'] as const) {
@@ -379,14 +497,27 @@ export class SqlSearchRepository implements SearchRepository {
     return [await end(sql`asc`), await end(sql`desc`)];
   }
 
+  /** The planner's estimate of the episodes whose title or description holds the words (EXPLAIN: nothing is read). */
+  private async pgEstimate(terms: string[], mode: Mode): Promise<number> {
+    const query = terms
+      .map((t, i) => (mode === 'prefix' && i === terms.length - 1 ? `${t}:*` : t))
+      .join(' & ');
+    const { rows } = await sql<{ 'QUERY PLAN': unknown }>`explain (format json) select 1 from episode_search
+      where body @@ to_tsquery('simple', ${query})`.execute(this.db);
+    const plan: unknown = rows[0]?.['QUERY PLAN'];
+    const first: unknown = Array.isArray(plan) ? plan[0] : undefined;
+    const node: unknown =
+      typeof first === 'object' && first !== null && 'Plan' in first ? first.Plan : undefined;
+    const estimate = typeof node === 'object' && node !== null && 'Plan Rows' in node ? node['Plan Rows'] : 0;
+    return typeof estimate === 'number' ? Math.round(estimate) : 0;
+  }
+
   private async anyHidden(): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('shows')
-      .select('id')
-      .where('is_public', '=', 0)
-      .limit(1)
-      .executeTakeFirst();
-    return row !== undefined;
+    // A literal 0, so that SQLite can use the partial index (a bound parameter cannot prove the index's condition).
+    const { rows } = await sql<{ id: number }>`select id from shows where is_public = 0 limit 1`.execute(
+      this.db,
+    );
+    return rows.length > 0;
   }
 
   private pgFeatures(): Promise<PgFeatures> {
@@ -441,39 +572,70 @@ function tieBreakers(
  * none of them (a match in the description).
  */
 export function titleScore(terms: string[], mode: Mode, text: string): number {
-  const tokens = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  if (tokens.length === 0) return 0;
+  return scoreTitle(terms, mode, text).score;
+}
+
+const WORDS = /[\p{L}\p{N}]+/gu;
+
+/** titleScore, and whether the title holds every word whole, from one pass over the title's words. */
+function scoreTitle(terms: string[], mode: Mode, text: string): { score: number; whole: boolean } {
+  const tokens = text.toLowerCase().match(WORDS) ?? [];
+  if (tokens.length === 0) return { score: 0, whole: false };
   const norm = 1.2 * (0.5 + (0.5 * tokens.length) / 8);
   let score = 0;
-  const positions: number[] = [];
-  terms.forEach((term, i) => {
+  let whole = true;
+  let phrase = terms.length > 1;
+  let previous = -2;
+  for (let i = 0; i < terms.length; i++) {
+    const term = terms[i] ?? '';
     const prefix = mode === 'prefix' && i === terms.length - 1;
     let tf = 0;
     let at = -1;
-    tokens.forEach((token, k) => {
+    let exact = false;
+    for (let k = 0; k < tokens.length; k++) {
+      const token = tokens[k] ?? '';
       const hit =
         token === term
           ? 1
-          : token.startsWith(term) || (!prefix && term.startsWith(token) && token.length >= 4)
+          : token.startsWith(term) || (!prefix && token.length >= 4 && term.startsWith(token))
             ? 0.5
             : 0;
-      if (hit > 0 && at < 0) at = k;
+      if (hit === 0) continue;
+      if (hit === 1) exact = true;
+      if (at < 0) at = k;
       tf += hit;
-    });
-    positions.push(at);
+    }
+    if (!exact) whole = false;
+    if (at < 0 || (i > 0 && at !== previous + 1)) phrase = false;
+    previous = at;
     if (tf > 0) score += (tf * 2.2) / (tf + norm);
-  });
-  const phrase =
-    terms.length > 1 && positions.every((p, i) => p >= 0 && (i === 0 || p === (positions[i - 1] ?? -2) + 1));
-  return phrase ? score * 1.25 : score;
+  }
+  return { score: phrase ? score * 1.25 : score, whole };
 }
 
-/** THE ORDERING within a stage: relevance band, then popularity / recency as the table's tie-breakers, then id. */
-export function rank(table: Table, candidates: Candidate[]): Candidate[] {
-  const best = candidates.reduce((max, c) => Math.max(max, c.score), 0);
-  const band = (c: Candidate): number =>
-    best > 0 && Number.isFinite(c.score) ? Math.ceil((BANDS * Math.max(c.score, 0)) / best) : 0;
-  const byAt = (a: Candidate, b: Candidate): number => (b.at ?? '').localeCompare(a.at ?? '');
+/** A score's relevance band against the `best`: BANDS for at least half of it, down to 0 for no score. */
+function bandOf(score: number, best: number): number {
+  return best > 0 && Number.isFinite(score)
+    ? Math.min(BANDS, Math.ceil((BANDS * Math.max(score, 0)) / best))
+    : 0;
+}
+
+/**
+ * THE ORDERING within a stage: relevance band (against `best`: by default the stage's best score), then popularity /
+ * recency as the table's tie-breakers, then id.
+ */
+export function rank(
+  table: Table,
+  candidates: Candidate[],
+  best = candidates.reduce((max, c) => Math.max(max, c.score), 0),
+): Candidate[] {
+  const band = (c: Candidate): number => bandOf(c.score, best);
+  // ISO dates: their code-unit order is their time order.
+  const byAt = (a: Candidate, b: Candidate): number => {
+    const x = a.at ?? '';
+    const y = b.at ?? '';
+    return x === y ? 0 : x < y ? 1 : -1;
+  };
   return candidates
     .map((c) => ({ c, band: band(c) }))
     .sort(
@@ -484,12 +646,6 @@ export function rank(table: Table, candidates: Candidate[]): Candidate[] {
         b.c.id - a.c.id,
     )
     .map(({ c }) => c);
-}
-
-/** Every word stands whole in the text (case ignored). */
-function holdsWhole(terms: string[], text: string): boolean {
-  const tokens = new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
-  return terms.every((t) => tokens.has(t));
 }
 
 /** A word's trigrams, as FTS5's trigram tokenizer indexes them (no padding): "role" → rol, ole. */

@@ -1,0 +1,146 @@
+// `node --import tsx bench/lib/search-profile.ts <episodes> [--database-url postgres://…] [--queries N] [--cache-dir d]`
+// The searches of `npm run bench:web`'s varied rows (1, 2, 3 words and word + prefix, drawn Zipf-like from its
+// catalogue's vocabulary), run one at a time straight against the store over the bench:web catalogue of that size:
+// CPU ms per search in this process (and wall ms, p50 / p99 / max) per class, no HTTP. For working on the search
+// itself (with `node --cpu-prof`): the figures to report are bench:web's, which include rendering the page.
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { openStore } from '../../src/store/index.ts';
+import { prng } from '../../test/support/random.ts';
+import { ensureWebData } from './web-data.ts';
+import { ensurePgData } from './web-pg-copy.ts';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const episodes = Number(process.argv[2] ?? 100_000);
+const count = Number(arg('queries') ?? 200);
+const databaseUrl = arg('database-url');
+const { dir, data } = await ensureWebData({
+  episodes,
+  cacheDir: arg('cache-dir') ?? tmpdir(),
+  log: (m) => console.error(m),
+});
+const sqliteFile = join(dir, 'earshot.sqlite');
+const store = await openStore({
+  dataDir: dir,
+  databaseUrl:
+    databaseUrl === undefined
+      ? sqliteFile
+      : await ensurePgData(databaseUrl, sqliteFile, data, (m) => console.error(m)),
+});
+
+const random = prng(13);
+const cumulative: number[] = [];
+let sum = 0;
+for (let k = 0; k < data.words.length; k++) {
+  sum += 1 / (k + 1);
+  cumulative.push(sum);
+}
+const word = (): string => {
+  const u = random() * sum;
+  let lo = 0;
+  let hi = cumulative.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((cumulative[mid] ?? 0) < u) lo = mid + 1;
+    else hi = mid;
+  }
+  return data.words[lo] ?? 'history';
+};
+const words = (n: number): string => {
+  const out: string[] = [];
+  while (out.length < n) {
+    const w = word();
+    if (!out.includes(w)) out.push(w);
+  }
+  return out.join(' ');
+};
+const prefix = (w: string): string =>
+  w.slice(0, Math.max(2, Math.min(w.length - 1, 2 + Math.floor(random() * 3))));
+const classes: Array<[string, () => string]> = [
+  ['1 word', () => words(1)],
+  ['2 words', () => words(2)],
+  ['3 words', () => words(3)],
+  ['word + prefix', () => `${word()} ${prefix(word())}`],
+];
+
+const slow = process.argv.includes('--slow');
+// PostgreSQL: the CPU of the server processes serving the bench's database, from /proc (as bench:web measures it).
+const watcher = databaseUrl === undefined ? undefined : new pg.Client({ connectionString: databaseUrl });
+await watcher?.connect();
+const databaseCpuMs = async (): Promise<number> => {
+  if (watcher === undefined) return 0;
+  const { rows } = await watcher.query<{ pid: number }>(
+    'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+  );
+  let ticks = 0;
+  for (const { pid } of rows) {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks * 10;
+};
+// --statements: CPU time (this process's) per SQLite statement (its text without the values), summed over the run.
+const statements = new Map<string, { ms: number; n: number }>();
+if (process.argv.includes('--statements')) {
+  const proto = Database.prototype as unknown as { prepare: (source: string) => Record<string, unknown> };
+  const prepare = proto.prepare;
+  proto.prepare = function (this: unknown, source: string) {
+    const stmt = prepare.call(this, source);
+    for (const method of ['all', 'get', 'run'] as const) {
+      const original = stmt[method] as (...a: unknown[]) => unknown;
+      stmt[method] = (...a: unknown[]) => {
+        const t0 = process.cpuUsage();
+        try {
+          return original.apply(stmt, a);
+        } finally {
+          const used = process.cpuUsage(t0);
+          const key = source.replace(/\s+/g, ' ').slice(0, 160);
+          const s = statements.get(key) ?? { ms: 0, n: 0 };
+          s.ms += (used.user + used.system) / 1000;
+          s.n++;
+          statements.set(key, s);
+        }
+      };
+    }
+    return stmt;
+  };
+}
+for (let i = 0; i < 20; i++) await store.search.search(words(1), { limit: 20, audience: {} });
+for (const [name, next] of classes) {
+  const times: Array<[number, string]> = [];
+  const cpu0 = process.cpuUsage();
+  const db0 = await databaseCpuMs();
+  for (let i = 0; i < count; i++) {
+    const q = next();
+    const t0 = performance.now();
+    await store.search.search(q, { limit: 20, audience: {} });
+    times.push([performance.now() - t0, q]);
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const db = ((await databaseCpuMs()) - db0) / count;
+  times.sort((a, b) => a[0] - b[0]);
+  const at = (p: number): number => times[Math.min(times.length - 1, Math.floor(p * times.length))]?.[0] ?? 0;
+  console.log(
+    `${name.padEnd(14)} CPU ${((cpu.user + cpu.system) / 1000 / count).toFixed(2)} ms/search${watcher === undefined ? '' : ` + PostgreSQL ${db.toFixed(2)}`}, wall p50 ${at(0.5).toFixed(2)} p99 ${at(0.99).toFixed(2)} max ${(times.at(-1)?.[0] ?? 0).toFixed(2)} ms`,
+  );
+  if (slow)
+    console.log(
+      `  slowest: ${times
+        .slice(-5)
+        .map(([t, q]) => `${q} (${t.toFixed(1)})`)
+        .join(', ')}`,
+    );
+}
+await store.close();
+await watcher?.end();
+const searches = count * classes.length;
+for (const [key, s] of [...statements].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15))
+  console.log(`${(s.ms / searches).toFixed(3)} ms/search  ${s.n} runs  ${key}`);
