@@ -118,6 +118,11 @@ export interface FeedRepository {
    */
   addedSince(userId: number, since: Date): Promise<string[]>;
   /**
+   * The feeds the listener brought into the catalogue at or after `since`, newest first, at most `limit`: with their
+   * fetch state (never fetched yet, fetched, or the last error), for the listener's "recently added" list.
+   */
+  addedBy(userId: number, options: { since: Date; limit: number }): Promise<Feed[]>;
+  /**
    * Makes a feed (and its show) public or private; `not-found` for an unknown feed. Returns the feed as it is now.
    * Advances `visibilityGeneration` in the same transaction.
    */

@@ -21,6 +21,18 @@ export interface AddPodcastsModel {
   url?: string;
   /** The last import's entries. */
   imported?: { title: string; url: string; result: OpmlEntryOutcome }[];
+  /** The podcasts this listener brought in lately, newest first, with what the first fetches made of each. */
+  recent?: RecentFeed[];
+}
+
+export interface RecentFeed {
+  title: string;
+  url: string;
+  /** The show's page, once fetched. */
+  href?: string;
+  /** "Waiting to be fetched", "Fetched", "404 Not Found", "Not a feed: an HTML page", … */
+  state: string;
+  failed: boolean;
 }
 
 const OUTCOME: Record<OpmlEntryOutcome, string> = {
@@ -41,7 +53,7 @@ ${m.message ? html`<p class="notice" role="status">${m.message.text}${m.message.
 ${
   m.imported
     ? html`<section aria-labelledby="import-h" class="import-results"><h2 id="import-h">Imported: ${summary || 'nothing'}</h2>
-${counts.has('queued') ? html`<p>Queued podcasts are new to this server: each is fetched in the background within a few minutes, then appears in <a href="/library">your library</a>. One that cannot be fetched (a 404, not a feed) stays out of it.</p>` : ''}
+${counts.has('queued') ? html`<p>Queued podcasts are new to this server: each is fetched in the background within a few minutes, then appears in <a href="/library">your library</a>. What each fetch found (a 404, not a feed) is listed under <a href="#recent-h">Recently added</a>; reload this page to see it.</p>` : ''}
 <table class="import-table"><thead><tr><th scope="col">Podcast</th><th scope="col">Result</th></tr></thead><tbody>
 ${m.imported.map(
   (e) =>
@@ -50,6 +62,7 @@ ${m.imported.map(
 </tbody></table></section>`
     : ''
 }
+${m.recent?.length ? recentSection(m.recent) : ''}
 ${
   m.followUrl
     ? html`<section aria-labelledby="url-h"><h2 id="url-h">Follow by feed URL</h2>
@@ -75,4 +88,15 @@ ${
     : ''
 }`;
   return layout(ctx, { title: 'Add podcasts' }, body);
+}
+
+/** The podcasts the listener brought in lately: each with what its fetches found (a queued import's 404s show here). */
+function recentSection(recent: readonly RecentFeed[]): SafeHtml {
+  return html`<section aria-labelledby="recent-h" class="recent-feeds"><h2 id="recent-h">Recently added</h2>
+<table class="import-table"><thead><tr><th scope="col">Podcast</th><th scope="col">State</th></tr></thead><tbody>
+${recent.map(
+  (f) =>
+    html`<tr${f.failed ? html` class="recent-failed"` : ''}><td>${f.href ? html`<a href="${f.href}">${f.title}</a>` : html`<span class="import-title">${f.title}</span>`}<br><small>${f.url}</small></td><td>${f.state}</td></tr>`,
+)}
+</tbody></table></section>`;
 }

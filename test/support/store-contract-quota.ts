@@ -51,6 +51,19 @@ export function quotaContract(kind: 'sqlite' | 'postgres', options: { skip?: str
         assert.deepEqual(await store.feeds.addedSince(alice, at(1)), [at(30).toISOString()]);
         assert.deepEqual(await store.feeds.addedSince(bob, at(0)), [at(40).toISOString()]);
         assert.deepEqual(await store.feeds.addedSince(alice, at(31)), []);
+        const recent = async (who: number, since: Date, limit = 10) =>
+          (await store.feeds.addedBy(who, { since, limit })).map((f) => f.url);
+        assert.deepEqual(await recent(alice, at(0)), [
+          'https://feeds.example/a2.xml',
+          'https://feeds.example/a1.xml',
+        ]);
+        assert.deepEqual(
+          await recent(alice, at(0), 1),
+          ['https://feeds.example/a2.xml'],
+          'newest first, bounded',
+        );
+        assert.deepEqual(await recent(alice, at(31)), []);
+        assert.deepEqual(await recent(bob, at(0)), ['https://feeds.example/b1.xml']);
       },
     );
 

@@ -272,6 +272,19 @@ export class SqlFeedRepository implements FeedRepository {
     return rows.map((r) => r.created_at);
   }
 
+  async addedBy(userId: number, options: { since: Date; limit: number }): Promise<Feed[]> {
+    const rows = await this.db
+      .selectFrom('feeds')
+      .selectAll()
+      .where('added_by_user_id', '=', userId)
+      .where('created_at', '>=', iso(options.since))
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(options.limit)
+      .execute();
+    return rows.map(toFeed);
+  }
+
   async get(id: number): Promise<Feed | undefined> {
     const row = await this.db.selectFrom('feeds').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toFeed(row);

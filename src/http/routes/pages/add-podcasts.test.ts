@@ -248,6 +248,37 @@ describe('OPML import', () => {
     );
   });
 
+  test('what the crawler made of each queued entry shows under Recently added: 404, not a feed, fetched', async () => {
+    const ivy = await listener('ivy');
+    server.route('/kappa.xml', feedRoute(rss('Show kappa')));
+    const file = opml([server.url('/missing.xml'), server.url('/page.html'), server.url('/kappa.xml')]);
+    const res = await upload(ivy, '/library/add/opml', { name: 'subs.opml', content: file });
+    assert.equal(res.statusCode, 200);
+    assert.match(text(res.body), /Recently added .* Waiting to be fetched/);
+    // The crawler's first fetch of each new feed (the job queue runs refreshFeed).
+    const userId = (await store.listeners.users.findByName('ivy'))?.id ?? 0;
+    const added = await store.feeds.addedBy(userId, { since: new Date(0), limit: 10 });
+    assert.equal(added.length, 3);
+    for (const feed of added) await refreshFeed({ store, fetcher }, feed.id);
+    const page = await ivy.get('/library/add');
+    const rows = [
+      ...page.body.matchAll(
+        /<tr(?: class="recent-failed")?><td>(?:<a href="([^"]*)">)?.*?<small>(.*?)<\/small><\/td><td>(.*?)<\/td>/g,
+      ),
+    ].map((m) => `${m[2]} → ${m[3]}${m[1] ? ` (${m[1]})` : ''}`);
+    const kappa = (await store.shows.getByFeed(added.find((f) => f.url.endsWith('/kappa.xml'))?.id ?? 0))?.id;
+    assert.deepEqual(
+      rows.sort(),
+      [
+        `${server.url('/kappa.xml')} → Fetched (/shows/${kappa})`,
+        `${server.url('/missing.xml')} → 404 Not Found`,
+        `${server.url('/page.html')} → The server answered an HTML page, not a feed`,
+      ].sort(),
+    );
+    // Someone else's additions are not listed to this listener.
+    assert.doesNotMatch((await (await listener('hal')).get('/library/add')).body, /missing\.xml/);
+  });
+
   test('a file that is not OPML gets one clear message', async () => {
     const fay = await listener('fay');
     const res = await upload(fay, '/library/add/opml', {

@@ -2,19 +2,37 @@
 // fetched through the one outbound door, private to its followers), or import an OPML file, uploaded (multipart,
 // within the server's body limit) or pasted, with the result of each entry (SyncService.importOpmlEntries: new
 // feeds are queued for the crawler, so 200 entries never hold the request).
+import { STATUS_CODES } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { Feed } from '../../../domain/feed.ts';
 import { QuotaError } from '../../../services/listener-quota.ts';
-import { type AddPodcastsModel, addPodcastsPage } from '../../../views/add-podcasts.ts';
+import { type AddPodcastsModel, addPodcastsPage, type RecentFeed } from '../../../views/add-podcasts.ts';
 import { checkCsrf, requireUser } from '../../context.ts';
 import { HttpError } from '../../errors.ts';
 import { isUploadedFile } from '../../multipart.ts';
-import { showHref } from '../../present.ts';
+import { showHref, showTitle } from '../../present.ts';
 import type { WebApp } from '../../server.ts';
 
 /** The largest OPML file read, in bytes (the pasted text has the same bound). */
 export const MAX_OPML_BYTES = 1_500_000;
 const MAX_URL = 2048;
+/** "Recently added" lists the feeds a listener brought in over this many days, at most RECENT_LIMIT of them. */
+const RECENT_DAYS = 14;
+const RECENT_LIMIT = 100;
+
+/** A feed's state as its listener reads it: waiting, fetched, or what its last fetch found. */
+function fetchState(feed: Feed): { state: string; failed: boolean } {
+  if (feed.lastErrorCode !== undefined && (feed.lastSuccessAt === undefined || feed.errorStreak > 0)) {
+    const status = feed.httpStatus;
+    if (feed.lastErrorCode === 'http-status' && status !== undefined)
+      return { state: `${status} ${STATUS_CODES[status] ?? 'error'}`, failed: true };
+    const said = feed.lastErrorMessage ?? feed.lastErrorCode;
+    return { state: `${said.slice(0, 1).toUpperCase()}${said.slice(1)}`, failed: true };
+  }
+  if (feed.lastSuccessAt !== undefined) return { state: 'Fetched', failed: false };
+  return { state: 'Waiting to be fetched', failed: false };
+}
 
 const urlForm = z.object({
   url: z.string().trim().min(1, 'Type the feed’s address.').max(MAX_URL, `The address is too long.`),
@@ -30,8 +48,32 @@ export function registerAddPodcastPages(app: FastifyInstance, web: WebApp): void
     followUrl: deps.followUrl !== undefined,
     opml: importer() !== undefined,
   });
-  const page = (req: FastifyRequest, reply: FastifyReply, model: AddPodcastsModel, status = 200) =>
-    web.sendPage(reply, addPodcastsPage(web.pageContext(req), model), status);
+  const page = async (req: FastifyRequest, reply: FastifyReply, model: AddPodcastsModel, status = 200) => {
+    const user = requireUser(req);
+    const recent = await recentlyAdded(user.id);
+    return web.sendPage(
+      reply,
+      addPodcastsPage(web.pageContext(req), { ...model, ...(recent.length ? { recent } : {}) }),
+      status,
+    );
+  };
+
+  /** What became of the feeds this listener brought in during the last RECENT_DAYS (a queued import's fetches). */
+  async function recentlyAdded(userId: number): Promise<RecentFeed[]> {
+    const since = new Date(web.now().getTime() - RECENT_DAYS * 86_400_000);
+    const feeds = await deps.store.feeds.addedBy(userId, { since, limit: RECENT_LIMIT });
+    const rows: RecentFeed[] = [];
+    for (const feed of feeds) {
+      const show = feed.lastSuccessAt === undefined ? undefined : await deps.store.shows.getByFeed(feed.id);
+      rows.push({
+        title: show ? showTitle(show) : feed.url,
+        url: feed.url,
+        ...(show ? { href: showHref(show.id) } : {}),
+        ...fetchState(feed),
+      });
+    }
+    return rows;
+  }
 
   app.get('/library/add', async (req, reply) => {
     requireUser(req);
