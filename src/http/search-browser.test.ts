@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { ARTIFACTS, launchChromium, SKIP_NO_CHROMIUM } from '../../test/support/browser.ts';
+import { ARTIFACTS, axeCheck, launchChromium, SKIP_NO_CHROMIUM } from '../../test/support/browser.ts';
 import type { FeedServer } from '../../test/support/feed-server.ts';
 import {
   fetchMomentTranscripts,
@@ -120,7 +120,8 @@ describe('search in Chromium', { skip: SKIP_NO_CHROMIUM ?? false }, () => {
     // 2021: Harbour Lights' first 12 and Coast Radio's last 6.
     await page.goto(`${origin}/search?q=lighthouse+keepers&year=2021`);
     await page.getByRole('heading', { name: /Episodes\s+18 episodes/ }).waitFor();
-    await page.screenshot({ path: join(ARTIFACTS, 'search.png'), fullPage: false });
+    await page.screenshot({ path: join(ARTIFACTS, 'search-filters.png'), fullPage: false });
+    await axeCheck(page, 'search with filters');
     assert.deepEqual(problems, []);
     await context.close();
   });
@@ -164,6 +165,7 @@ describe('search in Chromium', { skip: SKIP_NO_CHROMIUM ?? false }, () => {
       `played from ${played.join(', ')}`,
     );
     await page.screenshot({ path: join(ARTIFACTS, 'search-moment.png'), fullPage: false });
+    await axeCheck(page, 'search with a transcript moment');
 
     // The line is a link to the episode page, which plays from the moment.
     await page.getByRole('link', { name: /Then the foghorn sounded/ }).click();

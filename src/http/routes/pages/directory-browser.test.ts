@@ -95,6 +95,11 @@ describe('find podcasts in Chromium', { skip: SKIP_NO_CHROMIUM ?? false }, () =>
     await page.screenshot({ path: join(ARTIFACTS, 'directory.png'), fullPage: true });
     await axeCheck(page, 'directory after following');
 
+    // The listener's "Add podcasts" page (follow by URL, OPML upload, what was added lately) passes axe too.
+    await page.goto(`${origin}/library/add`);
+    await page.getByRole('heading', { name: 'Add podcasts' }).waitFor();
+    await axeCheck(page, 'add podcasts');
+
     const feed = await store.feeds.findByUrl('https://feeds.megaphone.fm/GLT4787413333');
     assert.equal(feed?.isPublic, false);
     assert.deepEqual(problems, []);
