@@ -22,6 +22,7 @@ import { searchByDate } from './0025-search-by-date.ts';
 import { sources } from './0026-sources.ts';
 import { peopleGraph } from './0027-people-graph.ts';
 import { sourceSearch } from './0028-source-search.ts';
+import { rereadStoredNotes } from './0029-reread-stored-notes.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
@@ -50,4 +51,5 @@ export const migrations: readonly Migration[] = [
   sources,
   peopleGraph,
   sourceSearch,
+  rereadStoredNotes,
 ];
