@@ -11,6 +11,7 @@ import {
   ARTIFACTS,
   axeCheck,
   launchChromium,
+  mediaRoute,
   SKIP_NO_CHROMIUM,
   toneWav,
 } from '../../test/support/browser.ts';
@@ -43,21 +44,7 @@ function assetHost(): Promise<{ server: Server; base: string }> {
       res.writeHead(404).end();
       return;
     }
-    const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
-    if (m) {
-      const start = Number(m[1]);
-      const end = m[2] ? Math.min(Number(m[2]), body.length - 1) : body.length - 1;
-      res.writeHead(206, {
-        'content-type': type,
-        'accept-ranges': 'bytes',
-        'content-range': `bytes ${start}-${end}/${body.length}`,
-        'content-length': end - start + 1,
-      });
-      res.end(body.subarray(start, end + 1));
-      return;
-    }
-    res.writeHead(200, { 'content-type': type, 'accept-ranges': 'bytes', 'content-length': body.length });
-    res.end(body);
+    mediaRoute(body, type)(req, res);
   });
   return new Promise((ok) =>
     server.listen(0, '127.0.0.1', () =>

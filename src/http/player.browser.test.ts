@@ -13,6 +13,7 @@ import {
   ARTIFACTS,
   axeCheck,
   launchChromium,
+  mediaRoute,
   SKIP_NO_CHROMIUM,
   toneWav,
 } from '../../test/support/browser.ts';
@@ -45,17 +46,7 @@ function assetHost(): Promise<{ server: Server; base: string }> {
       res.writeHead(404).end();
       return;
     }
-    const [body, type] = file;
-    const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
-    const start = m ? Number(m[1]) : 0;
-    const end = m?.[2] ? Math.min(Number(m[2]), body.length - 1) : body.length - 1;
-    res.writeHead(m ? 206 : 200, {
-      'content-type': type,
-      'accept-ranges': 'bytes',
-      'content-length': end - start + 1,
-      ...(m ? { 'content-range': `bytes ${start}-${end}/${body.length}` } : {}),
-    });
-    res.end(body.subarray(start, end + 1));
+    mediaRoute(...file)(req, res);
   });
   return new Promise((ok) =>
     server.listen(0, '127.0.0.1', () =>
