@@ -122,6 +122,7 @@ export function episodeItem(row: EpisodeRow, extra: SafeHtml = html``): SafeHtml
     ${row.moment ? transcriptMoment(row, row.moment) : ''}
     ${row.played ? html`<p class="state">Played</p>` : ''}
     ${progress !== undefined ? html`<progress max="100" value="${progress}" aria-label="Listened ${progress}%">${progress}%</progress>` : ''}
+    ${progress === undefined && !row.played && row.progressSeconds ? html`<p class="state">Stopped at ${formatClock(row.progressSeconds)}</p>` : ''}
   </div>
   ${row.play ? playButton(row.play) : ''}
   ${extra}
