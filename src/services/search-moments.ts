@@ -7,8 +7,10 @@ import type { MediaTextService } from './media-text.ts';
 
 /** How much of a description is read to tell a text match from a transcript match. */
 const DESCRIPTION_CHARS = 20_000;
+/** The most transcript hits of one page given a moment (each reads a cached transcript): a site page's worth. */
+const MAX_MOMENTS = 20;
 
-/** The moments of the transcript hits among `episodes` (a page of results: at most 100), by episode id. */
+/** The moments of the first MAX_MOMENTS transcript hits among `episodes` (a page of results), by episode id. */
 export async function transcriptMoments(
   mediaText: MediaTextService | undefined,
   query: string,
@@ -16,9 +18,11 @@ export async function transcriptMoments(
 ): Promise<Map<number, TranscriptMoment>> {
   const moments = new Map<number, TranscriptMoment>();
   if (mediaText === undefined) return moments;
-  const inTranscript = episodes.filter(
-    (e) => !holdsEveryWord(`${e.title ?? ''} ${(e.description ?? '').slice(0, DESCRIPTION_CHARS)}`, query),
-  );
+  const inTranscript = episodes
+    .filter(
+      (e) => !holdsEveryWord(`${e.title ?? ''} ${(e.description ?? '').slice(0, DESCRIPTION_CHARS)}`, query),
+    )
+    .slice(0, MAX_MOMENTS);
   const found = await Promise.all(
     inTranscript.map(async (e) => [e.id, await mediaText.momentFor(e.id, query)] as const),
   );
