@@ -26,3 +26,16 @@ export const postgres: Backend = {
 };
 
 export const storeBackends: readonly Backend[] = [sqlite, postgres];
+
+/** Runs `run` on a fresh store of `kind` (SQLite in memory, or a PostgreSQL schema of its own) and drops it after. */
+export async function withFreshStore(
+  kind: 'sqlite' | 'postgres',
+  run: (store: Store) => Promise<void>,
+): Promise<void> {
+  const { store, drop } = await (kind === 'sqlite' ? sqlite : postgres).fresh('/nonexistent');
+  try {
+    await run(store);
+  } finally {
+    await drop();
+  }
+}

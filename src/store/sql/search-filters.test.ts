@@ -2,9 +2,10 @@
 // person and by publication date, applied as the indexes are read, so pages and totals count only what passes.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { freshPostgresStore, postgresSkip } from '../../../test/support/postgres.ts';
+import { postgresSkip } from '../../../test/support/postgres.ts';
+import { withFreshStore } from '../../../test/support/store-backends.ts';
 import type { EpisodeContent } from '../../domain/episode.ts';
-import { openStore, type Store } from '../index.ts';
+import type { Store } from '../index.ts';
 import type { SearchFilters } from '../ports.ts';
 
 const T0 = new Date('2026-01-01T00:00:00.000Z');
@@ -23,24 +24,6 @@ function episode(
     enclosure: { url: `https://cdn.example/${guid}.mp3` },
     ...(guest ? { persons: [{ name: guest, role: 'guest', group: 'cast' }] } : {}),
   };
-}
-
-async function withStore(kind: 'sqlite' | 'postgres', run: (store: Store) => Promise<void>): Promise<void> {
-  if (kind === 'sqlite') {
-    const store = await openStore({ dataDir: '/nonexistent', databaseUrl: ':memory:' });
-    try {
-      await run(store);
-    } finally {
-      await store.close();
-    }
-    return;
-  }
-  const { store, drop } = await freshPostgresStore();
-  try {
-    await run(store);
-  } finally {
-    await drop();
-  }
 }
 
 /** Two shows about mining: one hosted by Ada (a show credit), one with Bo as a guest of one episode. */
@@ -85,7 +68,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
   const skip = (kind === 'postgres' ? await postgresSkip() : undefined) ?? false;
   describe(`search filters (${kind})`, { skip }, () => {
     it('narrows episodes by show, person and date, and counts only what passes', () =>
-      withStore(kind, async (store) => {
+      withFreshStore(kind, async (store) => {
         const ids = await catalogue(store);
         const find = async (filters: SearchFilters, limit = 10, page = 1) => {
           const r = await store.search.search('mining', { limit, page, filters });
@@ -139,7 +122,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       }));
 
     it('filters apply together with what the audience may see', () =>
-      withStore(kind, async (store) => {
+      withFreshStore(kind, async (store) => {
         const ids = await catalogue(store);
         const ore = await store.shows.get(ids.ore);
         assert.ok(ore);

@@ -5,9 +5,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { freshPostgresStore, postgresSkip } from '../../../test/support/postgres.ts';
+import { postgresSkip } from '../../../test/support/postgres.ts';
+import { withFreshStore } from '../../../test/support/store-backends.ts';
 import type { EpisodeContent } from '../../domain/episode.ts';
-import { openStore, type Store } from '../index.ts';
+import { openStore } from '../index.ts';
 import { migrations } from '../migrations/index.ts';
 import { connect } from './connect.ts';
 import { migrate } from './migrate.ts';
@@ -19,29 +20,11 @@ function episode(guid: string, title: string): EpisodeContent {
   return { guid, guidSource: 'guid', title, enclosure: { url: `https://cdn.example/${guid}.mp3` } };
 }
 
-async function withStore(kind: 'sqlite' | 'postgres', run: (store: Store) => Promise<void>): Promise<void> {
-  if (kind === 'sqlite') {
-    const store = await openStore({ dataDir: '/nonexistent', databaseUrl: ':memory:' });
-    try {
-      await run(store);
-    } finally {
-      await store.close();
-    }
-    return;
-  }
-  const { store, drop } = await freshPostgresStore();
-  try {
-    await run(store);
-  } finally {
-    await drop();
-  }
-}
-
 for (const kind of ['sqlite', 'postgres'] as const) {
   const skip = (kind === 'postgres' ? await postgresSkip() : undefined) ?? false;
   describe(`search ranking (${kind})`, { skip }, () => {
     it('a whole-word title match ranks before a newer title that only starts with the word', () =>
-      withStore(kind, async (store) => {
+      withFreshStore(kind, async (store) => {
         const { feed } = await store.feeds.add('https://feeds.example/s.xml', T0);
         const { show } = await store.shows.upsert(feed.id, { format: 'rss', title: 'Coal' }, T0);
         await store.episodes.upsertForShow(show.id, [episode('old', 'Alexei Stakhanov')], {
