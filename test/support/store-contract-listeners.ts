@@ -44,8 +44,12 @@ async function seed(store: Store): Promise<{ feedId: number; showId: number; epi
   return { feedId: feed.id, showId: show.id, episodes: page.items.map((e) => e.id) };
 }
 
-export function listenerContract(kind: 'sqlite' | 'postgres', options: { skip?: string } = {}): void {
-  const t = (name: string, fn: (db: ListenerDb) => Promise<void>) =>
+/** A contract test of `kind`: each runs on a listener database of its own, closed after (skipped with `skip`). */
+export function listenerDbTest(
+  kind: 'sqlite' | 'postgres',
+  options: { skip?: string } = {},
+): (name: string, fn: (db: ListenerDb) => Promise<void>) => void {
+  return (name, fn) =>
     test(name, { skip: options.skip ?? false }, async () => {
       const db = await openListenerDb(kind);
       try {
@@ -54,6 +58,10 @@ export function listenerContract(kind: 'sqlite' | 'postgres', options: { skip?: 
         await db.close();
       }
     });
+}
+
+export function listenerContract(kind: 'sqlite' | 'postgres', options: { skip?: string } = {}): void {
+  const t = listenerDbTest(kind, options);
 
   describe(`listener store contract: ${kind}`, () => {
     t(

@@ -2,23 +2,15 @@
 // src/store/listeners.test.ts: who brought a feed into the catalogue and when (the daily new-feed quota counts it in the
 // database, so it survives restarts and holds across processes), and fair-share lanes on the job queue.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe } from 'node:test';
 import { createAccount } from '../../src/services/passwords.ts';
-import { type ListenerDb, openListenerDb } from './store-contract-listeners.ts';
+import { type ListenerDb, listenerDbTest } from './store-contract-listeners.ts';
 
 const T0 = new Date('2026-01-01T00:00:00.000Z');
 const at = (minutes: number): Date => new Date(T0.getTime() + minutes * 60_000);
 
 export function quotaContract(kind: 'sqlite' | 'postgres', options: { skip?: string } = {}): void {
-  const t = (name: string, fn: (db: ListenerDb) => Promise<void>) =>
-    test(name, options.skip === undefined ? {} : { skip: options.skip }, async () => {
-      const db = await openListenerDb(kind);
-      try {
-        await fn(db);
-      } finally {
-        await db.close();
-      }
-    });
+  const t = listenerDbTest(kind, options);
   const user = async (db: ListenerDb, name: string) =>
     (await createAccount(db.listeners.users, { name, password: 'a password, long enough' }, T0)).id;
 

@@ -2,11 +2,11 @@
 // replaced per episode, one source per work across episodes and shows (DOI, ISBN, URL, title + container), and the
 // citing episodes as far as an audience may see them.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe } from 'node:test';
 import type { Citation } from '../../src/domain/citation.ts';
 import { createAccount } from '../../src/services/passwords.ts';
 import type { Store } from '../../src/store/ports.ts';
-import { type ListenerDb, openListenerDb } from './store-contract-listeners.ts';
+import { listenerDbTest } from './store-contract-listeners.ts';
 
 const T0 = new Date('2026-01-01T00:00:00.000Z');
 
@@ -49,15 +49,7 @@ async function episodeId(store: Store, showId: number, guid: string): Promise<nu
 }
 
 export function sourcesContract(kind: 'sqlite' | 'postgres', options: { skip?: string } = {}): void {
-  const t = (name: string, fn: (db: ListenerDb) => Promise<void>) =>
-    test(name, options.skip === undefined ? {} : { skip: options.skip }, async () => {
-      const db = await openListenerDb(kind);
-      try {
-        await fn(db);
-      } finally {
-        await db.close();
-      }
-    });
+  const t = listenerDbTest(kind, options);
 
   describe(`store contract (${kind}): sources`, () => {
     t(
