@@ -6,11 +6,11 @@ import { holdsEveryWord, type TranscriptMoment } from '../media-text/index.ts';
 import type { MediaTextService } from './media-text.ts';
 
 /** How much of a description is read to tell a text match from a transcript match. */
-const DESCRIPTION_CHARS = 20_000;
-/** The most transcript hits of one page given a moment (each reads a cached transcript): a site page's worth. */
+const DESCRIPTION_CHARS = 4_000;
+/** How many episodes of a page are looked at for a moment (each hit reads a cached transcript): a site page's worth. */
 const MAX_MOMENTS = 20;
 
-/** The moments of the first MAX_MOMENTS transcript hits among `episodes` (a page of results), by episode id. */
+/** The moments of the transcript hits among the first MAX_MOMENTS of `episodes` (a page of results), by id. */
 export async function transcriptMoments(
   mediaText: MediaTextService | undefined,
   query: string,
