@@ -560,4 +560,10 @@ export interface MaintenanceRepository {
   backup(file: string): Promise<BackupResult>;
   /** The connection pool's gauges; undefined on SQLite, which has one connection and no pool. */
   pool(): PoolStats | undefined;
+  /**
+   * One bounded step of folding the search indexes' segments together (SQLite FTS5's incremental 'merge', about
+   * `pages` pages written per index; migration 0032): lookups then read fewer, larger lists. Resolves true while
+   * more remains to fold, false once they are tidy (and always on PostgreSQL, whose GIN indexes need no such step).
+   */
+  tidySearchIndexes(pages: number): Promise<boolean>;
 }

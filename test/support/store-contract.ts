@@ -882,6 +882,38 @@ export function storeContract(name: string, harness: StoreHarness): void {
     });
 
     describe('search', () => {
+      it('tidying the search indexes keeps every match, and comes to an end', async (store) => {
+        const show = await showOf(store, 'https://feeds.example/tidy.xml');
+        // One write each: every crawl's writes add segments to the indexes (SQLite), which tidying folds together.
+        for (let i = 0; i < 24; i++)
+          await store.episodes.upsertForShow(
+            show,
+            [episode(`t${i}`, { title: `Harbour lamp ${i}`, description: 'The keeper' })],
+            { now: T0, complete: false },
+          );
+        const found = async (): Promise<string[]> =>
+          (await store.search.search('harbour lamp', { limit: 50 })).episodes
+            .map((r) => r.episode.guid)
+            .sort();
+        const before = await found();
+        assert.equal(before.length, 24);
+        let steps = 0;
+        let more = true;
+        while (more && steps < 500) {
+          more = await store.maintenance.tidySearchIndexes(8);
+          steps++;
+        }
+        assert.equal(more, false, 'the indexes end up tidy');
+        if (store.dialect === 'sqlite') assert.ok(steps > 1, 'separate writes left segments to fold');
+        else assert.equal(steps, 1, 'PostgreSQL has nothing to fold');
+        assert.deepEqual(await found(), before);
+        assert.deepEqual(
+          (await store.search.search('keeper', { limit: 50 })).episodes.length,
+          24,
+          'descriptions are still found',
+        );
+      });
+
       it('finds shows, episodes and people by word prefixes, title matches first', async (store) => {
         const { feed } = await store.feeds.add('https://feeds.example/a.xml', T0);
         const { show } = await store.shows.upsert(feed.id, richShow, T0);

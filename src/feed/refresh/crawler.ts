@@ -68,6 +68,10 @@ export interface Crawler {
 /** A leased feed not refreshed by then (the crawler died) is due again. */
 const DEFAULT_LEASE_MS = 15 * 60_000;
 const FAR_FUTURE = new Date('9999-12-31T00:00:00Z');
+/** Pages one tidying step writes per search index (about a millisecond each), steps per idle tick, pause between. */
+const TIDY_PAGES = 8;
+const TIDY_STEPS_PER_TICK = 200;
+const TIDY_PAUSE_MS = 25;
 
 export function startCrawler(deps: CrawlerDeps): Crawler {
   const now = deps.now ?? (() => new Date());
@@ -213,11 +217,31 @@ export function startCrawler(deps: CrawlerDeps): Crawler {
   );
   renewer.unref();
 
+  /**
+   * While no refresh runs, folds the search indexes' segments together in small steps (MaintenanceRepository
+   * .tidySearchIndexes), yielding between steps so that requests served by the same process interleave: SQLite's
+   * statements block the process while they run, so each step writes a few pages only.
+   */
+  const tidyWhileIdle = async (): Promise<void> => {
+    for (let step = 0; step < TIDY_STEPS_PER_TICK && !stopped && running.size === 0; step++) {
+      if (!(await deps.store.maintenance.tidySearchIndexes(TIDY_PAGES))) return;
+      await new Promise((resolve) => setTimeout(resolve, TIDY_PAUSE_MS).unref());
+    }
+  };
+
   let timer: NodeJS.Timeout | undefined;
+  /** The tick in progress (leasing, then tidying): stop() waits for it before the store may close. */
+  let tidying: Promise<void> | undefined;
   const schedule = (): void => {
     if (stopped) return;
     timer = setTimeout(() => {
-      void fill().finally(schedule);
+      tidying = fill()
+        .then(() => tidyWhileIdle())
+        .catch((error: unknown) => deps.onError?.(error))
+        .finally(() => {
+          tidying = undefined;
+          schedule();
+        });
     }, tickMs);
     timer.unref();
   };
@@ -236,6 +260,7 @@ export function startCrawler(deps: CrawlerDeps): Crawler {
       if (timer !== undefined) clearTimeout(timer);
       clearInterval(renewer);
       await filling;
+      await tidying;
       await worker.stop();
       await Promise.all([...running]);
       if (released.length > 0) await deps.store.feeds.setNextCheck(released, now());

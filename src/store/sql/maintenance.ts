@@ -4,6 +4,7 @@
 import { statSync } from 'node:fs';
 import { type Kysely, sql } from 'kysely';
 import { StoreError } from '../errors.ts';
+import { FTS_TABLES } from '../migrations/0032-search-index-merging.ts';
 import type { Migration, SqlDialect } from '../migrations/index.ts';
 import type { BackupResult, MaintenanceRepository, PoolStats, StoreStatus } from '../ports.ts';
 import type { DriverHandles } from './connect.ts';
@@ -53,6 +54,24 @@ export class SqlMaintenance implements MaintenanceRepository {
       );
     }
     return { kind: 'written', file, bytes: fileSize(file) };
+  }
+
+  async tidySearchIndexes(pages: number): Promise<boolean> {
+    if (this.dialect !== 'sqlite') return false;
+    const changes = async (): Promise<number> => {
+      const { rows } = await sql<{ n: number }>`select total_changes() as n`.execute(this.db);
+      return Number(rows[0]?.n ?? 0);
+    };
+    let more = false;
+    for (const table of FTS_TABLES) {
+      const before = await changes();
+      await sql`insert into ${sql.id(table)} (${sql.id(table)}, rank) values ('merge', ${Math.max(1, Math.floor(pages))})`.execute(
+        this.db,
+      );
+      // FTS5's own signal: a merge that found nothing to do changes fewer than two rows.
+      if ((await changes()) - before >= 2) more = true;
+    }
+    return more;
   }
 
   pool(): PoolStats | undefined {
