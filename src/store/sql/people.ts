@@ -48,7 +48,6 @@ export async function upsertPeople(
 ): Promise<Map<string, number>> {
   const people = new Map<string, NameRow>();
   const shared = new Set<string>();
-  const overrides = showId === undefined ? new Map<string, number>() : await showNames(db, showId);
   for (const list of lists) {
     const owners = new Map<string, string>();
     for (const person of list) {
@@ -75,6 +74,16 @@ export async function upsertPeople(
     }
   }
   const ids = new Map<string, number>();
+  if (people.size === 0) return ids;
+  // Which names are stored already, before the upsert makes them known: only a new one with a link or picture can be
+  // joined, and only a stored one can have been split off on this show (a new feed's first crawl looks up nothing).
+  const existing = new Set<string>();
+  for (const keys of chunks([...people.keys()], KEY_CHUNK)) {
+    const rows = await db.selectFrom('people').select('key').where('key', 'in', paddedList(keys)).execute();
+    for (const row of rows) existing.add(row.key);
+  }
+  const overrides =
+    showId === undefined || existing.size === 0 ? new Map<string, number>() : await showNames(db, showId);
   for (const [key, personId] of overrides) {
     const named = people.get(key);
     if (named === undefined) continue;
@@ -91,13 +100,7 @@ export async function upsertPeople(
         .execute();
   }
   if (people.size === 0) return ids;
-  // Which names are new, before the upsert makes them known (only those with a link or picture can be joined).
   const linked = [...people.values()].filter((p) => p.href !== null || p.img !== null).map((p) => p.key);
-  const existing = new Set<string>();
-  for (const keys of chunks(linked, KEY_CHUNK)) {
-    const rows = await db.selectFrom('people').select('key').where('key', 'in', paddedList(keys)).execute();
-    for (const row of rows) existing.add(row.key);
-  }
   for (const batch of shapedRuns([...people.values()], PEOPLE_RUN)) {
     const rows = await db
       .insertInto('people')
