@@ -111,8 +111,9 @@ export interface AdminPeopleModel {
     kind: 'merge' | 'split' | 'split-show';
     /** Split by show: the shows' titles. */
     shows: string[];
-    person: { id: string; name: string; href: string };
-    other: { id: string; name: string; href: string };
+    /** `gone`: no such person any more (the one an undone split by show made). */
+    person: { id: string; name: string; href: string; gone?: boolean };
+    other: { id: string; name: string; href: string; gone?: boolean };
     createdAt: string;
     undone: boolean;
   }[];
@@ -164,7 +165,9 @@ function changeText(c: AdminPeopleModel['changes'][number]): SafeHtml {
     case 'split':
       return html`split ${person} off ${other}`;
     case 'split-show':
-      return html`split the credits on ${c.shows.join(', ')} off ${other} as ${person} (#${c.person.id})`;
+      return c.person.gone
+        ? html`split the credits on ${c.shows.join(', ')} off ${other} as person #${c.person.id}`
+        : html`split the credits on ${c.shows.join(', ')} off ${other} as ${person} (#${c.person.id})`;
   }
 }
 

@@ -145,6 +145,12 @@ describe('admin: split a person by show', () => {
     assert.equal(undo.statusCode, 303);
     assert.equal(undo.headers.location, `/admin/people?person=${john}&msg=undone`);
     assert.equal((await anon().get(`/people/${other}`)).statusCode, 404);
+    assert.match(
+      (await admin.get(String(undo.headers.location))).body,
+      new RegExp(
+        `split the credits on History Hour off <a href="/people/${john}">John Smith</a> as person #${other}\\s*\\(undone\\)`,
+      ),
+    );
     const again = article((await anon().get(`/people/${john}`)).body);
     for (const title of ['Cooking Corner', 'The Roman roads', 'Medieval maps', 'Ottoman ships'])
       assert.match(again, new RegExp(title));

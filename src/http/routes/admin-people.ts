@@ -56,7 +56,10 @@ export function registerAdminPeopleRoutes(app: FastifyInstance, web: WebApp): vo
     const showTitle = async (id: number) => (await store.shows.get(id))?.title ?? `show #${id}`;
     const named = async (id: number) => {
       const p = await store.people.get(id);
-      return { id: String(id), name: p?.name ?? `#${id}`, href: personHref(id) };
+      // An undone split by show removed its person: the change names them by number only.
+      return p === undefined
+        ? { id: String(id), name: `#${id}`, href: personHref(id), gone: true }
+        : { id: String(id), name: p.name, href: personHref(id) };
     };
     const changes = await Promise.all(
       (await store.people.changes(CHANGES_LISTED)).map(async (c) => ({
