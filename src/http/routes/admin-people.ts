@@ -22,7 +22,8 @@ const mergeForm = z.object({ from: personId, into: personId });
 const splitForm = z.object({ name: personId });
 /** The split-by-show form: the person, and a checkbox `show-<id>` per show chosen (a form field is read once). */
 const splitShowForm = z.object({ person: personId }).catchall(z.string());
-const SHOW_FIELD = /^show-([1-9][0-9]{0,15})$/;
+/** A chosen show: `show-<id>`, the id within an integer column of either database. */
+const SHOW_FIELD = /^show-([1-9][0-9]{0,8})$/;
 const undoForm = z.object({ change: z.coerce.number().int().positive('change must be a change number') });
 
 const MESSAGES = {
