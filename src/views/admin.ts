@@ -180,7 +180,7 @@ function splitByShowForm(ctx: PageContext, p: NonNullable<AdminPeopleModel['pers
 ${p.shows.map((s) => {
   const roles = s.roles.length ? s.roles.join(', ') : '';
   const episodes = s.episodes ? `${s.episodes} episode${s.episodes === 1 ? '' : 's'}` : '';
-  return html`<label><input type="checkbox" name="show-${s.id}" value="1"> ${s.title} <small>(${[roles, episodes].filter(Boolean).join('; ')})</small></label>`;
+  return html`<p><label><input type="checkbox" name="show-${s.id}" value="1"> ${s.title} <small>(${[roles, episodes].filter(Boolean).join('; ')})</small></label></p>`;
 })}
 </fieldset>
 <button type="submit">Split these shows off as another person</button>
