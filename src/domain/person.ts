@@ -54,14 +54,19 @@ export function familyName(name: string): string {
   return words.at(-1) ?? '';
 }
 
-/** An admin's merge (one person's names joined to another's) or split (one name taken out of a person). */
+/**
+ * An admin's merge (one person's names joined to another's), split (one name taken out of a person) or split by show
+ * (a person's credits on some shows moved to a new person of the same name: two people who share a name).
+ */
 export interface PersonChange {
   id: number;
-  kind: 'merge' | 'split';
-  /** Merge: the person merged away. Split: the name split off. */
+  kind: 'merge' | 'split' | 'split-show';
+  /** Merge: the person merged away. Split: the name split off. Split by show: the new person. */
   personId: number;
-  /** Merge: the person merged into. Split: the person the name was split from. */
+  /** Merge: the person merged into. Split and split by show: the person split from. */
   otherId: number;
+  /** Split by show: the shows whose credits moved. */
+  showIds?: number[];
   createdAt: string;
   undoneAt?: string;
 }
@@ -69,7 +74,14 @@ export interface PersonChange {
 /** Why an admin's merge, split or undo was refused. */
 export class PersonChangeError extends Error {
   constructor(
-    readonly code: 'not-found' | 'same-person' | 'not-joined' | 'conflict' | 'already-undone',
+    readonly code:
+      | 'not-found'
+      | 'same-person'
+      | 'not-joined'
+      | 'conflict'
+      | 'already-undone'
+      | 'no-credits'
+      | 'nothing-left',
     message: string,
   ) {
     super(message);

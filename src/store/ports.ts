@@ -353,6 +353,16 @@ export interface PersonCredits {
   }[];
 }
 
+/** A show a person is credited on, on the show itself or in some of its episodes (the admin's split by show). */
+export interface CreditedShow {
+  showId: number;
+  title?: string;
+  /** The person's roles on the show itself (none: credited only in episodes). */
+  roles: string[];
+  /** Episodes of the show crediting the person. */
+  episodes: number;
+}
+
 /** Someone who shares episodes or shows with a person, with how many. */
 export interface Collaborator {
   person: Person;
@@ -367,7 +377,8 @@ export interface Collaborator {
  * when a new name comes with the link or picture of a known person of the same family name (at ingest, inside the
  * refresh's transaction; a link two names share in one feed identifies neither), or by an admin's `merge`. Credits
  * point to names; every read answers with the person the name belongs to. A re-crawl never joins or separates names
- * that already exist, so an admin's merge or split stays.
+ * that already exist, so an admin's merge or split stays. Two people who share a name on different shows are told
+ * apart by an admin's `splitByShow`: on those shows the name resolves to a person of its own, at every re-crawl too.
  */
 export interface PersonRepository {
   /** The row of this id, whether or not it was merged into another person (see `resolve`). */
@@ -405,8 +416,19 @@ export interface PersonRepository {
    * `not-joined` (a name alone is already its own person).
    */
   split(nameId: number, now: Date): Promise<PersonChange>;
+  /** Every show a person (any of their names) is credited on, by title: what an admin may split off by show. */
+  creditedShows(personId: number): Promise<CreditedShow[]>;
   /**
-   * Restores the names a change touched to exactly what they were before it. Throws PersonChangeError `not-found`,
+   * An admin says the person's credits on `showIds` belong to someone else of the same name: those credits (on the
+   * shows and in their episodes) move to a new person with the same name(s), and on those shows the names resolve to
+   * the new person from now on (a re-crawl credits them there). Returns the change (`personId` the new person,
+   * `otherId` the person split from); `undo` moves the credits back and forgets the new person. Throws
+   * PersonChangeError `not-found`, `no-credits` (none on those shows) or `nothing-left` (every credit is on them).
+   */
+  splitByShow(personId: number, showIds: readonly number[], now: Date): Promise<PersonChange>;
+  /**
+   * Restores the names (and, for a split by show, the credits and the shows' name overrides) a change touched to
+   * exactly what they were before it. Throws PersonChangeError `not-found`,
    * `already-undone`, or `conflict` when a later change touched the same names (undo that one first).
    */
   undo(changeId: number, now: Date): Promise<PersonChange>;

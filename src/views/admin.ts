@@ -98,13 +98,22 @@ ${m.newPassword ? html`<p class="notice" role="status">New password for ${m.newP
 
 export interface AdminPeopleModel {
   notice?: Notice;
-  /** The person asked about (`?person=`), with every name joined into them. */
-  person?: { id: string; name: string; href: string; names: { id: string; name: string; own: boolean }[] };
+  /** The person asked about (`?person=`), with every name joined into them and every show crediting them. */
+  person?: {
+    id: string;
+    name: string;
+    href: string;
+    names: { id: string; name: string; own: boolean }[];
+    shows: { id: string; title: string; roles: string[]; episodes: number }[];
+  };
   changes: {
     id: string;
-    kind: 'merge' | 'split';
-    person: { id: string; name: string; href: string };
-    other: { id: string; name: string; href: string };
+    kind: 'merge' | 'split' | 'split-show';
+    /** Split by show: the shows' titles. */
+    shows: string[];
+    /** `gone`: no such person any more (the one an undone split by show made). */
+    person: { id: string; name: string; href: string; gone?: boolean };
+    other: { id: string; name: string; href: string; gone?: boolean };
     createdAt: string;
     undone: boolean;
   }[];
@@ -116,14 +125,14 @@ export function adminPeoplePage(ctx: PageContext, m: AdminPeopleModel): SafeHtml
   const body = html`<h1>People</h1>
 <p><a href="/admin/feeds">Feed health</a> · <a href="/admin/users">Users</a></p>
 ${noticeBlock(m.notice)}
-<p>Feeds credit one person under several names, and sometimes two people under one. Merging joins every name of one person to another; splitting takes one name out of a person. Every change can be undone below, and a later crawl of the feeds keeps it.</p>
+<p>Feeds credit one person under several names, and sometimes two people under one. Merging joins every name of one person to another; splitting takes one name out of a person; splitting by show tells apart two people who share a name on different shows. Every change can be undone below, and a later crawl of the feeds keeps it.</p>
 ${
   p
     ? html`<section aria-labelledby="pp-h"><h2 id="pp-h"><a href="${p.href}">${p.name}</a> (#${p.id})</h2>
 <ul class="names">${p.names.map(
         (n) =>
           html`<li>${n.name} (#${n.id})${n.own ? ' — the name the person goes by' : ''} ${splittable ? postForm(ctx, '/admin/people/split', { name: n.id }, `Split “${n.name}” off`) : ''}</li>`,
-      )}</ul></section>`
+      )}</ul>${p.shows.length > 1 ? splitByShowForm(ctx, p) : ''}</section>`
     : ''
 }
 <section aria-labelledby="pm-h"><h2 id="pm-h">Merge two people</h2>
@@ -139,12 +148,43 @@ ${
   m.changes.length
     ? html`<ol class="changes">${m.changes.map(
         (c) =>
-          html`<li>${day(c.createdAt)}: ${c.kind === 'merge' ? html`merged <a href="${c.person.href}">${c.person.name}</a> into <a href="${c.other.href}">${c.other.name}</a>` : html`split <a href="${c.person.href}">${c.person.name}</a> off <a href="${c.other.href}">${c.other.name}</a>`}
+          html`<li>${day(c.createdAt)}: ${changeText(c)}
 ${c.undone ? ' (undone)' : postForm(ctx, '/admin/people/undo', { change: c.id }, 'Undo')}</li>`,
       )}</ol>`
     : html`<p class="empty">No merges or splits yet.</p>`
 }</section>`;
   return layout(ctx, { title: 'People' }, body);
+}
+
+function changeText(c: AdminPeopleModel['changes'][number]): SafeHtml {
+  const person = html`<a href="${c.person.href}">${c.person.name}</a>`;
+  const other = html`<a href="${c.other.href}">${c.other.name}</a>`;
+  switch (c.kind) {
+    case 'merge':
+      return html`merged ${person} into ${other}`;
+    case 'split':
+      return html`split ${person} off ${other}`;
+    case 'split-show':
+      return c.person.gone
+        ? html`split the credits on ${c.shows.join(', ')} off ${other} as person #${c.person.id}`
+        : html`split the credits on ${c.shows.join(', ')} off ${other} as ${person} (#${c.person.id})`;
+  }
+}
+
+/** Checkboxes, one per show crediting the person: the shows whose credits are someone else's of the same name. */
+function splitByShowForm(ctx: PageContext, p: NonNullable<AdminPeopleModel['person']>): SafeHtml {
+  return html`<h3 id="pss-h">Split by show</h3>
+<p>Two people with one name? Tick the shows whose credits of ${p.name} belong to someone else: those credits (on the show and in its episodes) move to a new person named ${p.name}, with a page of their own, and later crawls of those shows credit the new person.</p>
+<form method="post" action="/admin/people/split-show" hx-boost="false" aria-labelledby="pss-h">${csrfField(ctx.csrfToken)}<input type="hidden" name="person" value="${p.id}">
+<fieldset><legend>Shows crediting ${p.name}</legend>
+${p.shows.map((s) => {
+  const roles = s.roles.length ? s.roles.join(', ') : '';
+  const episodes = s.episodes ? `${s.episodes} episode${s.episodes === 1 ? '' : 's'}` : '';
+  return html`<p><label><input type="checkbox" name="show-${s.id}" value="1"> ${s.title} <small>(${[roles, episodes].filter(Boolean).join('; ')})</small></label></p>`;
+})}
+</fieldset>
+<button type="submit">Split these shows off as another person</button>
+</form>`;
 }
 
 function postForm(ctx: PageContext, action: string, fields: Record<string, string>, label: string): SafeHtml {

@@ -1,7 +1,8 @@
 // The people graph's contract (issue 16, migration 0027), run against SQLite and PostgreSQL alike by
 // src/store/people.test.ts: names resolved into one person at ingest (same name; a link or picture of a known person
-// of the same family name, never a link two names share), collaborators, and an admin's merge, split and undo, which
-// restore exactly the previous state and which a re-crawl keeps.
+// of the same family name, never a link two names share), collaborators, and an admin's merge, split, split by show
+// (two people who share a name on different shows) and undo, which restore exactly the previous state and which a
+// re-crawl keeps.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -278,6 +279,233 @@ export function peopleContract(backend: Backend): void {
       await store.people.undo(split.id, T0);
       for (const id of [ann, annie, aj]) assert.equal((await store.people.resolve(id))?.id, ann);
     });
+
+    t(
+      'split by show: two people who share a name are two pages, with their own shows, episodes and collaborators',
+      async (store) => {
+        const cooking = await show(
+          store,
+          'cooking',
+          [host('John Smith')],
+          [episode('c1', [host('John Smith'), guest('Ann Lee')])],
+        );
+        const history = await show(
+          store,
+          'history',
+          [host('Bo Diaz')],
+          [episode('h1', [guest('John Smith')]), episode('h2', [guest('John Smith'), guest('Cy Ng')])],
+        );
+        const john = await personId(store, 'John Smith');
+        assert.deepEqual(await page(store, john), {
+          name: 'John Smith',
+          names: ['John Smith'],
+          shows: ['cooking:host'],
+          episodes: ['Episode c1:host', 'Episode h1:guest', 'Episode h2:guest'],
+        });
+        assert.deepEqual(
+          (await store.people.creditedShows(john)).map((s) => [s.title, s.roles, s.episodes]),
+          [
+            ['cooking', ['host'], 1],
+            ['history', [], 2],
+          ],
+        );
+
+        const change = await store.people.splitByShow(john, [history], T0);
+        assert.equal(change.kind, 'split-show');
+        assert.equal(change.otherId, john);
+        assert.deepEqual(change.showIds, [history]);
+        const other = change.personId;
+        assert.notEqual(other, john);
+        assert.deepEqual(await page(store, john), {
+          name: 'John Smith',
+          names: ['John Smith'],
+          shows: ['cooking:host'],
+          episodes: ['Episode c1:host'],
+        });
+        assert.deepEqual(await page(store, other), {
+          name: 'John Smith',
+          names: ['John Smith'],
+          shows: [],
+          episodes: ['Episode h1:guest', 'Episode h2:guest'],
+        });
+        assert.deepEqual(
+          (await store.people.collaborators(john)).map((c) => c.person.name),
+          ['Ann Lee'],
+        );
+        assert.deepEqual(
+          (await store.people.collaborators(other)).map((c) => c.person.name),
+          ['Bo Diaz', 'Cy Ng'],
+        );
+        const h1 = await store.episodes.findByGuid(history, 'h1');
+        assert.deepEqual(
+          (await store.people.forEpisode(h1?.id ?? -1)).map((c) => c.person.id),
+          [other],
+        );
+        assert.equal(
+          (await store.people.findByName('John Smith'))?.id,
+          john,
+          'the name still finds the first',
+        );
+        // Search: both people by the name; the person filter finds each one's own episodes.
+        assert.deepEqual(
+          (await store.search.search('john smith', { limit: 10 })).people
+            .map((p) => p.id)
+            .sort((a, b) => a - b),
+          [john, other],
+        );
+        const episodesOf = async (personId: number) =>
+          (await store.search.search('episode', { limit: 10, filters: { personId } })).episodes
+            .map((e) => e.episode.title)
+            .sort();
+        assert.deepEqual(await episodesOf(john), ['Episode c1']);
+        assert.deepEqual(await episodesOf(other), ['Episode h1', 'Episode h2']);
+
+        // Both feeds are crawled again, with changes: on the history show the name is the other John Smith.
+        await show(store, 'history', [
+          host('Bo Diaz'),
+          host('John Smith', { img: 'https://img.example/js.jpg' }),
+        ]);
+        await store.episodes.upsertForShow(
+          history,
+          [
+            episode('h1', [guest('John Smith'), guest('Di Roe')]),
+            episode('h2', [guest('John Smith'), guest('Cy Ng')]),
+            episode('h3', [guest('John Smith')]),
+          ],
+          { now: T1, complete: true },
+        );
+        await show(store, 'cooking', [host('John Smith')]);
+        await store.episodes.upsertForShow(
+          cooking,
+          [episode('c1', [host('John Smith'), guest('Ann Lee')]), episode('c2', [host('John Smith')])],
+          { now: T1, complete: true },
+        );
+        assert.deepEqual(await page(store, john), {
+          name: 'John Smith',
+          names: ['John Smith'],
+          shows: ['cooking:host'],
+          episodes: ['Episode c1:host', 'Episode c2:host'],
+        });
+        assert.deepEqual(await page(store, other), {
+          name: 'John Smith',
+          names: ['John Smith'],
+          shows: ['history:host'],
+          episodes: ['Episode h1:guest', 'Episode h2:guest', 'Episode h3:guest'],
+        });
+        assert.equal(
+          (await store.people.get(other))?.img,
+          'https://img.example/js.jpg',
+          'the history feed pictures its own John Smith',
+        );
+        assert.equal((await store.people.get(john))?.img, undefined, 'and never the first');
+
+        // Undo: one person again, with everything the feeds credit now; a later crawl credits the first again.
+        await store.people.undo(change.id, T2);
+        assert.equal(await store.people.resolve(other), undefined, 'the split person is gone');
+        assert.deepEqual(await page(store, john), {
+          name: 'John Smith',
+          names: ['John Smith'],
+          shows: ['cooking:host', 'history:host'],
+          episodes: [
+            'Episode c1:host',
+            'Episode c2:host',
+            'Episode h1:guest',
+            'Episode h2:guest',
+            'Episode h3:guest',
+          ],
+        });
+        await store.episodes.upsertForShow(history, [episode('h4', [guest('John Smith')])], {
+          now: T2,
+          complete: false,
+        });
+        assert.ok((await page(store, john)).episodes.includes('Episode h4:guest'), 'no override is left');
+        assert.deepEqual(
+          (await store.people.changes(1)).map((c) => [c.kind, c.undoneAt !== undefined]),
+          [['split-show', true]],
+        );
+      },
+    );
+
+    t(
+      'split by show then undo restores exactly the pages before; every name of the person moves',
+      async (store) => {
+        await show(store, 'alpha', [host('Ann Lee'), host('Annie Lee')], [episode('a1', [guest('Cy Ng')])]);
+        const beta = await show(
+          store,
+          'beta',
+          [host('Bo Diaz')],
+          [episode('b1', [guest('Annie Lee')]), episode('b2', [guest('Ann Lee'), guest('Cy Ng')])],
+        );
+        const gamma = await show(store, 'gamma', [], [episode('g1', [guest('Ann Lee')])]);
+        const [ann, annie, cy] = [
+          await personId(store, 'Ann Lee'),
+          await personId(store, 'Annie Lee'),
+          await personId(store, 'Cy Ng'),
+        ];
+        await store.people.merge(annie, ann, T0);
+        const before = {
+          ann: await page(store, ann),
+          cy: (await store.people.collaborators(cy)).map((c) => `${c.person.id}:${c.episodes}:${c.shows}`),
+        };
+        const change = await store.people.splitByShow(ann, [beta, gamma], T0);
+        const other = change.personId;
+        assert.deepEqual(await page(store, other), {
+          name: 'Ann Lee',
+          names: ['Ann Lee', 'Annie Lee'],
+          shows: [],
+          episodes: ['Episode b1:guest', 'Episode b2:guest', 'Episode g1:guest'],
+        });
+        assert.deepEqual((await page(store, ann)).episodes, []);
+        assert.deepEqual((await page(store, ann)).shows, ['alpha:host']);
+        await store.people.undo(change.id, T1);
+        assert.deepEqual(
+          {
+            ann: await page(store, ann),
+            cy: (await store.people.collaborators(cy)).map((c) => `${c.person.id}:${c.episodes}:${c.shows}`),
+          },
+          before,
+        );
+        assert.equal((await store.people.resolve(annie))?.id, ann);
+      },
+    );
+
+    t(
+      'split by show is refused without credits there or anywhere else; undo waits for later changes',
+      async (store) => {
+        const alpha = await show(store, 'alpha', [host('Ann Lee')]);
+        const beta = await show(store, 'beta', [host('Ann Lee'), host('Bo Diaz')]);
+        const gamma = await show(store, 'gamma', [host('Cy Ng')]);
+        const [ann, bo] = [await personId(store, 'Ann Lee'), await personId(store, 'Bo Diaz')];
+        const refused = (code: PersonChangeError['code']) => (e: unknown) =>
+          e instanceof PersonChangeError && e.code === code;
+        await assert.rejects(store.people.splitByShow(ann, [gamma], T0), refused('no-credits'));
+        await assert.rejects(store.people.splitByShow(ann, [], T0), refused('no-credits'));
+        await assert.rejects(store.people.splitByShow(ann, [alpha, beta], T0), refused('nothing-left'));
+        await assert.rejects(store.people.splitByShow(999_999, [alpha], T0), refused('not-found'));
+        assert.deepEqual(await store.people.changes(10), [], 'a refused split changes nothing');
+
+        const cy = await personId(store, 'Cy Ng');
+        await store.episodes.upsertForShow(gamma, [episode('g1', [guest('Ann Lee')])], {
+          now: T0,
+          complete: false,
+        });
+        const split = await store.people.splitByShow(ann, [beta, gamma], T0);
+        const other = split.personId;
+        // A later merge of the split person: undo that one first.
+        const merge = await store.people.merge(other, bo, T0);
+        await assert.rejects(store.people.undo(split.id, T0), refused('conflict'));
+        await store.people.undo(merge.id, T0);
+        // A later split of the split person, on one of the same shows: undo that one first too.
+        const again = await store.people.splitByShow(other, [gamma], T0);
+        assert.deepEqual((await page(store, again.personId)).episodes, ['Episode g1:guest']);
+        await assert.rejects(store.people.undo(split.id, T0), refused('conflict'));
+        await store.people.undo(again.id, T0);
+        await store.people.undo(split.id, T0);
+        assert.deepEqual((await page(store, ann)).shows, ['alpha:host', 'beta:host']);
+        assert.deepEqual((await page(store, ann)).episodes, ['Episode g1:guest']);
+        assert.deepEqual((await page(store, cy)).shows, ['gamma:host']);
+      },
+    );
 
     t(
       'undo refuses when a later change touched the same names; merging a person into themself is refused',

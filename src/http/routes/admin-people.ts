@@ -1,5 +1,6 @@
-// The admin's people tools: merge two people, split a name off a person, undo either. Every change is recorded by
-// the store (person_changes), so undo restores exactly what was there, and a re-crawl never reverses it.
+// The admin's people tools: merge two people, split a name off a person, split a person's credits on some shows off
+// as another person of the same name, undo any of them. Every change is recorded by the store (person_changes), so
+// undo restores exactly what was there, and a re-crawl never reverses it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { PersonChangeError } from '../../domain/person.ts';
@@ -15,15 +16,21 @@ const personId = z.coerce
   .positive('Enter a person number (the number in /people/…).');
 const pageQuery = z.object({
   person: personId.optional(),
-  msg: z.enum(['merged', 'split', 'undone']).optional(),
+  msg: z.enum(['merged', 'split', 'split-show', 'undone']).optional(),
 });
 const mergeForm = z.object({ from: personId, into: personId });
 const splitForm = z.object({ name: personId });
+/** The split-by-show form: the person, and a checkbox `show-<id>` per show chosen (a form field is read once). */
+const splitShowForm = z.object({ person: personId }).catchall(z.string());
+/** A chosen show: `show-<id>`, the id within an integer column of either database. */
+const SHOW_FIELD = /^show-([1-9][0-9]{0,8})$/;
 const undoForm = z.object({ change: z.coerce.number().int().positive('change must be a change number') });
 
 const MESSAGES = {
   merged: 'Merged: the two are one person now. Undo below restores both pages as they were.',
   split: 'Split: the name is a person of its own again. Undo below joins it again.',
+  'split-show':
+    "Split by show: those shows' credits are another person's now, with the same name; later crawls of those shows credit them there. Undo below makes them one person again.",
   undone: 'Undone: the people are as they were before that change.',
 } as const;
 
@@ -33,6 +40,8 @@ const STATUS: Record<PersonChangeError['code'], number> = {
   'not-joined': 409,
   conflict: 409,
   'already-undone': 409,
+  'no-credits': 400,
+  'nothing-left': 409,
 };
 
 /** How many recent changes the page lists. */
@@ -45,14 +54,19 @@ export function registerAdminPeopleRoutes(app: FastifyInstance, web: WebApp): vo
     requireAdmin(req);
     const q = pageQuery.safeParse(req.query);
     const query = q.success ? q.data : {};
+    const showTitle = async (id: number) => (await store.shows.get(id))?.title ?? `show #${id}`;
     const named = async (id: number) => {
       const p = await store.people.get(id);
-      return { id: String(id), name: p?.name ?? `#${id}`, href: personHref(id) };
+      // An undone split by show removed its person: the change names them by number only.
+      return p === undefined
+        ? { id: String(id), name: `#${id}`, href: personHref(id), gone: true }
+        : { id: String(id), name: p.name, href: personHref(id) };
     };
     const changes = await Promise.all(
       (await store.people.changes(CHANGES_LISTED)).map(async (c) => ({
         id: String(c.id),
         kind: c.kind,
+        shows: await Promise.all((c.showIds ?? []).map(showTitle)),
         person: await named(c.personId),
         other: await named(c.otherId),
         createdAt: c.createdAt,
@@ -68,6 +82,12 @@ export function registerAdminPeopleRoutes(app: FastifyInstance, web: WebApp): vo
         name: focus.name,
         href: personHref(focus.id),
         names: names.map((n) => ({ id: String(n.id), name: n.name, own: n.id === focus.id })),
+        shows: (await store.people.creditedShows(focus.id)).map((s) => ({
+          id: String(s.showId),
+          title: s.title ?? `show #${s.showId}`,
+          roles: s.roles,
+          episodes: s.episodes,
+        })),
       };
     }
     const shown = notice ?? (query.msg ? { text: MESSAGES[query.msg] } : undefined);
@@ -110,11 +130,25 @@ export function registerAdminPeopleRoutes(app: FastifyInstance, web: WebApp): vo
       return { person: change.personId, msg: 'split' };
     }),
   );
+  app.post('/admin/people/split-show', async (req, reply) =>
+    act(req, reply, async () => {
+      const form = splitShowForm.parse(req.body);
+      const shows = Object.keys(form).flatMap((key) => {
+        const m = SHOW_FIELD.exec(key);
+        return m?.[1] === undefined ? [] : [Number(m[1])];
+      });
+      if (shows.length === 0)
+        throw new PersonChangeError('no-credits', 'Choose the shows whose credits are another person’s.');
+      const change = await store.people.splitByShow(form.person, shows, new Date());
+      return { person: change.personId, msg: 'split-show' };
+    }),
+  );
   app.post('/admin/people/undo', async (req, reply) =>
     act(req, reply, async () => {
       const form = undoForm.parse(req.body);
       const change = await store.people.undo(form.change, new Date());
-      return { person: change.personId, msg: 'undone' };
+      // An undone split by show leaves no split person: the page shows the person they were split from.
+      return { person: change.kind === 'split-show' ? change.otherId : change.personId, msg: 'undone' };
     }),
   );
 }

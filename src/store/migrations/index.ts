@@ -23,6 +23,7 @@ import { sources } from './0026-sources.ts';
 import { peopleGraph } from './0027-people-graph.ts';
 import { sourceSearch } from './0028-source-search.ts';
 import { rereadStoredNotes } from './0029-reread-stored-notes.ts';
+import { personShowNames } from './0030-person-show-names.ts';
 import { searchIndexMerging } from './0032-search-index-merging.ts';
 import type { Migration } from './types.ts';
 
@@ -53,5 +54,6 @@ export const migrations: readonly Migration[] = [
   peopleGraph,
   sourceSearch,
   rereadStoredNotes,
+  personShowNames,
   searchIndexMerging,
 ];

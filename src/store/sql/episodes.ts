@@ -653,7 +653,7 @@ async function upsert(
       if (episodeId !== undefined) credits.push({ episodeId, persons: item.persons ?? [], replace: false });
     }
   }
-  await writeEpisodeCredits(db, credits, options.now);
+  await writeEpisodeCredits(db, showId, credits, options.now);
   for (const ids of chunks(seenUnchanged, ID_CHUNK)) {
     await db.updateTable('episodes').set({ last_seen_at: now }).where('id', 'in', paddedList(ids)).execute();
   }
@@ -699,10 +699,11 @@ const LINK_RUN = 256;
 /**
  * The credits of many episodes at once (same result as replaceCredits per episode, in feed order): one delete per
  * chunk of updated episodes, the people upserted (`upsertPeople`: new names joined to a known person by link or
- * picture), one insert per chunk of links.
+ * picture; a name an admin split off on this show resolved to the split person), one insert per chunk of links.
  */
 async function writeEpisodeCredits(
   db: Kysely<Database>,
+  showId: number,
   work: readonly CreditWork[],
   now: Date,
 ): Promise<void> {
@@ -713,6 +714,7 @@ async function writeEpisodeCredits(
     db,
     work.map((w) => w.persons),
     now,
+    showId,
   );
   if (ids.size === 0) return;
   const links: {

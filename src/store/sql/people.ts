@@ -8,7 +8,7 @@ import {
   PersonChangeError,
   personKey,
 } from '../../domain/person.ts';
-import type { Audience, Collaborator, PersonCredits, PersonRepository } from '../ports.ts';
+import type { Audience, Collaborator, CreditedShow, PersonCredits, PersonRepository } from '../ports.ts';
 import type { InTransaction } from './episodes.ts';
 import { Prepared } from './prepared.ts';
 import { chunks, clampLimit, compact, iso, paddedList, shapedRuns } from './rows.ts';
@@ -37,11 +37,14 @@ interface NameRow {
  * given). A name new to the catalogue that comes with a link or picture a known person of the same family name has is
  * joined to that person (`merged_into`), unless the link is shared by two names in one list (a show's page given for
  * both its hosts identifies neither). Names already stored are never re-joined, so an admin's split or merge stays.
+ * The lists of one show (`showId`) resolve a name the admin split off on that show (`show_person_names`) to the
+ * split person: that row takes the name's link and picture, the name's own row is not touched.
  */
 export async function upsertPeople(
   db: Kysely<Database>,
   lists: readonly (readonly CreditedPerson[])[],
   now: Date,
+  showId?: number,
 ): Promise<Map<string, number>> {
   const people = new Map<string, NameRow>();
   const shared = new Set<string>();
@@ -72,13 +75,32 @@ export async function upsertPeople(
   }
   const ids = new Map<string, number>();
   if (people.size === 0) return ids;
-  // Which names are new, before the upsert makes them known (only those with a link or picture can be joined).
-  const linked = [...people.values()].filter((p) => p.href !== null || p.img !== null).map((p) => p.key);
+  // Which names are stored already, before the upsert makes them known: only a new one with a link or picture can be
+  // joined, and only a stored one can have been split off on this show (a new feed's first crawl looks up nothing).
   const existing = new Set<string>();
-  for (const keys of chunks(linked, KEY_CHUNK)) {
+  for (const keys of chunks([...people.keys()], KEY_CHUNK)) {
     const rows = await db.selectFrom('people').select('key').where('key', 'in', paddedList(keys)).execute();
     for (const row of rows) existing.add(row.key);
   }
+  const overrides =
+    showId === undefined || existing.size === 0 ? new Map<string, number>() : await showNames(db, showId);
+  for (const [key, personId] of overrides) {
+    const named = people.get(key);
+    if (named === undefined) continue;
+    people.delete(key);
+    ids.set(key, personId);
+    if (named.href !== null || named.img !== null)
+      await db
+        .updateTable('people')
+        .set((eb) => ({
+          href: eb.fn.coalesce(eb.val(named.href), eb.ref('href')),
+          img: eb.fn.coalesce(eb.val(named.img), eb.ref('img')),
+        }))
+        .where('id', '=', personId)
+        .execute();
+  }
+  if (people.size === 0) return ids;
+  const linked = [...people.values()].filter((p) => p.href !== null || p.img !== null).map((p) => p.key);
   for (const batch of shapedRuns([...people.values()], PEOPLE_RUN)) {
     const rows = await db
       .insertInto('people')
@@ -100,6 +122,16 @@ export async function upsertPeople(
     await joinByLink(db, id, person, shared);
   }
   return ids;
+}
+
+/** The names an admin split off on a show (by `personKey`) and the people rows they resolve to there. */
+async function showNames(db: Kysely<Database>, showId: number): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('show_person_names')
+    .select(['key', 'person_id'])
+    .where('show_id', '=', showId)
+    .execute();
+  return new Map(rows.map((r) => [r.key, r.person_id]));
 }
 
 /** Joins the new name `id` to the one known person of its family name that has its link or picture, if exactly one. */
@@ -134,7 +166,7 @@ async function joinByLink(
  */
 export async function replaceCredits(
   db: Kysely<Database>,
-  owner: { table: 'show_persons'; id: number } | { table: 'episode_persons'; id: number },
+  owner: { table: 'show_persons'; id: number } | { table: 'episode_persons'; id: number; showId: number },
   persons: readonly CreditedPerson[] | undefined,
   now: Date,
 ): Promise<void> {
@@ -142,7 +174,12 @@ export async function replaceCredits(
     await db.deleteFrom('show_persons').where('show_id', '=', owner.id).execute();
   else await db.deleteFrom('episode_persons').where('episode_id', '=', owner.id).execute();
   if (persons === undefined || persons.length === 0) return;
-  const ids = await upsertPeople(db, [persons], now);
+  const ids = await upsertPeople(
+    db,
+    [persons],
+    now,
+    owner.table === 'show_persons' ? owner.id : owner.showId,
+  );
   const links = new Map<
     string,
     { person_id: number; role: string; person_group: string; position: number }
@@ -180,16 +217,31 @@ interface ChangedRow {
   after: number | null;
 }
 
+/**
+ * What a split by show did (`rows_json` of a `split-show` change): each new row (`id`) made for a name (`from`) and
+ * its `merged_into`, the shows, and each show's override of a name (`key`) before (null: none) and after.
+ */
+interface ShowSplit {
+  names: { id: number; from: number; mergedInto: number | null }[];
+  shows: number[];
+  overrides: { showId: number; key: string; before: number | null; after: number }[];
+}
+
 function toChange(row: Selectable<PersonChangesTable>): PersonChange {
   return compact<PersonChange>({
     id: row.id,
     kind: row.kind,
     personId: row.person_id,
     otherId: row.other_id,
+    // The change's own record: written by `splitByShow` below, never by anything else.
+    showIds: row.kind === 'split-show' ? (JSON.parse(row.rows_json) as ShowSplit).shows : undefined,
     createdAt: row.created_at,
     undoneAt: row.undone_at,
   });
 }
+
+/** A split person's row for a name: a key no feed name has (`personKey` never keeps a tab), unique by the row's id. */
+const splitKey = (feedKey: string, id: number): string => `${feedKey}\t${id}`;
 
 /** The names of a person (`id = X or merged_into = X`), as a subquery for `person_id in (…)`. */
 function namesOf(db: Kysely<Database>, personId: number) {
@@ -472,6 +524,165 @@ export class SqlPersonRepository implements PersonRepository {
     });
   }
 
+  async creditedShows(personId: number): Promise<CreditedShow[]> {
+    const onShows = await this.db
+      .selectFrom('show_persons')
+      .innerJoin('shows', 'shows.id', 'show_persons.show_id')
+      .select(['shows.id', 'shows.title', 'show_persons.role'])
+      .where('show_persons.person_id', 'in', namesOf(this.db, personId))
+      .orderBy('show_persons.position')
+      .execute();
+    const inEpisodes = await this.db
+      .selectFrom('episode_persons')
+      .innerJoin('episodes', 'episodes.id', 'episode_persons.episode_id')
+      .innerJoin('shows', 'shows.id', 'episodes.show_id')
+      .select(['shows.id', 'shows.title', sql<number>`count(distinct episode_persons.episode_id)`.as('n')])
+      .where('episode_persons.person_id', 'in', namesOf(this.db, personId))
+      .groupBy(['shows.id', 'shows.title'])
+      .execute();
+    const shows = new Map<number, CreditedShow>();
+    const entry = (id: number, title: string | null): CreditedShow => {
+      let known = shows.get(id);
+      if (known === undefined) {
+        known = compact<CreditedShow>({ showId: id, title, roles: [], episodes: 0 });
+        shows.set(id, known);
+      }
+      return known;
+    };
+    for (const r of onShows) {
+      const show = entry(r.id, r.title);
+      if (!show.roles.includes(r.role)) show.roles.push(r.role);
+    }
+    for (const r of inEpisodes) entry(r.id, r.title).episodes = Number(r.n);
+    return [...shows.values()].sort(
+      (a, b) => (a.title ?? '').localeCompare(b.title ?? '') || a.showId - b.showId,
+    );
+  }
+
+  splitByShow(personId: number, showIds: readonly number[], now: Date): Promise<PersonChange> {
+    return this.inTransaction(async (db) => {
+      const person = await canonical(db, personId);
+      if (person === undefined) throw new PersonChangeError('not-found', 'No such person.');
+      const names = await db
+        .selectFrom('people')
+        .select(['id', 'key', 'name'])
+        .where((eb) => eb.or([eb('id', '=', person), eb('merged_into', '=', person)]))
+        .orderBy('id')
+        .execute();
+      const nameIds = names.map((n) => n.id);
+      const asked = [...new Set(showIds)];
+      const onShows =
+        asked.length === 0
+          ? []
+          : await db
+              .selectFrom('show_persons')
+              .select(['show_id', 'person_id'])
+              .where('show_id', 'in', asked)
+              .where('person_id', 'in', nameIds)
+              .execute();
+      const inEpisodes =
+        asked.length === 0
+          ? []
+          : await db
+              .selectFrom('episode_persons')
+              .innerJoin('episodes', 'episodes.id', 'episode_persons.episode_id')
+              .select(['episodes.show_id', 'episode_persons.person_id'])
+              .distinct()
+              .where('episodes.show_id', 'in', asked)
+              .where('episode_persons.person_id', 'in', nameIds)
+              .execute();
+      const credited = [...onShows, ...inEpisodes];
+      if (credited.length === 0)
+        throw new PersonChangeError('no-credits', 'This person is not credited on those shows.');
+      const shows = [...new Set(credited.map((c) => c.show_id))].sort((a, b) => a - b);
+      const elsewhere = await db
+        .selectFrom('show_persons')
+        .select('show_id')
+        .where('person_id', 'in', nameIds)
+        .where('show_id', 'not in', shows)
+        .union(
+          db
+            .selectFrom('episode_persons')
+            .innerJoin('episodes', 'episodes.id', 'episode_persons.episode_id')
+            .select('episodes.show_id')
+            .where('episode_persons.person_id', 'in', nameIds)
+            .where('episodes.show_id', 'not in', shows),
+        )
+        .limit(1)
+        .executeTakeFirst();
+      if (elsewhere === undefined)
+        throw new PersonChangeError(
+          'nothing-left',
+          'Every credit of this person is on those shows: there is nobody else to tell them from.',
+        );
+
+      // One new row per name credited there, the person's own name (or the oldest) the one the new person goes by.
+      const movedIds = new Set(credited.map((c) => c.person_id));
+      const moved = names.filter((n) => movedIds.has(n.id));
+      moved.sort((a, b) => (a.id === person ? -1 : b.id === person ? 1 : a.id - b.id));
+      const split: ShowSplit = { names: [], shows, overrides: [] };
+      const byKey = new Map<string, number>();
+      let head: number | undefined;
+      for (const name of moved) {
+        // A name split off before keeps the key its feeds write: the one its show overrides name.
+        const override = await db
+          .selectFrom('show_person_names')
+          .select('key')
+          .where('person_id', '=', name.id)
+          .limit(1)
+          .executeTakeFirst();
+        const feedKey = override?.key ?? name.key;
+        const row = await db
+          .insertInto('people')
+          .values({
+            key: splitKey(feedKey, -name.id),
+            name: name.name,
+            created_at: iso(now),
+            merged_into: head ?? null,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await db
+          .updateTable('people')
+          .set({ key: splitKey(feedKey, row.id) })
+          .where('id', '=', row.id)
+          .execute();
+        split.names.push({ id: row.id, from: name.id, mergedInto: head ?? null });
+        head ??= row.id;
+        if (!byKey.has(feedKey)) byKey.set(feedKey, row.id);
+        await db
+          .updateTable('show_persons')
+          .set({ person_id: row.id })
+          .where('person_id', '=', name.id)
+          .where('show_id', 'in', shows)
+          .execute();
+        await db
+          .updateTable('episode_persons')
+          .set({ person_id: row.id })
+          .where('person_id', '=', name.id)
+          .where('episode_id', 'in', (eb) =>
+            eb.selectFrom('episodes').select('id').where('show_id', 'in', shows),
+          )
+          .execute();
+      }
+      const current = await db
+        .selectFrom('show_person_names')
+        .select(['show_id', 'key', 'person_id'])
+        .where('show_id', 'in', shows)
+        .where('key', 'in', [...byKey.keys()])
+        .execute();
+      const before = new Map(current.map((r) => [`${r.show_id}\t${r.key}`, r.person_id]));
+      for (const showId of shows)
+        for (const [key, after] of byKey) {
+          split.overrides.push({ showId, key, before: before.get(`${showId}\t${key}`) ?? null, after });
+          await setShowName(db, showId, key, after);
+        }
+      if (head === undefined)
+        throw new PersonChangeError('no-credits', 'This person is not credited on those shows.');
+      return insertChange(db, 'split-show', head, person, JSON.stringify(split), now);
+    });
+  }
+
   undo(changeId: number, now: Date): Promise<PersonChange> {
     return this.inTransaction(async (db) => {
       const change = await db
@@ -482,6 +693,11 @@ export class SqlPersonRepository implements PersonRepository {
       if (change === undefined) throw new PersonChangeError('not-found', 'No such change.');
       if (change.undone_at !== null)
         throw new PersonChangeError('already-undone', 'That change was already undone.');
+      if (change.kind === 'split-show') {
+        // The change's own record: written by `splitByShow`, never by anything else.
+        await undoShowSplit(db, JSON.parse(change.rows_json) as ShowSplit);
+        return markUndone(db, changeId, now);
+      }
       // The change's own record: written by `record` below, never by anything else.
       const rows = JSON.parse(change.rows_json) as ChangedRow[];
       const current = await db
@@ -498,13 +714,7 @@ export class SqlPersonRepository implements PersonRepository {
         throw new PersonChangeError('conflict', 'A later change touched these people: undo that one first.');
       for (const r of rows)
         await db.updateTable('people').set({ merged_into: r.before }).where('id', '=', r.id).execute();
-      const undone = await db
-        .updateTable('person_changes')
-        .set({ undone_at: iso(now) })
-        .where('id', '=', changeId)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return toChange(undone);
+      return markUndone(db, changeId, now);
     });
   }
 
@@ -540,18 +750,97 @@ async function record(
 ): Promise<PersonChange> {
   for (const r of rows)
     await db.updateTable('people').set({ merged_into: r.after }).where('id', '=', r.id).execute();
+  return insertChange(db, kind, personId, otherId, JSON.stringify(rows), now);
+}
+
+async function insertChange(
+  db: Kysely<Database>,
+  kind: PersonChangesTable['kind'],
+  personId: number,
+  otherId: number,
+  rowsJson: string,
+  now: Date,
+): Promise<PersonChange> {
   const row = await db
     .insertInto('person_changes')
-    .values({
-      kind,
-      person_id: personId,
-      other_id: otherId,
-      rows_json: JSON.stringify(rows),
-      created_at: iso(now),
-    })
+    .values({ kind, person_id: personId, other_id: otherId, rows_json: rowsJson, created_at: iso(now) })
     .returningAll()
     .executeTakeFirstOrThrow();
   return toChange(row);
+}
+
+async function markUndone(db: Kysely<Database>, changeId: number, now: Date): Promise<PersonChange> {
+  const undone = await db
+    .updateTable('person_changes')
+    .set({ undone_at: iso(now) })
+    .where('id', '=', changeId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toChange(undone);
+}
+
+/** On show `showId` the name `key` resolves to `personId`; null: to the name's own row again. */
+async function setShowName(
+  db: Kysely<Database>,
+  showId: number,
+  key: string,
+  personId: number | null,
+): Promise<void> {
+  if (personId === null) {
+    await db.deleteFrom('show_person_names').where('show_id', '=', showId).where('key', '=', key).execute();
+    return;
+  }
+  await db
+    .insertInto('show_person_names')
+    .values({ show_id: showId, key, person_id: personId })
+    .onConflict((oc) => oc.columns(['show_id', 'key']).doUpdateSet({ person_id: personId }))
+    .execute();
+}
+
+/**
+ * Undoes a split by show: the split person's credits (those moved, and any a re-crawl wrote since) go back to the
+ * names they were split from, the shows' overrides are as before, and the split person's rows are gone. Refused when
+ * a later change touched the split person (merged, split, more names joined, or a later split of those shows).
+ */
+async function undoShowSplit(db: Kysely<Database>, split: ShowSplit): Promise<void> {
+  const ids = split.names.map((n) => n.id);
+  const conflict = () =>
+    new PersonChangeError('conflict', 'A later change touched these people: undo that one first.');
+  const rows = await db.selectFrom('people').select(['id', 'merged_into']).where('id', 'in', ids).execute();
+  const state = new Map(rows.map((r) => [r.id, r.merged_into]));
+  if (split.names.some((n) => !state.has(n.id) || state.get(n.id) !== n.mergedInto)) throw conflict();
+  const joined = await db
+    .selectFrom('people')
+    .select('id')
+    .where('merged_into', 'in', ids)
+    .where('id', 'not in', ids)
+    .limit(1)
+    .executeTakeFirst();
+  if (joined !== undefined) throw conflict();
+  // A show removed since took its overrides and credits with it: nothing to restore there.
+  const live = new Set(
+    (await db.selectFrom('shows').select('id').where('id', 'in', split.shows).execute()).map((r) => r.id),
+  );
+  const current = await db
+    .selectFrom('show_person_names')
+    .select(['show_id', 'key', 'person_id'])
+    .where('show_id', 'in', split.shows)
+    .execute();
+  const now = new Map(current.map((r) => [`${r.show_id}\t${r.key}`, r.person_id]));
+  if (split.overrides.some((o) => live.has(o.showId) && now.get(`${o.showId}\t${o.key}`) !== o.after))
+    throw conflict();
+  for (const { id, from } of split.names)
+    for (const table of ['show_persons', 'episode_persons'] as const) {
+      const owner = table === 'show_persons' ? sql.ref('show_id') : sql.ref('episode_id');
+      // A credit the name already has alike (the same show or episode, the same role) is kept once.
+      await sql`delete from ${sql.table(table)} where person_id = ${id} and exists (
+        select 1 from ${sql.table(table)} x where x.${owner} = ${sql.table(table)}.${owner}
+          and x.person_id = ${from} and x.role = ${sql.table(table)}.role)`.execute(db);
+      await db.updateTable(table).set({ person_id: from }).where('person_id', '=', id).execute();
+    }
+  for (const o of split.overrides) if (live.has(o.showId)) await setShowName(db, o.showId, o.key, o.before);
+  await db.updateTable('people').set({ merged_into: null }).where('id', 'in', ids).execute();
+  await db.deleteFrom('people').where('id', 'in', ids).execute();
 }
 
 /** Credits with each (person, role) once: two names of one person credited alike count once. */

@@ -19,6 +19,7 @@ export interface Database {
   episodes: EpisodesTable;
   people: PeopleTable;
   person_changes: PersonChangesTable;
+  show_person_names: ShowPersonNamesTable;
   show_persons: ShowPersonsTable;
   episode_persons: EpisodePersonsTable;
   jobs: JobsTable;
@@ -189,16 +190,26 @@ export interface PeopleTable {
   merged_into: number | null;
 }
 
-/** An admin's merge or split of people (migration 0027), undoable. */
+/** An admin's merge or split of people (migration 0027), or split by show (0030), undoable. */
 export interface PersonChangesTable {
   id: Auto;
-  kind: 'merge' | 'split';
+  kind: 'merge' | 'split' | 'split-show';
   person_id: number;
   other_id: number;
-  /** `[{ id, before, after }]`: `merged_into` of each changed row. */
+  /**
+   * Merge and split: `[{ id, before, after }]`, `merged_into` of each changed row. Split by show: an object, the new
+   * rows, the shows and the overrides before and after (`ShowSplit` in sql/people.ts).
+   */
   rows_json: string;
   created_at: string;
   undone_at: string | null;
+}
+
+/** On show `show_id`, the name `key` is the people row `person_id` (an admin's split by show, migration 0030). */
+export interface ShowPersonNamesTable {
+  show_id: number;
+  key: string;
+  person_id: number;
 }
 
 export interface ShowPersonsTable {
