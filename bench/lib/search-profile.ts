@@ -113,6 +113,25 @@ if (process.argv.includes('--statements')) {
     return stmt;
   };
 }
+// --statements on PostgreSQL: wall time per statement (the database's work plus the round trip), from the driver.
+if (process.argv.includes('--statements') && databaseUrl !== undefined) {
+  const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+  const query = proto.query;
+  proto.query = function (this: unknown, ...a: unknown[]) {
+    const first = a[0];
+    const text = typeof first === 'string' ? first : (first as { text?: string } | undefined)?.text;
+    const result = query.apply(this, a);
+    if (text === undefined || !(result instanceof Promise)) return result;
+    const t0 = performance.now();
+    const key = `[wall] ${text.replace(/\s+/g, ' ').slice(0, 160)}`;
+    return result.finally(() => {
+      const s = statements.get(key) ?? { ms: 0, n: 0 };
+      s.ms += performance.now() - t0;
+      s.n++;
+      statements.set(key, s);
+    });
+  };
+}
 for (let i = 0; i < 20; i++) await store.search.search(words(1), { limit: 20, audience: {} });
 for (const [name, next] of classes) {
   const times: Array<[number, string]> = [];

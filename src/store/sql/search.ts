@@ -53,6 +53,12 @@ function searchTerms(query: string): string[] {
 }
 
 type Table = keyof typeof SEARCH_COLUMNS;
+/** What an episode stage read for the total: how many matches (at most EXACT_COUNT + 1), and the lowest id. */
+interface Counted {
+  n: number;
+  lowest: number;
+}
+
 /** Where a stage looks: the title / name column, every indexed column, or (episodes) the fetched transcript. */
 type Scope = 'title' | 'all' | 'transcript';
 /** The last term as a whole word, or as a prefix. */
@@ -108,8 +114,9 @@ export class SqlSearchRepository implements SearchRepository {
     const restrict = restriction(audience, options.filters);
     const offset = (page - 1) * limit;
     // Shows and people are listed on the first page only; episodes are paged (one more than the page: is there a next).
-    // The stages that read every one of their matches (fewer than CANDIDATES) have counted them: the total reuses it.
-    const complete = new Map<string, number>();
+    // The episode stages read up to EXACT_COUNT + 1 matches (ranking the newest CANDIDATES): the total reuses what
+    // they read rather than walking the same index again.
+    const complete = new Map<string, Counted>();
     const [showIds, [episodeIds, total], personIds] = await Promise.all([
       page === 1 ? this.rankedIds('shows', terms, limit, restrict) : [],
       this.rankedIds('episodes', terms, offset + limit + 1, restrict, complete).then(
@@ -175,7 +182,7 @@ export class SqlSearchRepository implements SearchRepository {
     terms: string[],
     wanted: number,
     restrict: Restriction | undefined,
-    complete?: Map<string, number>,
+    complete?: Map<string, Counted>,
   ): Promise<number[]> {
     const last = terms[terms.length - 1] ?? '';
     // A last word of 2+ characters is looked up once, as a prefix, when an index streams it (PostgreSQL; SQLite's
@@ -204,9 +211,14 @@ export class SqlSearchRepository implements SearchRepository {
       }
       for (const mode of modes)
         stages.push(async () => {
-          const list = await this.candidates(table, terms, scope, mode, restrict);
-          if (list.length < CANDIDATES) complete?.set(`${scope}:${mode}`, list.length);
-          return rank(table, list);
+          if (complete === undefined) return rank(table, await this.candidates(table, terms, scope, mode, restrict));
+          const list = await this.candidates(table, terms, scope, mode, restrict, EXACT_COUNT + 1);
+          complete.set(`${scope}:${mode}`, {
+            n: list.length,
+            lowest: list.reduce((low, c) => Math.min(low, c.id), Number.POSITIVE_INFINITY),
+          });
+          // Ranked among the newest CANDIDATES, as every stage is.
+          return rank(table, list.sort((a, b) => b.id - a.id).slice(0, CANDIDATES));
         });
     }
     // Show names within a typo, when no show matched the words as typed.
@@ -320,8 +332,9 @@ export class SqlSearchRepository implements SearchRepository {
     scope: Scope,
     mode: Mode,
     restrict: Restriction | undefined,
+    limit = CANDIDATES,
   ): Promise<Candidate[]> {
-    const source = await this.matchSource(table, terms, scope, mode, restrict, CANDIDATES);
+    const source = await this.matchSource(table, terms, scope, mode, restrict, limit);
     const { rows } = await tieBreakers(table, source, this.dialect).execute(this.db);
     return rows.map((r) => ({
       id: Number(r.id),
@@ -444,14 +457,15 @@ export class SqlSearchRepository implements SearchRepository {
   private async countEpisodes(
     terms: string[],
     restrict: Restriction | undefined,
-    complete: Map<string, number>,
+    complete: Map<string, Counted>,
   ): Promise<SearchTotal> {
     const last = terms[terms.length - 1] ?? '';
     const mode: Mode = last.length < 2 || (this.dialect === 'sqlite' && last.length > 6) ? 'word' : 'prefix';
     // PostgreSQL: when the planner's statistics put the matches well past EXACT_COUNT, its estimate is the total
     // (the exact count would read every word's whole GIN posting list: tens of ms for common words at 1,000,000).
     // Only with no audience filter (nothing hidden, or an admin) and no filters: the statistics count every episode.
-    if (this.dialect === 'postgres' && restrict === undefined && !complete.has(`all:${mode}`)) {
+    const counted = complete.get(`all:${mode}`);
+    if (this.dialect === 'postgres' && restrict === undefined && (counted?.n ?? Infinity) > EXACT_COUNT) {
       const estimate = await this.pgEstimate(terms, mode);
       if (estimate > 2 * EXACT_COUNT) return { count: estimate, exact: false };
     }
@@ -460,7 +474,9 @@ export class SqlSearchRepository implements SearchRepository {
     for (const scope of ['all', 'transcript'] as const) {
       const known = complete.get(`${scope}:${mode}`);
       if (known !== undefined) {
-        n += known;
+        n += known.n;
+        if (scope === 'all') lowest = known.lowest;
+        if (n > EXACT_COUNT) break;
         continue;
       }
       const source = await this.matchSource('episodes', terms, scope, mode, restrict, EXACT_COUNT + 1 - n);
