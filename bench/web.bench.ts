@@ -73,7 +73,24 @@ interface Row {
   distinct: number;
   errors: number;
   non2xx: number;
+  /** Search rows: what a sample of the row's searches found, by stage (see searchStages). */
+  stages?: SearchStages;
 }
+
+/** What a sample of a search row's queries found, asked again through the API after the row was measured. */
+interface SearchStages {
+  searches: number;
+  /** Episodes listed (first pages). */
+  results: number;
+  /** Episodes found in their transcript, listed with the moment their words are said. */
+  moments: number;
+  /** Searches whose first page listed cited works (sources). */
+  withSources: number;
+  sources: number;
+}
+
+/** How many of a search row's distinct queries are asked again for its SearchStages. */
+const STAGE_SAMPLE = 100;
 
 interface Servers {
   children: ChildProcess[];
@@ -253,6 +270,31 @@ async function serverCpuMicros(bare: string): Promise<number> {
   return Number(await res.text());
 }
 
+/**
+ * The row's first STAGE_SAMPLE distinct searches asked again through the JSON API (the same search, moments and
+ * sources as the page): how many episodes they listed, how many of those came from transcripts (with a moment), and
+ * how many searches listed sources. Not part of the row's figures (asked after it was measured).
+ */
+async function searchStages(url: string, seen: Set<string>): Promise<SearchStages> {
+  const out: SearchStages = { searches: 0, results: 0, moments: 0, withSources: 0, sources: 0 };
+  for (const request of seen) {
+    if (out.searches >= STAGE_SAMPLE) break;
+    const path = request.split(' ')[1] ?? '';
+    if (!path.startsWith('/search?')) continue;
+    const res = await fetch(`${url}/api/v1${path}`);
+    const body: unknown = await res.json();
+    if (res.status !== 200 || typeof body !== 'object' || body === null) continue;
+    out.searches++;
+    const episodes = 'episodes' in body && Array.isArray(body.episodes) ? (body.episodes as unknown[]) : [];
+    const sources = 'sources' in body && Array.isArray(body.sources) ? body.sources.length : 0;
+    out.results += episodes.length;
+    out.moments += episodes.filter((e) => typeof e === 'object' && e !== null && 'moment' in e).length;
+    out.sources += sources;
+    if (sources > 0) out.withSources++;
+  }
+  return out;
+}
+
 function requestsOf(load: Load, seen: Set<string>): AutocannonRequest[] {
   return [
     {
@@ -315,6 +357,7 @@ async function measure(load: Load, servers: Servers, dbClient: pg.Client | undef
     distinct: seen.size,
     errors: r.errors + r.timeouts,
     non2xx: r.non2xx,
+    ...(load.kind === 'search' && !load.cached ? { stages: await searchStages(url, seen) } : {}),
   };
 }
 
@@ -367,6 +410,7 @@ function loads(data: WebBenchData, sessions: { cookie: string; csrf: string }[])
   const episodeId = (): number =>
     data.minEpisodeId + Math.floor(random() * (data.maxEpisodeId - data.minEpisodeId + 1));
   const word = zipf(data.words, random);
+  const spoken = zipf(data.spokenWords, random);
   const words = (n: number): string => {
     const out: string[] = [];
     while (out.length < n) {
@@ -398,6 +442,12 @@ function loads(data: WebBenchData, sessions: { cookie: string; csrf: string }[])
       name: 'search, word + prefix',
       kind: 'search',
       next: () => ({ path: search(`${word()} ${prefix(word())}`) }),
+    },
+    {
+      // Words only transcripts hold (alone, or after a catalogue word): every hit is found in a transcript.
+      name: 'search, word said in a transcript',
+      kind: 'search',
+      next: () => ({ path: search(random() < 0.5 ? spoken() : `${word()} ${spoken()}`) }),
     },
     {
       name: 'signed-in listener posts progress',
@@ -505,6 +555,23 @@ async function main(): Promise<void> {
     lines.push(
       `| ${name} | ${f(r.rps, 0)} | ${r.p50} ms | ${r.p99} ms | ${r.max} ms | ${f(r.cpuMs, 3)} ms | ${f(r.cpuMs / bare.cpuMs, 1)}× |${r.dbCpuMs === undefined ? '' : ` ${f(r.dbCpuMs, 3)} ms |`} ${target} | ${r.distinct.toLocaleString('en')} / ${r.requests.toLocaleString('en')} | ${r.errors} / ${r.non2xx} |`,
     );
+  }
+  const staged = rows.filter((r) => r.stages !== undefined);
+  if (staged.length > 0) {
+    lines.push(
+      '',
+      `What the search rows found (each row's first ${STAGE_SAMPLE} distinct searches asked again through \`/api/v1/search\` after the row; catalogue: ${data.transcripts.toLocaleString('en')} episodes with a transcript, ${data.citingEpisodes.toLocaleString('en')} citing ${data.sources.toLocaleString('en')} sources):`,
+      '',
+      '| row | searches | episodes listed | of which found in a transcript (moment) | searches listing sources | sources listed |',
+      '|---|---:|---:|---:|---:|---:|',
+    );
+    for (const r of staged) {
+      const st = r.stages;
+      if (st === undefined) continue;
+      lines.push(
+        `| ${r.load.name} | ${st.searches} | ${st.results.toLocaleString('en')} | ${st.moments.toLocaleString('en')} | ${st.withSources} | ${st.sources} |`,
+      );
+    }
   }
   if (scaled.length > 0) {
     lines.push(
