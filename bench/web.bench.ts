@@ -2,10 +2,12 @@
 // catalogue (default 100,000 episodes; `--episodes 1000000` works), on SQLite or on PostgreSQL (`--database-url`),
 // against a bare node:http page in the same run. The default mode is varied: every request is a new URL — random
 // episodes, random shows (first pages in either order and deep pages), searches of 1, 2 and 3 words and word + prefix
-// drawn Zipf-like from the catalogue's vocabulary, and signed-in listeners posting progress — measured with the page
+// drawn Zipf-like from the catalogue's vocabulary and of words said only in its transcripts (a tenth of the episodes
+// have one, and a tenth a source list: web-data.ts), and signed-in listeners posting progress — measured with the page
 // micro-cache off (uncached: what the targets judge). A few repeat-URL rows are then measured with the micro-cache on
 // (cached). Each row is loaded with autocannon (10 connections, ~10 s after a 2 s warm-up) from this process while the
-// servers run in a child process. Prints a Markdown table; writes it to --out when given. Never a test: numbers are
+// servers run in a child process. Prints a Markdown table (and what a sample of each search row's searches found in
+// transcripts and sources); writes it to --out when given. Never a test: numbers are
 // reported, not asserted. See bench/README.md.
 //
 // Options: --episodes <n> (default 100000), --database-url postgres://… (a schema of its own in that database),
@@ -547,9 +549,9 @@ async function main(): Promise<void> {
     const target = r.load.cached
       ? 'cached: not judged'
       : r.load.kind === 'page'
-        ? `p99 < ${TARGETS.pageP99} ms: ${ok(r.p99 < TARGETS.pageP99)}; CPU < ${TARGETS.pageCpuMs} ms: ${ok(r.cpuMs < TARGETS.pageCpuMs)}`
+        ? `p99 < ${TARGETS.pageP99} ms: ${ok(r.requests > 0 && r.p99 < TARGETS.pageP99)}; CPU < ${TARGETS.pageCpuMs} ms: ${ok(r.cpuMs < TARGETS.pageCpuMs)}`
         : r.load.kind === 'search'
-          ? `p99 < ${TARGETS.searchP99} ms: ${ok(r.p99 < TARGETS.searchP99)}`
+          ? `p99 < ${TARGETS.searchP99} ms: ${ok(r.requests > 0 && r.p99 < TARGETS.searchP99)}`
           : '–';
     const name = r.load.cached ? `${r.load.name} — cached (same URL)` : r.load.name;
     lines.push(
