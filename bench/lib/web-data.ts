@@ -4,8 +4,8 @@
 // stores. TRANSCRIPT_SHARE of the episodes carry a `podcast:transcript` (WebVTT), fetched once through the real
 // media-text service (parse → cache → the episode's transcript text for search) with a fetcher that serves the
 // generated file; SOURCES_SHARE carry a "Sources:" list in their notes (web-texts.ts), which ingest reads into
-// sources (some cited by many episodes across shows). Deterministic (seeded PRNG); the SQLite database is kept in a temp directory per size and reused while
-// GENERATOR_VERSION matches. A PostgreSQL catalogue (`--database-url`) is a copy of that SQLite one (see
+// sources (some cited by many episodes across shows). Deterministic (seeded PRNG); the SQLite database is kept in a
+// temp directory per size and reused while GENERATOR_VERSION matches. A PostgreSQL catalogue (`--database-url`) is a copy of that SQLite one (see
 // web-pg-copy.ts): the same rows, without ingesting a million episodes a second time.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -130,7 +130,7 @@ function plan(minEpisodes: number): ShowSpec[] {
 
 const works = sharedWorks(WORDS);
 
-/** Where episode `id`'s transcript is (the build's fetcher serves transcriptBody for it). */
+/** Where the transcript of show `spec`'s episode `i` is (the build's fetcher serves transcriptBody for it). */
 function transcriptUrl(spec: ShowSpec, i: number): string {
   return `https://cdn.bench.example/transcripts/s${spec.index}-e${i}.vtt`;
 }
