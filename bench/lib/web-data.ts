@@ -5,8 +5,8 @@
 // media-text service (parse → cache → the episode's transcript text for search) with a fetcher that serves the
 // generated file; SOURCES_SHARE carry a "Sources:" list in their notes (web-texts.ts), which ingest reads into
 // sources (some cited by many episodes across shows). Deterministic (seeded PRNG); the SQLite database is kept in a
-// temp directory per size and reused while GENERATOR_VERSION matches. A PostgreSQL catalogue (`--database-url`) is a copy of that SQLite one (see
-// web-pg-copy.ts): the same rows, without ingesting a million episodes a second time.
+// temp directory per size and reused while GENERATOR_VERSION matches. A PostgreSQL catalogue (`--database-url`) is a
+// copy of that SQLite one (see web-pg-copy.ts): the same rows, without ingesting a million episodes a second time.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
