@@ -1,6 +1,6 @@
 // `node --import tsx bench/lib/search-profile.ts <episodes> [--database-url postgres://…] [--queries N] [--cache-dir d]`
 // The searches of `npm run bench:web`'s varied rows (1, 2, 3 words and word + prefix, drawn Zipf-like from its
-// catalogue's vocabulary), run one at a time straight against the store over the bench:web catalogue of that size:
+// catalogue's vocabulary, and words said only in transcripts), run one at a time straight against the store over the bench:web catalogue of that size:
 // CPU ms per search in this process (and wall ms, p50 / p99 / max) per class, no HTTP. For working on the search
 // itself (with `node --cpu-prof`): the figures to report are bench:web's, which include rendering the page.
 import { readFileSync } from 'node:fs';
@@ -36,23 +36,28 @@ const store = await openStore({
 });
 
 const random = prng(13);
-const cumulative: number[] = [];
-let sum = 0;
-for (let k = 0; k < data.words.length; k++) {
-  sum += 1 / (k + 1);
-  cumulative.push(sum);
-}
-const word = (): string => {
-  const u = random() * sum;
-  let lo = 0;
-  let hi = cumulative.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((cumulative[mid] ?? 0) < u) lo = mid + 1;
-    else hi = mid;
+/** Zipf-like draws over `vocabulary` (most frequent first), as bench:web draws them. */
+const zipf = (vocabulary: readonly string[]): (() => string) => {
+  const cumulative: number[] = [];
+  let sum = 0;
+  for (let k = 0; k < vocabulary.length; k++) {
+    sum += 1 / (k + 1);
+    cumulative.push(sum);
   }
-  return data.words[lo] ?? 'history';
+  return () => {
+    const u = random() * sum;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((cumulative[mid] ?? 0) < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return vocabulary[lo] ?? 'history';
+  };
 };
+const word = zipf(data.words);
+const spoken = zipf(data.spokenWords);
 const words = (n: number): string => {
   const out: string[] = [];
   while (out.length < n) {
@@ -68,6 +73,7 @@ const classes: Array<[string, () => string]> = [
   ['2 words', () => words(2)],
   ['3 words', () => words(3)],
   ['word + prefix', () => `${word()} ${prefix(word())}`],
+  ['transcript', () => (random() < 0.5 ? spoken() : `${word()} ${spoken()}`)],
 ];
 
 const slow = process.argv.includes('--slow');

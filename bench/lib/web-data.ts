@@ -1,17 +1,28 @@
 // The catalogue behind `npm run bench:web`: N generated episodes (default 100,000; 1,000,000 works) across shows of
 // varied sizes plus one 2,500-episode show, written the way the crawler writes them — RSS bytes through the real
 // ingest path (stream parser → show-notes sanitiser → store repositories), so the rows are what the app really
-// stores. Deterministic (seeded PRNG); the SQLite database is kept in a temp directory per size and reused while
-// GENERATOR_VERSION matches. A PostgreSQL catalogue (`--database-url`) is a copy of that SQLite one (see
-// web-pg-copy.ts): the same rows, without ingesting a million episodes a second time.
+// stores. TRANSCRIPT_SHARE of the episodes carry a `podcast:transcript` (WebVTT), fetched once through the real
+// media-text service (parse → cache → the episode's transcript text for search) with a fetcher that serves the
+// generated file; SOURCES_SHARE carry a "Sources:" list in their notes (web-texts.ts), which ingest reads into
+// sources (some cited by many episodes across shows). Deterministic (seeded PRNG); the SQLite database is kept in a
+// temp directory per size and reused while GENERATOR_VERSION matches. A PostgreSQL catalogue (`--database-url`) is a
+// copy of that SQLite one (see web-pg-copy.ts): the same rows, without ingesting a million episodes a second time.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Episode } from '../../src/domain/episode.ts';
 import { ingestFeedBody } from '../../src/feed/refresh/refresh.ts';
+import { createMediaTextService } from '../../src/services/media-text.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { prng as rng } from '../../test/support/random.ts';
+import { SPOKEN, sharedWorks, sourceEntries, transcriptVtt } from './web-texts.ts';
 
 /** Bump when the generated data changes shape; an older database is then rebuilt. */
-export const GENERATOR_VERSION = 2;
+export const GENERATOR_VERSION = 3;
+/** The share of episodes with a fetched transcript (`podcast:transcript`, WebVTT with timings and speakers). */
+export const TRANSCRIPT_SHARE = 0.1;
+/** The share of episodes whose show notes hold a "Sources:" list (3 to 10 MLA- or Chicago-like entries). */
+export const SOURCES_SHARE = 0.1;
 export const DEFAULT_EPISODES = 100_000;
 export const BIG_SHOW_EPISODES = 2_500;
 /** Listeners created with the catalogue (`bench-listener-<i>`), signed in by the bench to post progress. */
@@ -35,10 +46,19 @@ export interface WebBenchData {
   deepShowPaths: string[];
   /** The vocabulary, most frequent first (titles draw words with this skew; searches draw Zipf-like over it). */
   words: string[];
+  /** Words said in transcripts only (most frequent first): a search for them matches nothing but transcripts. */
+  spokenWords: string[];
+  /** Episodes with a stored transcript (text for search, parsed cues cached as fetched). */
+  transcripts: number;
+  /** Episodes whose notes held a source list, the entries read from them, and the distinct sources stored. */
+  citingEpisodes: number;
+  citations: number;
+  sources: number;
   /** Listener ids (see LISTENERS). */
   listenerIds: number[];
-  /** Seconds it took to build. */
+  /** Seconds it took to build, and this process's CPU seconds (the machine may be shared). */
   buildSeconds: number;
+  buildCpuSeconds: number;
   /** Bytes of RSS ingested. */
   feedBytes: number;
 }
@@ -108,6 +128,23 @@ function plan(minEpisodes: number): ShowSpec[] {
   return shows;
 }
 
+const works = sharedWorks(WORDS);
+
+/** Where the transcript of show `spec`'s episode `i` is (the build's fetcher serves transcriptBody for it). */
+function transcriptUrl(spec: ShowSpec, i: number): string {
+  return `https://cdn.bench.example/transcripts/s${spec.index}-e${i}.vtt`;
+}
+
+/** The transcript file at `url` (as transcriptUrl writes it): the show's host and the episode's guest take turns. */
+function transcriptBody(url: string): string {
+  const m = /\/s(\d+)-e(\d+)\.vtt$/.exec(url);
+  if (m === null) throw new Error(`not a bench transcript: ${url}`);
+  const show = Number(m[1]);
+  const host = NAMES[show % NAMES.length] ?? 'Host';
+  const guest = NAMES[(show + Number(m[2])) % NAMES.length] ?? 'Guest';
+  return transcriptVtt(url, WORDS, [host, guest]);
+}
+
 /** One show's RSS feed, with itunes:/podcast: tags and HTML show notes the way big real feeds carry them. */
 export function showFeed(spec: ShowSpec): string {
   const r = rng(spec.seed);
@@ -145,11 +182,24 @@ export function showFeed(spec: ShowSpec): string {
     const date = new Date(start - i * cadence - Math.floor(r() * 3_600_000));
     const seconds = 900 + Math.floor(r() * 5400);
     const n = spec.episodes - i;
-    const links = Array.from(
-      { length: 3 + Math.floor(r() * 8) },
-      (_, k) =>
-        `<li>${esc(cap(words(4)))}. “${esc(words(6))}.” <a href="https://research.example/${id}/${k}?q=${word()}&amp;p=${k}">research.example/${id}/${k}</a></li>`,
-    ).join('\n');
+    const transcribed = r() < TRANSCRIPT_SHARE;
+    // A source list as real shows write one (some URLs linked, some as text), or links in a sentence (not a list:
+    // ingest reads no sources from them).
+    const sources =
+      r() < SOURCES_SHARE
+        ? `<p>Sources:</p>\n<ul>\n${sourceEntries(r, WORDS, id, works)
+            .map((entry) => {
+              const url = /https:\/\/\S+$/.exec(entry)?.[0];
+              return url === undefined || r() < 0.5
+                ? `<li>${esc(entry)}</li>`
+                : `<li>${esc(entry.slice(0, -url.length))}<a href="${esc(url)}">${esc(url)}</a></li>`;
+            })
+            .join('\n')}\n</ul>`
+        : `<p>More on this: ${Array.from(
+            { length: 3 + Math.floor(r() * 8) },
+            (_, k) =>
+              `<a href="https://research.example/${id}/${k}?q=${word()}&amp;p=${k}">research.example/${id}/${k}</a>`,
+          ).join(', ')}.</p>`;
     const chapters = Array.from(
       { length: 2 + Math.floor(r() * 5) },
       (_, k) =>
@@ -166,10 +216,7 @@ export function showFeed(spec: ShowSpec): string {
 <p><strong>In this episode:</strong></p>
 <ul>${chapters}</ul>
 <p>${esc(cap(words(30)))}, with <em>${esc(guest)}</em>.</p>
-<p>Sources:</p>
-<ul>
-${links}
-</ul>
+${sources}
 <p>See <a href="https://privacy.bench.example/listener">privacy.bench.example/listener</a> for privacy information.</p>]]></content:encoded>
 <enclosure url="https://cdn.bench.example/audio/${id}.mp3?aid=rss_feed&amp;feed=${spec.index}" length="${seconds * 16000}" type="audio/mpeg"/>
 <itunes:duration>${seconds}</itunes:duration>
@@ -177,7 +224,7 @@ ${links}
 <itunes:episodeType>full</itunes:episodeType>
 <itunes:image href="${base}/art/${n}.jpg"/>
 <podcast:person role="guest" href="https://people.bench.example/${(spec.index + i) % NAMES.length}">${esc(guest)}</podcast:person>
-</item>
+${transcribed ? `<podcast:transcript url="${transcriptUrl(spec, i)}" type="text/vtt" language="en"/>\n` : ''}</item>
 `);
   }
   out.push('</channel>\n</rss>\n');
@@ -229,6 +276,46 @@ async function deepPaths(store: Store, showIds: number[]): Promise<string[]> {
   return out;
 }
 
+function cpuSeconds(used: NodeJS.CpuUsage): number {
+  return (used.user + used.system) / 1e6;
+}
+
+/** A show's episodes, 500 at a time (newest first), without their notes. */
+async function* showEpisodes(store: Store, showId: number): AsyncGenerator<Episode> {
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await store.episodes.listForShow(showId, {
+      withContent: false,
+      limit: 500,
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+    yield* page.items;
+    if (page.next === undefined) return;
+    cursor = page.next;
+  }
+}
+
+/**
+ * What the build stored of transcripts and sources, counted in the finished database (read-only, after the store is
+ * closed: the store has no counting queries for these, and the bench reports them).
+ */
+function countRows(
+  file: string,
+): Pick<WebBenchData, 'transcripts' | 'citingEpisodes' | 'citations' | 'sources'> {
+  const db = new Database(file, { readonly: true });
+  try {
+    const count = (q: string): number => Number((db.prepare(q).pluck().get() as number | bigint) ?? 0);
+    return {
+      transcripts: count('select count(*) from episode_transcripts'),
+      citingEpisodes: count('select count(distinct episode_id) from episode_citations'),
+      citations: count('select count(*) from episode_citations'),
+      sources: count('select count(*) from sources'),
+    };
+  } finally {
+    db.close();
+  }
+}
+
 export interface WebDataOptions {
   episodes: number;
   /** Where SQLite catalogues are kept (one folder per size). */
@@ -255,12 +342,29 @@ export async function ensureWebData(options: WebDataOptions): Promise<{ dir: str
   mkdirSync(dir, { recursive: true });
   log(`building ${dir}: ${target.toLocaleString('en')} episodes through the real ingest path`);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const store = await openStore({ dataDir: dir, databaseUrl: join(dir, 'earshot.sqlite') });
   const now = new Date('2026-07-01T00:00:00Z');
   const specs = plan(target);
   let feedBytes = 0;
   let episodes = 0;
+  let transcripts = 0;
   const showIds: number[] = [];
+  let open = true;
+  // The fetcher serves the generated transcript files; everything after the fetch is the app's own path. Trusted
+  // for ten years: the episode page reads them from the cache and never asks the bench's unreachable host again.
+  const fetched = (url: string) => {
+    const body = Buffer.from(transcriptBody(url), 'utf8');
+    return {
+      kind: 'ok' as const,
+      status: 200,
+      finalUrl: url,
+      hops: [],
+      contentType: 'text/vtt',
+      body,
+      bodySha256: '',
+    };
+  };
   try {
     for (const spec of specs) {
       const body = Buffer.from(showFeed(spec), 'utf8');
@@ -272,6 +376,23 @@ export async function ensureWebData(options: WebDataOptions): Promise<{ dir: str
       const show = await store.shows.getByFeed(feed.id);
       if (show === undefined) throw new Error(`show ${spec.index} was not stored`);
       showIds.push(show.id);
+      transcripts += await store.transaction(async (tx) => {
+        const mediaText = createMediaTextService({
+          fetcher: { fetchResource: async (url) => fetched(url) },
+          store: tx,
+          now: () => now,
+          ttlMs: 10 * 365 * 86_400_000,
+          memoryEntries: 0,
+        });
+        let n = 0;
+        for await (const episode of showEpisodes(tx, show.id)) {
+          if ((episode.transcripts ?? []).length === 0) continue;
+          const result = await mediaText.transcriptFor(episode);
+          if (result.state !== 'ok') throw new Error(`transcript of episode ${episode.id}: ${result.state}`);
+          n++;
+        }
+        return n;
+      });
       if (spec.index % 100 === 0) {
         const s = (performance.now() - t0) / 1000;
         log(
@@ -309,6 +430,13 @@ export async function ensureWebData(options: WebDataOptions): Promise<{ dir: str
     }
     await tidySearchIndexes(store, log);
     log('  collecting deep show-page cursors');
+    const deepShowPaths = await deepPaths(store, showIds);
+    open = false;
+    await store.close();
+    const counts = countRows(join(dir, 'earshot.sqlite'));
+    if (counts.transcripts !== transcripts) {
+      throw new Error(`${transcripts} transcripts fetched but ${counts.transcripts} stored`);
+    }
     const meta: WebBenchData = {
       version: GENERATOR_VERSION,
       target,
@@ -319,17 +447,22 @@ export async function ensureWebData(options: WebDataOptions): Promise<{ dir: str
       showIds,
       minEpisodeId,
       maxEpisodeId,
-      deepShowPaths: await deepPaths(store, showIds),
+      deepShowPaths,
       words: WORDS,
+      spokenWords: SPOKEN,
+      ...counts,
       listenerIds,
       buildSeconds: (performance.now() - t0) / 1000,
+      buildCpuSeconds: cpuSeconds(process.cpuUsage(cpu0)),
       feedBytes,
     };
     writeFileSync(join(dir, 'bench-meta.json'), `${JSON.stringify(meta)}\n`);
-    log(`built ${dir} in ${meta.buildSeconds.toFixed(0)} s`);
+    log(
+      `built ${dir} in ${meta.buildSeconds.toFixed(0)} s (${meta.buildCpuSeconds.toFixed(0)} s CPU): ${meta.episodes} episodes, ${meta.transcripts} with a transcript, ${meta.citingEpisodes} citing ${meta.sources} sources (${meta.citations} entries)`,
+    );
     return { dir, data: meta };
   } finally {
-    await store.close();
+    if (open) await store.close();
   }
 }
 

@@ -2,8 +2,13 @@
 // (`earshot_bench_web_<episodes>`), migrated by Earshot's own migrations, then filled with a row-for-row copy of the
 // SQLite catalogue of the same size (which went through the real ingest path). Ingesting a million episodes a second
 // time would take as long again; the copy writes exactly the rows the app stored, so the pages read the same data.
-// Search needs nothing extra on PostgreSQL (expression indexes over the rows); tables only one database has (SQLite's
-// FTS5 shadow tables) are skipped. Non-constraint indexes are dropped for the copy and created again after it.
+// Every table both databases have is copied, whatever it is (transcripts: episode_transcripts and the parsed files
+// in media_text_cache; sources: sources with its search_text, source_keys, episode_citations). On PostgreSQL the
+// transcript and source searches read GIN expression indexes over those rows (migrations 0006, 0028), created again
+// after the copy; the one table a PostgreSQL trigger fills, episode_search, is filled after the copy (which runs with
+// triggers off). Tables only one database has (SQLite's FTS5 shadow tables) are skipped. Non-constraint indexes are
+// dropped for the copy and created again after it; then every copied table's row count is checked against SQLite's
+// (when the copy is made: bench runs add sessions and progress to both databases afterwards).
 // The schema is reused while its bench_meta row matches the generator version and size; otherwise it is replaced.
 // (A bench, not the app: this is the one place outside src/store that speaks SQL, to move rows in bulk.)
 import Database from 'better-sqlite3';
@@ -49,6 +54,7 @@ export async function ensurePgData(
     await (await openStore({ dataDir: '.', databaseUrl: url })).close();
     await copyRows(admin, schema, sqliteFile, log);
     await fillEpisodeSearch(admin, schema, log);
+    await checkCopy(admin, schema, sqliteFile, log);
     await admin.query(
       `create table ${schema}.bench_meta (version integer not null, episodes integer not null)`,
     );
@@ -81,6 +87,50 @@ async function fillEpisodeSearch(admin: pg.Client, schema: string, log: (m: stri
       ${dated ? `, coalesce(published_at, '')` : ''} from ${schema}.episodes`);
   await admin.query(`vacuum (analyze) ${schema}.episode_search`);
   log(`  episode_search filled in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+/**
+ * Every table both databases have holds as many rows on PostgreSQL as in the SQLite catalogue, and episode_search one
+ * per episode (a table left empty or half copied made searches find nothing, silently). Throws otherwise.
+ */
+async function checkCopy(
+  admin: pg.Client,
+  schema: string,
+  sqliteFile: string,
+  log: (m: string) => void,
+): Promise<void> {
+  const lite = new Database(sqliteFile, { readonly: true });
+  try {
+    const tables = (
+      await admin.query<{ table_name: string }>(
+        `select table_name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE'`,
+        [schema],
+      )
+    ).rows
+      .map((r) => r.table_name)
+      .filter((t) => t !== 'schema_migrations' && t !== 'bench_meta');
+    const pgCount = async (table: string): Promise<number> =>
+      Number((await admin.query<{ n: string }>(`select count(*) as n from ${schema}."${table}"`)).rows[0]?.n);
+    const wrong: string[] = [];
+    const counts: string[] = [];
+    for (const table of tables) {
+      const exists = lite.prepare(`select 1 from sqlite_master where type = 'table' and name = ?`).get(table);
+      const want =
+        exists === undefined
+          ? table === 'episode_search'
+            ? Number(lite.prepare('select count(*) from episodes').pluck().get())
+            : undefined
+          : Number(lite.prepare(`select count(*) from "${table}"`).pluck().get());
+      if (want === undefined) continue;
+      const got = await pgCount(table);
+      if (got !== want) wrong.push(`${table}: ${got} rows, SQLite ${want}`);
+      if (/transcript|media_text|source|citation|episode_search/.test(table)) counts.push(`${table} ${got}`);
+    }
+    if (wrong.length > 0) throw new Error(`the PostgreSQL copy ${schema} differs: ${wrong.join('; ')}`);
+    log(`  copy checked (every table's rows): ${counts.join(', ')}`);
+  } finally {
+    lite.close();
+  }
 }
 
 async function copyRows(
