@@ -4,8 +4,9 @@
 // time would take as long again; the copy writes exactly the rows the app stored, so the pages read the same data.
 // Every table both databases have is copied, whatever it is (transcripts: episode_transcripts and the parsed files
 // in media_text_cache; sources: sources with its search_text, source_keys, episode_citations). On PostgreSQL the
-// transcript and source searches read GIN expression indexes over those rows (migrations 0006, 0028), created again
-// after the copy; the one table a PostgreSQL trigger fills, episode_search, is filled after the copy (which runs with
+// transcript and source searches read GIN indexes over stored, generated vectors (migration 0033: PostgreSQL computes
+// them as the rows are copied), created again after the copy; the one table a PostgreSQL trigger fills,
+// episode_search, is filled after the copy (which runs with
 // triggers off). Tables only one database has (SQLite's FTS5 shadow tables) are skipped. Non-constraint indexes are
 // dropped for the copy and created again after it; then every copied table's row count is checked against SQLite's
 // (when the copy is made: bench runs add sessions and progress to both databases afterwards).

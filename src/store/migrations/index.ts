@@ -25,6 +25,7 @@ import { sourceSearch } from './0028-source-search.ts';
 import { rereadStoredNotes } from './0029-reread-stored-notes.ts';
 import { personShowNames } from './0030-person-show-names.ts';
 import { searchIndexMerging } from './0032-search-index-merging.ts';
+import { storedSearchVectors } from './0033-stored-search-vectors.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
@@ -56,4 +57,5 @@ export const migrations: readonly Migration[] = [
   rereadStoredNotes,
   personShowNames,
   searchIndexMerging,
+  storedSearchVectors,
 ];

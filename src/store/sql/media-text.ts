@@ -77,7 +77,7 @@ class SqlMediaTextRepository implements MediaTextRepository {
   async getEpisodeText(episodeId: number): Promise<EpisodeTranscriptText | undefined> {
     const row = await this.db
       .selectFrom('episode_transcripts')
-      .selectAll()
+      .select(['episode_id', 'url', 'language', 'text', 'updated_at'])
       .where('episode_id', '=', episodeId)
       .executeTakeFirst();
     if (row === undefined) return undefined;

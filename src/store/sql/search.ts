@@ -211,7 +211,8 @@ export class SqlSearchRepository implements SearchRepository {
       }
       for (const mode of modes)
         stages.push(async () => {
-          if (complete === undefined) return rank(table, await this.candidates(table, terms, scope, mode, restrict));
+          if (complete === undefined)
+            return rank(table, await this.candidates(table, terms, scope, mode, restrict));
           const list = await this.candidates(table, terms, scope, mode, restrict, EXACT_COUNT + 1);
           complete.set(`${scope}:${mode}`, {
             n: list.length,
@@ -383,7 +384,8 @@ export class SqlSearchRepository implements SearchRepository {
     let from: RawBuilder<unknown>;
     let id: RawBuilder<unknown>;
     if (scope === 'transcript') {
-      vector = sql`to_tsvector('simple', text)`;
+      // The stored vector of migration 0033.
+      vector = sql`episode_transcripts.search`;
       from = sql`episode_transcripts`;
       id = sql`episode_transcripts.episode_id`;
     } else if (table === 'episodes') {
@@ -402,10 +404,15 @@ export class SqlSearchRepository implements SearchRepository {
       id = sql.ref(`${table}.id`);
     }
     const visible = restrictRow(table, id, restrict);
-    // Newest first, as on SQLite: PostgreSQL walks the ids backwards for a common word and stops at the LIMIT, and
-    // reads the index for a rare one.
-    return sql<{ id: number }>`select ${id} as id from ${from}
-      where ${vector} @@ ${tsquery} ${visible} order by ${id} desc limit ${limit}`;
+    if (table === 'episodes')
+      // Newest first, as on SQLite: over the stored vectors (episodes' and transcripts') PostgreSQL walks the ids
+      // backwards for a common word and stops at the LIMIT, and reads the index for a rare one.
+      return sql<{ id: number }>`select ${id} as id from ${from}
+        where ${vector} @@ ${tsquery} ${visible} order by ${id} desc limit ${limit}`;
+    // Shows and people (vectors computed from the text): materialised so that the GIN index answers, as a backward
+    // walk would compute the vector of every row it passes.
+    return sql<{ id: number }>`select id from (with m as materialized (select ${id} as id from ${from}
+        where ${vector} @@ ${tsquery} ${visible}) select id from m order by id desc limit ${limit}) ranked`;
   }
 
   /** Show titles that look like the words (typos): trigram similarity, the same measure on both databases. */

@@ -37,28 +37,55 @@ export class SqlSourceRepository implements SourceRepository {
         ? await sql<{ id: number }>`select rowid as id from sources_fts where sources_fts match ${words
             .map((w, i) => (i === last && w.length >= 2 ? `"${w}"*` : `"${w}"`))
             .join(' ')} order by rowid desc limit ${SEARCH_CANDIDATES}`.execute(this.db)
-        : await sql<{ id: number }>`select id from sources where to_tsvector('simple', search_text) @@
+        : // Over the stored vectors of migration 0033: PostgreSQL walks the ids backwards for a common word and
+          // stops at the LIMIT, and reads the GIN index for a rare one.
+          await sql<{ id: number }>`select id from sources where search @@
             to_tsquery('simple', ${words.map((w, i) => (i === last ? `${w}:*` : w)).join(' & ')})
             order by id desc limit ${SEARCH_CANDIDATES}`.execute(this.db);
     const candidates = ids.rows.map((r) => Number(r.id));
-    const reach = new Map(
-      (await this.reach(candidates, { ...(options.audience ? { audience: options.audience } : {}) })).map(
-        (r) => [r.sourceId, r],
-      ),
-    );
+    if (candidates.length === 0) return [];
     // Most cited first (as far as the audience may see), then the newest; sources it may not see are left out.
-    const seen = candidates
-      .filter((id) => reach.has(id))
-      .sort((a, b) => (reach.get(b)?.episodes ?? 0) - (reach.get(a)?.episodes ?? 0) || b - a)
-      .slice(0, options.limit);
-    const hits: SourceSearchHit[] = [];
-    for (const id of seen) {
-      const source = await this.get(id);
-      const r = reach.get(id);
-      if (source !== undefined && r !== undefined)
-        hits.push({ source, episodes: r.episodes, shows: r.shows });
+    const mostCited = (counts: Map<number, number>): number[] =>
+      candidates
+        .filter((id) => counts.has(id))
+        .sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || b - a)
+        .slice(0, options.limit);
+    let shown: number[];
+    let reach: Map<number, SourceReach>;
+    if (options.audience?.isAdmin === true || !(await this.anyHidden())) {
+      // Every citation is visible: the candidates are ordered by their citations alone (the source index covers it),
+      // and the episodes and shows behind them are counted for the few listed only.
+      const counts = await this.db
+        .selectFrom('episode_citations')
+        .select((eb) => ['source_id', eb.fn.count<number | string>('episode_id').distinct().as('episodes')])
+        .where('source_id', 'in', candidates)
+        .groupBy('source_id')
+        .execute();
+      shown = mostCited(new Map(counts.map((r) => [r.source_id, Number(r.episodes)])));
+      reach = new Map((await this.reach(shown, {})).map((r) => [r.sourceId, r]));
+    } else {
+      reach = new Map(
+        (await this.reach(candidates, { ...(options.audience ? { audience: options.audience } : {}) })).map(
+          (r) => [r.sourceId, r],
+        ),
+      );
+      shown = mostCited(new Map([...reach].map(([id, r]) => [id, r.episodes])));
     }
-    return hits;
+    if (shown.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('sources')
+      .select(['id', 'citation_json'])
+      .where('id', 'in', shown)
+      .execute();
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return shown.flatMap((id) => {
+      const row = byId.get(id);
+      const citation = fromJson<Citation>(row?.citation_json ?? null);
+      const r = reach.get(id);
+      return row === undefined || citation === undefined || r === undefined
+        ? []
+        : [{ source: { id: row.id, citation }, episodes: r.episodes, shows: r.shows }];
+    });
   }
 
   async replaceForEpisodes(showId: number, entries: readonly EpisodeCitations[], now: Date): Promise<void> {
@@ -179,7 +206,11 @@ export class SqlSourceRepository implements SourceRepository {
   }
 
   async get(id: number): Promise<Source | undefined> {
-    const row = await this.db.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('sources')
+      .select(['id', 'citation_json'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     const citation = fromJson<Citation>(row?.citation_json ?? null);
     return row === undefined || citation === undefined ? undefined : { id: row.id, citation };
   }
@@ -226,6 +257,14 @@ export class SqlSourceRepository implements SourceRepository {
       episodeCount: Number(counts?.episodes ?? 0),
       showCount: Number(counts?.shows ?? 0),
     };
+  }
+
+  /** Whether any show is hidden from some visitors (a literal 0, so that SQLite uses migration 0017's partial index). */
+  private async anyHidden(): Promise<boolean> {
+    const { rows } = await sql<{ id: number }>`select id from shows where is_public = 0 limit 1`.execute(
+      this.db,
+    );
+    return rows.length > 0;
   }
 
   async reach(
