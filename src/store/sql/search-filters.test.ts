@@ -121,6 +121,24 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         assert.deepEqual([...first.guids, ...second.guids].sort(), ['c1', 'c2', 'c3']);
       }));
 
+    it('a person filter finds the credits of every name merged into that person', () =>
+      withFreshStore(kind, async (store) => {
+        const ids = await catalogue(store);
+        // "Bo Guest" merged into Ada (an admin's merge): Ada's filter also finds the episode crediting Bo.
+        await store.people.merge(ids.bo, ids.ada, T0);
+        const guids = async (personId: number): Promise<string[]> =>
+          (await store.search.search('mining', { limit: 10, filters: { personId } })).episodes
+            .map((e) => e.episode.guid)
+            .sort();
+        assert.deepEqual(await guids(ids.ada), ['c1', 'c2', 'c3', 'o1']);
+        const shows = await store.search.search('ore', { limit: 10, filters: { personId: ids.ada } });
+        assert.deepEqual(
+          shows.shows.map((s) => s.title),
+          ['Ore Weekly'],
+          'a show with an episode crediting a merged name',
+        );
+      }));
+
     it('filters apply together with what the audience may see', () =>
       withFreshStore(kind, async (store) => {
         const ids = await catalogue(store);

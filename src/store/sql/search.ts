@@ -760,14 +760,19 @@ function filterRow(
         );
       if (filters.personId !== undefined)
         parts.push(sql<SqlBool>`(exists (select 1 from show_persons fp where fp.show_id = ${id}
-            and fp.person_id = ${filters.personId})
+            and fp.person_id in ${personNames(filters.personId)})
           or exists (select 1 from episode_persons fp join episodes fe on fe.id = fp.episode_id
-            where fe.show_id = ${id} and fp.person_id = ${filters.personId}))`);
+            where fe.show_id = ${id} and fp.person_id in ${personNames(filters.personId)}))`);
       return parts.length === 0 ? undefined : sql<SqlBool>`${sql.join(parts, sql` and `)}`;
     }
     case 'people':
       return undefined;
   }
+}
+
+/** The name rows of a person (people graph: the person's own and every name merged into it), as a subquery. */
+function personNames(personId: number): RawBuilder<unknown> {
+  return sql`(select pn.id from people pn where pn.id = ${personId} or pn.merged_into = ${personId})`;
 }
 
 /** The filters as conditions on the episodes row `alias`. */
@@ -781,9 +786,9 @@ function episodeFilter(alias: string, filters: SearchFilters): RawBuilder<SqlBoo
     parts.push(sql<SqlBool>`${col('published_at')} < ${filters.publishedBefore}`);
   if (filters.personId !== undefined)
     parts.push(sql<SqlBool>`(exists (select 1 from episode_persons fp where fp.episode_id = ${col('id')}
-        and fp.person_id = ${filters.personId})
+        and fp.person_id in ${personNames(filters.personId)})
       or exists (select 1 from show_persons fp where fp.show_id = ${col('show_id')}
-        and fp.person_id = ${filters.personId}))`);
+        and fp.person_id in ${personNames(filters.personId)}))`);
   return sql<SqlBool>`${sql.join(parts, sql` and `)}`;
 }
 
