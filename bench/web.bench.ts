@@ -29,6 +29,7 @@ import { openStore } from '../src/store/index.ts';
 import { prng } from '../test/support/random.ts';
 import { BIG_SHOW_EPISODES, DEFAULT_EPISODES, ensureWebData, type WebBenchData } from './lib/web-data.ts';
 import { ensurePgData } from './lib/web-pg-copy.ts';
+import { zipf } from './lib/zipf.ts';
 
 /** Targets (issue 13), judged on the uncached rows. */
 const TARGETS = { pageP99: 15, searchP99: 40, pageCpuMs: 1.5 };
@@ -360,27 +361,6 @@ async function measure(load: Load, servers: Servers, dbClient: pg.Client | undef
     errors: r.errors + r.timeouts,
     non2xx: r.non2xx,
     ...(load.kind === 'search' && !load.cached ? { stages: await searchStages(url, seen) } : {}),
-  };
-}
-
-/** Zipf-like draws over the vocabulary (most frequent first): rank k is drawn with weight 1/(k+1). */
-function zipf(words: readonly string[], random: () => number): () => string {
-  const cumulative: number[] = [];
-  let sum = 0;
-  for (let k = 0; k < words.length; k++) {
-    sum += 1 / (k + 1);
-    cumulative.push(sum);
-  }
-  return () => {
-    const u = random() * sum;
-    let lo = 0;
-    let hi = cumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((cumulative[mid] ?? 0) < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return words[lo] ?? 'history';
   };
 }
 

@@ -12,6 +12,7 @@ import { openStore } from '../../src/store/index.ts';
 import { prng } from '../../test/support/random.ts';
 import { ensureWebData } from './web-data.ts';
 import { ensurePgData } from './web-pg-copy.ts';
+import { zipf } from './zipf.ts';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,28 +37,8 @@ const store = await openStore({
 });
 
 const random = prng(13);
-/** Zipf-like draws over `vocabulary` (most frequent first), as bench:web draws them. */
-const zipf = (vocabulary: readonly string[]): (() => string) => {
-  const cumulative: number[] = [];
-  let sum = 0;
-  for (let k = 0; k < vocabulary.length; k++) {
-    sum += 1 / (k + 1);
-    cumulative.push(sum);
-  }
-  return () => {
-    const u = random() * sum;
-    let lo = 0;
-    let hi = cumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((cumulative[mid] ?? 0) < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return vocabulary[lo] ?? 'history';
-  };
-};
-const word = zipf(data.words);
-const spoken = zipf(data.spokenWords);
+const word = zipf(data.words, random);
+const spoken = zipf(data.spokenWords, random);
 const words = (n: number): string => {
   const out: string[] = [];
   while (out.length < n) {

@@ -102,14 +102,7 @@ async function checkCopy(
 ): Promise<void> {
   const lite = new Database(sqliteFile, { readonly: true });
   try {
-    const tables = (
-      await admin.query<{ table_name: string }>(
-        `select table_name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE'`,
-        [schema],
-      )
-    ).rows
-      .map((r) => r.table_name)
-      .filter((t) => t !== 'schema_migrations' && t !== 'bench_meta');
+    const tables = (await schemaTables(admin, schema)).filter((t) => t !== 'bench_meta');
     const pgCount = async (table: string): Promise<number> =>
       Number((await admin.query<{ n: string }>(`select count(*) as n from ${schema}."${table}"`)).rows[0]?.n);
     const wrong: string[] = [];
@@ -142,14 +135,7 @@ async function copyRows(
 ): Promise<void> {
   const lite = new Database(sqliteFile, { readonly: true });
   try {
-    const tables = (
-      await admin.query<{ table_name: string }>(
-        `select table_name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE'`,
-        [schema],
-      )
-    ).rows
-      .map((r) => r.table_name)
-      .filter((t) => t !== 'schema_migrations');
+    const tables = await schemaTables(admin, schema);
     const indexes = (
       await admin.query<{ indexname: string; indexdef: string }>(
         `select i.indexname, i.indexdef from pg_indexes i
@@ -235,4 +221,13 @@ async function copyRows(
   } finally {
     lite.close();
   }
+}
+
+/** The schema's tables but the migrations' record. */
+async function schemaTables(admin: pg.Client, schema: string): Promise<string[]> {
+  const { rows } = await admin.query<{ table_name: string }>(
+    `select table_name from information_schema.tables where table_schema = $1 and table_type = 'BASE TABLE'`,
+    [schema],
+  );
+  return rows.map((r) => r.table_name).filter((t) => t !== 'schema_migrations');
 }
