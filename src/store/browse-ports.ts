@@ -4,7 +4,9 @@
 // Visibility as everywhere (see `Audience` in ports.ts): a private show, its episodes and its categories exist only
 // for admins and its followers; counts count only what the audience may see.
 import type { ShowCategory } from '../domain/categories.ts';
-import type { EpisodeListItem, EpisodeOrder } from '../domain/episode.ts';
+import type { EpisodeCitation } from '../domain/citation.ts';
+import type { Episode, EpisodeListItem, EpisodeOrder } from '../domain/episode.ts';
+import type { Credit } from '../domain/person.ts';
 import type { Show } from '../domain/show.ts';
 import type { Audience } from './ports.ts';
 
@@ -83,4 +85,34 @@ export interface BrowseRepository {
    * episode of that year (or the first earlier one); oldest first, at its first (or the first later one).
    */
   cursorAtYear(year: number, order: EpisodeOrder): string;
+  /**
+   * Everything a show's page shows beside its episode list, in one statement (one round trip on PostgreSQL): the
+   * show, its credits (as `people.forShow`), `seasons`, `episodeYears` and `categoriesOf`. Undefined: no such show.
+   * Whether the audience may see the show is the caller's question, as after `shows.get`.
+   */
+  showPage(showId: number): Promise<ShowPageReads | undefined>;
+  /**
+   * Everything an episode's page reads from the catalogue, in one statement: the episode, its show, the episode's
+   * and the show's credits (as `people.forEpisode` and `people.forShow`) and its citations (as
+   * `sources.forEpisode`). Undefined: no such episode. Visibility is the caller's question, as after `episodes.get`.
+   */
+  episodePage(episodeId: number): Promise<EpisodePageReads | undefined>;
+}
+
+export interface ShowPageReads {
+  show: Show;
+  credits: Credit[];
+  seasons: SeasonCount[];
+  /** The years of the first and last episode by sort key; absent for a show without episodes. */
+  years?: { first: number; last: number };
+  categories: ShowCategory[];
+}
+
+export interface EpisodePageReads {
+  episode: Episode;
+  show: Show;
+  /** The episode's own credits. */
+  credits: Credit[];
+  showCredits: Credit[];
+  citations: EpisodeCitation[];
 }

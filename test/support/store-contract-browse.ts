@@ -324,5 +324,107 @@ export function browseContract(backend: Backend): void {
         assert.equal(await store.browse.episodeYears(9999), undefined);
       },
     );
+
+    t(
+      "a show's page and an episode's page read in one statement what their separate reads give",
+      async (store) => {
+        const { showId } = await addShow(
+          store,
+          'https://pages.example/s',
+          {
+            title: 'Pages',
+            type: 'serial',
+            categories: [{ name: 'History' }, { name: 'Arts', subcategories: ['Books'] }],
+            persons: [
+              { name: 'Ann Host', role: 'host', group: 'cast', href: 'https://ann.example/' },
+              { name: 'Bo Producer', role: 'producer', group: 'crew' },
+              { name: 'A. Host', role: 'host', group: 'cast' },
+            ],
+          },
+          [
+            {
+              title: 'one',
+              season: 2,
+              publishedAt: '2021-03-01T00:00:00.000Z',
+              persons: [{ name: 'Gil Guest', role: 'guest', group: 'cast', img: 'https://g.example/g.jpg' }],
+            },
+            { title: 'two', season: 1, publishedAt: '2023-03-01T00:00:00.000Z' },
+            { title: 'three', publishedAt: '2022-03-01T00:00:00.000Z' },
+          ],
+        );
+        // Two names of one person: both pages credit the person once, under the name it was merged into.
+        const names = await store.people.forShow(showId);
+        const ann = names.find((c) => c.person.name === 'Ann Host');
+        const alias = names.find((c) => c.person.name === 'A. Host');
+        assert.ok(ann && alias);
+        await store.people.merge(alias.person.id, ann.person.id, T0);
+        await store.sources.replaceForEpisodes(
+          showId,
+          [
+            {
+              guid: 'https://pages.example/s#0',
+              citations: [
+                { text: 'Doe, Jane. A Book. 2020.', title: 'A Book' },
+                { text: 'Roe. Another Work.' },
+              ],
+            },
+          ],
+          T0,
+        );
+
+        const page = await store.browse.showPage(showId);
+        assert.deepEqual(page, {
+          show: await store.shows.get(showId),
+          credits: await store.people.forShow(showId),
+          seasons: await store.browse.seasons(showId),
+          years: await store.browse.episodeYears(showId),
+          categories: await store.browse.categoriesOf(showId),
+        });
+        assert.deepEqual(
+          page.credits.map((c) => [c.person.name, c.role]),
+          [
+            ['Ann Host', 'host'],
+            ['Bo Producer', 'producer'],
+          ],
+        );
+        assert.deepEqual(page.seasons, [
+          { season: 1, episodes: 1 },
+          { season: 2, episodes: 1 },
+        ]);
+        assert.deepEqual(page.years, { first: 2021, last: 2023 });
+        assert.ok(page.categories.length >= 2);
+
+        const episodes = await store.episodes.listItemsForShow(showId, { order: 'oldest', limit: 10 });
+        assert.equal(episodes.items.length, 3);
+        for (const item of episodes.items) {
+          assert.deepEqual(await store.browse.episodePage(item.id), {
+            episode: await store.episodes.get(item.id),
+            show: await store.shows.get(showId),
+            credits: await store.people.forEpisode(item.id),
+            showCredits: await store.people.forShow(showId),
+            citations: await store.sources.forEpisode(item.id),
+          });
+        }
+        const first = await store.browse.episodePage(episodes.items[0]?.id ?? 0);
+        assert.equal(first?.episode.title, 'one');
+        assert.deepEqual(
+          first?.credits.map((c) => [c.person.name, c.role, c.person.img]),
+          [['Gil Guest', 'guest', 'https://g.example/g.jpg']],
+        );
+        assert.deepEqual(
+          first?.citations.map((c) => c.citation.title ?? c.citation.text),
+          ['A Book', 'Roe. Another Work.'],
+        );
+
+        // A show without episodes has no years; what does not exist reads as nothing.
+        const { showId: empty } = await addShow(store, 'https://pages.example/empty', { title: 'Empty' });
+        const emptyPage = await store.browse.showPage(empty);
+        assert.deepEqual(emptyPage?.seasons, []);
+        assert.equal(emptyPage?.years, undefined);
+        assert.equal(emptyPage?.show.title, 'Empty');
+        assert.equal(await store.browse.showPage(999_999), undefined);
+        assert.equal(await store.browse.episodePage(999_999), undefined);
+      },
+    );
   });
 }

@@ -555,7 +555,7 @@ async function record(
 }
 
 /** Credits with each (person, role) once: two names of one person credited alike count once. */
-function distinctCredits(
+export function distinctCredits(
   rows: readonly {
     id: number;
     name: string;

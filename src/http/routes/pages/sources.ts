@@ -2,6 +2,7 @@
 // page listing the episodes that cite it, as far as this visitor may see them (private shows are left out).
 import type { FastifyInstance } from 'fastify';
 import { toBibtex, toCslJson } from '../../../citations/export.ts';
+import type { EpisodeCitation } from '../../../domain/citation.ts';
 import type { Audience, Store } from '../../../store/ports.ts';
 import { type EpisodeSourcesModel, sourcePage } from '../../../views/sources.ts';
 import { notFound } from '../../errors.ts';
@@ -12,13 +13,17 @@ import { audienceOf, visibleEpisode } from '../../visibility.ts';
 
 export const sourceHref = (id: number): string => `/sources/${id}`;
 
-/** The episode page's source list: each citation with its source and where else the visitor can see it cited. */
+/**
+ * The episode page's source list: each citation with its source and where else the visitor can see it cited.
+ * `cited`: the episode's citations when already read (the episode page reads them with the episode).
+ */
 export async function episodeSources(
   store: Store,
   episodeId: number,
   audience: Audience,
+  cited?: readonly EpisodeCitation[],
 ): Promise<EpisodeSourcesModel | undefined> {
-  const cited = await store.sources.forEpisode(episodeId);
+  cited ??= await store.sources.forEpisode(episodeId);
   if (cited.length === 0) return undefined;
   const reach = await store.sources.reach(
     cited.map((c) => c.sourceId),
