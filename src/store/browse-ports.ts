@@ -86,11 +86,12 @@ export interface BrowseRepository {
    */
   cursorAtYear(year: number, order: EpisodeOrder): string;
   /**
-   * Everything a show's page shows beside its episode list, in one statement (one round trip on PostgreSQL): the
-   * show, its credits (as `people.forShow`), `seasons`, `episodeYears` and `categoriesOf`. Undefined: no such show.
-   * Whether the audience may see the show is the caller's question, as after `shows.get`.
+   * Everything a show's page shows, in one statement (one round trip on PostgreSQL): the show, one page of its
+   * episodes (as `listItemsForShow`, or `listSeason` for a season), its credits (as `people.forShow`), `seasons`,
+   * `episodeYears` and `categoriesOf`. Undefined: no such show. Whether the audience may see the show is the
+   * caller's question, as after `shows.get`.
    */
-  showPage(showId: number): Promise<ShowPageReads | undefined>;
+  showPage(showId: number, list: ShowPageList): Promise<ShowPageReads | undefined>;
   /**
    * Everything an episode's page reads from the catalogue, in one statement: the episode, its show, the episode's
    * and the show's credits (as `people.forEpisode` and `people.forShow`) and its citations (as
@@ -99,8 +100,24 @@ export interface BrowseRepository {
   episodePage(episodeId: number): Promise<EpisodePageReads | undefined>;
 }
 
+/** The episode list of a show's page. */
+export interface ShowPageList {
+  /** Absent: the show's own order, oldest first for a serial and newest first for any other show. */
+  order?: EpisodeOrder;
+  /** At most 100. */
+  limit: number;
+  /** `next` of the previous page of the same list (a malformed one throws `invalid`). */
+  after?: string;
+  /** Without `after`: the list starts at this year (as a `cursorAtYear` cursor would start it). */
+  year?: number;
+  /** Only this season's episodes. */
+  season?: number;
+}
+
 export interface ShowPageReads {
   show: Show;
+  /** The page of episodes `ShowPageList` asked for. */
+  episodes: EpisodeItemsPage;
   credits: Credit[];
   seasons: SeasonCount[];
   /** The years of the first and last episode by sort key; absent for a show without episodes. */

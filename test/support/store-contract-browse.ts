@@ -372,9 +372,11 @@ export function browseContract(backend: Backend): void {
           T0,
         );
 
-        const page = await store.browse.showPage(showId);
+        const page = await store.browse.showPage(showId, { limit: 2 });
         assert.deepEqual(page, {
           show: await store.shows.get(showId),
+          // A serial's own order: oldest first.
+          episodes: await store.episodes.listItemsForShow(showId, { order: 'oldest', limit: 2 }),
           credits: await store.people.forShow(showId),
           seasons: await store.browse.seasons(showId),
           years: await store.browse.episodeYears(showId),
@@ -393,6 +395,41 @@ export function browseContract(backend: Backend): void {
         ]);
         assert.deepEqual(page.years, { first: 2021, last: 2023 });
         assert.ok(page.categories.length >= 2);
+        assert.deepEqual(
+          page.episodes.items.map((e) => e.title),
+          ['one', 'three'],
+        );
+        // The list's other shapes page exactly as listItemsForShow and listSeason do.
+        const next = page.episodes.next;
+        assert.ok(next);
+        assert.deepEqual(
+          (await store.browse.showPage(showId, { limit: 2, after: next }))?.episodes,
+          await store.episodes.listItemsForShow(showId, { order: 'oldest', limit: 2, cursor: next }),
+        );
+        assert.deepEqual(
+          (await store.browse.showPage(showId, { order: 'newest', limit: 30 }))?.episodes.items.map(
+            (e) => e.title,
+          ),
+          ['two', 'three', 'one'],
+        );
+        assert.deepEqual(
+          (await store.browse.showPage(showId, { order: 'newest', limit: 1, year: 2022 }))?.episodes,
+          await store.episodes.listItemsForShow(showId, {
+            order: 'newest',
+            limit: 1,
+            cursor: store.browse.cursorAtYear(2022, 'newest'),
+          }),
+        );
+        assert.deepEqual(
+          (await store.browse.showPage(showId, { limit: 30, year: 2022 }))?.episodes.items.map(
+            (e) => e.title,
+          ),
+          ['three', 'two'],
+        );
+        assert.deepEqual(
+          (await store.browse.showPage(showId, { limit: 30, season: 2 }))?.episodes,
+          await store.browse.listSeason(showId, 2, { order: 'oldest', limit: 30 }),
+        );
 
         const episodes = await store.episodes.listItemsForShow(showId, { order: 'oldest', limit: 10 });
         assert.equal(episodes.items.length, 3);
@@ -418,11 +455,12 @@ export function browseContract(backend: Backend): void {
 
         // A show without episodes has no years; what does not exist reads as nothing.
         const { showId: empty } = await addShow(store, 'https://pages.example/empty', { title: 'Empty' });
-        const emptyPage = await store.browse.showPage(empty);
+        const emptyPage = await store.browse.showPage(empty, { limit: 30 });
         assert.deepEqual(emptyPage?.seasons, []);
+        assert.deepEqual(emptyPage?.episodes, { items: [] });
         assert.equal(emptyPage?.years, undefined);
         assert.equal(emptyPage?.show.title, 'Empty');
-        assert.equal(await store.browse.showPage(999_999), undefined);
+        assert.equal(await store.browse.showPage(999_999, { limit: 30 }), undefined);
         assert.equal(await store.browse.episodePage(999_999), undefined);
       },
     );

@@ -7,6 +7,7 @@ import {
   type ExpressionBuilder,
   type Kysely,
   type RawBuilder,
+  type Selectable,
   type SqlBool,
   sql,
 } from 'kysely';
@@ -23,6 +24,7 @@ import type {
   SeasonCount,
   ShowListPage,
   ShowListQuery,
+  ShowPageList,
   ShowPageReads,
 } from '../browse-ports.ts';
 import { StoreError } from '../errors.ts';
@@ -32,7 +34,7 @@ import { decodeCursor, encodeCursor, ITEM_COLUMNS, type ItemRow, toEpisode, toLi
 import { distinctCredits } from './people.ts';
 import { Prepared } from './prepared.ts';
 import { chunks, clampLimit, iso } from './rows.ts';
-import type { Database } from './schema.ts';
+import type { Database, ShowsTable } from './schema.ts';
 import { SHOW_COLUMNS, toShow } from './shows.ts';
 import { toEpisodeCitation } from './sources.ts';
 import { visibleShows } from './visibility.ts';
@@ -105,6 +107,16 @@ function fromJsonColumn<T>(value: T | string | null): T | null {
   return typeof value === 'string' ? (JSON.parse(value) as T) : value;
 }
 
+/** A row of the show page's statement: the show's columns and the JSON of what the page lists beside it. */
+type ShowPageRow = Selectable<ShowsTable> & {
+  page_episodes: ItemRow[] | string | null;
+  page_credits: CreditRow[] | string | null;
+  page_seasons: { season: number | null; n: number }[] | string | null;
+  page_first: string | null;
+  page_last: string | null;
+  page_categories: { slug: string; name: string }[] | string | null;
+};
+
 const byPosition = (a: { position: number }, b: { position: number }): number => a.position - b.position;
 
 /** Years of ISO sort keys ("2024-…"), as `episodeYears` gives them. */
@@ -140,46 +152,108 @@ export class SqlBrowseRepository implements BrowseRepository {
     );
   }
 
-  readonly #showPage = new Prepared((id: number) =>
-    this.db
-      .selectFrom('shows')
-      .selectAll('shows')
-      .select((eb) => [
-        this.#showCredits(eb, 'shows.id').as('page_credits'),
-        this.#array(
+  /**
+   * The show page's statement, one per shape of its episode list (order, or the show's own; first page or after a
+   * cursor; all episodes or one season). Arguments: the show's id, the list's limit + 1, the season when listing
+   * one, then the cursor of each list the statement holds (newest first, oldest first).
+   */
+  readonly #showPages = new Map<string, Prepared<(string | number)[], ShowPageRow>>();
+
+  #showPageQuery(order: EpisodeOrder | undefined, season: boolean, after: boolean) {
+    const key = `${order ?? 'show'}/${season}/${after}`;
+    let prepared = this.#showPages.get(key);
+    if (prepared !== undefined) return prepared;
+    prepared = new Prepared((...args: (string | number)[]) => {
+      let i = 0;
+      const next = () => args[i++] ?? '';
+      const id = Number(next());
+      const limit = Number(next());
+      const inSeason = season ? Number(next()) : undefined;
+      const cursor = () => (after ? { sortKey: String(next()), id: Number(next()) } : undefined);
+      const newest = order === 'oldest' ? undefined : cursor();
+      const oldest = order === 'newest' ? undefined : cursor();
+      const list = (eb: ExpressionBuilder<Database, 'shows'>, direction: 'asc' | 'desc') => {
+        const at = direction === 'desc' ? newest : oldest;
+        let q = eb
+          .selectFrom('episodes')
+          .select(ITEM_COLUMNS.map((c) => `episodes.${c}` as const))
+          .whereRef('episodes.show_id', '=', 'shows.id');
+        if (inSeason !== undefined) q = q.where('episodes.season', '=', inSeason);
+        if (at !== undefined) {
+          q = q.where((e) =>
+            e(
+              e.refTuple('episodes.sort_key', 'episodes.id'),
+              direction === 'desc' ? '<' : '>',
+              e.tuple(at.sortKey, at.id),
+            ),
+          );
+        }
+        return this.#array(
+          q.orderBy('episodes.sort_key', direction).orderBy('episodes.id', direction).limit(limit),
+        );
+      };
+      return this.db
+        .selectFrom('shows')
+        .selectAll('shows')
+        .select((eb) => [
+          // The show's own order unless one is asked for: only the branch CASE takes is run.
+          (order === 'oldest'
+            ? list(eb, 'asc')
+            : order === 'newest'
+              ? list(eb, 'desc')
+              : sql<
+                  ItemRow[]
+                >`case when shows.type = 'serial' then ${list(eb, 'asc')} else ${list(eb, 'desc')} end`
+          ).as('page_episodes'),
+          this.#showCredits(eb, 'shows.id').as('page_credits'),
+          this.#array(
+            eb
+              .selectFrom('episodes')
+              .select((e) => ['episodes.season', e.fn.countAll<number>().as('n')])
+              .whereRef('episodes.show_id', '=', 'shows.id')
+              .where('episodes.season', 'is not', null)
+              .groupBy('episodes.season')
+              .orderBy('episodes.season'),
+          ).as('page_seasons'),
           eb
             .selectFrom('episodes')
-            .select((e) => ['episodes.season', e.fn.countAll<number>().as('n')])
+            .select((e) => e.fn.min<string>('episodes.sort_key').as('k'))
             .whereRef('episodes.show_id', '=', 'shows.id')
-            .where('episodes.season', 'is not', null)
-            .groupBy('episodes.season')
-            .orderBy('episodes.season'),
-        ).as('page_seasons'),
-        eb
-          .selectFrom('episodes')
-          .select((e) => e.fn.min<string>('episodes.sort_key').as('k'))
-          .whereRef('episodes.show_id', '=', 'shows.id')
-          .as('page_first'),
-        eb
-          .selectFrom('episodes')
-          .select((e) => e.fn.max<string>('episodes.sort_key').as('k'))
-          .whereRef('episodes.show_id', '=', 'shows.id')
-          .as('page_last'),
-        this.#array(
+            .as('page_first'),
           eb
-            .selectFrom('show_categories')
-            .select(['show_categories.slug', 'show_categories.name'])
-            .whereRef('show_categories.show_id', '=', 'shows.id')
-            .orderBy('show_categories.slug'),
-        ).as('page_categories'),
-      ])
-      .where('shows.id', '=', id),
-  );
+            .selectFrom('episodes')
+            .select((e) => e.fn.max<string>('episodes.sort_key').as('k'))
+            .whereRef('episodes.show_id', '=', 'shows.id')
+            .as('page_last'),
+          this.#array(
+            eb
+              .selectFrom('show_categories')
+              .select(['show_categories.slug', 'show_categories.name'])
+              .whereRef('show_categories.show_id', '=', 'shows.id')
+              .orderBy('show_categories.slug'),
+          ).as('page_categories'),
+        ])
+        .where('shows.id', '=', id);
+    });
+    this.#showPages.set(key, prepared);
+    return prepared;
+  }
 
-  async showPage(showId: number): Promise<ShowPageReads | undefined> {
-    const row = (await this.db.executeQuery(this.#showPage.bind(showId))).rows[0];
+  async showPage(showId: number, list: ShowPageList): Promise<ShowPageReads | undefined> {
+    const limit = clampLimit(list.limit, 30, MAX_EPISODES);
+    const after = list.after === undefined ? undefined : decodeCursor(list.after);
+    const at = (order: EpisodeOrder) =>
+      after ?? (list.year === undefined ? undefined : decodeCursor(this.cursorAtYear(list.year, order)));
+    const cursors = [
+      list.order === 'oldest' ? undefined : at('newest'),
+      list.order === 'newest' ? undefined : at('oldest'),
+    ].flatMap((c) => (c === undefined ? [] : [c.sortKey, c.id]));
+    const prepared = this.#showPageQuery(list.order, list.season !== undefined, cursors.length > 0);
+    const args = [showId, limit + 1, ...(list.season === undefined ? [] : [list.season]), ...cursors];
+    const row = (await this.db.executeQuery(prepared.bind(...args))).rows[0];
     if (row === undefined) return undefined;
     const {
+      page_episodes: episodes,
       page_credits: credits,
       page_seasons: seasons,
       page_first: first,
@@ -188,8 +262,14 @@ export class SqlBrowseRepository implements BrowseRepository {
       ...show
     } = row;
     const years = yearsOf(first, last);
+    const order = list.order ?? (show.type === 'serial' ? 'oldest' : 'newest');
+    const sign = order === 'oldest' ? 1 : -1;
+    const items = (fromJsonColumn(episodes) ?? []).sort(
+      (a, b) => sign * (a.sort_key < b.sort_key ? -1 : a.sort_key > b.sort_key ? 1 : a.id - b.id),
+    );
     return {
       show: toShow(show),
+      episodes: itemsPage(items, limit),
       credits: distinctCredits((fromJsonColumn(credits) ?? []).sort(byPosition)),
       seasons: (fromJsonColumn(seasons) ?? [])
         .flatMap((s) => (s.season === null ? [] : [{ season: s.season, episodes: Number(s.n) }]))

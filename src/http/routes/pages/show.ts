@@ -57,33 +57,29 @@ export function registerShowPages(app: FastifyInstance, web: WebApp, popular: Po
     const ctx = contextOf(req);
     const id = parseId(req.params.id, 'show');
     const query = showQuery.parse(req.query);
-    // The show, its credits, seasons, years and categories: one statement.
+    // The show, its page of episodes, credits, seasons, years and categories: one statement. A year starts the list
+    // there; `after` (the next page) carries on from wherever the list got to.
     const {
       show,
+      episodes: page,
       credits,
       seasons,
       years: span,
       categories,
-    } = await visibleShowPage(store, id, audienceOf(req));
+    } = await visibleShowPage(store, id, audienceOf(req), {
+      limit: PAGE_SIZE,
+      ...(query.sort !== undefined ? { order: query.sort } : {}),
+      ...(query.after !== undefined
+        ? { after: query.after }
+        : query.year !== undefined
+          ? { year: query.year }
+          : {}),
+      ...(query.season !== undefined ? { season: query.season } : {}),
+    });
     const defaultSort: EpisodeSort = show.type === 'serial' ? 'oldest' : 'newest';
     const sort = query.sort ?? defaultSort;
     const season = seasons.find((s) => s.season === query.season);
     if (query.season !== undefined && season === undefined) throw notFound('This show has no such season.');
-    // A year starts the list there; `after` (the next page) carries on from wherever the list got to.
-    const cursor =
-      query.after ?? (query.year !== undefined ? store.browse.cursorAtYear(query.year, sort) : undefined);
-    const page =
-      season === undefined
-        ? await store.episodes.listItemsForShow(id, {
-            order: sort,
-            limit: PAGE_SIZE,
-            ...(cursor !== undefined ? { cursor } : {}),
-          })
-        : await store.browse.listSeason(id, season.season, {
-            order: sort,
-            limit: PAGE_SIZE,
-            ...(cursor !== undefined ? { cursor } : {}),
-          });
     if (query.after && page.items.length === 0) throw notFound('There are no more episodes.');
     const base = showHref(id);
     const href = (state: ListState) =>
