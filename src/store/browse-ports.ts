@@ -9,6 +9,7 @@ import type { Episode, EpisodeListItem, EpisodeOrder } from '../domain/episode.t
 import type { Credit } from '../domain/person.ts';
 import type { Show } from '../domain/show.ts';
 import type { Audience } from './ports.ts';
+import type { SourceReach } from './source-ports.ts';
 
 export interface ShowListQuery {
   audience: Audience;
@@ -95,7 +96,7 @@ export interface BrowseRepository {
   /**
    * Everything an episode's page reads from the catalogue, in one statement: the episode, its show, the episode's
    * and the show's credits (as `people.forEpisode` and `people.forShow`) and its citations (as
-   * `sources.forEpisode`). Undefined: no such episode. Visibility is the caller's question, as after `episodes.get`.
+   * `sources.forEpisode`), with how widely each source is cited for a visitor. Undefined: no such episode. Visibility is the caller's question, as after `episodes.get`.
    */
   episodePage(episodeId: number): Promise<EpisodePageReads | undefined>;
 }
@@ -132,4 +133,6 @@ export interface EpisodePageReads {
   credits: Credit[];
   showCredits: Credit[];
   citations: EpisodeCitation[];
+  /** `sources.reach` of the cited sources for an anonymous visitor: other episodes of public shows citing each. */
+  publicReach: SourceReach[];
 }

@@ -364,13 +364,35 @@ export function browseContract(backend: Backend): void {
             {
               guid: 'https://pages.example/s#0',
               citations: [
-                { text: 'Doe, Jane. A Book. 2020.', title: 'A Book' },
+                { text: 'Doe, Jane. A Book. 2020.', title: 'A Book', url: 'https://books.example/a' },
                 { text: 'Roe. Another Work.' },
               ],
             },
           ],
           T0,
         );
+        // The same book cited by an episode of another public show and of a private one: a visitor sees the first.
+        // (A private feed is added by a listener: addShow names user 1.)
+        await createAccount(store.listeners.users, { name: 'adder', password: 'adder password' }, T0);
+        for (const [i, options] of [{}, { private: true }].entries()) {
+          const other = await addShow(
+            store,
+            `https://pages.example/o${i}`,
+            { title: `Other ${i}` },
+            [{}],
+            options,
+          );
+          await store.sources.replaceForEpisodes(
+            other.showId,
+            [
+              {
+                guid: `https://pages.example/o${i}#0`,
+                citations: [{ text: 'Doe. A Book.', title: 'A Book', url: 'https://books.example/a' }],
+              },
+            ],
+            T0,
+          );
+        }
 
         const page = await store.browse.showPage(showId, { limit: 2 });
         assert.deepEqual(page, {
@@ -440,6 +462,10 @@ export function browseContract(backend: Backend): void {
             credits: await store.people.forEpisode(item.id),
             showCredits: await store.people.forShow(showId),
             citations: await store.sources.forEpisode(item.id),
+            publicReach: await store.sources.reach(
+              (await store.sources.forEpisode(item.id)).map((c) => c.sourceId),
+              { exceptEpisodeId: item.id, audience: EVERYONE },
+            ),
           });
         }
         const first = await store.browse.episodePage(episodes.items[0]?.id ?? 0);
@@ -451,6 +477,10 @@ export function browseContract(backend: Backend): void {
         assert.deepEqual(
           first?.citations.map((c) => c.citation.title ?? c.citation.text),
           ['A Book', 'Roe. Another Work.'],
+        );
+        assert.deepEqual(
+          first?.publicReach.map((r) => [r.sourceId, r.episodes, r.shows]),
+          [[first?.citations[0]?.sourceId, 1, 1]],
         );
 
         // A show without episodes has no years; what does not exist reads as nothing.

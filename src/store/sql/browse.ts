@@ -315,6 +315,27 @@ export class SqlBrowseRepository implements BrowseRepository {
             .whereRef('episode_citations.episode_id', '=', 'episodes.id')
             .orderBy('episode_citations.position'),
         ).as('page_citations'),
+        // How widely each cited source is cited in other episodes of public shows (sources.reach for a visitor).
+        this.#array(
+          eb
+            .selectFrom('episode_citations as rc')
+            .innerJoin('episodes as re', 're.id', 'rc.episode_id')
+            .innerJoin('shows as rs', 'rs.id', 're.show_id')
+            .select((e) => [
+              'rc.source_id',
+              e.fn.count<number>('rc.episode_id').distinct().as('episodes'),
+              e.fn.count<number>('re.show_id').distinct().as('shows'),
+            ])
+            .where('rc.source_id', 'in', (e) =>
+              e
+                .selectFrom('episode_citations as oc')
+                .select('oc.source_id')
+                .whereRef('oc.episode_id', '=', 'episodes.id'),
+            )
+            .whereRef('rc.episode_id', '<>', 'episodes.id')
+            .where('rs.is_public', '=', 1)
+            .groupBy('rc.source_id'),
+        ).as('page_public_reach'),
       ])
       .where('episodes.id', '=', id),
   );
@@ -327,6 +348,7 @@ export class SqlBrowseRepository implements BrowseRepository {
       page_credits: credits,
       page_show_credits: showCredits,
       page_citations: citations,
+      page_public_reach: reach,
       ...episode
     } = row;
     const show = fromJsonColumn(showRow);
@@ -338,6 +360,11 @@ export class SqlBrowseRepository implements BrowseRepository {
       credits: distinctCredits((fromJsonColumn(credits) ?? []).sort(byPosition)),
       showCredits: distinctCredits((fromJsonColumn(showCredits) ?? []).sort(byPosition)),
       citations: (fromJsonColumn(citations) ?? []).sort(byPosition).map(toEpisodeCitation),
+      publicReach: (fromJsonColumn(reach) ?? []).map((r) => ({
+        sourceId: r.source_id,
+        episodes: Number(r.episodes),
+        shows: Number(r.shows),
+      })),
     };
   }
 

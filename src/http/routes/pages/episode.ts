@@ -93,18 +93,13 @@ export function registerEpisodePages(app: FastifyInstance, web: WebApp, popular:
       const ctx = contextOf(req);
       const id = parseId(req.params.id, 'episode');
       const startAt = parseStartTime(req.query.t);
-      // The episode, its show, both one's credits and its citations: one statement.
-      const {
-        episode: ep,
-        show,
-        credits: epCredits,
-        showCredits,
-        citations,
-      } = await visibleEpisodePage(store, id, audienceOf(req));
+      // The episode, its show, both one's credits, its citations and their reach: one statement.
+      const read = await visibleEpisodePage(store, id, audienceOf(req));
+      const { episode: ep, show, credits: epCredits, showCredits } = read;
       const [chapters, transcript, sources] = await Promise.all([
         chaptersOf(deps.mediaText, ep),
         transcriptOf(deps.mediaText, ep, show.language, WAIT_MS),
-        episodeSources(store, id, audienceOf(req), citations),
+        episodeSources(store, id, audienceOf(req), read),
       ]);
       const viewerId = ctx.viewer?.id;
       const lib = deps.listeners?.library;
