@@ -4,6 +4,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Episode } from '../domain/episode.ts';
 import type { Show } from '../domain/show.ts';
+import type { EpisodePageReads, ShowPageList, ShowPageReads } from '../store/browse-ports.ts';
 import type { Audience, Store } from '../store/ports.ts';
 import { contextOf } from './context.ts';
 import { notFound } from './errors.ts';
@@ -41,4 +42,27 @@ export async function visibleEpisode(
   if (episode === undefined) throw notFound('No such episode.');
   const show = await visibleShow(store, episode.showId, audience, 'No such episode.');
   return { episode, show };
+}
+
+/** A show page's reads (one statement), when the show exists and the audience may see it; else 404. */
+export async function visibleShowPage(
+  store: Store,
+  id: number,
+  audience: Audience,
+  list: ShowPageList,
+): Promise<ShowPageReads> {
+  const page = await store.browse.showPage(id, list);
+  if (page === undefined || !(await canSee(store, page.show, audience))) throw notFound('No such show.');
+  return page;
+}
+
+/** An episode page's reads (one statement), when the episode exists and the audience may see its show; else 404. */
+export async function visibleEpisodePage(
+  store: Store,
+  id: number,
+  audience: Audience,
+): Promise<EpisodePageReads> {
+  const page = await store.browse.episodePage(id);
+  if (page === undefined || !(await canSee(store, page.show, audience))) throw notFound('No such episode.');
+  return page;
 }

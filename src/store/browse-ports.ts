@@ -4,9 +4,12 @@
 // Visibility as everywhere (see `Audience` in ports.ts): a private show, its episodes and its categories exist only
 // for admins and its followers; counts count only what the audience may see.
 import type { ShowCategory } from '../domain/categories.ts';
-import type { EpisodeListItem, EpisodeOrder } from '../domain/episode.ts';
+import type { EpisodeCitation } from '../domain/citation.ts';
+import type { Episode, EpisodeListItem, EpisodeOrder } from '../domain/episode.ts';
+import type { Credit } from '../domain/person.ts';
 import type { Show } from '../domain/show.ts';
 import type { Audience } from './ports.ts';
+import type { SourceReach } from './source-ports.ts';
 
 export interface ShowListQuery {
   audience: Audience;
@@ -83,4 +86,53 @@ export interface BrowseRepository {
    * episode of that year (or the first earlier one); oldest first, at its first (or the first later one).
    */
   cursorAtYear(year: number, order: EpisodeOrder): string;
+  /**
+   * Everything a show's page shows, in one statement (one round trip on PostgreSQL): the show, one page of its
+   * episodes (as `listItemsForShow`, or `listSeason` for a season), its credits (as `people.forShow`), `seasons`,
+   * `episodeYears` and `categoriesOf`. Undefined: no such show. Whether the audience may see the show is the
+   * caller's question, as after `shows.get`.
+   */
+  showPage(showId: number, list: ShowPageList): Promise<ShowPageReads | undefined>;
+  /**
+   * Everything an episode's page reads from the catalogue, in one statement: the episode, its show, the episode's
+   * and the show's credits (as `people.forEpisode` and `people.forShow`) and its citations (as
+   * `sources.forEpisode`), with how widely each source is cited for a visitor. Undefined: no such episode. Visibility is the caller's question, as after `episodes.get`.
+   */
+  episodePage(episodeId: number): Promise<EpisodePageReads | undefined>;
+}
+
+/** The episode list of a show's page. */
+export interface ShowPageList {
+  /** Absent: the show's own order, oldest first for a serial and newest first for any other show. */
+  order?: EpisodeOrder;
+  /** At most 100. */
+  limit: number;
+  /** `next` of the previous page of the same list (a malformed one throws `invalid`). */
+  after?: string;
+  /** Without `after`: the list starts at this year (as a `cursorAtYear` cursor would start it). */
+  year?: number;
+  /** Only this season's episodes. */
+  season?: number;
+}
+
+export interface ShowPageReads {
+  show: Show;
+  /** The page of episodes `ShowPageList` asked for. */
+  episodes: EpisodeItemsPage;
+  credits: Credit[];
+  seasons: SeasonCount[];
+  /** The years of the first and last episode by sort key; absent for a show without episodes. */
+  years?: { first: number; last: number };
+  categories: ShowCategory[];
+}
+
+export interface EpisodePageReads {
+  episode: Episode;
+  show: Show;
+  /** The episode's own credits. */
+  credits: Credit[];
+  showCredits: Credit[];
+  citations: EpisodeCitation[];
+  /** `sources.reach` of the cited sources for an anonymous visitor: other episodes of public shows citing each. */
+  publicReach: SourceReach[];
 }

@@ -324,5 +324,175 @@ export function browseContract(backend: Backend): void {
         assert.equal(await store.browse.episodeYears(9999), undefined);
       },
     );
+
+    t(
+      "a show's page and an episode's page read in one statement what their separate reads give",
+      async (store) => {
+        const { showId } = await addShow(
+          store,
+          'https://pages.example/s',
+          {
+            title: 'Pages',
+            type: 'serial',
+            categories: [{ name: 'History' }, { name: 'Arts', subcategories: ['Books'] }],
+            persons: [
+              { name: 'Ann Host', role: 'host', group: 'cast', href: 'https://ann.example/' },
+              { name: 'Bo Producer', role: 'producer', group: 'crew' },
+              { name: 'A. Host', role: 'host', group: 'cast' },
+            ],
+          },
+          [
+            {
+              title: 'one',
+              season: 2,
+              publishedAt: '2021-03-01T00:00:00.000Z',
+              persons: [{ name: 'Gil Guest', role: 'guest', group: 'cast', img: 'https://g.example/g.jpg' }],
+            },
+            { title: 'two', season: 1, publishedAt: '2023-03-01T00:00:00.000Z' },
+            { title: 'three', publishedAt: '2022-03-01T00:00:00.000Z' },
+          ],
+        );
+        // Two names of one person: both pages credit the person once, under the name it was merged into.
+        const names = await store.people.forShow(showId);
+        const ann = names.find((c) => c.person.name === 'Ann Host');
+        const alias = names.find((c) => c.person.name === 'A. Host');
+        assert.ok(ann && alias);
+        await store.people.merge(alias.person.id, ann.person.id, T0);
+        await store.sources.replaceForEpisodes(
+          showId,
+          [
+            {
+              guid: 'https://pages.example/s#0',
+              citations: [
+                { text: 'Doe, Jane. A Book. 2020.', title: 'A Book', url: 'https://books.example/a' },
+                { text: 'Roe. Another Work.' },
+              ],
+            },
+          ],
+          T0,
+        );
+        // The same book cited by an episode of another public show and of a private one: a visitor sees the first.
+        // (A private feed is added by a listener: addShow names user 1.)
+        await createAccount(store.listeners.users, { name: 'adder', password: 'adder password' }, T0);
+        for (const [i, options] of [{}, { private: true }].entries()) {
+          const other = await addShow(
+            store,
+            `https://pages.example/o${i}`,
+            { title: `Other ${i}` },
+            [{}],
+            options,
+          );
+          await store.sources.replaceForEpisodes(
+            other.showId,
+            [
+              {
+                guid: `https://pages.example/o${i}#0`,
+                citations: [{ text: 'Doe. A Book.', title: 'A Book', url: 'https://books.example/a' }],
+              },
+            ],
+            T0,
+          );
+        }
+
+        const page = await store.browse.showPage(showId, { limit: 2 });
+        assert.deepEqual(page, {
+          show: await store.shows.get(showId),
+          // A serial's own order: oldest first.
+          episodes: await store.episodes.listItemsForShow(showId, { order: 'oldest', limit: 2 }),
+          credits: await store.people.forShow(showId),
+          seasons: await store.browse.seasons(showId),
+          years: await store.browse.episodeYears(showId),
+          categories: await store.browse.categoriesOf(showId),
+        });
+        assert.deepEqual(
+          page.credits.map((c) => [c.person.name, c.role]),
+          [
+            ['Ann Host', 'host'],
+            ['Bo Producer', 'producer'],
+          ],
+        );
+        assert.deepEqual(page.seasons, [
+          { season: 1, episodes: 1 },
+          { season: 2, episodes: 1 },
+        ]);
+        assert.deepEqual(page.years, { first: 2021, last: 2023 });
+        assert.ok(page.categories.length >= 2);
+        assert.deepEqual(
+          page.episodes.items.map((e) => e.title),
+          ['one', 'three'],
+        );
+        // The list's other shapes page exactly as listItemsForShow and listSeason do.
+        const next = page.episodes.next;
+        assert.ok(next);
+        assert.deepEqual(
+          (await store.browse.showPage(showId, { limit: 2, after: next }))?.episodes,
+          await store.episodes.listItemsForShow(showId, { order: 'oldest', limit: 2, cursor: next }),
+        );
+        assert.deepEqual(
+          (await store.browse.showPage(showId, { order: 'newest', limit: 30 }))?.episodes.items.map(
+            (e) => e.title,
+          ),
+          ['two', 'three', 'one'],
+        );
+        assert.deepEqual(
+          (await store.browse.showPage(showId, { order: 'newest', limit: 1, year: 2022 }))?.episodes,
+          await store.episodes.listItemsForShow(showId, {
+            order: 'newest',
+            limit: 1,
+            cursor: store.browse.cursorAtYear(2022, 'newest'),
+          }),
+        );
+        assert.deepEqual(
+          (await store.browse.showPage(showId, { limit: 30, year: 2022 }))?.episodes.items.map(
+            (e) => e.title,
+          ),
+          ['three', 'two'],
+        );
+        assert.deepEqual(
+          (await store.browse.showPage(showId, { limit: 30, season: 2 }))?.episodes,
+          await store.browse.listSeason(showId, 2, { order: 'oldest', limit: 30 }),
+        );
+
+        const episodes = await store.episodes.listItemsForShow(showId, { order: 'oldest', limit: 10 });
+        assert.equal(episodes.items.length, 3);
+        for (const item of episodes.items) {
+          assert.deepEqual(await store.browse.episodePage(item.id), {
+            episode: await store.episodes.get(item.id),
+            show: await store.shows.get(showId),
+            credits: await store.people.forEpisode(item.id),
+            showCredits: await store.people.forShow(showId),
+            citations: await store.sources.forEpisode(item.id),
+            publicReach: await store.sources.reach(
+              (await store.sources.forEpisode(item.id)).map((c) => c.sourceId),
+              { exceptEpisodeId: item.id, audience: EVERYONE },
+            ),
+          });
+        }
+        const first = await store.browse.episodePage(episodes.items[0]?.id ?? 0);
+        assert.equal(first?.episode.title, 'one');
+        assert.deepEqual(
+          first?.credits.map((c) => [c.person.name, c.role, c.person.img]),
+          [['Gil Guest', 'guest', 'https://g.example/g.jpg']],
+        );
+        assert.deepEqual(
+          first?.citations.map((c) => c.citation.title ?? c.citation.text),
+          ['A Book', 'Roe. Another Work.'],
+        );
+        assert.deepEqual(
+          first?.publicReach.map((r) => [r.sourceId, r.episodes, r.shows]),
+          [[first?.citations[0]?.sourceId, 1, 1]],
+        );
+
+        // A show without episodes has no years; what does not exist reads as nothing.
+        const { showId: empty } = await addShow(store, 'https://pages.example/empty', { title: 'Empty' });
+        const emptyPage = await store.browse.showPage(empty, { limit: 30 });
+        assert.deepEqual(emptyPage?.seasons, []);
+        assert.deepEqual(emptyPage?.episodes, { items: [] });
+        assert.equal(emptyPage?.years, undefined);
+        assert.equal(emptyPage?.show.title, 'Empty');
+        assert.equal(await store.browse.showPage(999_999, { limit: 30 }), undefined);
+        assert.equal(await store.browse.episodePage(999_999), undefined);
+      },
+    );
   });
 }

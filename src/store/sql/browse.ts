@@ -2,7 +2,17 @@
 // on (lower(coalesce(title, '')), id), a category's shows through show_categories (slug, show_id), the newest
 // episodes on episodes (sort_key, id), a season's episodes on (show_id, season, sort_key, id). Every list is a
 // keyset read: `after` is the last row's key, never an offset.
-import { type Expression, type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type RawBuilder,
+  type Selectable,
+  type SqlBool,
+  sql,
+} from 'kysely';
+import { jsonArrayFrom as pgArray, jsonObjectFrom as pgObject } from 'kysely/helpers/postgres';
+import { jsonArrayFrom as sqliteArray, jsonObjectFrom as sqliteObject } from 'kysely/helpers/sqlite';
 import type { ShowCategory } from '../../domain/categories.ts';
 import type { EpisodeOrder } from '../../domain/episode.ts';
 import type { Show } from '../../domain/show.ts';
@@ -10,16 +20,23 @@ import type {
   BrowseRepository,
   CategoryCount,
   EpisodeItemsPage,
+  EpisodePageReads,
   SeasonCount,
   ShowListPage,
   ShowListQuery,
+  ShowPageList,
+  ShowPageReads,
 } from '../browse-ports.ts';
 import { StoreError } from '../errors.ts';
+import type { SqlDialect } from '../migrations/index.ts';
 import type { Audience } from '../ports.ts';
-import { decodeCursor, encodeCursor, ITEM_COLUMNS, type ItemRow, toListItem } from './episodes.ts';
+import { decodeCursor, encodeCursor, ITEM_COLUMNS, type ItemRow, toEpisode, toListItem } from './episodes.ts';
+import { distinctCredits } from './people.ts';
+import { Prepared } from './prepared.ts';
 import { chunks, clampLimit, iso } from './rows.ts';
-import type { Database } from './schema.ts';
-import { toShow } from './shows.ts';
+import type { Database, ShowsTable } from './schema.ts';
+import { SHOW_COLUMNS, toShow } from './shows.ts';
+import { toEpisodeCitation } from './sources.ts';
 import { visibleShows } from './visibility.ts';
 
 const MAX_SHOWS = 100;
@@ -71,8 +88,285 @@ function inCategory(slug: string | undefined): RawBuilder<SqlBool> {
   return sql<SqlBool>`shows.id in (select sc.show_id from show_categories sc where sc.slug = ${slug})`;
 }
 
+/** A credit as the pages' statements read it (people.ts `forShow`/`forEpisode`'s columns, and the order). */
+interface CreditRow {
+  id: number;
+  name: string;
+  href: string | null;
+  img: string | null;
+  role: string;
+  person_group: string;
+  position: number;
+}
+
+/**
+ * A JSON value read by a statement: PostgreSQL's driver parses `json` columns; SQLite hands over the text. Either
+ * way it is what `jsonArrayFrom`/`jsonObjectFrom` built from the subquery's typed columns.
+ */
+function fromJsonColumn<T>(value: T | string | null): T | null {
+  return typeof value === 'string' ? (JSON.parse(value) as T) : value;
+}
+
+/** A row of the show page's statement: the show's columns and the JSON of what the page lists beside it. */
+type ShowPageRow = Selectable<ShowsTable> & {
+  page_episodes: ItemRow[] | string | null;
+  page_credits: CreditRow[] | string | null;
+  page_seasons: { season: number | null; n: number }[] | string | null;
+  page_first: string | null;
+  page_last: string | null;
+  page_categories: { slug: string; name: string }[] | string | null;
+};
+
+const byPosition = (a: { position: number }, b: { position: number }): number => a.position - b.position;
+
+/** Years of ISO sort keys ("2024-…"), as `episodeYears` gives them. */
+function yearsOf(first: string | null, last: string | null): { first: number; last: number } | undefined {
+  return first && last ? { first: Number(first.slice(0, 4)), last: Number(last.slice(0, 4)) } : undefined;
+}
+
 export class SqlBrowseRepository implements BrowseRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  readonly #array: typeof sqliteArray;
+  readonly #object: typeof sqliteObject;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    dialect: SqlDialect,
+  ) {
+    this.#array = dialect === 'postgres' ? pgArray : sqliteArray;
+    this.#object = dialect === 'postgres' ? pgObject : sqliteObject;
+  }
+
+  /** A show's credits as people.ts `forShow` reads them (a merged name credits the person it joined). */
+  #showCredits(
+    eb: ExpressionBuilder<Database, 'shows' | 'episodes'>,
+    showId: 'shows.id' | 'episodes.show_id',
+  ): RawBuilder<CreditRow[]> {
+    return this.#array(
+      eb
+        .selectFrom('show_persons as cr')
+        .innerJoin('people as n', 'n.id', 'cr.person_id')
+        .innerJoin('people as c', (j) => j.on((e) => e('c.id', '=', e.fn.coalesce('n.merged_into', 'n.id'))))
+        .select(['c.id', 'c.name', 'c.href', 'c.img', 'cr.role', 'cr.person_group', 'cr.position'])
+        .whereRef('cr.show_id', '=', showId)
+        .orderBy('cr.position'),
+    );
+  }
+
+  /**
+   * The show page's statement, one per shape of its episode list (order, or the show's own; first page or after a
+   * cursor; all episodes or one season). Arguments: the show's id, the list's limit + 1, the season when listing
+   * one, then the cursor of each list the statement holds (newest first, oldest first).
+   */
+  readonly #showPages = new Map<string, Prepared<(string | number)[], ShowPageRow>>();
+
+  #showPageQuery(order: EpisodeOrder | undefined, season: boolean, after: boolean) {
+    const key = `${order ?? 'show'}/${season}/${after}`;
+    let prepared = this.#showPages.get(key);
+    if (prepared !== undefined) return prepared;
+    prepared = new Prepared((...args: (string | number)[]) => {
+      let i = 0;
+      const next = () => args[i++] ?? '';
+      const id = Number(next());
+      const limit = Number(next());
+      const inSeason = season ? Number(next()) : undefined;
+      const cursor = () => (after ? { sortKey: String(next()), id: Number(next()) } : undefined);
+      const newest = order === 'oldest' ? undefined : cursor();
+      const oldest = order === 'newest' ? undefined : cursor();
+      const list = (eb: ExpressionBuilder<Database, 'shows'>, direction: 'asc' | 'desc') => {
+        const at = direction === 'desc' ? newest : oldest;
+        let q = eb
+          .selectFrom('episodes')
+          .select(ITEM_COLUMNS.map((c) => `episodes.${c}` as const))
+          .whereRef('episodes.show_id', '=', 'shows.id');
+        if (inSeason !== undefined) q = q.where('episodes.season', '=', inSeason);
+        if (at !== undefined) {
+          q = q.where((e) =>
+            e(
+              e.refTuple('episodes.sort_key', 'episodes.id'),
+              direction === 'desc' ? '<' : '>',
+              e.tuple(at.sortKey, at.id),
+            ),
+          );
+        }
+        return this.#array(
+          q.orderBy('episodes.sort_key', direction).orderBy('episodes.id', direction).limit(limit),
+        );
+      };
+      return this.db
+        .selectFrom('shows')
+        .selectAll('shows')
+        .select((eb) => [
+          // The show's own order unless one is asked for: only the branch CASE takes is run.
+          (order === 'oldest'
+            ? list(eb, 'asc')
+            : order === 'newest'
+              ? list(eb, 'desc')
+              : sql<
+                  ItemRow[]
+                >`case when shows.type = 'serial' then ${list(eb, 'asc')} else ${list(eb, 'desc')} end`
+          ).as('page_episodes'),
+          this.#showCredits(eb, 'shows.id').as('page_credits'),
+          this.#array(
+            eb
+              .selectFrom('episodes')
+              .select((e) => ['episodes.season', e.fn.countAll<number>().as('n')])
+              .whereRef('episodes.show_id', '=', 'shows.id')
+              .where('episodes.season', 'is not', null)
+              .groupBy('episodes.season')
+              .orderBy('episodes.season'),
+          ).as('page_seasons'),
+          eb
+            .selectFrom('episodes')
+            .select((e) => e.fn.min<string>('episodes.sort_key').as('k'))
+            .whereRef('episodes.show_id', '=', 'shows.id')
+            .as('page_first'),
+          eb
+            .selectFrom('episodes')
+            .select((e) => e.fn.max<string>('episodes.sort_key').as('k'))
+            .whereRef('episodes.show_id', '=', 'shows.id')
+            .as('page_last'),
+          this.#array(
+            eb
+              .selectFrom('show_categories')
+              .select(['show_categories.slug', 'show_categories.name'])
+              .whereRef('show_categories.show_id', '=', 'shows.id')
+              .orderBy('show_categories.slug'),
+          ).as('page_categories'),
+        ])
+        .where('shows.id', '=', id);
+    });
+    this.#showPages.set(key, prepared);
+    return prepared;
+  }
+
+  async showPage(showId: number, list: ShowPageList): Promise<ShowPageReads | undefined> {
+    const limit = clampLimit(list.limit, 30, MAX_EPISODES);
+    const after = list.after === undefined ? undefined : decodeCursor(list.after);
+    const at = (order: EpisodeOrder) =>
+      after ?? (list.year === undefined ? undefined : decodeCursor(this.cursorAtYear(list.year, order)));
+    const cursors = [
+      list.order === 'oldest' ? undefined : at('newest'),
+      list.order === 'newest' ? undefined : at('oldest'),
+    ].flatMap((c) => (c === undefined ? [] : [c.sortKey, c.id]));
+    const prepared = this.#showPageQuery(list.order, list.season !== undefined, cursors.length > 0);
+    const args = [showId, limit + 1, ...(list.season === undefined ? [] : [list.season]), ...cursors];
+    const row = (await this.db.executeQuery(prepared.bind(...args))).rows[0];
+    if (row === undefined) return undefined;
+    const {
+      page_episodes: episodes,
+      page_credits: credits,
+      page_seasons: seasons,
+      page_first: first,
+      page_last: last,
+      page_categories: categories,
+      ...show
+    } = row;
+    const years = yearsOf(first, last);
+    const order = list.order ?? (show.type === 'serial' ? 'oldest' : 'newest');
+    const sign = order === 'oldest' ? 1 : -1;
+    const items = (fromJsonColumn(episodes) ?? []).sort(
+      (a, b) => sign * (a.sort_key < b.sort_key ? -1 : a.sort_key > b.sort_key ? 1 : a.id - b.id),
+    );
+    return {
+      show: toShow(show),
+      episodes: itemsPage(items, limit),
+      credits: distinctCredits((fromJsonColumn(credits) ?? []).sort(byPosition)),
+      seasons: (fromJsonColumn(seasons) ?? [])
+        .flatMap((s) => (s.season === null ? [] : [{ season: s.season, episodes: Number(s.n) }]))
+        .sort((a, b) => a.season - b.season),
+      ...(years ? { years } : {}),
+      categories: (fromJsonColumn(categories) ?? []).sort((a, b) =>
+        a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0,
+      ),
+    };
+  }
+
+  readonly #episodePage = new Prepared((id: number) =>
+    this.db
+      .selectFrom('episodes')
+      .selectAll('episodes')
+      .select((eb) => [
+        this.#object(
+          eb
+            .selectFrom('shows')
+            .select(SHOW_COLUMNS.map((c) => `shows.${c}` as const))
+            .whereRef('shows.id', '=', 'episodes.show_id'),
+        ).as('page_show'),
+        this.#array(
+          eb
+            .selectFrom('episode_persons as cr')
+            .innerJoin('people as n', 'n.id', 'cr.person_id')
+            .innerJoin('people as c', (j) =>
+              j.on((e) => e('c.id', '=', e.fn.coalesce('n.merged_into', 'n.id'))),
+            )
+            .select(['c.id', 'c.name', 'c.href', 'c.img', 'cr.role', 'cr.person_group', 'cr.position'])
+            .whereRef('cr.episode_id', '=', 'episodes.id')
+            .orderBy('cr.position'),
+        ).as('page_credits'),
+        this.#showCredits(eb, 'episodes.show_id').as('page_show_credits'),
+        this.#array(
+          eb
+            .selectFrom('episode_citations')
+            .select([
+              'episode_citations.position',
+              'episode_citations.source_id',
+              'episode_citations.citation_json',
+            ])
+            .whereRef('episode_citations.episode_id', '=', 'episodes.id')
+            .orderBy('episode_citations.position'),
+        ).as('page_citations'),
+        // How widely each cited source is cited in other episodes of public shows (sources.reach for a visitor).
+        this.#array(
+          eb
+            .selectFrom('episode_citations as rc')
+            .innerJoin('episodes as re', 're.id', 'rc.episode_id')
+            .innerJoin('shows as rs', 'rs.id', 're.show_id')
+            .select((e) => [
+              'rc.source_id',
+              e.fn.count<number>('rc.episode_id').distinct().as('episodes'),
+              e.fn.count<number>('re.show_id').distinct().as('shows'),
+            ])
+            .where('rc.source_id', 'in', (e) =>
+              e
+                .selectFrom('episode_citations as oc')
+                .select('oc.source_id')
+                .whereRef('oc.episode_id', '=', 'episodes.id'),
+            )
+            .whereRef('rc.episode_id', '<>', 'episodes.id')
+            .where('rs.is_public', '=', 1)
+            .groupBy('rc.source_id'),
+        ).as('page_public_reach'),
+      ])
+      .where('episodes.id', '=', id),
+  );
+
+  async episodePage(episodeId: number): Promise<EpisodePageReads | undefined> {
+    const row = (await this.db.executeQuery(this.#episodePage.bind(episodeId))).rows[0];
+    if (row === undefined) return undefined;
+    const {
+      page_show: showRow,
+      page_credits: credits,
+      page_show_credits: showCredits,
+      page_citations: citations,
+      page_public_reach: reach,
+      ...episode
+    } = row;
+    const show = fromJsonColumn(showRow);
+    // The foreign key keeps every episode's show; a row without one reads as no episode.
+    if (show === null) return undefined;
+    return {
+      episode: toEpisode(episode),
+      show: toShow(show),
+      credits: distinctCredits((fromJsonColumn(credits) ?? []).sort(byPosition)),
+      showCredits: distinctCredits((fromJsonColumn(showCredits) ?? []).sort(byPosition)),
+      citations: (fromJsonColumn(citations) ?? []).sort(byPosition).map(toEpisodeCitation),
+      publicReach: (fromJsonColumn(reach) ?? []).map((r) => ({
+        sourceId: r.source_id,
+        episodes: Number(r.episodes),
+        shows: Number(r.shows),
+      })),
+    };
+  }
 
   async showsByTitle(query: ShowListQuery & { from?: string }): Promise<ShowListPage> {
     const limit = clampLimit(query.limit, 30, MAX_SHOWS);

@@ -844,7 +844,7 @@ async function undoShowSplit(db: Kysely<Database>, split: ShowSplit): Promise<vo
 }
 
 /** Credits with each (person, role) once: two names of one person credited alike count once. */
-function distinctCredits(
+export function distinctCredits(
   rows: readonly {
     id: number;
     name: string;

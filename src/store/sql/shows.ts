@@ -10,6 +10,48 @@ import type { Database, ShowsTable } from './schema.ts';
 import { visibleShows } from './visibility.ts';
 
 type ShowRow = Selectable<ShowsTable>;
+
+/** Every column of `shows`, by name: what a JSON object of a show row holds (SQLite's json_object names each). */
+export const SHOW_COLUMNS = [
+  'id',
+  'feed_id',
+  'format',
+  'title',
+  'link',
+  'description',
+  'language',
+  'author',
+  'owner_name',
+  'owner_email',
+  'image_url',
+  'explicit',
+  'type',
+  'podcast_guid',
+  'medium',
+  'locked',
+  'complete',
+  'block',
+  'categories_json',
+  'funding_json',
+  'social_json',
+  'value_json',
+  'location_json',
+  'license_json',
+  'update_frequency_json',
+  'persons_json',
+  'extras_json',
+  'content_hash',
+  'episode_count',
+  'latest_episode_at',
+  'created_at',
+  'updated_at',
+  'is_public',
+] as const satisfies readonly (keyof ShowsTable)[];
+
+/** A column added to `shows` and not to SHOW_COLUMNS fails to compile here. */
+const everyShowColumn: Exclude<keyof ShowsTable, (typeof SHOW_COLUMNS)[number]> extends never ? true : never =
+  true;
+void everyShowColumn;
 type ShowColumns = Omit<
   Insertable<ShowsTable>,
   'id' | 'feed_id' | 'content_hash' | 'episode_count' | 'latest_episode_at' | 'created_at' | 'updated_at'

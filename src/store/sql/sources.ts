@@ -15,6 +15,19 @@ import { chunks, compact, fromJson, iso } from './rows.ts';
 import type { Database } from './schema.ts';
 import { visibleShows } from './visibility.ts';
 
+/** A row of `episode_citations` as the episode's citation. */
+export function toEpisodeCitation(r: {
+  position: number;
+  source_id: number;
+  citation_json: string;
+}): EpisodeCitation {
+  return {
+    position: r.position,
+    sourceId: r.source_id,
+    citation: fromJson<Citation>(r.citation_json) ?? { text: '' },
+  };
+}
+
 /** Guids looked up per statement. */
 const GUID_CHUNK = 200;
 
@@ -198,11 +211,7 @@ export class SqlSourceRepository implements SourceRepository {
       .where('episode_id', '=', episodeId)
       .orderBy('position')
       .execute();
-    return rows.map((r) => ({
-      position: r.position,
-      sourceId: r.source_id,
-      citation: fromJson<Citation>(r.citation_json) ?? { text: '' },
-    }));
+    return rows.map(toEpisodeCitation);
   }
 
   async get(id: number): Promise<Source | undefined> {

@@ -58,7 +58,7 @@ export class SqlStore implements Store {
     this.listeners = createListenerRepositories(db, dialect, inside);
     this.mediaText = createMediaTextRepository(db, dialect);
     this.search = new SqlSearchRepository(db, dialect);
-    this.browse = new SqlBrowseRepository(db);
+    this.browse = new SqlBrowseRepository(db, dialect);
     this.people = new SqlPersonRepository(db, run);
     this.sources = new SqlSourceRepository(db, dialect);
     this.jobs = new SqlJobRepository(db, dialect);

@@ -19,7 +19,7 @@ import {
   showTitle,
 } from '../../present.ts';
 import type { ServerDeps, WebApp } from '../../server.ts';
-import { audienceOf, visibleEpisode } from '../../visibility.ts';
+import { audienceOf, visibleEpisode, visibleEpisodePage } from '../../visibility.ts';
 import { popularCards } from './popular.ts';
 import { episodeSources } from './sources.ts';
 import { parseStartTime } from './start-time.ts';
@@ -93,13 +93,13 @@ export function registerEpisodePages(app: FastifyInstance, web: WebApp, popular:
       const ctx = contextOf(req);
       const id = parseId(req.params.id, 'episode');
       const startAt = parseStartTime(req.query.t);
-      const { episode: ep, show } = await visibleEpisode(store, id, audienceOf(req));
-      const [epCredits, showCredits, chapters, transcript, sources] = await Promise.all([
-        store.people.forEpisode(id),
-        store.people.forShow(show.id),
+      // The episode, its show, both one's credits, its citations and their reach: one statement.
+      const read = await visibleEpisodePage(store, id, audienceOf(req));
+      const { episode: ep, show, credits: epCredits, showCredits } = read;
+      const [chapters, transcript, sources] = await Promise.all([
         chaptersOf(deps.mediaText, ep),
         transcriptOf(deps.mediaText, ep, show.language, WAIT_MS),
-        episodeSources(store, id, audienceOf(req)),
+        episodeSources(store, id, audienceOf(req), read),
       ]);
       const viewerId = ctx.viewer?.id;
       const lib = deps.listeners?.library;

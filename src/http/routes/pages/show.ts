@@ -10,7 +10,7 @@ import { notFound } from '../../errors.ts';
 import { parseId } from '../../ids.ts';
 import { showHeader, showHref } from '../../present.ts';
 import type { WebApp } from '../../server.ts';
-import { audienceOf, visibleShow } from '../../visibility.ts';
+import { audienceOf, visibleShow, visibleShowPage } from '../../visibility.ts';
 import { categoryHref, withParams } from './browse.ts';
 import { popularCards } from './popular.ts';
 import { rowsForEpisodes } from './rows.ts';
@@ -57,29 +57,30 @@ export function registerShowPages(app: FastifyInstance, web: WebApp, popular: Po
     const ctx = contextOf(req);
     const id = parseId(req.params.id, 'show');
     const query = showQuery.parse(req.query);
-    const show = await visibleShow(store, id, audienceOf(req));
+    // The show, its page of episodes, credits, seasons, years and categories: one statement. A year starts the list
+    // there; `after` (the next page) carries on from wherever the list got to.
+    const {
+      show,
+      episodes: page,
+      credits,
+      seasons,
+      years: span,
+      categories,
+    } = await visibleShowPage(store, id, audienceOf(req), {
+      limit: PAGE_SIZE,
+      ...(query.sort !== undefined ? { order: query.sort } : {}),
+      ...(query.after !== undefined
+        ? { after: query.after }
+        : query.year !== undefined
+          ? { year: query.year }
+          : {}),
+      ...(query.season !== undefined ? { season: query.season } : {}),
+    });
     const defaultSort: EpisodeSort = show.type === 'serial' ? 'oldest' : 'newest';
     const sort = query.sort ?? defaultSort;
-    const seasons = await store.browse.seasons(id);
     const season = seasons.find((s) => s.season === query.season);
     if (query.season !== undefined && season === undefined) throw notFound('This show has no such season.');
-    // A year starts the list there; `after` (the next page) carries on from wherever the list got to.
-    const cursor =
-      query.after ?? (query.year !== undefined ? store.browse.cursorAtYear(query.year, sort) : undefined);
-    const page =
-      season === undefined
-        ? await store.episodes.listItemsForShow(id, {
-            order: sort,
-            limit: PAGE_SIZE,
-            ...(cursor !== undefined ? { cursor } : {}),
-          })
-        : await store.browse.listSeason(id, season.season, {
-            order: sort,
-            limit: PAGE_SIZE,
-            ...(cursor !== undefined ? { cursor } : {}),
-          });
     if (query.after && page.items.length === 0) throw notFound('There are no more episodes.');
-    const credits = await store.people.forShow(id);
     const base = showHref(id);
     const href = (state: ListState) =>
       withParams(base, {
@@ -90,13 +91,11 @@ export function registerShowPages(app: FastifyInstance, web: WebApp, popular: Po
       });
     const inSeason = season === undefined ? {} : { season: season.season };
     const total = season?.episodes ?? show.episodeCount;
-    const span = total > YEARS_FROM ? await store.browse.episodeYears(id) : undefined;
     const years: number[] = [];
-    if (span !== undefined && span.last > span.first) {
+    if (total > YEARS_FROM && span !== undefined && span.last > span.first) {
       for (let y = span.last; y >= span.first && years.length < MAX_YEARS; y--) years.push(y);
       if (sort === 'oldest') years.reverse();
     }
-    const categories = await store.browse.categoriesOf(id);
     const viewerId = ctx.viewer?.id;
     const following =
       viewerId !== undefined && web.actions ? await web.actions.isFollowing(viewerId, show) : undefined;

@@ -2,7 +2,9 @@
 // page listing the episodes that cite it, as far as this visitor may see them (private shows are left out).
 import type { FastifyInstance } from 'fastify';
 import { toBibtex, toCslJson } from '../../../citations/export.ts';
+import type { EpisodeCitation } from '../../../domain/citation.ts';
 import type { Audience, Store } from '../../../store/ports.ts';
+import type { SourceReach } from '../../../store/source-ports.ts';
 import { type EpisodeSourcesModel, sourcePage } from '../../../views/sources.ts';
 import { notFound } from '../../errors.ts';
 import { parseId } from '../../ids.ts';
@@ -12,18 +14,26 @@ import { audienceOf, visibleEpisode } from '../../visibility.ts';
 
 export const sourceHref = (id: number): string => `/sources/${id}`;
 
-/** The episode page's source list: each citation with its source and where else the visitor can see it cited. */
+/**
+ * The episode page's source list: each citation with its source and where else the visitor can see it cited.
+ * `read`: what the episode page already read with the episode (its citations, and their reach for an anonymous
+ * visitor); a signed-in visitor's reach is asked for, since it counts the private shows they follow.
+ */
 export async function episodeSources(
   store: Store,
   episodeId: number,
   audience: Audience,
+  read?: { citations: readonly EpisodeCitation[]; publicReach: readonly SourceReach[] },
 ): Promise<EpisodeSourcesModel | undefined> {
-  const cited = await store.sources.forEpisode(episodeId);
+  const cited = read?.citations ?? (await store.sources.forEpisode(episodeId));
   if (cited.length === 0) return undefined;
-  const reach = await store.sources.reach(
-    cited.map((c) => c.sourceId),
-    { exceptEpisodeId: episodeId, audience },
-  );
+  const reach =
+    read !== undefined && audience.userId === undefined && audience.isAdmin !== true
+      ? read.publicReach
+      : await store.sources.reach(
+          cited.map((c) => c.sourceId),
+          { exceptEpisodeId: episodeId, audience },
+        );
   const bySource = new Map(reach.map((r) => [r.sourceId, r]));
   return {
     items: cited.map((c) => {
