@@ -11,6 +11,9 @@
 // others follow in path order. The files listed in ALONE run afterwards, one at a time with nothing else running: they
 // assert responsiveness bounds that other files' work would eat into. `--with SCRIPT` runs that npm script (npm test:
 // typecheck, lint) alongside the test files; its output is printed when it ends and its failure fails the run.
+// Each file runs under GNU time (/usr/bin/time) when it is installed, so that the closing list also gives the files
+// that took the most CPU (user + sys, their child processes included). EARSHOT_TEST_RUN_DIR names a folder of the run
+// that the files share (test/support/sqlite-image.ts keeps a migrated SQLite database there).
 // Usage: node scripts/run-tests.mjs [--concurrency N] [--tsx] [--with SCRIPT …] [path-substring …]
 // (default N: twice the available cores).
 import { spawn } from 'node:child_process';
