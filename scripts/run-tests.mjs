@@ -11,6 +11,9 @@
 // others follow in path order. The files listed in ALONE run afterwards, one at a time with nothing else running: they
 // assert responsiveness bounds that other files' work would eat into. `--with SCRIPT` runs that npm script (npm test:
 // typecheck, lint) alongside the test files; its output is printed when it ends and its failure fails the run.
+// Each file runs under GNU time (/usr/bin/time) when it is installed, so that the closing list also gives the files
+// that took the most CPU (user + sys, their child processes included). EARSHOT_TEST_RUN_DIR names a folder of the run
+// that the files share (test/support/sqlite-image.ts keeps a migrated SQLite database there).
 // Usage: node scripts/run-tests.mjs [--concurrency N] [--tsx] [--with SCRIPT …] [path-substring …]
 // (default N: twice the available cores).
 import { spawn } from 'node:child_process';
@@ -100,6 +103,8 @@ const alone = files.filter((f) => ALONE.has(f));
 const together = files.filter((f) => !alone.includes(f));
 
 const tapDir = mkdtempSync(join(tmpdir(), 'earshot-tests-'));
+// A folder of this run for what the files can share (test/support/sqlite-image.ts: a migrated SQLite database).
+process.env.EARSHOT_TEST_RUN_DIR = tapDir;
 const totals = { pass: 0, fail: 0, skipped: 0, cancelled: 0, todo: 0 };
 const failed = [];
 const took = [];
@@ -165,22 +170,35 @@ async function bundle(list, outdir) {
   return new Map(list.map((f) => [f, join(outdir, f.replace(/\.ts$/, '.mjs'))]));
 }
 
+/** GNU time, when present, measures each file's CPU (user + sys, the waited-for children included). */
+const TIME = '/usr/bin/time';
+const timed = existsSync(TIME);
+function cpuSeconds(file) {
+  if (!existsSync(file)) return undefined;
+  const [user, sys] = readFileSync(file, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
+  return Number.isFinite(user) && Number.isFinite(sys) ? user + sys : undefined;
+}
+
 /** One test file in its own process: spec output for people, TAP into a file for the counts. */
 let runs = 0;
 async function runFile(file) {
   const tapFile = join(tapDir, `${++runs}.tap`);
   const started = Date.now();
   const bundled = bundles?.get(file);
-  const { code, signal, output } = await collect(process.execPath, [
+  const nodeArgs = [
     ...(bundled === undefined ? ['--import', 'tsx'] : ['--enable-source-maps']),
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',
     `--test-reporter-destination=${tapFile}`,
     bundled ?? file,
-  ]);
+  ];
+  const cpuFile = `${tapFile}.cpu`;
+  const { code, signal, output } = timed
+    ? await collect(TIME, ['-q', '-f', '%U %S', '-o', cpuFile, process.execPath, ...nodeArgs])
+    : await collect(process.execPath, nodeArgs);
   const ms = Date.now() - started;
-  took.push({ file, ms });
+  took.push({ file, ms, cpu: cpuSeconds(cpuFile) });
   const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
   const count = (key) => Number(tap.match(new RegExp(`^# ${key} (\\d+)$`, 'm'))?.[1] ?? 0);
   for (const key of Object.keys(totals)) totals[key] += count(key);
@@ -202,10 +220,14 @@ const started = Date.now();
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const checks = scripts.map(async (name) => {
   const t0 = Date.now();
-  const { code, output } = await collect(npm, ['run', '--silent', name]);
+  const cpuFile = join(tapDir, `${name}.cpu`);
+  const { code, output } = timed
+    ? await collect(TIME, ['-q', '-f', '%U %S', '-o', cpuFile, npm, 'run', '--silent', name])
+    : await collect(npm, ['run', '--silent', name]);
   if (code !== 0) failed.push(`npm run ${name} (exit ${code})`);
+  const cpu = cpuSeconds(cpuFile);
   process.stdout.write(
-    `# npm run ${name}: ${code === 0 ? 'ok' : 'FAILED'} (${seconds(Date.now() - t0)})\n${output}`,
+    `# npm run ${name}: ${code === 0 ? 'ok' : 'FAILED'} (${seconds(Date.now() - t0)}${cpu === undefined ? '' : `, ${cpu.toFixed(1)} s CPU`})\n${output}`,
   );
 });
 // Inside the checkout (test-artifacts/ is ignored), so that the bundles' package imports resolve to its node_modules.
@@ -243,9 +265,19 @@ rmSync(bundleDir, { recursive: true, force: true });
 
 const slowest = took
   .sort((a, b) => b.ms - a.ms)
-  .slice(0, 8)
-  .map((t) => `#   ${seconds(t.ms).padStart(7)}  ${t.file}`);
-console.log(`# slowest files:\n${slowest.join('\n')}`);
+  .slice(0, 12)
+  .map(
+    (t) =>
+      `#   ${seconds(t.ms).padStart(7)}${t.cpu === undefined ? '' : `  ${t.cpu.toFixed(1).padStart(5)} s CPU`}  ${t.file}`,
+  );
+console.log(`# slowest files (wall${timed ? ', CPU' : ''}):\n${slowest.join('\n')}`);
+if (timed) {
+  const cpu = took.reduce((sum, t) => sum + (t.cpu ?? 0), 0);
+  const top = [...took].sort((a, b) => (b.cpu ?? 0) - (a.cpu ?? 0)).slice(0, 12);
+  console.log(
+    `# test files' CPU: ${cpu.toFixed(1)} s; most CPU:\n${top.map((t) => `#   ${(t.cpu ?? 0).toFixed(1).padStart(5)} s  ${t.file}`).join('\n')}`,
+  );
+}
 if (failed.length > 0) console.log(`# failed:\n${failed.map((f) => `#   ${f}`).join('\n')}`);
 console.log(
   `# pass ${totals.pass}\n# fail ${totals.fail}\n# cancelled ${totals.cancelled}\n# skipped ${totals.skipped}\n# todo ${totals.todo}`,

@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { openStore, type Store } from '../store/index.ts';
+import { freshMemoryStore } from '../../test/support/sqlite-image.ts';
+import type { Store } from '../store/index.ts';
 import { demoAssetsDir, demoFeeds } from './catalogue.ts';
 import { loadDemoIfEmpty } from './load.ts';
 
@@ -14,7 +15,7 @@ describe('loadDemoIfEmpty', () => {
   const now = new Date('2026-07-15T12:00:00Z');
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'earshot-demo-'));
-    store = await openStore({ databaseUrl: ':memory:', dataDir: dir });
+    store = await freshMemoryStore(dir);
   });
   after(async () => {
     await store.close();

@@ -4,10 +4,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type FeedServer, feedRoute, startFeedServer } from '../../test/support/feed-server.ts';
+import { freshMemoryStore } from '../../test/support/sqlite-image.ts';
 import { normalizeFeedUrl } from '../domain/feed-url.ts';
 import { createFetcher, type Fetcher } from '../feed/fetch/index.ts';
 import { refreshFeed } from '../feed/refresh/refresh.ts';
-import { openStore, type Store } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 import { checkAndAddFeed } from './add-feed.ts';
 
 describe('checkAndAddFeed', () => {
@@ -18,7 +19,7 @@ describe('checkAndAddFeed', () => {
   before(async () => {
     server = await startFeedServer();
     server.route('/a.xml', feedRoute('<rss version="2.0"><channel><title>A</title></channel></rss>'));
-    store = await openStore({ databaseUrl: ':memory:', dataDir: '/nonexistent' });
+    store = await freshMemoryStore();
     fetcher = createFetcher({ userAgent: 'Earshot-test/1.0' });
   });
   after(async () => {

@@ -1,14 +1,14 @@
 // Shows by popularity, page after page: the ranked shows first, then every other show by recency, each show once.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { openStore } from '../store/index.ts';
+import { freshMemoryStore } from '../../test/support/sqlite-image.ts';
 import { formatPopularCursor, PopularBrowse, type PopularCursor, parsePopularCursor } from './browse.ts';
 import { createAccount } from './passwords.ts';
 
 const T0 = new Date('2026-03-01T00:00:00.000Z');
 
 test('popularity pages list the ranked shows, then the rest by newest episode, every visible show once', async () => {
-  const store = await openStore({ databaseUrl: ':memory:', dataDir: '/nonexistent' });
+  const store = await freshMemoryStore();
   try {
     const feeds = new Map<string, number>();
     for (const [i, title] of ['A', 'B', 'C', 'D', 'E', 'Hidden'].entries()) {

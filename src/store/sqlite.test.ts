@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { sql } from 'kysely';
+import { writeMigratedFile } from '../../test/support/sqlite-image.ts';
 import { type StoreHarness, storeContract } from '../../test/support/store-contract.ts';
 import { operatorsContract } from '../../test/support/store-contract-ops.ts';
 import { openStore, StoreError } from './index.ts';
@@ -15,6 +16,8 @@ import { migrate } from './sql/migrate.ts';
 const sqliteHarness: StoreHarness = {
   async fresh() {
     const dataDir = await mkdtemp(join(tmpdir(), 'earshot-store-'));
+    // A migrated database file to start from (replaying the migrations is tested below, on empty databases).
+    await writeMigratedFile(join(dataDir, 'earshot.db'));
     return {
       open: () => openStore({ dataDir }),
       drop: () => rm(dataDir, { recursive: true, force: true }),

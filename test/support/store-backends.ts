@@ -1,8 +1,9 @@
 // The databases that tests run a suite on, each giving a fresh store per test: SQLite in memory always; PostgreSQL
 // in a throw-away schema when EARSHOT_TEST_DATABASE_URL reaches one (test/support/postgres.ts), else reported as
 // skipped with the reason.
-import { openStore, type Store } from '../../src/store/index.ts';
+import type { Store } from '../../src/store/index.ts';
 import { freshPostgresStore, postgresSkip } from './postgres.ts';
+import { freshMemoryStore } from './sqlite-image.ts';
 
 export interface Backend {
   name: string;
@@ -13,7 +14,7 @@ export interface Backend {
 export const sqlite: Backend = {
   name: 'SQLite',
   async fresh(dir) {
-    const store = await openStore({ databaseUrl: ':memory:', dataDir: dir });
+    const store = await freshMemoryStore(dir);
     return { store, drop: () => store.close() };
   },
 };

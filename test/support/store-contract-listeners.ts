@@ -4,9 +4,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createAccount, setPassword, verifyPassword } from '../../src/services/passwords.ts';
 import { StoreError } from '../../src/store/errors.ts';
-import { openStore, type Store } from '../../src/store/index.ts';
+import type { Store } from '../../src/store/index.ts';
 import type { ListenerStore } from '../../src/store/listener-ports.ts';
 import { freshPostgresStore } from './postgres.ts';
+import { freshMemoryStore } from './sqlite-image.ts';
 
 export interface ListenerDb {
   store: Store;
@@ -17,7 +18,7 @@ export interface ListenerDb {
 /** A fresh store migrated to the end: SQLite in memory, or a throw-away PostgreSQL schema (test/support/postgres.ts). */
 export async function openListenerDb(kind: 'sqlite' | 'postgres'): Promise<ListenerDb> {
   if (kind === 'sqlite') {
-    const store = await openStore({ dataDir: '/nonexistent', databaseUrl: ':memory:' });
+    const store = await freshMemoryStore();
     return { store, listeners: store.listeners, close: () => store.close() };
   }
   const { store, drop } = await freshPostgresStore();

@@ -11,6 +11,7 @@ import type { Database } from '../../src/store/sql/schema.ts';
 import { createSyncRepository } from '../../src/store/sql/sync.ts';
 import type { SyncRepository } from '../../src/store/sync-ports.ts';
 import { migratedSchema, throwAwaySchema } from './postgres.ts';
+import { sqliteImage } from './sqlite-image.ts';
 
 /** The migration list with the sync step, whether or not the shared list has taken it in yet. */
 export const allMigrations = migrations.some((m) => m.name === sync.name)
@@ -48,7 +49,8 @@ export async function openMigratedDatabase(
     await migrate(db, dialect, allMigrations);
   };
   if (kind === 'sqlite') {
-    const { db, dialect } = await connect(':memory:');
+    // Migrated to the end, a copy of the migrated image will do; step by step, an empty database.
+    const { db, dialect } = await connect(':memory:', before === undefined ? await sqliteImage() : undefined);
     await upgrade(db, dialect);
     return { db, dialect, close: () => db.destroy() };
   }

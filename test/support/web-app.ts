@@ -7,8 +7,9 @@ import { createFetcher } from '../../src/feed/fetch/index.ts';
 import { ingestFeedBody } from '../../src/feed/refresh/refresh.ts';
 import { createServer, type ServerDeps } from '../../src/http/server.ts';
 import { createMediaTextService } from '../../src/services/media-text.ts';
-import { openStore, type Store } from '../../src/store/index.ts';
+import type { Store } from '../../src/store/index.ts';
 import type { ListenerStore } from '../../src/store/listener-ports.ts';
+import { freshMemoryStore } from './sqlite-image.ts';
 
 export const REFERENCE_DIR = resolve(
   import.meta.dirname,
@@ -42,7 +43,7 @@ export async function openTestApp(
     pageCacheMs?: number;
   } = {},
 ): Promise<TestApp> {
-  const store = await openStore({ databaseUrl: ':memory:', dataDir: '/nonexistent' });
+  const store = await freshMemoryStore();
   const listeners = store.listeners;
   const fetcher = createFetcher({ userAgent: 'Earshot-test/1.0', allowOrigins: options.allowOrigins ?? [] });
   const app = await createServer({

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { feedRoute, startFeedServer } from '../../../test/support/feed-server.ts';
-import { openStore } from '../../store/index.ts';
+import { freshMemoryStore } from '../../../test/support/sqlite-image.ts';
 import { createFetcher } from '../fetch/index.ts';
 import { startCrawler } from './crawler.ts';
 import { createJobQueue } from './queue.ts';
@@ -19,7 +19,7 @@ describe('crawler', () => {
     timeout: 60_000,
   }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'earshot-crawler-'));
-    const store = await openStore({ databaseUrl: ':memory:', dataDir: dir });
+    const store = await freshMemoryStore(dir);
     const server = await startFeedServer();
     const fetcher = createFetcher({ userAgent: 'Earshot/test', allowPrivate: true, connectionsPerOrigin: 8 });
     let active = 0;
@@ -95,7 +95,7 @@ describe('crawler', () => {
     timeout: 60_000,
   }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'earshot-crawler-'));
-    const store = await openStore({ databaseUrl: ':memory:', dataDir: dir });
+    const store = await freshMemoryStore(dir);
     const server = await startFeedServer();
     const fetcher = createFetcher({ userAgent: 'Earshot/test', allowPrivate: true });
     const leaseMs = 400;

@@ -44,9 +44,9 @@ const PG_INT8 = 20;
  * `postgres://` / `postgresql://` URLs open PostgreSQL (a `?options=-c search_path=…` parameter selects a schema);
  * anything else is a SQLite file path, or `:memory:`.
  */
-export async function connect(target: string): Promise<Connection> {
+export async function connect(target: string, image?: Buffer): Promise<Connection> {
   if (/^postgres(ql)?:\/\//i.test(target)) return connectPostgres(target);
-  const { sqlite, database } = openSqlite(target);
+  const { sqlite, database } = openSqlite(target, image);
   return {
     db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
     dialect: 'sqlite',
@@ -55,13 +55,17 @@ export async function connect(target: string): Promise<Connection> {
   };
 }
 
-function openSqlite(file: string): {
+function openSqlite(
+  file: string,
+  image?: Buffer,
+): {
   sqlite: KyselySqliteDatabase & SqliteStatements;
   database: SqliteDatabase.Database;
 } {
   let database: SqliteDatabase.Database;
   try {
-    database = new SqliteDatabase(file);
+    // Tests only: `:memory:` with an image is an in-memory copy of that serialized database (index.ts).
+    database = new SqliteDatabase(file === ':memory:' && image !== undefined ? image : file);
   } catch (error) {
     throw new StoreError('unavailable', `cannot open SQLite database ${file}: ${String(error)}`, {
       cause: error,

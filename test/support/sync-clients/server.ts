@@ -13,6 +13,7 @@ import { migrate } from '../../../src/store/sql/migrate.ts';
 import { SqlStore } from '../../../src/store/sql/store.ts';
 import type { SyncRepository } from '../../../src/store/sync-ports.ts';
 import type { SyncService } from '../../../src/sync/service.ts';
+import { sqliteImage } from '../sqlite-image.ts';
 import { allMigrations } from '../store-contract-sync.ts';
 
 export interface SeededEpisode {
@@ -47,7 +48,10 @@ export const TEST_USER = { name: 'alice', password: 'correct horse battery' };
 export async function startSyncServer(
   options: { web?: boolean; database?: string; signInMaxDelayMs?: number } = {},
 ): Promise<SyncTestServer> {
-  const { db, dialect } = await connect(options.database ?? ':memory:');
+  const { db, dialect } = await connect(
+    options.database ?? ':memory:',
+    options.database === undefined ? await sqliteImage() : undefined,
+  );
   await migrate(db, dialect, allMigrations);
   const store = new SqlStore(db, dialect, false);
   const listeners = createListenerRepositories(db, dialect);

@@ -10,6 +10,7 @@ import {
   startFeedServer,
   statusRoute,
 } from '../../../../test/support/feed-server.ts';
+import { freshMemoryStore } from '../../../../test/support/sqlite-image.ts';
 import { Client } from '../../../../test/support/web-app.ts';
 import { normalizeFeedUrl } from '../../../domain/feed-url.ts';
 import { createFetcher, type Fetcher } from '../../../feed/fetch/index.ts';
@@ -18,7 +19,7 @@ import { checkAndAddFeed } from '../../../services/add-feed.ts';
 import { followByUrl } from '../../../services/follow-by-url.ts';
 import { ListenerQuota, quotaPortsFrom } from '../../../services/listener-quota.ts';
 import { createSyncService } from '../../../services/sync-service.ts';
-import { openStore, type Store } from '../../../store/index.ts';
+import type { Store } from '../../../store/index.ts';
 import { createServer } from '../../server.ts';
 
 const rss = (title: string) =>
@@ -37,7 +38,7 @@ before(async () => {
     server.route(`/${name}.xml`, feedRoute(rss(`Show ${name}`)));
   server.route('/page.html', htmlRoute());
   server.route('/missing.xml', statusRoute(404));
-  store = await openStore({ databaseUrl: ':memory:', dataDir: '/nonexistent' });
+  store = await freshMemoryStore();
   fetcher = createFetcher({ userAgent: 'Earshot-test/1.0', allowOrigins: [server.origin] });
   const now = () => new Date();
   const quota = new ListenerQuota(
