@@ -55,9 +55,13 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       async fill(db, dialect) {
         const store = new SqlStore(db, dialect, false);
         feedId = (await store.feeds.add(server.url('/old-harbour.xml'), T0)).feed.id;
+        // Today's code writes each citation's show (migration 0034), a column this older schema lacks: lent for
+        // the first refresh, and taken away again with the citations.
+        await sql`alter table episode_citations add column show_id integer`.execute(db);
         await refreshFeed({ store, fetcher }, feedId);
         // As a database from before 0026/0027 holds the episode: no sources, no credits from its notes.
         await sql`delete from episode_citations`.execute(db);
+        await sql`alter table episode_citations drop column show_id`.execute(db);
         await sql`delete from episode_persons`.execute(db);
         assert.deepEqual(await derived(store, feedId), { sources: [], people: [] });
         // A refresh now changes nothing: the server answers 304 to the stored validator.

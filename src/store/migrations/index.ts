@@ -26,6 +26,7 @@ import { rereadStoredNotes } from './0029-reread-stored-notes.ts';
 import { personShowNames } from './0030-person-show-names.ts';
 import { searchIndexMerging } from './0032-search-index-merging.ts';
 import { storedSearchVectors } from './0033-stored-search-vectors.ts';
+import { citationShows } from './0034-citation-shows.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
@@ -58,4 +59,5 @@ export const migrations: readonly Migration[] = [
   personShowNames,
   searchIndexMerging,
   storedSearchVectors,
+  citationShows,
 ];

@@ -319,12 +319,11 @@ export class SqlBrowseRepository implements BrowseRepository {
         this.#array(
           eb
             .selectFrom('episode_citations as rc')
-            .innerJoin('episodes as re', 're.id', 'rc.episode_id')
-            .innerJoin('shows as rs', 'rs.id', 're.show_id')
+            .innerJoin('shows as rs', 'rs.id', 'rc.show_id')
             .select((e) => [
               'rc.source_id',
               e.fn.count<number>('rc.episode_id').distinct().as('episodes'),
-              e.fn.count<number>('re.show_id').distinct().as('shows'),
+              e.fn.count<number>('rc.show_id').distinct().as('shows'),
             ])
             .where('rc.source_id', 'in', (e) =>
               e

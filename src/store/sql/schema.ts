@@ -441,4 +441,6 @@ export interface EpisodeCitationsTable {
   position: number;
   source_id: number;
   citation_json: string;
+  /** The citing episode's show (migration 0034), for counting a source's reach without reading episodes. */
+  show_id: number | null;
 }

@@ -139,6 +139,7 @@ export class SqlSourceRepository implements SourceRepository {
           position,
           source_id: sourceId,
           citation_json: JSON.stringify(citation),
+          show_id: showId,
         });
       }
       for (const batch of chunks(rows, 100))
@@ -281,10 +282,11 @@ export class SqlSourceRepository implements SourceRepository {
     options: { exceptEpisodeId?: number; audience?: Audience },
   ): Promise<SourceReach[]> {
     if (sourceIds.length === 0) return [];
+    // The citations' own show (migration 0034): the index (source_id, show_id, episode_id) counts them, and only the
+    // shows' visibility is read.
     let query = this.db
       .selectFrom('episode_citations')
-      .innerJoin('episodes', 'episodes.id', 'episode_citations.episode_id')
-      .innerJoin('shows', 'shows.id', 'episodes.show_id')
+      .innerJoin('shows', 'shows.id', 'episode_citations.show_id')
       .where('episode_citations.source_id', 'in', [...new Set(sourceIds)])
       .where(visibleShows(options.audience));
     if (options.exceptEpisodeId !== undefined)
@@ -293,7 +295,7 @@ export class SqlSourceRepository implements SourceRepository {
       .select((eb) => [
         'episode_citations.source_id',
         eb.fn.count<number | string>('episode_citations.episode_id').distinct().as('episodes'),
-        eb.fn.count<number | string>('episodes.show_id').distinct().as('shows'),
+        eb.fn.count<number | string>('episode_citations.show_id').distinct().as('shows'),
       ])
       .groupBy('episode_citations.source_id')
       .execute();
