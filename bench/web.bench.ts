@@ -29,7 +29,7 @@ import { openStore } from '../src/store/index.ts';
 import { prng } from '../test/support/random.ts';
 import { BIG_SHOW_EPISODES, DEFAULT_EPISODES, ensureWebData, type WebBenchData } from './lib/web-data.ts';
 import { ensurePgData } from './lib/web-pg-copy.ts';
-import { zipf } from './lib/zipf.ts';
+import { searchDraws } from './lib/zipf.ts';
 
 /** Targets (issue 13), judged on the uncached rows. */
 const TARGETS = { pageP99: 15, searchP99: 40, pageCpuMs: 1.5 };
@@ -391,19 +391,8 @@ function loads(data: WebBenchData, sessions: { cookie: string; csrf: string }[])
   };
   const episodeId = (): number =>
     data.minEpisodeId + Math.floor(random() * (data.maxEpisodeId - data.minEpisodeId + 1));
-  const word = zipf(data.words, random);
-  const spoken = zipf(data.spokenWords, random);
-  const words = (n: number): string => {
-    const out: string[] = [];
-    while (out.length < n) {
-      const w = word();
-      if (!out.includes(w)) out.push(w);
-    }
-    return out.join(' ');
-  };
+  const { words, wordAndPrefix, spoken } = searchDraws(data, random);
   const search = (q: string): string => `/search?q=${encodeURIComponent(q).replace(/%20/g, '+')}`;
-  const prefix = (w: string): string =>
-    w.slice(0, Math.max(2, Math.min(w.length - 1, 2 + Math.floor(random() * 3))));
   return [
     { name: 'bare node:http page', kind: 'bare', next: () => ({ path: '/' }) },
     { name: 'episode page', kind: 'page', next: () => ({ path: `/episodes/${episodeId()}` }) },
@@ -423,13 +412,13 @@ function loads(data: WebBenchData, sessions: { cookie: string; csrf: string }[])
     {
       name: 'search, word + prefix',
       kind: 'search',
-      next: () => ({ path: search(`${word()} ${prefix(word())}`) }),
+      next: () => ({ path: search(wordAndPrefix()) }),
     },
     {
       // Words only transcripts hold (alone, or after a catalogue word): every hit is found in a transcript.
       name: 'search, word said in a transcript',
       kind: 'search',
-      next: () => ({ path: search(random() < 0.5 ? spoken() : `${word()} ${spoken()}`) }),
+      next: () => ({ path: search(spoken()) }),
     },
     {
       name: 'signed-in listener posts progress',

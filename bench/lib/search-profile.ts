@@ -12,7 +12,7 @@ import { openStore } from '../../src/store/index.ts';
 import { prng } from '../../test/support/random.ts';
 import { ensureWebData } from './web-data.ts';
 import { ensurePgData } from './web-pg-copy.ts';
-import { zipf } from './zipf.ts';
+import { searchDraws } from './zipf.ts';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -37,24 +37,13 @@ const store = await openStore({
 });
 
 const random = prng(13);
-const word = zipf(data.words, random);
-const spoken = zipf(data.spokenWords, random);
-const words = (n: number): string => {
-  const out: string[] = [];
-  while (out.length < n) {
-    const w = word();
-    if (!out.includes(w)) out.push(w);
-  }
-  return out.join(' ');
-};
-const prefix = (w: string): string =>
-  w.slice(0, Math.max(2, Math.min(w.length - 1, 2 + Math.floor(random() * 3))));
+const { words, wordAndPrefix, spoken } = searchDraws(data, random);
 const classes: Array<[string, () => string]> = [
   ['1 word', () => words(1)],
   ['2 words', () => words(2)],
   ['3 words', () => words(3)],
-  ['word + prefix', () => `${word()} ${prefix(word())}`],
-  ['transcript', () => (random() < 0.5 ? spoken() : `${word()} ${spoken()}`)],
+  ['word + prefix', wordAndPrefix],
+  ['transcript', spoken],
 ];
 
 const slow = process.argv.includes('--slow');

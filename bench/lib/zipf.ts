@@ -19,3 +19,29 @@ export function zipf(words: readonly string[], random: () => number): () => stri
     return words[lo] ?? 'history';
   };
 }
+
+/**
+ * The searches of bench:web's varied rows, drawn from a catalogue's vocabulary: `n` distinct words, a word and the
+ * first 2–4 letters of another (a word being typed), and a word said in transcripts (alone or after a word).
+ */
+export function searchDraws(
+  vocabulary: { words: readonly string[]; spokenWords: readonly string[] },
+  random: () => number,
+): { words: (n: number) => string; wordAndPrefix: () => string; spoken: () => string } {
+  const word = zipf(vocabulary.words, random);
+  const spoken = zipf(vocabulary.spokenWords, random);
+  const prefix = (w: string): string =>
+    w.slice(0, Math.max(2, Math.min(w.length - 1, 2 + Math.floor(random() * 3))));
+  return {
+    words: (n) => {
+      const out: string[] = [];
+      while (out.length < n) {
+        const w = word();
+        if (!out.includes(w)) out.push(w);
+      }
+      return out.join(' ');
+    },
+    wordAndPrefix: () => `${word()} ${prefix(word())}`,
+    spoken: () => (random() < 0.5 ? spoken() : `${word()} ${spoken()}`),
+  };
+}
