@@ -31,7 +31,7 @@ import { StoreError } from '../errors.ts';
 import type { SqlDialect } from '../migrations/index.ts';
 import type { Audience } from '../ports.ts';
 import { decodeCursor, encodeCursor, ITEM_COLUMNS, type ItemRow, toEpisode, toListItem } from './episodes.ts';
-import { distinctCredits } from './people.ts';
+import { type CreditRow, distinctCredits } from './people.ts';
 import { Prepared } from './prepared.ts';
 import { chunks, clampLimit, iso } from './rows.ts';
 import type { Database, ShowsTable } from './schema.ts';
@@ -89,15 +89,7 @@ function inCategory(slug: string | undefined): RawBuilder<SqlBool> {
 }
 
 /** A credit as the pages' statements read it (people.ts `forShow`/`forEpisode`'s columns, and the order). */
-interface CreditRow {
-  id: number;
-  name: string;
-  href: string | null;
-  img: string | null;
-  role: string;
-  person_group: string;
-  position: number;
-}
+type PageCreditRow = CreditRow & { position: number };
 
 /**
  * A JSON value read by a statement: PostgreSQL's driver parses `json` columns; SQLite hands over the text. Either
@@ -110,7 +102,7 @@ function fromJsonColumn<T>(value: T | string | null): T | null {
 /** A row of the show page's statement: the show's columns and the JSON of what the page lists beside it. */
 type ShowPageRow = Selectable<ShowsTable> & {
   page_episodes: ItemRow[] | string | null;
-  page_credits: CreditRow[] | string | null;
+  page_credits: PageCreditRow[] | string | null;
   page_seasons: { season: number | null; n: number }[] | string | null;
   page_first: string | null;
   page_last: string | null;
@@ -140,7 +132,7 @@ export class SqlBrowseRepository implements BrowseRepository {
   #showCredits(
     eb: ExpressionBuilder<Database, 'shows' | 'episodes'>,
     showId: 'shows.id' | 'episodes.show_id',
-  ): RawBuilder<CreditRow[]> {
+  ): RawBuilder<PageCreditRow[]> {
     return this.#array(
       eb
         .selectFrom('show_persons as cr')

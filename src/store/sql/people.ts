@@ -843,17 +843,18 @@ async function undoShowSplit(db: Kysely<Database>, split: ShowSplit): Promise<vo
   await db.deleteFrom('people').where('id', 'in', ids).execute();
 }
 
+/** A credit as read for a page: the person (as merged) and the role. */
+export interface CreditRow {
+  id: number;
+  name: string;
+  href: string | null;
+  img: string | null;
+  role: string;
+  person_group: string;
+}
+
 /** Credits with each (person, role) once: two names of one person credited alike count once. */
-export function distinctCredits(
-  rows: readonly {
-    id: number;
-    name: string;
-    href: string | null;
-    img: string | null;
-    role: string;
-    person_group: string;
-  }[],
-): Credit[] {
+export function distinctCredits(rows: readonly CreditRow[]): Credit[] {
   const seen = new Set<string>();
   return rows
     .filter((r) => once(seen, `${r.id}\u0000${r.role}`))
