@@ -1,27 +1,40 @@
 #!/usr/bin/env node
-// Runs every *.test.ts under src/ and test/, each file in its own process with node's test runner (Node 20 has no
-// --test globs), and restates the summary. Test files are independent of one another (each takes its own in-memory
-// SQLite or PostgreSQL schema, its own temporary directories and random loopback ports), so several run at a time;
-// each file's output is printed in one piece when it ends, headed by its path and how long it took.
-// The test files are first bundled with esbuild (what tsx does to each module, done once for the whole run, with the
-// packages left as imports and `import.meta.url`/`dirname`/`filename` kept as the source file's), then run with plain
-// `node --enable-source-maps`: loading every module of every file through tsx's loader thread cost more CPU than most
-// tests themselves. `--tsx` runs the sources through tsx instead.
-// The files in SLOW_FIRST start first, so that the longest ones are not left to run on their own at the end; the
-// others follow in path order. The files listed in ALONE run afterwards, one at a time with nothing else running: they
+// Runs every *.test.ts under src/ and test/ with node's test runner (Node 20 has no --test globs) and restates the
+// summary. Test files are independent of one another (each takes its own in-memory SQLite or PostgreSQL schema, its own
+// temporary directories and random loopback ports), so several processes run at a time; each process's output is
+// printed in one piece when it ends, headed by its files and how long it took.
+// The test files are first bundled with esbuild (what tsx does to each module, done once for the whole run, packages
+// included but for UNBUNDLED, `import.meta.url`/`dirname`/`filename` kept as the source file's), then run with plain
+// `node`: loading every module of every file through tsx's loader thread, or Node resolving and loading the packages'
+// files one by one, cost more CPU than most tests themselves. Stack positions in the output are mapped back to the
+// sources (see toSources). `--tsx` runs each source file through tsx instead.
+// The files in SLOW_FIRST start first, each in its own process, so that the longest ones are not left to run on their
+// own at the end; the others follow in path order, GROUP_SIZE files to a process (`--isolate`: each in its own), each
+// file a suite of its own. The files listed in ALONE run afterwards, one at a time with nothing else running: they
 // assert responsiveness bounds that other files' work would eat into. `--with SCRIPT` runs that npm script (npm test:
-// typecheck, lint) alongside the test files; its output is printed when it ends and its failure fails the run.
-// Each file runs under GNU time (/usr/bin/time) when it is installed, so that the closing list also gives the files
-// that took the most CPU (user + sys, their child processes included). EARSHOT_TEST_RUN_DIR names a folder of the run
-// that the files share (test/support/sqlite-image.ts keeps a migrated SQLite database there).
-// Usage: node scripts/run-tests.mjs [--concurrency N] [--tsx] [--with SCRIPT …] [path-substring …]
+// typecheck, lint) alongside the test files; its output is printed when it ends and its failure fails the run. When
+// Chromium is installed, one Chromium serves the run's browser tests (see startChromium).
+// Each process runs under GNU time (/usr/bin/time) when it is installed, so that the closing list also gives the
+// processes that took the most CPU (user + sys, their child processes included). EARSHOT_TEST_RUN_DIR names a folder of
+// the run that the files share (test/support/sqlite-image.ts keeps a migrated SQLite database there). The output of the
+// files that failed is printed again at the end.
+// Usage: node scripts/run-tests.mjs [--concurrency N] [--tsx] [--isolate] [--with SCRIPT …] [path-substring …]
 // (default N: twice the available cores).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { SourceMap } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -67,6 +80,7 @@ function walk(dir) {
 const args = process.argv.slice(2);
 let concurrency = Math.max(2, availableParallelism() * 2);
 let throughTsx = false;
+let isolated = false;
 const scripts = [];
 const filters = [];
 for (let i = 0; i < args.length; i++) {
@@ -77,6 +91,7 @@ for (let i = 0; i < args.length; i++) {
       process.exit(2);
     }
   } else if (args[i] === '--tsx') throughTsx = true;
+  else if (args[i] === '--isolate') isolated = true;
   else if (args[i] === '--with') {
     const name = args[++i];
     if (name === undefined || name.startsWith('-')) {
@@ -107,6 +122,8 @@ const tapDir = mkdtempSync(join(tmpdir(), 'earshot-tests-'));
 process.env.EARSHOT_TEST_RUN_DIR = tapDir;
 const totals = { pass: 0, fail: 0, skipped: 0, cancelled: 0, todo: 0 };
 const failed = [];
+/** The output of the files that failed, printed again at the end, where a reader of the run's tail looks. */
+const failedOutput = [];
 const took = [];
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -125,9 +142,29 @@ function collect(command, commandArgs) {
 }
 
 /**
+ * Packages left as imports: native addons (they load a `.node` file from their own folder), the browser driver and
+ * the build tools (large, loaded by few files, and finding their own files on disk), and `earshot` itself (the
+ * package test imports the installed package from another project, never from here).
+ */
+const UNBUNDLED = [
+  'better-sqlite3',
+  'sharp',
+  'pg-native',
+  'playwright-core',
+  'esbuild',
+  'typescript',
+  'tsx',
+  'autocannon',
+  'earshot',
+];
+
+/**
  * Bundles `list` into `outdir` (one .mjs per test file, shared chunks, linked source maps), each module's
  * `import.meta.url`, `dirname` and `filename` replaced by its source file's, so that fixtures and the package root are
- * found as from the sources. Packages stay imports, resolved from the checkout's node_modules (outdir is inside it).
+ * found as from the sources. The packages are bundled too, but for UNBUNDLED (imports resolved from the checkout's
+ * node_modules: outdir is inside it): Node resolving and compiling a few hundred files of fastify, kysely, pino, undici
+ * and the rest cost about 0.6 s of CPU in every file that starts the app, more than most files' tests. CommonJS
+ * packages get a `require` for what they load themselves.
  * Returns the bundle of each file, or undefined (the errors printed) when a file does not build.
  */
 async function bundle(list, outdir) {
@@ -158,8 +195,12 @@ async function bundle(list, outdir) {
       format: 'esm',
       platform: 'node',
       target: 'node20',
-      packages: 'external',
+      external: UNBUNDLED.flatMap((name) => [name, `${name}/*`]),
+      banner: {
+        js: "import { createRequire as __earshotRequire } from 'node:module'; const require = __earshotRequire(import.meta.url);",
+      },
       sourcemap: 'linked',
+      sourcesContent: false,
       tsconfig: join(root, 'tsconfig.json'),
       plugins: [sourceMeta],
       logLevel: 'error',
@@ -168,6 +209,33 @@ async function bundle(list, outdir) {
     return undefined;
   }
   return new Map(list.map((f) => [f, join(outdir, f.replace(/\.ts$/, '.mjs'))]));
+}
+
+/**
+ * Stack positions in the bundles, rewritten to the source file, line and column they came from (their linked source
+ * maps, read when a position is met, which is when a test failed). Node could do this itself with
+ * --enable-source-maps, but it reads a file's maps when it loads it, which cost ~0.4 s of CPU per file.
+ */
+const sourceMaps = new Map();
+function toSources(output) {
+  const inBundles = relative(root, bundleDir);
+  if (!output.includes(inBundles)) return output;
+  // file:///…/test-artifacts/bundles-PID/…, /…/test-artifacts/bundles-PID/… or test-artifacts/bundles-PID/…
+  const position = new RegExp(`(?:file://)?(?:${root})?${inBundles}/([^:\\s)]+\\.mjs):(\\d+):(\\d+)`, 'g');
+  return output.replace(position, (whole, path, line, column) => {
+    const mapFile = join(bundleDir, `${path}.map`);
+    if (!sourceMaps.has(mapFile))
+      sourceMaps.set(
+        mapFile,
+        existsSync(mapFile) ? new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8'))) : undefined,
+      );
+    const entry = sourceMaps.get(mapFile)?.findEntry(Number(line) - 1, Number(column) - 1);
+    if (entry?.originalSource === undefined) return whole;
+    const source = entry.originalSource.startsWith('file://')
+      ? fileURLToPath(entry.originalSource)
+      : resolve(dirname(mapFile), entry.originalSource);
+    return `${relative(root, source)}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+  });
 }
 
 /** GNU time, when present, measures each file's CPU (user + sys, the waited-for children included). */
@@ -179,39 +247,129 @@ function cpuSeconds(file) {
   return Number.isFinite(user) && Number.isFinite(sys) ? user + sys : undefined;
 }
 
-/** One test file in its own process: spec output for people, TAP into a file for the counts. */
+/**
+ * One process of the run: a test file on its own, or a group of files (see GROUP_SIZE) whose bundles one entry imports,
+ * each inside a `describe` named by its path: node:test then scopes each file's top-level tests and hooks to that
+ * suite, runs the files one after another, and the packages and shared modules are loaded once for the group.
+ */
 let runs = 0;
-async function runFile(file) {
-  const tapFile = join(tapDir, `${++runs}.tap`);
+async function runUnit(unit) {
+  const id = ++runs;
+  const tapFile = join(tapDir, `${id}.tap`);
   const started = Date.now();
-  const bundled = bundles?.get(file);
+  const entry = unit.files.length > 1 ? groupEntry(unit.files, id) : bundles?.get(unit.files[0]);
   const nodeArgs = [
-    ...(bundled === undefined ? ['--import', 'tsx'] : ['--enable-source-maps']),
+    ...(entry === undefined ? ['--import', 'tsx'] : []),
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',
     `--test-reporter-destination=${tapFile}`,
-    bundled ?? file,
+    ...(unit.files.length > 1
+      ? [
+          `--test-reporter=${join(root, 'scripts', 'test-placement-reporter.mjs')}`,
+          `--test-reporter-destination=${tapFile}.placement`,
+        ]
+      : []),
+    entry ?? unit.files[0],
   ];
   const cpuFile = `${tapFile}.cpu`;
   const { code, signal, output } = timed
     ? await collect(TIME, ['-q', '-f', '%U %S', '-o', cpuFile, process.execPath, ...nodeArgs])
     : await collect(process.execPath, nodeArgs);
   const ms = Date.now() - started;
-  took.push({ file, ms, cpu: cpuSeconds(cpuFile) });
+  const label =
+    unit.files.length > 1 ? `${unit.files.length} files: ${unit.files.join(', ')}` : unit.files[0];
+  const short =
+    unit.files.length > 1 ? `group ${id} (${unit.files.length} files, ${unit.files[0]} …)` : label;
+  took.push({ file: short, ms, cpu: cpuSeconds(cpuFile) });
   const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
   const count = (key) => Number(tap.match(new RegExp(`^# ${key} (\\d+)$`, 'm'))?.[1] ?? 0);
   for (const key of Object.keys(totals)) totals[key] += count(key);
-  const ok = code === 0 && count('fail') === 0 && count('cancelled') === 0 && /^# pass \d+$/m.test(tap);
-  if (!ok) failed.push(`${file}${signal ? ` (killed by ${signal})` : code === 0 ? '' : ` (exit ${code})`}`);
-  process.stdout.write(`# ${file} (${seconds(ms)})${ok ? '' : ' FAILED'}\n${output}`);
+  // In a group, a test outside every file's suite was declared after a top-level await of its file (node:test then
+  // files it under the process, where it may run after its file's `after` hooks): declare every test up front.
+  const strays =
+    unit.files.length > 1
+      ? [...tap.matchAll(/^(?:not )?ok \d+ - (.+)$/gm)]
+          .map((m) => m[1])
+          .filter((name) => !unit.files.includes(name))
+      : [];
+  const misplaced = unit.files.length > 1 ? misplacedTests(unit.files, `${tapFile}.placement`) : [];
+  const ok =
+    code === 0 &&
+    misplaced.length === 0 &&
+    count('fail') === 0 &&
+    count('cancelled') === 0 &&
+    strays.length === 0 &&
+    /^# pass \d+$/m.test(tap);
+  if (!ok) {
+    const why = signal ? ` (killed by ${signal})` : code === 0 ? '' : ` (exit ${code})`;
+    // In a group, the files whose suite failed or never ended (a crash ends them all).
+    const passed = new Set([...tap.matchAll(/^ok \d+ - (.+)$/gm)].map((m) => m[1]));
+    const culprits = unit.files.length > 1 ? unit.files.filter((f) => !passed.has(f)) : unit.files;
+    const onlyPlacement = misplaced.length + strays.length > 0 && culprits.length === 0 && code === 0;
+    if (!onlyPlacement)
+      for (const f of culprits.length > 0 ? culprits : unit.files)
+        failed.push(`${f}${why}${unit.files.length > 1 ? ` (in group ${id})` : ''}`);
+  }
+  for (const m of misplaced) failed.push(`${m} (in group ${id})`);
+  for (const name of strays)
+    failed.push(
+      `"${name}" (in group ${id}) was declared after a top-level await: declare its file's tests first`,
+    );
+  const shown = entry === undefined ? output : toSources(output);
+  if (!ok) failedOutput.push(`# ${label}\n${shown}`);
+  process.stdout.write(`# ${label} (${seconds(ms)})${ok ? '' : ' FAILED'}\n${shown}`);
 }
 
-/** Runs `files` at most `width` at a time, in order. */
+/**
+ * The tests of a group that ran under another file's suite than the one that declared them (see
+ * scripts/test-placement-reporter.mjs), each as a sentence. Tests declared in shared modules are not judged.
+ */
+function misplacedTests(list, placementFile) {
+  if (!existsSync(placementFile)) return [];
+  const sourceOf = new Map(list.map((f) => [bundles.get(f), f]));
+  return readFileSync(placementFile, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => line.split('\t'))
+    .filter(([suite, file]) => sourceOf.has(file) && sourceOf.get(file) !== suite)
+    .map(
+      ([suite, file, name]) =>
+        `"${name}" of ${sourceOf.get(file)} ran under ${suite}: a promise of another file carried its context (see test/support/caller-context.ts)`,
+    );
+}
+
+/** The entry of a group of bundled files: each file's bundle imported inside a suite named by its path. */
+function groupEntry(list, id) {
+  const path = join(bundleDir, `group-${id}.mjs`);
+  const suites = list.map(
+    (f) =>
+      `describe(${JSON.stringify(f)}, async () => { await import(${JSON.stringify(pathToFileURL(bundles.get(f)).href)}); });`,
+  );
+  writeFileSync(path, `import { describe } from 'node:test';\n${suites.join('\n')}\n`);
+  return path;
+}
+
+/**
+ * How many of the other files (not SLOW_FIRST, not ALONE) share a process. Node starting and loading the bundles'
+ * packages and shared modules cost ~0.5 s of CPU per process; most of these files' tests take less.
+ */
+const GROUP_SIZE = 8;
+
+/** The processes of `list`: the SLOW_FIRST files each on its own, first; the others in groups, in path order. */
+function unitsOf(list) {
+  const single = list.filter((f) => isolated || bundles === undefined || SLOW_FIRST.includes(f));
+  const rest = list.filter((f) => !single.includes(f));
+  const groups = [];
+  for (let i = 0; i < rest.length; i += GROUP_SIZE) groups.push({ files: rest.slice(i, i + GROUP_SIZE) });
+  return [...single.map((f) => ({ files: [f] })), ...groups];
+}
+
+/** Runs the units of `list` at most `width` at a time, in order. */
 async function pool(list, width) {
   let next = 0;
   const worker = async () => {
-    while (next < list.length) await runFile(list[next++]);
+    while (next < list.length) await runUnit(list[next++]);
   };
   await Promise.all(Array.from({ length: Math.min(width, list.length) }, worker));
 }
@@ -236,8 +394,27 @@ for (const signal of ['SIGINT', 'SIGTERM'])
   process.once(signal, () => {
     rmSync(bundleDir, { recursive: true, force: true });
     rmSync(tapDir, { recursive: true, force: true });
+    chromiumServer?.process().kill('SIGKILL');
     process.exit(130);
   });
+/**
+ * One Chromium for the run, when Chromium is installed and some file drives it (test/support/browser.ts connects to
+ * it through EARSHOT_TEST_CHROMIUM, each file in contexts of its own): started once, it saves each browser file the
+ * ~2 s of CPU of starting its own. Its CPU is not in the files' figures.
+ */
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+let chromiumServer;
+async function startChromium() {
+  const drives = files.some((f) => readFileSync(join(root, f), 'utf8').includes('launchChromium('));
+  if (CHROMIUM === undefined || !drives || process.env.EARSHOT_TEST_CHROMIUM) return;
+  const { chromium } = await import('playwright-core');
+  const args = JSON.parse(readFileSync(join(root, 'test', 'support', 'chromium-flags.json'), 'utf8'));
+  chromiumServer = await chromium.launchServer({ executablePath: CHROMIUM, args });
+  process.env.EARSHOT_TEST_CHROMIUM = chromiumServer.wsEndpoint();
+}
+const chromiumStarted = startChromium().catch((error) => {
+  console.log(`# no shared Chromium (${error.message}); each browser file starts its own`);
+});
 let bundles;
 if (!throughTsx) {
   mkdirSync(join(root, 'test-artifacts'), { recursive: true });
@@ -252,14 +429,19 @@ if (!throughTsx) {
 }
 const alongside = scripts.length > 0 ? `; npm run ${scripts.join(', ')} alongside` : '';
 const how = throughTsx ? 'through tsx' : 'bundled';
+await chromiumStarted;
 console.log(`# ${together.length} test files, ${concurrency} at a time, ${how}${alongside}`);
-await pool(together, concurrency);
+await pool(unitsOf(together), concurrency);
 await Promise.all(checks);
 if (alone.length > 0) {
   const reasons = alone.map((f) => ALONE.get(f)).join('; ');
   console.log(`# ${alone.length} test files one at a time, alone (${reasons})`);
-  await pool(alone, 1);
+  await pool(
+    alone.map((f) => ({ files: [f] })),
+    1,
+  );
 }
+await chromiumServer?.close();
 rmSync(tapDir, { recursive: true, force: true });
 rmSync(bundleDir, { recursive: true, force: true });
 
@@ -278,6 +460,7 @@ if (timed) {
     `# test files' CPU: ${cpu.toFixed(1)} s; most CPU:\n${top.map((t) => `#   ${(t.cpu ?? 0).toFixed(1).padStart(5)} s  ${t.file}`).join('\n')}`,
   );
 }
+if (failedOutput.length > 0) console.log(`# the failed files' output again:\n${failedOutput.join('\n')}`);
 if (failed.length > 0) console.log(`# failed:\n${failed.map((f) => `#   ${f}`).join('\n')}`);
 console.log(
   `# pass ${totals.pass}\n# fail ${totals.fail}\n# cancelled ${totals.cancelled}\n# skipped ${totals.skipped}\n# todo ${totals.todo}`,

@@ -188,14 +188,18 @@ export class EarshotPlayer extends HTMLElement {
     this.#listenedSinceSave = 0;
     this.#error = undefined;
     this.#say('');
-    this.audio.src = track.src;
-    this.audio.playbackRate = Number(this.#ui?.speed.value ?? 1);
     const start = track.start ?? 0;
+    // A start time goes in the URL as a media fragment (`#t=42`): the browser's first position is then the moment
+    // itself. Seeking at loadedmetadata alone let playback that had already begun run from 0 until the event was
+    // handled (a loaded machine played the first seconds of the episode). The seek stays for a browser that ignores
+    // the fragment.
+    this.audio.src = start > 0 ? `${track.src.replace(/#.*$/s, '')}#t=${start}` : track.src;
+    this.audio.playbackRate = Number(this.#ui?.speed.value ?? 1);
     this.#lastTime = start;
     this.#runStart = start;
     if (start > 0) {
       const seekOnce = () => {
-        this.audio.currentTime = start;
+        if (Math.abs(this.audio.currentTime - start) > 0.5) this.audio.currentTime = start;
         this.audio.removeEventListener('loadedmetadata', seekOnce);
       };
       this.audio.addEventListener('loadedmetadata', seekOnce);

@@ -16,6 +16,9 @@ import { createMediaTextRepository } from '../store/sql/media-text.ts';
 import { SqlStore } from '../store/sql/store.ts';
 import { createMediaTextService, type MediaTextServiceDeps, rankTranscripts } from './media-text.ts';
 
+// Asked before any test is declared: a test declared after a top-level await can run after this file's hooks.
+const pgSkip = await postgresSkip();
+
 const testdata = (name: string): Buffer =>
   readFileSync(join(import.meta.dirname, '../media-text/testdata', name));
 
@@ -452,7 +455,7 @@ function suite(kind: 'sqlite' | 'postgres', skip: string | undefined): void {
 }
 
 suite('sqlite', undefined);
-suite('postgres', await postgresSkip());
+suite('postgres', pgSkip);
 
 describe('rankTranscripts', () => {
   it('prefers the language, then timed formats, then feed order', () => {

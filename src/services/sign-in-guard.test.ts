@@ -4,6 +4,9 @@ import { postgresSkip } from '../../test/support/postgres.ts';
 import { openListenerDb } from '../../test/support/store-contract-listeners.ts';
 import { SignInGuard, SignInThrottled, WEB_SIGN_IN } from './sign-in-guard.ts';
 
+// Asked before any test is declared: a test declared after a top-level await can run after this file's hooks.
+const pgSkip = await postgresSkip();
+
 const db = await openListenerDb('sqlite');
 after(() => db.close());
 
@@ -73,7 +76,7 @@ test('maxDelayMs 0 turns the slow-down off', async () => {
 });
 
 test('on PostgreSQL too, whatever a typed name holds (its text refuses NUL)', {
-  skip: (await postgresSkip()) ?? false,
+  skip: pgSkip ?? false,
 }, async () => {
   const pg = await openListenerDb('postgres');
   try {

@@ -3,4 +3,6 @@
 import { storeBackends } from '../../test/support/store-backends.ts';
 import { peopleContract } from '../../test/support/store-contract-people.ts';
 
-for (const backend of storeBackends) peopleContract(backend);
+const backends = await storeBackends();
+
+for (const backend of backends) peopleContract(backend);

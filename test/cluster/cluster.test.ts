@@ -22,6 +22,9 @@ import { startFeedServer } from '../support/feed-server.ts';
 import { freePort } from '../support/package.ts';
 import { postgresSkip, throwAwaySchema } from '../support/postgres.ts';
 
+// Asked before any test is declared: a test declared after a top-level await can run after this file's hooks.
+const pgSkip = await postgresSkip();
+
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FEEDS = 30;
 /** Short, so the test sees a dead crawler's feeds taken over; long enough for a loaded machine to finish a batch. */
@@ -166,7 +169,7 @@ const basic = (user: string, password: string): Record<string, string> => ({
 });
 
 test('two web and two crawl processes on one PostgreSQL: exactly-once fetches, a killed crawler, sign-in state anywhere', {
-  skip: (await postgresSkip()) ?? false,
+  skip: pgSkip ?? false,
   timeout: 180_000,
 }, async (t) => {
   const cli = await bundleCli();

@@ -146,13 +146,16 @@ export const nothing = feed.noSuchField;
           target: 'ES2023',
           strict: true,
           noEmit: true,
+          // The declarations' own consistency is checked where they are written (the build); checking every library's
+          // declarations again here cost ~6 s of CPU. What a consumer sees is still checked: were `ParsedFeed` not
+          // resolved, it would be `any` and the @ts-expect-error below unused, which fails.
+          skipLibCheck: true,
           types: ['node'],
           typeRoots: [join(repoRoot, 'node_modules', '@types')],
         },
         files: ['typed.ts'],
       }),
     );
-    // Without skipLibCheck: the package's own declaration files are checked too.
     const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
     const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stdout + r.stderr);

@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openStore, type Store } from '../../src/store/index.ts';
+import { inCallerContext } from './caller-context.ts';
 
 const VARIABLE = 'EARSHOT_TEST_DATABASE_URL';
 const PREFIX = 'earshot_test_';
@@ -43,7 +44,7 @@ export function postgresSkip(): Promise<string | undefined> {
       await client.end().catch(() => {});
     }
   })();
-  return skipReason;
+  return inCallerContext(skipReason);
 }
 
 function requireUrl(): string {
@@ -82,7 +83,7 @@ function sweepStale(): Promise<void> {
         .catch(() => {});
     }
   })();
-  return swept;
+  return inCallerContext(swept);
 }
 
 async function createSchema(): Promise<string> {

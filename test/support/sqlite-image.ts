@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { migratedSqliteImage, openStore, type Store } from '../../src/store/index.ts';
+import { inCallerContext } from './caller-context.ts';
 
 let image: Promise<Buffer> | undefined;
 
@@ -24,7 +25,7 @@ export function sqliteImage(): Promise<Buffer> {
     await rename(partial, file);
     return made;
   })();
-  return image;
+  return inCallerContext(image);
 }
 
 /** A fresh SQLite store in memory, migrated to the end (a copy of the image). */

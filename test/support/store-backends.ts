@@ -19,14 +19,20 @@ export const sqlite: Backend = {
   },
 };
 
-const pgSkip = await postgresSkip();
-export const postgres: Backend = {
+/** PostgreSQL, whether or not it is there (see storeBackends for the one that says why it is skipped). */
+const postgres: Backend = {
   name: 'PostgreSQL',
-  ...(pgSkip === undefined ? {} : { skip: pgSkip }),
   fresh: () => freshPostgresStore(),
 };
 
-export const storeBackends: readonly Backend[] = [sqlite, postgres];
+/**
+ * SQLite and PostgreSQL, the latter with the reason it is skipped when it is not there. Awaited by a test file before
+ * it declares its tests (a module-level await here would resume every importing file in the first one's context).
+ */
+export async function storeBackends(): Promise<readonly Backend[]> {
+  const skip = await postgresSkip();
+  return [sqlite, skip === undefined ? postgres : { ...postgres, skip }];
+}
 
 /** Runs `run` on a fresh store of `kind` (SQLite in memory, or a PostgreSQL schema of its own) and drops it after. */
 export async function withFreshStore(

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { postgres, sqlite } from '../../../test/support/store-backends.ts';
+import { storeBackends } from '../../../test/support/store-backends.ts';
 import { batchCalls, createFetchRecorder } from './batch.ts';
+
+const backends = await storeBackends();
 
 describe('batchCalls', () => {
   it('hands the calls of one event-loop turn to one flush, and each caller its own result', async () => {
@@ -67,7 +69,7 @@ describe('batchCalls', () => {
   });
 });
 
-for (const backend of [sqlite, postgres]) {
+for (const backend of backends) {
   describe(`createFetchRecorder (${backend.name})`, { skip: backend.skip }, () => {
     it('writes the records of feeds finishing together, each caller resuming once its own is stored', async () => {
       const dir = await mkdtemp(join(tmpdir(), 'earshot-batch-'));

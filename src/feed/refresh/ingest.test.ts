@@ -8,6 +8,8 @@ import { countedTurns } from '../../../test/support/turns.ts';
 import { parseFeed } from '../parse/index.ts';
 import { ingestFeedBody, prepareEpisode } from './ingest.ts';
 
+const backends = await storeBackends();
+
 // ~1 KB an item, show notes included: 900 items is ~900 KB, written in several batches by body size.
 function feedXml(count: number): string {
   const items = Array.from({ length: count }, (_, i) => {
@@ -25,7 +27,7 @@ function chunksOf(xml: string): Uint8Array[] {
   return out;
 }
 
-for (const backend of storeBackends) ingestSuite(backend);
+for (const backend of backends) ingestSuite(backend);
 
 function ingestSuite(backend: Backend): void {
   describe(`ingestFeedBody, a feed written in batches by body size (${backend.name})`, {

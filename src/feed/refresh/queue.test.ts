@@ -7,7 +7,9 @@ import { storeBackends } from '../../../test/support/store-backends.ts';
 import type { Store } from '../../store/index.ts';
 import { createJobQueue } from './queue.ts';
 
-for (const backend of storeBackends) {
+const backends = await storeBackends();
+
+for (const backend of backends) {
   describe(`job queue over the jobs table (${backend.name})`, { skip: backend.skip ?? false }, () => {
     let store: Store;
     let dir: string;

@@ -19,11 +19,13 @@ import { createFetcher, type Fetcher } from '../fetch/index.ts';
 import { parseFeed } from '../parse/index.ts';
 import { type RefreshDeps, refreshFeed } from './refresh.ts';
 
+const backends = await storeBackends();
+
 const testdata = join(import.meta.dirname, 'testdata');
 const small = readFileSync(join(testdata, 'small-feed.xml'), 'utf8');
 const HOUR = 3_600_000;
 
-for (const backend of storeBackends) refreshSuite(backend);
+for (const backend of backends) refreshSuite(backend);
 
 function refreshSuite(backend: Backend): void {
   describe(`refreshFeed (${backend.name})`, { skip: backend.skip ?? false }, () => {

@@ -2,19 +2,16 @@
 // the browser chose from srcset, including the initials fallback of a show whose source is gone. Skips with a message
 // when Chromium is not installed.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, SKIP_NO_CHROMIUM } from '../../../test/support/browser.ts';
 import { type ImageHost, jpegOf, serveImages } from '../../../test/support/image-server.ts';
 import { ingest, openTestApp, type TestApp } from '../../../test/support/web-app.ts';
 import { createFetcher, type Fetcher } from '../../feed/fetch/index.ts';
 import { memoryCoverCache } from '../../images/cache.ts';
 import { createCoverImages } from '../../services/cover-images.ts';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-const SKIP = CHROMIUM
-  ? undefined
-  : 'Chromium is not installed (apt-get install -y chromium); skipping browser tests';
+const SKIP = SKIP_NO_CHROMIUM;
 
 let host: ImageHost;
 let fetcher: Fetcher;
@@ -41,10 +38,7 @@ before(async () => {
   );
   await ingest(t.store, 'https://feeds.example/b.xml', feed('Gone Show', `${host.base}/gone.jpg`));
   origin = await t.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

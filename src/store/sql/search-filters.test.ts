@@ -8,6 +8,9 @@ import type { EpisodeContent } from '../../domain/episode.ts';
 import type { Store } from '../index.ts';
 import type { SearchFilters } from '../ports.ts';
 
+// Asked before any test is declared: a test declared after a top-level await can run after this file's hooks.
+const pgSkip = await postgresSkip();
+
 const T0 = new Date('2026-01-01T00:00:00.000Z');
 
 function episode(
@@ -65,7 +68,7 @@ async function catalogue(store: Store): Promise<{ coal: number; ore: number; ada
 }
 
 for (const kind of ['sqlite', 'postgres'] as const) {
-  const skip = (kind === 'postgres' ? await postgresSkip() : undefined) ?? false;
+  const skip = (kind === 'postgres' ? pgSkip : undefined) ?? false;
   describe(`search filters (${kind})`, { skip }, () => {
     it('narrows episodes by show, person and date, and counts only what passes', () =>
       withFreshStore(kind, async (store) => {

@@ -13,6 +13,8 @@ import type { Store } from '../index.ts';
 import type { SearchResults } from '../ports.ts';
 import { rank, trigramSimilarity } from './search.ts';
 
+const backends = await storeBackends();
+
 const T0 = new Date('2026-08-01T00:00:00.000Z');
 
 interface FixtureShow {
@@ -145,7 +147,7 @@ describe('search ordering helpers', () => {
   });
 });
 
-for (const backend of storeBackends) {
+for (const backend of backends) {
   describe(`search relevance (${backend.name})`, { skip: backend.skip ?? false }, () => {
     const withStore = async (run: (store: Store) => Promise<void>): Promise<void> => {
       const { store, drop } = await backend.fresh('/nonexistent');
