@@ -1,10 +1,11 @@
 // `node --import tsx bench/lib/search-profile.ts <episodes> [--database-url postgres://…] [--queries N] [--cache-dir d]
-//   [--statements] [--moments] [--only <class>] [--slow]`
+//   [--statements] [--moments] [--sources] [--only <class>] [--slow]`
 // The searches of `npm run bench:web`'s varied rows (1, 2, 3 words and word + prefix, drawn Zipf-like from its
 // catalogue's vocabulary, and words said only in transcripts), run one at a time straight against the store over the bench:web catalogue of that size:
 // CPU ms per search in this process (and wall ms, p50 / p99 / max) per class, no HTTP. For working on the search
 // itself (with `node --cpu-prof`): the figures to report are bench:web's, which include rendering the page.
-// --only: the classes whose name contains it. --moments: each search also finds its page's transcript moments, as the search page does (src/services/search-moments.ts).
+// --only: the classes whose name contains it. --moments: each search also finds its page's transcript moments, as the
+// search page does (src/services/search-moments.ts); --sources: and its cited works (the page's first five).
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +51,8 @@ const mediaText = process.argv.includes('--moments')
       now: () => new Date(),
     })
   : undefined;
+
+const withSources = process.argv.includes('--sources');
 
 const random = prng(13);
 const { words, wordAndPrefix, spoken } = searchDraws(data, random);
@@ -140,6 +143,7 @@ for (const [name, next] of classes) {
       q,
       found.episodes.map((e) => e.episode),
     );
+    if (withSources) await store.sources.search(q, { limit: 5, audience: {} });
     times.push([performance.now() - t0, q]);
   }
   const cpu = process.cpuUsage(cpu0);

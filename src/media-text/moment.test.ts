@@ -7,7 +7,9 @@ import {
   encodeCueMarks,
   findMoment,
   findMomentInText,
+  holdsEveryWord,
   MOMENT_TEXT_CHARS,
+  momentWords,
   type TranscriptMoment,
 } from './moment.ts';
 import { transcriptPlainText } from './transcript.ts';
@@ -185,4 +187,58 @@ describe("the moment from a transcript's stored text and its cues' marks", () =>
     assert.equal(decodeCueMarks('{"v":2,"speakers":[],"cues":[0,1,-1]}', 7), undefined, 'another version');
     assert.equal(decodeCueMarks('not json', 7), undefined);
   });
+});
+
+test('a text holds every word of a query as its words split by momentWords do, for random texts and queries', () => {
+  const random = prng(36);
+  const vocabulary = [
+    'coal',
+    'Coals',
+    'coalition',
+    'miner,',
+    'min',
+    'Sóviet',
+    'ŞEHİR',
+    'şehir',
+    'Straße',
+    'ΟΔΟΣ',
+    'οδός',
+    'café',
+    'cafe',
+    'e\u0301',
+    'ﬁre',
+    '42',
+    '4',
+    '“quoted”',
+    'it’s',
+    '🐳',
+    '𝒜bc',
+    'abc',
+    'a-b',
+    'x',
+  ];
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+  // The rule, plainly: every query word (the last as a prefix) starts a word of the text, at most 3 letters shorter.
+  const oracle = (text: string, query: string): boolean => {
+    const words = [...new Set(momentWords(query))].slice(0, 8);
+    const tokens = momentWords(text);
+    return (
+      words.length > 0 &&
+      words.every((w, i) =>
+        tokens.some((t) => t.startsWith(w) && (i === words.length - 1 || t.length - w.length <= 3)),
+      )
+    );
+  };
+  let held = 0;
+  for (let round = 0; round < 3000; round++) {
+    const text = Array.from({ length: Math.floor(random() * 10) }, () => pick(vocabulary)).join(
+      pick([' ', '', '\n']),
+    );
+    const words = Array.from({ length: 1 + Math.floor(random() * 3) }, () => pick(vocabulary));
+    const query = random() < 0.3 ? words.join(' ').slice(0, -1) : words.join(' ');
+    const holds = holdsEveryWord(text, query);
+    if (holds) held++;
+    assert.equal(holds, oracle(text, query), JSON.stringify({ text, query }));
+  }
+  assert.ok(held > 100, 'some texts hold the words');
 });

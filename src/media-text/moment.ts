@@ -50,9 +50,28 @@ function matches(token: string, word: string, prefix: boolean): boolean {
 /** Whether `text` holds every word of `query`, matched as `findMoment` matches them (false for a query of no words). */
 export function holdsEveryWord(text: string, query: string): boolean {
   const words = queryWords(query);
-  const tokens = momentWords(text);
+  if (words.length === 0) return false;
+  // Every results page asks this of each episode's title and description: the words are looked for where a word of
+  // the folded text starts, rather than the text split into all its words.
+  const folded = /[\u0080-\uffff]/.test(text) ? foldWords(text) : text.toLowerCase();
   const last = words.length - 1;
-  return words.length > 0 && words.every((w, i) => tokens.some((t) => matches(t, w, i === last)));
+  return words.every((w, i) => {
+    for (let at = wordStart(folded, w, 0); at >= 0; at = wordStart(folded, w, at + 1)) {
+      TOKEN.lastIndex = at;
+      if (matches(TOKEN.exec(folded)?.[0] ?? '', w, i === last)) return true;
+    }
+    return false;
+  });
+}
+
+/** A word of folded text: a run of letters and digits (sticky: read where `lastIndex` says). */
+const TOKEN = /[\p{L}\p{N}]+/uy;
+
+/** Where, from `from` on, a word of `folded` starts with `word` (-1 when nowhere). */
+function wordStart(folded: string, word: string, from: number): number {
+  for (let at = folded.indexOf(word, from); at >= 0; at = folded.indexOf(word, at + 1))
+    if (at === 0 || !WORD_END.test(folded.slice(Math.max(0, at - 2), at))) return at;
+  return -1;
 }
 
 /**
@@ -256,18 +275,14 @@ export function findMomentInText(
   // Per cue a word starts in, which words do (bit i: words[i]): an upper bound of what the cue holds.
   const starting = new Map<number, number>();
   words.forEach((word, bit) => {
-    for (let at = folded.indexOf(word); at >= 0; ) {
-      if (at === 0 || !WORD_END.test(folded.slice(Math.max(0, at - 2), at))) {
-        const cue = cueIndex(starts, at);
-        if (cue >= limit) break;
-        starting.set(cue, (starting.get(cue) ?? 0) | (1 << bit));
-        // One start of the word is enough for its cue: go on from the next cue.
-        const next = starts[cue + 1];
-        if (next === undefined) break;
-        at = folded.indexOf(word, next);
-      } else {
-        at = folded.indexOf(word, at + 1);
-      }
+    for (let at = wordStart(folded, word, 0); at >= 0; ) {
+      const cue = cueIndex(starts, at);
+      if (cue >= limit) break;
+      starting.set(cue, (starting.get(cue) ?? 0) | (1 << bit));
+      // One start of the word is enough for its cue: go on from the next cue.
+      const next = starts[cue + 1];
+      if (next === undefined) break;
+      at = wordStart(folded, word, next);
     }
   });
   const all = (1 << words.length) - 1;
