@@ -1,13 +1,18 @@
-// `node --import tsx bench/lib/search-profile.ts <episodes> [--database-url postgres://…] [--queries N] [--cache-dir d]`
+// `node --import tsx bench/lib/search-profile.ts <episodes> [--database-url postgres://…] [--queries N] [--cache-dir d]
+//   [--statements] [--moments] [--sources] [--only <class>] [--slow]`
 // The searches of `npm run bench:web`'s varied rows (1, 2, 3 words and word + prefix, drawn Zipf-like from its
 // catalogue's vocabulary, and words said only in transcripts), run one at a time straight against the store over the bench:web catalogue of that size:
 // CPU ms per search in this process (and wall ms, p50 / p99 / max) per class, no HTTP. For working on the search
 // itself (with `node --cpu-prof`): the figures to report are bench:web's, which include rendering the page.
+// --only: the classes whose name contains it. --moments: each search also finds its page's transcript moments, as the
+// search page does (src/services/search-moments.ts); --sources: and its cited works (the page's first five).
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { createMediaTextService } from '../../src/services/media-text.ts';
+import { transcriptMoments } from '../../src/services/search-moments.ts';
 import { openStore } from '../../src/store/index.ts';
 import { prng } from '../../test/support/random.ts';
 import { ensureWebData } from './web-data.ts';
@@ -36,15 +41,31 @@ const store = await openStore({
       : await ensurePgData(databaseUrl, sqliteFile, data, (m) => console.error(m)),
 });
 
+// Moments read only what is stored: the service never fetches for them.
+const mediaText = process.argv.includes('--moments')
+  ? createMediaTextService({
+      fetcher: {
+        fetchResource: () => Promise.reject(new Error('search-profile never fetches')),
+      },
+      store,
+      now: () => new Date(),
+    })
+  : undefined;
+
+const withSources = process.argv.includes('--sources');
+
 const random = prng(13);
 const { words, wordAndPrefix, spoken } = searchDraws(data, random);
-const classes: Array<[string, () => string]> = [
-  ['1 word', () => words(1)],
-  ['2 words', () => words(2)],
-  ['3 words', () => words(3)],
-  ['word + prefix', wordAndPrefix],
-  ['transcript', spoken],
-];
+const only = arg('only');
+const classes = (
+  [
+    ['1 word', () => words(1)],
+    ['2 words', () => words(2)],
+    ['3 words', () => words(3)],
+    ['word + prefix', wordAndPrefix],
+    ['transcript', spoken],
+  ] satisfies Array<[string, () => string]>
+).filter(([name]) => only === undefined || name.includes(only));
 
 const slow = process.argv.includes('--slow');
 // PostgreSQL: the CPU of the server processes serving the bench's database, from /proc (as bench:web measures it).
@@ -116,7 +137,13 @@ for (const [name, next] of classes) {
   for (let i = 0; i < count; i++) {
     const q = next();
     const t0 = performance.now();
-    await store.search.search(q, { limit: 20, audience: {} });
+    const found = await store.search.search(q, { limit: 20, audience: {} });
+    await transcriptMoments(
+      mediaText,
+      q,
+      found.episodes.map((e) => e.episode),
+    );
+    if (withSources) await store.sources.search(q, { limit: 5, audience: {} });
     times.push([performance.now() - t0, q]);
   }
   const cpu = process.cpuUsage(cpu0);

@@ -1,6 +1,15 @@
 // Pure transcript and chapter parsers (no I/O): bytes or text in, normalised cues and chapters out.
 export { chaptersFromPodlove, parseJsonChapters } from './chapters.ts';
-export { findMoment, holdsEveryWord, type TranscriptMoment } from './moment.ts';
+export {
+  type CueMarks,
+  cueMarks,
+  decodeCueMarks,
+  encodeCueMarks,
+  findMoment,
+  findMomentInText,
+  holdsEveryWord,
+  type TranscriptMoment,
+} from './moment.ts';
 export { decodeText } from './text-util.ts';
 export {
   chooseFormat,

@@ -328,6 +328,68 @@ function suite(kind: 'sqlite' | 'postgres', skip: string | undefined): void {
       });
     });
 
+    it("finds a page's moments from the stored text and its cues' marks alone, once fetched", async () => {
+      await withService(async ({ service, deps, db }) => {
+        const paths = [path('marks-a.vtt'), path('marks-b.vtt'), path('marks.txt')] as const;
+        server.route(paths[0], feedRoute(testdata('styled.vtt'), { contentType: 'text/vtt' }));
+        server.route(paths[1], feedRoute(testdata('styled.vtt'), { contentType: 'text/vtt' }));
+        server.route(paths[2], feedRoute(testdata('plain.txt'), { contentType: 'text/plain' }));
+        const offered = paths.map((p) => [
+          { url: server.url(p), type: p.endsWith('.txt') ? 'text/plain' : 'text/vtt' },
+        ]);
+        const ids: number[] = [];
+        for (const transcripts of offered) {
+          const id = await storeEpisode(db, transcripts);
+          await service.transcriptFor({ id, transcripts });
+          ids.push(id);
+        }
+        const [a, b, c] = ids as [number, number, number];
+        // The cached files are gone: what is found comes from the episodes' rows.
+        for (const url of paths.map((p) => server.url(p)))
+          await deps.store.mediaText.put({
+            kind: 'transcript',
+            url,
+            fetchedAt: '2026-11-27T12:00:00.000Z',
+            expiresAt: '2026-11-27T12:00:00.000Z',
+            errorCode: 'gone',
+          });
+        const fresh = createMediaTextService(deps);
+        const moments = await fresh.momentsFor([a, b, c, 987654], 'verbatim');
+        assert.deepEqual([...moments.keys()].sort(), [a, b].sort(), 'an untimed transcript has no moment');
+        assert.deepEqual(moments.get(a), {
+          startSeconds: 3723,
+          text: 'A cue with no voice over two lines <verbatim>',
+        });
+        assert.deepEqual(await fresh.momentFor(a, 'glad here'), {
+          startSeconds: 9,
+          speaker: 'Ben',
+          text: 'Thanks, Ana. Glad to be here.',
+        });
+        assert.deepEqual(await fresh.momentsFor([], 'verbatim'), new Map());
+      });
+    });
+
+    it('finds the moment of a text stored without marks (before migration 0035) from the cached file', async () => {
+      await withService(async ({ service, deps, db }) => {
+        const p = path('unmarked.vtt');
+        server.route(p, feedRoute(testdata('styled.vtt'), { contentType: 'text/vtt' }));
+        const transcripts = [{ url: server.url(p), type: 'text/vtt' }];
+        const id = await storeEpisode(db, transcripts);
+        await service.transcriptFor({ id, transcripts });
+        const row = await deps.store.mediaText.getEpisodeText(id);
+        assert.ok(row?.cues !== undefined, 'stored with its marks');
+        const { cues: _marks, ...unmarked } = row;
+        await deps.store.mediaText.putEpisodeText(unmarked);
+        const fresh = createMediaTextService(deps);
+        assert.deepEqual(await fresh.momentFor(id, 'glad here'), {
+          startSeconds: 9,
+          speaker: 'Ben',
+          text: 'Thanks, Ana. Glad to be here.',
+        });
+        assert.equal(await fresh.momentFor(id, 'zeppelin'), undefined);
+      });
+    });
+
     it('chapters: JSON fetched and cached, Podlove needs no fetch and backs up a broken JSON file', async () => {
       await withService(async ({ service }) => {
         const p = path('chapters.json');

@@ -9,8 +9,12 @@ import {
   ChaptersFormatError,
   type Cue,
   chaptersFromPodlove,
+  cueMarks,
+  decodeCueMarks,
   decodeText,
+  encodeCueMarks,
   findMoment,
+  findMomentInText,
   formatFromType,
   formatFromUrl,
   type ParsedChapters,
@@ -103,6 +107,11 @@ export interface MediaTextService {
    * line shown with it). Reads only what is cached (memory, then the database): never fetches. Never throws.
    */
   momentFor(episodeId: number, query: string): Promise<TranscriptMoment | undefined>;
+  /**
+   * `momentFor` for several episodes (a results page's transcript hits) at once: their stored texts in one read,
+   * each moment found in its text through the cues' marks stored with it. Never throws.
+   */
+  momentsFor(episodeIds: readonly number[], query: string): Promise<Map<number, TranscriptMoment>>;
 }
 
 const DAY_MS = 24 * 3600_000;
@@ -289,6 +298,30 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
     return cached?.payload === undefined ? undefined : decodePayload<ParsedTranscript>(cached.payload);
   }
 
+  async function moments(
+    episodeIds: readonly number[],
+    query: string,
+  ): Promise<Map<number, TranscriptMoment>> {
+    const found = new Map<number, TranscriptMoment>();
+    const rows = await Promise.resolve()
+      .then(() => repo().getEpisodeTexts(episodeIds))
+      .catch(() => []);
+    for (const row of rows) {
+      const marks = row.cues === undefined ? undefined : decodeCueMarks(row.cues, row.text.length);
+      let moment: TranscriptMoment | undefined;
+      if (marks !== undefined) {
+        moment = marks.timed ? findMomentInText(row.text, marks, query) : undefined;
+      } else {
+        // A row written before its cues' marks were stored (migration 0035 fills those whose cached parse is the
+        // text's own): the cached parse, as long as it lasts; the next fetch of the file stores the marks.
+        const transcript = await cachedTranscript(row.url);
+        moment = transcript?.timed ? findMoment(transcript.cues, query) : undefined;
+      }
+      if (moment !== undefined) found.set(row.episodeId, moment);
+    }
+    return found;
+  }
+
   async function transcriptFor(
     episode: MediaTextEpisode,
     options: { language?: string },
@@ -319,6 +352,7 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
               url: ref.url,
               ...(ref.language === undefined ? {} : { language: ref.language }),
               text: transcriptPlainText(loaded.value.cues),
+              cues: encodeCueMarks(cueMarks(loaded.value)),
               updatedAt: deps.now().toISOString(),
             }),
           )
@@ -379,13 +413,10 @@ export function createMediaTextService(deps: MediaTextServiceDeps): MediaTextSer
     },
 
     async momentFor(episodeId, query) {
-      const row = await Promise.resolve()
-        .then(() => repo().getEpisodeText(episodeId))
-        .catch(() => undefined);
-      if (row === undefined) return undefined;
-      const transcript = await cachedTranscript(row.url);
-      return transcript?.timed ? findMoment(transcript.cues, query) : undefined;
+      return (await moments([episodeId], query)).get(episodeId);
     },
+
+    momentsFor: moments,
   };
 }
 

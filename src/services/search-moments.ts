@@ -7,7 +7,7 @@ import type { MediaTextService } from './media-text.ts';
 
 /** How much of a description is read to tell a text match from a transcript match. */
 const DESCRIPTION_CHARS = 4_000;
-/** How many episodes of a page are looked at for a moment (each hit reads a cached transcript): a site page's worth. */
+/** How many episodes of a page are looked at for a moment: a site page's worth. */
 const MAX_MOMENTS = 20;
 
 /** The moments of the transcript hits among the first MAX_MOMENTS of `episodes` (a page of results), by id. */
@@ -23,9 +23,9 @@ export async function transcriptMoments(
       (e) => !holdsEveryWord(`${e.title ?? ''} ${(e.description ?? '').slice(0, DESCRIPTION_CHARS)}`, query),
     )
     .slice(0, MAX_MOMENTS);
-  const found = await Promise.all(
-    inTranscript.map(async (e) => [e.id, await mediaText.momentFor(e.id, query)] as const),
+  if (inTranscript.length === 0) return moments;
+  return mediaText.momentsFor(
+    inTranscript.map((e) => e.id),
+    query,
   );
-  for (const [id, moment] of found) if (moment !== undefined) moments.set(id, moment);
-  return moments;
 }

@@ -992,6 +992,65 @@ export function storeContract(name: string, harness: StoreHarness): void {
         );
       });
 
+      it("keeps a transcript's cue marks with its text, reads a page's texts at once, re-indexes new text", async (store) => {
+        const showId = await showOf(store);
+        await store.episodes.upsertForShow(showId, [episode('marked'), episode('old'), episode('none')], {
+          now: T0,
+          complete: true,
+        });
+        const id = async (guid: string) =>
+          (await store.episodes.findByGuid(showId, guid))?.id ?? assert.fail(guid);
+        const [marked, old, none] = [await id('marked'), await id('old'), await id('none')];
+        const url = 'https://show.example/t.vtt';
+        const cues = '{"v":1,"speakers":["Ana"],"cues":[0,0,0,13,61,-1]}';
+        await store.mediaText.putEpisodeText({
+          episodeId: marked,
+          url,
+          text: 'Tonnes of it. Then the foghorn.',
+          cues,
+          updatedAt: T0.toISOString(),
+        });
+        // A row as written before migration 0035: no marks.
+        await store.mediaText.putEpisodeText({
+          episodeId: old,
+          url,
+          text: 'The foghorn again.',
+          updatedAt: T0.toISOString(),
+        });
+        const texts = await store.mediaText.getEpisodeTexts([none, marked, old, 987654]);
+        assert.deepEqual(
+          texts.map((t) => [t.episodeId, t.text, t.cues] as const).sort((a, b) => a[0] - b[0]),
+          [
+            [marked, 'Tonnes of it. Then the foghorn.', cues],
+            [old, 'The foghorn again.', undefined],
+          ].sort((a, b) => (a[0] as number) - (b[0] as number)),
+        );
+        assert.equal((await store.mediaText.getEpisodeText(marked))?.cues, cues);
+        assert.deepEqual(await store.mediaText.getEpisodeTexts([]), []);
+        const guids = async (q: string) =>
+          (await store.search.search(q, { limit: 5 })).episodes.map((r) => r.episode.guid).sort();
+        assert.deepEqual(await guids('foghorn'), ['marked', 'old']);
+        // New text replaces the old in the search and drops marks it is written without.
+        await store.mediaText.putEpisodeText({
+          episodeId: marked,
+          url,
+          text: 'A lighthouse keeper.',
+          updatedAt: T0.toISOString(),
+        });
+        assert.equal((await store.mediaText.getEpisodeText(marked))?.cues, undefined);
+        assert.deepEqual(await guids('foghorn'), ['old']);
+        assert.deepEqual(await guids('lighthouse'), ['marked']);
+        // Marks written with the same text leave the search as it was.
+        await store.mediaText.putEpisodeText({
+          episodeId: marked,
+          url,
+          text: 'A lighthouse keeper.',
+          cues: '{"v":1,"speakers":[],"cues":[0,5,-1]}',
+          updatedAt: T0.toISOString(),
+        });
+        assert.deepEqual(await guids('lighthouse'), ['marked']);
+      });
+
       it('treats query syntax as plain words and follows renames', async (store) => {
         const showId = await showOf(store);
         await store.episodes.upsertForShow(

@@ -27,6 +27,7 @@ import { personShowNames } from './0030-person-show-names.ts';
 import { searchIndexMerging } from './0032-search-index-merging.ts';
 import { storedSearchVectors } from './0033-stored-search-vectors.ts';
 import { citationShows } from './0034-citation-shows.ts';
+import { transcriptCueMarks } from './0035-transcript-cue-marks.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
@@ -60,4 +61,5 @@ export const migrations: readonly Migration[] = [
   searchIndexMerging,
   storedSearchVectors,
   citationShows,
+  transcriptCueMarks,
 ];

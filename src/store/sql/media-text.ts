@@ -64,6 +64,7 @@ class SqlMediaTextRepository implements MediaTextRepository {
       url: entry.url,
       language: entry.language ?? null,
       text: entry.text,
+      cues: entry.cues ?? null,
       updated_at: entry.updatedAt,
     };
     await this.db
@@ -75,18 +76,24 @@ class SqlMediaTextRepository implements MediaTextRepository {
   }
 
   async getEpisodeText(episodeId: number): Promise<EpisodeTranscriptText | undefined> {
-    const row = await this.db
+    const [row] = await this.getEpisodeTexts([episodeId]);
+    return row;
+  }
+
+  async getEpisodeTexts(episodeIds: readonly number[]): Promise<EpisodeTranscriptText[]> {
+    if (episodeIds.length === 0) return [];
+    const rows = await this.db
       .selectFrom('episode_transcripts')
-      .select(['episode_id', 'url', 'language', 'text', 'updated_at'])
-      .where('episode_id', '=', episodeId)
-      .executeTakeFirst();
-    if (row === undefined) return undefined;
-    return {
+      .select(['episode_id', 'url', 'language', 'text', 'cues', 'updated_at'])
+      .where('episode_id', 'in', [...new Set(episodeIds)])
+      .execute();
+    return rows.map((row) => ({
       episodeId: row.episode_id,
       url: row.url,
       ...(row.language === null ? {} : { language: row.language }),
       text: row.text,
+      ...(row.cues === null ? {} : { cues: row.cues }),
       updatedAt: row.updated_at,
-    };
+    }));
   }
 }

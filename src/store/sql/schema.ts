@@ -418,6 +418,8 @@ export interface EpisodeTranscriptsTable {
   language: string | null;
   text: string;
   updated_at: string;
+  /** The cues' marks in `text` (migration 0035), as src/media-text/moment.ts encodes them; null before 0035. */
+  cues: string | null;
 }
 
 /** A work cited by show notes (migration 0026): its fullest citation as JSON (`Citation`). */
