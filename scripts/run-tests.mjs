@@ -54,7 +54,8 @@ const SLOW_FIRST = [
   'test/cluster/cluster.test.ts', // four child processes (2 web, 2 crawl) on PostgreSQL, a lease to wait out
   'test/package/package.test.ts', // a clean clone, `npm pack` (a full build), an install, then the shipped server
   'src/store/postgres.test.ts', // the store contract on PostgreSQL: a migrated schema per test
-  'test/robustness/robustness.test.ts',
+  'test/robustness/robustness.test.ts', // the sweep of every route, in two parts (suite.ts)
+  'test/robustness/robustness-2.test.ts',
   'src/feed/refresh/refresh.test.ts',
   'src/store/listeners.test.ts',
   'src/services/media-text.test.ts',
