@@ -424,6 +424,8 @@ if (!throughTsx) {
     failed.push('bundling the test files (esbuild, errors above)');
     rmSync(bundleDir, { recursive: true, force: true });
     await Promise.all(checks);
+    await chromiumStarted;
+    await chromiumServer?.close();
     console.log(`# failed:\n${failed.map((f) => `#   ${f}`).join('\n')}`);
     process.exit(1);
   }
