@@ -28,6 +28,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -65,6 +66,8 @@ const SLOW_FIRST = [
   'src/http/server.test.ts',
   'test/robustness/private-feeds.test.ts',
   'src/store/sqlite.test.ts',
+  'src/http/routes/images.test.ts', // covers fetched from a loopback host and resized
+  'test/robustness/quota.test.ts', // every path that adds feeds, over its limit, then the crawler on a thousand
 ];
 
 function walk(dir) {
@@ -357,13 +360,19 @@ function groupEntry(list, id) {
  */
 const GROUP_SIZE = 8;
 
-/** The processes of `list`: the SLOW_FIRST files each on its own, first; the others in groups, in path order. */
+/**
+ * The processes of `list`: the SLOW_FIRST files each on its own, first; the others in groups of neighbours in path
+ * order, the groups with the most test code first (a rough measure of their work: the last processes to start should
+ * be short ones, or one core idles while the last runs).
+ */
 function unitsOf(list) {
   const single = list.filter((f) => isolated || bundles === undefined || SLOW_FIRST.includes(f));
   const rest = list.filter((f) => !single.includes(f));
   const groups = [];
   for (let i = 0; i < rest.length; i += GROUP_SIZE) groups.push({ files: rest.slice(i, i + GROUP_SIZE) });
-  return [...single.map((f) => ({ files: [f] })), ...groups];
+  const size = (group) => group.files.reduce((sum, f) => sum + statSync(join(root, f)).size, 0);
+  const sized = groups.map((group) => ({ group, bytes: size(group) })).sort((a, b) => b.bytes - a.bytes);
+  return [...single.map((f) => ({ files: [f] })), ...sized.map((g) => g.group)];
 }
 
 /** Runs the units of `list` at most `width` at a time, in order. */

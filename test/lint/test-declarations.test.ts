@@ -29,13 +29,13 @@ function isAssertion(callee: ts.Expression): boolean {
 
 /** The lines of the top-level awaits that come after a top-level call, in `source`. */
 export function lateAwaits(fileName: string, source: string): number[] {
-  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true);
+  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest);
   const late = new Set<number>();
   let declared = false;
   const visit = (node: ts.Node): void => {
     if (ts.isFunctionLike(node) || ts.isClassLike(node)) return; // runs later, not while the file loads
     if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier !== undefined)) {
-      if (declared) late.add(file.getLineAndCharacterOfPosition(node.getStart()).line + 1);
+      if (declared) late.add(file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1);
     }
     ts.forEachChild(node, visit);
     // A loop runs its body again: an await in it follows the declarations its first turn made.
