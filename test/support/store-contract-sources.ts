@@ -188,6 +188,11 @@ export function sourcesContract(kind: 'sqlite' | 'postgres', options: { skip?: s
           [[STAKHANOV.title, 2]],
           'case; the last word as a prefix',
         );
+        assert.deepEqual(
+          await found('britannica stakhano'),
+          [[STAKHANOV.title, 2]],
+          'a last word longer than the prefix indexes, only begun',
+        );
         assert.deepEqual(await found('princeton knight'), [[KNIGHT.title, 1]]);
         assert.deepEqual(await found('stakhanov knight'), [], 'every word, in one reference');
         assert.deepEqual(await found('*:" or 1=1 --'), [], 'nothing typed is query syntax');
