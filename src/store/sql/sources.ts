@@ -111,8 +111,8 @@ export class SqlSourceRepository implements SourceRepository {
     const last = words.length - 1;
     const lookup = async (prefix: boolean): Promise<Array<{ id: number }>> => {
       const match = words.map((w, i) => (i === last && prefix ? `"${w}"*` : `"${w}"`)).join(' ');
-      const { rows } = await sql<{ id: number }>`select rowid as id from sources_fts where sources_fts match ${match}
-        order by rowid desc limit ${SEARCH_CANDIDATES}`.execute(this.db);
+      const { rows } = await sql<{ id: number }>`select rowid as id from sources_fts
+        where sources_fts match ${match} order by rowid desc limit ${SEARCH_CANDIDATES}`.execute(this.db);
       return rows;
     };
     const typing = (words[last] ?? '').length >= 2;
