@@ -14,7 +14,8 @@
 //          --duration <s> (default 10), --connections <n> (default 10), --cache-dir <dir> (SQLite catalogues; default
 //          the temp dir), --only <text> (rows whose name contains it, plus the bare page), --no-cached (skip the
 //          cached rows), --profile <dir> (server --cpu-prof there), --out <file>, --web-processes <n> (then the
-//          varied rows again against n server processes behind Debian's haproxy on loopback: the scaling from 1 to n).
+//          varied rows again against n server processes behind Debian's haproxy on loopback: the scaling from 1 to n),
+//          --no-paced (skip each varied row's second run at half its measured throughput).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -49,6 +50,7 @@ const profileDir = arg('profile');
 const only = arg('only');
 const withCached = !process.argv.includes('--no-cached');
 const webProcesses = Number(arg('web-processes') ?? 1);
+const withPaced = !process.argv.includes('--no-paced');
 const log = (m: string): void => console.error(m);
 
 type Kind = 'page' | 'search' | 'write' | 'bare';
@@ -78,6 +80,8 @@ interface Row {
   non2xx: number;
   /** Search rows: what a sample of the row's searches found, by stage (see searchStages). */
   stages?: SearchStages;
+  /** The same row again at half its throughput (paced: a fixed rate across the connections), when measured. */
+  paced?: { rate: number; p50: number; p99: number; max: number };
 }
 
 /** What a sample of a search row's queries found, asked again through the API after the row was measured. */
@@ -348,8 +352,26 @@ async function measure(load: Load, servers: Servers, dbClient: pg.Client | undef
   log(
     `  ${load.name}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms, ${cpuMs.toFixed(2)} ms CPU/request${dbCpuMs === undefined ? '' : ` (+ ${dbCpuMs.toFixed(2)} ms PostgreSQL)`}, ${seen.size}/${r.requests.sent} distinct`,
   );
+  // At saturation (every connection sending as soon as it is answered), a request waits for the others' service:
+  // p99 is about the connections × the CPU per request, a measure of throughput. The same row at half that
+  // throughput gives the latency of a server with headroom.
+  let paced: Row['paced'];
+  if (withPaced && load.kind !== 'bare' && !(load.cached ?? false) && r.requests.average > 0) {
+    const rate = Math.max(1, Math.round(r.requests.average / 2));
+    const h = await autocannon({
+      url,
+      connections,
+      duration,
+      overallRate: rate,
+      requests: requestsOf(load, new Set()),
+    });
+    await databaseIdle(dbClient);
+    paced = { rate, p50: h.latency.p50, p99: h.latency.p99, max: h.latency.max };
+    log(`    at ${rate} req/s: p50 ${h.latency.p50} ms, p99 ${h.latency.p99} ms, max ${h.latency.max} ms`);
+  }
   return {
     load,
+    ...(paced === undefined ? {} : { paced }),
     rps: r.requests.average,
     p50: r.latency.p50,
     p99: r.latency.p99,
@@ -511,8 +533,8 @@ async function main(): Promise<void> {
   const lines: string[] = [
     `${db}, ${data.episodes.toLocaleString('en')} episodes / ${data.shows.toLocaleString('en')} shows (generator v${data.version}). Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, ${availableParallelism()} cores; load average (1/5/15 min) ${la(loadBefore)} at start, ${la(loadAfter)} at end. autocannon ${connections} connections, ${duration} s per row after a 2 s warm-up; servers in one child process, autocannon in this one.`,
     '',
-    `| row | req/s | p50 | p99 | max | server CPU/request | CPU ÷ bare |${databaseUrl === undefined ? '' : ' PostgreSQL CPU/request |'} target | distinct URLs / requests | errors / non-2xx |`,
-    `|---|---:|---:|---:|---:|---:|---:|${databaseUrl === undefined ? '' : '---:|'}---|---:|---:|`,
+    `| row | req/s | p50 | p99 | max | server CPU/request | CPU ÷ bare |${databaseUrl === undefined ? '' : ' PostgreSQL CPU/request |'} target | distinct URLs / requests | errors / non-2xx |${withPaced ? ' at half the req/s: p50 / p99 |' : ''}`,
+    `|---|---:|---:|---:|---:|---:|---:|${databaseUrl === undefined ? '' : '---:|'}---|---:|---:|${withPaced ? '---:|' : ''}`,
   ];
   for (const r of rows) {
     const target = r.load.cached
@@ -524,7 +546,7 @@ async function main(): Promise<void> {
           : '–';
     const name = r.load.cached ? `${r.load.name} — cached (same URL)` : r.load.name;
     lines.push(
-      `| ${name} | ${f(r.rps, 0)} | ${r.p50} ms | ${r.p99} ms | ${r.max} ms | ${f(r.cpuMs, 3)} ms | ${f(r.cpuMs / bare.cpuMs, 1)}× |${r.dbCpuMs === undefined ? '' : ` ${f(r.dbCpuMs, 3)} ms |`} ${target} | ${r.distinct.toLocaleString('en')} / ${r.requests.toLocaleString('en')} | ${r.errors} / ${r.non2xx} |`,
+      `| ${name} | ${f(r.rps, 0)} | ${r.p50} ms | ${r.p99} ms | ${r.max} ms | ${f(r.cpuMs, 3)} ms | ${f(r.cpuMs / bare.cpuMs, 1)}× |${r.dbCpuMs === undefined ? '' : ` ${f(r.dbCpuMs, 3)} ms |`} ${target} | ${r.distinct.toLocaleString('en')} / ${r.requests.toLocaleString('en')} | ${r.errors} / ${r.non2xx} |${withPaced ? ` ${r.paced === undefined ? '–' : `${r.paced.p50} / ${r.paced.p99} ms (${r.paced.rate} req/s)`} |` : ''}`,
     );
   }
   const staged = rows.filter((r) => r.stages !== undefined);
