@@ -15,7 +15,8 @@
 //          the temp dir), --only <text> (rows whose name contains it, plus the bare page), --no-cached (skip the
 //          cached rows), --profile <dir> (server --cpu-prof there), --out <file>, --web-processes <n> (then the
 //          varied rows again against n server processes behind Debian's haproxy on loopback: the scaling from 1 to n),
-//          --no-paced (skip each varied row's second run at half its measured throughput).
+//          --no-paced (skip each varied row's second run at half its measured throughput, an open-loop load of evenly
+//          spaced requests: bench/lib/open-loop.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,7 @@ import pg from 'pg';
 import { CSRF_COOKIE, csrfTokenFor, SESSION_COOKIE } from '../src/http/context.ts';
 import { openStore } from '../src/store/index.ts';
 import { prng } from '../test/support/random.ts';
+import { openLoop } from './lib/open-loop.ts';
 import { BIG_SHOW_EPISODES, DEFAULT_EPISODES, ensureWebData, type WebBenchData } from './lib/web-data.ts';
 import { ensurePgData } from './lib/web-pg-copy.ts';
 import { searchDraws } from './lib/zipf.ts';
@@ -80,7 +82,7 @@ interface Row {
   non2xx: number;
   /** Search rows: what a sample of the row's searches found, by stage (see searchStages). */
   stages?: SearchStages;
-  /** The same row again at half its throughput (paced: a fixed rate across the connections), when measured. */
+  /** The same row again at half its throughput (an open-loop load: evenly spaced arrivals), when measured. */
   paced?: { rate: number; p50: number; p99: number; max: number };
 }
 
@@ -353,21 +355,18 @@ async function measure(load: Load, servers: Servers, dbClient: pg.Client | undef
     `  ${load.name}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms, ${cpuMs.toFixed(2)} ms CPU/request${dbCpuMs === undefined ? '' : ` (+ ${dbCpuMs.toFixed(2)} ms PostgreSQL)`}, ${seen.size}/${r.requests.sent} distinct`,
   );
   // At saturation (every connection sending as soon as it is answered), a request waits for the others' service:
-  // p99 is about the connections × the CPU per request, a measure of throughput. The same row at half that
-  // throughput gives the latency of a server with headroom.
+  // p99 is about the connections × the CPU per request, a measure of throughput. The same row as an open-loop load at
+  // half that throughput (evenly spaced arrivals, latency from each request's due time) gives the latency of a
+  // server with headroom.
   let paced: Row['paced'];
   if (withPaced && load.kind !== 'bare' && !(load.cached ?? false) && r.requests.average > 0) {
     const rate = Math.max(1, Math.round(r.requests.average / 2));
-    const h = await autocannon({
-      url,
-      connections,
-      duration,
-      overallRate: rate,
-      requests: requestsOf(load, new Set()),
-    });
+    const h = await openLoop(url, rate, duration, load.next);
     await databaseIdle(dbClient);
-    paced = { rate, p50: h.latency.p50, p99: h.latency.p99, max: h.latency.max };
-    log(`    at ${rate} req/s: p50 ${h.latency.p50} ms, p99 ${h.latency.p99} ms, max ${h.latency.max} ms`);
+    paced = { rate, p50: h.p50, p99: h.p99, max: h.max };
+    log(
+      `    at ${rate} req/s (open loop): p50 ${h.p50} ms, p99 ${h.p99} ms, max ${h.max} ms, ${h.errors} errors, ${h.non2xx} non-2xx`,
+    );
   }
   return {
     load,
@@ -533,7 +532,7 @@ async function main(): Promise<void> {
   const lines: string[] = [
     `${db}, ${data.episodes.toLocaleString('en')} episodes / ${data.shows.toLocaleString('en')} shows (generator v${data.version}). Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, ${availableParallelism()} cores; load average (1/5/15 min) ${la(loadBefore)} at start, ${la(loadAfter)} at end. autocannon ${connections} connections, ${duration} s per row after a 2 s warm-up; servers in one child process, autocannon in this one.`,
     '',
-    `| row | req/s | p50 | p99 | max | server CPU/request | CPU ÷ bare |${databaseUrl === undefined ? '' : ' PostgreSQL CPU/request |'} target | distinct URLs / requests | errors / non-2xx |${withPaced ? ' at half the req/s: p50 / p99 |' : ''}`,
+    `| row | req/s | p50 | p99 | max | server CPU/request | CPU ÷ bare |${databaseUrl === undefined ? '' : ' PostgreSQL CPU/request |'} target | distinct URLs / requests | errors / non-2xx |${withPaced ? ' open loop at half the req/s: p50 / p99 |' : ''}`,
     `|---|---:|---:|---:|---:|---:|---:|${databaseUrl === undefined ? '' : '---:|'}---|---:|---:|${withPaced ? '---:|' : ''}`,
   ];
   for (const r of rows) {

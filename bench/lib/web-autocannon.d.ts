@@ -24,8 +24,6 @@ declare module 'autocannon' {
     requests?: AutocannonRequest[];
     connections?: number;
     duration?: number;
-    /** Requests per second across all connections (a paced run); 0 or absent: as fast as answered. */
-    overallRate?: number;
     pipelining?: number;
     headers?: Record<string, string>;
     workers?: number;
