@@ -362,8 +362,10 @@ const GROUP_SIZE = 8;
 
 /**
  * The processes of `list`: the SLOW_FIRST files each on its own, first; the others in groups of neighbours in path
- * order, the groups with the most test code first (a rough measure of their work: the last processes to start should
- * be short ones, or one core idles while the last runs).
+ * order. Groups with a file that drives Chromium go first: they spend most of their time waiting on the browser
+ * (15–30 s of wall for a few seconds of their own CPU), which is best overlapped with other files' work rather than
+ * left to the end. Then the groups with the most test code (a rough measure of their work: the last processes to start
+ * should be short ones, or one core idles while the last runs).
  */
 function unitsOf(list) {
   const single = list.filter((f) => isolated || bundles === undefined || SLOW_FIRST.includes(f));
@@ -371,7 +373,10 @@ function unitsOf(list) {
   const groups = [];
   for (let i = 0; i < rest.length; i += GROUP_SIZE) groups.push({ files: rest.slice(i, i + GROUP_SIZE) });
   const size = (group) => group.files.reduce((sum, f) => sum + statSync(join(root, f)).size, 0);
-  const sized = groups.map((group) => ({ group, bytes: size(group) })).sort((a, b) => b.bytes - a.bytes);
+  const browser = (group) => group.files.some(drivesChromium);
+  const sized = groups
+    .map((group) => ({ group, browser: browser(group), bytes: size(group) }))
+    .sort((a, b) => Number(b.browser) - Number(a.browser) || b.bytes - a.bytes);
   return [...single.map((f) => ({ files: [f] })), ...sized.map((g) => g.group)];
 }
 
@@ -412,10 +417,14 @@ for (const signal of ['SIGINT', 'SIGTERM'])
  * it through EARSHOT_TEST_CHROMIUM, each file in contexts of its own): started once, it saves each browser file the
  * ~2 s of CPU of starting its own. Its CPU is not in the files' figures.
  */
+/** Whether a test file drives Chromium (test/support/browser.ts). */
+function drivesChromium(file) {
+  return readFileSync(join(root, file), 'utf8').includes('launchChromium(');
+}
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 let chromiumServer;
 async function startChromium() {
-  const drives = files.some((f) => readFileSync(join(root, f), 'utf8').includes('launchChromium('));
+  const drives = files.some(drivesChromium);
   if (CHROMIUM === undefined || !drives || process.env.EARSHOT_TEST_CHROMIUM) return;
   const { chromium } = await import('playwright-core');
   const args = JSON.parse(readFileSync(join(root, 'test', 'support', 'chromium-flags.json'), 'utf8'));
