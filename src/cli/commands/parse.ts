@@ -146,7 +146,9 @@ async function feedParser(input: Input, parser: FeedStreamParser, target: string
     const buffer = Buffer.allocUnsafe(CHUNK);
     let bytesRead: number;
     try {
-      ({ bytesRead } = await input.file.read(buffer, 0, CHUNK, null));
+      // Read synchronously: this command does nothing else meanwhile, and an asynchronous read of each piece is a
+      // round trip through the thread pool (a 25 MB feed: 400 of them, ~0.2 s of waiting).
+      bytesRead = readSync(input.file.fd, buffer, 0, CHUNK, null);
     } catch (err) {
       throw readError(target, err);
     }
