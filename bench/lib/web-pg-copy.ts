@@ -46,6 +46,7 @@ export async function ensurePgData(
       // Migrations added since the copy (new indexes) are applied here, as the server would.
       await (await openStore({ dataDir: '.', databaseUrl: url })).close();
       await fillEpisodeSearch(admin, schema, log);
+      await fillShowSearch(admin, schema, log);
       return url;
     }
     log(`building PostgreSQL schema ${schema}: a copy of ${sqliteFile}`);
@@ -55,6 +56,7 @@ export async function ensurePgData(
     await (await openStore({ dataDir: '.', databaseUrl: url })).close();
     await copyRows(admin, schema, sqliteFile, log);
     await fillEpisodeSearch(admin, schema, log);
+    await fillShowSearch(admin, schema, log);
     await checkCopy(admin, schema, sqliteFile, log);
     await admin.query(
       `create table ${schema}.bench_meta (version integer not null, episodes integer not null)`,
@@ -91,8 +93,26 @@ async function fillEpisodeSearch(admin: pg.Client, schema: string, log: (m: stri
 }
 
 /**
- * Every table both databases have holds as many rows on PostgreSQL as in the SQLite catalogue, and episode_search one
- * per episode (a table left empty or half copied made searches find nothing, silently). Throws otherwise.
+ * `show_search` (migration 0036), shows' words as PostgreSQL computes them, left empty by the copy as
+ * `episode_search` is (fillEpisodeSearch): filled here as its trigger would have, then analysed.
+ */
+async function fillShowSearch(admin: pg.Client, schema: string, log: (m: string) => void): Promise<void> {
+  const { rows } = await admin.query<{ filled: boolean }>(
+    `select exists (select 1 from ${schema}.show_search) as filled`,
+  );
+  if (rows[0] === undefined || rows[0].filled) return;
+  await admin.query(`insert into ${schema}.show_search (id, title, body)
+    select id, to_tsvector('simple', coalesce(title, '')),
+      to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(author, '') || ' ' || coalesce(description, ''))
+    from ${schema}.shows`);
+  await admin.query(`vacuum (analyze) ${schema}.show_search`);
+  log('  show_search filled');
+}
+
+/**
+ * Every table both databases have holds as many rows on PostgreSQL as in the SQLite catalogue, episode_search one
+ * per episode and show_search one per show (a table left empty or half copied made searches find nothing, silently).
+ * Throws otherwise.
  */
 async function checkCopy(
   admin: pg.Client,
@@ -113,7 +133,9 @@ async function checkCopy(
         exists === undefined
           ? table === 'episode_search'
             ? Number(lite.prepare('select count(*) from episodes').pluck().get())
-            : undefined
+            : table === 'show_search'
+              ? Number(lite.prepare('select count(*) from shows').pluck().get())
+              : undefined
           : Number(lite.prepare(`select count(*) from "${table}"`).pluck().get());
       if (want === undefined) continue;
       const got = await pgCount(table);

@@ -1091,6 +1091,49 @@ export function storeContract(name: string, harness: StoreHarness): void {
         assert.equal((await store.search.search('omeg', { limit: 5 })).episodes[0]?.episode.guid, 'a');
         assert.equal(await store.episodes.count(), 1);
       });
+
+      it('finds a show by the words it has now: a new description, author or title, never the old ones', async (store) => {
+        const { feed } = await store.feeds.add('https://feeds.example/words.xml', T0);
+        const { show } = await store.shows.upsert(
+          feed.id,
+          {
+            ...richShow,
+            title: 'Harbour Lights',
+            author: 'Quayside Media',
+            description: 'Tales of lamplighters.',
+          },
+          T0,
+        );
+        const shows = async (q: string): Promise<number[]> =>
+          (await store.search.search(q, { limit: 10 })).shows.map((s) => s.id);
+        assert.deepEqual(await shows('harbour'), [show.id], 'by title');
+        assert.deepEqual(await shows('quayside'), [show.id], 'by author');
+        assert.deepEqual(await shows('lamplighters'), [show.id], 'by description');
+        assert.deepEqual(await shows('harbour lamplight'), [show.id], 'title and a description prefix');
+        await store.shows.upsert(
+          feed.id,
+          {
+            ...richShow,
+            title: 'Harbour Lights',
+            author: 'Tidewater Audio',
+            description: 'Stories of ferrymen.',
+          },
+          at(1),
+        );
+        assert.deepEqual(await shows('ferrymen'), [show.id], 'the new description');
+        assert.deepEqual(await shows('tidewater'), [show.id], 'the new author');
+        assert.deepEqual(await shows('lamplighters'), [], 'the old description is gone');
+        assert.deepEqual(await shows('quayside'), [], 'the old author is gone');
+        await store.shows.upsert(
+          feed.id,
+          { ...richShow, title: 'Lantern Days', author: 'Tidewater Audio' },
+          at(2),
+        );
+        assert.deepEqual(await shows('lantern'), [show.id], 'the new title');
+        assert.deepEqual(await shows('harbour'), [], 'the old title is gone');
+        await store.feeds.remove(feed.id);
+        assert.deepEqual(await shows('lantern'), [], 'a removed feed takes its show out of search');
+      });
     });
 
     describe('visibility (private feeds)', () => {

@@ -28,6 +28,7 @@ import { searchIndexMerging } from './0032-search-index-merging.ts';
 import { storedSearchVectors } from './0033-stored-search-vectors.ts';
 import { citationShows } from './0034-citation-shows.ts';
 import { transcriptCueMarks } from './0035-transcript-cue-marks.ts';
+import { showSearch } from './0036-show-search.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
@@ -62,4 +63,5 @@ export const migrations: readonly Migration[] = [
   storedSearchVectors,
   citationShows,
   transcriptCueMarks,
+  showSearch,
 ];

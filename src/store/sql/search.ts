@@ -393,8 +393,13 @@ export class SqlSearchRepository implements SearchRepository {
       vector = scope === 'title' ? sql`episode_search.title` : sql`episode_search.body`;
       from = sql`episode_search`;
       id = sql`episode_search.id`;
+    } else if (table === 'shows') {
+      // The stored vectors of migration 0036.
+      vector = scope === 'title' ? sql`show_search.title` : sql`show_search.body`;
+      from = sql`show_search`;
+      id = sql`show_search.id`;
     } else {
-      // The same expressions as the indexes of migrations 0004 and 0017, so that the indexes serve the match.
+      // People: the same expression as migration 0004's index, so that the index serves the match.
       const columns = scope === 'title' ? [first] : SEARCH_COLUMNS[table];
       vector = sql`to_tsvector('simple', ${sql.join(
         columns.map((c) => sql`coalesce(${sql.id(c)}, '')`),
@@ -405,8 +410,8 @@ export class SqlSearchRepository implements SearchRepository {
     }
     const visible = restrictRow(table, id, restrict);
     // Newest first, as on SQLite: PostgreSQL walks the ids backwards for a common word and stops at the LIMIT, and
-    // reads the GIN index for a rare one. Episodes and transcripts are matched through stored vectors (migrations
-    // 0017, 0033), so neither way computes a text's words again; shows and people are few and short.
+    // reads the GIN index for a rare one. Episodes, transcripts and shows are matched through stored vectors
+    // (migrations 0017, 0033, 0036), so neither way computes a text's words again; people's names are short.
     return sql<{ id: number }>`select ${id} as id from ${from}
       where ${vector} @@ ${tsquery} ${visible} order by ${id} desc limit ${limit}`;
   }
@@ -574,9 +579,15 @@ function tieBreakers(
       return sql`select m.id, e.title as text, e.published_at as at, 0 as popularity from (${source}) m
         join episodes e ${dialect === 'sqlite' ? sql`indexed by episodes_rank` : sql``} on e.id = m.id`;
     case 'shows':
-      return sql`select m.id, s.title as text, s.latest_episode_at as at,
-          (select count(*) from follows f where f.feed_id = s.feed_id) as popularity
-        from (${source}) m join shows s on s.id = m.id`;
+      // PostgreSQL joined the few hundred matches to every show with a hash join over a scan of the whole table
+      // (4,264 shows: 3 ms of 4.5); the matches as an array are read through the primary key (2 ms in all).
+      return dialect === 'postgres'
+        ? sql`select s.id, s.title as text, s.latest_episode_at as at,
+            (select count(*) from follows f where f.feed_id = s.feed_id) as popularity
+          from shows s where s.id = any(array(${source}))`
+        : sql`select m.id, s.title as text, s.latest_episode_at as at,
+            (select count(*) from follows f where f.feed_id = s.feed_id) as popularity
+          from (${source}) m join shows s on s.id = m.id`;
     case 'people':
       return sql`select m.id, p.name as text, null as at, -length(p.name) as popularity from (${source}) m
         join people p on p.id = m.id`;
