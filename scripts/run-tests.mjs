@@ -412,15 +412,15 @@ for (const signal of ['SIGINT', 'SIGTERM'])
     chromiumServer?.process().kill('SIGKILL');
     process.exit(130);
   });
+/** Whether a test file drives Chromium (test/support/browser.ts). */
+function drivesChromium(file) {
+  return readFileSync(join(root, file), 'utf8').includes('launchChromium(');
+}
 /**
  * One Chromium for the run, when Chromium is installed and some file drives it (test/support/browser.ts connects to
  * it through EARSHOT_TEST_CHROMIUM, each file in contexts of its own): started once, it saves each browser file the
  * ~2 s of CPU of starting its own. Its CPU is not in the files' figures.
  */
-/** Whether a test file drives Chromium (test/support/browser.ts). */
-function drivesChromium(file) {
-  return readFileSync(join(root, file), 'utf8').includes('launchChromium(');
-}
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 let chromiumServer;
 async function startChromium() {
