@@ -82,11 +82,14 @@ describe('search in Chromium', { skip: SKIP_NO_CHROMIUM ?? false }, () => {
     await page.getByRole('searchbox').first().press('Enter');
     await page.waitForURL(/\/search\?q=lighthouse/);
     await page.getByRole('heading', { name: /Episodes\s+44 episodes/ }).waitFor();
-    const shows = page.locator('#shows-h');
-    const episodes = page.locator('#ep-h');
-    const showsY = (await shows.boundingBox())?.y ?? Number.POSITIVE_INFINITY;
-    const episodesY = (await episodes.boundingBox())?.y ?? 0;
-    assert.ok(showsY < episodesY, 'shows are listed above episodes');
+    // Both headings measured in one frame: the results may still be swapped in (search as you type) between two
+    // separate reads, which once gave a heading no box on a loaded machine.
+    await page.locator('#shows-h').waitFor();
+    const [showsY, episodesY] = await page.evaluate(() => [
+      document.querySelector('#shows-h')?.getBoundingClientRect().top ?? Number.POSITIVE_INFINITY,
+      document.querySelector('#ep-h')?.getBoundingClientRect().top ?? 0,
+    ]);
+    assert.ok(showsY < episodesY, `shows are listed above episodes (${showsY} < ${episodesY})`);
     const rows = page.locator('ol.episodes > li');
     assert.equal(await rows.count(), 20, 'the first page');
 
