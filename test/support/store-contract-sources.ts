@@ -157,6 +157,101 @@ export function sourcesContract(kind: 'sqlite' | 'postgres', options: { skip?: s
     });
 
     t(
+      'the episode page\'s "also cited in" counts follow every change to the citations, visibility and catalogue',
+      async ({ store }) => {
+        const a = await show(store, 'a', ['1', '2', '3']);
+        const b = await show(store, 'b', ['1', '2']);
+        // a1 lists Stakhanov twice (an episode counts once) and Knight, which nobody else cites.
+        await store.sources.replaceForEpisodes(
+          a.showId,
+          [
+            { guid: '1', citations: [STAKHANOV, KNIGHT, STAKHANOV] },
+            { guid: '2', citations: [STAKHANOV] },
+          ],
+          T0,
+        );
+        await store.sources.replaceForEpisodes(b.showId, [{ guid: '1', citations: [STAKHANOV] }], T0);
+        const a1 = await episodeId(store, a.showId, '1');
+        const b1 = await episodeId(store, b.showId, '1');
+        const [stakhanov, knight] = (await store.sources.forEpisode(a1)).map((c) => c.sourceId);
+        assert.ok(stakhanov !== undefined && knight !== undefined);
+        // What a visitor's page says, and the same from the citing episodes themselves (citingEpisodes lists them)
+        // and from sources.reach.
+        const page = async (id: number) =>
+          ((await store.browse.episodePage(id))?.publicReach ?? []).sort((x, y) => x.sourceId - y.sourceId);
+        const counted = async (id: number) => {
+          const rows = [];
+          for (const sourceId of new Set((await store.sources.forEpisode(id)).map((c) => c.sourceId))) {
+            const { episodes } = await store.sources.citingEpisodes(sourceId, { audience: {}, limit: 100 });
+            const others = episodes.filter((e) => e.episodeId !== id);
+            if (others.length > 0)
+              rows.push({
+                sourceId,
+                episodes: others.length,
+                shows: new Set(others.map((e) => e.showId)).size,
+              });
+          }
+          return rows.sort((x, y) => x.sourceId - y.sourceId);
+        };
+        const reach = async (id: number) =>
+          (
+            await store.sources.reach(
+              (await store.sources.forEpisode(id)).map((c) => c.sourceId),
+              { exceptEpisodeId: id, audience: {} },
+            )
+          ).sort((x, y) => x.sourceId - y.sourceId);
+        const agree = async (id: number, expected: Array<[number, number, number]>, when: string) => {
+          const shown = await page(id);
+          assert.deepEqual(
+            shown.map((r) => [r.sourceId, r.episodes, r.shows]),
+            expected,
+            when,
+          );
+          assert.deepEqual(shown, await counted(id), `${when}: as the citing episodes say`);
+          assert.deepEqual(await reach(id), shown, `${when}: sources.reach`);
+        };
+        await agree(a1, [[stakhanov, 2, 2]], 'a2 and b1 cite it; Knight only here');
+        await agree(b1, [[stakhanov, 2, 1]], 'a1 and a2, in one show');
+        // a2's notes no longer cite it, a3's now do, b2's too.
+        await store.sources.replaceForEpisodes(
+          a.showId,
+          [
+            { guid: '2', citations: [KNIGHT] },
+            { guid: '3', citations: [STAKHANOV, STAKHANOV] },
+          ],
+          T0,
+        );
+        await store.sources.replaceForEpisodes(b.showId, [{ guid: '2', citations: [STAKHANOV] }], T0);
+        await agree(b1, [[stakhanov, 3, 2]], 'a1, a3 and b2');
+        await store.sources.replaceForEpisodes(a.showId, [{ guid: '3', citations: [] }], T0);
+        await agree(
+          a1,
+          [
+            [stakhanov, 2, 1],
+            [knight, 1, 1],
+          ],
+          'b1 and b2; a2 cites Knight',
+        );
+        // A private show's citations are not told to visitors; public again, they are.
+        await store.feeds.setVisibility(b.feedId, 'private');
+        await agree(a1, [[knight, 1, 1]], 'b is private');
+        await store.feeds.setVisibility(b.feedId, 'public');
+        await agree(
+          a1,
+          [
+            [stakhanov, 2, 1],
+            [knight, 1, 1],
+          ],
+          'b is public again',
+        );
+        // The episodes gone with their feed: their citations no longer count.
+        await store.feeds.remove(b.feedId);
+        await agree(a1, [[knight, 1, 1]], 'b removed');
+        await agree(await episodeId(store, a.showId, '2'), [[knight, 1, 1]], 'a2 cites Knight, as a1 does');
+      },
+    );
+
+    t(
       'a search finds sources by the words of their reference line, as far as the audience may see',
       async (db) => {
         const { store } = db;

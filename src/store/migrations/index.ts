@@ -29,6 +29,7 @@ import { storedSearchVectors } from './0033-stored-search-vectors.ts';
 import { citationShows } from './0034-citation-shows.ts';
 import { transcriptCueMarks } from './0035-transcript-cue-marks.ts';
 import { showSearch } from './0036-show-search.ts';
+import { citationCounts } from './0037-citation-counts.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
@@ -64,4 +65,5 @@ export const migrations: readonly Migration[] = [
   citationShows,
   transcriptCueMarks,
   showSearch,
+  citationCounts,
 ];

@@ -116,6 +116,13 @@ function yearsOf(first: string | null, last: string | null): { first: number; la
   return first && last ? { first: Number(first.slice(0, 4)), last: Number(last.slice(0, 4)) } : undefined;
 }
 
+/**
+ * Of a `source_show_citations as rc` row, the show's episodes citing the work but the page's own episode (the
+ * `episodes` row of the page statement, one of its show's).
+ */
+const OTHER_EPISODES = sql<number>`${sql.ref('rc.episodes')}
+  - (case when ${sql.ref('rc.show_id')} = ${sql.ref('episodes.show_id')} then 1 else 0 end)`;
+
 export class SqlBrowseRepository implements BrowseRepository {
   readonly #array: typeof sqliteArray;
   readonly #object: typeof sqliteObject;
@@ -307,15 +314,17 @@ export class SqlBrowseRepository implements BrowseRepository {
             .whereRef('episode_citations.episode_id', '=', 'episodes.id')
             .orderBy('episode_citations.position'),
         ).as('page_citations'),
-        // How widely each cited source is cited in other episodes of public shows (sources.reach for a visitor).
+        // How widely each cited source is cited in other episodes of public shows (sources.reach for a visitor), from
+        // the counts per show (migration 0037): this episode is one of its own show's, so that show counts one less,
+        // and only while another of its episodes cites the work.
         this.#array(
           eb
-            .selectFrom('episode_citations as rc')
+            .selectFrom('source_show_citations as rc')
             .innerJoin('shows as rs', 'rs.id', 'rc.show_id')
             .select((e) => [
               'rc.source_id',
-              e.fn.count<number>('rc.episode_id').distinct().as('episodes'),
-              e.fn.count<number>('rc.show_id').distinct().as('shows'),
+              e.fn.sum<number>(OTHER_EPISODES).as('episodes'),
+              e.fn.sum<number>(sql`case when ${OTHER_EPISODES} > 0 then 1 else 0 end`).as('shows'),
             ])
             .where('rc.source_id', 'in', (e) =>
               e
@@ -323,9 +332,9 @@ export class SqlBrowseRepository implements BrowseRepository {
                 .select('oc.source_id')
                 .whereRef('oc.episode_id', '=', 'episodes.id'),
             )
-            .whereRef('rc.episode_id', '<>', 'episodes.id')
             .where('rs.is_public', '=', 1)
-            .groupBy('rc.source_id'),
+            .groupBy('rc.source_id')
+            .having((e) => e.fn.sum(OTHER_EPISODES), '>', 0),
         ).as('page_public_reach'),
       ])
       .where('episodes.id', '=', id),

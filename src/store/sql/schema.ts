@@ -45,6 +45,7 @@ export interface Database {
   sources: SourcesTable;
   source_keys: SourceKeysTable;
   episode_citations: EpisodeCitationsTable;
+  source_show_citations: SourceShowCitationsTable;
 }
 
 export interface SchemaMigrationsTable {
@@ -445,4 +446,14 @@ export interface EpisodeCitationsTable {
   citation_json: string;
   /** The citing episode's show (migration 0034), for counting a source's reach without reading episodes. */
   show_id: number | null;
+}
+
+/**
+ * For each source and each show citing it, how many of the show's episodes cite it (migration 0037; kept by
+ * triggers on episode_citations): a source's reach read from one row per show.
+ */
+export interface SourceShowCitationsTable {
+  source_id: number;
+  show_id: number;
+  episodes: number;
 }

@@ -66,11 +66,11 @@ export class SqlSourceRepository implements SourceRepository {
     let shown: number[];
     let reach: Map<number, SourceReach>;
     if (options.audience?.isAdmin === true || !(await this.anyHidden())) {
-      // Every citation is visible: the candidates are ordered by their citations alone (the source index covers it),
-      // and the episodes and shows behind them are counted for the few listed only.
+      // Every citation is visible: the candidates are ordered by their citations alone (the counts per show of
+      // migration 0037), and the episodes and shows behind them are counted for the few listed only.
       const counts = await this.db
-        .selectFrom('episode_citations')
-        .select((eb) => ['source_id', eb.fn.count<number | string>('episode_id').distinct().as('episodes')])
+        .selectFrom('source_show_citations')
+        .select((eb) => ['source_id', eb.fn.sum<number | string>('episodes').as('episodes')])
         .where('source_id', 'in', candidates)
         .groupBy('source_id')
         .execute();
@@ -303,23 +303,35 @@ export class SqlSourceRepository implements SourceRepository {
     options: { exceptEpisodeId?: number; audience?: Audience },
   ): Promise<SourceReach[]> {
     if (sourceIds.length === 0) return [];
-    // The citations' own show (migration 0034): the index (source_id, show_id, episode_id) counts them, and only the
-    // shows' visibility is read.
-    let query = this.db
-      .selectFrom('episode_citations')
-      .innerJoin('shows', 'shows.id', 'episode_citations.show_id')
-      .where('episode_citations.source_id', 'in', [...new Set(sourceIds)])
-      .where(visibleShows(options.audience));
-    if (options.exceptEpisodeId !== undefined)
-      query = query.where('episode_citations.episode_id', '<>', options.exceptEpisodeId);
-    const rows = await query
-      .select((eb) => [
-        'episode_citations.source_id',
-        eb.fn.count<number | string>('episode_citations.episode_id').distinct().as('episodes'),
-        eb.fn.count<number | string>('episode_citations.show_id').distinct().as('shows'),
-      ])
-      .groupBy('episode_citations.source_id')
+    // The counts per source and show (migration 0037): one row for each show citing a work, whatever its number of
+    // citations; only the shows' visibility is read. The episode left out is one of its own show's, for the works it
+    // cites.
+    const except =
+      options.exceptEpisodeId === undefined
+        ? []
+        : await this.db
+            .selectFrom('episode_citations')
+            .select(['source_id', 'show_id'])
+            .distinct()
+            .where('episode_id', '=', options.exceptEpisodeId)
+            .execute();
+    const excepted = new Set(except.map((r) => `${r.source_id}:${r.show_id}`));
+    const rows = await this.db
+      .selectFrom('source_show_citations as c')
+      .innerJoin('shows', 'shows.id', 'c.show_id')
+      .select(['c.source_id', 'c.show_id', 'c.episodes'])
+      .where('c.source_id', 'in', [...new Set(sourceIds)])
+      .where(visibleShows(options.audience))
       .execute();
-    return rows.map((r) => ({ sourceId: r.source_id, episodes: Number(r.episodes), shows: Number(r.shows) }));
+    const reach = new Map<number, SourceReach>();
+    for (const r of rows) {
+      const episodes = Number(r.episodes) - (excepted.has(`${r.source_id}:${r.show_id}`) ? 1 : 0);
+      if (episodes <= 0) continue;
+      const sum = reach.get(r.source_id) ?? { sourceId: r.source_id, episodes: 0, shows: 0 };
+      sum.episodes += episodes;
+      sum.shows++;
+      reach.set(r.source_id, sum);
+    }
+    return [...reach.values()];
   }
 }
