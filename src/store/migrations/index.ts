@@ -30,6 +30,7 @@ import { citationShows } from './0034-citation-shows.ts';
 import { transcriptCueMarks } from './0035-transcript-cue-marks.ts';
 import { showSearch } from './0036-show-search.ts';
 import { citationCounts } from './0037-citation-counts.ts';
+import { citationTotals } from './0038-citation-totals.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
@@ -66,4 +67,5 @@ export const migrations: readonly Migration[] = [
   transcriptCueMarks,
   showSearch,
   citationCounts,
+  citationTotals,
 ];

@@ -116,12 +116,25 @@ function yearsOf(first: string | null, last: string | null): { first: number; la
   return first && last ? { first: Number(first.slice(0, 4)), last: Number(last.slice(0, 4)) } : undefined;
 }
 
+/** Of a `source_citations as t` row, in the episode page's statement: the citations a visitor may see but the page's. */
+const HIDDEN = sql`from source_show_citations p join shows ps on ps.id = p.show_id
+  where p.source_id = ${sql.ref('t.source_id')} and ps.is_public = 0`;
+/** The work's count for the page's own show, when it is public (the page's episode is one of them); null otherwise. */
+const OWN = sql<
+  number | null
+>`(select p.episodes from source_show_citations p join shows ps on ps.id = p.show_id
+  where p.source_id = ${sql.ref('t.source_id')} and p.show_id = ${sql.ref('episodes.show_id')} and ps.is_public = 1)`;
 /**
- * Of a `source_show_citations as rc` row, the show's episodes citing the work but the page's own episode (the
- * `episodes` row of the page statement, one of its show's).
+ * A work's citations in other episodes of public shows: its totals (migration 0038) less the private shows' counts
+ * (migration 0037, through the partial index of private shows: few rows) and less the page's own episode; its show
+ * is one more only while another of its episodes cites the work.
  */
-const OTHER_EPISODES = sql<number>`${sql.ref('rc.episodes')}
-  - (case when ${sql.ref('rc.show_id')} = ${sql.ref('episodes.show_id')} then 1 else 0 end)`;
+const PUBLIC_REACH = {
+  episodes: sql<number>`${sql.ref('t.episodes')} - (select coalesce(sum(p.episodes), 0) ${HIDDEN})
+    - (case when ${OWN} is null then 0 else 1 end)`,
+  shows: sql<number>`${sql.ref('t.shows')} - (select count(*) ${HIDDEN})
+    - (case when ${OWN} = 1 then 1 else 0 end)`,
+};
 
 export class SqlBrowseRepository implements BrowseRepository {
   readonly #array: typeof sqliteArray;
@@ -314,27 +327,24 @@ export class SqlBrowseRepository implements BrowseRepository {
             .whereRef('episode_citations.episode_id', '=', 'episodes.id')
             .orderBy('episode_citations.position'),
         ).as('page_citations'),
-        // How widely each cited source is cited in other episodes of public shows (sources.reach for a visitor), from
-        // the counts per show (migration 0037): this episode is one of its own show's, so that show counts one less,
-        // and only while another of its episodes cites the work.
+        // How widely each cited source is cited in other episodes of public shows (sources.reach for a visitor): its
+        // totals (migration 0038) less what private shows add (PUBLIC_REACH).
         this.#array(
           eb
-            .selectFrom('source_show_citations as rc')
-            .innerJoin('shows as rs', 'rs.id', 'rc.show_id')
-            .select((e) => [
-              'rc.source_id',
-              e.fn.sum<number>(OTHER_EPISODES).as('episodes'),
-              e.fn.sum<number>(sql`case when ${OTHER_EPISODES} > 0 then 1 else 0 end`).as('shows'),
-            ])
-            .where('rc.source_id', 'in', (e) =>
+            .selectFrom((e) =>
               e
-                .selectFrom('episode_citations as oc')
-                .select('oc.source_id')
-                .whereRef('oc.episode_id', '=', 'episodes.id'),
+                .selectFrom('source_citations as t')
+                .select(['t.source_id', PUBLIC_REACH.episodes.as('episodes'), PUBLIC_REACH.shows.as('shows')])
+                .where('t.source_id', 'in', (c) =>
+                  c
+                    .selectFrom('episode_citations as oc')
+                    .select('oc.source_id')
+                    .whereRef('oc.episode_id', '=', 'episodes.id'),
+                )
+                .as('r'),
             )
-            .where('rs.is_public', '=', 1)
-            .groupBy('rc.source_id')
-            .having((e) => e.fn.sum(OTHER_EPISODES), '>', 0),
+            .select(['r.source_id', 'r.episodes', 'r.shows'])
+            .where('r.episodes', '>', 0),
         ).as('page_public_reach'),
       ])
       .where('episodes.id', '=', id),

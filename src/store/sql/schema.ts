@@ -46,6 +46,7 @@ export interface Database {
   source_keys: SourceKeysTable;
   episode_citations: EpisodeCitationsTable;
   source_show_citations: SourceShowCitationsTable;
+  source_citations: SourceCitationsTable;
 }
 
 export interface SchemaMigrationsTable {
@@ -456,4 +457,11 @@ export interface SourceShowCitationsTable {
   source_id: number;
   show_id: number;
   episodes: number;
+}
+
+/** For each source, its citing episodes and shows over every show (migration 0038; sums of source_show_citations). */
+export interface SourceCitationsTable {
+  source_id: number;
+  episodes: number;
+  shows: number;
 }

@@ -66,13 +66,12 @@ export class SqlSourceRepository implements SourceRepository {
     let shown: number[];
     let reach: Map<number, SourceReach>;
     if (options.audience?.isAdmin === true || !(await this.anyHidden())) {
-      // Every citation is visible: the candidates are ordered by their citations alone (the counts per show of
-      // migration 0037), and the episodes and shows behind them are counted for the few listed only.
+      // Every citation is visible: the candidates are ordered by their citations alone (their totals, migration
+      // 0038), and the episodes and shows behind them are counted for the few listed only.
       const counts = await this.db
-        .selectFrom('source_show_citations')
-        .select((eb) => ['source_id', eb.fn.sum<number | string>('episodes').as('episodes')])
+        .selectFrom('source_citations')
+        .select(['source_id', 'episodes'])
         .where('source_id', 'in', candidates)
-        .groupBy('source_id')
         .execute();
       shown = mostCited(new Map(counts.map((r) => [r.source_id, Number(r.episodes)])));
       reach = new Map((await this.reach(shown, {})).map((r) => [r.sourceId, r]));
