@@ -116,13 +116,18 @@ function yearsOf(first: string | null, last: string | null): { first: number; la
   return first && last ? { first: Number(first.slice(0, 4)), last: Number(last.slice(0, 4)) } : undefined;
 }
 
-/** Of a `source_citations as t` row, in the episode page's statement: the citations a visitor may see but the page's. */
-const HIDDEN = sql`from source_show_citations p join shows ps on ps.id = p.show_id
-  where p.source_id = ${sql.ref('t.source_id')} and ps.is_public = 0`;
-/** The work's count for the page's own show, when it is public (the page's episode is one of them); null otherwise. */
-const OWN = sql<
-  number | null
->`(select p.episodes from source_show_citations p join shows ps on ps.id = p.show_id
+/** A count that may be missing. */
+type OwnCount = number | null;
+/**
+ * Of a `source_citations as t` row, in the episode page's statement: its counts for private shows, read from the
+ * private shows (the partial index of migration 0017), then each one's row by its key. SQLite keeps a CROSS JOIN's
+ * order as written; joined the other way it read every show citing the work (3,178 for the bench catalogue's most
+ * cited: 0.35 against 0.007 ms). PostgreSQL plans it so by itself.
+ */
+const HIDDEN = sql`from shows ps cross join source_show_citations p
+  where p.show_id = ps.id and p.source_id = ${sql.ref('t.source_id')} and ps.is_public = 0`;
+/** The work's count for the page's own show when that show is public (the page's episode is one of them), or null. */
+const OWN = sql<OwnCount>`(select p.episodes from source_show_citations p join shows ps on ps.id = p.show_id
   where p.source_id = ${sql.ref('t.source_id')} and p.show_id = ${sql.ref('episodes.show_id')} and ps.is_public = 1)`;
 /**
  * A work's citations in other episodes of public shows: its totals (migration 0038) less the private shows' counts
