@@ -962,6 +962,74 @@ export function storeContract(name: string, harness: StoreHarness): void {
         assert.equal((await store.search.search('sta', { limit: 1 })).episodes.length, 1, 'at most limit');
       });
 
+      it('the word being typed finds words first written after others it begins: titles, notes, shows, transcripts, people, sources', async (store) => {
+        // Each "quill…" word arrives after another already stored; a search for "…ink quill" (the last word typed) must
+        // find every text holding a word it begins, whenever that word was written.
+        const { feed } = await store.feeds.add('https://feeds.example/quill.xml', T0);
+        const first = await store.shows.upsert(feed.id, { ...richShow, title: 'Ink and quills' }, T0);
+        const showId = first.show.id;
+        const episodes = (list: EpisodeContent[], now: Date) =>
+          store.episodes.upsertForShow(showId, list, { now, complete: false });
+        await episodes([episode('old', { title: 'Ink quillwork' })], T0);
+        const ids = async (q: string) =>
+          (await store.search.search(q, { limit: 20 })).episodes.map((r) => r.episode.guid).sort();
+        assert.deepEqual(await ids('ink quill'), ['old']);
+        // A new title, a renamed one, a description.
+        await episodes([episode('new', { title: 'Ink quillpen' })], at(1));
+        await episodes([episode('renamed', { title: 'Ink blotter' })], at(1));
+        await episodes([episode('renamed', { title: 'Ink quillback' })], at(2));
+        await episodes([episode('described', { title: 'Ink', description: 'A quillmaker at work.' })], at(2));
+        assert.deepEqual(await ids('ink quill'), ['described', 'new', 'old', 'renamed']);
+        // A transcript.
+        await episodes([episode('spoken', { title: 'Ink talk' })], at(3));
+        const spoken = await store.episodes.findByGuid(showId, 'spoken');
+        assert.ok(spoken);
+        await store.mediaText.putEpisodeText({
+          episodeId: spoken.id,
+          url: 'https://show.example/quill.vtt',
+          text: 'Today the quillsmith sharpens a feather.',
+          updatedAt: T0.toISOString(),
+        });
+        assert.deepEqual(await ids('today quill'), ['spoken']);
+        // A show's description, and a person's name.
+        const other = await store.feeds.add('https://feeds.example/quill-2.xml', T0);
+        const second = await store.shows.upsert(
+          other.feed.id,
+          {
+            format: 'rss',
+            title: 'Scriptorium',
+            description: 'Ink, parchment and quillcraft.',
+            persons: [{ name: 'Ink Quillington', role: 'host', group: 'cast' }],
+          },
+          at(3),
+        );
+        assert.deepEqual(
+          (await store.search.search('ink quill', { limit: 10 })).shows
+            .map((s) => s.id)
+            .sort((a, b) => a - b),
+          [showId, second.show.id],
+        );
+        assert.deepEqual(
+          (await store.search.search('ink quill', { limit: 10 })).people.map((p) => p.name),
+          ['Ink Quillington'],
+        );
+        // A cited work.
+        await store.sources.replaceForEpisodes(
+          showId,
+          [
+            {
+              guid: 'old',
+              citations: [{ text: 'Penman, Ada. "Ink and the quillfeather." Scribe Press, 1901.' }],
+            },
+          ],
+          at(4),
+        );
+        assert.deepEqual(
+          (await store.sources.search('ink quill', { limit: 5 })).map((s) => s.source.citation.text),
+          ['Penman, Ada. "Ink and the quillfeather." Scribe Press, 1901.'],
+        );
+      });
+
       it('finds an episode by words spoken in its transcript, after title and description matches', async (store) => {
         const showId = await showOf(store);
         await store.episodes.upsertForShow(

@@ -31,6 +31,7 @@ import { transcriptCueMarks } from './0035-transcript-cue-marks.ts';
 import { showSearch } from './0036-show-search.ts';
 import { citationCounts } from './0037-citation-counts.ts';
 import { citationTotals } from './0038-citation-totals.ts';
+import { searchWords } from './0039-search-words.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
@@ -68,4 +69,5 @@ export const migrations: readonly Migration[] = [
   showSearch,
   citationCounts,
   citationTotals,
+  searchWords,
 ];

@@ -33,6 +33,7 @@ import type {
 } from '../ports.ts';
 import { LIST_COLUMNS, toEpisode } from './episodes.ts';
 import { toPerson } from './people.ts';
+import { pgTsquery, prefixWords } from './pg-words.ts';
 import { clampLimit } from './rows.ts';
 import type { Database } from './schema.ts';
 import { toShow } from './shows.ts';
@@ -58,6 +59,9 @@ interface Counted {
   n: number;
   lowest: number;
 }
+
+/** PostgreSQL: the words the last term begins, to search it as those (pg-words.ts); undefined: as a prefix. */
+type Expansion = readonly string[] | undefined;
 
 /** Where a stage looks: the title / name column, every indexed column, or (episodes) the fetched transcript. */
 type Scope = 'title' | 'all' | 'transcript';
@@ -117,12 +121,18 @@ export class SqlSearchRepository implements SearchRepository {
     // The episode stages read up to EXACT_COUNT + 1 matches (ranking the newest CANDIDATES): the total reuses what
     // they read rather than walking the same index again.
     const complete = new Map<string, Counted>();
+    // PostgreSQL: the words the last one begins, when it is looked up as a prefix beside others (pg-words.ts).
+    const last = terms[terms.length - 1] ?? '';
+    const expansion =
+      this.dialect === 'postgres' && terms.length > 1 && last.length >= 2
+        ? await prefixWords(this.db, last)
+        : undefined;
     const [showIds, [episodeIds, total], personIds] = await Promise.all([
-      page === 1 ? this.rankedIds('shows', terms, limit, restrict) : [],
-      this.rankedIds('episodes', terms, offset + limit + 1, restrict, complete).then(
-        async (ids) => [ids, await this.countEpisodes(terms, restrict, complete)] as const,
+      page === 1 ? this.rankedIds('shows', terms, expansion, limit, restrict) : [],
+      this.rankedIds('episodes', terms, expansion, offset + limit + 1, restrict, complete).then(
+        async (ids) => [ids, await this.countEpisodes(terms, expansion, restrict, complete)] as const,
       ),
-      page === 1 ? this.rankedIds('people', terms, limit, restrict) : [],
+      page === 1 ? this.rankedIds('people', terms, expansion, limit, restrict) : [],
     ]);
     const pageIds = episodeIds.slice(offset, offset + limit);
     const byId = <T extends { id: number }>(ids: number[], rows: T[]): T[] => {
@@ -180,6 +190,7 @@ export class SqlSearchRepository implements SearchRepository {
   private async rankedIds(
     table: Table,
     terms: string[],
+    expansion: Expansion,
     wanted: number,
     restrict: Restriction | undefined,
     complete?: Map<string, Counted>,
@@ -206,14 +217,14 @@ export class SqlSearchRepository implements SearchRepository {
         // Episode titles are read newest first by date, whole words before the last word's prefix, each stage
         // stopping once its first band can fill the page (datedTitles).
         for (const mode of last.length < 2 ? (['word'] as const) : (['word', 'prefix'] as const))
-          stages.push(() => this.datedTitles(terms, mode, wanted - found.length, seen, restrict));
+          stages.push(() => this.datedTitles(terms, expansion, mode, wanted - found.length, seen, restrict));
         continue;
       }
       for (const mode of modes)
         stages.push(async () => {
           if (complete === undefined)
-            return rank(table, await this.candidates(table, terms, scope, mode, restrict));
-          const list = await this.candidates(table, terms, scope, mode, restrict, EXACT_COUNT + 1);
+            return rank(table, await this.candidates(table, terms, expansion, scope, mode, restrict));
+          const list = await this.candidates(table, terms, expansion, scope, mode, restrict, EXACT_COUNT + 1);
           complete.set(`${scope}:${mode}`, {
             n: list.length,
             lowest: list.reduce((low, c) => Math.min(low, c.id), Number.POSITIVE_INFINITY),
@@ -248,6 +259,7 @@ export class SqlSearchRepository implements SearchRepository {
    */
   private async datedTitles(
     terms: string[],
+    expansion: Expansion,
     mode: Mode,
     need: number,
     seen: Set<number>,
@@ -260,7 +272,7 @@ export class SqlSearchRepository implements SearchRepository {
     let after: DateCursor | undefined;
     let batch = Math.min(CANDIDATES, Math.max(32, need + 8));
     while (read < CANDIDATES) {
-      const rows = await this.datedTitleRows(terms, mode, restrict, batch, after);
+      const rows = await this.datedTitleRows(terms, expansion, mode, restrict, batch, after);
       read += rows.length;
       for (const r of rows) {
         if (seen.has(r.id)) continue;
@@ -280,6 +292,7 @@ export class SqlSearchRepository implements SearchRepository {
   /** One batch of the title stage's matches, newest first by date, after `after` (the previous batch's last). */
   private async datedTitleRows(
     terms: string[],
+    expansion: Expansion,
     mode: Mode,
     restrict: Restriction | undefined,
     limit: number,
@@ -308,9 +321,7 @@ export class SqlSearchRepository implements SearchRepository {
         cursor: { minute: r.minute, at: '', id: r.id },
       }));
     }
-    const tsquery = sql`to_tsquery('simple', ${terms
-      .map((t, i) => (mode === 'prefix' && i === terms.length - 1 ? `${t}:*` : t))
-      .join(' & ')})`;
+    const tsquery = pgTsquery(terms, mode === 'prefix', expansion);
     const visible = restrictRow('episodes', sql`s.id`, restrict);
     const before = after === undefined ? sql`` : sql`and (s.published_at, s.id) < (${after.at}, ${after.id})`;
     const { rows } = await sql<{ id: number; text: string | null; at: string }>`
@@ -330,12 +341,13 @@ export class SqlSearchRepository implements SearchRepository {
   private async candidates(
     table: Table,
     terms: string[],
+    expansion: Expansion,
     scope: Scope,
     mode: Mode,
     restrict: Restriction | undefined,
     limit = CANDIDATES,
   ): Promise<Candidate[]> {
-    const source = await this.matchSource(table, terms, scope, mode, restrict, limit);
+    const source = await this.matchSource(table, terms, expansion, scope, mode, restrict, limit);
     const { rows } = await tieBreakers(table, source, this.dialect).execute(this.db);
     return rows.map((r) => ({
       id: Number(r.id),
@@ -353,6 +365,7 @@ export class SqlSearchRepository implements SearchRepository {
   private async matchSource(
     table: Table,
     terms: string[],
+    expansion: Expansion,
     scope: Scope,
     mode: Mode,
     restrict: Restriction | undefined,
@@ -377,9 +390,7 @@ export class SqlSearchRepository implements SearchRepository {
       return sql<{ id: number }>`select ${fts}.rowid as id from ${fts}
         where ${fts} match ${match} ${visible} order by ${fts}.rowid desc limit ${limit}`;
     }
-    const tsquery = sql`to_tsquery('simple', ${terms
-      .map((t, i) => (mode === 'prefix' && i === terms.length - 1 ? `${t}:*` : t))
-      .join(' & ')})`;
+    const tsquery = pgTsquery(terms, mode === 'prefix', expansion);
     let vector: RawBuilder<unknown>;
     let from: RawBuilder<unknown>;
     let id: RawBuilder<unknown>;
@@ -464,6 +475,7 @@ export class SqlSearchRepository implements SearchRepository {
    */
   private async countEpisodes(
     terms: string[],
+    expansion: Expansion,
     restrict: Restriction | undefined,
     complete: Map<string, Counted>,
   ): Promise<SearchTotal> {
@@ -487,7 +499,15 @@ export class SqlSearchRepository implements SearchRepository {
         if (n > EXACT_COUNT) break;
         continue;
       }
-      const source = await this.matchSource('episodes', terms, scope, mode, restrict, EXACT_COUNT + 1 - n);
+      const source = await this.matchSource(
+        'episodes',
+        terms,
+        expansion,
+        scope,
+        mode,
+        restrict,
+        EXACT_COUNT + 1 - n,
+      );
       const { rows } = await sql<{ n: number; lowest: number | null }>`select count(*) as n, min(id) as lowest
         from (${source}) m`.execute(this.db);
       n += Number(rows[0]?.n ?? 0);

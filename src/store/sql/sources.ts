@@ -11,6 +11,7 @@ import {
 import type { SqlDialect } from '../migrations/index.ts';
 import type { Audience } from '../ports.ts';
 import type { EpisodeCitations, SourceReach, SourceRepository, SourceSearchHit } from '../source-ports.ts';
+import { pgTsquery, prefixWords } from './pg-words.ts';
 import { chunks, compact, fromJson, iso } from './rows.ts';
 import type { Database } from './schema.ts';
 import { visibleShows } from './visibility.ts';
@@ -49,10 +50,16 @@ export class SqlSourceRepository implements SourceRepository {
       this.dialect === 'sqlite'
         ? await this.sqliteMatches(words, options.limit)
         : // Over the stored vectors of migration 0033: PostgreSQL walks the ids backwards for a common word and
-          // stops at the LIMIT, and reads the GIN index for a rare one.
+          // stops at the LIMIT, and reads the GIN index for a rare one; the last word beside others as the words it
+          // begins (pg-words.ts).
           (
-            await sql<{ id: number }>`select id from sources where search @@
-            to_tsquery('simple', ${words.map((w, i) => (i === last ? `${w}:*` : w)).join(' & ')})
+            await sql<{ id: number }>`select id from sources where search @@ ${pgTsquery(
+              words,
+              true,
+              words.length > 1 && (words[last] ?? '').length >= 2
+                ? await prefixWords(this.db, words[last] ?? '')
+                : undefined,
+            )}
             order by id desc limit ${SEARCH_CANDIDATES}`.execute(this.db)
           ).rows;
     const candidates = ids.map((r) => Number(r.id));
