@@ -130,6 +130,19 @@ export function storeContract(name: string, harness: StoreHarness): void {
       }
     });
 
+  /** Stores `text` as the transcript of the show's episode `guid` (fetched from `url`). */
+  async function transcribe(
+    store: Store,
+    showId: number,
+    guid: string,
+    url: string,
+    text: string,
+  ): Promise<void> {
+    const found = await store.episodes.findByGuid(showId, guid);
+    assert.ok(found, `episode ${guid}`);
+    await store.mediaText.putEpisodeText({ episodeId: found.id, url, text, updatedAt: T0.toISOString() });
+  }
+
   async function showOf(store: Store, url = 'https://feeds.example/show.xml'): Promise<number> {
     const { feed } = await store.feeds.add(url, T0);
     const { show } = await store.shows.upsert(feed.id, { format: 'rss', title: url }, T0);
@@ -982,14 +995,13 @@ export function storeContract(name: string, harness: StoreHarness): void {
         assert.deepEqual(await ids('ink quill'), ['described', 'new', 'old', 'renamed']);
         // A transcript.
         await episodes([episode('spoken', { title: 'Ink talk' })], at(3));
-        const spoken = await store.episodes.findByGuid(showId, 'spoken');
-        assert.ok(spoken);
-        await store.mediaText.putEpisodeText({
-          episodeId: spoken.id,
-          url: 'https://show.example/quill.vtt',
-          text: 'Today the quillsmith sharpens a feather.',
-          updatedAt: T0.toISOString(),
-        });
+        await transcribe(
+          store,
+          showId,
+          'spoken',
+          'https://show.example/quill.vtt',
+          'Today the quillsmith sharpens a feather.',
+        );
         assert.deepEqual(await ids('today quill'), ['spoken']);
         // A show's description, and a person's name.
         const other = await store.feeds.add('https://feeds.example/quill-2.xml', T0);
@@ -1037,14 +1049,13 @@ export function storeContract(name: string, harness: StoreHarness): void {
           [episode('spoken'), episode('titled', { title: 'Quota busters' }), episode('plain')],
           { now: T0, complete: true },
         );
-        const spoken = await store.episodes.findByGuid(showId, 'spoken');
-        assert.ok(spoken);
-        await store.mediaText.putEpisodeText({
-          episodeId: spoken.id,
-          url: 'https://show.example/t.vtt',
-          text: 'He cut 102 tonnes of coal in one shift, fourteen times his quota.',
-          updatedAt: T0.toISOString(),
-        });
+        await transcribe(
+          store,
+          showId,
+          'spoken',
+          'https://show.example/t.vtt',
+          'He cut 102 tonnes of coal in one shift, fourteen times his quota.',
+        );
         const found = await store.search.search('tonnes', { limit: 5 });
         assert.deepEqual(
           found.episodes.map((r) => r.episode.guid),

@@ -502,10 +502,7 @@ export class SqlSearchRepository implements SearchRepository {
     // Only with no audience filter (nothing hidden, or an admin) and no filters: the statistics count every episode.
     const counted = complete.get(`all:${mode}`);
     if (this.dialect === 'postgres' && restrict === undefined && (counted?.n ?? Infinity) > EXACT_COUNT) {
-      const estimate = await this.pgEstimate(
-        'body',
-        sql`to_tsquery('simple', ${terms.map((t, i) => (mode === 'prefix' && i === terms.length - 1 ? `${t}:*` : t)).join(' & ')})`,
-      );
+      const estimate = await this.pgEstimate('body', pgTsquery(terms, mode === 'prefix', undefined));
       if (estimate > 2 * EXACT_COUNT) return { count: estimate, exact: false };
     }
     let n = 0;
