@@ -50,9 +50,9 @@ const BANDS = 2;
 /**
  * PostgreSQL's title stage, several words: when the planner expects at most this many titles to hold them, they are
  * read from the GIN index and sorted by date; more, and the planner chooses (it walks the date index newest first,
- * checking each title, once it expects about 2,000). Measured at 1,002,679 episodes, 40 pairs and triples: a walk
- * for 1,400–2,200 matches took 13–27 ms where reading and sorting them took 5–9 ms; past 4,000 matches reading them
- * costs more than the walk (5,000: 12–18 ms against 5–7).
+ * checking each title, once it expects about 2,000). Measured at 1,002,679 episodes, 40 pairs and triples: where
+ * it expected 1,400–2,800 matches its walk took 12–27 ms, reading and sorting them 5–11 ms; where it expected
+ * 5,000–6,800, reading them cost more than the walk (13–18 ms against 5–8).
  */
 const SORT_BELOW = 4_000;
 
