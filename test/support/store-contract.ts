@@ -1040,6 +1040,12 @@ export function storeContract(name: string, harness: StoreHarness): void {
           (await store.sources.search('ink quill', { limit: 5 })).map((s) => s.source.citation.text),
           ['Penman, Ada. "Ink and the quillfeather." Scribe Press, 1901.'],
         );
+        // A typed word no stored word begins finds nothing; one beginning more words than a search lists is still
+        // found wherever it stands.
+        assert.deepEqual(await ids('ink quilz'), []);
+        const many = Array.from({ length: 250 }, (_, i) => `quill${i.toString(36)}x`).join(' ');
+        await episodes([episode('many', { title: 'Ink', description: many })], at(5));
+        assert.deepEqual(await ids('ink quill'), ['described', 'many', 'new', 'old', 'renamed']);
       });
 
       it('finds an episode by words spoken in its transcript, after title and description matches', async (store) => {
