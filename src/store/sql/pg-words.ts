@@ -30,10 +30,15 @@ export function pgTsquery(
   expansion: readonly string[] | undefined,
 ): RawBuilder<unknown> {
   const whole = terms.slice(0, -1);
-  if (prefix && expansion !== undefined && whole.length > 0) {
-    // The vocabulary's words as quoted lexemes: taken as written, as they are the index's own.
-    const any = expansion.map((w) => `'${w.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`).join(' | ');
-    return sql`(to_tsquery('simple', ${whole.join(' & ')}) && ${`(${any})`}::tsquery)`;
-  }
+  if (prefix && expansion !== undefined && whole.length > 0)
+    return sql`(to_tsquery('simple', ${whole.join(' & ')}) && ${anyOf(expansion)}::tsquery)`;
   return sql`to_tsquery('simple', ${terms.map((t, i) => (prefix && i === terms.length - 1 ? `${t}:*` : t)).join(' & ')})`;
+}
+
+/**
+ * tsquery text matching any of `words`, each a quoted lexeme taken as written (they are the index's own, read from
+ * stored text: a quote is doubled, a backslash escaped, so no word is query syntax).
+ */
+export function anyOf(words: readonly string[]): string {
+  return `(${words.map((w) => `'${w.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`).join(' | ')})`;
 }
