@@ -5,16 +5,18 @@
 // Every table both databases have is copied, whatever it is (transcripts: episode_transcripts and the parsed files
 // in media_text_cache; sources: sources with its search_text, source_keys, episode_citations). On PostgreSQL the
 // transcript and source searches read GIN indexes over stored, generated vectors (migration 0033: PostgreSQL computes
-// them as the rows are copied), created again after the copy; the one table a PostgreSQL trigger fills,
-// episode_search, is filled after the copy (which runs with
-// triggers off). Tables only one database has (SQLite's FTS5 shadow tables) are skipped. Non-constraint indexes are
+// them as the rows are copied), created again after the copy; the tables PostgreSQL triggers fill (episode_search,
+// show_search, and the word list search_words of migration 0039) are filled after the copy (which runs with triggers
+// off), each at once. Tables only one database has (SQLite's FTS5 shadow tables) are skipped. Non-constraint indexes are
 // dropped for the copy and created again after it; then every copied table's row count is checked against SQLite's
 // (when the copy is made: bench runs add sessions and progress to both databases afterwards).
 // The schema is reused while its bench_meta row matches the generator version and size; otherwise it is replaced.
 // (A bench, not the app: this is the one place outside src/store that speaks SQL, to move rows in bulk.)
+
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { openStore } from '../../src/store/index.ts';
+import { FILL_SEARCH_WORDS } from '../../src/store/migrations/0039-search-words.ts';
 import { GENERATOR_VERSION, type WebBenchData } from './web-data.ts';
 
 /** `url` with the schema selected by search_path (as test/support/postgres.ts does). */
@@ -47,6 +49,7 @@ export async function ensurePgData(
       await (await openStore({ dataDir: '.', databaseUrl: url })).close();
       await fillEpisodeSearch(admin, schema, log);
       await fillShowSearch(admin, schema, log);
+      await fillSearchWords(admin, schema, log);
       return url;
     }
     log(`building PostgreSQL schema ${schema}: a copy of ${sqliteFile}`);
@@ -57,6 +60,7 @@ export async function ensurePgData(
     await copyRows(admin, schema, sqliteFile, log);
     await fillEpisodeSearch(admin, schema, log);
     await fillShowSearch(admin, schema, log);
+    await fillSearchWords(admin, schema, log);
     await checkCopy(admin, schema, sqliteFile, log);
     await admin.query(
       `create table ${schema}.bench_meta (version integer not null, episodes integer not null)`,
@@ -84,10 +88,12 @@ async function fillEpisodeSearch(admin: pg.Client, schema: string, log: (m: stri
   if (rows[0] === undefined || rows[0].filled) return;
   const t0 = performance.now();
   const dated = rows[0].dated;
-  await admin.query(`insert into ${schema}.episode_search (id, title, body${dated ? ', published_at' : ''})
-    select id, to_tsvector('simple', coalesce(title, '')),
-      to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(description, ''))
-      ${dated ? `, coalesce(published_at, '')` : ''} from ${schema}.episodes`);
+  await withoutTriggers(admin, () =>
+    admin.query(`insert into ${schema}.episode_search (id, title, body${dated ? ', published_at' : ''})
+      select id, to_tsvector('simple', coalesce(title, '')),
+        to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(description, ''))
+        ${dated ? `, coalesce(published_at, '')` : ''} from ${schema}.episodes`),
+  );
   await admin.query(`vacuum (analyze) ${schema}.episode_search`);
   log(`  episode_search filled in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
@@ -101,12 +107,48 @@ async function fillShowSearch(admin: pg.Client, schema: string, log: (m: string)
     `select exists (select 1 from ${schema}.show_search) as filled`,
   );
   if (rows[0] === undefined || rows[0].filled) return;
-  await admin.query(`insert into ${schema}.show_search (id, title, body)
-    select id, to_tsvector('simple', coalesce(title, '')),
-      to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(author, '') || ' ' || coalesce(description, ''))
-    from ${schema}.shows`);
+  await withoutTriggers(admin, () =>
+    admin.query(`insert into ${schema}.show_search (id, title, body)
+      select id, to_tsvector('simple', coalesce(title, '')),
+        to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(author, '') || ' ' || coalesce(description, ''))
+      from ${schema}.shows`),
+  );
   await admin.query(`vacuum (analyze) ${schema}.show_search`);
   log('  show_search filled');
+}
+
+/**
+ * `search_words` (migration 0039), every word of the searched tables: its triggers are off while the copy and the two
+ * fills above run (one lookup a row would take minutes), so it is filled here at once, as the migration fills it.
+ */
+async function fillSearchWords(admin: pg.Client, schema: string, log: (m: string) => void): Promise<void> {
+  const { rows } = await admin.query<{ filled: boolean }>(
+    `select exists (select 1 from ${schema}.search_words) as filled`,
+  );
+  if (rows[0] === undefined || rows[0].filled) return;
+  const t0 = performance.now();
+  await admin.query('begin');
+  try {
+    // The migration's statement names its tables unqualified, as the server's connections see them.
+    await admin.query(`set local search_path to ${schema}`);
+    await admin.query(FILL_SEARCH_WORDS);
+    await admin.query('commit');
+  } catch (e) {
+    await admin.query('rollback');
+    throw e;
+  }
+  await admin.query(`analyze ${schema}.search_words`);
+  log(`  search_words filled in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+/** `fill` with this connection's triggers off (as the copy runs): derived tables are filled by the steps above. */
+async function withoutTriggers(admin: pg.Client, fill: () => Promise<unknown>): Promise<void> {
+  await admin.query('set session_replication_role = replica');
+  try {
+    await fill();
+  } finally {
+    await admin.query('reset session_replication_role');
+  }
 }
 
 /**
