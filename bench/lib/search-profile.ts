@@ -1,5 +1,5 @@
 // `node --import tsx bench/lib/search-profile.ts <episodes> [--database-url postgres://…] [--queries N] [--cache-dir d]
-//   [--statements] [--moments] [--sources] [--only <class>] [--slow]`
+//   [--statements] [--moments] [--sources] [--only <class>] [--slow] [--seed n]`
 // The searches of `npm run bench:web`'s varied rows (1, 2, 3 words and word + prefix, drawn Zipf-like from its
 // catalogue's vocabulary, and words said only in transcripts), run one at a time straight against the store over the bench:web catalogue of that size:
 // CPU ms per search in this process (and wall ms, p50 / p99 / max) per class, no HTTP. For working on the search
@@ -54,7 +54,8 @@ const mediaText = process.argv.includes('--moments')
 
 const withSources = process.argv.includes('--sources');
 
-const random = prng(13);
+// --seed: another draw of searches (a run repeating the last one's finds their pages in the database's buffers).
+const random = prng(Number(arg('seed') ?? 13));
 const { words, wordAndPrefix, spoken } = searchDraws(data, random);
 const only = arg('only');
 const classes = (

@@ -32,6 +32,7 @@ import { showSearch } from './0036-show-search.ts';
 import { citationCounts } from './0037-citation-counts.ts';
 import { citationTotals } from './0038-citation-totals.ts';
 import { searchWords } from './0039-search-words.ts';
+import { titleWalk } from './0040-title-walk.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
@@ -70,4 +71,5 @@ export const migrations: readonly Migration[] = [
   citationCounts,
   citationTotals,
   searchWords,
+  titleWalk,
 ];

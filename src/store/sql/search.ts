@@ -48,13 +48,17 @@ const EXACT_COUNT = 500;
 const TRIGRAM_THRESHOLD = 0.5;
 const BANDS = 2;
 /**
- * PostgreSQL's title stage, several words: when the planner expects at most this many titles to hold them, they are
- * read from the GIN index and sorted by date; more, and the planner chooses (it walks the date index newest first,
- * checking each title, once it expects about 2,000). Measured at 1,002,679 episodes, 40 pairs and triples: where
- * it expected 1,400–2,800 matches its walk took 12–27 ms, reading and sorting them 5–11 ms; where it expected
- * 5,000–6,800, reading them cost more than the walk (13–18 ms against 5–8).
+ * PostgreSQL's title stage, several words: when the planner expects few enough titles to hold them, a batch of the
+ * newest is read from the GIN index and sorted by date; more, and the planner chooses (it walks the titles newest
+ * first through migration 0040's covering index, checking each). The walk checks about `limit` × episodes ÷ matches
+ * titles, the sort reads every match: they cost the same near matches² ∝ limit. Measured at 1,002,679 episodes, 40
+ * pairs and triples, each way: for the newest 29, the walk took 8–22 ms where 800–1,500 titles were expected to
+ * match (the sort 5–11 ms) and 1–3 ms from 3,000 (the sort 7–23 ms); for the newest 116, it took 28 ms to 1.5 s up
+ * to 1,500 (the sort 3–16 ms), 14 ms at 3,133 (the sort 10 ms) and 3–7 ms from 5,000 (the sort 10–22 ms).
  */
-const SORT_BELOW = 4_000;
+function sortBelow(limit: number): number {
+  return 350 * Math.sqrt(limit);
+}
 
 /** The words of a query, lowercased: letters and digits only, so nothing in them is query syntax. */
 function searchTerms(query: string): string[] {
@@ -279,12 +283,13 @@ export class SqlSearchRepository implements SearchRepository {
     let read = 0;
     let after: DateCursor | undefined;
     let batch = Math.min(CANDIDATES, Math.max(32, need + 8));
-    // PostgreSQL, several words: few enough matches are read from the GIN index and sorted (SORT_BELOW).
-    const sorted =
-      this.dialect === 'postgres' &&
-      terms.length > 1 &&
-      (await this.pgEstimate('title', pgTsquery(terms, mode === 'prefix', expansion))) <= SORT_BELOW;
+    // PostgreSQL, several words: few enough matches for the batch are read from the GIN index and sorted (sortBelow).
+    const estimate =
+      this.dialect === 'postgres' && terms.length > 1
+        ? await this.pgEstimate('title', pgTsquery(terms, mode === 'prefix', expansion))
+        : Number.POSITIVE_INFINITY;
     while (read < CANDIDATES) {
+      const sorted = estimate <= sortBelow(batch);
       const rows = await this.datedTitleRows(terms, expansion, mode, restrict, batch, after, sorted);
       read += rows.length;
       for (const r of rows) {
