@@ -295,3 +295,52 @@ async function schemaTables(admin: pg.Client, schema: string): Promise<string[]>
   );
   return rows.map((r) => r.table_name).filter((t) => t !== 'schema_migrations');
 }
+
+/**
+ * How the PostgreSQL server caches the bench schema, for the report: its shared buffers, huge pages, and the schema's
+ * size. When the buffers can hold the whole schema, it is first read into them (pg_prewarm, shipped with PostgreSQL),
+ * as a server's working set is after it has run a while: otherwise the first searches of a run would each pay for
+ * reading their pages, and a second run would find the first run's. With buffers smaller than the schema (PostgreSQL's
+ * default is 128 MB), nothing is read ahead: pages come and go as the searches ask for them.
+ */
+export async function pgCacheState(url: string, log: (m: string) => void): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{
+      buffers: string;
+      bufferBytes: string;
+      huge: string;
+      schema: string;
+      bytes: string;
+    }>(
+      `select current_setting('shared_buffers') as buffers, current_setting('huge_pages') as huge,
+        (select setting::bigint * 8192 from pg_settings where name = 'shared_buffers')::text as "bufferBytes",
+        current_schema() as schema,
+        (select coalesce(sum(pg_total_relation_size(c.oid)), 0) from pg_class c
+          where c.relnamespace = current_schema()::regnamespace and c.relkind = 'r')::text as bytes`,
+    );
+    const row = rows[0];
+    if (row === undefined) return 'PostgreSQL: settings unknown';
+    const gb = (n: number): string => `${(n / 2 ** 30).toFixed(1)} GB`;
+    const schemaBytes = Number(row.bytes);
+    const held = Number(row.bufferBytes) > schemaBytes * 1.05;
+    let warmed = 'not read ahead: larger than the buffers';
+    if (held) {
+      const t0 = performance.now();
+      await client.query('create extension if not exists pg_prewarm schema public');
+      const { rows: ext } = await client.query<{ schema: string }>(`select n.nspname as schema from pg_extension e
+        join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_prewarm'`);
+      const prewarm = `${client.escapeIdentifier(ext[0]?.schema ?? 'public')}.pg_prewarm`;
+      await client.query(`select sum(${prewarm}(c.oid)) from pg_class c
+        where c.relnamespace = current_schema()::regnamespace and c.relkind in ('r', 'i')`);
+      await client.query(`select sum(${prewarm}(c.reltoastrelid)) from pg_class c
+        where c.relnamespace = current_schema()::regnamespace and c.reltoastrelid <> 0`);
+      warmed = `read into the buffers first (pg_prewarm, ${((performance.now() - t0) / 1000).toFixed(0)} s)`;
+      log(`  ${row.schema} ${warmed}`);
+    }
+    return `PostgreSQL shared_buffers ${row.buffers}, huge_pages ${row.huge}; the bench schema ${gb(schemaBytes)}, ${warmed}`;
+  } finally {
+    await client.end();
+  }
+}

@@ -60,6 +60,17 @@ function sortBelow(limit: number): number {
   return 350 * Math.sqrt(limit);
 }
 
+/**
+ * The same for PostgreSQL's description stage, which walks the episodes by id, newest first. Its rows are larger
+ * (the description's vector), so each costs more to check: measured at 1,002,679 episodes over 60 pairs and triples,
+ * reading the newest 501 (the stage's count), the walk took 36–251 ms where the planner expected 1,800–4,300 matches
+ * (the sort 15–20 ms), 25–37 ms at 5,000–6,800 (the sort 17–29 ms) and 3–17 ms from 9,000 (the sort 29–180 ms); the
+ * planner itself walked at 5,081 (277 ms, "dog & journalist & music").
+ */
+function bodySortBelow(limit: number): number {
+  return 225 * Math.sqrt(limit);
+}
+
 /** The words of a query, lowercased: letters and digits only, so nothing in them is query syntax. */
 function searchTerms(query: string): string[] {
   return (query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_TERMS);
@@ -444,8 +455,15 @@ export class SqlSearchRepository implements SearchRepository {
     // Newest first, as on SQLite: PostgreSQL walks the ids backwards for a common word and stops at the LIMIT, and
     // reads the GIN index for a rare one. Episodes, transcripts and shows are matched through stored vectors
     // (migrations 0017, 0033, 0036), so neither way computes a text's words again; people's names are short.
+    // Several words in episodes' descriptions that the planner expects in few enough of them (bodySortBelow) are read
+    // from the GIN index and sorted: `id + 0` orders as `id` does, but no index provides it.
+    const sorted =
+      table === 'episodes' &&
+      scope === 'all' &&
+      terms.length > 1 &&
+      (await this.pgEstimate('body', tsquery)) <= bodySortBelow(limit);
     return sql<{ id: number }>`select ${id} as id from ${from}
-      where ${vector} @@ ${tsquery} ${visible} order by ${id} desc limit ${limit}`;
+      where ${vector} @@ ${tsquery} ${visible} order by ${sorted ? sql`${id} + 0` : id} desc limit ${limit}`;
   }
 
   /** Show titles that look like the words (typos): trigram similarity, the same measure on both databases. */
