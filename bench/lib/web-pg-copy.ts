@@ -311,12 +311,10 @@ export async function pgCacheState(url: string, log: (m: string) => void): Promi
       buffers: string;
       bufferBytes: string;
       huge: string;
-      schema: string;
       bytes: string;
     }>(
       `select current_setting('shared_buffers') as buffers, current_setting('huge_pages') as huge,
         (select setting::bigint * 8192 from pg_settings where name = 'shared_buffers')::text as "bufferBytes",
-        current_schema() as schema,
         (select coalesce(sum(pg_total_relation_size(c.oid)), 0) from pg_class c
           where c.relnamespace = current_schema()::regnamespace and c.relkind = 'r')::text as bytes`,
     );
@@ -326,21 +324,30 @@ export async function pgCacheState(url: string, log: (m: string) => void): Promi
     const schemaBytes = Number(row.bytes);
     const held = Number(row.bufferBytes) > schemaBytes * 1.05;
     let warmed = 'not read ahead: larger than the buffers';
-    if (held) {
-      const t0 = performance.now();
-      await client.query('create extension if not exists pg_prewarm schema public');
-      const { rows: ext } = await client.query<{ schema: string }>(`select n.nspname as schema from pg_extension e
-        join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_prewarm'`);
-      const prewarm = `${client.escapeIdentifier(ext[0]?.schema ?? 'public')}.pg_prewarm`;
-      await client.query(`select sum(${prewarm}(c.oid)) from pg_class c
-        where c.relnamespace = current_schema()::regnamespace and c.relkind in ('r', 'i')`);
-      await client.query(`select sum(${prewarm}(c.reltoastrelid)) from pg_class c
-        where c.relnamespace = current_schema()::regnamespace and c.reltoastrelid <> 0`);
-      warmed = `read into the buffers first (pg_prewarm, ${((performance.now() - t0) / 1000).toFixed(0)} s)`;
-      log(`  ${row.schema} ${warmed}`);
-    }
+    if (held) warmed = await prewarm(client, log);
     return `PostgreSQL shared_buffers ${row.buffers}, huge_pages ${row.huge}; the bench schema ${gb(schemaBytes)}, ${warmed}`;
   } finally {
     await client.end();
   }
+}
+
+/** Reads the schema's tables, indexes and their TOAST into the buffers; what it did, for the report. */
+async function prewarm(client: pg.Client, log: (m: string) => void): Promise<string> {
+  const t0 = performance.now();
+  try {
+    await client.query('create extension if not exists pg_prewarm schema public');
+  } catch (error) {
+    // Creating it takes a superuser (or an owner it was granted to): without it, the buffers fill as searches ask.
+    return `not read ahead (pg_prewarm: ${error instanceof Error ? error.message : String(error)})`;
+  }
+  const { rows } = await client.query<{ schema: string }>(`select n.nspname as schema from pg_extension e
+    join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_prewarm'`);
+  const fn = `${client.escapeIdentifier(rows[0]?.schema ?? 'public')}.pg_prewarm`;
+  await client.query(`select sum(${fn}(c.oid)) from pg_class c
+    where c.relnamespace = current_schema()::regnamespace and c.relkind in ('r', 'i')`);
+  await client.query(`select sum(${fn}(c.reltoastrelid)) from pg_class c
+    where c.relnamespace = current_schema()::regnamespace and c.reltoastrelid <> 0`);
+  const warmed = `read into the buffers first (pg_prewarm, ${((performance.now() - t0) / 1000).toFixed(0)} s)`;
+  log(`  ${warmed}`);
+  return warmed;
 }
