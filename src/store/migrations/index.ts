@@ -33,6 +33,7 @@ import { citationCounts } from './0037-citation-counts.ts';
 import { citationTotals } from './0038-citation-totals.ts';
 import { searchWords } from './0039-search-words.ts';
 import { titleWalk } from './0040-title-walk.ts';
+import { showTyposNearest } from './0041-show-typos-nearest.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
@@ -72,4 +73,5 @@ export const migrations: readonly Migration[] = [
   citationTotals,
   searchWords,
   titleWalk,
+  showTyposNearest,
 ];

@@ -482,16 +482,10 @@ export class SqlSearchRepository implements SearchRepository {
     } else {
       const { trgm } = await this.pgFeatures();
       if (trgm === undefined) return [];
-      // Titles holding any of the words' trigrams (pg_trgm's GIN index serves each LIKE), the most alike first.
-      const grams = [...new Set(terms.flatMap(wordTrigrams))];
-      if (grams.length === 0) return [];
-      const any = sql.join(
-        grams.map((g) => sql`s.title ilike ${`%${g}%`}`),
-        sql` or `,
-      );
-      const similarity = sql.raw(`${quoteIdent(trgm)}.word_similarity`);
+      // The titles nearest the words, from pg_trgm's GiST index (migration 0041): `<<->` is one minus word_similarity.
+      const nearest = sql.raw(`operator(${quoteIdent(trgm)}.<<->)`);
       source = sql<{ id: number }>`select s.id as id from shows s
-        where (${any}) ${visible} order by ${similarity}(${text}, s.title) desc limit 50`;
+        where true ${visible} order by ${text} ${nearest} s.title limit 50`;
     }
     const { rows } = await sql<{ id: number; title: string | null; at: string | null; popularity: number }>`
       select s.id, s.title, s.latest_episode_at as at,
