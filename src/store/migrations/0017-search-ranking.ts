@@ -106,6 +106,7 @@ export const searchRanking: Migration = {
   },
 };
 
-function quoteIdent(name: string): string {
+/** A PostgreSQL identifier (an extension's schema) quoted for raw SQL. */
+export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }

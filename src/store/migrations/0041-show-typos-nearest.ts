@@ -6,6 +6,7 @@
 // take 3–4 ms whatever the words (1,002,679 episodes). The same titles come first either way: the order is the same
 // measure. Without pg_trgm (0017 could not create it) there is no index to replace, and no typo stage.
 import { type Kysely, sql } from 'kysely';
+import { quoteIdent } from './0017-search-ranking.ts';
 import type { Migration } from './types.ts';
 
 export const showTyposNearest: Migration = {
@@ -21,6 +22,6 @@ export const showTyposNearest: Migration = {
     if (trgm === undefined) return;
     await sql`drop index shows_title_trgm`.execute(db);
     await sql`create index shows_title_trgm on shows
-      using gist (title ${sql.raw(`"${trgm.replace(/"/g, '""')}".gist_trgm_ops`)})`.execute(db);
+      using gist (title ${sql.raw(`${quoteIdent(trgm)}.gist_trgm_ops`)})`.execute(db);
   },
 };

@@ -21,6 +21,7 @@
 import { type Kysely, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Show } from '../../domain/show.ts';
 import { SEARCH_COLUMNS } from '../migrations/0004-search.ts';
+import { quoteIdent } from '../migrations/0017-search-ranking.ts';
 import { DATE_KEY_ID_MASK } from '../migrations/0025-search-by-date.ts';
 import type { SqlDialect } from '../migrations/index.ts';
 import type {
@@ -759,10 +760,6 @@ export function trigramSimilarity(query: string, title: string): number {
   let shared = 0;
   for (const g of q) if (t.has(g)) shared++;
   return shared / q.size;
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /** What a search's lookups let through: what the audience may see (none: everything) and the caller's filters. */
