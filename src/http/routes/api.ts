@@ -217,7 +217,13 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
     // The page's filters (show, person, from/to or year), read as leniently: a bad value is ignored.
     const asked = parseSearchRequest(req.query);
     const filters = searchFilters(asked);
-    const r = await deps.search.search(q, { limit, page, audience: audienceOf(req), filters });
+    const audience = audienceOf(req);
+    // Cited works whose reference line holds the words (the first page), looked up beside the search: they need only
+    // the words.
+    const [r, sources] = await Promise.all([
+      deps.search.search(q, { limit, page, audience, filters }),
+      page > 1 ? [] : deps.store.sources.search(q, { limit: 5, audience }),
+    ]);
     // `next` / `prev`: the same search's neighbouring pages, as relative URLs (ranking: docs/search.md).
     const href = (p: number): string =>
       `/api/v1${searchHref({ ...asked, query: q, page: p })}${limit === 20 ? '' : `&limit=${limit}`}`;
@@ -244,16 +250,13 @@ export function registerApiRoutes(app: FastifyInstance, web: WebApp): void {
         };
       }),
       people: r.people.map((p) => ({ id: p.id, name: p.name, url: `/people/${p.id}` })),
-      // Cited works whose reference line holds the words (the first page), each with how widely it is cited.
-      sources:
-        page > 1
-          ? []
-          : (await deps.store.sources.search(q, { limit: 5, audience: audienceOf(req) })).map((h) => ({
-              id: h.source.id,
-              url: `/sources/${h.source.id}`,
-              citation: h.source.citation,
-              citedBy: { episodes: h.episodes, shows: h.shows },
-            })),
+      // Each cited work with how widely it is cited.
+      sources: sources.map((h) => ({
+        id: h.source.id,
+        url: `/sources/${h.source.id}`,
+        citation: h.source.citation,
+        citedBy: { episodes: h.episodes, shows: h.shows },
+      })),
       page: r.page,
       total: { episodes: r.episodeTotal.count, exact: r.episodeTotal.exact },
       ...(r.hasMore ? { next: href(page + 1) } : {}),

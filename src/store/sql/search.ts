@@ -137,20 +137,22 @@ export class SqlSearchRepository implements SearchRepository {
     const limit = clampLimit(options.limit, 10, 100);
     // An admin (or no audience: internal callers) sees everything and pays for no filter; so does everyone while no
     // show is hidden (one look at a partial index of migration 0017).
-    const audience =
-      options.audience?.isAdmin === true || !(await this.anyHidden()) ? undefined : options.audience;
+    // PostgreSQL: the words the last one begins, when it is looked up as a prefix beside others (pg-words.ts); asked
+    // beside the look at hidden shows (neither needs the other).
+    const last = terms[terms.length - 1] ?? '';
+    const [hidden, expansion] = await Promise.all([
+      options.audience?.isAdmin === true ? false : this.anyHidden(),
+      this.dialect === 'postgres' && terms.length > 1 && last.length >= 2
+        ? prefixWords(this.db, last)
+        : undefined,
+    ]);
+    const audience = hidden ? options.audience : undefined;
     const restrict = restriction(audience, options.filters);
     const offset = (page - 1) * limit;
     // Shows and people are listed on the first page only; episodes are paged (one more than the page: is there a next).
     // The episode stages read up to EXACT_COUNT + 1 matches (ranking the newest CANDIDATES): the total reuses what
     // they read rather than walking the same index again.
     const complete = new Map<string, Counted>();
-    // PostgreSQL: the words the last one begins, when it is looked up as a prefix beside others (pg-words.ts).
-    const last = terms[terms.length - 1] ?? '';
-    const expansion =
-      this.dialect === 'postgres' && terms.length > 1 && last.length >= 2
-        ? await prefixWords(this.db, last)
-        : undefined;
     const [showIds, [episodeIds, total], personIds] = await Promise.all([
       page === 1 ? this.rankedIds('shows', terms, expansion, limit, restrict) : [],
       this.rankedIds('episodes', terms, expansion, offset + limit + 1, restrict, complete).then(
@@ -163,33 +165,44 @@ export class SqlSearchRepository implements SearchRepository {
       const map = new Map(rows.map((r) => [r.id, r]));
       return ids.flatMap((id) => map.get(id) ?? []);
     };
-    const episodeRows =
+    // The page's rows, all three asked at once: the shows listed and those of the page's episodes (read through the
+    // episodes' ids, so the shows need not wait for the episodes), and the people.
+    const [episodeRows, showRows, personRows] = await Promise.all([
       pageIds.length === 0
         ? []
-        : await this.db
+        : this.db
             .selectFrom('episodes')
             .select([...LIST_COLUMNS, (eb) => eb.val<string | null>(null).as('content_html')])
             .where('id', 'in', pageIds)
-            .execute();
-    const episodes = byId(pageIds, episodeRows.map(toEpisode));
-    const neededShows = [...new Set([...showIds, ...episodes.map((e) => e.showId)])];
-    const showRows =
-      neededShows.length === 0
+            .execute(),
+      showIds.length === 0 && pageIds.length === 0
         ? []
-        : await this.db.selectFrom('shows').selectAll().where('id', 'in', neededShows).execute();
-    const shows = new Map<number, Show>(showRows.map((r) => [r.id, toShow(r)]));
-    // A name merged into another person (people graph) is found as that person, once.
-    const personRows =
+        : this.db
+            .selectFrom('shows')
+            .selectAll()
+            .where((eb) =>
+              eb.or([
+                ...(showIds.length === 0 ? [] : [eb('id', 'in', showIds)]),
+                ...(pageIds.length === 0
+                  ? []
+                  : [eb('id', 'in', eb.selectFrom('episodes').select('show_id').where('id', 'in', pageIds))]),
+              ]),
+            )
+            .execute(),
+      // A name merged into another person (people graph) is found as that person, once.
       personIds.length === 0
         ? []
-        : await this.db
+        : this.db
             .selectFrom('people as n')
             .innerJoin('people as c', (j) =>
               j.on((eb) => eb('c.id', '=', eb.fn.coalesce('n.merged_into', 'n.id'))),
             )
             .select(['n.id as nameId', 'c.id', 'c.name', 'c.href', 'c.img'])
             .where('n.id', 'in', personIds)
-            .execute();
+            .execute(),
+    ]);
+    const episodes = byId(pageIds, episodeRows.map(toEpisode));
+    const shows = new Map<number, Show>(showRows.map((r) => [r.id, toShow(r)]));
     const personOf = new Map(personRows.map((r) => [r.nameId, toPerson(r)]));
     const seenPeople = new Set<number>();
     return {

@@ -44,24 +44,12 @@ export class SqlSourceRepository implements SourceRepository {
   async search(query: string, options: { limit: number; audience?: Audience }): Promise<SourceSearchHit[]> {
     const words = (query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
     if (words.length === 0 || options.limit <= 0) return [];
-    // Every word, the last also as a prefix (the word being typed); letters and digits only, so no query syntax.
-    const last = words.length - 1;
-    const ids =
-      this.dialect === 'sqlite'
-        ? await this.sqliteMatches(words, options.limit)
-        : // Over the stored vectors of migration 0033: PostgreSQL walks the ids backwards for a common word and
-          // stops at the LIMIT, and reads the GIN index for a rare one; the last word beside others as the words it
-          // begins (pg-words.ts).
-          (
-            await sql<{ id: number }>`select id from sources where search @@ ${pgTsquery(
-              words,
-              true,
-              words.length > 1 && (words[last] ?? '').length >= 2
-                ? await prefixWords(this.db, words[last] ?? '')
-                : undefined,
-            )}
-            order by id desc limit ${SEARCH_CANDIDATES}`.execute(this.db)
-          ).rows;
+    // Every word, the last also as a prefix (the word being typed); letters and digits only, so no query syntax. The
+    // matches, and beside them (neither needs the other) whether any show is hidden.
+    const [ids, hidden] = await Promise.all([
+      this.dialect === 'sqlite' ? this.sqliteMatches(words, options.limit) : this.pgMatches(words),
+      options.audience?.isAdmin === true ? false : this.anyHidden(),
+    ]);
     const candidates = ids.map((r) => Number(r.id));
     if (candidates.length === 0) return [];
     // Most cited first (as far as the audience may see), then the newest; sources it may not see are left out.
@@ -72,7 +60,7 @@ export class SqlSourceRepository implements SourceRepository {
         .slice(0, options.limit);
     let shown: number[];
     let reach: Map<number, SourceReach>;
-    if (options.audience?.isAdmin === true || !(await this.anyHidden())) {
+    if (!hidden) {
       // Every citation is visible: the candidates are ordered by their citations alone (their totals, migration
       // 0038), and the episodes and shows behind them are counted for the few listed only.
       const counts = await this.db
@@ -105,6 +93,21 @@ export class SqlSourceRepository implements SourceRepository {
         ? []
         : [{ source: { id: row.id, citation }, episodes: r.episodes, shows: r.shows }];
     });
+  }
+
+  /**
+   * The newest SEARCH_CANDIDATES sources holding the words, the last also as a prefix, over the stored vectors of
+   * migration 0033: PostgreSQL walks the ids backwards for a common word and stops at the LIMIT, and reads the GIN
+   * index for a rare one; the last word beside others as the words it begins (pg-words.ts).
+   */
+  private async pgMatches(words: string[]): Promise<Array<{ id: number }>> {
+    const last = words[words.length - 1] ?? '';
+    const expansion = words.length > 1 && last.length >= 2 ? await prefixWords(this.db, last) : undefined;
+    const { rows } = await sql<{
+      id: number;
+    }>`select id from sources where search @@ ${pgTsquery(words, true, expansion)}
+      order by id desc limit ${SEARCH_CANDIDATES}`.execute(this.db);
+    return rows;
   }
 
   /**

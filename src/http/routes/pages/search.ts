@@ -73,7 +73,21 @@ export function registerSearchPage(app: FastifyInstance, web: WebApp): void {
     if (query && deps.search) {
       const filtered = hasFilters(request);
       const options = { limit: PER_PAGE, page, audience, filters: searchFilters(request) };
-      let found = await deps.search.search(query, options);
+      // Cited works, like people, on the first page while no filter narrows the results: looked up beside the search
+      // (they need only the words), so the page waits for the longer of the two, not for both in turn.
+      const citedWorks = (words: string): Promise<NonNullable<SearchPageModel['sources']>> =>
+        deps.store.sources.search(words, { limit: 5, audience }).then((hits) =>
+          hits.map((h) => ({
+            citation: h.source.citation,
+            sourceHref: sourceHref(h.source.id),
+            alsoCited: { episodes: h.episodes, shows: h.shows },
+          })),
+        );
+      const withSources = !filtered && page === 1;
+      let [found, sources] = await Promise.all([
+        deps.search.search(query, options),
+        withSources ? citedWorks(query) : undefined,
+      ]);
       let shown = request;
       // Nothing matched the words as typed: try them spelt as the titles spell them.
       if (found.episodeTotal.count === 0 && page === 1) {
@@ -83,19 +97,22 @@ export function registerSearchPage(app: FastifyInstance, web: WebApp): void {
           if (again.episodeTotal.count > 0 || again.shows.length > found.shows.length) {
             found = again;
             shown = { ...request, query: corrected };
+            if (withSources) sources = await citedWorks(corrected);
           }
         }
       }
       const episodes = found.episodes.map((e) => e.episode);
       // The search already loaded each episode's show: pass them through rather than read them again.
-      const rows = await rowsForEpisodes(
-        deps,
-        ctx.viewer?.id,
-        episodes,
-        true,
-        new Map(found.episodes.map((e) => [e.show.id, e.show])),
-      );
-      const moments = await transcriptMoments(deps.mediaText, shown.query, episodes);
+      const [rows, moments] = await Promise.all([
+        rowsForEpisodes(
+          deps,
+          ctx.viewer?.id,
+          episodes,
+          true,
+          new Map(found.episodes.map((e) => [e.show.id, e.show])),
+        ),
+        transcriptMoments(deps.mediaText, shown.query, episodes),
+      ]);
       model = {
         query: shown.query,
         shows: found.shows.map(showCard),
@@ -105,16 +122,7 @@ export function registerSearchPage(app: FastifyInstance, web: WebApp): void {
         }),
         // People are matched by name, never filtered: listed only while no filter narrows the results.
         people: filtered ? [] : found.people.map((p) => ({ name: p.name, href: personHref(p.id) })),
-        // Cited works, like people, on the first page while no filter narrows the results.
-        ...(filtered || page > 1
-          ? {}
-          : {
-              sources: (await deps.store.sources.search(shown.query, { limit: 5, audience })).map((h) => ({
-                citation: h.source.citation,
-                sourceHref: sourceHref(h.source.id),
-                alsoCited: { episodes: h.episodes, shows: h.shows },
-              })),
-            }),
+        ...(sources === undefined ? {} : { sources }),
         page,
         episodeTotal: found.episodeTotal,
         ...(page > 1 ? { prevHref: searchHref(shown, { page: page - 1 }) } : {}),
