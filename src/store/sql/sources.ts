@@ -59,31 +59,31 @@ export class SqlSourceRepository implements SourceRepository {
         .sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || b - a)
         .slice(0, options.limit);
     let shown: number[];
-    let reach: Map<number, SourceReach>;
+    let reached: Promise<SourceReach[]>;
     if (!hidden) {
       // Every citation is visible: the candidates are ordered by their citations alone (their totals, migration
-      // 0038), and the episodes and shows behind them are counted for the few listed only.
+      // 0038), and the episodes and shows behind them are counted for the few listed only, as their rows are read.
       const counts = await this.db
         .selectFrom('source_citations')
         .select(['source_id', 'episodes'])
         .where('source_id', 'in', candidates)
         .execute();
       shown = mostCited(new Map(counts.map((r) => [r.source_id, Number(r.episodes)])));
-      reach = new Map((await this.reach(shown, {})).map((r) => [r.sourceId, r]));
+      reached = this.reach(shown, {});
     } else {
-      reach = new Map(
-        (await this.reach(candidates, { ...(options.audience ? { audience: options.audience } : {}) })).map(
-          (r) => [r.sourceId, r],
-        ),
-      );
-      shown = mostCited(new Map([...reach].map(([id, r]) => [id, r.episodes])));
+      const visible = await this.reach(candidates, {
+        ...(options.audience ? { audience: options.audience } : {}),
+      });
+      shown = mostCited(new Map(visible.map((r) => [r.sourceId, r.episodes])));
+      reached = Promise.resolve(visible);
     }
-    if (shown.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('sources')
-      .select(['id', 'citation_json'])
-      .where('id', 'in', shown)
-      .execute();
+    const [rows, reachList] = await Promise.all([
+      shown.length === 0
+        ? []
+        : this.db.selectFrom('sources').select(['id', 'citation_json']).where('id', 'in', shown).execute(),
+      reached,
+    ]);
+    const reach = new Map(reachList.map((r) => [r.sourceId, r]));
     const byId = new Map(rows.map((row) => [row.id, row]));
     return shown.flatMap((id) => {
       const row = byId.get(id);
