@@ -114,6 +114,61 @@ interface DateCursor {
   id: number;
 }
 
+/** One search's words and what each of its stages shares. */
+interface Lookup {
+  terms: string[];
+  expansion: Expansion;
+  /** Whom the rows must be visible to and which filters they must pass; undefined: every row. */
+  restrict: Restriction | undefined;
+  estimates: Estimates;
+}
+
+/**
+ * PostgreSQL: the planner's estimates of how many episodes match (pgEstimate), each asked once per search. The title
+ * stage's (several words, each whole) and the total's need neither the prefix's words nor the look at hidden shows,
+ * so they are asked beside those (`prime`) rather than in turn after them. SQLite asks none.
+ */
+class Estimates {
+  readonly #asked = new Map<string, Promise<number>>();
+
+  constructor(
+    private readonly dialect: SqlDialect,
+    private readonly ask: (vector: 'title' | 'body', tsquery: RawBuilder<unknown>) => Promise<number>,
+  ) {}
+
+  /** The estimate for `terms` in `vector` (the last term by `mode`, as the expansion's words when given). */
+  of(vector: 'title' | 'body', terms: string[], mode: Mode, expansion: Expansion): Promise<number> {
+    // pgTsquery reads the expansion only for a prefix after other words.
+    const expanded = mode === 'prefix' && expansion !== undefined && terms.length > 1;
+    const key = `${vector} ${mode} ${expanded ? expansion.join(' ') : ''}`;
+    let asked = this.#asked.get(key);
+    if (asked === undefined) {
+      asked = this.ask(vector, pgTsquery(terms, mode === 'prefix', expanded ? expansion : undefined));
+      this.#asked.set(key, asked);
+    }
+    return asked;
+  }
+
+  /**
+   * Asks now the estimates a search of `terms` will want that depend on nothing else: the title stage's for several
+   * words (read whole), and the total's (`count`: the mode the total reads the last word in; undefined when filters
+   * make the count exact instead). A failure is reported where the estimate is awaited, not here.
+   */
+  prime(terms: string[], count: Mode | undefined): void {
+    if (this.dialect !== 'postgres') return;
+    const asked = [
+      ...(terms.length > 1 ? [this.of('title', terms, 'word', undefined)] : []),
+      ...(count === undefined ? [] : [this.of('body', terms, count, undefined)]),
+    ];
+    for (const estimate of asked) estimate.catch(() => undefined);
+  }
+}
+
+/** The mode the total reads the last word in: on SQLite one longer than the prefix indexes (6) whole (countEpisodes). */
+function countMode(dialect: SqlDialect, last: string): Mode {
+  return last.length < 2 || (dialect === 'sqlite' && last.length > 6) ? 'word' : 'prefix';
+}
+
 interface PgFeatures {
   /** The schema of pg_trgm, when installed. */
   trgm: string | undefined;
@@ -136,29 +191,38 @@ export class SqlSearchRepository implements SearchRepository {
     if (terms.length === 0) return emptyResults(page);
     const limit = clampLimit(options.limit, 10, 100);
     // An admin (or no audience: internal callers) sees everything and pays for no filter; so does everyone while no
-    // show is hidden (one look at a partial index of migration 0017).
-    // PostgreSQL: the words the last one begins, when it is looked up as a prefix beside others (pg-words.ts); asked
-    // beside the look at hidden shows (neither needs the other).
+    // show is hidden (one look at a partial index of migration 0017). Beside that look, on PostgreSQL: the words the
+    // last one begins, when it is looked up as a prefix beside others (pg-words.ts), and the planner's estimates
+    // that need neither (Estimates).
     const last = terms[terms.length - 1] ?? '';
+    const estimates = new Estimates(this.dialect, (vector, tsquery) => this.pgEstimate(vector, tsquery));
+    estimates.prime(
+      terms,
+      restriction(undefined, options.filters) === undefined ? countMode(this.dialect, last) : undefined,
+    );
     const [hidden, expansion] = await Promise.all([
-      options.audience?.isAdmin === true ? false : this.anyHidden(),
+      options.audience === undefined || options.audience.isAdmin ? false : this.anyHidden(),
       this.dialect === 'postgres' && terms.length > 1 && last.length >= 2
         ? prefixWords(this.db, last)
         : undefined,
     ]);
-    const audience = hidden ? options.audience : undefined;
-    const restrict = restriction(audience, options.filters);
+    const q: Lookup = {
+      terms,
+      expansion,
+      restrict: restriction(hidden ? options.audience : undefined, options.filters),
+      estimates,
+    };
     const offset = (page - 1) * limit;
     // Shows and people are listed on the first page only; episodes are paged (one more than the page: is there a next).
     // The episode stages read up to EXACT_COUNT + 1 matches (ranking the newest CANDIDATES): the total reuses what
     // they read rather than walking the same index again.
     const complete = new Map<string, Counted>();
     const [showIds, [episodeIds, total], personIds] = await Promise.all([
-      page === 1 ? this.rankedIds('shows', terms, expansion, limit, restrict) : [],
-      this.rankedIds('episodes', terms, expansion, offset + limit + 1, restrict, complete).then(
-        async (ids) => [ids, await this.countEpisodes(terms, expansion, restrict, complete)] as const,
+      page === 1 ? this.rankedIds('shows', q, limit) : [],
+      this.rankedIds('episodes', q, offset + limit + 1, complete).then(
+        async (ids) => [ids, await this.countEpisodes(q, complete)] as const,
       ),
-      page === 1 ? this.rankedIds('people', terms, expansion, limit, restrict) : [],
+      page === 1 ? this.rankedIds('people', q, limit) : [],
     ]);
     const pageIds = episodeIds.slice(offset, offset + limit);
     const byId = <T extends { id: number }>(ids: number[], rows: T[]): T[] => {
@@ -226,13 +290,11 @@ export class SqlSearchRepository implements SearchRepository {
   /** Ids of rows matching every term, in THE ORDERING (top of file), the first `wanted` of them at most. */
   private async rankedIds(
     table: Table,
-    terms: string[],
-    expansion: Expansion,
+    q: Lookup,
     wanted: number,
-    restrict: Restriction | undefined,
     complete?: Map<string, Counted>,
   ): Promise<number[]> {
-    const last = terms[terms.length - 1] ?? '';
+    const last = q.terms[q.terms.length - 1] ?? '';
     // A last word of 2+ characters is looked up once, as a prefix, when an index streams it (PostgreSQL; SQLite's
     // prefix indexes up to 6 characters), whole-word titles ranked first (`whole`); a longer one on SQLite would
     // merge every word it begins, so the whole word is looked up first and the prefix only if that found too few.
@@ -254,14 +316,13 @@ export class SqlSearchRepository implements SearchRepository {
         // Episode titles are read newest first by date, whole words before the last word's prefix, each stage
         // stopping once its first band can fill the page (datedTitles).
         for (const mode of last.length < 2 ? (['word'] as const) : (['word', 'prefix'] as const))
-          stages.push(() => this.datedTitles(terms, expansion, mode, wanted - found.length, seen, restrict));
+          stages.push(() => this.datedTitles(q, mode, wanted - found.length, seen));
         continue;
       }
       for (const mode of modes)
         stages.push(async () => {
-          if (complete === undefined)
-            return rank(table, await this.candidates(table, terms, expansion, scope, mode, restrict));
-          const list = await this.candidates(table, terms, expansion, scope, mode, restrict, EXACT_COUNT + 1);
+          if (complete === undefined) return rank(table, await this.candidates(table, q, scope, mode));
+          const list = await this.candidates(table, q, scope, mode, EXACT_COUNT + 1);
           complete.set(`${scope}:${mode}`, {
             n: list.length,
             lowest: list.reduce((low, c) => Math.min(low, c.id), Number.POSITIVE_INFINITY),
@@ -272,9 +333,7 @@ export class SqlSearchRepository implements SearchRepository {
     }
     // Show names within a typo, when no show matched the words as typed.
     if (table === 'shows')
-      stages.push(async () =>
-        found.length === 0 ? rank(table, await this.typoCandidates(terms, restrict)) : [],
-      );
+      stages.push(async () => (found.length === 0 ? rank(table, await this.typoCandidates(q)) : []));
     for (const stage of stages) {
       for (const { id } of await stage()) {
         if (seen.has(id)) continue;
@@ -294,14 +353,8 @@ export class SqlSearchRepository implements SearchRepository {
    * match can come before them, and the stage stops. Otherwise it reads on, to CANDIDATES matches at most. Matches
    * already `seen` (the whole-word stage's, in the prefix stage) are skipped.
    */
-  private async datedTitles(
-    terms: string[],
-    expansion: Expansion,
-    mode: Mode,
-    need: number,
-    seen: Set<number>,
-    restrict: Restriction | undefined,
-  ): Promise<Candidate[]> {
+  private async datedTitles(q: Lookup, mode: Mode, need: number, seen: Set<number>): Promise<Candidate[]> {
+    const { terms } = q;
     const best = titleScore(terms, mode, terms.join(' '));
     const list: Candidate[] = [];
     let settled = 0;
@@ -311,11 +364,11 @@ export class SqlSearchRepository implements SearchRepository {
     // PostgreSQL, several words: few enough matches for the batch are read from the GIN index and sorted (sortBelow).
     const estimate =
       this.dialect === 'postgres' && terms.length > 1
-        ? await this.pgEstimate('title', pgTsquery(terms, mode === 'prefix', expansion))
+        ? await q.estimates.of('title', terms, mode, q.expansion)
         : Number.POSITIVE_INFINITY;
     while (read < CANDIDATES) {
       const sorted = estimate <= sortBelow(batch);
-      const rows = await this.datedTitleRows(terms, expansion, mode, restrict, batch, after, sorted);
+      const rows = await this.datedTitleRows(q, mode, batch, after, sorted);
       read += rows.length;
       for (const r of rows) {
         if (seen.has(r.id)) continue;
@@ -334,10 +387,8 @@ export class SqlSearchRepository implements SearchRepository {
 
   /** One batch of the title stage's matches, newest first by date, after `after` (the previous batch's last). */
   private async datedTitleRows(
-    terms: string[],
-    expansion: Expansion,
+    { terms, expansion, restrict }: Lookup,
     mode: Mode,
-    restrict: Restriction | undefined,
     limit: number,
     after: DateCursor | undefined,
     sorted = false,
@@ -386,18 +437,16 @@ export class SqlSearchRepository implements SearchRepository {
   /** One stage's matches, at most CANDIDATES, with their scores (titleScore) and tie-breakers. */
   private async candidates(
     table: Table,
-    terms: string[],
-    expansion: Expansion,
+    q: Lookup,
     scope: Scope,
     mode: Mode,
-    restrict: Restriction | undefined,
     limit = CANDIDATES,
   ): Promise<Candidate[]> {
-    const source = await this.matchSource(table, terms, expansion, scope, mode, restrict, limit);
+    const source = await this.matchSource(table, q, scope, mode, limit);
     const { rows } = await tieBreakers(table, source, this.dialect).execute(this.db);
     return rows.map((r) => ({
       id: Number(r.id),
-      ...scoreTitle(terms, mode, r.text ?? ''),
+      ...scoreTitle(q.terms, mode, r.text ?? ''),
       at: r.at,
       popularity: Number(r.popularity),
     }));
@@ -410,11 +459,9 @@ export class SqlSearchRepository implements SearchRepository {
    */
   private async matchSource(
     table: Table,
-    terms: string[],
-    expansion: Expansion,
+    { terms, expansion, restrict, estimates }: Lookup,
     scope: Scope,
     mode: Mode,
-    restrict: Restriction | undefined,
     limit: number,
   ): Promise<RawBuilder<{ id: number }>> {
     const [first] = SEARCH_COLUMNS[table];
@@ -475,13 +522,13 @@ export class SqlSearchRepository implements SearchRepository {
       table === 'episodes' &&
       scope === 'all' &&
       terms.length > 1 &&
-      (await this.pgEstimate('body', tsquery)) <= bodySortBelow(limit);
+      (await estimates.of('body', terms, mode, expansion)) <= bodySortBelow(limit);
     return sql<{ id: number }>`select ${id} as id from ${from}
       where ${vector} @@ ${tsquery} ${visible} order by ${sorted ? sql`${id} + 0` : id} desc limit ${limit}`;
   }
 
   /** Show titles that look like the words (typos): trigram similarity, the same measure on both databases. */
-  private async typoCandidates(terms: string[], restrict: Restriction | undefined): Promise<Candidate[]> {
+  private async typoCandidates({ terms, restrict }: Lookup): Promise<Candidate[]> {
     const text = terms.join(' ');
     if (text.length < 4) return [];
     let source: RawBuilder<{ id: number }>;
@@ -520,20 +567,15 @@ export class SqlSearchRepository implements SearchRepository {
    * longer than the prefix indexes (6 characters) is counted as a whole word: as a prefix it would merge every word
    * it covers.
    */
-  private async countEpisodes(
-    terms: string[],
-    expansion: Expansion,
-    restrict: Restriction | undefined,
-    complete: Map<string, Counted>,
-  ): Promise<SearchTotal> {
-    const last = terms[terms.length - 1] ?? '';
-    const mode: Mode = last.length < 2 || (this.dialect === 'sqlite' && last.length > 6) ? 'word' : 'prefix';
+  private async countEpisodes(q: Lookup, complete: Map<string, Counted>): Promise<SearchTotal> {
+    const { terms, restrict } = q;
+    const mode = countMode(this.dialect, terms[terms.length - 1] ?? '');
     // PostgreSQL: when the planner's statistics put the matches well past EXACT_COUNT, its estimate is the total
     // (the exact count would read every word's whole GIN posting list: tens of ms for common words at 1,000,000).
     // Only with no audience filter (nothing hidden, or an admin) and no filters: the statistics count every episode.
     const counted = complete.get(`all:${mode}`);
     if (this.dialect === 'postgres' && restrict === undefined && (counted?.n ?? Infinity) > EXACT_COUNT) {
-      const estimate = await this.pgEstimate('body', pgTsquery(terms, mode === 'prefix', undefined));
+      const estimate = await q.estimates.of('body', terms, mode, undefined);
       if (estimate > 2 * EXACT_COUNT) return { count: estimate, exact: false };
     }
     let n = 0;
@@ -546,15 +588,7 @@ export class SqlSearchRepository implements SearchRepository {
         if (n > EXACT_COUNT) break;
         continue;
       }
-      const source = await this.matchSource(
-        'episodes',
-        terms,
-        expansion,
-        scope,
-        mode,
-        restrict,
-        EXACT_COUNT + 1 - n,
-      );
+      const source = await this.matchSource('episodes', q, scope, mode, EXACT_COUNT + 1 - n);
       const { rows } = await sql<{ n: number; lowest: number | null }>`select count(*) as n, min(id) as lowest
         from (${source}) m`.execute(this.db);
       n += Number(rows[0]?.n ?? 0);
