@@ -103,9 +103,8 @@ export class SqlSourceRepository implements SourceRepository {
   private async pgMatches(words: string[]): Promise<Array<{ id: number }>> {
     const last = words[words.length - 1] ?? '';
     const expansion = words.length > 1 && last.length >= 2 ? await prefixWords(this.db, last) : undefined;
-    const { rows } = await sql<{
-      id: number;
-    }>`select id from sources where search @@ ${pgTsquery(words, true, expansion)}
+    const tsquery = pgTsquery(words, true, expansion);
+    const { rows } = await sql<{ id: number }>`select id from sources where search @@ ${tsquery}
       order by id desc limit ${SEARCH_CANDIDATES}`.execute(this.db);
     return rows;
   }
