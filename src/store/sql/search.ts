@@ -230,7 +230,23 @@ export class SqlSearchRepository implements SearchRepository {
       return ids.flatMap((id) => map.get(id) ?? []);
     };
     // The page's rows, all three asked at once: the shows listed and those of the page's episodes (read through the
-    // episodes' ids, so the shows need not wait for the episodes), and the people.
+    // episodes' ids, so the shows need not wait for the episodes; `union all`, as an `or` would scan every show),
+    // and the people.
+    const listedShows =
+      showIds.length === 0 ? undefined : this.db.selectFrom('shows').selectAll().where('id', 'in', showIds);
+    const pageShows =
+      pageIds.length === 0
+        ? undefined
+        : this.db
+            .selectFrom('shows')
+            .selectAll()
+            .where('id', 'in', (eb) =>
+              eb.selectFrom('episodes').select('show_id').where('id', 'in', pageIds),
+            );
+    const showQuery =
+      listedShows !== undefined && pageShows !== undefined
+        ? listedShows.unionAll(pageShows)
+        : (listedShows ?? pageShows);
     const [episodeRows, showRows, personRows] = await Promise.all([
       pageIds.length === 0
         ? []
@@ -239,20 +255,7 @@ export class SqlSearchRepository implements SearchRepository {
             .select([...LIST_COLUMNS, (eb) => eb.val<string | null>(null).as('content_html')])
             .where('id', 'in', pageIds)
             .execute(),
-      showIds.length === 0 && pageIds.length === 0
-        ? []
-        : this.db
-            .selectFrom('shows')
-            .selectAll()
-            .where((eb) =>
-              eb.or([
-                ...(showIds.length === 0 ? [] : [eb('id', 'in', showIds)]),
-                ...(pageIds.length === 0
-                  ? []
-                  : [eb('id', 'in', eb.selectFrom('episodes').select('show_id').where('id', 'in', pageIds))]),
-              ]),
-            )
-            .execute(),
+      showQuery === undefined ? [] : showQuery.execute(),
       // A name merged into another person (people graph) is found as that person, once.
       personIds.length === 0
         ? []
