@@ -30,6 +30,7 @@ import { CSRF_COOKIE, csrfTokenFor, SESSION_COOKIE } from '../src/http/context.t
 import { openStore } from '../src/store/index.ts';
 import { prng } from '../test/support/random.ts';
 import { openLoop } from './lib/open-loop.ts';
+import { readIntoOsCache } from './lib/os-cache.ts';
 import { BIG_SHOW_EPISODES, DEFAULT_EPISODES, ensureWebData, type WebBenchData } from './lib/web-data.ts';
 import { ensurePgData, pgCacheState } from './lib/web-pg-copy.ts';
 import { searchDraws } from './lib/zipf.ts';
@@ -492,7 +493,11 @@ async function main(): Promise<void> {
           dataDir: dir,
           databaseUrl: await ensurePgData(databaseUrl, join(dir, 'earshot.sqlite'), data, log),
         };
-  const pgCache = databaseUrl === undefined ? undefined : await pgCacheState(target.databaseUrl, log);
+  // The database in memory first, as a server's working set is after it has run a while (when memory allows).
+  const cacheState =
+    databaseUrl === undefined
+      ? await readIntoOsCache(target.databaseUrl, log)
+      : await pgCacheState(target.databaseUrl, log);
   const sessions = await listenerSessions(target, data);
   const all = loads(data, sessions).filter(
     (l) => only === undefined || l.kind === 'bare' || l.name.includes(only),
@@ -531,7 +536,7 @@ async function main(): Promise<void> {
   const la = (l: number[]): string => l.map((x) => f(x, 2)).join(' ');
 
   const lines: string[] = [
-    `${db}, ${data.episodes.toLocaleString('en')} episodes / ${data.shows.toLocaleString('en')} shows (generator v${data.version}). Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, ${availableParallelism()} cores; load average (1/5/15 min) ${la(loadBefore)} at start, ${la(loadAfter)} at end. autocannon ${connections} connections, ${duration} s per row after a 2 s warm-up; servers in one child process, autocannon in this one.${pgCache === undefined ? '' : ` ${pgCache}.`}`,
+    `${db}, ${data.episodes.toLocaleString('en')} episodes / ${data.shows.toLocaleString('en')} shows (generator v${data.version}). Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, ${availableParallelism()} cores; load average (1/5/15 min) ${la(loadBefore)} at start, ${la(loadAfter)} at end. autocannon ${connections} connections, ${duration} s per row after a 2 s warm-up; servers in one child process, autocannon in this one. ${cacheState}.`,
     '',
     `| row | req/s | p50 | p99 | max | server CPU/request | CPU ÷ bare |${databaseUrl === undefined ? '' : ' PostgreSQL CPU/request |'} target | distinct URLs / requests | errors / non-2xx |${withPaced ? ' open loop at half the req/s: p50 / p99 |' : ''}`,
     `|---|---:|---:|---:|---:|---:|---:|${databaseUrl === undefined ? '' : '---:|'}---|---:|---:|${withPaced ? '---:|' : ''}`,

@@ -15,6 +15,7 @@ import { createMediaTextService } from '../../src/services/media-text.ts';
 import { transcriptMoments } from '../../src/services/search-moments.ts';
 import { openStore } from '../../src/store/index.ts';
 import { prng } from '../../test/support/random.ts';
+import { readIntoOsCache } from './os-cache.ts';
 import { ensureWebData } from './web-data.ts';
 import { ensurePgData } from './web-pg-copy.ts';
 import { searchDraws } from './zipf.ts';
@@ -33,6 +34,8 @@ const { dir, data } = await ensureWebData({
   log: (m) => console.error(m),
 });
 const sqliteFile = join(dir, 'earshot.sqlite');
+// SQLite: the file in the operating system's cache first, as bench:web reads it (os-cache.ts).
+if (databaseUrl === undefined) await readIntoOsCache(sqliteFile, (m) => console.error(m));
 const store = await openStore({
   dataDir: dir,
   databaseUrl:
