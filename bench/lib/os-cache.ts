@@ -8,6 +8,8 @@ import { open } from 'node:fs/promises';
 import { freemem } from 'node:os';
 
 const CHUNK = 16 * 2 ** 20;
+/** The most of the available memory (which counts the cache itself) the file may take to be read ahead. */
+const SHARE = 0.75;
 
 /** Memory the kernel could give the cache: MemAvailable on Linux, else what is free. */
 function availableBytes(): number {
@@ -22,15 +24,15 @@ function availableBytes(): number {
 
 /**
  * Reads `file` (and its write-ahead log) once, so that its pages are in the operating system's cache, when it takes
- * at most half of the memory available; what it did, for the report.
+ * at most SHARE of the memory available; what it did, for the report.
  */
 export async function readIntoOsCache(file: string, log: (m: string) => void): Promise<string> {
   const files = [file, `${file}-wal`].filter((f) => existsSync(f));
   const bytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
   const gb = (n: number): string => `${(n / 2 ** 30).toFixed(1)} GB`;
   const available = availableBytes();
-  if (bytes > available / 2)
-    return `SQLite file ${gb(bytes)}, not read ahead: more than half the memory available (${gb(available)})`;
+  if (bytes > available * SHARE)
+    return `SQLite file ${gb(bytes)}, not read ahead: more than ${SHARE * 100} % of the memory available (${gb(available)})`;
   const t0 = performance.now();
   const buffer = Buffer.allocUnsafe(CHUNK);
   for (const f of files) {
