@@ -34,6 +34,7 @@ import { citationTotals } from './0038-citation-totals.ts';
 import { searchWords } from './0039-search-words.ts';
 import { titleWalk } from './0040-title-walk.ts';
 import { showTyposNearest } from './0041-show-typos-nearest.ts';
+import { showRank } from './0042-show-rank.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
@@ -74,4 +75,5 @@ export const migrations: readonly Migration[] = [
   searchWords,
   titleWalk,
   showTyposNearest,
+  showRank,
 ];
