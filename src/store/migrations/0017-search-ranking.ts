@@ -18,7 +18,10 @@ import { createContentFts } from './fts.ts';
 import type { Migration, SqlDialect } from './types.ts';
 
 /** The schema of extension `name`, created in public if absent; undefined when it cannot be had. Never aborts. */
-async function tryExtension(db: Kysely<unknown>, name: 'pg_trgm'): Promise<string | undefined> {
+export async function tryExtension(
+  db: Kysely<unknown>,
+  name: 'pg_trgm' | 'btree_gin',
+): Promise<string | undefined> {
   const schemaOf = async (): Promise<string | undefined> => {
     const { rows } = await sql<{ schema: string }>`select n.nspname as schema from pg_extension e
       join pg_namespace n on n.oid = e.extnamespace where e.extname = ${name}`.execute(db);

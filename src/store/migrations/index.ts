@@ -35,6 +35,7 @@ import { searchWords } from './0039-search-words.ts';
 import { titleWalk } from './0040-title-walk.ts';
 import { showTyposNearest } from './0041-show-typos-nearest.ts';
 import { showRank } from './0042-show-rank.ts';
+import { descriptionEpochs } from './0043-description-epochs.ts';
 import type { Migration } from './types.ts';
 
 export type { Migration, SqlDialect } from './types.ts';
@@ -76,4 +77,5 @@ export const migrations: readonly Migration[] = [
   titleWalk,
   showTyposNearest,
   showRank,
+  descriptionEpochs,
 ];

@@ -23,6 +23,7 @@ import type { Show } from '../../domain/show.ts';
 import { SEARCH_COLUMNS } from '../migrations/0004-search.ts';
 import { quoteIdent } from '../migrations/0017-search-ranking.ts';
 import { DATE_KEY_ID_MASK } from '../migrations/0025-search-by-date.ts';
+import { EPOCH_BITS } from '../migrations/0043-description-epochs.ts';
 import type { SqlDialect } from '../migrations/index.ts';
 import type {
   Audience,
@@ -130,11 +131,19 @@ interface Lookup {
  */
 class Estimates {
   readonly #asked = new Map<string, Promise<number>>();
+  #top: Promise<number> | undefined;
 
   constructor(
     private readonly dialect: SqlDialect,
     private readonly ask: (vector: 'title' | 'body', tsquery: RawBuilder<unknown>) => Promise<number>,
+    private readonly askTop: () => Promise<number>,
   ) {}
+
+  /** The highest episode id, over which the estimates' matches are spread (epochBatches). */
+  top(): Promise<number> {
+    this.#top ??= this.askTop();
+    return this.#top;
+  }
 
   /** The estimate for `terms` in `vector` (the last term by `mode`, as the expansion's words when given). */
   of(vector: 'title' | 'body', terms: string[], mode: Mode, expansion: Expansion): Promise<number> {
@@ -172,6 +181,8 @@ function countMode(dialect: SqlDialect, last: string): Mode {
 interface PgFeatures {
   /** The schema of pg_trgm, when installed. */
   trgm: string | undefined;
+  /** Migration 0043's index of descriptions by epoch is there (btree_gin was installed). */
+  epochs: boolean;
 }
 
 export class SqlSearchRepository implements SearchRepository {
@@ -195,7 +206,11 @@ export class SqlSearchRepository implements SearchRepository {
     // last one begins, when it is looked up as a prefix beside others (pg-words.ts), and the planner's estimates
     // that need neither (Estimates).
     const last = terms[terms.length - 1] ?? '';
-    const estimates = new Estimates(this.dialect, (vector, tsquery) => this.pgEstimate(vector, tsquery));
+    const estimates = new Estimates(
+      this.dialect,
+      (vector, tsquery) => this.pgEstimate(vector, tsquery),
+      () => this.topEpisodeId(),
+    );
     estimates.prime(
       terms,
       restriction(undefined, options.filters) === undefined ? countMode(this.dialect, last) : undefined,
@@ -520,12 +535,24 @@ export class SqlSearchRepository implements SearchRepository {
     // reads the GIN index for a rare one. Episodes, transcripts and shows are matched through stored vectors
     // (migrations 0017, 0033, 0036), so neither way computes a text's words again; people's names are short.
     // Several words in episodes' descriptions that the planner expects in few enough of them (bodySortBelow) are read
-    // from the GIN index and sorted: `id + 0` orders as `id` does, but no index provides it.
-    const sorted =
-      table === 'episodes' &&
-      scope === 'all' &&
-      terms.length > 1 &&
-      (await estimates.of('body', terms, mode, expansion)) <= bodySortBelow(limit);
+    // from the GIN index and sorted: `id + 0` orders as `id` does, but no index provides it. With migration 0043's
+    // epochs, newest epochs first (epochBatches).
+    const estimate =
+      table === 'episodes' && scope === 'all' && terms.length > 1
+        ? await estimates.of('body', terms, mode, expansion)
+        : Number.POSITIVE_INFINITY;
+    const sorted = estimate <= bodySortBelow(limit);
+    if (sorted && (await this.pgFeatures()).epochs) {
+      const ids: number[] = [];
+      for (const epochs of epochBatches(await estimates.top(), estimate, limit)) {
+        const { rows } = await sql<{ id: number }>`select ${id} as id from ${from}
+          where ${vector} @@ ${tsquery} and episode_search.epoch = any(${epochs}::integer[]) ${visible}
+          order by ${id} + 0 desc limit ${limit - ids.length}`.execute(this.db);
+        for (const r of rows) ids.push(Number(r.id));
+        if (ids.length >= limit) break;
+      }
+      return sql<{ id: number }>`select m.id from unnest(${ids}::integer[]) as m (id)`;
+    }
     return sql<{ id: number }>`select ${id} as id from ${from}
       where ${vector} @@ ${tsquery} ${visible} order by ${sorted ? sql`${id} + 0` : id} desc limit ${limit}`;
   }
@@ -640,6 +667,14 @@ export class SqlSearchRepository implements SearchRepository {
     return typeof estimate === 'number' ? Math.round(estimate) : 0;
   }
 
+  /** The highest episode id (PostgreSQL's description stage: epochBatches). */
+  private async topEpisodeId(): Promise<number> {
+    const { rows } = await sql<{ top: number | null }>`select max(id) as top from episode_search`.execute(
+      this.db,
+    );
+    return Number(rows[0]?.top ?? 0);
+  }
+
   private async anyHidden(): Promise<boolean> {
     // A literal 0, so that SQLite can use the partial index (a bound parameter cannot prove the index's condition).
     const { rows } = await sql<{ id: number }>`select id from shows where is_public = 0 limit 1`.execute(
@@ -655,10 +690,29 @@ export class SqlSearchRepository implements SearchRepository {
         and exists (select 1 from pg_indexes where indexname = 'shows_title_trgm' and schemaname = current_schema())`.execute(
         this.db,
       );
-      return { trgm: trgm[0]?.schema };
+      const { rows: epochs } = await sql<{ n: number }>`select count(*)::int as n from pg_indexes
+        where indexname = 'episode_search_body_epoch' and schemaname = current_schema()`.execute(this.db);
+      return { trgm: trgm[0]?.schema, epochs: (epochs[0]?.n ?? 0) > 0 };
     })();
     return this.#pg;
   }
+}
+
+/**
+ * PostgreSQL's description stage with migration 0043: the epochs (blocks of ids, newest first) it reads in turn. The
+ * first batch: the newest epochs expected to hold `limit` matches one and a half times over, taking the planner's
+ * `estimate` of every match as spread evenly over ids 1 to `top`; the second, when the first held fewer, every older
+ * epoch. The matches of a batch are all newer than the next batch's, so the batches read in turn give the newest
+ * `limit` exactly, as one read of every epoch would.
+ */
+export function epochBatches(top: number, estimate: number, limit: number): number[][] {
+  const epochOf = (id: number): number => Math.floor(Math.max(0, id) / 2 ** EPOCH_BITS);
+  const newest = epochOf(top);
+  const span = estimate > 0 ? Math.ceil((1.5 * limit * top) / estimate) : top;
+  const cut = epochOf(top - span);
+  const epochs = (from: number, to: number): number[] =>
+    Array.from({ length: from - to + 1 }, (_, i) => from - i);
+  return cut === 0 ? [epochs(newest, 0)] : [epochs(newest, cut), epochs(cut - 1, 0)];
 }
 
 function emptyResults(page: number): SearchResults {
