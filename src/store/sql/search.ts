@@ -546,8 +546,8 @@ export class SqlSearchRepository implements SearchRepository {
       const ids: number[] = [];
       for (const epochs of epochBatches(await estimates.top(), estimate, limit)) {
         const { rows } = await sql<{ id: number }>`select ${id} as id from ${from}
-          where ${vector} @@ ${tsquery} and (episode_search.id >> ${sql.lit(EPOCH_BITS)}) = any(${epochs}::integer[]) ${visible}
-          order by ${id} + 0 desc limit ${limit - ids.length}`.execute(this.db);
+          where ${vector} @@ ${tsquery} and (${id} >> ${sql.lit(EPOCH_BITS)}) = any(${epochs}::integer[])
+          ${visible} order by ${id} + 0 desc limit ${limit - ids.length}`.execute(this.db);
         for (const r of rows) ids.push(Number(r.id));
         if (ids.length >= limit) break;
       }
