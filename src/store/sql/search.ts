@@ -127,7 +127,8 @@ interface Lookup {
 /**
  * PostgreSQL: the planner's estimates of how many episodes match (pgEstimate), each asked once per search. The title
  * stage's (several words, each whole) and the total's need neither the prefix's words nor the look at hidden shows,
- * so they are asked beside those (`prime`) rather than in turn after them. SQLite asks none.
+ * so they are asked beside those (`prime`) rather than in turn after them. SQLite asks none. Both ask the highest
+ * episode id at most once (`top`).
  */
 class Estimates {
   readonly #asked = new Map<string, Promise<number>>();
@@ -139,7 +140,7 @@ class Estimates {
     private readonly askTop: () => Promise<number>,
   ) {}
 
-  /** The highest episode id, over which the estimates' matches are spread (epochBatches). */
+  /** The highest episode id, over which matches are taken to be spread (epochBatches, countEpisodes); asked once. */
   top(): Promise<number> {
     this.#top ??= this.askTop();
     return this.#top;
@@ -628,21 +629,22 @@ export class SqlSearchRepository implements SearchRepository {
     if (n <= EXACT_COUNT) return { count: n, exact: true };
     // The newest EXACT_COUNT + 1 matches span the ids from `lowest` up: as dense all the way down (to the lowest
     // id the filters let through).
-    const [bottom, top] = await this.episodeIdSpan(restrict?.filters);
+    const [bottom, top] = await this.episodeIdSpan(restrict?.filters, q.estimates);
     return {
       count: Math.max(n, Math.round((n * (top - bottom + 1)) / Math.max(1, top - lowest + 1))),
       exact: false,
     };
   }
 
-  /** The lowest and highest episode ids (of the episodes the filters let through), for the estimate. */
-  private async episodeIdSpan(filters: SearchFilters | undefined): Promise<[number, number]> {
-    if (filters === undefined) {
-      const { rows } = await sql<{ top: number | null }>`select max(id) as top from episodes`.execute(
-        this.db,
-      );
-      return [1, Number(rows[0]?.top ?? 0)];
-    }
+  /**
+   * The lowest and highest episode ids (of the episodes the filters let through), for the estimate; with no filter,
+   * the search's highest id (asked once, as the description stage's epochs may have).
+   */
+  private async episodeIdSpan(
+    filters: SearchFilters | undefined,
+    estimates: Estimates,
+  ): Promise<[number, number]> {
+    if (filters === undefined) return [1, await estimates.top()];
     // Two walks of the primary key, one from each end (a min and a max in one statement would scan every row).
     const end = async (order: RawBuilder<unknown>): Promise<number> => {
       const { rows } = await sql<{ id: number }>`select e.id from episodes e
@@ -667,11 +669,9 @@ export class SqlSearchRepository implements SearchRepository {
     return typeof estimate === 'number' ? Math.round(estimate) : 0;
   }
 
-  /** The highest episode id (PostgreSQL's description stage: epochBatches). */
+  /** The highest episode id (PostgreSQL's description stage: epochBatches; the total's estimate: episodeIdSpan). */
   private async topEpisodeId(): Promise<number> {
-    const { rows } = await sql<{ top: number | null }>`select max(id) as top from episode_search`.execute(
-      this.db,
-    );
+    const { rows } = await sql<{ top: number | null }>`select max(id) as top from episodes`.execute(this.db);
     return Number(rows[0]?.top ?? 0);
   }
 
