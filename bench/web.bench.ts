@@ -16,7 +16,8 @@
 //          cached rows), --profile <dir> (server --cpu-prof there), --out <file>, --web-processes <n> (then the
 //          varied rows again against n server processes behind Debian's haproxy on loopback: the scaling from 1 to n),
 //          --no-paced (skip each varied row's second run at half its measured throughput, an open-loop load of evenly
-//          spaced requests: bench/lib/open-loop.ts).
+//          spaced requests: bench/lib/open-loop.ts), --search-threads <n> (SQLite: the server's EARSHOT_SEARCH_THREADS;
+//          default its own, the cores up to 4; 0: searches on the event loop).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -54,6 +55,7 @@ const only = arg('only');
 const withCached = !process.argv.includes('--no-cached');
 const webProcesses = Number(arg('web-processes') ?? 1);
 const withPaced = !process.argv.includes('--no-paced');
+const searchThreads = arg('search-threads');
 const log = (m: string): void => console.error(m);
 
 type Kind = 'page' | 'search' | 'write' | 'bare';
@@ -129,6 +131,7 @@ async function startServers(
         dataDir: target.dataDir,
         ...(target.databaseUrl?.startsWith('postgres') ? { databaseUrl: target.databaseUrl } : {}),
         pageCacheMs,
+        ...(searchThreads === undefined ? {} : { searchThreads }),
       }),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },

@@ -104,6 +104,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const store = await openStore({
     dataDir: config.dataDir,
     databaseUrl: config.database.kind === 'postgres' ? config.database.url : config.database.path,
+    ...(config.database.kind === 'sqlite' ? { searchThreads: config.database.searchThreads } : {}),
   });
   const fetcher = createFetcher({
     userAgent: earshotUserAgent(VERSION, config.web.publicUrl ?? PROJECT_URL),

@@ -2,7 +2,7 @@
 // the crawler and the demo off, on 127.0.0.1 port 0) over the bench database (SQLite data dir, or a PostgreSQL URL),
 // and a bare node:http server answering a small static page (and /__cpu: this process's CPU time) — both in this one
 // process, measured one at a time by the parent. Prints one JSON line with both URLs, then serves until SIGTERM.
-// Arguments: one JSON object { dataDir, databaseUrl?, pageCacheMs?, port? }.
+// Arguments: one JSON object { dataDir, databaseUrl?, pageCacheMs?, port?, searchThreads? }.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config/config.ts';
@@ -13,6 +13,8 @@ interface ChildOptions {
   databaseUrl?: string;
   pageCacheMs?: number;
   port?: number;
+  /** EARSHOT_SEARCH_THREADS, as given to the bench (`--search-threads`); absent: the server's default. */
+  searchThreads?: string;
 }
 // Written by web.bench.ts with this shape.
 const options = JSON.parse(process.argv[2] ?? 'null') as ChildOptions | null;
@@ -27,6 +29,7 @@ const config = {
       EARSHOT_DEMO: '0',
       EARSHOT_HOST: '127.0.0.1',
       ...(options.databaseUrl === undefined ? {} : { EARSHOT_DATABASE_URL: options.databaseUrl }),
+      ...(options.searchThreads === undefined ? {} : { EARSHOT_SEARCH_THREADS: options.searchThreads }),
     },
     cwd: process.cwd(),
   }),

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from './config.ts';
 import { parseCommandArgs, UsageError } from './flags.ts';
@@ -11,7 +12,11 @@ describe('loadConfig', () => {
     assert.equal(c.port, 8080);
     assert.equal(c.host, '0.0.0.0');
     assert.equal(c.dataDir, '/srv/earshot/data');
-    assert.deepEqual(c.database, { kind: 'sqlite', path: '/srv/earshot/data/earshot.sqlite' });
+    assert.deepEqual(c.database, {
+      kind: 'sqlite',
+      path: '/srv/earshot/data/earshot.sqlite',
+      searchThreads: Math.min(4, availableParallelism()),
+    });
     assert.equal(c.allowPrivateFeeds, false);
     assert.equal(c.demo, true);
     assert.equal(c.crawler.enabled, true);

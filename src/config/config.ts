@@ -2,6 +2,7 @@
 // This is the only module that interprets environment variables; it never reads process.env itself:
 // the CLI boundary passes `io.env` in, so tests hand it a plain object.
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -43,7 +44,15 @@ export interface DirectoryConfig {
 }
 
 export type DatabaseConfig =
-  | { readonly kind: 'sqlite'; readonly path: string }
+  | {
+      readonly kind: 'sqlite';
+      readonly path: string;
+      /**
+       * Threads answering searches, each with a read-only connection of its own, so that a search never holds the
+       * event loop (EARSHOT_SEARCH_THREADS; default the cores, at most 4; 0: on the event loop).
+       */
+      readonly searchThreads: number;
+    }
   | { readonly kind: 'postgres'; readonly url: string };
 
 /** What the web pages need from configuration (the web server maps it to its WebConfig). */
@@ -326,6 +335,7 @@ const settings = {
   concurrency: { env: 'EARSHOT_CRAWL_CONCURRENCY', flag: '--concurrency', schema: intIn(1, 1024) },
   perHost: { env: 'EARSHOT_CRAWL_PER_HOST', flag: '--per-host', schema: intIn(1, 64) },
   maxBody: { env: 'EARSHOT_MAX_FEED_BYTES', flag: '--max-body', schema: byteSize },
+  searchThreads: { env: 'EARSHOT_SEARCH_THREADS', flag: '--search-threads', schema: intIn(0, 64) },
   crawlLease: {
     env: 'EARSHOT_CRAWL_LEASE_SECONDS',
     flag: '--crawl-lease',
@@ -413,7 +423,11 @@ export function loadConfig(input: ConfigInput): Config {
     dataDir,
     database:
       url === undefined
-        ? { kind: 'sqlite', path: join(dataDir, 'earshot.sqlite') }
+        ? {
+            kind: 'sqlite',
+            path: join(dataDir, 'earshot.sqlite'),
+            searchThreads: pick('searchThreads', input) ?? Math.min(4, availableParallelism()),
+          }
         : { kind: 'postgres', url },
     allowPrivateFeeds: pick('allowPrivate', input) ?? false,
     demo: pick('demo', input) ?? true,

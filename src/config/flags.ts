@@ -26,6 +26,7 @@ export const CONFIG_FLAGS_USAGE = `Settings (each flag wins over its environment
                         EARSHOT_MAX_NEW_FEEDS_PER_DAY (500 feeds new to the catalogue per listener a day)
   EARSHOT_TRUST_PROXY (off; true, a hop count or proxy addresses/CIDRs: believe X-Forwarded-For),
   EARSHOT_SIGN_IN_MAX_DELAY_MS (2000: the longest a sign-in waits while its name is under attack),
+  EARSHOT_SEARCH_THREADS (the cores, at most 4; SQLite: threads answering searches off the event loop; 0: none),
   EARSHOT_CRAWL_LEASE_SECONDS (900: feeds a crawler took and did not finish, e.g. it was killed, go to the others),
   EARSHOT_SESSION_SECRET, EARSHOT_METRICS_TOKEN, EARSHOT_NEWS_URL, EARSHOT_ADVERTISE_URL,
   EARSHOT_SOCIAL (Mastodon=https://…,Bluesky=https://…),

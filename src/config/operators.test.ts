@@ -78,3 +78,19 @@ describe('the crawler lease (a cluster of crawl processes)', () => {
       );
   });
 });
+
+describe('search threads (SQLite)', () => {
+  it('takes EARSHOT_SEARCH_THREADS, 0 for none, and refuses what is not a count', () => {
+    const threads = (env: Record<string, string>): number | undefined => {
+      const { database } = load(env);
+      return database.kind === 'sqlite' ? database.searchThreads : undefined;
+    };
+    assert.equal(threads({ EARSHOT_SEARCH_THREADS: '3' }), 3);
+    assert.equal(threads({ EARSHOT_SEARCH_THREADS: '0' }), 0);
+    for (const bad of ['-1', 'two', '65'])
+      assert.throws(
+        () => load({ EARSHOT_SEARCH_THREADS: bad }),
+        (e: unknown) => e instanceof ConfigError && /^EARSHOT_SEARCH_THREADS must be/.test(e.message),
+      );
+  });
+});

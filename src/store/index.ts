@@ -4,6 +4,7 @@ import { migrations } from './migrations/index.ts';
 import type { Store } from './ports.ts';
 import { connect, sqliteFile } from './sql/connect.ts';
 import { migrate } from './sql/migrate.ts';
+import { ThreadedSearch } from './sql/search-threads.ts';
 import { SqlStore } from './sql/store.ts';
 
 export * from './ports.ts';
@@ -18,6 +19,11 @@ export interface StoreConfig {
    * `migratedSqliteImage`) instead of empty, so that opening finds every migration applied.
    */
   sqliteImage?: Buffer;
+  /**
+   * SQLite on a file: how many threads answer searches, each with a read-only connection of its own
+   * (sql/search-threads.ts), so that a search never holds the event loop; 0 (the default): this connection answers.
+   */
+  searchThreads?: number;
 }
 
 /** Opens the database and migrates it to the current schema (idempotent). Fails with a `StoreError`. */
@@ -32,7 +38,11 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     await db.destroy();
     throw error;
   }
-  return new SqlStore(db, dialect, false, sqlite, driver);
+  const threads =
+    driver.kind === 'sqlite' && driver.file !== ':memory:' && (config.searchThreads ?? 0) > 0
+      ? new ThreadedSearch(driver.file, config.searchThreads ?? 0)
+      : undefined;
+  return new SqlStore(db, dialect, false, sqlite, driver, threads);
 }
 
 /**

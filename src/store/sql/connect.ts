@@ -55,6 +55,27 @@ export async function connect(target: string, image?: Buffer): Promise<Connectio
   };
 }
 
+/**
+ * A second, read-only connection to a SQLite file that a `connect` has opened (and migrated): what a search thread
+ * reads through (search-threads.ts). WAL lets it read while the first connection writes; it sees each write once
+ * committed.
+ */
+export function connectSqliteReader(file: string): { db: Kysely<Database> } {
+  let database: SqliteDatabase.Database;
+  try {
+    database = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    throw new StoreError('unavailable', `cannot open SQLite database ${file}: ${String(error)}`, {
+      cause: error,
+    });
+  }
+  database.pragma('busy_timeout = 5000');
+  database.pragma('cache_size = -8000');
+  return {
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }),
+  };
+}
+
 function openSqlite(
   file: string,
   image?: Buffer,

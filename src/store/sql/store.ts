@@ -4,7 +4,7 @@ import type { ListenerStore } from '../listener-ports.ts';
 import type { MediaTextRepository } from '../media-text-ports.ts';
 import type { SqlDialect } from '../migrations/index.ts';
 import { migrations } from '../migrations/index.ts';
-import type { Store } from '../ports.ts';
+import type { SearchRepository, Store } from '../ports.ts';
 import type { SourceRepository } from '../source-ports.ts';
 import type { SyncRepository } from '../sync-ports.ts';
 import { SqlBrowseRepository } from './browse.ts';
@@ -18,6 +18,7 @@ import { createMediaTextRepository } from './media-text.ts';
 import { SqlPersonRepository } from './people.ts';
 import type { Database } from './schema.ts';
 import { SqlSearchRepository } from './search.ts';
+import type { ThreadedSearch } from './search-threads.ts';
 import { SqlShowRepository } from './shows.ts';
 import { SqlSourceRepository } from './sources.ts';
 import { createSyncRepository } from './sync.ts';
@@ -37,7 +38,7 @@ export class SqlStore implements Store {
   readonly listeners: ListenerStore;
   readonly mediaText: MediaTextRepository;
   readonly sources: SourceRepository;
-  readonly search: SqlSearchRepository;
+  readonly search: SearchRepository;
   readonly browse: SqlBrowseRepository;
   readonly maintenance: SqlMaintenance;
 
@@ -48,6 +49,8 @@ export class SqlStore implements Store {
     private readonly sqlite?: SqliteStatements,
     /** The driver's handles (openStore gives them; a store built on a bare Kysely handle has no backup or pool). */
     private readonly driver?: DriverHandles,
+    /** SQLite on a file: searches answered on threads of their own (openStore); else by this connection. */
+    private readonly threads?: ThreadedSearch,
   ) {
     this.maintenance = new SqlMaintenance(db, dialect, migrations, driver);
     const run: InTransaction = (fn) => this.track(() => inTransaction(db, dialect, fn));
@@ -57,7 +60,7 @@ export class SqlStore implements Store {
     this.sync = createSyncRepository(db, dialect);
     this.listeners = createListenerRepositories(db, dialect, inside);
     this.mediaText = createMediaTextRepository(db, dialect);
-    this.search = new SqlSearchRepository(db, dialect);
+    this.search = threads ?? new SqlSearchRepository(db, dialect);
     this.browse = new SqlBrowseRepository(db, dialect);
     this.people = new SqlPersonRepository(db, run);
     this.sources = new SqlSourceRepository(db, dialect);
@@ -90,6 +93,7 @@ export class SqlStore implements Store {
     if (this.inside) return;
     this.closing = true;
     await Promise.allSettled([...this.inFlight]);
+    await this.threads?.close();
     await this.db.destroy();
   }
 }
