@@ -1,21 +1,22 @@
 // A search thread: one read-only SQLite connection answering the searches `search-threads.ts` sends it, off the web
-// server's event loop. The same `SqlSearchRepository` as in process; only the connection is its own.
+// server's event loop: the catalogue's search and the sources' (a search page asks both). The same repositories as
+// in process; only the connection is its own.
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { StoreError } from '../errors.ts';
-import type { SearchOptions, SearchResults } from '../ports.ts';
+import type { Audience, SearchOptions, SearchResults } from '../ports.ts';
+import type { SourceSearchHit } from '../source-ports.ts';
 import { connectSqliteReader } from './connect.ts';
 import { SqlSearchRepository } from './search.ts';
+import { SqlSourceRepository } from './sources.ts';
 
-/** What the pool sends: one search. */
-export interface SearchJob {
-  id: number;
-  query: string;
-  options: SearchOptions;
-}
+/** What the pool sends: one search of the catalogue (`SearchRepository`) or of the sources (`SourceRepository`). */
+export type SearchJob =
+  | { id: number; kind: 'catalogue'; query: string; options: SearchOptions }
+  | { id: number; kind: 'sources'; query: string; options: { limit: number; audience?: Audience } };
 
 /** What the thread answers: the results, or the error (a `StoreError`'s code when it was one). */
 export type SearchAnswer =
-  | { id: number; results: SearchResults }
+  | { id: number; results: SearchResults | SourceSearchHit[] }
   | { id: number; error: { code: StoreError['code'] | undefined; message: string } };
 
 /** Everything the thread needs to open its connection. */
@@ -25,9 +26,14 @@ export interface SearchThreadData {
 
 function serve(port: MessagePort, data: SearchThreadData): void {
   const { db } = connectSqliteReader(data.file);
-  const search = new SqlSearchRepository(db, 'sqlite');
+  const catalogue = new SqlSearchRepository(db, 'sqlite');
+  const sources = new SqlSourceRepository(db, 'sqlite');
   port.on('message', (job: SearchJob) => {
-    search.search(job.query, job.options).then(
+    const answer: Promise<SearchResults | SourceSearchHit[]> =
+      job.kind === 'catalogue'
+        ? catalogue.search(job.query, job.options)
+        : sources.search(job.query, job.options);
+    answer.then(
       (results) => port.postMessage({ id: job.id, results } satisfies SearchAnswer),
       (error: unknown) =>
         port.postMessage({

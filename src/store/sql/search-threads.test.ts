@@ -1,5 +1,6 @@
-// SQLite searches on threads of their own (search-threads.ts): the same answers as the store's own connection, writes
-// seen once committed, several searches at once, and a closed store refusing more.
+// SQLite searches on threads of their own (search-threads.ts): the same answers as the store's own connection (the
+// catalogue's search and the sources'), writes seen once committed, several searches at once, and a closed store
+// refusing more.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -73,13 +74,13 @@ describe('SQLite searches on threads', () => {
     }
   });
 
-  it('answers as the store’s own connection does, shows, episodes, people and total alike', () =>
+  it('answers as the store’s own connection does: shows, episodes, people, the total, and the sources', () =>
     withStores(async (threaded, inProcess) => {
       assert.ok(
         threaded.search instanceof ThreadedSearch,
         'a file store with searchThreads searches on threads',
       );
-      await addShow(threaded, 'coal', 'Coal and Steel', [
+      const showId = await addShow(threaded, 'coal', 'Coal and Steel', [
         episode('a', 'Alexei Stakhanov', 'The miner who dug 102 tonnes of coal'),
         episode('b', 'The Stakhanovites', 'A movement of record breakers'),
         episode('c', 'Steel towns', 'Magnitogorsk and its coal'),
@@ -92,6 +93,29 @@ describe('SQLite searches on threads', () => {
           query,
         );
       }
+      await threaded.sources.replaceForEpisodes(
+        showId,
+        [
+          {
+            guid: 'a',
+            citations: [
+              { text: '"Alexei Stakhanov." Britannica.', title: 'Alexei Stakhanov', container: 'Britannica' },
+              { text: 'Siegelbaum, Lewis. Stakhanovism and the Politics of Productivity.', title: 'Stakhanovism' },
+            ],
+          },
+        ],
+        T0,
+      );
+      assert.ok(threaded.sources.search !== inProcess.sources.search, 'the sources are searched on the threads');
+      for (const query of ['stakhanov', 'britannica', 'stakh', 'nothing']) {
+        const options = { limit: 5 };
+        assert.deepEqual(
+          await threaded.sources.search(query, options),
+          await inProcess.sources.search(query, options),
+          `sources: ${query}`,
+        );
+      }
+      assert.equal((await threaded.sources.search('stakhanov', { limit: 5 })).length, 2);
       const found = await threaded.search.search('coal', { limit: 10 });
       assert.deepEqual(
         found.episodes.map((e) => e.episode.guid),

@@ -1,15 +1,18 @@
-// SQLite searches on threads of their own. better-sqlite3 runs a statement on the calling thread, so in process a
+// SQLite searches (the catalogue's and the sources') on threads of their own. better-sqlite3 runs a statement on the calling thread, so in process a
 // search's 5–20 ms of SQL at a million episodes holds the web server's one event loop: every page asked meanwhile
 // waits, and a second core stays idle. Here each thread (search-thread.ts) has its own read-only connection to the
 // store's file; the event loop only sends the words and receives the results. Started at the first search, so a
 // process that never searches (the CLI, the crawler) starts none.
 import { Worker } from 'node:worker_threads';
 import { StoreError } from '../errors.ts';
-import type { SearchOptions, SearchRepository, SearchResults } from '../ports.ts';
+import type { Audience, SearchOptions, SearchRepository, SearchResults } from '../ports.ts';
+import type { SourceRepository, SourceSearchHit } from '../source-ports.ts';
 import type { SearchAnswer, SearchJob, SearchThreadData } from './search-thread.ts';
 
+type Answered = SearchResults | SourceSearchHit[];
+
 interface Waiting {
-  resolve: (results: SearchResults) => void;
+  resolve: (results: Answered) => void;
   reject: (error: Error) => void;
 }
 
@@ -46,7 +49,7 @@ class SearchThread {
     this.#worker.on('exit', (code) => gone(`exit code ${code}`));
   }
 
-  ask(job: SearchJob): Promise<SearchResults> {
+  ask(job: SearchJob): Promise<Answered> {
     return new Promise((resolve, reject) => {
       if (this.waiting.size === 0) this.#worker.ref();
       this.waiting.set(job.id, { resolve, reject });
@@ -98,9 +101,38 @@ export class ThreadedSearch implements SearchRepository {
     this.#threads = Array.from({ length: Math.max(1, count) }, () => undefined);
   }
 
-  search(query: string, options: SearchOptions): Promise<SearchResults> {
+  async search(query: string, options: SearchOptions): Promise<SearchResults> {
+    const results = await this.#ask({ id: this.#nextId++, kind: 'catalogue', query, options });
+    if (Array.isArray(results)) throw new StoreError('unavailable', 'a search thread answered with sources');
+    return results;
+  }
+
+  /** `SourceRepository.search`, on the threads. */
+  async searchSources(
+    query: string,
+    options: { limit: number; audience?: Audience },
+  ): Promise<SourceSearchHit[]> {
+    const hits = await this.#ask({ id: this.#nextId++, kind: 'sources', query, options });
+    if (!Array.isArray(hits))
+      throw new StoreError('unavailable', 'a search thread answered with a catalogue search');
+    return hits;
+  }
+
+  /** `sources` with its `search` answered on the threads; the rest (writes among them) by `sources` itself. */
+  withSources(sources: SourceRepository): SourceRepository {
+    return {
+      search: (query, options) => this.searchSources(query, options),
+      replaceForEpisodes: (showId, entries, now) => sources.replaceForEpisodes(showId, entries, now),
+      forEpisode: (episodeId) => sources.forEpisode(episodeId),
+      get: (id) => sources.get(id),
+      citingEpisodes: (sourceId, options) => sources.citingEpisodes(sourceId, options),
+      reach: (sourceIds, options) => sources.reach(sourceIds, options),
+    };
+  }
+
+  #ask(job: SearchJob): Promise<Answered> {
     if (this.#closed) return Promise.reject(new StoreError('unavailable', 'the store is closing'));
-    return this.#leastBusy().ask({ id: this.#nextId++, query, options });
+    return this.#leastBusy().ask(job);
   }
 
   /** An idle thread; else one not started yet; else the one with the fewest searches waiting. */

@@ -49,7 +49,10 @@ export class SqlStore implements Store {
     private readonly sqlite?: SqliteStatements,
     /** The driver's handles (openStore gives them; a store built on a bare Kysely handle has no backup or pool). */
     private readonly driver?: DriverHandles,
-    /** SQLite on a file: searches answered on threads of their own (openStore); else by this connection. */
+    /**
+     * SQLite on a file: searches (the catalogue's and the sources') answered on threads of their own (openStore);
+     * else by this connection.
+     */
     private readonly threads?: ThreadedSearch,
   ) {
     this.maintenance = new SqlMaintenance(db, dialect, migrations, driver);
@@ -63,7 +66,8 @@ export class SqlStore implements Store {
     this.search = threads ?? new SqlSearchRepository(db, dialect);
     this.browse = new SqlBrowseRepository(db, dialect);
     this.people = new SqlPersonRepository(db, run);
-    this.sources = new SqlSourceRepository(db, dialect);
+    const sources = new SqlSourceRepository(db, dialect);
+    this.sources = threads === undefined ? sources : threads.withSources(sources);
     this.jobs = new SqlJobRepository(db, dialect);
   }
 
