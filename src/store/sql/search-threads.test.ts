@@ -100,13 +100,19 @@ describe('SQLite searches on threads', () => {
             guid: 'a',
             citations: [
               { text: '"Alexei Stakhanov." Britannica.', title: 'Alexei Stakhanov', container: 'Britannica' },
-              { text: 'Siegelbaum, Lewis. Stakhanovism and the Politics of Productivity.', title: 'Stakhanovism' },
+              {
+                text: 'Siegelbaum, Lewis. Stakhanovism and the Politics of Productivity.',
+                title: 'Stakhanovism',
+              },
             ],
           },
         ],
         T0,
       );
-      assert.ok(threaded.sources.search !== inProcess.sources.search, 'the sources are searched on the threads');
+      assert.ok(
+        threaded.sources.search !== inProcess.sources.search,
+        'the sources are searched on the threads',
+      );
       for (const query of ['stakhanov', 'britannica', 'stakh', 'nothing']) {
         const options = { limit: 5 };
         assert.deepEqual(
