@@ -3,9 +3,9 @@
 // against a bare node:http page in the same run. The default mode is varied: every request is a new URL — random
 // episodes, random shows (first pages in either order and deep pages), searches of 1, 2 and 3 words and word + prefix
 // drawn Zipf-like from the catalogue's vocabulary and of words said only in its transcripts (a tenth of the episodes
-// have one, and a tenth a source list: web-data.ts), and signed-in listeners posting progress — measured with the page
-// micro-cache off (uncached: what the targets judge). A few repeat-URL rows are then measured with the micro-cache on
-// (cached). Each row is loaded with autocannon (10 connections, ~10 s after a 2 s warm-up) from this process while the
+// have one, and a tenth a source list: web-data.ts), episode pages while 3-word searches run, and signed-in listeners
+// posting progress — measured with the page micro-cache off (uncached: what the targets judge). A few repeat-URL rows
+// are then measured with the micro-cache on (cached). Each row is loaded with autocannon (10 connections, ~10 s after a 2 s warm-up) from this process while the
 // servers run in a child process. Prints a Markdown table (and what a sample of each search row's searches found in
 // transcripts and sources); writes it to --out when given. Never a test: numbers are
 // reported, not asserted. See bench/README.md.
@@ -58,7 +58,7 @@ const withPaced = !process.argv.includes('--no-paced');
 const searchThreads = arg('search-threads');
 const log = (m: string): void => console.error(m);
 
-type Kind = 'page' | 'search' | 'write' | 'bare';
+type Kind = 'page' | 'search' | 'write' | 'bare' | 'mixed';
 
 interface Load {
   name: string;
@@ -67,6 +67,8 @@ interface Load {
   next: () => { method?: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: string };
   /** Repeat-URL rows, measured with the micro-cache on. */
   cached?: boolean;
+  /** A load run at the same time on the other half of the connections (kind `mixed`): the row is this load's. */
+  beside?: Load;
 }
 
 interface Row {
@@ -87,6 +89,8 @@ interface Row {
   stages?: SearchStages;
   /** The same row again at half its throughput (an open-loop load: evenly spaced arrivals), when measured. */
   paced?: { rate: number; p50: number; p99: number; max: number };
+  /** What the load run beside it (`Load.beside`) got meanwhile. */
+  beside?: { rps: number; p50: number; p99: number };
 }
 
 /** What a sample of a search row's queries found, asked again through the API after the row was measured. */
@@ -338,23 +342,35 @@ async function measure(load: Load, servers: Servers, dbClient: pg.Client | undef
   await res.arrayBuffer();
   if (res.status !== 200) log(`  warning: ${probe.path} answered ${res.status}`);
   // Warm-up (JIT, database caches), then the measured run.
-  await autocannon({
-    url,
-    connections,
-    duration: Math.min(2, duration),
-    requests: requestsOf(load, new Set()),
-  });
+  // A load beside this one takes half the connections, for the same time.
+  const { beside } = load;
+  const own = beside === undefined ? connections : Math.ceil(connections / 2);
+  const run = (d: number, seen: Set<string>) =>
+    Promise.all([
+      autocannon({ url, connections: own, duration: d, requests: requestsOf(load, seen) }),
+      beside === undefined
+        ? undefined
+        : autocannon({
+            url,
+            connections: connections - own,
+            duration: d,
+            requests: requestsOf(beside, new Set()),
+          }),
+    ]);
+  await run(Math.min(2, duration), new Set());
   await databaseIdle(dbClient);
   const seen = new Set<string>();
   const db0 = await databaseCpuMicros(dbClient);
   const cpu0 = await servers.cpuMicros();
-  const r = await autocannon({ url, connections, duration, requests: requestsOf(load, seen) });
+  const [r, b] = await run(duration, seen);
   // Queries the run started and autocannon stopped waiting for are still this row's work.
   await databaseIdle(dbClient);
-  const cpuMs = ((await servers.cpuMicros()) - cpu0) / 1000 / Math.max(1, r.requests.total);
+  // With a load beside, CPU per request of either load.
+  const served = r.requests.total + (b?.requests.total ?? 0);
+  const cpuMs = ((await servers.cpuMicros()) - cpu0) / 1000 / Math.max(1, served);
   const db1 = await databaseCpuMicros(dbClient);
   const dbCpuMs =
-    db0 === undefined || db1 === undefined ? undefined : (db1 - db0) / 1000 / Math.max(1, r.requests.total);
+    db0 === undefined || db1 === undefined ? undefined : (db1 - db0) / 1000 / Math.max(1, served);
   log(
     `  ${load.name}: ${r.requests.average.toFixed(0)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms, ${cpuMs.toFixed(2)} ms CPU/request${dbCpuMs === undefined ? '' : ` (+ ${dbCpuMs.toFixed(2)} ms PostgreSQL)`}, ${seen.size}/${r.requests.sent} distinct`,
   );
@@ -363,7 +379,17 @@ async function measure(load: Load, servers: Servers, dbClient: pg.Client | undef
   // half that throughput (evenly spaced arrivals, latency from each request's due time) gives the latency of a
   // server with headroom.
   let paced: Row['paced'];
-  if (withPaced && load.kind !== 'bare' && !(load.cached ?? false) && r.requests.average > 0) {
+  if (b !== undefined && beside !== undefined)
+    log(
+      `    beside it, ${beside.name}: ${b.requests.average.toFixed(0)} req/s, p50 ${b.latency.p50} ms, p99 ${b.latency.p99} ms`,
+    );
+  if (
+    withPaced &&
+    load.kind !== 'bare' &&
+    load.kind !== 'mixed' &&
+    !(load.cached ?? false) &&
+    r.requests.average > 0
+  ) {
     const rate = Math.max(1, Math.round(r.requests.average / 2));
     const h = await openLoop(url, rate, duration, load.next);
     await databaseIdle(dbClient);
@@ -375,6 +401,9 @@ async function measure(load: Load, servers: Servers, dbClient: pg.Client | undef
   return {
     load,
     ...(paced === undefined ? {} : { paced }),
+    ...(b === undefined
+      ? {}
+      : { beside: { rps: b.requests.average, p50: b.latency.p50, p99: b.latency.p99 } }),
     rps: r.requests.average,
     p50: r.latency.p50,
     p99: r.latency.p99,
@@ -383,8 +412,8 @@ async function measure(load: Load, servers: Servers, dbClient: pg.Client | undef
     dbCpuMs,
     requests: r.requests.total,
     distinct: seen.size,
-    errors: r.errors + r.timeouts,
-    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts + (b === undefined ? 0 : b.errors + b.timeouts),
+    non2xx: r.non2xx + (b?.non2xx ?? 0),
     ...(load.kind === 'search' && !load.cached ? { stages: await searchStages(url, seen) } : {}),
   };
 }
@@ -418,9 +447,19 @@ function loads(data: WebBenchData, sessions: { cookie: string; csrf: string }[])
     data.minEpisodeId + Math.floor(random() * (data.maxEpisodeId - data.minEpisodeId + 1));
   const { words, wordAndPrefix, spoken } = searchDraws(data, random);
   const search = (q: string): string => `/search?q=${encodeURIComponent(q).replace(/%20/g, '+')}`;
+  const episodePage: Load = {
+    name: 'episode page',
+    kind: 'page',
+    next: () => ({ path: `/episodes/${episodeId()}` }),
+  };
+  const threeWords: Load = {
+    name: 'search, 3 words',
+    kind: 'search',
+    next: () => ({ path: search(words(3)) }),
+  };
   return [
     { name: 'bare node:http page', kind: 'bare', next: () => ({ path: '/' }) },
-    { name: 'episode page', kind: 'page', next: () => ({ path: `/episodes/${episodeId()}` }) },
+    episodePage,
     {
       name: 'show page, first page (either order)',
       kind: 'page',
@@ -433,7 +472,7 @@ function loads(data: WebBenchData, sessions: { cookie: string; csrf: string }[])
     },
     { name: 'search, 1 word', kind: 'search', next: () => ({ path: search(words(1)) }) },
     { name: 'search, 2 words', kind: 'search', next: () => ({ path: search(words(2)) }) },
-    { name: 'search, 3 words', kind: 'search', next: () => ({ path: search(words(3)) }) },
+    threeWords,
     {
       name: 'search, word + prefix',
       kind: 'search',
@@ -444,6 +483,13 @@ function loads(data: WebBenchData, sessions: { cookie: string; csrf: string }[])
       name: 'search, word said in a transcript',
       kind: 'search',
       next: () => ({ path: search(spoken()) }),
+    },
+    {
+      // Pages while searches run (half the connections each): what a search costs the pages served meanwhile.
+      name: 'episode page while 3-word searches run',
+      kind: 'mixed',
+      next: episodePage.next,
+      beside: threeWords,
     },
     {
       name: 'signed-in listener posts progress',
@@ -557,6 +603,12 @@ async function main(): Promise<void> {
       `| ${name} | ${f(r.rps, 0)} | ${r.p50} ms | ${r.p99} ms | ${r.max} ms | ${f(r.cpuMs, 3)} ms | ${f(r.cpuMs / bare.cpuMs, 1)}× |${r.dbCpuMs === undefined ? '' : ` ${f(r.dbCpuMs, 3)} ms |`} ${target} | ${r.distinct.toLocaleString('en')} / ${r.requests.toLocaleString('en')} | ${r.errors} / ${r.non2xx} |${withPaced ? ` ${r.paced === undefined ? '–' : `${r.paced.p50} / ${r.paced.p99} ms (${r.paced.rate} req/s)`} |` : ''}`,
     );
   }
+  for (const r of rows)
+    if (r.beside !== undefined && r.load.beside !== undefined)
+      lines.push(
+        '',
+        `Beside the row "${r.load.name}" (half the connections each, CPU per request of either): ${r.load.beside.name}, ${f(r.beside.rps, 0)} req/s, p50 ${r.beside.p50} ms, p99 ${r.beside.p99} ms.`,
+      );
   const staged = rows.filter((r) => r.stages !== undefined);
   if (staged.length > 0) {
     lines.push(
