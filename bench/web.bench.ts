@@ -16,7 +16,8 @@
 //          cached rows), --profile <dir> (server --cpu-prof there), --out <file>, --web-processes <n> (then the
 //          varied rows again against n server processes behind Debian's haproxy on loopback: the scaling from 1 to n),
 //          --no-paced (skip each varied row's second run at half its measured throughput, an open-loop load of evenly
-//          spaced requests: bench/lib/open-loop.ts), --search-threads <n> (SQLite: the server's EARSHOT_SEARCH_THREADS;
+//          spaced requests: bench/lib/open-loop.ts), --paced-rate <n> (that open loop at n req/s for every row instead:
+//          trees compared at the same load), --search-threads <n> (SQLite: the server's EARSHOT_SEARCH_THREADS;
 //          default its own, the cores up to 4; 0: searches on the event loop).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -55,6 +56,8 @@ const only = arg('only');
 const withCached = !process.argv.includes('--no-cached');
 const webProcesses = Number(arg('web-processes') ?? 1);
 const withPaced = !process.argv.includes('--no-paced');
+/** The open-loop rate of every varied row, instead of half each row's measured throughput (`--paced-rate`). */
+const pacedRate = arg('paced-rate') === undefined ? undefined : Number(arg('paced-rate'));
 const searchThreads = arg('search-threads');
 const log = (m: string): void => console.error(m);
 
@@ -390,7 +393,7 @@ async function measure(load: Load, servers: Servers, dbClient: pg.Client | undef
     !(load.cached ?? false) &&
     r.requests.average > 0
   ) {
-    const rate = Math.max(1, Math.round(r.requests.average / 2));
+    const rate = pacedRate ?? Math.max(1, Math.round(r.requests.average / 2));
     const h = await openLoop(url, rate, duration, load.next);
     await databaseIdle(dbClient);
     paced = { rate, p50: h.p50, p99: h.p99, max: h.max };
@@ -587,7 +590,7 @@ async function main(): Promise<void> {
   const lines: string[] = [
     `${db}, ${data.episodes.toLocaleString('en')} episodes / ${data.shows.toLocaleString('en')} shows (generator v${data.version}). Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, ${availableParallelism()} cores; load average (1/5/15 min) ${la(loadBefore)} at start, ${la(loadAfter)} at end. autocannon ${connections} connections, ${duration} s per row after a 2 s warm-up; servers in one child process, autocannon in this one. ${cacheState}.`,
     '',
-    `| row | req/s | p50 | p99 | max | server CPU/request | CPU ÷ bare |${databaseUrl === undefined ? '' : ' PostgreSQL CPU/request |'} target | distinct URLs / requests | errors / non-2xx |${withPaced ? ' open loop at half the req/s: p50 / p99 |' : ''}`,
+    `| row | req/s | p50 | p99 | max | server CPU/request | CPU ÷ bare |${databaseUrl === undefined ? '' : ' PostgreSQL CPU/request |'} target | distinct URLs / requests | errors / non-2xx |${withPaced ? ` open loop at ${pacedRate === undefined ? 'half the req/s' : `${pacedRate} req/s`}: p50 / p99 |` : ''}`,
     `|---|---:|---:|---:|---:|---:|---:|${databaseUrl === undefined ? '' : '---:|'}---|---:|---:|${withPaced ? '---:|' : ''}`,
   ];
   for (const r of rows) {
