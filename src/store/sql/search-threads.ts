@@ -72,16 +72,18 @@ class SearchThread {
  * the thread registers tsx's loader first, which a worker does not inherit from `--import`.
  */
 function startWorker(data: SearchThreadData): Worker {
+  // A search holds a few hundred candidates; a thread that needed more than this has gone wrong, and stops alone.
+  const options = { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 256 } };
   const here = import.meta.url;
   const fromSources = here.endsWith('.ts');
   const entry = new URL(fromSources ? './search-thread.ts' : './search-thread.js', here);
-  if (!fromSources) return new Worker(entry, { workerData: data });
+  if (!fromSources) return new Worker(entry, options);
   const boot = [
     `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))};`,
     'register();',
     `await import(${JSON.stringify(entry.href)});`,
   ].join('\n');
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData: data });
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), options);
 }
 
 /**
