@@ -81,11 +81,22 @@ describe('SQLite searches on threads', () => {
         'a file store with searchThreads searches on threads',
       );
       const showId = await addShow(threaded, 'coal', 'Coal and Steel', [
-        episode('a', 'Alexei Stakhanov', 'The miner who dug 102 tonnes of coal'),
+        {
+          ...episode('a', 'Alexei Stakhanov', 'The miner who dug 102 tonnes of coal'),
+          persons: [{ name: 'Lewis Siegelbaum', role: 'guest', group: 'cast' }],
+        },
         episode('b', 'The Stakhanovites', 'A movement of record breakers'),
         episode('c', 'Steel towns', 'Magnitogorsk and its coal'),
       ]);
-      for (const query of ['stakhanov', 'stakh', 'coal', 'coal steel', 'magnitogorsk', 'nothing here']) {
+      for (const query of [
+        'stakhanov',
+        'stakh',
+        'coal',
+        'coal steel',
+        'magnitogorsk',
+        'siegelbaum',
+        'nothing here',
+      ]) {
         const options = { limit: 10 };
         assert.deepEqual(
           await threaded.search.search(query, options),
@@ -129,6 +140,12 @@ describe('SQLite searches on threads', () => {
         'the episodes whose description holds the word',
       );
       assert.equal(found.shows[0]?.title, 'Coal and Steel');
+      const person = await threaded.search.search('siegelbaum', { limit: 10 });
+      assert.deepEqual(
+        person.people.map((p) => p.name),
+        ['Lewis Siegelbaum'],
+        'people by name',
+      );
     }));
 
   it('finds what the store wrote once it is committed, and runs several searches at once', () =>
