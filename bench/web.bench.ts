@@ -5,10 +5,10 @@
 // drawn Zipf-like from the catalogue's vocabulary and of words said only in its transcripts (a tenth of the episodes
 // have one, and a tenth a source list: web-data.ts), episode pages while 3-word searches run, and signed-in listeners
 // posting progress — measured with the page micro-cache off (uncached: what the targets judge). A few repeat-URL rows
-// are then measured with the micro-cache on (cached). Each row is loaded with autocannon (10 connections, ~10 s after a 2 s warm-up) from this process while the
-// servers run in a child process. Prints a Markdown table (and what a sample of each search row's searches found in
-// transcripts and sources); writes it to --out when given. Never a test: numbers are
-// reported, not asserted. See bench/README.md.
+// are then measured with the micro-cache on (cached). Each row is loaded with autocannon (10 connections, ~10 s after
+// a 2 s warm-up) from this process while the servers run in a child process. Prints a Markdown table (and what a
+// sample of each search row's searches found in transcripts and sources); writes it to --out when given. Never a
+// test: numbers are reported, not asserted. See bench/README.md.
 //
 // Options: --episodes <n> (default 100000), --database-url postgres://… (a schema of its own in that database),
 //          --duration <s> (default 10), --connections <n> (default 10), --cache-dir <dir> (SQLite catalogues; default
@@ -58,6 +58,8 @@ const webProcesses = Number(arg('web-processes') ?? 1);
 const withPaced = !process.argv.includes('--no-paced');
 /** The open-loop rate of every varied row, instead of half each row's measured throughput (`--paced-rate`). */
 const pacedRate = arg('paced-rate') === undefined ? undefined : Number(arg('paced-rate'));
+if (pacedRate !== undefined && !(pacedRate > 0))
+  throw new Error('--paced-rate takes a number of requests a second');
 const searchThreads = arg('search-threads');
 const log = (m: string): void => console.error(m);
 
