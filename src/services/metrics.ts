@@ -73,6 +73,22 @@ export function createMetrics(deps: { store: Store; now?: () => Date }): Metrics
       },
     });
   }
+  // SQLite with searches on threads (EARSHOT_SEARCH_THREADS): searches queueing show here.
+  if (store.maintenance.searchThreads() !== undefined) {
+    const threads = new Gauge({
+      name: 'earshot_search_threads',
+      help: 'SQLite search threads: started (total), with no search to answer (idle), and searches queued behind one already running (waiting).',
+      labelNames: ['state'] as const,
+      registers: [registry],
+      collect() {
+        const stats = store.maintenance.searchThreads();
+        if (stats === undefined) return;
+        threads.set({ state: 'total' }, stats.total);
+        threads.set({ state: 'idle' }, stats.idle);
+        threads.set({ state: 'waiting' }, stats.waiting);
+      },
+    });
+  }
 
   return {
     registry,

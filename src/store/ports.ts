@@ -583,6 +583,11 @@ export interface MaintenanceRepository {
   /** The connection pool's gauges; undefined on SQLite, which has one connection and no pool. */
   pool(): PoolStats | undefined;
   /**
+   * SQLite with searches on threads (`EARSHOT_SEARCH_THREADS`): the threads started (total), those with no search to
+   * answer (idle), and the searches queued behind one already running (waiting). Undefined otherwise.
+   */
+  searchThreads(): PoolStats | undefined;
+  /**
    * One bounded step of folding the search indexes' segments together (SQLite FTS5's incremental 'merge', about
    * `pages` pages written per index; migration 0032): lookups then read fewer, larger lists. Resolves true while
    * more remains to fold, false once they are tidy (and always on PostgreSQL, whose GIN indexes need no such step).

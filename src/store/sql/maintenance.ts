@@ -16,6 +16,8 @@ export class SqlMaintenance implements MaintenanceRepository {
     private readonly dialect: SqlDialect,
     private readonly known: readonly Migration[],
     private readonly driver?: DriverHandles,
+    /** SQLite's search threads, when searches run on them. */
+    private readonly threads?: { stats(): PoolStats },
   ) {}
 
   async status(): Promise<StoreStatus> {
@@ -78,6 +80,10 @@ export class SqlMaintenance implements MaintenanceRepository {
     if (this.driver?.kind !== 'postgres') return undefined;
     const { pool } = this.driver;
     return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
+  }
+
+  searchThreads(): PoolStats | undefined {
+    return this.threads?.stats();
   }
 }
 

@@ -14,6 +14,7 @@ import { openStore, type Store } from '../index.ts';
 import { ThreadedSearch } from './search-threads.ts';
 
 const T0 = new Date('2026-01-01T00:00:00.000Z');
+const METRICS_TOKEN = 'search-threads-metrics-token-0123456789';
 
 function episode(guid: string, title: string, description?: string): EpisodeContent {
   return {
@@ -57,7 +58,14 @@ describe('SQLite searches on threads', () => {
   it('serve on a SQLite file answers the search page from its threads', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'earshot-search-threads-'));
     const config = loadConfig({
-      env: { EARSHOT_DATA: dir, EARSHOT_CRAWL: '0', EARSHOT_HOST: '127.0.0.1', EARSHOT_SEARCH_THREADS: '2' },
+      env: {
+        EARSHOT_DATA: dir,
+        EARSHOT_CRAWL: '0',
+        EARSHOT_HOST: '127.0.0.1',
+        EARSHOT_SEARCH_THREADS: '2',
+        EARSHOT_METRICS: 'on',
+        EARSHOT_METRICS_TOKEN: METRICS_TOKEN,
+      },
       cwd: dir,
     });
     const app = await createApp({ ...config, port: 0 });
@@ -68,6 +76,17 @@ describe('SQLite searches on threads', () => {
       assert.equal(page.status, 200);
       assert.match(await page.text(), /Stakhanovite Movement/, 'the demo episode is found');
       assert.ok(running.demo.episodes > 0);
+      const metrics = await fetch(`${running.url}/metrics`, {
+        headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+      });
+      const text = await metrics.text();
+      assert.match(
+        text,
+        /^earshot_search_threads\{state="total"\} 2$/m,
+        'the page asked the catalogue and the sources at once: a thread each',
+      );
+      assert.match(text, /^earshot_search_threads\{state="idle"\} 2$/m);
+      assert.match(text, /^earshot_search_threads\{state="waiting"\} 0$/m);
     } finally {
       await running.shutdown();
       await rm(dir, { recursive: true, force: true });
@@ -150,6 +169,7 @@ describe('SQLite searches on threads', () => {
 
   it('finds what the store wrote once it is committed, and runs several searches at once', () =>
     withStores(async (threaded) => {
+      assert.deepEqual(threaded.maintenance.searchThreads(), { total: 0, idle: 0, waiting: 0 }, 'none yet');
       assert.equal((await threaded.search.search('danube', { limit: 10 })).episodes.length, 0);
       await addShow(
         threaded,
@@ -165,6 +185,11 @@ describe('SQLite searches on threads', () => {
         [10, 10, 10, 10, 10, 10],
       );
       assert.deepEqual(pages[0], pages[3], 'the same page twice, from either thread');
+      assert.deepEqual(
+        threaded.maintenance.searchThreads(),
+        { total: 2, idle: 2, waiting: 0 },
+        'both threads started, and idle once every search is answered',
+      );
       const seen = new Set(pages.slice(0, 3).flatMap((p) => p.episodes.map((e) => e.episode.guid)));
       assert.equal(seen.size, 30, 'three pages, thirty different episodes');
     }));

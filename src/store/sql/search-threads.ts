@@ -6,7 +6,7 @@
 // (the CLI, the crawler) starts none.
 import { Worker } from 'node:worker_threads';
 import { StoreError } from '../errors.ts';
-import type { Audience, SearchOptions, SearchRepository, SearchResults } from '../ports.ts';
+import type { Audience, PoolStats, SearchOptions, SearchRepository, SearchResults } from '../ports.ts';
 import type { SourceRepository, SourceSearchHit } from '../source-ports.ts';
 import type { SearchAnswer, SearchJob, SearchThreadData } from './search-thread.ts';
 
@@ -152,6 +152,16 @@ export class ThreadedSearch implements SearchRepository {
     });
     this.#threads[Math.max(free, 0)] = thread;
     return thread;
+  }
+
+  /** The threads started, those with nothing to answer, and the searches queued behind one already running. */
+  stats(): PoolStats {
+    const started = this.#threads.filter((thread) => thread !== undefined);
+    return {
+      total: started.length,
+      idle: started.filter((thread) => thread.waiting.size === 0).length,
+      waiting: started.reduce((queued, thread) => queued + Math.max(0, thread.waiting.size - 1), 0),
+    };
   }
 
   /** Stops every thread; searches still waiting fail with `unavailable`. */

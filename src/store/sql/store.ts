@@ -55,7 +55,7 @@ export class SqlStore implements Store {
      */
     private readonly threads?: ThreadedSearch,
   ) {
-    this.maintenance = new SqlMaintenance(db, dialect, migrations, driver);
+    this.maintenance = new SqlMaintenance(db, dialect, migrations, driver, threads);
     const run: InTransaction = (fn) => this.track(() => inTransaction(db, dialect, fn));
     this.feeds = new SqlFeedRepository(db, run, dialect, sqlite);
     this.shows = new SqlShowRepository(db, run);
