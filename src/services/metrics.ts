@@ -4,7 +4,7 @@
 // cheap indexed counts only.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Store } from '../store/ports.ts';
+import type { PoolStats, Store } from '../store/ports.ts';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -58,37 +58,19 @@ export function createMetrics(deps: { store: Store; now?: () => Date }): Metrics
     },
   });
   // SQLite has one connection and no pool: these stay absent there.
-  if (store.maintenance.pool() !== undefined) {
-    const pool = new Gauge({
-      name: 'earshot_db_pool_connections',
-      help: 'PostgreSQL connection pool: connections open (total), idle, and queries waiting for one (waiting).',
-      labelNames: ['state'] as const,
-      registers: [registry],
-      collect() {
-        const stats = store.maintenance.pool();
-        if (stats === undefined) return;
-        pool.set({ state: 'total' }, stats.total);
-        pool.set({ state: 'idle' }, stats.idle);
-        pool.set({ state: 'waiting' }, stats.waiting);
-      },
-    });
-  }
+  stateGauge(
+    registry,
+    'earshot_db_pool_connections',
+    'PostgreSQL connection pool: connections open (total), idle, and queries waiting for one (waiting).',
+    () => store.maintenance.pool(),
+  );
   // SQLite with searches on threads (EARSHOT_SEARCH_THREADS): searches queueing show here.
-  if (store.maintenance.searchThreads() !== undefined) {
-    const threads = new Gauge({
-      name: 'earshot_search_threads',
-      help: 'SQLite search threads: started (total), with no search to answer (idle), and searches queued behind one already running (waiting).',
-      labelNames: ['state'] as const,
-      registers: [registry],
-      collect() {
-        const stats = store.maintenance.searchThreads();
-        if (stats === undefined) return;
-        threads.set({ state: 'total' }, stats.total);
-        threads.set({ state: 'idle' }, stats.idle);
-        threads.set({ state: 'waiting' }, stats.waiting);
-      },
-    });
-  }
+  stateGauge(
+    registry,
+    'earshot_search_threads',
+    'SQLite search threads: started (total), with no search to answer (idle), and searches queued behind one already running (waiting).',
+    () => store.maintenance.searchThreads(),
+  );
 
   return {
     registry,
@@ -114,4 +96,22 @@ export function bearerMatches(header: string | undefined, token: string | undefi
   if (match?.[1] === undefined) return false;
   const digest = (text: string) => createHash('sha256').update(text).digest();
   return timingSafeEqual(digest(match[1]), digest(token));
+}
+
+/** A gauge of total / idle / waiting read at each scrape, registered only where `read` gives figures at all. */
+function stateGauge(registry: Registry, name: string, help: string, read: () => PoolStats | undefined): void {
+  if (read() === undefined) return;
+  const gauge = new Gauge({
+    name,
+    help,
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const stats = read();
+      if (stats === undefined) return;
+      gauge.set({ state: 'total' }, stats.total);
+      gauge.set({ state: 'idle' }, stats.idle);
+      gauge.set({ state: 'waiting' }, stats.waiting);
+    },
+  });
 }
